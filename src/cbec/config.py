@@ -1,0 +1,69 @@
+"""One Settings object for the whole platform, built once at an entry point and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where cbec keeps its state and how it behaves; every field can be set as CBEC_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="CBEC_", env_file=None, extra="ignore")
+
+    home: Path = Field(default=Path("var"), description="root of everything cbec writes")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file under home"
+    )
+    timezone: str = "Asia/Shanghai"
+    holiday_file: Path | None = Field(
+        default=None, description="extra holidays/workdays for years the calendar package does not know"
+    )
+    fx_file: Path | None = Field(default=None, description="dated FX table (CSV); default is the shipped one")
+    ingest_chunk_rows: int = Field(default=250_000, ge=1_000)
+    xml_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1_024)
+    max_field_chars: int = Field(default=2_000, ge=16)
+
+    @property
+    def home_dir(self) -> Path:
+        """Return home as an absolute path."""
+        return self.home.expanduser().resolve()
+
+    @property
+    def lake_dir(self) -> Path:
+        """Return the Parquet lake root."""
+        return self.home_dir / "lake"
+
+    @property
+    def staging_dir(self) -> Path:
+        """Return where a batch writes before it is committed."""
+        return self.home_dir / "staging"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Return where reports are written."""
+        return self.home_dir / "reports"
+
+    @property
+    def models_dir(self) -> Path:
+        """Return where trained models are kept."""
+        return self.home_dir / "models"
+
+    @property
+    def checkpoints_dir(self) -> Path:
+        """Return where streaming state is checkpointed."""
+        return self.home_dir / "checkpoints"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """Return the relational store's URL, defaulting to SQLite under home."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home_dir / 'cbec.sqlite3'}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]
