@@ -1,0 +1,156 @@
+"""cbec ingest / ingest-dir / quarantine / stats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from cbec.cli.context import console, err_console, store_of
+from cbec.feeds import service
+from cbec.feeds.catalog import FEEDS
+from cbec.feeds.readers import FileRejected
+from cbec.feeds.schemas import LoadReport
+from cbec.storage.store import Store
+
+quarantine_app = typer.Typer(help="隔离区 / Rows that broke the contract.", no_args_is_help=True)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("rows"), TimeElapsedColumn(), console=err_console, transient=False,
+    )  # fmt: skip
+
+
+def _run(store: Store, jobs: list[tuple[str, Path]], as_json: bool) -> list[LoadReport]:
+    reports: list[LoadReport] = []
+    with _progress() as bar:
+        for feed, path in jobs:
+            task = bar.add_task(f"{feed} ← {path.name}", total=None)
+            try:
+                reports += service.ingest(
+                    store=store, feed=feed, paths=[path], progress=lambda _p, n, t=task: bar.advance(t, n)
+                )
+            except FileRejected as exc:  # a format we cannot even name
+                err_console.print(f"[red]{path}: {exc}[/]")
+                raise typer.Exit(2) from exc
+            bar.update(task, total=bar.tasks[task].completed)
+    if as_json:
+        for report in reports:
+            print(json.dumps(_counts(report), ensure_ascii=False))
+    else:
+        console.print(_table(reports))
+    return reports
+
+
+def _counts(report: LoadReport) -> dict[str, object]:
+    return {
+        "feed": report.feed, "file": report.source, "batch": report.batch_id, "status": report.status,
+        "encoding": report.encoding, "read": report.read, "accepted": report.accepted,
+        "quarantined": report.quarantined, "duplicate": report.duplicate, "new_versions": report.new_versions,
+        "errors_by_rule": report.errors_by_rule, "warnings": report.warnings,
+    }  # fmt: skip
+
+
+def _table(reports: list[LoadReport]) -> Table:
+    table = Table(title="导入结果 / Load results")
+    for name in ("feed", "file", "batch", "读取 read", "接收 accepted", "隔离 quarantined", "重复 duplicate",
+                 "新版本 versions", "errors by rule"):  # fmt: skip
+        table.add_column(name, justify="right" if name[0] in "读接隔重新b" else "left")
+    for r in reports:
+        rules = ", ".join(f"{k}={v}" for k, v in r.errors_by_rule.items())
+        style = "red" if r.status == "rejected" else None
+        table.add_row(r.feed, Path(r.source).name, str(r.batch_id), f"{r.read:,}", f"{r.accepted:,}",
+                      f"{r.quarantined:,}", f"{r.duplicate:,}", f"{r.new_versions:,}", rules, style=style)  # fmt: skip
+    return table
+
+
+def ingest(
+    ctx: typer.Context,
+    feed: str = typer.Argument(..., help=f"feed name: {', '.join(FEEDS)}"),
+    paths: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="files to load"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object of counts per file"),
+) -> None:
+    """Load files into a feed: every row is stored or quarantined, and counts add up."""
+    if feed not in FEEDS:
+        err_console.print(f"[red]未知数据源 / unknown feed {feed!r}; known: {', '.join(FEEDS)}[/]")
+        raise typer.Exit(2)
+    _run(store_of(ctx), [(feed, p) for p in paths], as_json)
+
+
+def ingest_dir(
+    ctx: typer.Context,
+    directory: Path = typer.Argument(..., exists=True, file_okay=False, help="folder of <feed>.<ext> files"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON object of counts per file"),
+) -> None:
+    """Load every <feed>.csv/.jsonl/.parquet/.xml file of a folder, registers first."""
+    order = sorted(FEEDS.values(), key=lambda spec: spec.sink != "db")
+    jobs = [(spec.name, path) for spec in order for path in sorted(directory.glob(f"{spec.name}.*"))]
+    if not jobs:
+        err_console.print(f"[red]no <feed>.<ext> files in {directory}[/]")
+        raise typer.Exit(2)
+    _run(store_of(ctx), jobs, as_json)
+
+
+def stats(ctx: typer.Context) -> None:
+    """Show rows per feed and month (current rows and stored versions) and what sits in quarantine."""
+    store = store_of(ctx)
+    table = Table(title="数据量 / Rows per feed and month")
+    for name in ("feed", "month", "current rows", "versions"):
+        table.add_column(name, justify="left" if name in ("feed", "month") else "right")
+    for feed, month, current, versions in service.feed_stats(store=store):
+        table.add_row(feed, month, f"{current:,}", f"{versions:,}")
+    console.print(table)
+    held = Table(title="隔离区 / Quarantine by rule")
+    for name in ("feed", "rule", "rows"):
+        held.add_column(name, justify="right" if name == "rows" else "left")
+    for feed, rule, count in service.quarantine_counts(store=store):
+        held.add_row(feed, rule, f"{count:,}")
+    console.print(held)
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    ctx: typer.Context,
+    feed: str | None = typer.Option(None, help="only this feed"),
+    rule: str | None = typer.Option(None, help="only this rule"),
+    batch: int | None = typer.Option(None, help="only this batch"),
+    limit: int = typer.Option(50, help="at most this many rows"),
+) -> None:
+    """List quarantined rows, newest first."""
+    table = Table(title="隔离区 / Quarantine")
+    for name in ("id", "batch", "feed", "file:line", "rule", "column", "message"):
+        table.add_column(name, overflow="fold")
+    for row in service.list_quarantine(
+        store=store_of(ctx), feed=feed, rule=rule, batch_id=batch, limit=limit
+    ):
+        where = f"{row.source}:{row.line}" if row.line is not None else row.source
+        table.add_row(str(row.id), str(row.batch_id), row.feed, where, row.rule, row.column_name or "",
+                      row.message.splitlines()[0])  # fmt: skip
+    console.print(table)
+
+
+@quarantine_app.command("show")
+def quarantine_show(
+    ctx: typer.Context, quarantine_id: int = typer.Argument(..., help="quarantine row id")
+) -> None:
+    """Show one quarantined row: every reason and its raw text."""
+    row = service.get_quarantined(store=store_of(ctx), quarantine_id=quarantine_id)
+    if row is None:
+        err_console.print(f"[red]no quarantined row {quarantine_id}[/]")
+        raise typer.Exit(1)
+    console.print(f"[bold]#{row.id}[/] batch {row.batch_id} · {row.feed} · {row.source}:{row.line}")
+    console.print(row.message, markup=False)
+    console.rule("raw / 原始内容")
+    console.print(row.raw, markup=False, highlight=False)

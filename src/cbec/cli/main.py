@@ -1,0 +1,33 @@
+"""The cbec command line: thin commands that build the settings once and call one service."""
+
+from __future__ import annotations
+
+import typer
+
+from cbec.cli import db, demo, feeds, synth
+from cbec.config import load_settings
+
+app = typer.Typer(
+    name="cbec",
+    help="浙江跨境电商监管平台 / Zhejiang cross-border e-commerce supervision platform.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def main(ctx: typer.Context) -> None:
+    """Build the settings (CBEC_* environment variables) once for every command."""
+    ctx.obj = load_settings()
+
+
+app.command("synth")(synth.synth)
+app.command("ingest")(feeds.ingest)
+app.command("ingest-dir")(feeds.ingest_dir)
+app.command("stats")(feeds.stats)
+app.command("demo")(demo.demo)
+app.add_typer(feeds.quarantine_app, name="quarantine")
+app.add_typer(db.app, name="db")
+
+if __name__ == "__main__":
+    app()

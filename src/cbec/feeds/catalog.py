@@ -1,0 +1,57 @@
+"""Every feed of the data standard, by name."""
+
+from __future__ import annotations
+
+from cbec.feeds import (
+    complaints,
+    declarations,
+    enterprises,
+    filings,
+    inspections,
+    institutions,
+    job_postings,
+    listings,
+    orders,
+    payments,
+    platforms,
+    reviews,
+    security_incidents,
+    trade_statistics,
+    trademarks,
+    waybills,
+)
+from cbec.feeds.spec import FeedSpec
+
+FEEDS: dict[str, FeedSpec] = {
+    module.SPEC.name: module.SPEC
+    for module in (
+        payments,
+        orders,
+        waybills,
+        declarations,
+        enterprises,
+        institutions,
+        platforms,
+        filings,
+        inspections,
+        complaints,
+        reviews,
+        listings,
+        trademarks,
+        security_incidents,
+        trade_statistics,
+        job_postings,
+    )
+}
+
+
+class UnknownFeedError(KeyError):
+    """A feed name that the data standard does not define."""
+
+
+def get_feed(name: str) -> FeedSpec:
+    """Return the spec of a feed or say which feeds exist."""
+    try:
+        return FEEDS[name]
+    except KeyError:
+        raise UnknownFeedError(f"unknown feed {name!r}; known feeds: {', '.join(FEEDS)}") from None

@@ -1,0 +1,65 @@
+"""What every reader hands to validation: raw string columns with their line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that could not even be read into columns (bad encoding, bad JSON, wrong field count)."""
+
+    line: int
+    rule: str
+    detail: str
+    raw: str
+
+
+@dataclass
+class RawChunk:
+    """Up to chunk-size rows of one file, every value a string or null.
+
+    `table` has the file's own column names; `lines` gives each row's line (or row number) in the
+    file; `raw` its original text when the reader has it cheaply (None means: rebuild on demand).
+    `column_rules` names columns whose every value breaks a rule (e.g. float amounts in Parquet).
+    """
+
+    table: pa.Table
+    lines: pa.Array
+    raw: pa.Array | None
+    problems: list[RowProblem] = field(default_factory=list)
+    column_rules: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def read(self) -> int:
+        """Return how many rows this chunk read, readable or not."""
+        return self.table.num_rows + len(self.problems)
+
+
+class FileRejected(Exception):
+    """The whole file is unusable (empty, XML with a DTD, too large, not the format it claims)."""
+
+    def __init__(self, rule: str, detail: str, raw: str = "") -> None:
+        super().__init__(f"{rule}: {detail}")
+        self.rule = rule
+        self.detail = detail
+        self.raw = raw
+
+
+@dataclass
+class ReadInfo:
+    """What a reader learnt about the file as a whole."""
+
+    file_format: str
+    encoding: str | None = None
+    columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def string_table(columns: list[str], values: list[list[str | None]]) -> pa.Table:
+    """Build a table of string columns from column-major values."""
+    return pa.table(
+        {name: pa.array(col, type=pa.string()) for name, col in zip(columns, values, strict=True)}
+    )

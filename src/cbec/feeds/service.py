@@ -1,0 +1,145 @@
+"""What entry points and other contexts call to load feeds and look at what was loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from cbec.feeds.catalog import FEEDS, get_feed
+from cbec.feeds.loader import load_file
+from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
+from cbec.feeds.schemas import LoadReport, QuarantineRead
+from cbec.storage.engine import transaction
+from cbec.storage.lake import connect, read_view_sql
+from cbec.storage.store import Store
+
+
+def recover(*, store: Store) -> dict[str, list[int]]:
+    """Finish or undo what a killed load left: publish committed batches, discard running ones."""
+    done: dict[str, list[int]] = {"published": [], "discarded": []}
+    with transaction(store.factory) as session:
+        running = session.scalars(select(IngestBatch).where(IngestBatch.status == "running")).all()
+        for batch in running:
+            store.lake.discard(batch.id)
+            batch.status = "aborted"
+            done["discarded"].append(batch.id)
+        for batch_id in store.lake.staged_batches():
+            batch = session.get(IngestBatch, batch_id)
+            if batch is not None and batch.status in ("committed", "rejected"):
+                store.lake.publish(batch_id)
+                done["published"].append(batch_id)
+            elif batch is None or batch.status == "aborted":
+                store.lake.discard(batch_id)
+                done["discarded"].append(batch_id)
+    return done
+
+
+def ingest(
+    *,
+    store: Store,
+    feed: str,
+    paths: Sequence[Path],
+    file_format: str | None = None,
+    progress: Callable[[Path, int], None] | None = None,
+) -> list[LoadReport]:
+    """Load files into a feed, one batch per file, under the home's writer lock."""
+    spec = get_feed(feed)
+    reports = []
+    with store.writer_lock():
+        recover(store=store)
+        for path in paths:
+
+            def tick(rows: int, path: Path = path) -> None:
+                if progress:
+                    progress(path, rows)
+
+            reports.append(
+                load_file(
+                    settings=store.settings,
+                    factory=store.factory,
+                    lake=store.lake,
+                    spec=spec,
+                    path=path,
+                    file_format=file_format,
+                    progress=tick,
+                )  # fmt: skip
+            )
+    return reports
+
+
+def list_quarantine(
+    *,
+    store: Store,
+    feed: str | None = None,
+    rule: str | None = None,
+    batch_id: int | None = None,
+    limit: int = 50,
+) -> list[QuarantineRead]:
+    """Return quarantined rows, newest first, optionally for one feed, rule or batch."""
+    query = select(QuarantinedRow).order_by(QuarantinedRow.id.desc()).limit(limit)
+    if feed:
+        query = query.where(QuarantinedRow.feed == feed)
+    if rule:
+        query = query.where(QuarantinedRow.rule == rule)
+    if batch_id is not None:
+        query = query.where(QuarantinedRow.batch_id == batch_id)
+    with store.factory() as session:
+        return [QuarantineRead.model_validate(row, from_attributes=True) for row in session.scalars(query)]
+
+
+def get_quarantined(*, store: Store, quarantine_id: int) -> QuarantineRead | None:
+    """Return one quarantined row with its raw text."""
+    with store.factory() as session:
+        row = session.get(QuarantinedRow, quarantine_id)
+        return None if row is None else QuarantineRead.model_validate(row, from_attributes=True)
+
+
+def quarantine_counts(*, store: Store) -> list[tuple[str, str, int]]:
+    """Return (feed, rule, rows) for everything in quarantine."""
+    query = (
+        select(QuarantinedRow.feed, QuarantinedRow.rule, func.count())
+        .group_by(QuarantinedRow.feed, QuarantinedRow.rule)
+        .order_by(QuarantinedRow.feed, QuarantinedRow.rule)
+    )
+    with store.factory() as session:
+        return [(f, r, int(n)) for f, r, n in session.execute(query).all()]
+
+
+def feed_stats(*, store: Store) -> list[tuple[str, str, int, int]]:
+    """Return (feed, month, current rows, stored versions) for every feed; registers have month '-'."""
+    stats: list[tuple[str, str, int, int]] = []
+    con = connect(store.settings.timezone)
+    for spec in FEEDS.values():
+        if spec.sink == "lake":
+            files = store.lake.files(spec.name)
+            if not files:
+                continue
+            keys = ", ".join(f'"{k}"' for k in spec.key)
+            rows = con.execute(
+                f"""
+                SELECT month, count(*) FILTER (WHERE _latest) AS current_rows, count(*) AS versions FROM (
+                    SELECT month, _version = max(_version) OVER (PARTITION BY {keys}) AS _latest
+                    FROM {read_view_sql(files)}
+                ) GROUP BY month ORDER BY month
+                """
+            ).fetchall()
+            stats.extend((spec.name, str(m), int(c), int(v)) for m, c, v in rows)
+        else:
+            table = REGISTER_TABLES[spec.name]
+            with store.factory() as session:
+                current = (
+                    session.scalar(select(func.count()).select_from(table).where(table.c.is_current)) or 0
+                )
+                versions = session.scalar(select(func.count()).select_from(table)) or 0
+            if versions:
+                stats.append((spec.name, "-", int(current), int(versions)))
+    con.close()
+    return stats
+
+
+def batches(*, store: Store, limit: int = 50) -> list[IngestBatch]:
+    """Return the latest load batches."""
+    with store.factory() as session:
+        return list(session.scalars(select(IngestBatch).order_by(IngestBatch.id.desc()).limit(limit)))

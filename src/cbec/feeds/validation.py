@@ -1,0 +1,207 @@
+"""Vectorised contract validation of raw chunks in DuckDB: every row either typed or explained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cbec.core.ids import uscc_problem
+from cbec.core.money import iso_countries, iso_currencies
+from cbec.core.regions import city_names
+from cbec.feeds.readers.base import RawChunk
+from cbec.feeds.spec import Column, FeedSpec, Kind
+
+META_COLUMNS = ("_line", "_hash", "_extra", "_month")
+_TS_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+_SQL_TYPES = {Kind.DECIMAL: "DECIMAL(38, 6)", Kind.INTEGER: "BIGINT", Kind.YEAR: "INTEGER",
+              Kind.TIMESTAMP: "TIMESTAMPTZ", Kind.DATE: "DATE"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One broken rule in one row."""
+
+    column: str | None
+    rule: str
+    value: str | None
+
+
+@dataclass
+class Validated:
+    """A chunk split into typed good rows and bad rows with their errors."""
+
+    good: pa.Table
+    bad_lines: list[int]
+    bad_errors: list[list[RowError]]
+    bad_raw: list[str]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in_list(values: frozenset[str] | tuple[str, ...]) -> str:
+    return "(" + ", ".join(_lit(v) for v in sorted(values)) + ")"
+
+
+def _check(column: Column) -> str:
+    """Return a SQL expression giving the rule a present, non-empty value breaks, or NULL."""
+    v = _q(column.name)
+    kind = column.kind
+    checks = [f"WHEN length({v}) > {column.limit} THEN 'too_long'"]
+    if kind is Kind.ENUM:
+        checks.append(f"WHEN {v} NOT IN {_in_list(column.choices)} THEN 'not_allowed'")
+    elif kind is Kind.DECIMAL:
+        sign = "-?" if column.signed else ""
+        checks.append(
+            f"WHEN regexp_full_match({v}, '-[0-9]+(\\.[0-9]+)?') AND NOT {column.signed} THEN 'negative'"
+        )
+        checks.append(
+            f"WHEN NOT regexp_full_match({v}, '{sign}[0-9]{{1,24}}(\\.[0-9]{{1,6}})?') THEN 'bad_decimal'"
+        )
+    elif kind is Kind.INTEGER:
+        checks.append(f"WHEN NOT regexp_full_match({v}, '-?[0-9]{{1,15}}') THEN 'bad_integer'")
+        if column.minimum is not None:
+            checks.append(f"WHEN CAST({v} AS BIGINT) < {column.minimum} THEN 'out_of_range'")
+        if column.maximum is not None:
+            checks.append(f"WHEN CAST({v} AS BIGINT) > {column.maximum} THEN 'out_of_range'")
+    elif kind is Kind.TIMESTAMP:
+        checks.append(
+            f"WHEN NOT regexp_full_match({v}, '{_TS_SHAPE}') OR TRY_CAST({v} AS TIMESTAMPTZ) IS NULL "
+            "THEN 'bad_timestamp'"
+        )
+    elif kind is Kind.DATE:
+        checks.append(
+            f"WHEN NOT regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') OR TRY_CAST({v} AS DATE) IS NULL "
+            "THEN 'bad_date'"
+        )
+    elif kind is Kind.YEAR:
+        checks.append(f"WHEN NOT regexp_full_match({v}, '(19[89]|20[0-9])[0-9]') THEN 'bad_year'")
+    elif kind is Kind.COUNTRY:
+        checks.append(f"WHEN {v} NOT IN (SELECT code FROM iso_country) THEN 'unknown_country'")
+    elif kind is Kind.CURRENCY:
+        checks.append(f"WHEN {v} NOT IN (SELECT code FROM iso_currency) THEN 'unknown_currency'")
+    elif kind is Kind.CITY:
+        checks.append(f"WHEN {v} NOT IN {_in_list(city_names())} THEN 'unknown_city'")
+    elif kind is Kind.USCC:
+        checks.append(f"WHEN {v} IN (SELECT code FROM bad_uscc) THEN 'bad_credit_code'")
+    return "CASE " + " ".join(checks) + " END"
+
+
+def _error_expr(column: Column, present: bool, column_rule: str | None) -> str:
+    """Return a SQL expression giving 'column|rule' or NULL for one column of a row."""
+    tag = _lit(column.name + "|")
+    if not present:
+        return f"{tag} || 'missing_column'" if column.required else "NULL"
+    v = _q(column.name)
+    empty = f"({v} IS NULL OR trim({v}) = '')"
+    on_empty = f"{tag} || 'required'" if column.required else "NULL"
+    if column_rule:
+        return f"CASE WHEN {empty} THEN {on_empty} ELSE {tag} || {_lit(column_rule)} END"
+    return f"CASE WHEN {empty} THEN {on_empty} ELSE {tag} || ({_check(column)}) END"
+
+
+def _typed_expr(column: Column, present: bool) -> str:
+    """Return the SQL giving a column's typed value (NULL when absent or empty)."""
+    sql_type = _SQL_TYPES.get(column.kind, "VARCHAR")
+    if not present:
+        return f"CAST(NULL AS {sql_type}) AS {_q(column.name)}"
+    v = f"NULLIF(trim({_q(column.name)}), '')" if column.kind is not Kind.TEXT else _q(column.name)
+    if sql_type == "VARCHAR":
+        return f"{v} AS {_q(column.name)}"
+    return f"TRY_CAST({v} AS {sql_type}) AS {_q(column.name)}"
+
+
+def prepare_connection(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
+    """Load the reference lists that validation joins against."""
+    con.execute(f"SET TimeZone = {_lit(timezone)}")
+    con.execute("CREATE OR REPLACE TEMP TABLE iso_country AS SELECT unnest($1::VARCHAR[]) AS code",
+                [sorted(iso_countries())])  # fmt: skip
+    con.execute("CREATE OR REPLACE TEMP TABLE iso_currency AS SELECT unnest($1::VARCHAR[]) AS code",
+                [sorted(iso_currencies())])  # fmt: skip
+
+
+def _load_bad_uscc(con: duckdb.DuckDBPyConnection, spec: FeedSpec, table: pa.Table) -> None:
+    """Check each distinct credit code once in Python and keep the bad ones for the SQL join."""
+    bad: set[str] = set()
+    for column in spec.columns:
+        if column.kind is Kind.USCC and column.name in table.column_names:
+            for code in pc.unique(table[column.name]).to_pylist():
+                if code and code.strip() and uscc_problem(code) is not None:
+                    bad.add(code)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE bad_uscc AS SELECT unnest($1::VARCHAR[]) AS code", [sorted(bad)]
+    )
+
+
+def validate(con: duckdb.DuckDBPyConnection, spec: FeedSpec, chunk: RawChunk, timezone: str) -> Validated:
+    """Split a chunk into typed good rows and explained bad rows."""
+    table = chunk.table
+    present = set(table.column_names)
+    extras = [name for name in table.column_names if name not in spec.column_index]
+    _load_bad_uscc(con, spec, table)
+    source = table.append_column("_line", chunk.lines).append_column(
+        "_row", pa.array(range(table.num_rows), type=pa.int64())
+    )
+    con.register("raw_chunk", source)
+    errors = ", ".join(
+        _error_expr(c, c.name in present, chunk.column_rules.get(c.name)) for c in spec.columns
+    )
+    typed = ", ".join(_typed_expr(c, c.name in present) for c in spec.columns)
+    hashed = ", ".join(
+        f"coalesce({_q(n)}, '')" for n in [*[c.name for c in spec.columns if c.name in present], *extras]
+    )
+    extra = (
+        "to_json(struct_pack(" + ", ".join(f"{_q(n)} := {_q(n)}" for n in extras) + "))::VARCHAR"
+        if extras
+        else "NULL"
+    )
+    month = (
+        f"strftime(timezone({_lit(timezone)}, TRY_CAST({_q(spec.month_column)} AS TIMESTAMPTZ)), '%Y-%m')"
+        if spec.month_column and spec.month_column in present
+        else "NULL"
+    )
+    result = con.sql(
+        f"""
+        SELECT _row, list_filter([{errors}], lambda e: e IS NOT NULL) AS _errors, {typed},
+               _line, md5(concat_ws(chr(31), {hashed})) AS _hash, {extra} AS _extra, {month} AS _month
+        FROM raw_chunk ORDER BY _row
+        """
+    ).to_arrow_table()
+    con.unregister("raw_chunk")
+    error_count = pc.list_value_length(result["_errors"])
+    good = result.filter(pc.equal(error_count, 0)).drop_columns(["_errors"])
+    bad = result.filter(pc.greater(error_count, 0)).select(["_row", "_errors"])
+    return _explain_bad(chunk, spec, bad, good)
+
+
+def _explain_bad(chunk: RawChunk, spec: FeedSpec, bad: pa.Table, good: pa.Table) -> Validated:
+    rows = bad["_row"].to_pylist()
+    tagged: list[list[str]] = bad["_errors"].to_pylist()
+    raw_values = chunk.table.take(pa.array(rows, type=pa.int64())).to_pylist() if rows else []
+    lines = chunk.lines.take(pa.array(rows, type=pa.int64())).to_pylist() if rows else []
+    bad_errors: list[list[RowError]] = []
+    raws: list[str] = []
+    for position, (row_index, errs) in enumerate(zip(rows, tagged, strict=True)):
+        values: dict[str, Any] = raw_values[position]
+        row_errors = []
+        for tag in errs:
+            column, _, rule = tag.partition("|")
+            row_errors.append(RowError(column, rule, values.get(column)))
+        bad_errors.append(row_errors)
+        raws.append(str(chunk.raw[row_index]) if chunk.raw is not None else _as_raw(values))
+    return Validated(good=good, bad_lines=lines, bad_errors=bad_errors, bad_raw=raws)
+
+
+def _as_raw(values: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(values, ensure_ascii=False)

@@ -1,1 +1,0 @@
-"""cbec.storage.migrations."""

@@ -1,0 +1,264 @@
+"""feeds: batches, quarantine, registers
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-27 12:06:48.692486
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+import cbec.storage.types
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+
+    op.create_table(
+        "ingest_batches",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("feed", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=1000), nullable=False),
+        sa.Column("checksum", sa.String(length=64), nullable=False),
+        sa.Column("file_format", sa.String(length=16), nullable=False),
+        sa.Column("encoding", sa.String(length=16), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("started_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("rows_read", sa.BigInteger(), nullable=False),
+        sa.Column("rows_accepted", sa.BigInteger(), nullable=False),
+        sa.Column("rows_quarantined", sa.BigInteger(), nullable=False),
+        sa.Column("rows_duplicate", sa.BigInteger(), nullable=False),
+        sa.Column("rows_new_version", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "errors_by_rule",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "warnings",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ingest_batches")),
+    )
+    with op.batch_alter_table("ingest_batches", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ingest_batches_checksum"), ["checksum"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ingest_batches_feed"), ["feed"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ingest_batches_status"), ["status"], unique=False)
+
+    op.create_table(
+        "quarantined_rows",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("feed", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=1000), nullable=False),
+        sa.Column("line", sa.BigInteger(), nullable=True),
+        sa.Column("rule", sa.String(length=40), nullable=False),
+        sa.Column("column_name", sa.String(length=64), nullable=True),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column(
+            "errors",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("raw", sa.Text(), nullable=False),
+        sa.Column("raw_hash", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_quarantined_rows_batch_id_ingest_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quarantined_rows")),
+    )
+    with op.batch_alter_table("quarantined_rows", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_quarantined_rows_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index("ix_quarantined_rows_feed_raw_hash", ["feed", "raw_hash"], unique=False)
+        batch_op.create_index("ix_quarantined_rows_feed_rule", ["feed", "rule"], unique=False)
+
+    op.create_table(
+        "reg_enterprises",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("enterprise_id", sa.String(length=18), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=True),
+        sa.Column("city", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("founded_on", sa.Date(), nullable=True),
+        sa.Column("employees", sa.BigInteger(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("content_hash", sa.String(length=32), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_line", sa.BigInteger(), nullable=True),
+        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "extra",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_enterprises_batch_id_ingest_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_enterprises")),
+    )
+    with op.batch_alter_table("reg_enterprises", schema=None) as batch_op:
+        batch_op.create_index("ix_reg_enterprises_key", ["enterprise_id", "version"], unique=True)
+
+    op.create_table(
+        "reg_institutions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("institution_id", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("licence_no", sa.String(length=64), nullable=True),
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("content_hash", sa.String(length=32), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_line", sa.BigInteger(), nullable=True),
+        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "extra",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_institutions_batch_id_ingest_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_institutions")),
+    )
+    with op.batch_alter_table("reg_institutions", schema=None) as batch_op:
+        batch_op.create_index("ix_reg_institutions_key", ["institution_id", "version"], unique=True)
+
+    op.create_table(
+        "reg_platforms",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("platform_id", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=True),
+        sa.Column("enterprise_id", sa.String(length=18), nullable=True),
+        sa.Column("city", sa.String(length=16), nullable=True),
+        sa.Column("country", sa.String(length=2), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("content_hash", sa.String(length=32), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_line", sa.BigInteger(), nullable=True),
+        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "extra",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_platforms_batch_id_ingest_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_platforms")),
+    )
+    with op.batch_alter_table("reg_platforms", schema=None) as batch_op:
+        batch_op.create_index("ix_reg_platforms_key", ["platform_id", "version"], unique=True)
+
+    op.create_table(
+        "reg_trade_statistics",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("region", sa.String(length=64), nullable=False),
+        sa.Column("indicator", sa.String(length=100), nullable=False),
+        sa.Column("value", cbec.storage.types.Amount(precision=38, scale=6), nullable=False),
+        sa.Column("unit", sa.String(length=16), nullable=False),
+        sa.Column("reported_growth_pct", cbec.storage.types.Amount(precision=38, scale=6), nullable=True),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("content_hash", sa.String(length=32), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_line", sa.BigInteger(), nullable=True),
+        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "extra",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_trade_statistics_batch_id_ingest_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_trade_statistics")),
+    )
+    with op.batch_alter_table("reg_trade_statistics", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_reg_trade_statistics_key", ["year", "region", "indicator", "source", "version"], unique=True
+        )
+
+    op.create_table(
+        "reg_trademarks",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("mark_id", sa.String(length=64), nullable=False),
+        sa.Column("mark_text", sa.String(length=200), nullable=False),
+        sa.Column("owner", sa.String(length=200), nullable=False),
+        sa.Column("nice_classes", sa.String(length=200), nullable=False),
+        sa.Column("jurisdiction", sa.String(length=8), nullable=False),
+        sa.Column("registered_at", sa.Date(), nullable=True),
+        sa.Column("image", sa.String(length=1000), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("content_hash", sa.String(length=32), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_line", sa.BigInteger(), nullable=True),
+        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "extra",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_trademarks_batch_id_ingest_batches")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_trademarks")),
+    )
+    with op.batch_alter_table("reg_trademarks", schema=None) as batch_op:
+        batch_op.create_index("ix_reg_trademarks_key", ["mark_id", "version"], unique=True)
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+
+    with op.batch_alter_table("reg_trademarks", schema=None) as batch_op:
+        batch_op.drop_index("ix_reg_trademarks_key")
+
+    op.drop_table("reg_trademarks")
+    with op.batch_alter_table("reg_trade_statistics", schema=None) as batch_op:
+        batch_op.drop_index("ix_reg_trade_statistics_key")
+
+    op.drop_table("reg_trade_statistics")
+    with op.batch_alter_table("reg_platforms", schema=None) as batch_op:
+        batch_op.drop_index("ix_reg_platforms_key")
+
+    op.drop_table("reg_platforms")
+    with op.batch_alter_table("reg_institutions", schema=None) as batch_op:
+        batch_op.drop_index("ix_reg_institutions_key")
+
+    op.drop_table("reg_institutions")
+    with op.batch_alter_table("reg_enterprises", schema=None) as batch_op:
+        batch_op.drop_index("ix_reg_enterprises_key")
+
+    op.drop_table("reg_enterprises")
+    with op.batch_alter_table("quarantined_rows", schema=None) as batch_op:
+        batch_op.drop_index("ix_quarantined_rows_feed_rule")
+        batch_op.drop_index("ix_quarantined_rows_feed_raw_hash")
+        batch_op.drop_index(batch_op.f("ix_quarantined_rows_batch_id"))
+
+    op.drop_table("quarantined_rows")
+    with op.batch_alter_table("ingest_batches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ingest_batches_status"))
+        batch_op.drop_index(batch_op.f("ix_ingest_batches_feed"))
+        batch_op.drop_index(batch_op.f("ix_ingest_batches_checksum"))
+
+    op.drop_table("ingest_batches")

@@ -1,0 +1,50 @@
+"""Everything a command needs to reach storage, opened once from the settings."""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from cbec.config import Settings
+from cbec.storage.engine import make_engine, make_session_factory
+from cbec.storage.lake import Lake
+from cbec.storage.migrate import upgrade
+
+
+@dataclass
+class Store:
+    """The relational store, the lake and the settings they came from."""
+
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker[Session]
+    lake: Lake
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Hold the home's writer lock so that two loads never interleave their key checks."""
+        self.settings.home_dir.mkdir(parents=True, exist_ok=True)
+        with (self.settings.home_dir / "writer.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+
+def open_store(settings: Settings, *, migrate: bool = True) -> Store:
+    """Open storage under the settings' home, migrating the relational store to the newest revision."""
+    engine = make_engine(settings)
+    if migrate:
+        upgrade(engine)
+    lake = Lake(settings.lake_dir, settings.staging_dir)
+    return Store(settings=settings, engine=engine, factory=make_session_factory(engine), lake=lake)
