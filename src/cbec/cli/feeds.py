@@ -11,6 +11,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -38,10 +39,12 @@ def _run(store: Store, jobs: list[tuple[str, Path]], as_json: bool) -> list[Load
     with _progress() as bar:
         for feed, path in jobs:
             task = bar.add_task(f"{feed} ← {path.name}", total=None)
+
+            def advance(_path: Path, rows: int, task: TaskID = task) -> None:
+                bar.advance(task, rows)
+
             try:
-                reports += service.ingest(
-                    store=store, feed=feed, paths=[path], progress=lambda _p, n, t=task: bar.advance(t, n)
-                )
+                reports += service.ingest(store=store, feed=feed, paths=[path], progress=advance)
             except FileRejected as exc:  # a format we cannot even name
                 err_console.print(f"[red]{path}: {exc}[/]")
                 raise typer.Exit(2) from exc

@@ -6,25 +6,27 @@ from pathlib import Path
 from typing import Literal
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, settings_of
 from cbec.synth.service import SynthResult, generate
 
 
-def run_synth(out: Path, month: str, payments: int, seed: int, fmt: str) -> SynthResult:
+def run_synth(
+    out: Path, month: str, payments: int, seed: int, fmt: Literal["csv", "parquet", "jsonl"]
+) -> SynthResult:
     """Generate with a progress bar per feed."""
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console) as bar:  # fmt: skip
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def tick(feed: str, done: int, total: int) -> None:
             if feed not in tasks:
                 tasks[feed] = bar.add_task(f"synth {feed}", total=total)
             bar.update(tasks[feed], completed=done, total=total)
 
-        return generate(out_dir=out, month=month, payments=payments, seed=seed, fmt=fmt, progress=tick)  # type: ignore[arg-type]
+        return generate(out_dir=out, month=month, payments=payments, seed=seed, fmt=fmt, progress=tick)
 
 
 def synth(

@@ -107,7 +107,7 @@ def load_file(
         report.duplicate += repeated
         if not report.balanced:
             raise AssertionError(f"row accounting broken for {path}: {report}")
-        session.bulk_insert_mappings(QuarantinedRow, [dict(r, batch_id=batch_id) for r in quarantine.records])  # type: ignore[arg-type]
+        session.bulk_insert_mappings(QuarantinedRow, [dict(r, batch_id=batch_id) for r in quarantine.records])
         sink.commit(session)
         batch = session.get_one(IngestBatch, batch_id)
         batch.status, batch.encoding, batch.finished_at = report.status, report.encoding, datetime.now(UTC)

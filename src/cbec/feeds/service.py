@@ -26,11 +26,11 @@ def recover(*, store: Store) -> dict[str, list[int]]:
             batch.status = "aborted"
             done["discarded"].append(batch.id)
         for batch_id in store.lake.staged_batches():
-            batch = session.get(IngestBatch, batch_id)
-            if batch is not None and batch.status in ("committed", "rejected"):
+            staged = session.get(IngestBatch, batch_id)
+            if staged is not None and staged.status in ("committed", "rejected"):
                 store.lake.publish(batch_id)
                 done["published"].append(batch_id)
-            elif batch is None or batch.status == "aborted":
+            elif staged is None or staged.status == "aborted":
                 store.lake.discard(batch_id)
                 done["discarded"].append(batch_id)
     return done
@@ -64,7 +64,7 @@ def ingest(
                     path=path,
                     file_format=file_format,
                     progress=tick,
-                )  # fmt: skip
+                )
             )
     return reports
 

@@ -65,13 +65,7 @@ def classify(
     )
     accepted = (
         accepted.drop_columns(["_nth", "_first_hash", "_status", "_prev_version"])
-        .rename_columns(
-            [
-                c if c != "_prev_batch" else "_supersedes_batch"
-                for c in accepted.column_names
-                if c not in ("_nth", "_first_hash", "_status", "_prev_version")
-            ]  # fmt: skip
-        )
+        .rename_columns({"_prev_batch": "_supersedes_batch"})
         .append_column("_version", version.cast(pa.int32()))
         .append_column("_batch_id", pa.array([batch_id] * accepted.num_rows, type=pa.int64()))
     )

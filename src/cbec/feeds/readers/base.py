@@ -35,7 +35,7 @@ class RawChunk:
     @property
     def read(self) -> int:
         """Return how many rows this chunk read, readable or not."""
-        return self.table.num_rows + len(self.problems)
+        return int(self.table.num_rows) + len(self.problems)
 
 
 class FileRejected(Exception):

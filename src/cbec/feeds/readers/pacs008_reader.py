@@ -106,7 +106,7 @@ def read_pacs008(path: Path, chunk_rows: int, info: ReadInfo, max_bytes: int) ->
     except etree.XMLSyntaxError as exc:
         raise FileRejected(
             "malformed_xml", f"not well-formed XML: {exc}", data[:2000].decode("utf-8", "replace")
-        )
+        ) from None
     if not str(root.tag).endswith("Document") or not root.xpath("*[local-name()='FIToFICstmrCdtTrf']"):
         raise FileRejected("not_pacs008", "the root is not a pacs.008 Document with FIToFICstmrCdtTrf")
     header = root.xpath("*[local-name()='FIToFICstmrCdtTrf']/*[local-name()='GrpHdr']")
