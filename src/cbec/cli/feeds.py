@@ -67,15 +67,19 @@ def _counts(report: LoadReport) -> dict[str, object]:
 
 
 def _table(reports: list[LoadReport]) -> Table:
-    table = Table(title="导入结果 / Load results")
-    for name in ("feed", "file", "batch", "读取 read", "接收 accepted", "隔离 quarantined", "重复 duplicate",
-                 "新版本 versions", "errors by rule"):  # fmt: skip
-        table.add_column(name, justify="right" if name[0] in "读接隔重新b" else "left")
+    table = Table(title="导入结果 / Load results (read = accepted + quarantined + duplicate)")
+    table.add_column("batch", justify="right")
+    table.add_column("feed ← file", no_wrap=True)
+    for name in ("读取\nread", "接收\naccepted", "隔离\nquarantined", "重复\nduplicate", "新版本\nversions"):
+        table.add_column(name, justify="right", no_wrap=True, min_width=6)
+    table.add_column("errors by rule", overflow="fold", ratio=1)
     for r in reports:
         rules = ", ".join(f"{k}={v}" for k, v in r.errors_by_rule.items())
         style = "red" if r.status == "rejected" else None
-        table.add_row(r.feed, Path(r.source).name, str(r.batch_id), f"{r.read:,}", f"{r.accepted:,}",
-                      f"{r.quarantined:,}", f"{r.duplicate:,}", f"{r.new_versions:,}", rules, style=style)  # fmt: skip
+        name = Path(r.source).name
+        source = r.feed if Path(name).stem == r.feed else f"{r.feed} ← {name}"
+        counts = (r.read, r.accepted, r.quarantined, r.duplicate, r.new_versions)
+        table.add_row(str(r.batch_id), source, *(f"{n:,}" for n in counts), rules, style=style)
     return table
 
 
@@ -111,14 +115,27 @@ def stats(ctx: typer.Context) -> None:
     store = store_of(ctx)
     table = Table(title="数据量 / Rows per feed and month")
     for name in ("feed", "month", "current rows", "versions"):
-        table.add_column(name, justify="left" if name in ("feed", "month") else "right")
+        table.add_column(name, justify="left" if name in ("feed", "month") else "right", no_wrap=True)
+    by_feed: dict[str, list[tuple[str, int, int]]] = {}
     for feed, month, current, versions in service.feed_stats(store=store):
-        table.add_row(feed, month, f"{current:,}", f"{versions:,}")
+        by_feed.setdefault(feed, []).append((month, current, versions))
+    for feed, months in by_feed.items():
+        if len(months) > 4:  # a long tail of small months reads better as one line
+            first, last = months[0][0], months[-1][0]
+            months = [
+                (f"{first} … {last} ({len(months)})", sum(m[1] for m in months), sum(m[2] for m in months))
+            ]
+        for month, current, versions in months:
+            table.add_row(feed, month, f"{current:,}", f"{versions:,}")
     console.print(table)
+    counts = service.quarantine_counts(store=store)
+    if not counts:
+        console.print("[green]隔离区为空 / quarantine is empty[/]")
+        return
     held = Table(title="隔离区 / Quarantine by rule")
     for name in ("feed", "rule", "rows"):
         held.add_column(name, justify="right" if name == "rows" else "left")
-    for feed, rule, count in service.quarantine_counts(store=store):
+    for feed, rule, count in counts:
         held.add_row(feed, rule, f"{count:,}")
     console.print(held)
 

@@ -2,7 +2,7 @@
 
 from cbec.feeds.spec import FeedSpec, Kind, opt, req
 
-STATUSES = ("filed", "approved", "rejected", "withdrawn", "pending")
+STATUSES = ("filed", "pending", "approved", "rejected", "withdrawn", "revoked")
 
 SPEC = FeedSpec(
     name="filings",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import duckdb
 from sqlalchemy import func, select
 
 from cbec.feeds.catalog import FEEDS, get_feed
@@ -143,3 +144,21 @@ def batches(*, store: Store, limit: int = 50) -> list[IngestBatch]:
     """Return the latest load batches."""
     with store.factory() as session:
         return list(session.scalars(select(IngestBatch).order_by(IngestBatch.id.desc()).limit(limit)))
+
+
+def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
+    """Open DuckDB over the lake: a view per feed with its current rows, and <feed>_versions with all."""
+    con = connect(store.settings.timezone)
+    for spec in FEEDS.values():
+        if spec.sink != "lake":
+            continue
+        files = store.lake.files(spec.name)
+        if not files:
+            continue
+        keys = ", ".join(f'"{k}"' for k in spec.key)
+        con.execute(f"CREATE VIEW {spec.name}_versions AS SELECT * FROM {read_view_sql(files)}")
+        con.execute(
+            f"CREATE VIEW {spec.name} AS SELECT * FROM {spec.name}_versions "
+            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _version DESC) = 1"
+        )
+    return con
