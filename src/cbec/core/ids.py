@@ -7,7 +7,7 @@ import re
 # GB 32100-2015 code alphabet: digits and capitals without I, O, S, V, Z.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
-_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _SHAPE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}")
 
 
@@ -15,7 +15,7 @@ def uscc_check_char(body: str) -> str:
     """Return the check character for the first 17 characters of a code."""
     if len(body) != 17 or any(ch not in _VALUE for ch in body):
         raise ValueError(f"not the 17-character body of a unified social credit code: {body!r}")
-    total = sum(_VALUE[ch] * w for ch, w in zip(body, _WEIGHTS, strict=True))
+    total = sum(_VALUE[ch] * w for ch, w in zip(body, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 

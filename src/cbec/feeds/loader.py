@@ -71,7 +71,7 @@ def load_file(
         sink: Sink = (
             LakeSink(spec, lake, batch_id, con)
             if spec.sink == "lake"
-            else RegisterSink(spec, read_session, batch_id)
+            else RegisterSink(spec, read_session, batch_id, con)
         )
     try:
         chunks = read_chunks(
@@ -84,10 +84,12 @@ def load_file(
             checked = validate(con, spec, chunk, settings.timezone)
             for line, errors, raw in zip(checked.bad_lines, checked.bad_errors, checked.bad_raw, strict=True):
                 quarantine.add_row(line, errors, raw)
-            result = classify(con, spec, checked.good, sink.existing(checked.good), batch_id)
+            sink.load_existing()
+            result = classify(con, spec, batch_id)
             _quarantine_conflicts(quarantine, chunk.lines, chunk.raw, chunk.table, result.conflicts, spec)
-            sink.stage(result.accepted, chunk_no)
-            report.accepted += result.accepted.num_rows
+            if result.accepted:
+                sink.stage(chunk_no)
+            report.accepted += result.accepted
             report.duplicate += result.duplicates
             report.new_versions += result.new_versions
             if progress:

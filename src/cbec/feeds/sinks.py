@@ -1,4 +1,8 @@
-"""Where accepted rows go: the Parquet lake (facts) or a versioned register table (registers)."""
+"""Where accepted rows go: the Parquet lake (facts) or a versioned register table (registers).
+
+A sink works on DuckDB's temp tables of the chunk: `checked` (typed rows) and, after classification,
+`accepted` (new keys and new versions).
+"""
 
 from __future__ import annotations
 
@@ -12,26 +16,28 @@ from sqlalchemy.orm import Session
 
 from cbec.feeds.models import REGISTER_TABLES
 from cbec.feeds.spec import FeedSpec
-from cbec.feeds.versioning import empty_existing
+from cbec.feeds.versioning import create_empty_existing
 from cbec.storage.lake import Lake, read_view_sql
-
-_DROP_BEFORE_WRITE = ("_row",)
 
 
 class Sink(Protocol):
     """Stages a batch's accepted rows and makes them visible when the batch commits."""
 
-    def existing(self, good: pa.Table) -> pa.Table:
-        """Return the latest stored version of each key in `good` (staged rows of this batch included)."""
+    def load_existing(self) -> None:
+        """Fill DuckDB's `existing` with the latest version of each key in `checked` (staged rows included)."""
         ...
 
-    def stage(self, accepted: pa.Table, chunk_no: int) -> None:
-        """Keep accepted rows aside until the batch commits."""
+    def stage(self, chunk_no: int) -> None:
+        """Keep the rows of `accepted` aside until the batch commits."""
         ...
 
     def commit(self, session: Session) -> None:
         """Write staged rows inside the batch's final transaction."""
         ...
+
+
+def _keys(spec: FeedSpec) -> str:
+    return ", ".join(f'"{k}"' for k in spec.key)
 
 
 class LakeSink:
@@ -40,38 +46,33 @@ class LakeSink:
     def __init__(self, spec: FeedSpec, lake: Lake, batch_id: int, con: duckdb.DuckDBPyConnection) -> None:
         self.spec, self.lake, self.batch_id, self.con = spec, lake, batch_id, con
 
-    def existing(self, good: pa.Table) -> pa.Table:
+    def load_existing(self) -> None:
         """Read key, hash and version of matching keys from the lake and this batch's staging."""
         files = self.lake.files(self.spec.name) + self.lake.staged_files(self.batch_id, self.spec.name)
-        if not files or good.num_rows == 0:
-            return empty_existing(self.spec, good)
-        keys = ", ".join(f'"{k}"' for k in self.spec.key)
-        self.con.register("incoming_keys", good.select(list(self.spec.key)))
-        table = self.con.sql(
+        if not files:
+            create_empty_existing(self.con, self.spec)
+            return
+        keys = _keys(self.spec)
+        self.con.execute(
             f"""
+            CREATE OR REPLACE TEMP TABLE existing AS
             SELECT {keys}, _hash, _version, _batch_id FROM {read_view_sql(files)}
-            SEMI JOIN incoming_keys USING ({keys})
+            SEMI JOIN (SELECT {keys} FROM checked WHERE _errors = '') USING ({keys})
             QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _version DESC) = 1
             """
-        ).to_arrow_table()
-        self.con.unregister("incoming_keys")
-        return table
+        )
 
-    def stage(self, accepted: pa.Table, chunk_no: int) -> None:
-        """Write the chunk's rows as Parquet partitioned by month."""
-        if accepted.num_rows == 0:
-            return
+    def stage(self, chunk_no: int) -> None:
+        """Write the accepted rows as Parquet partitioned by month."""
         target = self.lake.batch_dir(self.batch_id) / self.spec.name
         target.mkdir(parents=True, exist_ok=True)
-        self.con.register("accepted", accepted.drop_columns(list(_DROP_BEFORE_WRITE)))
         self.con.execute(
             f"""
             COPY (SELECT * EXCLUDE (_month), _month AS month FROM accepted)
             TO '{target}' (FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE true,
-                           FILENAME_PATTERN 'b{self.batch_id:08d}_c{chunk_no:05d}_{{i}}', COMPRESSION zstd)
+                           FILENAME_PATTERN 'b{self.batch_id:08d}_c{chunk_no:05d}_{{i}}', COMPRESSION snappy)
             """
         )
-        self.con.unregister("accepted")
 
     def commit(self, session: Session) -> None:
         """Nothing to write in the relational store: files are published after the commit."""
@@ -80,22 +81,21 @@ class LakeSink:
 class RegisterSink:
     """Keeps register rows in memory and writes them as new versions in the final transaction."""
 
-    def __init__(self, spec: FeedSpec, session: Session, batch_id: int) -> None:
-        self.spec, self.batch_id = spec, batch_id
+    def __init__(
+        self, spec: FeedSpec, session: Session, batch_id: int, con: duckdb.DuckDBPyConnection
+    ) -> None:
+        self.spec, self.batch_id, self.con = spec, batch_id, con
         self.table = REGISTER_TABLES[spec.name]
         self.pending: list[dict[str, Any]] = []
-        key_columns = [self.table.c[k] for k in spec.key]
-        rows = session.execute(
-            select(
-                *key_columns, self.table.c.content_hash, self.table.c.version, self.table.c.batch_id
-            ).where(self.table.c.is_current)
-        ).all()
+        columns = [self.table.c[k] for k in spec.key]
+        query = select(*columns, self.table.c.content_hash, self.table.c.version, self.table.c.batch_id)
+        rows = session.execute(query.where(self.table.c.is_current)).all()
         self.stored: dict[tuple[Any, ...], tuple[str, int, int]] = {
             tuple(r[: len(spec.key)]): (r.content_hash, r.version, r.batch_id) for r in rows
         }
 
-    def existing(self, good: pa.Table) -> pa.Table:
-        """Return stored and pending versions of the keys in `good`."""
+    def load_existing(self) -> None:
+        """Register stored and pending versions of the keys as DuckDB's `existing`."""
         latest = dict(self.stored)
         for row in self.pending:
             latest[tuple(row[k] for k in self.spec.key)] = (
@@ -103,18 +103,19 @@ class RegisterSink:
                 row["version"],
                 self.batch_id,
             )
-        wanted = {tuple(r.values()) for r in good.select(list(self.spec.key)).to_pylist()}
-        hits = [(key, value) for key, value in latest.items() if key in wanted]
-        shape = empty_existing(self.spec, good)
-        columns: dict[str, list[Any]] = {k: [key[i] for key, _ in hits] for i, k in enumerate(self.spec.key)}
-        columns["_hash"] = [v[0] for _, v in hits]
-        columns["_version"] = [v[1] for _, v in hits]
-        columns["_batch_id"] = [v[2] for _, v in hits]
-        return pa.table(columns, schema=shape.schema)
+        create_empty_existing(self.con, self.spec)
+        schema = self.con.sql("SELECT * FROM existing").to_arrow_table().schema
+        columns: dict[str, list[Any]] = {k: [key[i] for key in latest] for i, k in enumerate(self.spec.key)}
+        columns["_hash"] = [v[0] for v in latest.values()]
+        columns["_version"] = [v[1] for v in latest.values()]
+        columns["_batch_id"] = [v[2] for v in latest.values()]
+        self.con.register("existing_rows", pa.table(columns, schema=schema))
+        self.con.execute("INSERT INTO existing SELECT * FROM existing_rows")
+        self.con.unregister("existing_rows")
 
-    def stage(self, accepted: pa.Table, chunk_no: int) -> None:
+    def stage(self, chunk_no: int) -> None:
         """Hold the rows until commit."""
-        for row in accepted.to_pylist():
+        for row in self.con.sql("SELECT * FROM accepted").to_arrow_table().to_pylist():
             record = {c.name: row[c.name] for c in self.spec.columns}
             record.update(
                 version=row["_version"],

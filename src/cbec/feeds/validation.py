@@ -7,9 +7,8 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from cbec.core.ids import uscc_problem
+from cbec.core.ids import USCC_ALPHABET, USCC_WEIGHTS
 from cbec.core.money import iso_countries, iso_currencies
 from cbec.core.regions import city_names
 from cbec.feeds.readers.base import RawChunk
@@ -17,6 +16,7 @@ from cbec.feeds.spec import Column, FeedSpec, Kind
 
 META_COLUMNS = ("_line", "_hash", "_extra", "_month")
 _TS_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+_USCC_SHAPE = "[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}"
 _SQL_TYPES = {Kind.DECIMAL: "DECIMAL(38, 6)", Kind.INTEGER: "BIGINT", Kind.YEAR: "INTEGER",
               Kind.TIMESTAMP: "TIMESTAMPTZ", Kind.DATE: "DATE"}  # fmt: skip
 
@@ -32,9 +32,9 @@ class RowError:
 
 @dataclass
 class Validated:
-    """A chunk split into typed good rows and bad rows with their errors."""
+    """A chunk's bad rows with their errors; its typed good rows stay in DuckDB's `checked` table."""
 
-    good: pa.Table
+    good_rows: int
     bad_lines: list[int]
     bad_errors: list[list[RowError]]
     bad_raw: list[str]
@@ -96,6 +96,31 @@ def _check(column: Column) -> str:
     return "CASE " + " ".join(checks) + " END"
 
 
+def _uscc_check_sql(v: str) -> str:
+    """Return SQL computing the GB 32100-2015 check character of a code's first 17 characters."""
+    terms = " + ".join(
+        f"(instr('{USCC_ALPHABET}', substr({v}, {i + 1}, 1)) - 1) * {w}" for i, w in enumerate(USCC_WEIGHTS)
+    )
+    return f"substr('{USCC_ALPHABET}', ((31 - ({terms}) % 31) % 31) + 1, 1)"
+
+
+def _load_bad_uscc(con: duckdb.DuckDBPyConnection, spec: FeedSpec, present: set[str]) -> None:
+    """Check each distinct credit code of the chunk once, keeping the bad ones for the row check."""
+    parts = [
+        f"SELECT DISTINCT {_q(c.name)} AS code FROM raw_chunk WHERE {_q(c.name)} IS NOT NULL"
+        for c in spec.columns
+        if c.kind is Kind.USCC and c.name in present
+    ]
+    codes = " UNION ".join(parts) if parts else "SELECT NULL::VARCHAR AS code WHERE false"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE bad_uscc AS
+        SELECT code FROM ({codes}) WHERE trim(code) <> '' AND (
+            NOT regexp_full_match(code, '{_USCC_SHAPE}') OR substr(code, 18, 1) <> {_uscc_check_sql("code")})
+        """
+    )
+
+
 def _error_expr(column: Column, present: bool, column_rule: str | None) -> str:
     """Return a SQL expression giving 'column|rule' or NULL for one column of a row."""
     tag = _lit(column.name + "|")
@@ -114,7 +139,11 @@ def _typed_expr(column: Column, present: bool) -> str:
     sql_type = _SQL_TYPES.get(column.kind, "VARCHAR")
     if not present:
         return f"CAST(NULL AS {sql_type}) AS {_q(column.name)}"
-    v = f"NULLIF(trim({_q(column.name)}), '')" if column.kind is not Kind.TEXT else _q(column.name)
+    v = (
+        f"NULLIF(trim({_q(column.name)}), '')"
+        if column.kind is not Kind.TEXT
+        else f"NULLIF({_q(column.name)}, '')"
+    )
     if sql_type == "VARCHAR":
         return f"{v} AS {_q(column.name)}"
     return f"TRY_CAST({v} AS {sql_type}) AS {_q(column.name)}"
@@ -129,29 +158,16 @@ def prepare_connection(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
                 [sorted(iso_currencies())])  # fmt: skip
 
 
-def _load_bad_uscc(con: duckdb.DuckDBPyConnection, spec: FeedSpec, table: pa.Table) -> None:
-    """Check each distinct credit code once in Python and keep the bad ones for the SQL join."""
-    bad: set[str] = set()
-    for column in spec.columns:
-        if column.kind is Kind.USCC and column.name in table.column_names:
-            for code in pc.unique(table[column.name]).to_pylist():
-                if code and code.strip() and uscc_problem(code) is not None:
-                    bad.add(code)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE bad_uscc AS SELECT unnest($1::VARCHAR[]) AS code", [sorted(bad)]
-    )
-
-
 def validate(con: duckdb.DuckDBPyConnection, spec: FeedSpec, chunk: RawChunk, timezone: str) -> Validated:
-    """Split a chunk into typed good rows and explained bad rows."""
+    """Check a chunk into DuckDB's temp table `checked` (typed values, `_errors`) and explain the bad rows."""
     table = chunk.table
     present = set(table.column_names)
     extras = [name for name in table.column_names if name not in spec.column_index]
-    _load_bad_uscc(con, spec, table)
     source = table.append_column("_line", chunk.lines).append_column(
         "_row", pa.array(range(table.num_rows), type=pa.int64())
     )
     con.register("raw_chunk", source)
+    _load_bad_uscc(con, spec, present)
     errors = ", ".join(
         _error_expr(c, c.name in present, chunk.column_rules.get(c.name)) for c in spec.columns
     )
@@ -169,23 +185,23 @@ def validate(con: duckdb.DuckDBPyConnection, spec: FeedSpec, chunk: RawChunk, ti
         if spec.month_column and spec.month_column in present
         else "NULL"
     )
-    result = con.sql(
+    con.execute(
         f"""
-        SELECT _row, list_filter([{errors}], lambda e: e IS NOT NULL) AS _errors, {typed},
+        CREATE OR REPLACE TEMP TABLE checked AS
+        SELECT _row, concat_ws(';', {errors}) AS _errors, {typed},
                _line, md5(concat_ws(chr(31), {hashed})) AS _hash, {extra} AS _extra, {month} AS _month
-        FROM raw_chunk ORDER BY _row
+        FROM raw_chunk
         """
-    ).to_arrow_table()
+    )
     con.unregister("raw_chunk")
-    error_count = pc.list_value_length(result["_errors"])
-    good = result.filter(pc.equal(error_count, 0)).drop_columns(["_errors"])
-    bad = result.filter(pc.greater(error_count, 0)).select(["_row", "_errors"])
-    return _explain_bad(chunk, spec, bad, good)
+    bad = con.sql("SELECT _row, _errors FROM checked WHERE _errors <> '' ORDER BY _row").to_arrow_table()
+    good_rows = con.sql("SELECT count(*) FROM checked WHERE _errors = ''").fetchall()[0][0]
+    return _explain_bad(chunk, bad, int(good_rows))
 
 
-def _explain_bad(chunk: RawChunk, spec: FeedSpec, bad: pa.Table, good: pa.Table) -> Validated:
+def _explain_bad(chunk: RawChunk, bad: pa.Table, good_rows: int) -> Validated:
     rows = bad["_row"].to_pylist()
-    tagged: list[list[str]] = bad["_errors"].to_pylist()
+    tagged: list[list[str]] = [text.split(";") for text in bad["_errors"].to_pylist()]
     raw_values = chunk.table.take(pa.array(rows, type=pa.int64())).to_pylist() if rows else []
     lines = chunk.lines.take(pa.array(rows, type=pa.int64())).to_pylist() if rows else []
     bad_errors: list[list[RowError]] = []
@@ -198,7 +214,7 @@ def _explain_bad(chunk: RawChunk, spec: FeedSpec, bad: pa.Table, good: pa.Table)
             row_errors.append(RowError(column, rule, values.get(column)))
         bad_errors.append(row_errors)
         raws.append(str(chunk.raw[row_index]) if chunk.raw is not None else _as_raw(values))
-    return Validated(good=good, bad_lines=lines, bad_errors=bad_errors, bad_raw=raws)
+    return Validated(good_rows=good_rows, bad_lines=lines, bad_errors=bad_errors, bad_raw=raws)
 
 
 def _as_raw(values: dict[str, Any]) -> str:
