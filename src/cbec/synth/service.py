@@ -1,0 +1,129 @@
+"""Generate a synthetic Zhejiang CBEC province-month and write every feed of the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from cbec.synth import calibration as cal
+from cbec.synth.chunks import MIN_PAYMENTS, chunk_sizes, generate_chunk, make_context, rng_for
+from cbec.synth.columns import CHUNKED_FEEDS, FEED_COLUMNS, FEEDS, LABEL_COLUMNS
+from cbec.synth.month import parse_month
+from cbec.synth.products import filings_and_inspections, listings, trademarks
+from cbec.synth.registers import institutions_table, platforms_table
+from cbec.synth.statistics import TradeTotals, trade_statistics_table
+from cbec.synth.supervision import job_postings_table, security_incidents_table
+from cbec.synth.writers import EXTENSIONS, FeedWriter, Format, open_writer
+
+Progress = Callable[[str, int, int], None]
+LABELS_FILE = "labels.csv"
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """What a run wrote: one file per feed, row counts, the label count and the sample's scale."""
+
+    out_dir: Path
+    month: str
+    files: dict[str, Path]
+    rows: dict[str, int]
+    labels: int
+    scale_factor: Decimal
+
+    @property
+    def labels_file(self) -> Path:
+        """Return the path of labels.csv."""
+        return self.out_dir / LABELS_FILE
+
+
+def scale_factor(payments: int) -> Decimal:
+    """Return the share of a province-month (about 100 million payments) that a run generates."""
+    return Decimal(payments) / Decimal(cal.MONTH_PAYMENTS)
+
+
+def _write_once(
+    writers: dict[str, FeedWriter], feed: str, table: pa.Table, progress: Progress | None
+) -> None:
+    """Write a whole feed at once and report it."""
+    writers[feed].write(table)
+    if progress:
+        progress(feed, table.num_rows, table.num_rows)
+
+
+def generate(
+    *,
+    out_dir: Path,
+    month: str,
+    payments: int = 10_000,
+    seed: int = 7,
+    fmt: Format = "csv",
+    progress: Progress | None = None,
+    high_risk_countries: Sequence[str] = cal.HIGH_RISK_COUNTRIES,
+) -> SynthResult:
+    """Write out_dir/<feed>.<ext> for every feed and out_dir/labels.csv; same arguments, same bytes.
+
+    `payments` rows are generated in chunks of calibration.CHUNK_ROWS, each from its own random
+    stream, so memory stays bounded and the output depends only on (seed, month, payments, fmt).
+    """
+    if payments < MIN_PAYMENTS:
+        raise ValueError(f"payments must be at least {MIN_PAYMENTS}, got {payments}")
+    if seed < 0:
+        raise ValueError(f"seed must not be negative, got {seed}")
+    if fmt not in EXTENSIONS:
+        raise ValueError(f"unknown format {fmt!r}; use csv, parquet or jsonl")
+    the_month = parse_month(month)
+    ctx = make_context(seed=seed, month=the_month, payments=payments, high_risk=tuple(high_risk_countries))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {feed: out_dir / f"{feed}.{EXTENSIONS[fmt]}" for feed in FEEDS}
+    writers: dict[str, FeedWriter] = {
+        feed: open_writer(files[feed], FEED_COLUMNS[feed], fmt) for feed in FEEDS
+    }
+    label_writer = open_writer(out_dir / LABELS_FILE, LABEL_COLUMNS, "csv")
+    try:
+        totals = TradeTotals()
+        for chunk, (offset, size) in enumerate(chunk_sizes(payments)):
+            out = generate_chunk(ctx, chunk, offset, size)
+            for feed in CHUNKED_FEEDS:
+                writers[feed].write(out.tables[feed])
+            label_writer.write(out.labels)
+            totals.add(out.core, ctx.registers.city)
+            del out
+            if progress:
+                progress("payments", offset + size, payments)
+
+        def side(stream: int) -> np.random.Generator:
+            return rng_for(seed, the_month.index, payments, 4, stream)
+
+        _write_once(writers, "enterprises", ctx.registers.table, progress)
+        _write_once(writers, "institutions", institutions_table(), progress)
+        _write_once(writers, "platforms", platforms_table(), progress)
+        filings, inspections = filings_and_inspections(side(1), ctx)
+        _write_once(writers, "filings", filings, progress)
+        _write_once(writers, "inspections", inspections, progress)
+        marks, owns_mark = trademarks(side(2), ctx)
+        listed, listing_labels = listings(side(3), ctx, owns_mark)
+        _write_once(writers, "listings", listed, progress)
+        _write_once(writers, "trademarks", marks, progress)
+        label_writer.write(listing_labels)
+        _write_once(writers, "security_incidents", security_incidents_table(side(4), ctx), progress)
+        _write_once(writers, "job_postings", job_postings_table(side(5), ctx), progress)
+        stats = trade_statistics_table(totals, the_month.year, the_month.month, scale_factor(payments))
+        _write_once(writers, "trade_statistics", stats, progress)
+    finally:
+        for writer in writers.values():
+            writer.close()
+        label_writer.close()
+    return SynthResult(
+        out_dir=out_dir,
+        month=month,
+        files=files,
+        rows={feed: writers[feed].rows for feed in FEEDS},
+        labels=label_writer.rows,
+        scale_factor=scale_factor(payments),
+    )
