@@ -17,14 +17,16 @@ def demo(
 ) -> None:
     """Generate a synthetic month, load every feed, and print the summary."""
     settings = settings_of(ctx)
-    console.rule(f"1/3 合成数据 / synthesising {month} ({payments:,} payments)")
+    console.rule(f"1/4 合成数据 / synthesising {month} ({payments:,} payments)")
     result = run_synth(settings.home_dir / "synth" / month, month, payments, 7, "csv")
-    console.rule("2/3 导入 / loading every feed")
+    console.rule("2/4 导入 / loading every feed")
     order = sorted(FEEDS.values(), key=lambda spec: spec.sink != "db")
     jobs = [(spec.name, result.files[spec.name]) for spec in order if spec.name in result.files]
     store = store_of(ctx)
     reports = _run(store, jobs, as_json=False)
-    console.rule("3/3 汇总 / summary")
+    console.rule("3/4 再次导入同一支付文件 / loading the payments file again changes nothing")
+    again = _run(store, [("payments", result.files["payments"])], as_json=False)
+    console.rule("4/4 汇总 / summary")
     stats(ctx)
     read = sum(r.read for r in reports)
     accepted = sum(r.accepted for r in reports)
@@ -32,4 +34,7 @@ def demo(
         f"[bold green]完成 / done[/]: {len(reports)} files, {read:,} rows read, {accepted:,} accepted, "
         f"{sum(r.quarantined for r in reports):,} quarantined, {sum(r.duplicate for r in reports):,} duplicate; "
         f"{result.labels:,} labelled anomalies in {result.out_dir / 'labels.csv'}; store: {settings.sqlalchemy_url}"
+    )
+    console.print(
+        f"再次导入 / reloaded payments: {again[0].duplicate:,} duplicate, {again[0].accepted:,} new — idempotent"
     )
