@@ -32,7 +32,7 @@ def run_synth(
 def synth(
     ctx: typer.Context,
     month: str = typer.Option("2026-10", help="month to generate, YYYY-MM"),
-    payments: int = typer.Option(10_000, "--payments", "--scale", min=100, help="payments in the month"),
+    payments: int = typer.Option(10_000, "--payments", "--scale", min=1_000, help="payments in the month (10k for tests, 100M for a province-month)"),
     seed: int = typer.Option(7, help="random seed; the same seed gives the same files"),
     fmt: str = typer.Option("csv", "--format", help="csv, parquet or jsonl"),
     out: Path | None = typer.Option(None, help="output folder (default: $CBEC_HOME/synth/<month>)"),
@@ -44,7 +44,11 @@ def synth(
         raise typer.Exit(2)
     fmt_checked = fmt  # type: ignore[assignment]
     target = out or settings_of(ctx).home_dir / "synth" / month
-    result = run_synth(target, month, payments, seed, fmt_checked)
+    try:
+        result = run_synth(target, month, payments, seed, fmt_checked)
+    except ValueError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
     table = Table(title=f"合成数据 / Synthetic province {month} (scale factor {result.scale_factor})")
     table.add_column("feed")
     table.add_column("rows", justify="right")
