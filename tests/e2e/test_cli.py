@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from cbec.cli import context
 from cbec.cli.main import app
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render tables 200 columns wide, as on a desktop terminal, so no cell is folded."""
+    monkeypatch.setattr(context.console, "width", 200)
 
 
 def _cbec(home: Path, *args: str) -> str:
@@ -40,9 +48,9 @@ def test_synth_ingest_json_quarantine_and_stats(tmp_path: Path) -> None:
     assert counts["errors_by_rule"] == {"unknown_country": 1}
 
     listing = _cbec(home, "quarantine", "list", "--feed", "payments")
-    assert "payments-broken.csv:3" in listing and "unknown_country" in listing
+    assert "unknown_country" in listing and "payer_country" in listing
     shown = _cbec(home, "quarantine", "show", "1")
-    assert "XX" in shown and "ISO 3166-1" in shown
+    assert "payments-broken.csv:3" in shown and "'XX'" in shown and "ISO 3166-1" in shown
 
     stats = _cbec(home, "stats")
     assert "payments" in stats and "2,000" in stats and "unknown_country" in stats

@@ -148,16 +148,15 @@ def quarantine_list(
     batch: int | None = typer.Option(None, help="only this batch"),
     limit: int = typer.Option(50, help="at most this many rows"),
 ) -> None:
-    """List quarantined rows, newest first."""
+    """List quarantined rows, newest first (`quarantine show ID` gives the message and raw text)."""
     table = Table(title="隔离区 / Quarantine")
-    for name in ("id", "batch", "feed", "file:line", "rule", "column", "message"):
+    for name in ("id", "batch", "feed", "file:line", "rule", "column"):
         table.add_column(name, overflow="fold")
     for row in service.list_quarantine(
         store=store_of(ctx), feed=feed, rule=rule, batch_id=batch, limit=limit
     ):
         where = f"{row.source}:{row.line}" if row.line is not None else row.source
-        table.add_row(str(row.id), str(row.batch_id), row.feed, where, row.rule, row.column_name or "",
-                      row.message.splitlines()[0])  # fmt: skip
+        table.add_row(str(row.id), str(row.batch_id), row.feed, where, row.rule, row.column_name or "")
     console.print(table)
 
 

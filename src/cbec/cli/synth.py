@@ -32,7 +32,13 @@ def run_synth(
 def synth(
     ctx: typer.Context,
     month: str = typer.Option("2026-10", help="month to generate, YYYY-MM"),
-    payments: int = typer.Option(10_000, "--payments", "--scale", min=1_000, help="payments in the month (10k for tests, 100M for a province-month)"),
+    payments: int = typer.Option(
+        10_000,
+        "--payments",
+        "--scale",
+        min=1_000,
+        help="payments in the month (10k for tests, 100M for a province-month)",
+    ),
     seed: int = typer.Option(7, help="random seed; the same seed gives the same files"),
     fmt: str = typer.Option("csv", "--format", help="csv, parquet or jsonl"),
     out: Path | None = typer.Option(None, help="output folder (default: $CBEC_HOME/synth/<month>)"),

@@ -98,11 +98,10 @@ def register_table(spec: FeedSpec) -> Table:
         *contract,
         Column("version", Integer, nullable=False),
         Column("is_current", Boolean, nullable=False),
-        Column("content_hash", String(32), nullable=False),
         Column("batch_id", ForeignKey("ingest_batches.id"), nullable=False),
         Column("source_line", BigInteger),
         Column("supersedes_batch_id", Integer),
-        Column("extra", PortableJSON),
+        Column("extra", Text),  # JSON text of extra columns, kept byte for byte
         Index(f"ix_reg_{spec.name}_key", *spec.key, "version", unique=True),
     )
 

@@ -6,7 +6,6 @@ A sink works on DuckDB's temp tables of the chunk: `checked` (typed rows) and, a
 
 from __future__ import annotations
 
-import json
 from typing import Any, Protocol
 
 import duckdb
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cbec.feeds.models import REGISTER_TABLES
 from cbec.feeds.spec import FeedSpec
-from cbec.feeds.versioning import create_empty_existing
+from cbec.feeds.versioning import create_existing
 from cbec.storage.lake import Lake, read_view_sql
 
 
@@ -47,19 +46,19 @@ class LakeSink:
         self.spec, self.lake, self.batch_id, self.con = spec, lake, batch_id, con
 
     def load_existing(self) -> None:
-        """Read key, hash and version of matching keys from the lake and this batch's staging."""
+        """Hash the stored rows whose keys come again, from the lake and this batch's staging."""
         files = self.lake.files(self.spec.name) + self.lake.staged_files(self.batch_id, self.spec.name)
+        columns = ", ".join(f'"{c}"' for c in (*self.spec.names, "_extra", "_version", "_batch_id"))
         if not files:
-            create_empty_existing(self.con, self.spec)
+            create_existing(self.con, self.spec, f"SELECT {columns} FROM checked, (SELECT 0 AS _version, "
+                                                  f"0 AS _batch_id) LIMIT 0")  # fmt: skip
             return
         keys = _keys(self.spec)
-        self.con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE existing AS
-            SELECT {keys}, _hash, _version, _batch_id FROM {read_view_sql(files)}
-            SEMI JOIN (SELECT {keys} FROM checked WHERE _errors = '') USING ({keys})
-            QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _version DESC) = 1
-            """
+        create_existing(
+            self.con,
+            self.spec,
+            f"""SELECT {columns} FROM {read_view_sql(files)}
+                SEMI JOIN (SELECT {keys} FROM checked WHERE _errors = '') USING ({keys})""",
         )
 
     def stage(self, chunk_no: int) -> None:
@@ -87,31 +86,28 @@ class RegisterSink:
         self.spec, self.batch_id, self.con = spec, batch_id, con
         self.table = REGISTER_TABLES[spec.name]
         self.pending: list[dict[str, Any]] = []
-        columns = [self.table.c[k] for k in spec.key]
-        query = select(*columns, self.table.c.content_hash, self.table.c.version, self.table.c.batch_id)
-        rows = session.execute(query.where(self.table.c.is_current)).all()
-        self.stored: dict[tuple[Any, ...], tuple[str, int, int]] = {
-            tuple(r[: len(spec.key)]): (r.content_hash, r.version, r.batch_id) for r in rows
-        }
+        wanted = [self.table.c[c] for c in (*spec.names, "extra", "version", "batch_id")]
+        self.stored: list[dict[str, Any]] = [
+            dict(r._mapping) for r in session.execute(select(*wanted).where(self.table.c.is_current))
+        ]
+        self.stored_keys = {tuple(r[k] for k in spec.key) for r in self.stored}
 
     def load_existing(self) -> None:
-        """Register stored and pending versions of the keys as DuckDB's `existing`."""
-        latest = dict(self.stored)
-        for row in self.pending:
-            latest[tuple(row[k] for k in self.spec.key)] = (
-                row["content_hash"],
-                row["version"],
-                self.batch_id,
-            )
-        create_empty_existing(self.con, self.spec)
-        schema = self.con.sql("SELECT * FROM existing").to_arrow_table().schema
-        columns: dict[str, list[Any]] = {k: [key[i] for key in latest] for i, k in enumerate(self.spec.key)}
-        columns["_hash"] = [v[0] for v in latest.values()]
-        columns["_version"] = [v[1] for v in latest.values()]
-        columns["_batch_id"] = [v[2] for v in latest.values()]
-        self.con.register("existing_rows", pa.table(columns, schema=schema))
-        self.con.execute("INSERT INTO existing SELECT * FROM existing_rows")
-        self.con.unregister("existing_rows")
+        """Hand DuckDB the stored and pending versions as `existing` (registers are small)."""
+        names = (*self.spec.names, "_extra", "_version", "_batch_id")
+        shape = self.con.sql(
+            "SELECT " + ", ".join(f'"{c}"' for c in (*self.spec.names, "_extra")) + ", 0::INTEGER AS _version, "
+            "0::BIGINT AS _batch_id FROM checked LIMIT 0"
+        ).to_arrow_table()
+        rows = [
+            {**{c: r[c] for c in self.spec.names}, "_extra": r["extra"], "_version": r["version"],
+             "_batch_id": r["batch_id"]}
+            for r in (*self.stored, *self.pending)
+        ]  # fmt: skip
+        schema = pa.schema([field.with_nullable(True) for field in shape.schema])
+        self.con.register("register_rows", pa.Table.from_pylist(rows, schema=schema).select(list(names)))
+        create_existing(self.con, self.spec, "SELECT * FROM register_rows")
+        self.con.unregister("register_rows")
 
     def stage(self, chunk_no: int) -> None:
         """Hold the rows until commit."""
@@ -120,11 +116,10 @@ class RegisterSink:
             record.update(
                 version=row["_version"],
                 is_current=True,
-                content_hash=row["_hash"],
                 batch_id=self.batch_id,
                 source_line=row["_line"],
                 supersedes_batch_id=row["_supersedes_batch"],
-                extra=json.loads(row["_extra"]) if row["_extra"] else None,
+                extra=row["_extra"],
             )
             self.pending.append(record)
 
@@ -135,7 +130,7 @@ class RegisterSink:
         latest: dict[tuple[Any, ...], dict[str, Any]] = {}
         for record in self.pending:
             key = tuple(record[k] for k in self.spec.key)
-            if key in self.stored:
+            if key in self.stored_keys:
                 session.execute(
                     update(self.table)
                     .where(*[self.table.c[k] == v for k, v in zip(self.spec.key, key, strict=True)])

@@ -14,7 +14,7 @@ from cbec.core.regions import city_names
 from cbec.feeds.readers.base import RawChunk
 from cbec.feeds.spec import Column, FeedSpec, Kind
 
-META_COLUMNS = ("_line", "_hash", "_extra", "_month")
+META_COLUMNS = ("_line", "_extra", "_month")
 _TS_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
 _USCC_SHAPE = "[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}"
 _SQL_TYPES = {Kind.DECIMAL: "DECIMAL(38, 6)", Kind.INTEGER: "BIGINT", Kind.YEAR: "INTEGER",
@@ -172,24 +172,21 @@ def validate(con: duckdb.DuckDBPyConnection, spec: FeedSpec, chunk: RawChunk, ti
         _error_expr(c, c.name in present, chunk.column_rules.get(c.name)) for c in spec.columns
     )
     typed = ", ".join(_typed_expr(c, c.name in present) for c in spec.columns)
-    hashed = ", ".join(
-        f"coalesce({_q(n)}, '')" for n in [*[c.name for c in spec.columns if c.name in present], *extras]
-    )
     extra = (
         "to_json(struct_pack(" + ", ".join(f"{_q(n)} := {_q(n)}" for n in extras) + "))::VARCHAR"
         if extras
-        else "NULL"
+        else "NULL::VARCHAR"
     )
     month = (
         f"strftime(timezone({_lit(timezone)}, TRY_CAST({_q(spec.month_column)} AS TIMESTAMPTZ)), '%Y-%m')"
         if spec.month_column and spec.month_column in present
-        else "NULL"
+        else "NULL::VARCHAR"
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE checked AS
         SELECT _row, concat_ws(';', {errors}) AS _errors, {typed},
-               _line, md5(concat_ws(chr(31), {hashed})) AS _hash, {extra} AS _extra, {month} AS _month
+               _line, {extra} AS _extra, {month} AS _month
         FROM raw_chunk
         """
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 12:06:48.692486
+Create Date: 2026-11-27 12:42:52.330770
 """
 
 from collections.abc import Sequence
@@ -94,15 +94,10 @@ def upgrade() -> None:
         sa.Column("employees", sa.BigInteger(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("source_line", sa.BigInteger(), nullable=True),
         sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "extra",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
+        sa.Column("extra", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_enterprises_batch_id_ingest_batches")
         ),
@@ -121,15 +116,10 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=2), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("source_line", sa.BigInteger(), nullable=True),
         sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "extra",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
+        sa.Column("extra", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_institutions_batch_id_ingest_batches")
         ),
@@ -149,15 +139,10 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=2), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("source_line", sa.BigInteger(), nullable=True),
         sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "extra",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
+        sa.Column("extra", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_platforms_batch_id_ingest_batches")
         ),
@@ -178,15 +163,10 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=300), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("source_line", sa.BigInteger(), nullable=True),
         sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "extra",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
+        sa.Column("extra", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_trade_statistics_batch_id_ingest_batches")
         ),
@@ -209,15 +189,10 @@ def upgrade() -> None:
         sa.Column("image", sa.String(length=1000), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("content_hash", sa.String(length=32), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=False),
         sa.Column("source_line", sa.BigInteger(), nullable=True),
         sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "extra",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
+        sa.Column("extra", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_trademarks_batch_id_ingest_batches")
         ),
