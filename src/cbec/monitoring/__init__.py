@@ -1,0 +1,1 @@
+"""Payment monitoring: three-document matching, rules, anomaly and graph detectors."""
