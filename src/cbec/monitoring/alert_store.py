@@ -1,0 +1,187 @@
+"""Alerts in the relational store: the filter step (de-duplication, snoozes), writes, reads and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cbec.core.clock import month_key
+from cbec.monitoring.engine import Alert
+from cbec.monitoring.models import AlertPayment, AlertRecord, Snooze
+
+
+@dataclass
+class Filtered:
+    """The filter step's verdict: new episodes, grown episodes, unchanged repeats and snoozed ones."""
+
+    new: list[Alert] = field(default_factory=list)
+    grown: list[tuple[AlertRecord, Alert]] = field(default_factory=list)
+    duplicate: int = 0
+    snoozed: int = 0
+
+
+def key_text(alert: Alert) -> str:
+    """Return the group key as people read it, e.g. `payer_id=AC12`."""
+    return ", ".join(f"{name}={value}" for name, value in alert.key)
+
+
+def filter_alerts(session: Session, alerts: Sequence[Alert]) -> Filtered:
+    """De-duplicate and snooze: the named step between detection and the alert queue.
+
+    An alert whose episode is stored already is a repeat (unchanged) or a grown episode (a stream
+    that saw more payments of it); an alert of a (rule, key) snoozed at its first time is held back.
+    """
+    result = Filtered()
+    stored: dict[str, AlertRecord] = {}
+    ids = [a.alert_id for a in alerts]
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        stored.update(
+            (r.alert_key, r)
+            for r in session.scalars(select(AlertRecord).where(AlertRecord.alert_key.in_(part)))
+        )
+    snoozes: dict[tuple[str, str], list[datetime]] = {}
+    for snooze in session.scalars(select(Snooze)):
+        snoozes.setdefault((snooze.rule_id, snooze.key_text), []).append(snooze.until)
+    seen: set[str] = set()
+    for alert in alerts:
+        record = stored.get(alert.alert_id)
+        if record is not None:
+            if alert.payment_count > record.payment_count:
+                result.grown.append((record, alert))
+            else:
+                result.duplicate += 1
+            continue
+        if alert.alert_id in seen:
+            result.duplicate += 1
+            continue
+        if any(alert.first_at < until for until in snoozes.get((alert.rule_id, key_text(alert)), [])):
+            result.snoozed += 1
+            continue
+        seen.add(alert.alert_id)
+        result.new.append(alert)
+    return result
+
+
+def grow_alerts(session: Session, grown: Sequence[tuple[AlertRecord, Alert]]) -> int:
+    """Bring stored episodes up to date with what a stream saw since; return how many changed."""
+    have = alert_payments(session, [record.id for record, _ in grown])
+    for record, alert in grown:
+        record.last_at, record.observed, record.payment_count = (
+            alert.last_at,
+            alert.observed,
+            alert.payment_count,
+        )
+        record.explanation_zh, record.explanation_en = alert.explanation_zh, alert.explanation_en
+        known = set(have.get(record.id, []))
+        session.add_all(
+            AlertPayment(alert_id=record.id, institution_id=inst, payment_id=pay)
+            for inst, pay in alert.payments
+            if (inst, pay) not in known
+        )
+    return len(grown)
+
+
+def _institution(alert: Alert) -> str | None:
+    """Return the one institution an alert concerns, when there is just one."""
+    named = dict(alert.key).get("institution_id")
+    if named:
+        return named
+    institutions = {institution for institution, _ in alert.payments}
+    return institutions.pop() if len(institutions) == 1 else None
+
+
+def write_alerts(
+    session: Session, alerts: Iterable[Alert], *, ruleset_version: str, source: str, now: datetime
+) -> int:
+    """Insert alerts and the payments they name; return how many were written."""
+    written = 0
+    for alert in alerts:
+        record = AlertRecord(
+            alert_key=alert.alert_id, rule_id=alert.rule_id, rule_version=alert.rule_version,
+            ruleset_version=ruleset_version, severity=alert.severity, typology=alert.typology,
+            group_key=dict(alert.key), key_text=key_text(alert), observed=alert.observed,
+            threshold=alert.threshold, window=alert.window, first_at=alert.first_at, last_at=alert.last_at,
+            month=month_key(alert.first_at), institution_id=_institution(alert),
+            payment_count=alert.payment_count, explanation_zh=alert.explanation_zh,
+            explanation_en=alert.explanation_en, evidence={}, status="open", source=source, created_at=now,
+        )  # fmt: skip
+        session.add(record)
+        session.flush()
+        session.add_all(
+            AlertPayment(alert_id=record.id, institution_id=inst, payment_id=pay)
+            for inst, pay in alert.payments
+        )
+        written += 1
+    return written
+
+
+def add_snooze(session: Session, *, rule_id: str, key: str, until: datetime, reason: str, by: str) -> Snooze:
+    """Silence one rule for one key until a time; the reason is kept."""
+    if until.tzinfo is None:
+        raise ValueError("snooze until must be timezone-aware")
+    snooze = Snooze(rule_id=rule_id, key_text=key, until=until, reason=reason, created_by=by,
+                    created_at=datetime.now(UTC))  # fmt: skip
+    session.add(snooze)
+    return snooze
+
+
+def query_alerts(
+    session: Session,
+    *,
+    month: str | None = None,
+    rule_id: str | None = None,
+    severity: str | None = None,
+    institution_id: str | None = None,
+    limit: int | None = 100,
+) -> list[AlertRecord]:
+    """Return alerts, most severe and newest first."""
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    query = select(AlertRecord)
+    if month:
+        query = query.where(AlertRecord.month == month)
+    if rule_id:
+        query = query.where(AlertRecord.rule_id == rule_id)
+    if severity:
+        query = query.where(AlertRecord.severity == severity)
+    if institution_id:
+        query = query.where(AlertRecord.institution_id == institution_id)
+    rows = list(session.scalars(query.order_by(AlertRecord.first_at.desc(), AlertRecord.id.desc())))
+    rows.sort(key=lambda r: order.get(r.severity, 9))
+    return rows[:limit] if limit else rows
+
+
+def alert_payments(session: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """Return the payments of each alert."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for start in range(0, len(alert_ids), 500):
+        part = alert_ids[start : start + 500]
+        query = select(AlertPayment).where(AlertPayment.alert_id.in_(part)).order_by(AlertPayment.id)
+        for row in session.scalars(query):
+            found.setdefault(row.alert_id, []).append((row.institution_id, row.payment_id))
+    return found
+
+
+def export_rows(session: Session, alerts: Sequence[AlertRecord]) -> list[dict[str, Any]]:
+    """Return one row per alerted payment: its key, the rule ids and the highest severity."""
+    order = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+    by_payment: dict[tuple[str, str], dict[str, Any]] = {}
+    payments = alert_payments(session, [a.id for a in alerts])
+    for alert in alerts:
+        for institution, payment in payments.get(alert.id, []):
+            row = by_payment.setdefault(
+                (institution, payment),
+                {"institution_id": institution, "payment_id": payment, "rule_ids": [], "severity": "low",
+                 "alert_ids": []},
+            )  # fmt: skip
+            if alert.rule_id not in row["rule_ids"]:
+                row["rule_ids"].append(alert.rule_id)
+            row["alert_ids"].append(alert.id)
+            if order[alert.severity] > order[row["severity"]]:
+                row["severity"] = alert.severity
+    return [by_payment[k] for k in sorted(by_payment)]

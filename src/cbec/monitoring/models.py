@@ -1,0 +1,73 @@
+"""Relational tables of monitoring: alerts, the payments each alert names, and snoozes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cbec.storage.base import Base
+from cbec.storage.types import Amount, PortableJSON, UTCDateTime
+
+
+class AlertRecord(Base):
+    """One alert episode: a rule held for a key over a window; it explains itself."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("ix_alerts_month_rule", "month", "rule_id"),
+        Index("ix_alerts_status_severity", "status", "severity"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alert_key: Mapped[str] = mapped_column(String(500), unique=True)
+    rule_id: Mapped[str] = mapped_column(String(80))
+    rule_version: Mapped[int] = mapped_column(Integer)
+    ruleset_version: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(16))
+    typology: Mapped[str] = mapped_column(String(60))
+    group_key: Mapped[dict[str, str]] = mapped_column(PortableJSON)
+    key_text: Mapped[str] = mapped_column(String(400), index=True)
+    observed: Mapped[Decimal] = mapped_column(Amount())
+    threshold: Mapped[Decimal | None] = mapped_column(Amount())
+    window: Mapped[str] = mapped_column(String(20))
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    month: Mapped[str] = mapped_column(String(7))
+    institution_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    payment_count: Mapped[int] = mapped_column(Integer)
+    explanation_zh: Mapped[str] = mapped_column(Text)
+    explanation_en: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    source: Mapped[str] = mapped_column(String(16))  # batch, stream, matching
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AlertPayment(Base):
+    """A payment an alert names: one row per (alert, payment), so exports are one row per payment."""
+
+    __tablename__ = "alert_payments"
+    __table_args__ = (Index("ix_alert_payments_payment", "institution_id", "payment_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    institution_id: Mapped[str] = mapped_column(String(64))
+    payment_id: Mapped[str] = mapped_column(String(64))
+
+
+class Snooze(Base):
+    """A regulator's decision to silence one rule for one key until a time, with the reason."""
+
+    __tablename__ = "alert_snoozes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule_id: Mapped[str] = mapped_column(String(80), index=True)
+    key_text: Mapped[str] = mapped_column(String(400))
+    until: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

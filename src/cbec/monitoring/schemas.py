@@ -1,0 +1,57 @@
+"""What monitoring reports back to entry points."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class AlertRead(BaseModel):
+    """An alert as shown to a person or exported."""
+
+    id: int
+    rule_id: str
+    rule_version: int
+    ruleset_version: str
+    severity: str
+    typology: str
+    key_text: str
+    observed: Decimal
+    threshold: Decimal | None
+    window: str
+    first_at: datetime
+    last_at: datetime
+    month: str
+    institution_id: str | None
+    payment_count: int
+    explanation_zh: str
+    explanation_en: str
+    status: str
+    source: str
+    payments: list[tuple[str, str]] = Field(default_factory=list)
+
+
+class RunSummary(BaseModel):
+    """What a monitoring run found and what the filter step did with it."""
+
+    month: str | None
+    ruleset: str
+    payments: int = 0
+    detected: int = 0
+    new: int = 0
+    grown: int = 0
+    duplicate: int = 0
+    snoozed: int = 0
+    by_rule: dict[str, int] = Field(default_factory=dict)
+    match_rate: float | None = None
+    skipped_rows: int = 0
+
+
+class BacktestRow(BaseModel):
+    """Alert counts of one rule under the current and the candidate rule set."""
+
+    rule_id: str
+    before: int
+    after: int

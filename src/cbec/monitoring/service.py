@@ -1,0 +1,191 @@
+"""What entry points and other contexts call to monitor payments and work with alerts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cbec.core.clock import parse_timestamp
+from cbec.core.money import FxTable, load_fx_table
+from cbec.feeds.service import read_side
+from cbec.monitoring import alert_store
+from cbec.monitoring.batch import run_batch
+from cbec.monitoring.documents_alerts import findings_to_alerts
+from cbec.monitoring.engine import Alert, Payment
+from cbec.monitoring.matching import match_documents, match_rates
+from cbec.monitoring.models import AlertRecord
+from cbec.monitoring.rule_model import RuleSet
+from cbec.monitoring.rule_parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
+from cbec.monitoring.schemas import AlertRead, BacktestRow, RunSummary
+
+__all__ = ["AlertRead", "BacktestRow", "RunSummary"]
+from cbec.monitoring.streaming import StreamingEngine
+from cbec.storage.engine import transaction
+from cbec.storage.store import Store
+
+
+def check_rules(*, paths: Sequence[Path] | None = None) -> list[RuleError]:
+    """Check rule files whole (the shipped set by default); return every error."""
+    return check_rule_files(list(paths) if paths else [SHIPPED_RULES])
+
+
+def _ruleset(path: Path | None) -> RuleSet:
+    return load_ruleset(path or SHIPPED_RULES)
+
+
+def _fx(store: Store) -> FxTable:
+    return load_fx_table(store.settings.fx_file)
+
+
+def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str) -> None:
+    """Run the filter step and keep what it lets through, in one transaction."""
+    with transaction(store.factory) as session:
+        verdict = alert_store.filter_alerts(session, alerts)
+        alert_store.write_alerts(session, verdict.new, ruleset_version=summary.ruleset, source=source,
+                                 now=datetime.now(UTC))  # fmt: skip
+        alert_store.grow_alerts(session, verdict.grown)
+    summary.detected += len(alerts)
+    summary.new += len(verdict.new)
+    summary.grown += len(verdict.grown)
+    summary.duplicate += verdict.duplicate
+    summary.snoozed += verdict.snoozed
+    for alert in alerts:
+        summary.by_rule[alert.rule_id] = summary.by_rule.get(alert.rule_id, 0) + 1
+
+
+def run_month(*, store: Store, month: str, rules: Path | None = None, matching: bool = True) -> RunSummary:
+    """Run the rule set (batch driver) and three-document matching over a month of the lake."""
+    ruleset, fx = _ruleset(rules), _fx(store)
+    summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
+    con = read_side(store=store)
+    try:
+        summary.payments = int(
+            con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()[0][0]
+        )
+        alerts = run_batch(con, ruleset=ruleset, fx=fx, month=month)
+        if matching:
+            result = match_documents(con, month=month, fx=fx)
+            alerts += findings_to_alerts(con, result)
+            rates = match_rates(result, "institution_id").to_pylist()
+            checked = sum(r["payments"] for r in rates)
+            summary.match_rate = sum(r["matched"] for r in rates) / checked if checked else None
+    finally:
+        con.close()
+    _save(store, alerts, summary, "batch")
+    return summary
+
+
+def payment_from_text(row: Mapping[str, Any], timezone: str) -> Payment:
+    """Build a payment from a feed row of strings (CSV or JSON Lines), refusing what the contract refuses."""
+    from decimal import Decimal, InvalidOperation
+    from zoneinfo import ZoneInfo
+
+    values = {k: (v if v not in ("", None) else None) for k, v in row.items()}
+    for required in ("institution_id", "payment_id", "amount", "currency", "initiated_at"):
+        if values.get(required) is None:
+            raise ValueError(f"required column {required} is empty")
+    try:
+        amount = Decimal(str(values["amount"]))
+    except InvalidOperation:
+        raise ValueError(f"amount {values['amount']!r} is not a decimal") from None
+    values["amount"] = amount
+    values["initiated_at"] = parse_timestamp(str(values["initiated_at"]), ZoneInfo(timezone))
+    return Payment.from_row(values)
+
+
+def stream(
+    *,
+    store: Store,
+    rows: Iterable[tuple[int, Mapping[str, Any]]],
+    rules: Path | None = None,
+    checkpoint: Path | None = None,
+    batch_size: int = 1_000,
+) -> tuple[RunSummary, list[str]]:
+    """Feed payments (line, row) through the streaming driver, saving alerts every micro-batch.
+
+    With a checkpoint file, state is restored from it first and written after every micro-batch,
+    so a restarted stream resumes where it stopped without repeating alerts.
+    """
+    ruleset = _ruleset(rules)
+    engine = StreamingEngine(ruleset, _fx(store))
+    if checkpoint is not None and checkpoint.exists():
+        engine.restore(checkpoint)
+    summary = RunSummary(month=None, ruleset=f"{ruleset.id}@{ruleset.version}")
+    problems: list[str] = []
+    batch: list[Payment] = []
+
+    def flush() -> None:
+        alerts = engine.process_many(batch)
+        _save(store, alerts, summary, "stream")
+        if checkpoint is not None:
+            checkpoint.parent.mkdir(parents=True, exist_ok=True)
+            engine.checkpoint(checkpoint)
+        batch.clear()
+
+    for line, row in rows:
+        try:
+            batch.append(payment_from_text(row, store.settings.timezone))
+        except ValueError as exc:
+            problems.append(f"line {line}: {exc}")
+            continue
+        summary.payments += 1
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    summary.skipped_rows = engine.skipped + engine.unconverted
+    return summary, problems
+
+
+def _read(record: Any, payments: list[tuple[str, str]] | None = None) -> AlertRead:
+    read = AlertRead.model_validate(record, from_attributes=True)
+    read.payments = payments or []
+    return read
+
+
+def list_alerts(*, store: Store, limit: int | None = 100, **filters: str | None) -> list[AlertRead]:
+    """Return alerts, most severe and newest first, filtered by month, rule_id, severity or institution_id."""
+    with store.factory() as session:
+        return [_read(r) for r in alert_store.query_alerts(session, limit=limit, **filters)]
+
+
+def get_alert(*, store: Store, alert_id: int) -> AlertRead | None:
+    """Return one alert with the payments it names."""
+    with store.factory() as session:
+        record = session.get(AlertRecord, alert_id)
+        if record is None:
+            return None
+        return _read(record, alert_store.alert_payments(session, [record.id]).get(record.id, []))
+
+
+def export_alerts(*, store: Store, **filters: str | None) -> list[dict[str, Any]]:
+    """Return one row per alerted payment with its rule ids and highest severity."""
+    with store.factory() as session:
+        records = alert_store.query_alerts(session, limit=None, **filters)
+        return alert_store.export_rows(session, records)
+
+
+def snooze(*, store: Store, rule_id: str, key: str, until: datetime, reason: str, by: str) -> None:
+    """Silence one rule for one key until a time; later detections of it are held back by the filter step."""
+    with transaction(store.factory) as session:
+        alert_store.add_snooze(session, rule_id=rule_id, key=key, until=until, reason=reason, by=by)
+
+
+def backtest(
+    *, store: Store, months: Sequence[str], candidate: Path, current: Path | None = None
+) -> list[BacktestRow]:
+    """Run the current and a candidate rule set over past months; count alerts per rule (nothing is stored)."""
+    fx = _fx(store)
+    counts: dict[str, Counter[str]] = {"before": Counter(), "after": Counter()}
+    con = read_side(store=store)
+    try:
+        for label, path in (("before", current), ("after", candidate)):
+            ruleset = _ruleset(path)
+            for month in months:
+                counts[label].update(a.rule_id for a in run_batch(con, ruleset=ruleset, fx=fx, month=month))
+    finally:
+        con.close()
+    rule_ids = sorted(set(counts["before"]) | set(counts["after"]))
+    return [BacktestRow(rule_id=r, before=counts["before"][r], after=counts["after"][r]) for r in rule_ids]
