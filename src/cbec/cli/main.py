@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import db, demo, feeds, synth
+from cbec.cli import db, demo, feeds, monitor, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -28,6 +28,9 @@ app.command("stats")(feeds.stats)
 app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")
+app.add_typer(monitor.monitor_app, name="monitor")
+app.add_typer(monitor.alerts_app, name="alerts")
+app.add_typer(monitor.rules_app, name="rules")
 
 if __name__ == "__main__":
     app()

@@ -7,7 +7,8 @@ from sqlalchemy import MetaData
 
 def metadata() -> MetaData:
     """Return the metadata of all relational tables."""
-    import cbec.feeds.models  # noqa: F401  (registers the tables on Base.metadata)
+    import cbec.feeds.models
+    import cbec.monitoring.models  # noqa: F401
     from cbec.storage.base import Base
 
     return Base.metadata
