@@ -96,7 +96,9 @@ class RegisterSink:
         """Hand DuckDB the stored and pending versions as `existing` (registers are small)."""
         names = (*self.spec.names, "_extra", "_version", "_batch_id")
         shape = self.con.sql(
-            "SELECT " + ", ".join(f'"{c}"' for c in (*self.spec.names, "_extra")) + ", 0::INTEGER AS _version, "
+            "SELECT "
+            + ", ".join(f'"{c}"' for c in (*self.spec.names, "_extra"))
+            + ", 0::INTEGER AS _version, "
             "0::BIGINT AS _batch_id FROM checked LIMIT 0"
         ).to_arrow_table()
         rows = [
