@@ -15,6 +15,11 @@ SEVERITY = {
     "payer_not_buyer": "medium", "country_mismatch": "medium", "paid_not_shipped": "high",
     "declaration_payment_mismatch": "medium", "declaration_waybill_mismatch": "medium",
 }  # fmt: skip
+# Which synthetic typology a finding answers; the rest are plain three-document findings.
+TYPOLOGY = {
+    "missing_order": "payment_without_order", "missing_waybill": "payment_without_order",
+    "missing_declaration": "payment_without_order", "amount_mismatch": "amount_mismatch",
+}  # fmt: skip
 
 
 def findings_to_alerts(con: duckdb.DuckDBPyConnection, result: MatchResult) -> list[Alert]:
@@ -42,7 +47,7 @@ def findings_to_alerts(con: duckdb.DuckDBPyConnection, result: MatchResult) -> l
                 rule_id=f"DOC-{reason}",
                 rule_version=RULE_VERSION,
                 severity=SEVERITY.get(reason, "medium"),
-                typology="three_document",
+                typology=TYPOLOGY.get(reason, "three_document"),
                 key=(("order_id", str(row["order_id"])),),
                 observed=row["observed"] if row["observed"] is not None else Decimal(1),
                 threshold=row["threshold"],
