@@ -1,0 +1,123 @@
+"""Speed of payment monitoring, printed: streaming throughput and latency, batch time against DuckDB SQL.
+
+Usage: python bench/monitor.py [--payments 1000000] [--stream 200000] [--offered 3000] [--seconds 20]
+- Streaming: payments/s through the streaming driver with the full shipped rule set, and latency p50/p99
+  per payment at a fixed offered rate (issue 3 targets: >= 50,000/s; p99 <= 10 ms at 3,000/s).
+- Batch: seconds for a month of N payments with every rule, and the same run's ratio to DuckDB SQL
+  computing three range-window aggregates per payer on the same lake (target ratio <= 1.5).
+- Memory: peak RSS of the process and the streaming state after the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from cbec.config import Settings
+from cbec.core.money import load_fx_table
+from cbec.feeds.service import ingest, read_side
+from cbec.monitoring.batch import run_batch
+from cbec.monitoring.engine import Payment
+from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.streaming import StreamingEngine
+from cbec.storage.store import open_store
+from cbec.synth import generate
+
+MONTH = "2026-10"
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _duckdb_peer(con: object) -> float:
+    """Three range-window aggregates per payer over the month: the plain-SQL peer of the batch driver."""
+    start = time.perf_counter()
+    con.execute(  # type: ignore[attr-defined]
+        """
+        CREATE OR REPLACE TEMP TABLE peer AS
+        SELECT payment_id,
+          count(*) OVER w1 AS n_24h,
+          sum(amount) OVER w1 AS sum_24h,
+          count(DISTINCT payee_id) OVER w7 AS payees_7d
+        FROM payments WHERE month = '2026-10'
+        WINDOW w1 AS (PARTITION BY payer_id ORDER BY initiated_at RANGE BETWEEN INTERVAL 24 HOURS PRECEDING AND CURRENT ROW),
+               w7 AS (PARTITION BY payer_id ORDER BY initiated_at RANGE BETWEEN INTERVAL 7 DAYS PRECEDING AND CURRENT ROW)
+        """
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--payments", type=int, default=1_000_000, help="batch month size")
+    parser.add_argument("--stream", type=int, default=200_000, help="payments pushed through the stream")
+    parser.add_argument(
+        "--offered", type=int, default=3_000, help="offered rate for the latency run, per second"
+    )
+    parser.add_argument("--seconds", type=int, default=20, help="length of the latency run")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="cbec-bench-monitor-"))
+    try:
+        synth = generate(out_dir=work / "synth", month=MONTH, payments=args.payments, seed=5, fmt="parquet")
+        store = open_store(Settings(home=work / "home"))
+        ingest(store=store, feed="payments", paths=[synth.files["payments"]])
+        con = read_side(store=store)
+        rules, fx = load_ruleset(), load_fx_table()
+        print(
+            f"rule set {rules.id}@{rules.version}: {len(rules.rules)} rules; month {MONTH}: {args.payments:,} payments"
+        )
+
+        start = time.perf_counter()
+        alerts = run_batch(con, ruleset=rules, fx=fx, month=MONTH)
+        batch_s = time.perf_counter() - start
+        peer_s = _duckdb_peer(con)
+        print(f"batch: {batch_s:.1f} s ({args.payments / batch_s:,.0f} payments/s), {len(alerts):,} alerts; "
+              f"DuckDB 3-window SQL peer {peer_s:.1f} s; ratio {batch_s / peer_s:.2f}")  # fmt: skip
+
+        cursor = con.execute(
+            f"SELECT * FROM payments ORDER BY initiated_at, institution_id, payment_id LIMIT {args.stream}"
+        )
+        names = [c[0] for c in cursor.description]
+        payments = [Payment.from_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        engine = StreamingEngine(rules, fx)
+        start = time.perf_counter()
+        for payment in payments:
+            engine.process(payment)
+        stream_s = time.perf_counter() - start
+        print(f"streaming: {len(payments):,} payments in {stream_s:.1f} s = {len(payments) / stream_s:,.0f} payments/s; "
+              f"state {engine.state_size():,} window rows")  # fmt: skip
+
+        latency = StreamingEngine(rules, fx)
+        interval = 1 / args.offered
+        samples: list[float] = []
+        due = time.perf_counter()
+        end = due + args.seconds
+        for payment in payments:
+            now = time.perf_counter()
+            if now >= end:
+                break
+            if now < due:
+                time.sleep(due - now)
+            arrived = max(due, time.perf_counter())
+            latency.process(payment)
+            samples.append(time.perf_counter() - arrived)
+            due += interval
+        samples.sort()
+        p50 = statistics.median(samples) * 1e3
+        p99 = samples[int(len(samples) * 0.99) - 1] * 1e3
+        print(f"latency at {args.offered:,}/s offered over {len(samples):,} payments: p50 {p50:.3f} ms, "
+              f"p99 {p99:.3f} ms (queueing included)")  # fmt: skip
+        print(f"peak RSS {_rss_mib():,.0f} MiB")
+        store.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
