@@ -62,8 +62,20 @@ class LakeSink:
         )
 
     def stage(self, chunk_no: int) -> None:
-        """Write the accepted rows as Parquet partitioned by month."""
+        """Write the accepted rows as Parquet, one file per month of the chunk."""
         target = self.lake.batch_dir(self.batch_id) / self.spec.name
+        months = [row[0] for row in self.con.sql("SELECT DISTINCT _month FROM accepted").fetchall()]
+        if len(months) == 1 and months[0] is not None:
+            # The usual case: a chunk within one month is written straight to its partition.
+            folder = target / f"month={months[0]}"
+            folder.mkdir(parents=True, exist_ok=True)
+            self.con.execute(
+                f"""
+                COPY (SELECT * EXCLUDE (_month) FROM accepted)
+                TO '{folder / f"b{self.batch_id:08d}_c{chunk_no:05d}_0.parquet"}' (FORMAT parquet, COMPRESSION snappy)
+                """
+            )
+            return
         target.mkdir(parents=True, exist_ok=True)
         self.con.execute(
             f"""

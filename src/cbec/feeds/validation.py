@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cbec.core.ids import USCC_ALPHABET, USCC_WEIGHTS
 from cbec.core.money import iso_countries, iso_currencies
@@ -104,21 +105,24 @@ def _uscc_check_sql(v: str) -> str:
     return f"substr('{USCC_ALPHABET}', ((31 - ({terms}) % 31) % 31) + 1, 1)"
 
 
-def _load_bad_uscc(con: duckdb.DuckDBPyConnection, spec: FeedSpec, present: set[str]) -> None:
+def _load_bad_uscc(con: duckdb.DuckDBPyConnection, spec: FeedSpec, table: pa.Table) -> None:
     """Check each distinct credit code of the chunk once, keeping the bad ones for the row check."""
-    parts = [
-        f"SELECT DISTINCT {_q(c.name)} AS code FROM raw_chunk WHERE {_q(c.name)} IS NOT NULL"
-        for c in spec.columns
-        if c.kind is Kind.USCC and c.name in present
-    ]
-    codes = " UNION ".join(parts) if parts else "SELECT NULL::VARCHAR AS code WHERE false"
+    columns = [c.name for c in spec.columns if c.kind is Kind.USCC and c.name in table.column_names]
+    values = pa.chunked_array([pc.unique(table[name]) for name in columns] or [pa.array([], pa.string())])
+    con.register("uscc_values", pa.table({"code": pc.unique(values.combine_chunks())}))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE bad_uscc AS
-        SELECT code FROM ({codes}) WHERE trim(code) <> '' AND (
+        SELECT code FROM uscc_values WHERE code IS NOT NULL AND trim(code) <> '' AND (
             NOT regexp_full_match(code, '{_USCC_SHAPE}') OR substr(code, 18, 1) <> {_uscc_check_sql("code")})
         """
     )
+    con.unregister("uscc_values")
+
+
+def _blank(v: str) -> str:
+    """Return SQL telling whether a value is missing, empty or only spaces (trimming only what starts blank)."""
+    return f"({v} IS NULL OR {v} = '' OR (starts_with({v}, ' ') AND trim({v}) = ''))"
 
 
 def _error_expr(column: Column, present: bool, column_rule: str | None) -> str:
@@ -127,7 +131,7 @@ def _error_expr(column: Column, present: bool, column_rule: str | None) -> str:
     if not present:
         return f"{tag} || 'missing_column'" if column.required else "NULL"
     v = _q(column.name)
-    empty = f"({v} IS NULL OR trim({v}) = '')"
+    empty = _blank(v)
     on_empty = f"{tag} || 'required'" if column.required else "NULL"
     if column_rule:
         return f"CASE WHEN {empty} THEN {on_empty} ELSE {tag} || {_lit(column_rule)} END"
@@ -139,11 +143,8 @@ def _typed_expr(column: Column, present: bool) -> str:
     sql_type = _SQL_TYPES.get(column.kind, "VARCHAR")
     if not present:
         return f"CAST(NULL AS {sql_type}) AS {_q(column.name)}"
-    v = (
-        f"NULLIF(trim({_q(column.name)}), '')"
-        if column.kind is not Kind.TEXT
-        else f"NULLIF({_q(column.name)}, '')"
-    )
+    # Valid non-text values carry no padding (their checks refuse it), so only blanks need care.
+    v = f"CASE WHEN {_blank(_q(column.name))} THEN NULL ELSE {_q(column.name)} END"
     if sql_type == "VARCHAR":
         return f"{v} AS {_q(column.name)}"
     return f"TRY_CAST({v} AS {sql_type}) AS {_q(column.name)}"
@@ -167,7 +168,7 @@ def validate(con: duckdb.DuckDBPyConnection, spec: FeedSpec, chunk: RawChunk, ti
         "_row", pa.array(range(table.num_rows), type=pa.int64())
     )
     con.register("raw_chunk", source)
-    _load_bad_uscc(con, spec, present)
+    _load_bad_uscc(con, spec, table)
     errors = ", ".join(
         _error_expr(c, c.name in present, chunk.column_rules.get(c.name)) for c in spec.columns
     )

@@ -113,3 +113,19 @@ def test_read_side_shows_current_rows_and_all_versions(sqlite_settings_store: St
     current = con.sql("SELECT payment_id, status, _version FROM payments ORDER BY payment_id").fetchall()
     assert current == [("PAY-1-0", "succeeded", 1), ("PAY-1-1", "refunded", 2), ("PAY-1-2", "succeeded", 1)]
     assert con.sql("SELECT count(*), count(DISTINCT month) FROM payments_versions").fetchall() == [(4, 1)]
+
+
+def test_blank_values_count_as_empty_and_padded_codes_are_refused(
+    sqlite_settings_store: Store, tmp_path: Path
+) -> None:
+    rows = [row("payments", i) for i in range(3)]
+    rows[0]["payer_id"] = "   "  # required, only spaces
+    rows[1]["payer_type"] = "  "  # optional, only spaces: empty, so accepted as null
+    rows[2]["currency"] = " USD"  # padded code: not fixed silently
+    path = tmp_path / "blank.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    (report,) = ingest(store=sqlite_settings_store, feed="payments", paths=[path])
+    assert (report.accepted, report.quarantined) == (1, 2)
+    assert report.errors_by_rule == {"required": 1, "too_long": 1}  # " USD" is four characters
+    (stored,) = _lake_rows(sqlite_settings_store, "payments")
+    assert stored["payment_id"] == "PAY-1-1" and stored["payer_type"] is None
