@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, settings_of, store_of
-from cbec.core.clock import parse_timestamp
+from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.monitoring import service
 from cbec.monitoring.rule_parser import RuleSetError
 
@@ -24,7 +24,7 @@ rules_app = typer.Typer(help="监测规则 / Monitoring rules (YAML).", no_args_
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
 
 
-def _summary(title: str, summary: service.RunSummary) -> None:
+def print_summary(title: str, summary: service.RunSummary) -> None:
     table = Table(title=title)
     table.add_column("rule")
     table.add_column("alerts", justify="right")
@@ -52,7 +52,30 @@ def run(
     except RuleSetError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
-    _summary(f"监测结果 / Monitoring {month}", summary)
+    print_summary(f"监测结果 / Monitoring {month}", summary)
+
+
+@monitor_app.command("rates")
+def rates(
+    ctx: typer.Context,
+    month: str = typer.Option(..., help="YYYY-MM"),
+    by: str = typer.Option("institution_id", help="institution_id, platform_id or enterprise_id"),
+    limit: int = typer.Option(30, help="the lowest rates first, at most this many rows"),
+) -> None:
+    """Show three-document (三单对碰) match rates, lowest first."""
+    try:
+        rows = service.match_rate_table(store=store_of(ctx), month=month, by=by)
+    except ValueError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    table = Table(title=f"三单对碰匹配率 / Three-document match rate {month} by {by}")
+    for name in (by, "payments", "matched", "rate", "refunded/reversed"):
+        table.add_column(name, justify="left" if name == by else "right")
+    for row in rows[:limit]:
+        rate = "-" if row["rate"] is None else f"{row['rate']:.2%}"
+        table.add_row(str(row[by]), f"{row['payments']:,}", f"{row['matched']:,}", rate,
+                      f"{row['refunded_or_reversed']:,}")  # fmt: skip
+    console.print(table)
 
 
 def _rows(source: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -93,16 +116,16 @@ def stream(
         err_console.print(f"[yellow]{problem}[/]")
     if len(problems) > 20:
         err_console.print(f"[yellow]… {len(problems) - 20} more rows refused[/]")
-    _summary("实时监测 / Streaming", summary)
+    print_summary("实时监测 / Streaming", summary)
 
 
-def _alert_table(alerts: list[service.AlertRead]) -> Table:
+def alert_table(alerts: list[service.AlertRead]) -> Table:
     table = Table(title="预警 / Alerts")
     for name in ("id", "severity", "rule", "key", "observed", "threshold", "window", "first", "payments"):
         table.add_column(name, overflow="fold")
     for a in alerts:
         table.add_row(str(a.id), a.severity, a.rule_id, a.key_text, str(a.observed), str(a.threshold or ""),
-                      a.window, a.first_at.astimezone().strftime("%Y-%m-%d %H:%M"), str(a.payment_count),
+                      a.window, a.first_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"), str(a.payment_count),
                       style=SEVERITY_STYLE.get(a.severity))  # fmt: skip
     return table
 
@@ -119,7 +142,7 @@ def list_(
     """List alerts, most severe and newest first."""
     alerts = service.list_alerts(store=store_of(ctx), limit=limit, month=month, rule_id=rule,
                                  severity=severity, institution_id=institution)  # fmt: skip
-    console.print(_alert_table(alerts))
+    console.print(alert_table(alerts))
 
 
 @alerts_app.command("show")

@@ -78,6 +78,19 @@ def run_month(*, store: Store, month: str, rules: Path | None = None, matching: 
     return summary
 
 
+def match_rate_table(*, store: Store, month: str, by: str) -> list[dict[str, Any]]:
+    """Return three-document match rates for a month per institution_id, platform_id or enterprise_id."""
+    if by not in ("institution_id", "platform_id", "enterprise_id"):
+        raise ValueError(f"match rates are per institution_id, platform_id or enterprise_id, not {by!r}")
+    con = read_side(store=store)
+    try:
+        result = match_documents(con, month=month, fx=_fx(store))
+    finally:
+        con.close()
+    rows: list[dict[str, Any]] = match_rates(result, by).to_pylist()  # type: ignore[arg-type]
+    return sorted(rows, key=lambda r: (r["rate"] is None, r["rate"] or 0))
+
+
 def payment_from_text(row: Mapping[str, Any], timezone: str) -> Payment:
     """Build a payment from a feed row of strings (CSV or JSON Lines), refusing what the contract refuses."""
     from decimal import Decimal, InvalidOperation
