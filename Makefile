@@ -44,6 +44,8 @@ test: install lint typecheck pytest
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/monitor.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -35,6 +35,10 @@ def test_monitor_month_alerts_export_and_backtest(tmp_path: Path) -> None:
     run = _cbec(home, "monitor", "run", "--month", "2026-10")
     assert "match rate" in run and "new" in run
 
+    rates = _cbec(home, "monitor", "rates", "--month", "2026-10", "--by", "platform_id")
+    assert "PF-" in rates and "%" in rates
+    _cbec(home, "monitor", "rates", "--month", "2026-10", "--by", "payer_id", code=2)
+
     listing = _cbec(home, "alerts", "list", "--limit", "5")
     assert "CN-" in listing or "DOC-" in listing
     shown = _cbec(home, "alerts", "show", "1")
