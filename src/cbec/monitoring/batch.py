@@ -12,6 +12,7 @@ payments fire, so an episode running across the month boundary starts again in t
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -116,6 +117,17 @@ def _clause_sql(clause: Clause, index: dict[str, str]) -> str:
     return "(" + " AND ".join(parts) + ")"
 
 
+_WINDOW_MEASURES = (
+    ("cnt", "count(*) OVER w"),
+    ("total", "coalesce(sum(CASE WHEN side = 0 THEN amount_cny END) OVER w, 0)"),
+    ("in_sum", "coalesce(sum(CASE WHEN side = 0 THEN amount_cny END) OVER w, 0)"),
+    ("out_sum", "coalesce(sum(CASE WHEN side = 1 THEN amount_cny END) OVER w, 0)"),
+    ("out_cnt", "count(CASE WHEN side = 1 THEN 1 END) OVER w"),
+    ("mx", "max(amount_cny) OVER w"),
+    ("mn", "min(amount_cny) OVER w"),
+)
+
+
 def rule_sql(rule: Rule) -> str:
     """Return the query of one rule's episodes: key, first firing, observed value and payments."""
     extras: list[str] = []
@@ -163,6 +175,9 @@ def rule_sql(rule: Rule) -> str:
     extra = "".join(f", {e}" for e in extras)
     frame = (rule.window.micros - 1) * TIE_SLOTS + (MAX_TIES - 1)
     more = "".join(f", {m}" for m in measures)
+    # Each window aggregate costs a pass over the partition: compute only those the rule reads.
+    used = set(re.findall(r"\b(cnt|total|in_sum|out_sum|out_cnt|mx|mn)\b", f"{fire} {observed}"))
+    window_measures = "".join(f"{sql} AS {name}, " for name, sql in _WINDOW_MEASURES if name in used)
     return f"""
     WITH stream AS ({stream}),
     ranked AS (
@@ -172,12 +187,7 @@ def rule_sql(rule: Rule) -> str:
         FROM stream
     ),
     win AS (
-        SELECT *, count(*) OVER w AS cnt,
-               coalesce(sum(CASE WHEN side = 0 THEN amount_cny END) OVER w, 0) AS total,
-               coalesce(sum(CASE WHEN side = 0 THEN amount_cny END) OVER w, 0) AS in_sum,
-               coalesce(sum(CASE WHEN side = 1 THEN amount_cny END) OVER w, 0) AS out_sum,
-               count(CASE WHEN side = 1 THEN 1 END) OVER w AS out_cnt,
-               max(amount_cny) OVER w AS mx, min(amount_cny) OVER w AS mn, min(seq) OVER w AS wstart{more}
+        SELECT *, {window_measures}min(seq) OVER w AS wstart{more}
         FROM ranked
         WINDOW w AS (PARTITION BY {part} ORDER BY (ts - {BASE_US}) * {TIE_SLOTS} + tie
                      RANGE BETWEEN {frame} PRECEDING AND CURRENT ROW)
