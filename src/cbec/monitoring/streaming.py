@@ -297,9 +297,14 @@ class StreamingEngine:
                 count=0,
                 observed=observed,
             )
-        for row in ks.rows:
+        # Rows are in order and only the tail is new since the last firing: walk back to it, so a key
+        # that fires on every payment costs O(new rows), not O(window), per payment.
+        fresh = []
+        for row in reversed(ks.rows):
             if row.order <= episode.last_included:
-                continue
+                break
+            fresh.append(row)
+        for row in reversed(fresh):
             episode.count += 1
             if len(episode.payments) < MAX_ALERT_PAYMENTS:
                 episode.payments.append((row.order[1], row.order[2]))
