@@ -11,8 +11,6 @@ Dates are taken from each datetime's own wall clock; pass Asia/Shanghai datetime
 
 from __future__ import annotations
 
-import csv
-import io
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,7 +19,8 @@ from typing import overload
 
 import chinese_calendar
 
-from cbec.core.clock import parse_date, require_aware
+from cbec.core.clock import require_aware
+from cbec.core.dated_csv import in_line_order, read_dated_csv
 
 HOLIDAY_FILE_COLUMNS = ("date", "kind", "name")
 HOLIDAY_KINDS = ("holiday", "workday")
@@ -51,22 +50,11 @@ class HolidayFile:
     @classmethod
     def parse(cls, text: str, source: str = "<holiday file>") -> HolidayFile:
         """Parse CSV text with the header `date,kind,name`; kind is `holiday` or `workday`."""
-        reader = csv.DictReader(io.StringIO(text))
-        if tuple(reader.fieldnames or ()) != HOLIDAY_FILE_COLUMNS:
-            raise HolidayFileError(source, [f"line 1: header must be {','.join(HOLIDAY_FILE_COLUMNS)}"])
+        parsed = read_dated_csv(text, HOLIDAY_FILE_COLUMNS)
         holidays: dict[date, str] = {}
         workdays: dict[date, str] = {}
-        problems: list[str] = []
-        for row in reader:
-            where = f"line {reader.line_num}"
-            if None in row or any(row[column] is None for column in HOLIDAY_FILE_COLUMNS):
-                problems.append(f"{where}: expected {len(HOLIDAY_FILE_COLUMNS)} columns")
-                continue
-            try:
-                day = parse_date(row["date"])
-            except ValueError as exc:
-                problems.append(f"{where}: {exc}")
-                continue
+        problems = parsed.problems
+        for where, day, row in parsed.rows:
             kind = row["kind"]
             if kind not in HOLIDAY_KINDS:
                 problems.append(f"{where}: kind must be one of {', '.join(HOLIDAY_KINDS)}, got {kind!r}")
@@ -75,7 +63,7 @@ class HolidayFile:
             else:
                 (holidays if kind == "holiday" else workdays)[day] = row["name"]
         if problems:
-            raise HolidayFileError(source, problems)
+            raise HolidayFileError(source, in_line_order(problems))
         return cls(holidays, workdays, source)
 
     @classmethod

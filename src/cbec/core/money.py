@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +13,7 @@ from pathlib import Path
 
 import pycountry
 
-from cbec.core.clock import parse_date
+from cbec.core.dated_csv import in_line_order, read_dated_csv
 
 BASE_CURRENCY = "CNY"
 FX_SOURCE_COLUMNS = ("date", "currency", "cny_per_unit", "source")
@@ -247,26 +245,15 @@ def load_fx_table(path: Path | None = None) -> FxTable:
         text, source = _default_fx_text()
     else:
         text, source = path.read_text(encoding="utf-8"), str(path)
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != FX_SOURCE_COLUMNS:
-        raise FxTableError(source, [f"line 1: header must be {','.join(FX_SOURCE_COLUMNS)}"])
+    parsed = read_dated_csv(text, FX_SOURCE_COLUMNS)
     rates: dict[str, list[tuple[date, Decimal]]] = {}
-    problems: list[str] = []
-    for row in reader:
-        where = f"line {reader.line_num}"
-        if None in row or any(row[column] is None for column in FX_SOURCE_COLUMNS):
-            problems.append(f"{where}: expected {len(FX_SOURCE_COLUMNS)} columns")
-            continue
-        try:
-            effective = parse_date(row["date"])
-        except ValueError as exc:
-            problems.append(f"{where}: {exc}")
-            continue
+    problems = parsed.problems
+    for where, effective, row in parsed.rows:
         problem = _check_rate(effective, row["currency"], row["cny_per_unit"], rates)
         if problem:
             problems.append(f"{where}: {problem}")
         else:
             rates.setdefault(row["currency"], []).append((effective, Decimal(row["cny_per_unit"])))
     if problems:
-        raise FxTableError(source, problems)
+        raise FxTableError(source, in_line_order(problems))
     return FxTable(rates)
