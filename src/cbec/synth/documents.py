@@ -29,7 +29,7 @@ from cbec.synth.batch import (
 )
 from cbec.synth.codes import SECONDS_PER_DAY, IntArray
 from cbec.synth.columns import FEED_COLUMNS, LABEL_COLUMNS
-from cbec.synth.month import cumulative, draw
+from cbec.synth.month import draw_per_segment
 
 HOUR = 3_600
 _INSTITUTION_IDS = [i.institution_id for i in cal.INSTITUTIONS]
@@ -83,13 +83,7 @@ def payments_table(core: PaymentCore, index: IntArray, ctx: Context) -> pa.Table
 
 def _carriers(rng: np.random.Generator, segment: IntArray) -> IntArray:
     """Draw a logistics firm per shipment from those serving its segment."""
-    out = np.zeros(len(segment), dtype=np.int64)
-    for s, seg in enumerate(cal.SEGMENTS):
-        rows = np.flatnonzero(segment == s)
-        weights = [c.weights.get(seg.name, 0.0) for c in cat.CARRIERS]
-        if len(rows) and any(weights):
-            out[rows] = draw(rng, cumulative(weights), len(rows))
-    return out
+    return draw_per_segment(rng, segment, lambda name: [c.weights.get(name, 0.0) for c in cat.CARRIERS])
 
 
 def _transit(rng: np.random.Generator, segment: IntArray) -> tuple[IntArray, IntArray]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,3 +85,16 @@ def parse_month(label: str) -> Month:
         end=last * SECONDS_PER_DAY,
         hour_cdf=cumulative(hourly),
     )
+
+
+def draw_per_segment(
+    rng: np.random.Generator, segment: IntArray, weights: Callable[[str], list[float]]
+) -> IntArray:
+    """Draw one option per row from the weights its trade segment gives (`weights(segment name)`)."""
+    out = np.zeros(len(segment), dtype=np.int64)
+    for s, seg in enumerate(cal.SEGMENTS):
+        rows = np.flatnonzero(segment == s)
+        chances = weights(seg.name)
+        if len(rows) and any(chances):
+            out[rows] = draw(rng, cumulative(chances), len(rows))
+    return out

@@ -31,7 +31,7 @@ from cbec.synth.batch import (
     personal_account,
 )
 from cbec.synth.codes import IntArray
-from cbec.synth.month import cumulative, draw
+from cbec.synth.month import cumulative, draw, draw_per_segment
 
 _FX_MICRO = fx_micro()
 _ZERO_DECIMAL = np.array([c in cal.ZERO_DECIMAL_CURRENCIES for c in cal.CURRENCIES])
@@ -111,13 +111,9 @@ def _choose(rng: np.random.Generator, options: dict[str, float], n: int) -> IntA
 
 def platform_for(rng: np.random.Generator, segment: IntArray) -> IntArray:
     """Draw each order's platform from the platforms that serve its segment."""
-    out = np.zeros(len(segment), dtype=np.int64)
-    for s, seg in enumerate(cal.SEGMENTS):
-        rows = np.flatnonzero(segment == s)
-        weights = [p.segment_weights.get(seg.name, 0.0) for p in cal.PLATFORMS]
-        if len(rows) and any(weights):
-            out[rows] = draw(rng, cumulative(weights), len(rows))
-    return out
+    return draw_per_segment(
+        rng, segment, lambda name: [p.segment_weights.get(name, 0.0) for p in cal.PLATFORMS]
+    )
 
 
 def origin_of(rng: np.random.Generator, product: IntArray) -> IntArray:
