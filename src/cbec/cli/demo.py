@@ -17,7 +17,7 @@ def demo(
     month: str = typer.Option("2026-10", help="month to generate and load"),
     payments: int = typer.Option(20_000, help="payments in the demo month"),
 ) -> None:
-    """Generate a synthetic month, load every feed, and print the summary."""
+    """Generate a synthetic month, load every feed, reload payments, monitor the month, print the summary."""
     settings = settings_of(ctx)
     console.rule(f"1/5 合成数据 / synthesising {month} ({payments:,} payments)")
     result = run_synth(settings.home_dir / "synth" / month, month, payments, 7, "csv")
