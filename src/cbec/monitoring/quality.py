@@ -2,7 +2,9 @@
 
 Payment level: a payment is flagged when an alert lists it. `recall` counts a labelled payment as found
 when any alert lists it; `recall_own` and `precision` only count alerts of rules whose typology is the
-pattern, so a rule written for one typology is not credited with another's payments.
+pattern, so a rule written for one typology is not credited with another's payments. `precision_any`
+counts the payments those rules flagged that belong to any injected anomaly: a leg of an injected
+cycle caught by the rapid in-and-out rule is a true alarm, but not that rule's own typology.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class PatternScore:
     recall: float
     recall_own: float
     precision: float | None  # None when no rule of this typology flagged anything
+    precision_any: float | None
 
 
 def read_labels(path: Path) -> list[dict[str, str]]:
@@ -41,6 +44,7 @@ def evaluate(alerts: Iterable[Alert], labels: Iterable[Mapping[str, str]]) -> di
     for row in labels:
         if row["feed"] == "payments":
             truth.setdefault(row["pattern"], set()).add((row["institution_id"], row["key"]))
+    anomalous: set[PaymentKey] = set().union(*truth.values())
     flagged: set[PaymentKey] = set()
     by_typology: dict[str, set[PaymentKey]] = {}
     for alert in alerts:
@@ -59,16 +63,20 @@ def evaluate(alerts: Iterable[Alert], labels: Iterable[Mapping[str, str]]) -> di
             recall=hits / len(labelled),
             recall_own=own_hits / len(labelled),
             precision=own_hits / len(own) if own else None,
+            precision_any=len(own & anomalous) / len(own) if own else None,
         )
     return scores
 
 
 def format_scores(scores: Mapping[str, PatternScore]) -> str:
     """Return a plain-text table of the scores."""
-    lines = [f"{'pattern':<22}{'labelled':>9}{'recall':>8}{'own':>8}{'precision':>10}{'flagged':>9}"]
+    head = f"{'pattern':<22}{'labelled':>9}{'recall':>8}{'own':>8}{'precision':>10}{'prec_any':>9}{'flagged':>9}"
+    lines = [head]
     for s in scores.values():
         precision = "-" if s.precision is None else f"{s.precision:.3f}"
+        any_ = "-" if s.precision_any is None else f"{s.precision_any:.3f}"
         lines.append(
-            f"{s.pattern:<22}{s.labelled:>9}{s.recall:>8.3f}{s.recall_own:>8.3f}{precision:>10}{s.flagged_own:>9}"
+            f"{s.pattern:<22}{s.labelled:>9}{s.recall:>8.3f}{s.recall_own:>8.3f}{precision:>10}{any_:>9}"
+            f"{s.flagged_own:>9}"
         )
     return "\n".join(lines)

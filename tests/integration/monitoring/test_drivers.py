@@ -122,6 +122,8 @@ def test_the_shipped_rules_catch_every_injected_rule_typology(
         assert scores[pattern].recall_own >= 0.95, scores[pattern]
     precise = [p for p in RULE_TYPOLOGIES if p != "rapid_in_out"]  # cycle legs are rapid in-and-out too
     assert all((scores[p].precision or 0) >= 0.85 for p in precise), [scores[p] for p in precise]
+    # ... and they are true alarms: what the rapid in-and-out rule flags is all injected laundering
+    assert scores["rapid_in_out"].precision_any == 1.0, scores["rapid_in_out"]
 
 
 EDGE_RULES = """
