@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import db, demo, feeds, monitor, synth
+from cbec.cli import db, demo, feeds, monitor, supervision, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -31,6 +31,10 @@ app.add_typer(db.app, name="db")
 app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(monitor.alerts_app, name="alerts")
 app.add_typer(monitor.rules_app, name="rules")
+app.command("rate")(supervision.rate)
+app.command("incidents")(supervision.incidents)
+app.command("settlement")(supervision.settlement)
+app.add_typer(supervision.notices_app, name="notices")
 
 if __name__ == "__main__":
     app()

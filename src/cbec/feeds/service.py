@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -165,3 +166,25 @@ def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
             f"USING ({keys}, _version)"
         )
     return con
+
+
+def batch_receipts(*, store: Store, feed: str) -> list[tuple[int, datetime, int]]:
+    """Return (batch id, received at, duplicate rows) of a feed's committed batches."""
+    query = (
+        select(IngestBatch.id, IngestBatch.started_at, IngestBatch.rows_duplicate)
+        .where(IngestBatch.feed == feed, IngestBatch.status == "committed")
+        .order_by(IngestBatch.id)
+    )
+    with store.factory() as session:
+        return [(int(i), at, int(d)) for i, at, d in session.execute(query).all()]
+
+
+def quarantined_raw(*, store: Store, feed: str, containing: str) -> list[tuple[int, int, str]]:
+    """Return (id, batch id, raw text) of a feed's quarantined rows whose raw text contains a string."""
+    query = (
+        select(QuarantinedRow.id, QuarantinedRow.batch_id, QuarantinedRow.raw)
+        .where(QuarantinedRow.feed == feed, QuarantinedRow.raw.contains(containing, autoescape=True))
+        .order_by(QuarantinedRow.id)
+    )
+    with store.factory() as session:
+        return [(int(i), int(b), r) for i, b, r in session.execute(query).all()]

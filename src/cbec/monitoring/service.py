@@ -202,3 +202,27 @@ def backtest(
         con.close()
     rule_ids = sorted(set(counts["before"]) | set(counts["after"]))
     return [BacktestRow(rule_id=r, before=counts["before"][r], after=counts["after"][r]) for r in rule_ids]
+
+
+def alert_summary(*, store: Store, month: str) -> list[dict[str, Any]]:
+    """Return the month's alerts counted per institution, severity and typology, with their ids."""
+    from sqlalchemy import func, select
+
+    query = (
+        select(
+            AlertRecord.institution_id,
+            AlertRecord.severity,
+            AlertRecord.typology,
+            func.count(AlertRecord.id),
+            func.min(AlertRecord.id),
+            func.max(AlertRecord.id),
+        )
+        .where(AlertRecord.month == month)
+        .group_by(AlertRecord.institution_id, AlertRecord.severity, AlertRecord.typology)
+    )
+    with store.factory() as session:
+        rows = session.execute(query).all()
+    return [
+        {"institution_id": i, "severity": s, "typology": t, "alerts": n, "first_id": lo, "last_id": hi}
+        for i, s, t, n, lo, hi in rows
+    ]

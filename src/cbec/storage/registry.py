@@ -8,7 +8,8 @@ from sqlalchemy import MetaData
 def metadata() -> MetaData:
     """Return the metadata of all relational tables."""
     import cbec.feeds.models
-    import cbec.monitoring.models  # noqa: F401
+    import cbec.monitoring.models
+    import cbec.supervision.models  # noqa: F401
     from cbec.storage.base import Base
 
     return Base.metadata

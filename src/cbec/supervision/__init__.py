@@ -1,0 +1,1 @@
+"""Supervision of payment institutions: ratings, warnings and rectification notices, incidents, settlement KPI."""

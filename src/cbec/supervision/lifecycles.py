@@ -1,0 +1,70 @@
+"""The lifecycles of risk warnings (预警) and rectification notices (整改通知) on the shared mechanism."""
+
+from __future__ import annotations
+
+from cbec.core.workflow import Deadline, Lifecycle
+from cbec.supervision.config import NoticeConfig
+
+WARNING = "warning"
+RECTIFICATION = "rectification"
+KINDS = (WARNING, RECTIFICATION)
+KIND_TITLES = {WARNING: ("风险预警", "risk warning"), RECTIFICATION: ("整改通知", "rectification notice")}
+STATE_TITLES = {
+    "issued": ("已下发", "issued"),
+    "acknowledged": ("已确认", "acknowledged"),
+    "plan_submitted": ("已提交整改计划", "plan submitted"),
+    "rectified": ("已整改待核验", "rectified, awaiting verification"),
+    "verified": ("已核验", "verified"),
+    "overdue": ("已逾期", "overdue"),
+    "escalated": ("已升级处理", "escalated"),
+    "withdrawn": ("已撤回", "withdrawn"),
+}
+
+
+def warning_lifecycle(config: NoticeConfig) -> Lifecycle:
+    """Issued → acknowledged; unanswered past its deadline → overdue → escalated."""
+    days = config.warning
+    return Lifecycle(
+        name=WARNING,
+        initial="issued",
+        transitions={
+            ("issued", "acknowledge"): "acknowledged",
+            ("issued", "overdue"): "overdue",
+            ("issued", "withdraw"): "withdrawn",
+            ("overdue", "acknowledge"): "acknowledged",
+            ("overdue", "escalate"): "escalated",
+        },
+        final=frozenset({"acknowledged", "escalated", "withdrawn"}),
+        deadlines={
+            "issued": Deadline(working_days=days.acknowledge_working_days),
+            "overdue": Deadline(working_days=days.escalate_after_working_days, on_expiry="escalate"),
+        },
+    )
+
+
+def rectification_lifecycle(config: NoticeConfig) -> Lifecycle:
+    """Issued → plan submitted → rectified → verified; a missed deadline → overdue → escalated."""
+    days = config.rectification
+    return Lifecycle(
+        name=RECTIFICATION,
+        initial="issued",
+        transitions={
+            ("issued", "submit_plan"): "plan_submitted",
+            ("issued", "overdue"): "overdue",
+            ("issued", "withdraw"): "withdrawn",
+            ("plan_submitted", "report_rectified"): "rectified",
+            ("plan_submitted", "overdue"): "overdue",
+            ("rectified", "verify"): "verified",
+            ("rectified", "reject"): "plan_submitted",  # the regulator finds the rectification insufficient
+            ("overdue", "submit_plan"): "plan_submitted",
+            ("overdue", "report_rectified"): "rectified",
+            ("overdue", "escalate"): "escalated",
+        },
+        final=frozenset({"verified", "escalated", "withdrawn"}),
+        deadlines={
+            "issued": Deadline(working_days=days.plan_working_days),
+            "plan_submitted": Deadline(working_days=days.rectify_working_days),
+            "rectified": Deadline(working_days=days.verify_working_days, on_expiry=None),
+            "overdue": Deadline(working_days=days.escalate_after_working_days, on_expiry="escalate"),
+        },
+    )

@@ -1,0 +1,390 @@
+"""What entry points, the monthly report and other contexts call for supervision of payment institutions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from cbec.core.calendar import WorkingCalendar
+from cbec.core.clock import SHANGHAI
+from cbec.feeds.service import batch_receipts, quarantined_raw, read_side
+from cbec.monitoring import service as monitoring
+from cbec.storage.engine import transaction
+from cbec.storage.store import Store
+from cbec.supervision import measures, notices
+from cbec.supervision.config import SupervisionConfig, shipped_config
+from cbec.supervision.domain import Rating, assess_incident, rate
+from cbec.supervision.lifecycles import WARNING
+from cbec.supervision.models import InstitutionRating, Notice
+from cbec.supervision.schemas import (
+    IncidentRead,
+    ModuleRead,
+    NoticeCreate,
+    NoticeRead,
+    RatingRead,
+    SettlementRead,
+    TransitionRead,
+)
+
+__all__ = ["IncidentRead", "NoticeCreate", "NoticeRead", "RatingRead", "SettlementRead", "TransitionRead"]
+
+
+def _calendar(store: Store) -> WorkingCalendar:
+    return WorkingCalendar.from_file(store.settings.holiday_file)
+
+
+def _previous(month: str) -> str:
+    year, mon = (int(p) for p in month.split("-"))
+    return f"{year - (mon == 1)}-{12 if mon == 1 else mon - 1:02d}"
+
+
+def _judged_until(month: str, calendar: WorkingCalendar, days: int) -> datetime:
+    """Return the end of the N-th working day after the month's last day."""
+    year, mon = (int(p) for p in month.split("-"))
+    last = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI) - timedelta(days=1)
+    return calendar.add_working_days(last, days)
+
+
+def _per_10k(count: Decimal | int, payments: int) -> Decimal | None:
+    return None if not payments else (Decimal(count) * 10_000 / payments).quantize(Decimal("0.01"))
+
+
+def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime) -> dict[str, dict[str, Any]]:
+    """Return per institution the (value, evidence) of every module."""
+    calendar, rating = _calendar(store), config.rating
+    con = read_side(store=store)
+    try:
+        payments = measures.payment_counts(con, month)
+        settled = [
+            r
+            for r in measures.settlement_rows(con, month, config.settlement.target_hours)
+            if r["channel"] is None
+        ]
+        complaints = measures.complaint_counts(con, month)
+        incidents = [
+            assess_incident(r, now=now, calendar=calendar, config=config.incidents)
+            for r in measures.incident_rows(con, month)
+        ]
+        quality = measures.reporting_quality(
+            con,
+            month,
+            receipts=batch_receipts(store=store, feed="payments"),
+            quarantined=quarantined_raw(store=store, feed="payments", containing=month),
+            calendar=calendar,
+            late_after_working_days=rating.late_after_working_days,
+            judged_until=_judged_until(month, calendar, rating.judge_within_working_days),
+        )
+    finally:
+        con.close()
+    alerts: dict[str, list[dict[str, Any]]] = {}
+    for row in monitoring.alert_summary(store=store, month=month):
+        alerts.setdefault(row["institution_id"] or "", []).append(row)
+    rates = {
+        r["institution_id"]: r
+        for r in monitoring.match_rate_table(store=store, month=month, by="institution_id")
+    }
+    institutions = sorted(set(payments) | {i.institution_id for i in incidents})
+    out: dict[str, dict[str, Any]] = {}
+    for inst in institutions:
+        n = payments.get(inst, 0)
+        mine = alerts.get(inst, [])
+        weighted = sum(rating.severity_weights.get(a["severity"], 1) * a["alerts"] for a in mine)
+        by_severity: dict[str, int] = {}
+        for a in mine:
+            by_severity[a["severity"]] = by_severity.get(a["severity"], 0) + a["alerts"]
+        match = rates.get(inst, {})
+        settle = next((r for r in settled if r["institution_id"] == inst), None)
+        breached = [i for i in incidents if i.institution_id == inst and i.breached]
+        complained, complaint_ids = complaints.get(inst, (0, []))
+        dq = quality.get(inst)
+        share = (
+            None
+            if not settle or not settle["payments"]
+            else Decimal(settle["within_target"]) / settle["payments"]
+        )
+        out[inst] = {
+            "aml": (
+                _per_10k(weighted, n),
+                {
+                    "payments": n,
+                    "alerts_by_severity": by_severity,
+                    "weighted_alerts": weighted,
+                    "alert_id_ranges": [[a["first_id"], a["last_id"]] for a in mine],
+                },
+            ),
+            "documents": (
+                None if match.get("rate") is None else Decimal(str(round(match["rate"], 4))),
+                {"checked": match.get("payments", 0), "matched": match.get("matched", 0)},
+            ),
+            "settlement": (
+                None if share is None else share.quantize(Decimal("0.0001")),
+                {}
+                if settle is None
+                else {k: settle[k] for k in ("payments", "confirmed", "within_target")}
+                | {"median_hours": _round(settle["median_hours"]), "p90_hours": _round(settle["p90_hours"])},
+            ),
+            "incidents": (
+                Decimal(len(breached)),
+                {
+                    "breached": [i.incident_id for i in breached],
+                    "reported": sum(1 for i in incidents if i.institution_id == inst),
+                },
+            ),
+            "complaints": (
+                _per_10k(complained, n),
+                {"complaints": complained, "complaint_ids": complaint_ids},
+            ),
+            "data_quality": (
+                None if dq is None else dq["share"].quantize(Decimal("0.0001")),
+                {} if dq is None else {k: v for k, v in dq.items() if k != "share"},
+            ),
+        }
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def rate_month(
+    *, store: Store, month: str, now: datetime | None = None, config: SupervisionConfig | None = None
+) -> list[RatingRead]:
+    """Rate every institution active in a month and store the ratings (a rerun replaces the month's)."""
+    config = config or shipped_config()
+    now = now or datetime.now(UTC)
+    ratings = [
+        rate(inst, month, measured, config.rating)
+        for inst, measured in _measure(store, month, config, now).items()
+    ]
+    with transaction(store.factory) as session:
+        for r in ratings:
+            record = session.scalar(
+                select(InstitutionRating).where(
+                    InstitutionRating.month == month, InstitutionRating.institution_id == r.institution_id
+                )
+            )
+            if record is None:
+                record = InstitutionRating(month=month, institution_id=r.institution_id)
+                session.add(record)
+            record.config_version, record.total, record.grade = config.version, r.total, r.grade
+            record.modules, record.computed_at = _modules_json(r), now
+    return list_ratings(store=store, month=month, config=config)
+
+
+def _modules_json(rating: Rating) -> list[dict[str, Any]]:
+    return [
+        {
+            "module": m.module,
+            "value": None if m.value is None else str(m.value),
+            "score": str(m.score),
+            "weight": str(m.weight),
+            "evidence": m.evidence,
+        }
+        for m in rating.modules
+    ]
+
+
+def list_ratings(
+    *, store: Store, month: str, institution_id: str | None = None, config: SupervisionConfig | None = None
+) -> list[RatingRead]:
+    """Return the month's stored ratings, worst first, each with the previous month's grade."""
+    config = config or shipped_config()
+    with store.factory() as session:
+        query = select(InstitutionRating).where(InstitutionRating.month.in_([month, _previous(month)]))
+        if institution_id:
+            query = query.where(InstitutionRating.institution_id == institution_id)
+        records = list(session.scalars(query))
+    before = {r.institution_id: r for r in records if r.month != month}
+    out = []
+    for r in (r for r in records if r.month == month):
+        modules = [
+            ModuleRead(
+                module=m["module"],
+                title_zh=config.rating.modules[m["module"]].title_zh,
+                title_en=config.rating.modules[m["module"]].title_en,
+                value=None if m["value"] is None else Decimal(m["value"]),
+                score=Decimal(m["score"]),
+                weight=Decimal(m["weight"]),
+                evidence=m["evidence"],
+            )
+            for m in r.modules
+        ]
+        prev = before.get(r.institution_id)
+        out.append(
+            RatingRead(
+                month=r.month,
+                institution_id=r.institution_id,
+                config_version=r.config_version,
+                total=r.total,
+                grade=r.grade,
+                modules=modules,
+                previous_grade=prev.grade if prev else None,
+                previous_total=prev.total if prev else None,
+            )
+        )
+    return sorted(out, key=lambda r: (r.total, r.institution_id))
+
+
+def warn_risky(*, store: Store, month: str, actor: str, now: datetime | None = None) -> list[NoticeRead]:
+    """Issue a risk warning to every institution rated in a warned class (once per institution and month)."""
+    config = shipped_config()
+    now = now or datetime.now(UTC)
+    issued = []
+    for r in list_ratings(store=store, month=month):
+        if r.grade not in config.rating.warn_classes:
+            continue
+        weakest = sorted(r.modules, key=lambda m: m.score)[:2]
+        body = (
+            f"{month} 监管评级 {r.grade}（{r.total} 分），薄弱项："
+            + "、".join(m.title_zh for m in weakest)
+            + f" / {month} rating {r.grade} ({r.total}); weakest: "
+            + "; ".join(m.title_en for m in weakest)
+        )
+        data = NoticeCreate(
+            kind=WARNING,
+            institution_id=r.institution_id,
+            month=month,
+            title=f"风险预警 / Risk warning {month}: {r.institution_id}",
+            body=body,
+            evidence={
+                "rating": {"grade": r.grade, "total": str(r.total)},
+                "weakest": [m.module for m in weakest],
+            },
+        )
+        with transaction(store.factory) as session:
+            notice, new = notices.issue(
+                session,
+                data,
+                actor=actor,
+                now=now,
+                calendar=_calendar(store),
+                config=config.notices,
+                origin=f"rating:{month}:{r.institution_id}",
+            )
+            if new:
+                issued.append(notices.read(notice, now=now))
+    return issued
+
+
+def issue_notice(*, store: Store, data: NoticeCreate, actor: str, now: datetime | None = None) -> NoticeRead:
+    """Issue a warning or rectification notice; its deadline comes from the working-day calendar."""
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        notice, _ = notices.issue(
+            session, data, actor=actor, now=now, calendar=_calendar(store), config=shipped_config().notices
+        )
+        return notices.read(notice, now=now, history=notices.transitions(session, notice.id))
+
+
+def advance_notice(
+    *, store: Store, notice_id: int, action: str, actor: str, reason: str, now: datetime | None = None
+) -> NoticeRead:
+    """Take one action on a notice (acknowledge, submit_plan, report_rectified, verify, reject, ...)."""
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        notice = session.get(Notice, notice_id)
+        if notice is None:
+            raise LookupError(f"no notice {notice_id} / 通知 {notice_id} 不存在")
+        notices.move(
+            session,
+            notice,
+            action=action,
+            actor=actor,
+            reason=reason,
+            now=now,
+            calendar=_calendar(store),
+            config=shipped_config().notices,
+        )
+        return notices.read(notice, now=now, history=notices.transitions(session, notice.id))
+
+
+def check_deadlines(*, store: Store, now: datetime | None = None) -> list[NoticeRead]:
+    """The scheduled check: mark notices overdue past their deadline and escalate the long overdue."""
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        steps = notices.check_deadlines(
+            session, now=now, calendar=_calendar(store), config=shipped_config().notices
+        )
+        moved = sorted({notice_id for notice_id, _ in steps})
+        return [
+            notices.read(session.get_one(Notice, i), now=now, history=notices.transitions(session, i))
+            for i in moved
+        ]
+
+
+def list_notices(
+    *,
+    store: Store,
+    institution_id: str | None = None,
+    state: str | None = None,
+    overdue: bool = False,
+    now: datetime | None = None,
+) -> list[NoticeRead]:
+    """Return notices, newest first, optionally one institution's, one state's or only the overdue."""
+    now = now or datetime.now(UTC)
+    query = select(Notice).order_by(Notice.id.desc())
+    if institution_id:
+        query = query.where(Notice.institution_id == institution_id)
+    if state:
+        query = query.where(Notice.state == state)
+    with store.factory() as session:
+        found = [notices.read(n, now=now) for n in session.scalars(query)]
+    return [n for n in found if n.overdue] if overdue else found
+
+
+def get_notice(*, store: Store, notice_id: int, now: datetime | None = None) -> NoticeRead | None:
+    """Return one notice with its whole history."""
+    with store.factory() as session:
+        notice = session.get(Notice, notice_id)
+        if notice is None:
+            return None
+        return notices.read(
+            notice, now=now or datetime.now(UTC), history=notices.transitions(session, notice_id)
+        )
+
+
+def incidents(*, store: Store, month: str, now: datetime | None = None) -> list[IncidentRead]:
+    """Return the month's security incidents against their 48-hour and 7-working-day deadlines."""
+    config, calendar = shipped_config(), _calendar(store)
+    now = now or datetime.now(UTC)
+    con = read_side(store=store)
+    try:
+        rows = measures.incident_rows(con, month)
+    finally:
+        con.close()
+    return [
+        IncidentRead.model_validate(
+            assess_incident(r, now=now, calendar=calendar, config=config.incidents), from_attributes=True
+        )
+        for r in rows
+    ]
+
+
+def settlement_kpi(*, store: Store, month: str) -> list[SettlementRead]:
+    """Return confirmation time per institution and channel: median, p90, share within the 24-hour target."""
+    target = shipped_config().settlement
+    con = read_side(store=store)
+    try:
+        rows = measures.settlement_rows(con, month, target.target_hours)
+    finally:
+        con.close()
+    return [
+        SettlementRead(
+            institution_id=r["institution_id"],
+            channel=r["channel"],
+            payments=r["payments"],
+            confirmed=r["confirmed"],
+            median_hours=_round(r["median_hours"]),
+            p90_hours=_round(r["p90_hours"]),
+            share_within_target=r["within_target"] / r["payments"] if r["payments"] else None,
+            target_hours=target.target_hours,
+            baseline_hours=target.baseline_hours,
+            median_vs_baseline=None
+            if r["median_hours"] is None
+            else round(float(r["median_hours"]) / target.baseline_hours, 3),
+        )
+        for r in rows
+    ]
