@@ -28,6 +28,26 @@ def _local(moment: datetime | None) -> str:
     return "-" if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
+def rating_table(ratings: list[service.RatingRead], month: str) -> Table:
+    """Return the ratings as a table: module scores, total, class and last month's class."""
+    table = Table(title=f"支付机构监管评级 / Institution ratings {month}")
+    table.add_column("institution")
+    for m in ratings[0].modules if ratings else []:
+        table.add_column(m.module, justify="right")
+    for name in ("total", "class", "before"):
+        table.add_column(name, justify="right")
+    for r in ratings:
+        style = GRADE_STYLE.get(r.grade, "")
+        table.add_row(
+            r.institution_id,
+            *(f"{m.score}" for m in r.modules),
+            f"{r.total}",
+            f"[{style}]{r.grade}[/]",
+            r.previous_grade or "-",
+        )
+    return table
+
+
 def rate(
     ctx: typer.Context,
     month: str = typer.Option(..., help="YYYY-MM"),
@@ -45,22 +65,7 @@ def rate(
     if as_json:
         console.print_json(json.dumps([r.model_dump(mode="json") for r in ratings], ensure_ascii=False))
         return
-    table = Table(title=f"支付机构监管评级 / Institution ratings {month}")
-    table.add_column("institution")
-    for m in ratings[0].modules if ratings else []:
-        table.add_column(m.module, justify="right")
-    for name in ("total", "class", "before"):
-        table.add_column(name, justify="right")
-    for r in ratings:
-        style = GRADE_STYLE.get(r.grade, "")
-        table.add_row(
-            r.institution_id,
-            *(f"{m.score}" for m in r.modules),
-            f"{r.total}",
-            f"[{style}]{r.grade}[/]",
-            r.previous_grade or "-",
-        )
-    console.print(table)
+    console.print(rating_table(ratings, month))
     if institution:
         for m in ratings[0].modules if ratings else []:
             console.print(
