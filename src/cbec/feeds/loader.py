@@ -11,6 +11,7 @@ import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cbec.audit import service as audit
 from cbec.config import Settings
 from cbec.feeds.models import IngestBatch, QuarantinedRow
 from cbec.feeds.quarantine import QuarantineBuffer
@@ -56,6 +57,7 @@ def load_file(
     path: Path,
     file_format: str | None = None,
     progress: Progress | None = None,
+    actor: str = "system",
 ) -> LoadReport:
     """Load one file as one batch and return its accounting."""
     fmt = file_format or detect_format(path)
@@ -117,6 +119,24 @@ def load_file(
         batch.rows_quarantined, batch.rows_duplicate = report.quarantined, report.duplicate
         batch.rows_new_version = report.new_versions
         batch.errors_by_rule, batch.warnings = report.errors_by_rule, report.warnings
+        audit.record(
+            session,
+            actor=actor,
+            action=f"ingest.{report.status}",
+            entity="ingest_batch",
+            entity_id=batch_id,
+            before={"status": "running"},
+            after={
+                "feed": spec.name,
+                "source": str(path),
+                "status": report.status,
+                "read": report.read,
+                "accepted": report.accepted,
+                "quarantined": report.quarantined,
+                "duplicate": report.duplicate,
+                "new_versions": report.new_versions,
+            },
+        )
     lake.publish(batch_id)
     return report
 

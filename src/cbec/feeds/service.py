@@ -45,8 +45,9 @@ def ingest(
     paths: Sequence[Path],
     file_format: str | None = None,
     progress: Callable[[Path, int], None] | None = None,
+    actor: str = "system",
 ) -> list[LoadReport]:
-    """Load files into a feed, one batch per file, under the home's writer lock."""
+    """Load files into a feed, one batch per file, under the home's writer lock; `actor` is audited."""
     spec = get_feed(feed)
     reports = []
     with store.writer_lock():
@@ -66,6 +67,7 @@ def ingest(
                     path=path,
                     file_format=file_format,
                     progress=tick,
+                    actor=actor,
                 )
             )
     return reports

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cbec.audit import service as audit
 from cbec.core.clock import parse_timestamp
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import read_side
@@ -40,13 +41,27 @@ def _fx(store: Store) -> FxTable:
     return load_fx_table(store.settings.fx_file)
 
 
-def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str) -> None:
+def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str, actor: str = "system") -> None:
     """Run the filter step and keep what it lets through, in one transaction."""
     with transaction(store.factory) as session:
         verdict = alert_store.filter_alerts(session, alerts)
         alert_store.write_alerts(session, verdict.new, ruleset_version=summary.ruleset, source=source,
                                  now=datetime.now(UTC))  # fmt: skip
         alert_store.grow_alerts(session, verdict.grown)
+        if verdict.new or verdict.grown:
+            audit.record(
+                session,
+                actor=actor,
+                action=f"alerts.{source}",
+                entity="alert_run",
+                entity_id=f"{summary.month or 'stream'}:{summary.ruleset}",
+                after={
+                    "new": [a.alert_id for a in verdict.new][:200],
+                    "new_count": len(verdict.new),
+                    "grown_count": len(verdict.grown),
+                    "snoozed": verdict.snoozed,
+                },
+            )
     summary.detected += len(alerts)
     summary.new += len(verdict.new)
     summary.grown += len(verdict.grown)
@@ -184,6 +199,14 @@ def snooze(*, store: Store, rule_id: str, key: str, until: datetime, reason: str
     """Silence one rule for one key until a time; later detections of it are held back by the filter step."""
     with transaction(store.factory) as session:
         alert_store.add_snooze(session, rule_id=rule_id, key=key, until=until, reason=reason, by=by)
+        audit.record(
+            session,
+            actor=by,
+            action="alert.snooze",
+            entity="snooze",
+            entity_id=f"{rule_id}|{key}",
+            after={"until": until, "reason": reason},
+        )
 
 
 def backtest(

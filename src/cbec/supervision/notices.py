@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cbec.audit import service as audit
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, Step, advance, expired
@@ -24,7 +25,18 @@ def lifecycle_of(kind: str, config: NoticeConfig) -> Lifecycle:
 
 
 def _record(session: Session, notice: Notice, step: Step) -> None:
+    before = {"state": notice.state, "due_at": notice.due_at}
     notice.state, notice.due_at, notice.updated_at = step.to_state, step.due_at, step.at
+    audit.record(
+        session,
+        actor=step.actor,
+        action=f"notice.{step.action}",
+        entity="notice",
+        entity_id=notice.id,
+        before=before,
+        after={"state": notice.state, "due_at": notice.due_at, "reason": step.reason},
+        now=step.at,
+    )
     session.add(
         NoticeTransition(
             notice_id=notice.id,
@@ -72,6 +84,21 @@ def issue(
     )
     session.add(notice)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="notice.issue",
+        entity="notice",
+        entity_id=notice.id,
+        after={
+            "kind": notice.kind,
+            "institution_id": notice.institution_id,
+            "state": notice.state,
+            "due_at": due,
+            "title": notice.title,
+        },
+        now=now,
+    )
     session.add(
         NoticeTransition(
             notice_id=notice.id,

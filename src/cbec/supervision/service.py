@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from cbec.audit import service as audit
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.feeds.service import batch_receipts, quarantined_raw, read_side
@@ -150,7 +151,12 @@ def _round(value: float | None) -> float | None:
 
 
 def rate_month(
-    *, store: Store, month: str, now: datetime | None = None, config: SupervisionConfig | None = None
+    *,
+    store: Store,
+    month: str,
+    now: datetime | None = None,
+    config: SupervisionConfig | None = None,
+    actor: str = "system",
 ) -> list[RatingRead]:
     """Rate every institution active in a month and store the ratings (a rerun replaces the month's)."""
     config = config or shipped_config()
@@ -169,8 +175,19 @@ def rate_month(
             if record is None:
                 record = InstitutionRating(month=month, institution_id=r.institution_id)
                 session.add(record)
+            before = None if record.grade is None else {"grade": record.grade, "total": record.total}
             record.config_version, record.total, record.grade = config.version, r.total, r.grade
             record.modules, record.computed_at = _modules_json(r), now
+            audit.record(
+                session,
+                actor=actor,
+                action="rating.compute",
+                entity="institution_rating",
+                entity_id=f"{month}:{r.institution_id}",
+                before=before,
+                after={"grade": r.grade, "total": r.total, "config_version": config.version},
+                now=now,
+            )
     return list_ratings(store=store, month=month, config=config)
 
 

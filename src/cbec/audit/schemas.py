@@ -1,0 +1,32 @@
+"""What the audit log shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AuditRead(BaseModel):
+    """One audit entry as shown to an auditor."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    hash: str
+
+
+class VerifyResult(BaseModel):
+    """The outcome of walking the whole chain."""
+
+    entries: int
+    ok: bool
+    problems: list[tuple[int, str]]

@@ -1,0 +1,1 @@
+"""Users, roles, tenants, passwords (argon2), sessions and API tokens."""

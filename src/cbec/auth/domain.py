@@ -1,0 +1,84 @@
+"""Who is asking: roles, tenants and what each may see. Pure; every service applies it to its own rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+REGULATOR_ADMIN = "regulator-admin"
+REGULATOR_ANALYST = "regulator-analyst"
+INSTITUTION = "institution"
+PLATFORM = "platform"
+ENTERPRISE = "enterprise"
+AUDITOR = "auditor"
+ROLES = (REGULATOR_ADMIN, REGULATOR_ANALYST, INSTITUTION, PLATFORM, ENTERPRISE, AUDITOR)
+REGULATORS = frozenset({REGULATOR_ADMIN, REGULATOR_ANALYST})
+# The column that names a tenant's own rows, per tenant role.
+TENANT_COLUMN = {INSTITUTION: "institution_id", PLATFORM: "platform_id", ENTERPRISE: "enterprise_id"}
+ROLE_TITLES = {
+    REGULATOR_ADMIN: ("监管管理员", "regulator (admin)"),
+    REGULATOR_ANALYST: ("监管分析员", "regulator (analyst)"),
+    INSTITUTION: ("支付机构", "payment institution"),
+    PLATFORM: ("电商平台", "e-commerce platform"),
+    ENTERPRISE: ("企业", "enterprise"),
+    AUDITOR: ("审计员", "auditor"),
+}
+
+
+class Forbidden(PermissionError):
+    """The principal may not do this (message in Chinese and English)."""
+
+
+class NotVisible(LookupError):
+    """The row does not exist for this principal: another tenant's row reads exactly like a missing one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated user: name, role and, for a tenant role, the id of the tenant it belongs to."""
+
+    username: str
+    role: str
+    tenant_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+        if (self.role in TENANT_COLUMN) != (self.tenant_id is not None):
+            raise ValueError(
+                f"role {self.role} {'needs' if self.role in TENANT_COLUMN else 'takes no'} tenant id"
+            )
+
+    @property
+    def is_regulator(self) -> bool:
+        """Tell whether the principal is a regulator (sees every tenant)."""
+        return self.role in REGULATORS
+
+    @property
+    def tenant_column(self) -> str | None:
+        """Return the column naming this principal's own rows (None: not a tenant)."""
+        return TENANT_COLUMN.get(self.role)
+
+    def require(self, *roles: str) -> None:
+        """Raise Forbidden unless the principal has one of the roles."""
+        if self.role not in roles:
+            allowed = ", ".join(roles)
+            raise Forbidden(
+                f"角色 {self.role} 无权执行此操作（需要 {allowed}） / role {self.role} may not do this ({allowed})"
+            )
+
+    def scope(self, column: str) -> str | None:
+        """Return the value rows must have in `column` for this principal (None: no restriction).
+
+        A tenant asking about rows keyed by another kind of tenant sees nothing: the sentinel never matches.
+        """
+        if self.tenant_column is None:
+            return None
+        return self.tenant_id if column == self.tenant_column else "\x00no-access"
+
+    def can_see(self, column: str, value: str | None) -> bool:
+        """Tell whether a row whose `column` holds value is visible to the principal."""
+        wanted = self.scope(column)
+        return wanted is None or value == wanted
+
+
+SYSTEM = Principal(username="system", role=REGULATOR_ADMIN)

@@ -1,0 +1,170 @@
+"""Create users, check passwords (argon2), issue, resolve and revoke tokens and sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from cbec.audit import service as audit
+from cbec.auth.domain import ROLES, Principal
+from cbec.auth.models import ApiToken, User
+from cbec.auth.schemas import TokenIssued, UserRead
+from cbec.storage.engine import transaction
+from cbec.storage.store import Store
+
+__all__ = ["TokenIssued", "UserRead"]
+_HASHER = PasswordHasher()
+_DUMMY = _HASHER.hash("cbec-timing-equaliser")
+MIN_PASSWORD = 10
+
+
+class AuthError(PermissionError):
+    """Login or token refused (the message never tells which part was wrong)."""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_user(
+    *,
+    store: Store,
+    username: str,
+    password: str,
+    role: str,
+    tenant_id: str | None = None,
+    display_name: str | None = None,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> UserRead:
+    """Create a user with an argon2-hashed password; a tenant role needs its tenant id."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    Principal(username=username, role=role, tenant_id=tenant_id)  # validates the role/tenant pairing
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"密码至少 {MIN_PASSWORD} 位 / password needs at least {MIN_PASSWORD} characters")
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        if session.scalar(select(User).where(User.username == username)) is not None:
+            raise ValueError(f"用户 {username} 已存在 / user {username} exists")
+        user = User(
+            username=username,
+            password_hash=_HASHER.hash(password),
+            role=role,
+            tenant_id=tenant_id,
+            display_name=display_name or username,
+            active=True,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="user.create",
+            entity="user",
+            entity_id=user.id,
+            after={"username": username, "role": role, "tenant_id": tenant_id},
+            now=now,
+        )
+        return UserRead.model_validate(user)
+
+
+def authenticate(*, store: Store, username: str, password: str) -> Principal:
+    """Return the principal of a valid login, else raise AuthError (same time and message either way)."""
+    with store.factory() as session:
+        user = session.scalar(select(User).where(User.username == username))
+    try:
+        _HASHER.verify(user.password_hash if user else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        raise AuthError("用户名或密码错误 / wrong user name or password") from None
+    if user is None or not user.active:
+        raise AuthError("用户名或密码错误 / wrong user name or password")
+    return Principal(username=user.username, role=user.role, tenant_id=user.tenant_id)
+
+
+def issue_token(
+    *,
+    store: Store,
+    username: str,
+    kind: str = "api",
+    label: str = "",
+    ttl: timedelta = timedelta(hours=12),
+    now: datetime | None = None,
+) -> TokenIssued:
+    """Issue a random bearer token or session for a user; only its hash is stored."""
+    now = now or datetime.now(UTC)
+    secret = secrets.token_urlsafe(32)
+    with transaction(store.factory) as session:
+        user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+        if user is None:
+            raise AuthError(f"no active user {username}")
+        token = ApiToken(
+            user_id=user.id,
+            token_hash=_digest(secret),
+            kind=kind,
+            label=label,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        session.add(token)
+        session.flush()
+        audit.record(
+            session,
+            actor=username,
+            action=f"{kind}.issue",
+            entity="token",
+            entity_id=token.id,
+            after={"user": username, "kind": kind, "expires_at": token.expires_at},
+            now=now,
+        )
+        return TokenIssued(token=secret, token_id=token.id, expires_at=token.expires_at)
+
+
+def resolve_token(*, store: Store, token: str, now: datetime | None = None) -> Principal:
+    """Return the principal of a live token, else raise AuthError (unknown, expired or revoked)."""
+    now = now or datetime.now(UTC)
+    with store.factory() as session:
+        row = session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == _digest(token))
+        ).first()
+    if row is None:
+        raise AuthError("令牌无效 / invalid token")
+    found, user = row
+    if found.revoked_at is not None or found.expires_at <= now or not user.active:
+        raise AuthError("令牌已过期或已撤销 / token expired or revoked")
+    return Principal(username=user.username, role=user.role, tenant_id=user.tenant_id)
+
+
+def revoke_token(*, store: Store, token: str, actor: str, now: datetime | None = None) -> bool:
+    """Revoke a token or session by its secret; return whether a live one was revoked."""
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        found = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+        if found is None or found.revoked_at is not None:
+            return False
+        found.revoked_at = now
+        audit.record(
+            session,
+            actor=actor,
+            action=f"{found.kind}.revoke",
+            entity="token",
+            entity_id=found.id,
+            before={"revoked_at": None},
+            after={"revoked_at": now},
+            now=now,
+        )
+        return True
+
+
+def list_users(*, store: Store) -> list[UserRead]:
+    """Return every user."""
+    with store.factory() as session:
+        return [UserRead.model_validate(u) for u in session.scalars(select(User).order_by(User.id))]
