@@ -24,9 +24,16 @@ class AuditRead(BaseModel):
     hash: str
 
 
+class Problem(BaseModel):
+    """One break in the chain: where, and what."""
+
+    seq: int
+    problem: str
+
+
 class VerifyResult(BaseModel):
     """The outcome of walking the whole chain."""
 
     entries: int
     ok: bool
-    problems: list[tuple[int, str]]
+    problems: list[Problem]

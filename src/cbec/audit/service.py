@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from cbec.audit.domain import GENESIS, canonical, entry_hash, verify_chain
 from cbec.audit.models import AuditEntry, AuditHead
-from cbec.audit.schemas import AuditRead, VerifyResult
+from cbec.audit.schemas import AuditRead, Problem, VerifyResult
 from cbec.storage.store import Store
 
 __all__ = ["AuditRead", "VerifyResult", "list_entries", "record", "verify"]
@@ -92,7 +92,9 @@ def verify(*, store: Store, batch: int = 10_000) -> VerifyResult:
                 yield e
 
         findings = verify_chain(counting(), head_seq=head_seq, head_hash=head_hash)
-    return VerifyResult(entries=counted, ok=not findings, problems=[(f.seq, f.problem) for f in findings])
+    return VerifyResult(
+        entries=counted, ok=not findings, problems=[Problem(seq=f.seq, problem=f.problem) for f in findings]
+    )
 
 
 def list_entries(

@@ -25,8 +25,8 @@ def verify(ctx: typer.Context) -> None:
     if result.ok:
         console.print(f"[green]审计链完整 / audit chain intact[/]: {result.entries:,} entries")
         return
-    for seq, problem in result.problems:
-        err_console.print(f"[red]#{seq}[/] {problem}")
+    for found in result.problems:
+        err_console.print(f"[red]#{found.seq}[/] {found.problem}")
     raise typer.Exit(1)
 
 

@@ -159,7 +159,8 @@ def show(ctx: typer.Context, alert_id: int = typer.Argument(...)) -> None:
     console.print(alert.explanation_en, markup=False)
     console.print(f"observed {alert.observed} · threshold {alert.threshold} · window {alert.window} · "
                   f"{alert.first_at.isoformat()} → {alert.last_at.isoformat()}")  # fmt: skip
-    for institution, payment in alert.payments:
+    for ref in alert.payments:
+        institution, payment = ref.institution_id, ref.payment_id
         console.print(f"  {institution} / {payment}")
 
 

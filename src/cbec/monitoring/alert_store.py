@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from cbec.core.clock import month_key
@@ -103,14 +103,29 @@ def write_alerts(
     written = 0
     for alert in alerts:
         record = AlertRecord(
-            alert_key=alert.alert_id, rule_id=alert.rule_id, rule_version=alert.rule_version,
-            ruleset_version=ruleset_version, severity=alert.severity, typology=alert.typology,
-            group_key=dict(alert.key), key_text=key_text(alert), observed=alert.observed,
-            threshold=alert.threshold, window=alert.window, first_at=alert.first_at, last_at=alert.last_at,
-            month=month_key(alert.first_at), institution_id=_institution(alert),
-            payment_count=alert.payment_count, explanation_zh=alert.explanation_zh,
-            explanation_en=alert.explanation_en, evidence={}, status="open", source=source, created_at=now,
-        )  # fmt: skip
+            alert_key=alert.alert_id,
+            rule_id=alert.rule_id,
+            rule_version=alert.rule_version,
+            ruleset_version=ruleset_version,
+            severity=alert.severity,
+            typology=alert.typology,
+            group_key=dict(alert.key),
+            key_text=key_text(alert),
+            observed=alert.observed,
+            threshold=alert.threshold,
+            window=alert.window,
+            first_at=alert.first_at,
+            last_at=alert.last_at,
+            month=month_key(alert.first_at),
+            institution_id=_institution(alert),
+            payment_count=alert.payment_count,
+            explanation_zh=alert.explanation_zh,
+            explanation_en=alert.explanation_en,
+            evidence={},
+            status="open",
+            source=source,
+            created_at=now,
+        )
         session.add(record)
         session.flush()
         session.add_all(
@@ -125,10 +140,37 @@ def add_snooze(session: Session, *, rule_id: str, key: str, until: datetime, rea
     """Silence one rule for one key until a time; the reason is kept."""
     if until.tzinfo is None:
         raise ValueError("snooze until must be timezone-aware")
-    snooze = Snooze(rule_id=rule_id, key_text=key, until=until, reason=reason, created_by=by,
-                    created_at=datetime.now(UTC))  # fmt: skip
+    snooze = Snooze(
+        rule_id=rule_id, key_text=key, until=until, reason=reason, created_by=by, created_at=datetime.now(UTC)
+    )
     session.add(snooze)
     return snooze
+
+
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+SORTS = {"severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"}
+
+
+def _filtered(
+    query: Select[Any],
+    *,
+    month: str | None,
+    rule_id: str | None,
+    severity: str | None,
+    institution_id: str | None,
+    key_contains: str | None,
+) -> Select[Any]:
+    if month:
+        query = query.where(AlertRecord.month == month)
+    if rule_id:
+        query = query.where(AlertRecord.rule_id == rule_id)
+    if severity:
+        query = query.where(AlertRecord.severity == severity)
+    if institution_id:
+        query = query.where(AlertRecord.institution_id == institution_id)
+    if key_contains:
+        query = query.where(AlertRecord.key_text.contains(key_contains, autoescape=True))
+    return query
 
 
 def query_alerts(
@@ -138,22 +180,52 @@ def query_alerts(
     rule_id: str | None = None,
     severity: str | None = None,
     institution_id: str | None = None,
+    key_contains: str | None = None,
     limit: int | None = 100,
+    offset: int = 0,
+    sort: str = "severity",
 ) -> list[AlertRecord]:
-    """Return alerts, most severe and newest first."""
-    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    query = select(AlertRecord)
-    if month:
-        query = query.where(AlertRecord.month == month)
-    if rule_id:
-        query = query.where(AlertRecord.rule_id == rule_id)
-    if severity:
-        query = query.where(AlertRecord.severity == severity)
-    if institution_id:
-        query = query.where(AlertRecord.institution_id == institution_id)
-    rows = list(session.scalars(query.order_by(AlertRecord.first_at.desc(), AlertRecord.id.desc())))
-    rows.sort(key=lambda r: order.get(r.severity, 9))
-    return rows[:limit] if limit else rows
+    """Return alerts in the database's order: most severe and newest first by default."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(sorted(SORTS))}")
+    query = _filtered(
+        select(AlertRecord),
+        month=month,
+        rule_id=rule_id,
+        severity=severity,
+        institution_id=institution_id,
+        key_contains=key_contains,
+    )
+    rank = case(SEVERITY_RANK, value=AlertRecord.severity, else_=9)
+    column = sort.lstrip("-")
+    if column == "severity":
+        order: list[Any] = [rank, AlertRecord.first_at.desc(), AlertRecord.id.desc()]
+    else:
+        attribute = getattr(AlertRecord, column)
+        order = [attribute.desc() if sort.startswith("-") else attribute, AlertRecord.id.desc()]
+    query = query.order_by(*order).offset(offset)
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def count_alerts(
+    session: Session,
+    *,
+    month: str | None = None,
+    rule_id: str | None = None,
+    severity: str | None = None,
+    institution_id: str | None = None,
+    key_contains: str | None = None,
+) -> int:
+    """Count the alerts a query_alerts call with the same filters would page through."""
+    query = _filtered(
+        select(func.count(AlertRecord.id)),
+        month=month,
+        rule_id=rule_id,
+        severity=severity,
+        institution_id=institution_id,
+        key_contains=key_contains,
+    )
+    return int(session.scalar(query) or 0)
 
 
 def alert_payments(session: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
@@ -176,9 +248,14 @@ def export_rows(session: Session, alerts: Sequence[AlertRecord]) -> list[dict[st
         for institution, payment in payments.get(alert.id, []):
             row = by_payment.setdefault(
                 (institution, payment),
-                {"institution_id": institution, "payment_id": payment, "rule_ids": [], "severity": "low",
-                 "alert_ids": []},
-            )  # fmt: skip
+                {
+                    "institution_id": institution,
+                    "payment_id": payment,
+                    "rule_ids": [],
+                    "severity": "low",
+                    "alert_ids": [],
+                },
+            )
             if alert.rule_id not in row["rule_ids"]:
                 row["rule_ids"].append(alert.rule_id)
             row["alert_ids"].append(alert.id)

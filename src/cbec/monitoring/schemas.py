@@ -8,6 +8,13 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 
+class PaymentRef(BaseModel):
+    """A payment named by an alert: its reporting institution and its id."""
+
+    institution_id: str
+    payment_id: str
+
+
 class AlertRead(BaseModel):
     """An alert as shown to a person or exported."""
 
@@ -30,7 +37,7 @@ class AlertRead(BaseModel):
     explanation_en: str
     status: str
     source: str
-    payments: list[tuple[str, str]] = Field(default_factory=list)
+    payments: list[PaymentRef] = Field(default_factory=list)
 
 
 class RunSummary(BaseModel):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cbec.audit import service as audit
+from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.clock import parse_timestamp
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import read_side
@@ -20,7 +21,7 @@ from cbec.monitoring.matching import match_documents, match_rates
 from cbec.monitoring.models import AlertRecord
 from cbec.monitoring.rule_model import RuleSet
 from cbec.monitoring.rule_parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
-from cbec.monitoring.schemas import AlertRead, BacktestRow, RunSummary
+from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
 
 __all__ = ["AlertRead", "BacktestRow", "RunSummary"]
 from cbec.monitoring.streaming import StreamingEngine
@@ -45,8 +46,9 @@ def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str, a
     """Run the filter step and keep what it lets through, in one transaction."""
     with transaction(store.factory) as session:
         verdict = alert_store.filter_alerts(session, alerts)
-        alert_store.write_alerts(session, verdict.new, ruleset_version=summary.ruleset, source=source,
-                                 now=datetime.now(UTC))  # fmt: skip
+        alert_store.write_alerts(
+            session, verdict.new, ruleset_version=summary.ruleset, source=source, now=datetime.now(UTC)
+        )
         alert_store.grow_alerts(session, verdict.grown)
         if verdict.new or verdict.grown:
             audit.record(
@@ -169,29 +171,91 @@ def stream(
 
 def _read(record: Any, payments: list[tuple[str, str]] | None = None) -> AlertRead:
     read = AlertRead.model_validate(record, from_attributes=True)
-    read.payments = payments or []
+    read.payments = [PaymentRef(institution_id=i, payment_id=p) for i, p in payments or []]
     return read
 
 
-def list_alerts(*, store: Store, limit: int | None = 100, **filters: str | None) -> list[AlertRead]:
-    """Return alerts, most severe and newest first, filtered by month, rule_id, severity or institution_id."""
+def _scoped(principal: Principal, filters: dict[str, str | None]) -> dict[str, str | None]:
+    """Narrow alert filters to what the principal may see: a tenant only ever sees its own alerts."""
+    scoped = dict(filters)
+    if principal.tenant_column == "institution_id":
+        scoped["institution_id"] = principal.tenant_id
+    elif principal.tenant_column == "enterprise_id":
+        scoped["key_contains"] = f"enterprise_id={principal.tenant_id}"
+    elif principal.tenant_column is not None:  # platforms have no payment alerts of their own
+        scoped["institution_id"] = principal.scope("institution_id")
+    return scoped
+
+
+def list_alerts(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    limit: int | None = 100,
+    offset: int = 0,
+    sort: str = "severity",
+    month: str | None = None,
+    rule_id: str | None = None,
+    severity: str | None = None,
+    institution_id: str | None = None,
+) -> list[AlertRead]:
+    """Return the alerts the principal may see, most severe and newest first (or by `sort`)."""
+    filters = _scoped(
+        principal,
+        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
+    )
     with store.factory() as session:
-        return [_read(r) for r in alert_store.query_alerts(session, limit=limit, **filters)]
+        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, **filters)
+        return [_read(r) for r in records]
 
 
-def get_alert(*, store: Store, alert_id: int) -> AlertRead | None:
-    """Return one alert with the payments it names."""
+def count_alerts(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    month: str | None = None,
+    rule_id: str | None = None,
+    severity: str | None = None,
+    institution_id: str | None = None,
+) -> int:
+    """Count the alerts list_alerts pages through for the same principal and filters."""
+    filters = _scoped(
+        principal,
+        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
+    )
+    with store.factory() as session:
+        return alert_store.count_alerts(session, **filters)
+
+
+def get_alert(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> AlertRead | None:
+    """Return one alert with the payments it names; None when it does not exist for the principal."""
     with store.factory() as session:
         record = session.get(AlertRecord, alert_id)
-        if record is None:
+        if record is None or not _visible(principal, record):
             return None
         return _read(record, alert_store.alert_payments(session, [record.id]).get(record.id, []))
 
 
-def export_alerts(*, store: Store, **filters: str | None) -> list[dict[str, Any]]:
-    """Return one row per alerted payment with its rule ids and highest severity."""
+def _visible(principal: Principal, record: AlertRecord) -> bool:
+    scoped = _scoped(principal, {})
+    if "key_contains" in scoped:
+        return str(scoped["key_contains"]) in record.key_text
+    return "institution_id" not in scoped or record.institution_id == scoped["institution_id"]
+
+
+def export_alerts(
+    *, store: Store, principal: Principal = SYSTEM, month: str | None = None
+) -> list[dict[str, Any]]:
+    """Return one row per alerted payment (of the alerts the principal may see) with rule ids and severity."""
+    filters = _scoped(principal, {"month": month})
     with store.factory() as session:
-        records = alert_store.query_alerts(session, limit=None, **filters)
+        records = alert_store.query_alerts(
+            session,
+            limit=None,
+            month=filters.get("month"),
+            institution_id=filters.get("institution_id"),
+            key_contains=filters.get("key_contains"),
+        )
         return alert_store.export_rows(session, records)
 
 

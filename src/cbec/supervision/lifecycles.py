@@ -8,6 +8,9 @@ from cbec.supervision.config import NoticeConfig
 WARNING = "warning"
 RECTIFICATION = "rectification"
 KINDS = (WARNING, RECTIFICATION)
+# Who may take which action: the institution answers, the regulator decides (the scheduled check is the system).
+INSTITUTION_ACTIONS = frozenset({"acknowledge", "submit_plan", "report_rectified"})
+REGULATOR_ACTIONS = frozenset({"acknowledge", "verify", "reject", "withdraw", "escalate", "overdue"})
 KIND_TITLES = {WARNING: ("风险预警", "risk warning"), RECTIFICATION: ("整改通知", "rectification notice")}
 STATE_TITLES = {
     "issued": ("已下发", "issued"),

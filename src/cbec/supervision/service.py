@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from cbec.audit import service as audit
+from cbec.auth.domain import AUDITOR, REGULATOR_ADMIN, REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.feeds.service import batch_receipts, quarantined_raw, read_side
@@ -18,7 +19,7 @@ from cbec.storage.store import Store
 from cbec.supervision import measures, notices
 from cbec.supervision.config import SupervisionConfig, shipped_config
 from cbec.supervision.domain import Rating, assess_incident, rate
-from cbec.supervision.lifecycles import WARNING
+from cbec.supervision.lifecycles import INSTITUTION_ACTIONS, REGULATOR_ACTIONS, WARNING
 from cbec.supervision.models import InstitutionRating, Notice
 from cbec.supervision.schemas import (
     IncidentRead,
@@ -205,10 +206,16 @@ def _modules_json(rating: Rating) -> list[dict[str, Any]]:
 
 
 def list_ratings(
-    *, store: Store, month: str, institution_id: str | None = None, config: SupervisionConfig | None = None
+    *,
+    store: Store,
+    month: str,
+    institution_id: str | None = None,
+    config: SupervisionConfig | None = None,
+    principal: Principal = SYSTEM,
 ) -> list[RatingRead]:
-    """Return the month's stored ratings, worst first, each with the previous month's grade."""
+    """Return the month's stored ratings the principal may see, worst first, with last month's grade."""
     config = config or shipped_config()
+    institution_id = principal.scope("institution_id") or institution_id
     with store.factory() as session:
         query = select(InstitutionRating).where(InstitutionRating.month.in_([month, _previous(month)]))
         if institution_id:
@@ -286,8 +293,16 @@ def warn_risky(*, store: Store, month: str, actor: str, now: datetime | None = N
     return issued
 
 
-def issue_notice(*, store: Store, data: NoticeCreate, actor: str, now: datetime | None = None) -> NoticeRead:
-    """Issue a warning or rectification notice; its deadline comes from the working-day calendar."""
+def issue_notice(
+    *,
+    store: Store,
+    data: NoticeCreate,
+    actor: str,
+    now: datetime | None = None,
+    principal: Principal = SYSTEM,
+) -> NoticeRead:
+    """Issue a warning or rectification notice (regulators only); its deadline comes from the calendar."""
+    principal.require(*REGULATORS)
     now = now or datetime.now(UTC)
     with transaction(store.factory) as session:
         notice, _ = notices.issue(
@@ -297,14 +312,28 @@ def issue_notice(*, store: Store, data: NoticeCreate, actor: str, now: datetime 
 
 
 def advance_notice(
-    *, store: Store, notice_id: int, action: str, actor: str, reason: str, now: datetime | None = None
+    *,
+    store: Store,
+    notice_id: int,
+    action: str,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+    principal: Principal = SYSTEM,
 ) -> NoticeRead:
-    """Take one action on a notice (acknowledge, submit_plan, report_rectified, verify, reject, ...)."""
+    """Take one action on a notice: the institution answers (acknowledge, submit_plan, report_rectified),
+    the regulator decides (verify, reject, withdraw, escalate)."""
     now = now or datetime.now(UTC)
     with transaction(store.factory) as session:
         notice = session.get(Notice, notice_id)
-        if notice is None:
-            raise LookupError(f"no notice {notice_id} / 通知 {notice_id} 不存在")
+        if notice is None or not principal.can_see("institution_id", notice.institution_id):
+            raise NotVisible(f"no notice {notice_id} / 通知 {notice_id} 不存在")
+        # The admin may record any step (e.g. a plan handed in on paper); otherwise each side takes its own.
+        allowed = INSTITUTION_ACTIONS if principal.tenant_column else REGULATOR_ACTIONS
+        if principal.role != REGULATOR_ADMIN and (action not in allowed or principal.role == AUDITOR):
+            raise Forbidden(
+                f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}"
+            )
         notices.move(
             session,
             notice,
@@ -339,9 +368,11 @@ def list_notices(
     state: str | None = None,
     overdue: bool = False,
     now: datetime | None = None,
+    principal: Principal = SYSTEM,
 ) -> list[NoticeRead]:
-    """Return notices, newest first, optionally one institution's, one state's or only the overdue."""
+    """Return the notices the principal may see, newest first, optionally filtered."""
     now = now or datetime.now(UTC)
+    institution_id = principal.scope("institution_id") or institution_id
     query = select(Notice).order_by(Notice.id.desc())
     if institution_id:
         query = query.where(Notice.institution_id == institution_id)
@@ -352,24 +383,32 @@ def list_notices(
     return [n for n in found if n.overdue] if overdue else found
 
 
-def get_notice(*, store: Store, notice_id: int, now: datetime | None = None) -> NoticeRead | None:
-    """Return one notice with its whole history."""
+def get_notice(
+    *, store: Store, notice_id: int, now: datetime | None = None, principal: Principal = SYSTEM
+) -> NoticeRead | None:
+    """Return one notice with its whole history; None when it does not exist for the principal."""
     with store.factory() as session:
         notice = session.get(Notice, notice_id)
-        if notice is None:
+        if notice is None or not principal.can_see("institution_id", notice.institution_id):
             return None
         return notices.read(
             notice, now=now or datetime.now(UTC), history=notices.transitions(session, notice_id)
         )
 
 
-def incidents(*, store: Store, month: str, now: datetime | None = None) -> list[IncidentRead]:
-    """Return the month's security incidents against their 48-hour and 7-working-day deadlines."""
+def incidents(
+    *, store: Store, month: str, now: datetime | None = None, principal: Principal = SYSTEM
+) -> list[IncidentRead]:
+    """Return the month's security incidents (the principal's own) against their 48 h and 7-working-day deadlines."""
     config, calendar = shipped_config(), _calendar(store)
     now = now or datetime.now(UTC)
     con = read_side(store=store)
     try:
-        rows = measures.incident_rows(con, month)
+        rows = [
+            r
+            for r in measures.incident_rows(con, month)
+            if principal.can_see("institution_id", r["institution_id"])
+        ]
     finally:
         con.close()
     return [
@@ -380,12 +419,16 @@ def incidents(*, store: Store, month: str, now: datetime | None = None) -> list[
     ]
 
 
-def settlement_kpi(*, store: Store, month: str) -> list[SettlementRead]:
-    """Return confirmation time per institution and channel: median, p90, share within the 24-hour target."""
+def settlement_kpi(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[SettlementRead]:
+    """Return confirmation time per institution and channel (the principal's own): median, p90, share < 24 h."""
     target = shipped_config().settlement
     con = read_side(store=store)
     try:
-        rows = measures.settlement_rows(con, month, target.target_hours)
+        rows = [
+            r
+            for r in measures.settlement_rows(con, month, target.target_hours)
+            if principal.can_see("institution_id", r["institution_id"])
+        ]
     finally:
         con.close()
     return [

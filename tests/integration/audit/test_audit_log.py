@@ -74,8 +74,8 @@ def test_verification_catches_an_edited_entry(store: Store) -> None:
     with store.engine.begin() as connection:
         connection.execute(text("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2"))
     result = audit.verify(store=store)
-    assert not result.ok and [seq for seq, _ in result.problems] == [2]
-    assert "edited" in result.problems[0][1]
+    assert not result.ok and [p.seq for p in result.problems] == [2]
+    assert "edited" in result.problems[0].problem
 
 
 def test_verification_catches_a_deleted_entry_and_a_cut_tail(store: Store) -> None:
@@ -84,7 +84,7 @@ def test_verification_catches_a_deleted_entry_and_a_cut_tail(store: Store) -> No
     with store.engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_log WHERE seq = 2"))
     problems = audit.verify(store=store).problems
-    assert any("deleted" in p for _, p in problems) and any("broken" in p for _, p in problems)
+    assert any("deleted" in p.problem for p in problems) and any("broken" in p.problem for p in problems)
     with store.engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_log WHERE seq = 3"))
-    assert any("tail cut" in p for _, p in audit.verify(store=store).problems)
+    assert any("tail cut" in p.problem for p in audit.verify(store=store).problems)

@@ -1,0 +1,53 @@
+"""The FastAPI application: /api/v1 routes, problem+json errors, the store and the scoring engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from cbec.api import problems
+from cbec.api.routes import alerts, audit, auth, payments, supervision
+from cbec.config import Settings, load_settings
+from cbec.core.money import load_fx_table
+from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.streaming import StreamingEngine
+from cbec.storage.store import open_store
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """浙江跨境电商监管平台 API / Zhejiang cross-border e-commerce supervision platform API.
+
+Every route needs a role: send `Authorization: Bearer <token>` (POST /api/v1/auth/token). Payment institutions,
+platforms and enterprises see only their own rows. Errors are RFC 9457 problem details with a Chinese title."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; the store opens (and migrates) at start-up and closes at shutdown."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings)
+        app.state.store = store
+        app.state.scoring_engine = StreamingEngine(load_ruleset(), load_fx_table(settings.fx_file))
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title="cbec",
+        version="1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    problems.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (auth, payments, alerts, supervision, audit):
+        api.include_router(module.router)
+    app.include_router(api)
+    return app

@@ -1,0 +1,46 @@
+"""/alerts: the alert queue, filtered, sorted and paged; each alert with the payments it names."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from cbec.api.deps import Limit, Offset, Page, PrincipalDep, RowId, StoreDep
+from cbec.api.problems import PROBLEM_RESPONSES
+from cbec.auth.domain import NotVisible
+from cbec.monitoring import service as monitoring
+from cbec.monitoring.schemas import AlertRead
+
+router = APIRouter(prefix="/alerts", tags=["alerts"], responses=PROBLEM_RESPONSES)
+Sort = Literal["severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"]
+
+
+@router.get("", response_model=Page[AlertRead])
+def list_alerts(
+    store: StoreDep,
+    principal: PrincipalDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    sort: Sort = "severity",
+    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    rule_id: Annotated[str | None, Query(max_length=80)] = None,
+    severity: Literal["critical", "high", "medium", "low"] | None = None,
+    institution_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[AlertRead]:
+    """List the alerts you may see: most severe and newest first unless `sort` says otherwise."""
+    filters = {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id}
+    items = monitoring.list_alerts(
+        store=store, principal=principal, limit=limit, offset=offset, sort=sort, **filters
+    )
+    total = monitoring.count_alerts(store=store, principal=principal, **filters)
+    return Page[AlertRead](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{alert_id}", response_model=AlertRead)
+def get_alert(alert_id: RowId, store: StoreDep, principal: PrincipalDep) -> AlertRead:
+    """Return one alert with its explanation and payments."""
+    alert = monitoring.get_alert(store=store, alert_id=alert_id, principal=principal)
+    if alert is None:
+        raise NotVisible(f"no alert {alert_id} / 预警 {alert_id} 不存在")
+    return alert

@@ -1,0 +1,80 @@
+"""/auth: tokens for the API, and who am I."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from cbec.api.deps import PrincipalDep, StoreDep, bearer
+from cbec.api.problems import PROBLEM_RESPONSES
+from cbec.auth import service as auth
+from cbec.auth.domain import ROLE_TITLES
+
+router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+
+
+class Login(BaseModel):
+    """A user name and password."""
+
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+    hours: int = Field(default=12, ge=1, le=24 * 90, description="token lifetime")
+
+
+class TokenRead(BaseModel):
+    """A bearer token, shown once."""
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class Me(BaseModel):
+    """The authenticated principal."""
+
+    username: str
+    role: str
+    role_zh: str
+    tenant_id: str | None
+
+
+@router.post("/token", response_model=TokenRead)
+def token(body: Login, store: StoreDep) -> TokenRead:
+    """Exchange a user name and password for a bearer token (argon2-checked)."""
+    principal = auth.authenticate(store=store, username=body.username, password=body.password)
+    issued = auth.issue_token(
+        store=store, username=principal.username, label="api login", ttl=timedelta(hours=body.hours)
+    )
+    return TokenRead(access_token=issued.token, expires_at=issued.expires_at)
+
+
+class Revoke(BaseModel):
+    """The token to revoke (default: the one in the Authorization header)."""
+
+    token: str | None = Field(default=None, max_length=200)
+
+
+@router.post("/revoke", status_code=204, dependencies=[])
+def revoke(body: Revoke, principal: PrincipalDep, store: StoreDep) -> None:
+    """Revoke a token of one's own (a log-out)."""
+    if body.token:
+        owner = auth.resolve_token(store=store, token=body.token)
+        if owner.username != principal.username:
+            raise auth.AuthError("只能撤销自己的令牌 / only your own tokens can be revoked")
+        auth.revoke_token(store=store, token=body.token, actor=principal.username)
+
+
+@router.get("/me", response_model=Me)
+def me(principal: PrincipalDep) -> Me:
+    """Return the authenticated user, role and tenant."""
+    return Me(
+        username=principal.username,
+        role=principal.role,
+        role_zh=ROLE_TITLES[principal.role][0],
+        tenant_id=principal.tenant_id,
+    )
+
+
+__all__ = ["bearer", "router"]

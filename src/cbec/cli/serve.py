@@ -1,0 +1,31 @@
+"""cbec serve: the API (and, when present, the web dashboard) under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from cbec.api.app import create_app
+from cbec.cli.context import console, settings_of
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="interface to listen on"),
+    port: int = typer.Option(8000, help="port"),
+    workers: int = typer.Option(1, help="uvicorn workers (the scoring engine's state is per worker)"),
+) -> None:
+    """Serve the REST API at /api/v1 (OpenAPI document at /api/v1/openapi.json)."""
+    settings = settings_of(ctx)
+    console.print(f"cbec API on http://{host}:{port}/api/v1/docs · store {settings.sqlalchemy_url}")
+    if workers > 1:
+        uvicorn.run(
+            "cbec.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

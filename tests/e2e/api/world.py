@@ -1,0 +1,25 @@
+"""What the API tests share: the running app, a token per user, and which institutions own what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi.testclient import TestClient
+
+MONTH = "2026-10"
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class World:
+    """The running API, a token per user, and which institutions own what."""
+
+    client: TestClient
+    tokens: dict[str, str]
+    mine: str  # the institution of user "pi-a"
+    theirs: str  # another institution with alerts and a notice
+
+
+def as_user(world: World, user: str) -> dict[str, str]:
+    """Return the Authorization header of a user."""
+    return {"Authorization": f"Bearer {world.tokens[user]}"}
