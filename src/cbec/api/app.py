@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from cbec.api import problems
+from cbec.api.deps import TokenCache
 from cbec.api.routes import alerts, audit, auth, payments, supervision
 from cbec.config import Settings, load_settings
 from cbec.core.money import load_fx_table
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings)
         app.state.store = store
         app.state.scoring_engine = StreamingEngine(load_ruleset(), load_fx_table(settings.fx_file))
+        app.state.tokens = TokenCache()
         try:
             yield
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Path, Query, Request
@@ -30,6 +31,34 @@ def get_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
+class TokenCache:
+    """Principals of recently seen tokens, for at most `ttl`: a token is looked up once, not on every request.
+
+    A revocation through this process drops the entry at once; one made elsewhere (another worker,
+    the CLI) takes effect within `ttl`. Expiry is always honoured exactly.
+    """
+
+    def __init__(self, ttl: timedelta = timedelta(seconds=30), size: int = 10_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._seen: dict[str, tuple[Principal, datetime]] = {}
+
+    def resolve(self, store: Store, token: str) -> Principal:
+        """Return the token's principal, from the cache while it is fresh."""
+        now = datetime.now(UTC)
+        hit = self._seen.get(token)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        principal, expires_at = auth.resolve_token_until(store=store, token=token, now=now)
+        if len(self._seen) >= self.size:
+            self._seen.clear()
+        self._seen[token] = (principal, min(expires_at, now + self.ttl))
+        return principal
+
+    def forget(self, token: str) -> None:
+        """Drop a token (after its revocation)."""
+        self._seen.pop(token, None)
+
+
 def get_principal(
     request: Request,
     store: StoreDep,
@@ -39,7 +68,8 @@ def get_principal(
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
     if not token:
         raise auth.AuthError("需要登录或令牌 / a bearer token or a session is required")
-    return auth.resolve_token(store=store, token=token)
+    cache: TokenCache = request.app.state.tokens
+    return cache.resolve(store, token)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -128,6 +128,13 @@ def issue_token(
 
 def resolve_token(*, store: Store, token: str, now: datetime | None = None) -> Principal:
     """Return the principal of a live token, else raise AuthError (unknown, expired or revoked)."""
+    return resolve_token_until(store=store, token=token, now=now)[0]
+
+
+def resolve_token_until(
+    *, store: Store, token: str, now: datetime | None = None
+) -> tuple[Principal, datetime]:
+    """Return the principal of a live token and when the token expires, else raise AuthError."""
     now = now or datetime.now(UTC)
     with store.factory() as session:
         row = session.execute(
@@ -140,7 +147,7 @@ def resolve_token(*, store: Store, token: str, now: datetime | None = None) -> P
     found, user = row
     if found.revoked_at is not None or found.expires_at <= now or not user.active:
         raise AuthError("令牌已过期或已撤销 / token expired or revoked")
-    return Principal(username=user.username, role=user.role, tenant_id=user.tenant_id)
+    return Principal(username=user.username, role=user.role, tenant_id=user.tenant_id), found.expires_at
 
 
 def revoke_token(*, store: Store, token: str, actor: str, now: datetime | None = None) -> bool:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from cbec.api.deps import PrincipalDep, StoreDep, bearer
 from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth import service as auth
-from cbec.auth.domain import ROLE_TITLES
+from cbec.auth.domain import ROLE_TITLES, Forbidden
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
@@ -56,14 +58,23 @@ class Revoke(BaseModel):
     token: str | None = Field(default=None, max_length=200)
 
 
-@router.post("/revoke", status_code=204, dependencies=[])
-def revoke(body: Revoke, principal: PrincipalDep, store: StoreDep) -> None:
-    """Revoke a token of one's own (a log-out)."""
-    if body.token:
-        owner = auth.resolve_token(store=store, token=body.token)
-        if owner.username != principal.username:
-            raise auth.AuthError("只能撤销自己的令牌 / only your own tokens can be revoked")
-        auth.revoke_token(store=store, token=body.token, actor=principal.username)
+@router.post("/revoke", status_code=204)
+def revoke(
+    body: Revoke,
+    principal: PrincipalDep,
+    store: StoreDep,
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> None:
+    """Revoke a token of one's own (a log-out): the one given, else the one this request carries."""
+    token = body.token or (credentials.credentials if credentials else None)
+    if not token:
+        raise ValueError("没有要撤销的令牌 / no token to revoke")
+    owner = auth.resolve_token(store=store, token=token)
+    if owner.username != principal.username:
+        raise Forbidden("只能撤销自己的令牌 / only your own tokens can be revoked")
+    auth.revoke_token(store=store, token=token, actor=principal.username)
+    request.app.state.tokens.forget(token)
 
 
 @router.get("/me", response_model=Me)
@@ -75,6 +86,3 @@ def me(principal: PrincipalDep) -> Me:
         role_zh=ROLE_TITLES[principal.role][0],
         tenant_id=principal.tenant_id,
     )
-
-
-__all__ = ["bearer", "router"]
