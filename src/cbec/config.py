@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     ingest_chunk_rows: int = Field(default=250_000, ge=1_000)
     xml_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1_024)
     max_field_chars: int = Field(default=2_000, ge=16)
+    data_keys: SecretStr | None = Field(
+        default=None,
+        description="master keys for personal data, `id:base64key,...`, current first; default: a key file under home",
+    )
 
     @property
     def home_dir(self) -> Path:
@@ -40,6 +44,11 @@ class Settings(BaseSettings):
     def staging_dir(self) -> Path:
         """Return where a batch writes before it is committed."""
         return self.home_dir / "staging"
+
+    @property
+    def keys_dir(self) -> Path:
+        """Return where the embedded default keeps its personal-data master keys (mode 0600)."""
+        return self.home_dir / "keys"
 
     @property
     def reports_dir(self) -> Path:

@@ -190,3 +190,14 @@ def quarantined_raw(*, store: Store, feed: str, containing: str) -> list[tuple[i
     )
     with store.factory() as session:
         return [(int(i), int(b), r) for i, b, r in session.execute(query).all()]
+
+
+def register_row(*, store: Store, feed: str, key: dict[str, str]) -> dict[str, object] | None:
+    """Return the current row of a register (enterprises, institutions, ...) with the given key, or None."""
+    table = REGISTER_TABLES[feed]
+    query = select(table).where(
+        table.c.is_current.is_(True), *(table.c[name] == value for name, value in key.items())
+    )
+    with store.factory() as session:
+        row = session.execute(query).mappings().first()
+    return dict(row) if row is not None else None

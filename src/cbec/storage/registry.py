@@ -9,6 +9,7 @@ def metadata() -> MetaData:
     """Return the metadata of all relational tables."""
     import cbec.audit.models
     import cbec.auth.models
+    import cbec.complaints.models
     import cbec.feeds.models
     import cbec.monitoring.models
     import cbec.supervision.models  # noqa: F401

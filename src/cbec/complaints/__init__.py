@@ -1,0 +1,1 @@
+"""Consumer protection: complaint intake, classification, routing, statutory deadlines, personal data protected."""

@@ -1,0 +1,51 @@
+"""The master keys of personal data: CBEC_DATA_KEYS in production, a key file under home for the embedded default."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from cbec.config import Settings
+from cbec.core.privacy import KeyRing
+
+log = logging.getLogger(__name__)
+KEY_FILE = "data-keys"
+
+
+def load_keyring(settings: Settings) -> KeyRing:
+    """Return the key ring: from settings, else from (or newly written to) home/keys/data-keys."""
+    if settings.data_keys is not None:
+        return KeyRing.parse(settings.data_keys.get_secret_value())
+    path = settings.keys_dir / KEY_FILE
+    if not path.exists():
+        settings.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(KeyRing.new_key_text("k1") + "\n")
+        log.warning("created a personal-data master key in %s; set CBEC_DATA_KEYS in production", path)
+    return KeyRing.parse(path.read_text(encoding="ascii").strip())
+
+
+def add_key(settings: Settings, key_id: str) -> KeyRing:
+    """Put a new current key in front of the key file (rotation, step 1); returns the new ring."""
+    if settings.data_keys is not None:
+        raise ValueError(
+            "CBEC_DATA_KEYS is set: rotate it where it is kept (add the new key first, then run rotate)"
+        )
+    ring = load_keyring(settings)
+    if any(k == key_id for k, _ in ring.keys):
+        raise ValueError(f"key id {key_id} is already in the ring")
+    path = settings.keys_dir / KEY_FILE
+    text = KeyRing.new_key_text(key_id) + "," + path.read_text(encoding="ascii").strip()
+    path.write_text(text + "\n", encoding="ascii")
+    return KeyRing.parse(text)
+
+
+def drop_retired(settings: Settings, ring: KeyRing) -> None:
+    """Keep only the current key in the key file (rotation, last step, once nothing uses the old ones)."""
+    if settings.data_keys is None:
+        (settings.keys_dir / KEY_FILE).write_text(
+            next(p for p in (settings.keys_dir / KEY_FILE).read_text(encoding="ascii").strip().split(","))
+            + "\n",
+            encoding="ascii",
+        )

@@ -1,0 +1,53 @@
+"""The complaint lifecycle on the shared workflow mechanism, with its statutory deadlines."""
+
+from __future__ import annotations
+
+from cbec.complaints.config import Deadlines
+from cbec.core.workflow import Deadline, Lifecycle
+
+CONSUMER_ACTIONS = frozenset({"dispute", "close"})
+RESPONDENT_ACTIONS = frozenset({"answer", "settle"})  # the enterprise or platform it is routed to
+STATE_TITLES = {
+    "received": ("已收到", "received"),
+    "accepted": ("已受理", "accepted"),
+    "rejected": ("不予受理", "not accepted"),
+    "with_respondent": ("待经营者处理", "with the business"),
+    "answered": ("经营者已答复", "answered by the business"),
+    "escalated": ("已升级", "escalated"),
+    "mediation": ("调解中", "in mediation"),
+    "settled": ("已和解", "settled"),
+    "closed": ("已办结", "closed"),
+    "closed_unresolved": ("调解终止", "closed without agreement"),
+}
+
+
+def complaint_lifecycle(days: Deadlines) -> Lifecycle:
+    """Received → accepted (7 wd) → with the business (10 wd) → answered → settled → closed; else mediation."""
+    return Lifecycle(
+        name="complaint",
+        initial="received",
+        transitions={
+            ("received", "accept"): "accepted",
+            ("received", "reject"): "rejected",
+            ("received", "overdue"): "escalated",
+            ("accepted", "route"): "with_respondent",
+            ("with_respondent", "answer"): "answered",
+            ("with_respondent", "settle"): "settled",
+            ("with_respondent", "overdue"): "escalated",
+            ("answered", "settle"): "settled",
+            ("answered", "dispute"): "mediation",
+            ("answered", "overdue"): "escalated",
+            ("escalated", "accept"): "accepted",
+            ("escalated", "mediate"): "mediation",
+            ("mediation", "settle"): "settled",
+            ("mediation", "fail"): "closed_unresolved",
+            ("settled", "close"): "closed",
+        },
+        final=frozenset({"rejected", "closed", "closed_unresolved"}),
+        deadlines={
+            "received": Deadline(working_days=days.accept_working_days),
+            "with_respondent": Deadline(working_days=days.settle_working_days),
+            "answered": Deadline(working_days=days.settle_working_days),
+            "mediation": Deadline(working_days=days.mediation_working_days, on_expiry=None),
+        },
+    )

@@ -1,0 +1,79 @@
+"""What complaint handling takes in and shows; personal data only ever masked on the way out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CATEGORIES = (
+    "quality",
+    "counterfeit",
+    "refund_return",
+    "delivery",
+    "near_expiry",
+    "description_mismatch",
+    "privacy",
+    "payment",
+    "other",
+)
+
+
+class ComplaintCreate(BaseModel):
+    """A complaint as a consumer files it (web form or API); no login needed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=5, max_length=4000)
+    language: str = Field(default="zh", pattern="^(zh|en)$")
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    platform_id: str | None = Field(default=None, max_length=64)
+    order_id: str | None = Field(default=None, max_length=64)
+    amount_claimed: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    currency: str | None = Field(default=None, pattern="^[A-Z]{3}$")
+    consumer_name: str = Field(min_length=1, max_length=100)
+    consumer_phone: str = Field(min_length=5, max_length=30)
+    consumer_id_number: str | None = Field(default=None, max_length=32)
+    consumer_address: str | None = Field(default=None, max_length=300)
+
+
+class ComplaintStep(BaseModel):
+    """One recorded step."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: datetime
+    reason: str
+    due_at: datetime | None
+
+
+class ComplaintRead(BaseModel):
+    """A complaint as shown: personal data masked."""
+
+    id: int
+    tracking_code: str
+    received_at: datetime
+    language: str
+    text: str
+    category: str
+    confidence: Decimal | None
+    category_by: str
+    enterprise_id: str | None
+    platform_id: str | None
+    order_id: str | None
+    respondent_kind: str | None
+    respondent_id: str | None
+    state: str
+    due_at: datetime | None
+    overdue: bool
+    satisfaction: int | None
+    consumer_name: str | None
+    consumer_phone: str | None
+    consumer_id_number: str | None
+    consumer_address: str | None
+    history: list[ComplaintStep] = Field(default_factory=list)

@@ -1,0 +1,472 @@
+"""What entry points call to file, follow and decide complaints, and to keep consumers' personal data safe."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cbec.audit import service as audit
+from cbec.auth.domain import AUDITOR, REGULATOR_ADMIN, REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
+from cbec.complaints.config import shipped_config
+from cbec.complaints.keys import load_keyring
+from cbec.complaints.lifecycle import CONSUMER_ACTIONS, RESPONDENT_ACTIONS, complaint_lifecycle
+from cbec.complaints.models import ComplaintCase, ComplaintTransition
+from cbec.complaints.schemas import CATEGORIES, ComplaintCreate, ComplaintRead, ComplaintStep
+from cbec.core.calendar import WorkingCalendar
+from cbec.core.clock import SHANGHAI
+from cbec.core.privacy import (
+    KeyRing,
+    mask_address,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    rewrap,
+    seal,
+    unseal,
+)
+from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, expired
+from cbec.feeds.service import register_row
+from cbec.storage.engine import transaction
+from cbec.storage.store import Store
+
+__all__ = ["ComplaintCreate", "ComplaintRead"]
+PERSONAL = ("consumer_name", "consumer_phone", "consumer_id_number", "consumer_address")
+MASKS = {
+    "consumer_name": mask_name,
+    "consumer_phone": mask_phone,
+    "consumer_id_number": mask_id_number,
+    "consumer_address": mask_address,
+}
+# A classifier takes a text and returns (category, confidence, model version).
+Classifier = Callable[[str], tuple[str, Decimal | None, str]]
+
+
+def _unclassified(text: str) -> tuple[str, Decimal | None, str]:
+    return "other", None, "unclassified"
+
+
+def _calendar(store: Store) -> WorkingCalendar:
+    return WorkingCalendar.from_file(store.settings.holiday_file)
+
+
+def _read(
+    case: ComplaintCase, ring: KeyRing, now: datetime, history: list[ComplaintTransition] | None = None
+) -> ComplaintRead:
+    """Show a case with every personal field masked (opened only to be masked, never returned whole)."""
+    masked = {
+        f: (None if getattr(case, f) is None else MASKS[f](unseal(getattr(case, f), ring, f)))
+        for f in PERSONAL
+    }
+    overdue = (
+        case.due_at is not None
+        and case.due_at < now
+        and case.state not in ("closed", "rejected", "closed_unresolved")
+    )
+    return ComplaintRead(
+        id=case.id,
+        tracking_code=case.tracking_code,
+        received_at=case.received_at,
+        language=case.language,
+        text=case.text,
+        category=case.category,
+        confidence=case.confidence,
+        category_by=case.category_by,
+        enterprise_id=case.enterprise_id,
+        platform_id=case.platform_id,
+        order_id=case.order_id,
+        respondent_kind=case.respondent_kind,
+        respondent_id=case.respondent_id,
+        state=case.state,
+        due_at=case.due_at,
+        overdue=overdue,
+        satisfaction=case.satisfaction,
+        **masked,
+        history=[ComplaintStep.model_validate(t) for t in history or []],
+    )
+
+
+def _visible(principal: Principal, case: ComplaintCase) -> bool:
+    if principal.is_regulator or principal.role == AUDITOR:
+        return True
+    column = principal.tenant_column
+    return (
+        column in ("enterprise_id", "platform_id")
+        and case.respondent_id == principal.tenant_id
+        and (case.respondent_kind == column.removesuffix("_id"))
+    )
+
+
+def _record(session: Session, case: ComplaintCase, step: Step) -> None:
+    before = {"state": case.state, "due_at": case.due_at}
+    case.state, case.due_at, case.updated_at = step.to_state, step.due_at, step.at
+    session.add(
+        ComplaintTransition(
+            case_id=case.id,
+            action=step.action,
+            from_state=step.from_state,
+            to_state=step.to_state,
+            actor=step.actor,
+            at=step.at,
+            reason=step.reason,
+            due_at=step.due_at,
+        )
+    )
+    audit.record(
+        session,
+        actor=step.actor,
+        action=f"complaint.{step.action}",
+        entity="complaint",
+        entity_id=case.id,
+        before=before,
+        after={"state": case.state, "due_at": case.due_at},
+        now=step.at,
+    )
+
+
+def file_complaint(
+    *,
+    store: Store,
+    data: ComplaintCreate,
+    source: str = "web",
+    now: datetime | None = None,
+    classifier: Classifier = _unclassified,
+) -> ComplaintRead:
+    """File a complaint (no login): classify it, seal the personal data, start the 7-working-day acceptance clock."""
+    now = now or datetime.now(UTC)
+    ring, lifecycle = load_keyring(store.settings), complaint_lifecycle(shipped_config().deadlines)
+    category, confidence, model = classifier(data.text)
+    sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
+    due = lifecycle.due("received", now.astimezone(SHANGHAI), _calendar(store))
+    with transaction(store.factory) as session:
+        case = ComplaintCase(
+            tracking_code=f"TS{secrets.token_hex(6).upper()}",
+            source=source,
+            received_at=now,
+            language=data.language,
+            text=data.text,
+            category=category,
+            confidence=confidence,
+            category_by=model,
+            enterprise_id=data.enterprise_id,
+            platform_id=data.platform_id,
+            order_id=data.order_id,
+            amount_claimed=data.amount_claimed,
+            currency=data.currency,
+            state="received",
+            due_at=due,
+            updated_at=now,
+            **sealed,
+        )
+        session.add(case)
+        session.flush()
+        session.add(
+            ComplaintTransition(
+                case_id=case.id,
+                action="file",
+                from_state=None,
+                to_state="received",
+                actor="consumer",
+                at=now,
+                reason=source,
+                due_at=due,
+            )
+        )
+        audit.record(
+            session,
+            actor="consumer",
+            action="complaint.file",
+            entity="complaint",
+            entity_id=case.id,
+            after={"state": "received", "category": category, "source": source},
+            now=now,
+        )
+        return _read(case, ring, now)
+
+
+def track(*, store: Store, tracking_code: str, now: datetime | None = None) -> ComplaintRead | None:
+    """Return a complaint by its public tracking code (masked), for the consumer who filed it."""
+    with store.factory() as session:
+        case = session.scalar(select(ComplaintCase).where(ComplaintCase.tracking_code == tracking_code))
+        if case is None:
+            return None
+        history = list(
+            session.scalars(
+                select(ComplaintTransition)
+                .where(ComplaintTransition.case_id == case.id)
+                .order_by(ComplaintTransition.id)
+            )
+        )
+        return _read(case, load_keyring(store.settings), now or datetime.now(UTC), history)
+
+
+def _route(store: Store, case: ComplaintCase) -> tuple[str, str] | None:
+    """The enterprise when it is registered (reachable), else the platform, else nobody."""
+    if case.enterprise_id and register_row(
+        store=store, feed="enterprises", key={"enterprise_id": case.enterprise_id}
+    ):
+        return "enterprise", case.enterprise_id
+    if case.platform_id:
+        return "platform", case.platform_id
+    return None
+
+
+def advance_complaint(
+    *,
+    store: Store,
+    case_id: int,
+    action: str,
+    actor: str,
+    reason: str,
+    principal: Principal = SYSTEM,
+    now: datetime | None = None,
+    satisfaction: int | None = None,
+) -> ComplaintRead:
+    """Take one step: the regulator accepts (and routes), the business answers or settles, the consumer closes."""
+    now = now or datetime.now(UTC)
+    ring, calendar = load_keyring(store.settings), _calendar(store)
+    lifecycle = complaint_lifecycle(shipped_config().deadlines)
+    with transaction(store.factory) as session:
+        case = session.get(ComplaintCase, case_id)
+        if case is None or not _visible(principal, case):
+            raise NotVisible(f"no complaint {case_id} / 投诉 {case_id} 不存在")
+        tenant = principal.tenant_column is not None
+        if principal.role == AUDITOR or (tenant and action not in RESPONDENT_ACTIONS):
+            raise Forbidden(
+                f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}"
+            )
+        if not tenant and principal.role not in REGULATORS and action not in CONSUMER_ACTIONS:
+            raise Forbidden(f"{action} is the regulator's")
+        keep_due = case.due_at if (case.state, action) == ("with_respondent", "answer") else None
+        _record(
+            session,
+            case,
+            advance(
+                lifecycle,
+                state=case.state,
+                action=action,
+                actor=actor,
+                reason=reason,
+                now=now,
+                calendar=calendar,
+                due_at=keep_due,
+            ),
+        )
+        if action in ("accept",) and (target := _route(store, case)) is not None:
+            case.respondent_kind, case.respondent_id = target
+            _record(
+                session,
+                case,
+                advance(
+                    lifecycle,
+                    state=case.state,
+                    action="route",
+                    actor=SYSTEM_ACTOR,
+                    reason=f"routed to {target[0]} {target[1]}",
+                    now=now,
+                    calendar=calendar,
+                ),
+            )
+        if action == "close":
+            if satisfaction is None or not 1 <= satisfaction <= 5:
+                raise ValueError("关闭时请评价满意度 1–5 / closing asks for satisfaction 1-5")
+            case.satisfaction, case.closed_at = satisfaction, now
+        history = list(
+            session.scalars(
+                select(ComplaintTransition)
+                .where(ComplaintTransition.case_id == case.id)
+                .order_by(ComplaintTransition.id)
+            )
+        )
+        return _read(case, ring, now, history)
+
+
+def check_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
+    """The scheduled check: complaints past a deadline escalate; return the ids moved."""
+    now = now or datetime.now(UTC)
+    lifecycle, calendar = complaint_lifecycle(shipped_config().deadlines), _calendar(store)
+    moved = []
+    with transaction(store.factory) as session:
+        query = select(ComplaintCase).where(ComplaintCase.due_at.is_not(None), ComplaintCase.due_at < now)
+        for case in session.scalars(query):
+            action = expired(lifecycle, state=case.state, due_at=case.due_at, now=now)
+            if action is not None and case.due_at is not None:
+                _record(
+                    session,
+                    case,
+                    advance(
+                        lifecycle,
+                        state=case.state,
+                        action=action,
+                        actor=SYSTEM_ACTOR,
+                        reason="期限已过 / deadline passed",
+                        now=case.due_at,
+                        calendar=calendar,
+                    ),
+                )
+                moved.append(case.id)
+    return moved
+
+
+def list_complaints(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    state: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> list[ComplaintRead]:
+    """Return the complaints the principal may see (a business: those routed to it), newest first, masked."""
+    query = select(ComplaintCase).order_by(ComplaintCase.id.desc())
+    if state:
+        query = query.where(ComplaintCase.state == state)
+    if principal.tenant_column is not None:
+        kind = principal.tenant_column.removesuffix("_id")
+        query = query.where(
+            ComplaintCase.respondent_kind == kind, ComplaintCase.respondent_id == principal.tenant_id
+        )
+    ring, now = load_keyring(store.settings), now or datetime.now(UTC)
+    with store.factory() as session:
+        return [_read(c, ring, now) for c in session.scalars(query.limit(limit).offset(offset))]
+
+
+def override_category(
+    *, store: Store, case_id: int, category: str, actor: str, principal: Principal = SYSTEM
+) -> None:
+    """A person corrects the classifier; the model's guess stays in the audit log."""
+    principal.require(*REGULATORS)
+    if category not in CATEGORIES:
+        raise ValueError(f"category must be one of {', '.join(CATEGORIES)}")
+    with transaction(store.factory) as session:
+        case = session.get_one(ComplaintCase, case_id)
+        audit.record(
+            session,
+            actor=actor,
+            action="complaint.reclassify",
+            entity="complaint",
+            entity_id=case_id,
+            before={"category": case.category, "by": case.category_by},
+            after={"category": category},
+        )
+        case.category, case.confidence, case.category_by = category, None, actor
+
+
+def reveal_personal(
+    *, store: Store, case_id: int, principal: Principal, reason: str
+) -> dict[str, str | None]:
+    """Open a case's personal data for a regulator's admin who states why; the access itself is audited."""
+    principal.require(REGULATOR_ADMIN)
+    ring = load_keyring(store.settings)
+    with transaction(store.factory) as session:
+        case = session.get_one(ComplaintCase, case_id)
+        audit.record(
+            session,
+            actor=principal.username,
+            action="complaint.reveal_personal",
+            entity="complaint",
+            entity_id=case_id,
+            after={"reason": reason},
+        )
+        return {
+            f: (None if getattr(case, f) is None else unseal(getattr(case, f), ring, f)) for f in PERSONAL
+        }
+
+
+def erase_personal(
+    *, store: Store, case_id: int, actor: str, reason: str, now: datetime | None = None
+) -> None:
+    """Erase a case's personal data (on the consumer's request or at the end of retention); the case stays."""
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        case = session.get_one(ComplaintCase, case_id)
+        for f in PERSONAL:
+            setattr(case, f, None)
+        case.personal_erased_at = now
+        audit.record(
+            session,
+            actor=actor,
+            action="complaint.erase_personal",
+            entity="complaint",
+            entity_id=case_id,
+            after={"reason": reason},
+            now=now,
+        )
+
+
+def purge_expired(*, store: Store, now: datetime | None = None) -> int:
+    """Erase the personal data of complaints closed longer ago than the retention period; return how many."""
+    now = now or datetime.now(UTC)
+    years = shipped_config().retention.years_after_closure
+    cutoff = now.replace(year=now.year - years)
+    with store.factory() as session:
+        ids = list(
+            session.scalars(
+                select(ComplaintCase.id).where(
+                    ComplaintCase.closed_at.is_not(None),
+                    ComplaintCase.closed_at < cutoff,
+                    ComplaintCase.personal_erased_at.is_(None),
+                )
+            )
+        )
+    for case_id in ids:
+        erase_personal(
+            store=store, case_id=case_id, actor=SYSTEM_ACTOR, reason=f"retention {years} years", now=now
+        )
+    return len(ids)
+
+
+def rotate_keys(*, store: Store, actor: str = "system") -> int:
+    """Re-wrap every sealed value's data key under the current master key; return the values re-wrapped."""
+    ring = load_keyring(store.settings)
+    count = 0
+    with transaction(store.factory) as session:
+        for case in session.scalars(select(ComplaintCase)):
+            for f in PERSONAL:
+                value = getattr(case, f)
+                if value is not None and (new := rewrap(value, ring, f)) != value:
+                    setattr(case, f, new)
+                    count += 1
+        audit.record(
+            session,
+            actor=actor,
+            action="privacy.rotate",
+            entity="key_ring",
+            entity_id=ring.current[0],
+            after={"rewrapped": count},
+        )
+    return count
+
+
+def consumer_step(
+    *,
+    store: Store,
+    tracking_code: str,
+    action: str,
+    reason: str,
+    satisfaction: int | None = None,
+    now: datetime | None = None,
+) -> ComplaintRead:
+    """The consumer, known only by the tracking code, disputes an answer or closes with a satisfaction score."""
+    if action not in CONSUMER_ACTIONS:
+        raise Forbidden(
+            f"消费者只能 {'/'.join(sorted(CONSUMER_ACTIONS))} / a consumer may only dispute or close"
+        )
+    with store.factory() as session:
+        case_id = session.scalar(select(ComplaintCase.id).where(ComplaintCase.tracking_code == tracking_code))
+    if case_id is None:
+        raise NotVisible("no complaint with this tracking code / 查无此投诉")
+    return advance_complaint(
+        store=store,
+        case_id=case_id,
+        action=action,
+        actor="consumer",
+        reason=reason,
+        principal=SYSTEM,
+        now=now,
+        satisfaction=satisfaction,
+    )
