@@ -6,11 +6,17 @@ from cbec.api.app import API_PREFIX
 
 from .world import MONTH, World, as_user
 
-OPEN_ROUTES = {("POST", f"{API_PREFIX}/auth/token")}
+# Public by design: logging in, and a consumer filing and following a complaint by its tracking code.
+OPEN_ROUTES = {
+    ("POST", f"{API_PREFIX}/auth/token"),
+    ("POST", f"{API_PREFIX}/complaints"),
+    ("GET", f"{API_PREFIX}/complaints/track/{{code}}"),
+    ("POST", f"{API_PREFIX}/complaints/track/{{code}}/steps"),
+}
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{alert_id}", "1").replace("{notice_id}", "1")
+    return path.replace("{alert_id}", "1").replace("{notice_id}", "1").replace("{case_id}", "1")
 
 
 def test_every_route_but_login_refuses_a_request_without_a_token(world: World) -> None:
