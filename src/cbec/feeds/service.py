@@ -201,3 +201,12 @@ def register_row(*, store: Store, feed: str, key: dict[str, str]) -> dict[str, o
     with store.factory() as session:
         row = session.execute(query).mappings().first()
     return dict(row) if row is not None else None
+
+
+def register_rows(*, store: Store, feed: str) -> list[dict[str, object]]:
+    """Return every current row of a register."""
+    table = REGISTER_TABLES[feed]
+    with store.factory() as session:
+        return [
+            dict(r) for r in session.execute(select(table).where(table.c.is_current.is_(True))).mappings()
+        ]

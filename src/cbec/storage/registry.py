@@ -12,6 +12,7 @@ def metadata() -> MetaData:
     import cbec.complaints.models
     import cbec.feeds.models
     import cbec.monitoring.models
+    import cbec.quality.models
     import cbec.supervision.models  # noqa: F401
     from cbec.storage.base import Base
 

@@ -1,0 +1,74 @@
+"""Tables of product quality: filing findings, quality cases and their steps, consumer education events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cbec.storage.base import Base
+from cbec.storage.types import UTCDateTime
+
+
+class FilingFindingRecord(Base):
+    """A problem found in a filing when it arrived."""
+
+    __tablename__ = "filing_findings"
+    __table_args__ = (UniqueConstraint("filing_id", "code", "detail_en"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    filing_id: Mapped[str] = mapped_column(String(64), index=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    detail_zh: Mapped[str] = mapped_column(String(300))
+    detail_en: Mapped[str] = mapped_column(String(300))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QualityCase(Base):
+    """A failed inspection's case: the measure ordered (delist, rectify, return, destroy), state and deadline."""
+
+    __tablename__ = "quality_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    inspection_id: Mapped[str] = mapped_column(String(64), unique=True)
+    filing_id: Mapped[str | None] = mapped_column(String(64))
+    enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
+    product_name: Mapped[str] = mapped_column(String(300))
+    defect: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(20))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QualityCaseTransition(Base):
+    """One step of a quality case: who, when, why."""
+
+    __tablename__ = "quality_case_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("quality_cases.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EducationEvent(Base):
+    """A consumer-education event and how many people it reached."""
+
+    __tablename__ = "education_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    city: Mapped[str] = mapped_column(String(20))
+    topic: Mapped[str] = mapped_column(String(300))
+    attendance: Mapped[int] = mapped_column(Integer)
+    organiser: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
