@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import admin, db, demo, feeds, monitor, serve, supervision, synth
+from cbec.cli import admin, db, demo, feeds, monitor, quality, serve, supervision, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -39,6 +39,8 @@ app.add_typer(admin.audit_app, name="audit")
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
 app.command("serve")(serve.serve)
+app.add_typer(quality.quality_app, name="quality")
+app.add_typer(quality.education_app, name="education")
 
 if __name__ == "__main__":
     app()

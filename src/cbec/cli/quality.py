@@ -1,0 +1,106 @@
+"""cbec quality / education: filings, quality cases and consumer-education reach from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.table import Table
+
+from cbec.cli.context import console, err_console, store_of
+from cbec.core.workflow import TransitionError
+from cbec.quality import service as quality
+from cbec.quality.config import shipped_config
+
+quality_app = typer.Typer(help="产品质量 / Product quality: filings and quality cases.", no_args_is_help=True)
+education_app = typer.Typer(help="消费者教育 / Consumer education.", no_args_is_help=True)
+
+
+@quality_app.command("check")
+def check(ctx: typer.Context) -> None:
+    """Check every filing (HS code, cited GB standards, origin) and open cases for failed inspections."""
+    store = store_of(ctx)
+    counts = quality.check_filings(store=store)
+    opened = quality.open_cases(store=store)
+    table = Table(title="备案检查 / Filing checks")
+    table.add_column("finding")
+    table.add_column("filings", justify="right")
+    for code, n in sorted(counts.items()):
+        table.add_row(code, f"{n:,}")
+    console.print(table)
+    console.print(f"质量案件 / quality cases opened: {len(opened)}")
+
+
+@quality_app.command("cases")
+def cases(ctx: typer.Context, state: str | None = typer.Option(None)) -> None:
+    """List quality cases with their measure and deadline."""
+    measures = shipped_config().measures
+    table = Table(title="质量案件 / Quality cases")
+    for name in ("id", "enterprise", "product", "measure", "state", "due"):
+        table.add_column(name)
+    for c in quality.list_cases(store=store_of(ctx), state=state):
+        m = measures[c.measure]
+        due = "-" if c.due_at is None else f"{c.due_at:%Y-%m-%d}"
+        table.add_row(
+            str(c.id), c.enterprise_id, c.product_name, f"{m.title_zh} / {m.title_en}", c.state, due
+        )
+    console.print(table)
+
+
+@quality_app.command("advance")
+def advance_case(
+    ctx: typer.Context,
+    case_id: int = typer.Argument(...),
+    action: str = typer.Option(..., help="report_done (enterprise), verify or reject (regulator)"),
+    reason: str = typer.Option(...),
+    actor: str = typer.Option("regulator"),
+) -> None:
+    """Take one step on a quality case."""
+    try:
+        case = quality.advance_case(
+            store=store_of(ctx), case_id=case_id, action=action, actor=actor, reason=reason
+        )
+    except (TransitionError, LookupError, PermissionError) as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    console.print(f"#{case.id}: {case.state}")
+
+
+@quality_app.command("deadlines")
+def deadlines(ctx: typer.Context) -> None:
+    """The scheduled check: overdue quality cases are marked and escalated."""
+    moved = quality.check_case_deadlines(store=store_of(ctx))
+    console.print(f"{len(moved)} case(s) moved: {', '.join(map(str, moved)) or '-'}")
+
+
+@education_app.command("add")
+def add(
+    ctx: typer.Context,
+    held_on: str = typer.Option(..., help="YYYY-MM-DD"),
+    city: str = typer.Option(...),
+    topic: str = typer.Option(...),
+    attendance: int = typer.Option(..., min=0),
+    organiser: str = typer.Option(...),
+) -> None:
+    """Record a consumer-education event."""
+    event = quality.add_education_event(
+        store=store_of(ctx),
+        held_on=date.fromisoformat(held_on),
+        city=city,
+        topic=topic,
+        attendance=attendance,
+        organiser=organiser,
+        actor="cli",
+    )
+    console.print(f"event #{event}")
+
+
+@education_app.command("reach")
+def reach(ctx: typer.Context, year: int = typer.Option(..., help="calendar year")) -> None:
+    """People reached in a year against the 100,000 target."""
+    r = quality.education_reach(store=store_of(ctx), year=year)
+    console.print(
+        f"{year}: {r.events} events, {r.attendance:,} people = {r.share_of_target:.1%} of {r.target:,}"
+    )
+    for city, n in r.by_city.items():
+        console.print(f"  {city}: {n:,}")
