@@ -18,7 +18,8 @@ import numpy as np
 
 from cbec.core.money import FxTable
 from cbec.monitoring.batch_load import MonthData, load_month, month_bounds
-from cbec.monitoring.batch_rules import build_stream, fires
+from cbec.monitoring.batch_rules import fires
+from cbec.monitoring.batch_streams import Streams
 from cbec.monitoring.batch_windows import episodes
 from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, Alert, make_alert
 from cbec.monitoring.rule_model import Rule, RuleSet, SequenceRule
@@ -26,9 +27,9 @@ from cbec.monitoring.rule_model import Rule, RuleSet, SequenceRule
 __all__ = ["month_bounds", "run_batch"]
 
 
-def _rule_alerts(rule: Rule, data: MonthData) -> list[Alert]:
+def _rule_alerts(rule: Rule, data: MonthData, streams: Streams) -> list[Alert]:
     """Return the alerts of one rule: one per episode of its firings."""
-    stream = build_stream(rule, data)
+    stream = streams.stream(rule)
     fired, observe = fires(rule, data, stream)
     times = data.ts[stream.pos]
     found = episodes(stream, fired, times, rule.window.micros)
@@ -38,9 +39,7 @@ def _rule_alerts(rule: Rule, data: MonthData) -> list[Alert]:
     offsets = np.cumsum(lengths) - lengths
     listed = np.repeat(found.first_row - offsets, lengths) + np.arange(int(lengths.sum()))
     wanted = np.concatenate([stream.pos[listed], stream.pos[found.first_fire]])
-    picked = data.ids.take(wanted)
-    institutions = picked.column("institution_id").to_pylist()
-    payment_ids = picked.column("payment_id").to_pylist()
+    named = data.payment_keys(wanted)
     names = ("payer_id",) if isinstance(rule, SequenceRule) else rule.group_by
     key_rows = stream.pos[found.first_fire]
     key_values = [data.dictionaries[n].take(data.codes[n][key_rows]).to_pylist() for n in names]
@@ -53,11 +52,11 @@ def _rule_alerts(rule: Rule, data: MonthData) -> list[Alert]:
             make_alert(
                 rule,
                 tuple(str(values[e]) for values in key_values),
-                first_fire=(institutions[firsts + e], payment_ids[firsts + e]),
+                first_fire=named[firsts + e],
                 observed=observe(last),
                 first_us=int(times[first_row]),
                 last_us=int(times[last]),
-                payments=tuple(zip(institutions[start:stop], payment_ids[start:stop], strict=True)),
+                payments=tuple(named[start:stop]),
                 payment_count=last - first_row + 1,
             )
         )
@@ -74,7 +73,8 @@ def run_batch(
 ) -> list[Alert]:
     """Run every rule over a month of `source` (all of it when month is None); return the alerts."""
     data = load_month(con, ruleset=ruleset, fx=fx, month=month, source=source)
+    streams = Streams(data)
     alerts: list[Alert] = []
     for rule in ruleset.rules:
-        alerts += _rule_alerts(rule, data)
+        alerts += _rule_alerts(rule, data, streams)
     return alerts

@@ -1,32 +1,39 @@
-"""Read a month of payments for the batch driver: one DuckDB query into ordered numpy arrays.
+"""Read a month of payments for the batch driver: one DuckDB scan into ordered numpy arrays.
 
-DuckDB filters the month (plus a longest window of context), converts to CNY at each payment's
-Asia/Shanghai date, evaluates every rule condition once and sorts by the total order
-(initiated_at, institution_id, payment_id). Key columns become integer codes (Arrow dictionary
-encoding; payer_id and payee_id share one dictionary, so an account has one code on both sides).
+DuckDB reads the month (plus a longest window of context) and tests every text comparison of the
+rule conditions; numpy puts the rows in the total order (initiated_at, institution_id,
+payment_id), converts amounts to integer fen (batch_fx) and tests comparisons on amount_cny. Key
+columns become integer codes (Arrow dictionary encoding; payer_id and payee_id share one
+dictionary, so an account has one code on both sides).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
-from cbec.monitoring.batch_windows import Bools, Ints
-from cbec.monitoring.engine import TIMEZONE, sql_condition
-from cbec.monitoring.rule_model import AggregateRule, Condition, RowRule, RuleSet, SequenceRule
+from cbec.core.money import FxTable
+from cbec.monitoring.batch_fx import local_days, micro_units, rate_table, to_fen
+from cbec.monitoring.batch_windows import Bools, Ints, compare
+from cbec.monitoring.engine import TIMEZONE, micros, sql_condition
+from cbec.monitoring.rule_model import (
+    AggregateRule,
+    AllOf,
+    AnyOf,
+    Compare,
+    Condition,
+    RowRule,
+    RuleSet,
+    SequenceRule,
+)
 
-_BASE_COLUMNS = (
-    "institution_id", "payment_id", "channel", "direction", "payer_id", "payee_id", "payer_type",
-    "payee_type", "payer_country", "payee_country", "enterprise_id", "order_id", "amount", "currency",
-    "status",
-)  # fmt: skip
 ACCOUNT_FIELDS = ("payer_id", "payee_id")
 
 
@@ -38,24 +45,11 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def fx_day_table(fx: FxTable, days: list[date]) -> pa.Table:
-    """Return (day, currency, cny_per_unit) for every day and known currency, CNY included."""
-    rows: dict[str, list[object]] = {"day": [], "currency": [], "cny_per_unit": []}
-    for day in days:
-        for currency in sorted(fx.currencies() | {BASE_CURRENCY}):
-            try:
-                rate = Decimal(1) if currency == BASE_CURRENCY else fx.rate(currency, day)
-            except FxRateMissing:
-                continue  # payments in this currency that day are not monitored, as in streaming
-            if rate != rate.quantize(Decimal("1e-10")):
-                raise ValueError(f"FX rate {currency} {day} has more than 10 decimals: {rate}")
-            rows["day"].append(day)
-            rows["currency"].append(currency)
-            rows["cny_per_unit"].append(rate)
-    schema = pa.schema(
-        [("day", pa.date32()), ("currency", pa.string()), ("cny_per_unit", pa.decimal128(20, 10))]
-    )
-    return pa.table(rows, schema=schema)
+def leaves(condition: Condition) -> list[Compare]:
+    """Return the comparisons a condition is made of."""
+    if isinstance(condition, AllOf | AnyOf):
+        return [leaf for part in condition.parts for leaf in leaves(part)]
+    return [condition]
 
 
 def rule_conditions(ruleset: RuleSet) -> list[Condition]:
@@ -92,13 +86,20 @@ class MonthData:
     ts: Ints
     fen: Ints
     in_month: Bools
+    order: Ints  # row i of the month is row order[i] of `ids` and `conditions`
     ids: pa.Table  # institution_id, payment_id
     codes: dict[str, Ints]  # -1 where null
     dictionaries: dict[str, pa.Array]
-    conditions: dict[str, pa.ChunkedArray]
+    tests: dict[str, pa.ChunkedArray]  # SQL of a condition leaf -> where it holds, by row of `ids`
     time_rank: Ints  # dense rank of ts among the distinct times
     times: Ints  # the distinct times, ascending
+    shared_accounts: bool  # payer_id and payee_id codes come from one dictionary
     _lows: dict[int, Ints] = field(default_factory=dict)
+
+    def payment_keys(self, rows: Ints) -> list[tuple[str, str]]:
+        """Return (institution_id, payment_id) of rows of the month."""
+        picked = self.ids.take(self.order[rows])
+        return list(zip(picked.column(0).to_pylist(), picked.column(1).to_pylist(), strict=True))
 
     @property
     def rows(self) -> int:
@@ -106,11 +107,30 @@ class MonthData:
         return len(self.ts)
 
     def holds(self, condition: Condition | None) -> Bools:
-        """Return where a condition holds (everywhere for None)."""
+        """Return where a condition holds (everywhere for None), as engine.predicate decides it."""
         if condition is None:
             return np.ones(self.rows, dtype=bool)
-        column = self.conditions[sql_condition(condition)]
-        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=bool)
+        if isinstance(condition, AllOf | AnyOf):
+            combine = np.logical_and if isinstance(condition, AllOf) else np.logical_or
+            parts = [self.holds(part) for part in condition.parts]
+            return np.asarray(combine.reduce(parts), dtype=bool)
+        if condition.field == "amount_cny":  # never null once converted
+            return self._amount_holds(condition)
+        column = self.tests[sql_condition(condition)]
+        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=bool)[self.order]
+
+    def _amount_holds(self, condition: Compare) -> Bools:
+        op, value = condition.op, condition.value
+        if op in ("null", "in") or not isinstance(value, Decimal | None):
+            return np.full(self.rows, op in ("not_null", "not_in"))  # text never equals a number
+        if op in ("not_null", "not_in"):
+            return np.ones(self.rows, dtype=bool)
+        assert value is not None
+        limit = Fraction(value) * 100
+        if op in ("eq", "ne"):
+            equal = compare(self.fen, ">=", limit) & compare(self.fen, "<=", limit)
+            return equal if op == "eq" else ~equal
+        return compare(self.fen, {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}[op], limit)
 
     def low_rank(self, window_us: int) -> Ints:
         """Return, per distinct time t, the number of distinct times at or before t - W."""
@@ -120,7 +140,7 @@ class MonthData:
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[Ints, pa.Array]:
-    encoded = column.dictionary_encode()
+    encoded = pa.chunked_array([column.combine_chunks()]).dictionary_encode()
     chunks = encoded.chunks
     dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
     indices = (
@@ -130,67 +150,76 @@ def _codes(column: pa.ChunkedArray) -> tuple[Ints, pa.Array]:
     return codes, dictionary
 
 
+def _total_order(ts: pa.ChunkedArray, ids: pa.Table) -> Ints:
+    """Return the permutation putting rows in (ts, institution_id, payment_id) order.
+
+    Arrow compares the ids bytewise, which is the order of Python and DuckDB on UTF-8 text.
+    """
+    keys = [("ts", "ascending"), ("institution_id", "ascending"), ("payment_id", "ascending")]
+    return np.asarray(pc.sort_indices(ids.append_column("ts", ts), sort_keys=keys).to_numpy(), dtype=np.int64)
+
+
 def load_month(
     con: duckdb.DuckDBPyConnection, *, ruleset: RuleSet, fx: FxTable, month: str | None, source: str
 ) -> MonthData:
     """Read the month's payments plus a longest window of context, ordered, with amount_cny in fen."""
-    local = "CAST(timezone('Asia/Shanghai', initiated_at) AS DATE)"
-    where, in_month = "TRUE", "TRUE"
+    where, month_start = "initiated_at IS NOT NULL", None
     if month is not None:
         start, end = month_bounds(month)
         context = start - timedelta(seconds=ruleset.longest_window.seconds)
-        where = f"initiated_at >= TIMESTAMPTZ '{context.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
-        in_month = f"initiated_at >= TIMESTAMPTZ '{start.isoformat()}'"
-    days = [row[0] for row in con.execute(f"SELECT DISTINCT {local} FROM {source} WHERE {where}").fetchall()]
-    con.register("_mon_fx", fx_day_table(fx, days))
-    conditions = list(dict.fromkeys(sql_condition(c) for c in rule_conditions(ruleset)))
+        where += f" AND initiated_at >= TIMESTAMPTZ '{context.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
+        month_start = micros(start)
+    found = [leaf for condition in rule_conditions(ruleset) for leaf in leaves(condition)]
+    tests = list(dict.fromkeys(sql_condition(leaf) for leaf in found if leaf.field != "amount_cny"))
     keys = key_columns(ruleset)
-    selected = ", ".join(
-        [*(f'"{k}" AS "k_{k}"' for k in keys), *(f"{c} AS c{i}" for i, c in enumerate(conditions))]
-    )
-    query = f"""
+    selected = [*(f'"{k}" AS "k_{k}"' for k in keys), *(f"{c} AS c{i}" for i, c in enumerate(tests))]
+    table = con.sql(
+        f"""
         WITH base AS (
-            SELECT {", ".join("p." + c for c in _BASE_COLUMNS)},
-                   CAST(round(CAST(p.amount AS DECIMAL(38, 6)) * fx.cny_per_unit, 2) AS DECIMAL(38, 2)) AS amount_cny,
-                   coalesce(payer_country, 'None') || '-' || coalesce(payee_country, 'None') AS corridor,
-                   epoch_us(initiated_at) AS ts, {in_month} AS in_month
-            FROM (SELECT * FROM {source} WHERE {where}) AS p
-            JOIN _mon_fx AS fx ON fx.day = {local.replace("initiated_at", "p.initiated_at")} AND fx.currency = p.currency
+            SELECT *, coalesce(payer_country, 'None') || '-' || coalesce(payee_country, 'None') AS corridor
+            FROM {source} WHERE {where}
         )
-        SELECT ts, CAST(amount_cny * 100 AS BIGINT) AS fen, in_month, institution_id, payment_id
-               {", " + selected if selected else ""}
-        FROM base ORDER BY ts, institution_id, payment_id
-    """
-    try:
-        table = con.sql(query).to_arrow_table()
-    finally:
-        con.unregister("_mon_fx")
-    if table.column("ts").null_count or table.column("fen").null_count:
-        raise ValueError("payments without initiated_at or amount cannot be monitored")
-    ts = table.column("ts").to_numpy().astype(np.int64)
+        SELECT epoch_us(initiated_at) AS ts, CAST(amount AS DECIMAL(38, 6)) AS amount, currency,
+               institution_id, payment_id{"".join(", " + c for c in selected)}
+        FROM base
+        """
+    ).to_arrow_table()
+    ids = table.select(["institution_id", "payment_id"])
+    raw_ts = table.column("ts").to_numpy().astype(np.int64)
+    currency, currencies = _codes(table.column("currency"))
+    day, days = local_days(raw_ts)
+    rates = rate_table(fx, days, currencies.to_pylist())[day, np.maximum(currency, 0)]
+    rates[currency < 0] = -1
+    order = _total_order(table.column("ts"), ids)
+    order = order[rates[order] >= 0]  # no FX rate: not monitored, as in streaming
+    ts = raw_ts[order]
+    fen = to_fen(micro_units(table.column("amount"))[order], rates[order])
     codes: dict[str, Ints] = {}
     dictionaries: dict[str, pa.Array] = {}
-    rows = table.num_rows
-    if all(k in keys for k in ACCOUNT_FIELDS):  # one dictionary: an account's code is the same on both sides
+    shared = all(k in keys for k in ACCOUNT_FIELDS)
+    if shared:  # one dictionary: an account's code is the same on both sides
         joined = pa.chunked_array(
             table.column("k_payer_id").chunks + table.column("k_payee_id").chunks, pa.string()
         )
         both, dictionary = _codes(joined)
-        codes["payer_id"], codes["payee_id"] = both[:rows], both[rows:]
+        codes["payer_id"], codes["payee_id"] = both[: table.num_rows][order], both[table.num_rows :][order]
         dictionaries["payer_id"] = dictionaries["payee_id"] = dictionary
     for name in keys:
         if name not in codes:
-            codes[name], dictionaries[name] = _codes(table.column(f"k_{name}"))
-    distinct_change = np.ones(rows, dtype=bool)
-    distinct_change[1:] = ts[1:] != ts[:-1]
+            found_codes, dictionaries[name] = _codes(table.column(f"k_{name}"))
+            codes[name] = found_codes[order]
+    new_time = np.ones(len(ts), dtype=bool)
+    new_time[1:] = ts[1:] != ts[:-1]
     return MonthData(
         ts=ts,
-        fen=table.column("fen").to_numpy().astype(np.int64),
-        in_month=np.asarray(table.column("in_month").to_numpy(zero_copy_only=False), dtype=bool),
-        ids=table.select(["institution_id", "payment_id"]),
+        fen=fen,
+        in_month=np.ones(len(ts), dtype=bool) if month_start is None else ts >= month_start,
+        order=order,
+        ids=ids,
         codes=codes,
         dictionaries=dictionaries,
-        conditions={c: table.column(f"c{i}") for i, c in enumerate(conditions)},
-        time_rank=np.cumsum(distinct_change) - 1,
-        times=ts[distinct_change],
+        tests={c: table.column(f"c{i}") for i, c in enumerate(tests)},
+        shared_accounts=shared,
+        time_rank=np.cumsum(new_time) - 1,
+        times=ts[new_time],
     )

@@ -14,10 +14,8 @@ from cbec.monitoring.batch_windows import (
     Ints,
     Stream,
     compare,
-    sort_stream,
     window_distinct,
     window_extreme,
-    window_starts,
     window_sums,
 )
 from cbec.monitoring.engine import ratio
@@ -25,36 +23,6 @@ from cbec.monitoring.rule_model import AggregateRule, Clause, Measure, RowRule, 
 
 FEN = 100
 Observe = Callable[[int], Decimal]  # stream row of the latest firing -> observed value
-
-
-def group_codes(data: MonthData, names: tuple[str, ...]) -> Ints:
-    """Return one code per row for a (possibly composite) group key, -1 where a part is null."""
-    codes = data.codes[names[0]]
-    for name in names[1:]:
-        part = data.codes[name]
-        both = (codes >= 0) & (part >= 0)
-        joined = codes * (int(part.max()) + 1) + part
-        dense = np.unique(joined[both], return_inverse=True)[1]
-        codes = np.full(data.rows, -1, dtype=np.int64)
-        codes[both] = dense
-    return codes
-
-
-def build_stream(rule: Rule, data: MonthData) -> Stream:
-    """Sort a rule's filtered rows by key and order and find every row's window start."""
-    if isinstance(rule, SequenceRule):
-        sides = [(rule.inbound, data.codes["payee_id"], 0), (rule.outbound, data.codes["payer_id"], 1)]
-    else:
-        condition = rule.when if isinstance(rule, RowRule) else rule.where
-        sides = [(condition, group_codes(data, rule.group_by), 0)]
-    parts = []
-    for condition, codes, leg in sides:
-        rows = np.flatnonzero(data.holds(condition) & (codes >= 0))
-        parts.append((codes[rows], rows.astype(np.int64), leg))
-    key, pos, legs = sort_stream(parts, data.rows)
-    rank = data.time_rank[pos]
-    start = window_starts(key, rank, data.low_rank(rule.window.micros)[rank])
-    return Stream(key=key, pos=pos, side=legs, start=start)
 
 
 class Measures:

@@ -9,6 +9,7 @@ is on integers (amounts in fen), so every measure and comparison is exact.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -35,17 +36,37 @@ class Stream:
         return len(self.pos)
 
 
-def sort_stream(parts: list[tuple[Ints, Ints, int]], rows: int) -> tuple[Ints, Ints, Ints]:
-    """Merge (key codes, positions, side) parts and sort them by key, position and side."""
+class KeyOrder:
+    """Rows with a key sorted by (key, position, side), packed into one int64 each."""
+
+    def __init__(self, packed: Ints, pos_bits: int) -> None:
+        self.packed, self.pos_bits = packed, pos_bits
+        self.pos = ((packed >> 1) & ((1 << pos_bits) - 1)).astype(np.int32 if pos_bits < 31 else np.int64)
+        self.outbound = (packed & 1).astype(bool)
+
+    def cut(self, chosen: Ints | None = None) -> tuple[Ints, Ints, Ints]:
+        """Return key, position and side of the chosen entries (all when None), in order."""
+        packed = self.packed if chosen is None else self.packed[chosen]
+        return packed >> (self.pos_bits + 1), (packed >> 1) & ((1 << self.pos_bits) - 1), packed & 1
+
+
+def key_order(parts: Sequence[tuple[Ints, int, Bools | None]], rows: int) -> KeyOrder:
+    """Sort the rows of key columns by (key, position, side): (codes, side, rows to take) per part.
+
+    A null key (code -1) is left out, and so are rows outside the part's mask when one is given.
+    """
     pos_bits = max(rows, 1).bit_length()
-    top = max((int(keys.max()) for keys, _, _ in parts if len(keys)), default=0)
+    top = max((int(codes.max()) for codes, _, _ in parts if len(codes)), default=0)
     if top.bit_length() + pos_bits + 1 > 62:
         raise ValueError("too many keys or rows for one batch run")
-    packed = np.concatenate(
-        [(keys << (pos_bits + 1)) | (positions << 1) | side for keys, positions, side in parts]
-    ).astype(np.int64, copy=False)
+    chunks = []
+    for codes, side, mask in parts:
+        keep = codes >= 0 if mask is None else mask & (codes >= 0)
+        positions = np.flatnonzero(keep)
+        chunks.append((codes[positions] << (pos_bits + 1)) | (positions << 1) | side)
+    packed = np.concatenate(chunks).astype(np.int64, copy=False)
     packed.sort()
-    return packed >> (pos_bits + 1), (packed >> 1) & ((1 << pos_bits) - 1), packed & 1
+    return KeyOrder(packed, pos_bits)
 
 
 def window_starts(key: Ints, rank: Ints, low: Ints) -> Ints:
