@@ -13,11 +13,13 @@ running across the month boundary starts again in the new month.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 import numpy as np
 
 from cbec.core.money import FxTable
-from cbec.monitoring.batch_load import MonthData, load_month, month_bounds
+from cbec.monitoring.batch_load import MonthData, load_month, month_bounds, workers
 from cbec.monitoring.batch_rules import fires
 from cbec.monitoring.batch_streams import Streams
 from cbec.monitoring.batch_windows import episodes
@@ -74,7 +76,6 @@ def run_batch(
     """Run every rule over a month of `source` (all of it when month is None); return the alerts."""
     data = load_month(con, ruleset=ruleset, fx=fx, month=month, source=source)
     streams = Streams(data)
-    alerts: list[Alert] = []
-    for rule in ruleset.rules:
-        alerts += _rule_alerts(rule, data, streams)
-    return alerts
+    with ThreadPoolExecutor(max_workers=workers(con)) as pool:  # numpy releases the GIL
+        found = list(pool.map(lambda rule: _rule_alerts(rule, data, streams), ruleset.rules))
+    return [alert for alerts in found for alert in alerts]

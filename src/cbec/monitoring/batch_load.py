@@ -9,6 +9,7 @@ dictionary, so an account has one code on both sides).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -139,6 +140,12 @@ class MonthData:
         return self._lows[window_us]
 
 
+def workers(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the threads the batch driver may use: as many as DuckDB is given."""
+    rows = con.sql("SELECT current_setting('threads')").fetchall()
+    return max(1, int(rows[0][0])) if rows else 1
+
+
 def _codes(column: pa.ChunkedArray) -> tuple[Ints, pa.Array]:
     encoded = pa.chunked_array([column.combine_chunks()]).dictionary_encode()
     chunks = encoded.chunks
@@ -185,29 +192,34 @@ def load_month(
         """
     ).to_arrow_table()
     ids = table.select(["institution_id", "payment_id"])
-    raw_ts = table.column("ts").to_numpy().astype(np.int64)
-    currency, currencies = _codes(table.column("currency"))
-    day, days = local_days(raw_ts)
-    rates = rate_table(fx, days, currencies.to_pylist())[day, np.maximum(currency, 0)]
-    rates[currency < 0] = -1
-    order = _total_order(table.column("ts"), ids)
-    order = order[rates[order] >= 0]  # no FX rate: not monitored, as in streaming
-    ts = raw_ts[order]
-    fen = to_fen(micro_units(table.column("amount"))[order], rates[order])
-    codes: dict[str, Ints] = {}
-    dictionaries: dict[str, pa.Array] = {}
     shared = all(k in keys for k in ACCOUNT_FIELDS)
+    columns = {k: table.column(f"k_{k}") for k in keys if not (shared and k in ACCOUNT_FIELDS)}
     if shared:  # one dictionary: an account's code is the same on both sides
-        joined = pa.chunked_array(
+        columns["account"] = pa.chunked_array(
             table.column("k_payer_id").chunks + table.column("k_payee_id").chunks, pa.string()
         )
-        both, dictionary = _codes(joined)
-        codes["payer_id"], codes["payee_id"] = both[: table.num_rows][order], both[table.num_rows :][order]
-        dictionaries["payer_id"] = dictionaries["payee_id"] = dictionary
-    for name in keys:
-        if name not in codes:
-            found_codes, dictionaries[name] = _codes(table.column(f"k_{name}"))
-            codes[name] = found_codes[order]
+    with ThreadPoolExecutor(max_workers=workers(con)) as pool:  # arrow and numpy release the GIL
+        encoding = {name: pool.submit(_codes, column) for name, column in columns.items()}
+        ordering = pool.submit(_total_order, table.column("ts"), ids)
+        raw_ts = table.column("ts").to_numpy().astype(np.int64)
+        currency, currencies = _codes(table.column("currency"))
+        day, days = local_days(raw_ts)
+        rates = rate_table(fx, days, currencies.to_pylist())[day, np.maximum(currency, 0)]
+        rates[currency < 0] = -1
+        order = ordering.result()
+        order = order[rates[order] >= 0]  # no FX rate: not monitored, as in streaming
+        ts = raw_ts[order]
+        fen = to_fen(micro_units(table.column("amount"))[order], rates[order])
+        codes: dict[str, Ints] = {}
+        dictionaries: dict[str, pa.Array] = {}
+        for name, job in encoding.items():
+            found_codes, dictionary = job.result()
+            if name == "account":
+                rows = table.num_rows
+                codes["payer_id"], codes["payee_id"] = found_codes[:rows][order], found_codes[rows:][order]
+                dictionaries["payer_id"] = dictionaries["payee_id"] = dictionary
+            else:
+                codes[name], dictionaries[name] = found_codes[order], dictionary
     new_time = np.ones(len(ts), dtype=bool)
     new_time[1:] = ts[1:] != ts[:-1]
     return MonthData(

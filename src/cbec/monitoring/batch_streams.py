@@ -7,6 +7,8 @@ sequence rules share one account order, payee legs side 0 and payer legs side 1)
 
 from __future__ import annotations
 
+from threading import Lock
+
 import numpy as np
 
 from cbec.monitoring.batch_load import MonthData
@@ -38,8 +40,16 @@ class Streams:
     def __init__(self, data: MonthData) -> None:
         self.data = data
         self.orders: dict[tuple[str, ...], KeyOrder] = {}
+        self._locks: dict[tuple[str, ...], Lock] = {}
+        self._guard = Lock()
 
     def _order(self, names: tuple[str, ...]) -> KeyOrder:
+        with self._guard:
+            lock = self._locks.setdefault(names, Lock())
+        with lock:  # rules run in threads: sort each key once
+            return self._sorted(names)
+
+    def _sorted(self, names: tuple[str, ...]) -> KeyOrder:
         if names not in self.orders:
             data = self.data
             if names == ACCOUNT:
