@@ -96,6 +96,7 @@ class MonthData:
     times: Ints  # the distinct times, ascending
     shared_accounts: bool  # payer_id and payee_id codes come from one dictionary
     _lows: dict[int, Ints] = field(default_factory=dict)
+    _held: dict[str, Bools] = field(default_factory=dict)
 
     def payment_keys(self, rows: Ints) -> list[tuple[str, str]]:
         """Return (institution_id, payment_id) of rows of the month."""
@@ -117,8 +118,13 @@ class MonthData:
             return np.asarray(combine.reduce(parts), dtype=bool)
         if condition.field == "amount_cny":  # never null once converted
             return self._amount_holds(condition)
-        column = self.tests[sql_condition(condition)]
-        return np.asarray(column.to_numpy(zero_copy_only=False), dtype=bool)[self.order]
+        test = sql_condition(condition)
+        if test not in self._held:  # kept: rules share comparisons (payer_type, direction, ...)
+            column = self.tests[test].to_numpy(zero_copy_only=False)
+            held = np.asarray(column, dtype=bool)[self.order]
+            held.flags.writeable = False  # shared by every caller
+            self._held[test] = held
+        return self._held[test]
 
     def _amount_holds(self, condition: Compare) -> Bools:
         op, value = condition.op, condition.value

@@ -65,7 +65,10 @@ def key_order(parts: Sequence[tuple[Ints, int, Bools | None]], rows: int) -> Key
         positions = np.flatnonzero(keep)
         chunks.append((codes[positions] << (pos_bits + 1)) | (positions << 1) | side)
     packed = np.concatenate(chunks).astype(np.int64, copy=False)
-    packed.sort()
+    if len(parts) == 1 and top < 1 << 15:  # few keys: a stable radix sort by key keeps positions in order
+        packed = packed[np.argsort((packed >> (pos_bits + 1)).astype(np.int16), kind="stable")]
+    else:
+        packed.sort()
     return KeyOrder(packed, pos_bits)
 
 
@@ -86,7 +89,7 @@ def window_starts(key: Ints, rank: Ints, low: Ints) -> Ints:
 
 def window_sums(values: Ints, start: Ints) -> Ints:
     """Return the sum of `values` over each row's window (exact: fails rather than overflow)."""
-    if len(values) and int(np.abs(values).sum(dtype=np.float64)) >= SAFE:
+    if len(values) and max(int(values.max()), -int(values.min())) * len(values) >= SAFE:
         raise ValueError("window sums too large for exact integer arithmetic")
     running = np.zeros(len(values) + 1, dtype=np.int64)
     np.cumsum(values, out=running[1:])
