@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     ingest_chunk_rows: int = Field(default=250_000, ge=1_000)
     xml_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1_024)
     max_field_chars: int = Field(default=2_000, ge=16)
+    growth_tolerance_pp: Decimal = Field(
+        default=Decimal("0.05"), ge=0, description="reported vs computed growth: flag beyond this many points"
+    )
 
     @property
     def home_dir(self) -> Path:

@@ -1,0 +1,168 @@
+"""Build the report's data: one function per section, reading the lake (DuckDB) and the services; no layout."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+
+from cbec.core.money import BASE_CURRENCY, FxRateMissing, load_fx_table
+from cbec.core.regions import find_city
+from cbec.feeds.service import register_rows
+from cbec.monitoring import service as monitoring
+from cbec.reports.context import BuildContext
+
+TOP_CORRIDORS = 10
+TOP_INSTITUTIONS = 15
+SEVERITIES = ("critical", "high", "medium", "low")
+DIMENSIONS = ("channel", "direction", "city", "corridor")
+FEN = Decimal("0.01")
+
+
+def change_pct(now: Decimal | int | None, before: Decimal | int | None) -> Decimal | None:
+    """Return the change from `before` to `now` in percent (two places), None when there is no base."""
+    if now is None or not before:
+        return None
+    return ((Decimal(now) / Decimal(before) - 1) * 100).quantize(FEN)
+
+
+def _month_days(month: str) -> list[date]:
+    year, mon = (int(p) for p in month.split("-"))
+    first = date(year, mon, 1)
+    following = date(year + mon // 12, mon % 12 + 1, 1)
+    return [first + timedelta(days=n) for n in range((following - first).days)]
+
+
+def _fx_table(ctx: BuildContext, months: list[str]) -> pa.Table:
+    """Return (day, currency, cny_per_unit) for every day of the months and every currency the table knows."""
+    fx = load_fx_table(ctx.store.settings.fx_file)
+    rows: dict[str, list[Any]] = {"day": [], "currency": [], "cny_per_unit": []}
+    for day in (d for m in months for d in _month_days(m)):
+        for currency in sorted(fx.currencies() | {BASE_CURRENCY}):
+            try:
+                rate = Decimal(1) if currency == BASE_CURRENCY else fx.rate(currency, day)
+            except FxRateMissing:
+                continue  # those payments are counted but not summed in CNY (reported as unconverted)
+            rows["day"].append(day)
+            rows["currency"].append(currency)
+            rows["cny_per_unit"].append(rate.quantize(Decimal("1e-10")))
+    schema = pa.schema([("day", pa.date32()), ("currency", pa.string()), ("cny_per_unit", pa.decimal128(20, 10))])
+    return pa.table(rows, schema=schema)
+
+
+def _city_table(ctx: BuildContext) -> pa.Table:
+    """Return enterprise_id -> city code from the enterprises register (any spelling of the city)."""
+    ids, codes = [], []
+    for row in register_rows(store=ctx.store, feed="enterprises"):
+        city = find_city(str(row["city"]))
+        if city is not None:
+            ids.append(str(row["enterprise_id"]))
+            codes.append(city.code)
+    return pa.table({"enterprise_id": pa.array(ids, pa.string()), "city": pa.array(codes, pa.string())})
+
+
+_SUMMARY_SQL = """
+WITH p AS (
+    SELECT p.month, p.channel, p.direction, coalesce(c.city, '') AS city,
+           p.payer_country || '→' || p.payee_country AS corridor,
+           CAST(p.amount AS DECIMAL(38, 6)) * fx.cny_per_unit AS cny
+    FROM payments AS p
+    LEFT JOIN _report_fx AS fx ON fx.day = CAST(p.initiated_at AS DATE) AND fx.currency = p.currency
+    LEFT JOIN _report_cities AS c ON c.enterprise_id = p.enterprise_id
+    WHERE p.month IN ($m0, $m1, $m2) AND p.status = 'succeeded'
+)
+SELECT month,
+       CASE WHEN GROUPING(channel) = 0 THEN 'channel' WHEN GROUPING(direction) = 0 THEN 'direction'
+            WHEN GROUPING(city) = 0 THEN 'city' WHEN GROUPING(corridor) = 0 THEN 'corridor' ELSE 'total' END,
+       coalesce(channel, direction, city, corridor, ''),
+       count(*), CAST(round(sum(cny), 2) AS DECIMAL(38, 2)), count(*) - count(cny)
+FROM p
+GROUP BY GROUPING SETS ((month), (month, channel), (month, direction), (month, city), (month, corridor))
+"""
+
+
+def build_summary(ctx: BuildContext) -> dict[str, Any]:
+    """Return payments and CNY volume (succeeded) by channel, direction, city and corridor, with MoM and YoY."""
+    months = [ctx.month, ctx.previous, ctx.last_year]
+    if not ctx.has_view("payments"):
+        return {"months": months, "present": [False] * 3, "total": None, "unconverted": 0,
+                **{d: [] for d in DIMENSIONS}}  # fmt: skip
+    ctx.con.register("_report_fx", _fx_table(ctx, months))
+    ctx.con.register("_report_cities", _city_table(ctx))
+    try:
+        rows = ctx.con.execute(_SUMMARY_SQL, {"m0": months[0], "m1": months[1], "m2": months[2]}).fetchall()
+    finally:
+        ctx.con.unregister("_report_fx")
+        ctx.con.unregister("_report_cities")
+    cells: dict[tuple[str, str, str], tuple[int, Decimal]] = {}
+    unconverted = 0
+    for month, dimension, key, count, amount, missing in rows:
+        cells[(str(month), str(dimension), str(key))] = (int(count), amount or Decimal(0))
+        if dimension == "total" and month == ctx.month:
+            unconverted = int(missing)
+    present = [(m, "total", "") in cells for m in months]
+
+    def row(dimension: str, key: str) -> dict[str, Any]:
+        now = cells.get((months[0], dimension, key), (0, Decimal(0)))
+        before = [cells.get((m, dimension, key), (0, Decimal(0))) if ok else None
+                  for m, ok in zip(months[1:], present[1:], strict=True)]  # fmt: skip
+        total = cells.get((months[0], "total", ""), (0, Decimal(0)))[1]
+        return {
+            "key": key,
+            "payments": now[0],
+            "amount_cny": now[1],
+            "share_pct": (now[1] / total * 100).quantize(FEN) if total else None,
+            "mom_pct": change_pct(now[1], before[0][1]) if before[0] else None,
+            "yoy_pct": change_pct(now[1], before[1][1]) if before[1] else None,
+        }
+
+    result: dict[str, Any] = {"months": months, "present": present, "unconverted": unconverted}
+    result["total"] = row("total", "") if present[0] else None
+    for dimension in DIMENSIONS:
+        keys = {k for (m, d, k) in cells if m == months[0] and d == dimension}
+        ranked = sorted((row(dimension, k) for k in keys), key=lambda r: (-r["amount_cny"], r["key"]))
+        result[dimension] = ranked[:TOP_CORRIDORS] if dimension == "corridor" else ranked
+    return result
+
+
+def build_alerts(ctx: BuildContext) -> dict[str, Any]:
+    """Return the month's alerts counted by typology (and severity) and by institution."""
+    alerts = monitoring.list_alerts(store=ctx.store, limit=None, month=ctx.month)
+    by_typology: dict[str, Counter[str]] = defaultdict(Counter)
+    by_institution: dict[str, Counter[str]] = defaultdict(Counter)
+    for alert in alerts:
+        by_typology[alert.typology][alert.severity] += 1
+        by_institution[alert.institution_id or ""][alert.severity] += 1
+
+    def rows(groups: dict[str, Counter[str]]) -> list[dict[str, Any]]:
+        found = [{"key": k, "total": sum(c.values()), **{s: c[s] for s in SEVERITIES}} for k, c in groups.items()]
+        return sorted(found, key=lambda r: (-r["total"], r["key"]))
+
+    institutions = rows(by_institution)
+    return {
+        "total": len(alerts),
+        "severity": {s: sum(1 for a in alerts if a.severity == s) for s in SEVERITIES},
+        "by_typology": rows(by_typology),
+        "by_institution": institutions[:TOP_INSTITUTIONS],
+        "institutions": len(institutions),
+    }
+
+
+def build_matching(ctx: BuildContext) -> dict[str, Any]:
+    """Return three-document (三单对碰) match rates per institution, lowest first, and the overall rate."""
+    if not ctx.has_view("payments"):
+        return {"checked": 0, "matched": 0, "rate_pct": None, "by_institution": []}
+    rows = monitoring.match_rate_table(store=ctx.store, month=ctx.month, by="institution_id")
+    checked = sum(int(r["payments"]) for r in rows)
+    matched = sum(int(r["matched"]) for r in rows)
+    for r in rows:
+        r["rate_pct"] = None if r["rate"] is None else (Decimal(str(r["rate"])) * 100).quantize(FEN)
+    return {
+        "checked": checked,
+        "matched": matched,
+        "rate_pct": (Decimal(matched) / checked * 100).quantize(FEN) if checked else None,
+        "by_institution": rows,
+    }
