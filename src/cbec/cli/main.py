@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import db, demo, feeds, monitor, synth
+from cbec.cli import db, demo, feeds, monitor, report, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -24,13 +24,14 @@ def main(ctx: typer.Context) -> None:
 app.command("synth")(synth.synth)
 app.command("ingest")(feeds.ingest)
 app.command("ingest-dir")(feeds.ingest_dir)
-app.command("stats")(feeds.stats)
 app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")
 app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(monitor.alerts_app, name="alerts")
 app.add_typer(monitor.rules_app, name="rules")
+app.add_typer(report.stats_app, name="stats")
+app.add_typer(report.report_app, name="report")
 
 if __name__ == "__main__":
     app()

@@ -25,15 +25,21 @@ def is_official(source: str) -> bool:
     return SYNTHETIC_MARK not in source.lower()
 
 
+def _exact(value: object) -> Decimal:
+    """Return a stored decimal without the trailing zeros of its storage scale (810.400000 -> 810.4)."""
+    number = Decimal(str(value)).normalize()
+    return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number  # type: ignore[operator]
+
+
 def _figure(row: dict[str, Any]) -> Figure:
     growth = row["reported_growth_pct"]
     return Figure(
         year=int(row["year"]),
         region=str(row["region"]),
         indicator=str(row["indicator"]),
-        value=Decimal(str(row["value"])),
+        value=_exact(row["value"]),
         unit=str(row["unit"]),
-        reported_growth_pct=None if growth in (None, "") else Decimal(str(growth)),
+        reported_growth_pct=None if growth in (None, "") else _exact(growth),
         source=str(row["source"]),
     )
 
