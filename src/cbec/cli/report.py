@@ -15,7 +15,8 @@ from cbec.stats import service as stats
 
 report_app = typer.Typer(help="监管报告 / Supervision reports.", no_args_is_help=True)
 stats_app = typer.Typer(
-    help="数据量与官方统计 / Rows per feed (no subcommand) and official statistics.", invoke_without_command=True
+    help="数据量与官方统计 / Rows per feed (no subcommand) and official statistics.",
+    invoke_without_command=True,
 )
 TABLE_1 = "cbec_import_export_total"
 VERDICT = {"agrees": "[green]一致 / agrees[/]", "disagrees": "[bold red]不一致 / disagrees[/]",
@@ -52,7 +53,9 @@ def stats_main(ctx: typer.Context) -> None:
 @stats_app.command("reconcile")
 def reconcile(
     ctx: typer.Context,
-    tolerance: str | None = typer.Option(None, help="percentage points (default CBEC_GROWTH_TOLERANCE_PP, 0.05)"),
+    tolerance: str | None = typer.Option(
+        None, help="percentage points (default CBEC_GROWTH_TOLERANCE_PP, 0.05)"
+    ),
 ) -> None:
     """Compare every reported growth rate of the official figures with the one computed from the totals."""
     from decimal import Decimal, InvalidOperation
@@ -60,7 +63,9 @@ def reconcile(
     store = store_of(ctx)
     stats.load_official(store=store)
     try:
-        checks = stats.reconciliation(store=store, tolerance_pp=None if tolerance is None else Decimal(tolerance))
+        checks = stats.reconciliation(
+            store=store, tolerance_pp=None if tolerance is None else Decimal(tolerance)
+        )
     except (InvalidOperation, ValueError) as exc:
         err_console.print(f"[red]tolerance {tolerance!r}: {exc}[/]")
         raise typer.Exit(2) from exc

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-
 from cbec.core.regions import find_city
 from cbec.feeds.service import register_rows
 from cbec.reports.build import FEN
@@ -51,20 +50,37 @@ def build_statistics(ctx: BuildContext) -> dict[str, Any]:
     return {
         "tolerance_pp": ctx.store.settings.growth_tolerance_pp,
         "reconciliation": [
-            {"year": c.figure.year, "region": c.figure.region, "indicator": c.figure.indicator,
-             "value": c.figure.value, "unit": c.figure.unit, "base_value": c.base_value,
-             "reported_pct": c.figure.reported_growth_pct, "computed_pct": c.computed_growth_pct,
-             "difference_pp": c.difference_pp, "verdict": c.verdict.value, "flagged": c.flagged,
-             "source": c.figure.source}
+            {
+                "year": c.figure.year,
+                "region": c.figure.region,
+                "indicator": c.figure.indicator,
+                "value": c.figure.value,
+                "unit": c.figure.unit,
+                "base_value": c.base_value,
+                "reported_pct": c.figure.reported_growth_pct,
+                "computed_pct": c.computed_growth_pct,
+                "difference_pp": c.difference_pp,
+                "verdict": c.verdict.value,
+                "flagged": c.flagged,
+                "source": c.figure.source,
+            }
             for c in sorted(checks, key=lambda c: c.figure.indicator != TRADE_TOTAL)
-        ],  # fmt: skip
+        ],
         "flagged": sum(c.flagged for c in checks),
         "trade": trade,
         "figures": [
-            {"year": f.year, "region": f.region, "indicator": f.indicator, "value": f.value, "unit": f.unit,
-             "reported_growth_pct": f.reported_growth_pct, "source": f.source}
-            for f in sorted(figures, key=lambda f: (f.indicator, f.year)) if f.indicator != TRADE_TOTAL
-        ],  # fmt: skip
+            {
+                "year": f.year,
+                "region": f.region,
+                "indicator": f.indicator,
+                "value": f.value,
+                "unit": f.unit,
+                "reported_growth_pct": f.reported_growth_pct,
+                "source": f.source,
+            }
+            for f in sorted(figures, key=lambda f: (f.indicator, f.year))
+            if f.indicator != TRADE_TOTAL
+        ],
         "targets": [t.__dict__ for t in stats.paper_targets()],
         "monthly_from_feeds": sorted(monthly, key=lambda r: r["indicator"]),
         "synthetic": _synthetic(ctx),
@@ -81,10 +97,10 @@ def build_brands(ctx: BuildContext) -> dict[str, Any]:
     marks: dict[str, int] = {}
     owners: dict[str, set[str]] = {}
     for row in register_rows(store=ctx.store, feed="trademarks"):
-        city = city_of_owner.get(str(row["owner"]))
-        if city is not None:
-            marks[city] = marks.get(city, 0) + 1
-            owners.setdefault(city, set()).add(str(row["owner"]))
+        code = city_of_owner.get(str(row["owner"]))
+        if code is not None:
+            marks[code] = marks.get(code, 0) + 1
+            owners.setdefault(code, set()).add(str(row["owner"]))
     official = [
         {"year": f.year, "indicator": f.indicator, "value": f.value, "unit": f.unit, "source": f.source}
         for f in stats.official_figures(store=ctx.store) if f.indicator in BRAND_INDICATORS

@@ -79,7 +79,10 @@ def trade_chart(path: Path, years: Sequence[int], totals: Sequence[float], repor
         axes.set_ylabel(labels["total"])
         growth = axes.twinx()
         growth.spines["right"].set_visible(True)
-        for values, color, style, name in ((reported, SECOND, "-o", "reported"), (computed, "#2f855a", "--s", "computed")):
+        for values, color, style, name in (
+            (reported, SECOND, "-o", "reported"),
+            (computed, "#2f855a", "--s", "computed"),
+        ):
             points = [(y, v) for y, v in zip(years, values, strict=True) if v is not None]
             growth.plot([p[0] for p in points], [p[1] for p in points], style, color=color, label=labels[name],
                         markersize=4)  # fmt: skip
@@ -114,13 +117,17 @@ def choropleth(path: Path, values: Mapping[str, float], names: Mapping[str, str]
         axes = figure.subplots()
         for code, rings in outlines.items():
             shade = cmap(0.12 + 0.88 * norm(values.get(code, 0.0)))
-            axes.add_collection(PolyCollection(rings, facecolors=[shade], edgecolors="#444444", linewidths=0.4))
+            axes.add_collection(
+                PolyCollection(rings, facecolors=[shade], edgecolors="#444444", linewidths=0.4)
+            )
             x, y = _label_point(rings)
             axes.text(x, y, f"{names.get(code, code)}\n{values.get(code, 0.0):,.0f}", ha="center", va="center",
                       fontsize=7, color="#1a202c", path_effects=HALO)  # fmt: skip
         axes.set_xlim(118.0, 123.3)
         axes.set_ylim(27.0, 31.3)
-        axes.set_aspect(1 / 0.87)  # cos(29.5°): degrees of longitude are shorter than degrees of latitude here
+        axes.set_aspect(
+            1 / 0.87
+        )  # cos(29.5°): degrees of longitude are shorter than degrees of latitude here
         axes.set_axis_off()
         axes.set_title(title, loc="left", fontsize=9)
         figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.6, pad=0.01)

@@ -55,7 +55,9 @@ def environment() -> Environment:
     return env
 
 
-def render_html(data: ReportData, *, lang: str, out_dir: Path, sections: tuple[Section, ...] = SECTIONS) -> Path:
+def render_html(
+    data: ReportData, *, lang: str, out_dir: Path, sections: tuple[Section, ...] = SECTIONS
+) -> Path:
     """Draw the charts and write the report's HTML (with relative links to the charts); return its path."""
     t = Texts(lang)
     chart_dir = out_dir / f"charts-{data.month}-{lang}"
@@ -72,14 +74,18 @@ def render_html(data: ReportData, *, lang: str, out_dir: Path, sections: tuple[S
             "d": section_data,
             "charts": {name: path.relative_to(out_dir).as_posix() for name, path in made.items()},
         })  # fmt: skip
-    html = environment().get_template("report.html.j2").render(
-        t=t,
-        lang=lang,
-        month=data.month,
-        generated_at=data.generated_at.strftime("%Y-%m-%d %H:%M %Z"),
-        synthetic=data.synthetic,
-        sections=laid_out,
-        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+    html = (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            t=t,
+            lang=lang,
+            month=data.month,
+            generated_at=data.generated_at.strftime("%Y-%m-%d %H:%M %Z"),
+            synthetic=data.synthetic,
+            sections=laid_out,
+            css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        )
     )
     path = out_dir / f"supervision-report-{data.month}-{lang}.html"
     path.write_text(html, encoding="utf-8")

@@ -34,7 +34,9 @@ def write_data(data: ReportData, out_dir: Path) -> Path:
     """Write the built data as JSON (decimals as exact text), the record of what the report shows."""
     path = out_dir / f"supervision-report-{data.month}-data.json"
     payload = {"month": data.month, "generated_at": data.generated_at.isoformat(), "sections": data.sections}
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8")
+    path.write_text(
+        json.dumps(payload, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8"
+    )
     return path
 
 

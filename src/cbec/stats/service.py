@@ -53,7 +53,17 @@ def shipped_figures() -> list[Figure]:
 def paper_targets() -> list[Target]:
     """Return the targets the source paper sets in its §5, shipped with cbec."""
     with PAPER_TARGETS.open(encoding="utf-8", newline="") as handle:
-        return [Target(**{**row, "value": Decimal(row["value"])}) for row in csv.DictReader(handle)]
+        return [
+            Target(
+                target_id=row["target_id"],
+                value=Decimal(row["value"]),
+                unit=row["unit"],
+                target_zh=row["target_zh"],
+                target_en=row["target_en"],
+                source=row["source"],
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
 def load_official(*, store: Store) -> LoadReport | None:

@@ -13,7 +13,9 @@ TOTAL = "cbec_import_export_total"
 
 
 def _figure(year: int, value: str, growth: str | None, source: str = "S", indicator: str = TOTAL) -> Figure:
-    return Figure(year, "浙江省", indicator, Decimal(value), "亿元", None if growth is None else Decimal(growth), source)
+    return Figure(
+        year, "浙江省", indicator, Decimal(value), "亿元", None if growth is None else Decimal(growth), source
+    )
 
 
 def test_table_1_computed_growth_and_flags() -> None:
@@ -39,11 +41,18 @@ def test_table_1_computed_growth_and_flags() -> None:
 def test_reported_figures_without_a_previous_year_are_shown_not_flagged() -> None:
     checks = reconcile(shipped_figures(), tolerance_pp=Decimal("0.05"))
     others = {c.figure.indicator: c.verdict for c in checks if c.figure.indicator != TOTAL}
-    assert others == {"cbec_export_total": Verdict.NO_BASE, "cbec_export_via_customs_platforms": Verdict.NO_BASE}
+    assert others == {
+        "cbec_export_total": Verdict.NO_BASE,
+        "cbec_export_via_customs_platforms": Verdict.NO_BASE,
+    }
 
 
 def test_tolerance_is_a_strict_bound_in_percentage_points() -> None:
-    figures = [_figure(2020, "100", None), _figure(2021, "121.47", "21.52"), _figure(2022, "242.94", "100.06")]
+    figures = [
+        _figure(2020, "100", None),
+        _figure(2021, "121.47", "21.52"),
+        _figure(2022, "242.94", "100.06"),
+    ]
     checks = {c.figure.year: c for c in reconcile(figures, tolerance_pp=Decimal("0.05"))}
     assert checks[2021].difference_pp == Decimal("0.05") and not checks[2021].flagged
     assert checks[2022].difference_pp == Decimal("0.06") and checks[2022].flagged
