@@ -9,9 +9,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from cbec.core.money import BASE_CURRENCY, FxRateMissing, load_fx_table
+from cbec.core.money import BASE_CURRENCY, FxRateMissing
 from cbec.core.regions import find_city
-from cbec.feeds.service import register_rows
 from cbec.monitoring import service as monitoring
 from cbec.reports.context import BuildContext
 
@@ -36,9 +35,9 @@ def _month_days(month: str) -> list[date]:
     return [first + timedelta(days=n) for n in range((following - first).days)]
 
 
-def _fx_table(ctx: BuildContext, months: list[str]) -> pa.Table:
+def fx_table(ctx: BuildContext, months: list[str]) -> pa.Table:
     """Return (day, currency, cny_per_unit) for every day of the months and every currency the table knows."""
-    fx = load_fx_table(ctx.store.settings.fx_file)
+    fx = ctx.fx()
     rows: dict[str, list[Any]] = {"day": [], "currency": [], "cny_per_unit": []}
     for day in (d for m in months for d in _month_days(m)):
         for currency in sorted(fx.currencies() | {BASE_CURRENCY}):
@@ -55,79 +54,15 @@ def _fx_table(ctx: BuildContext, months: list[str]) -> pa.Table:
     return pa.table(rows, schema=schema)
 
 
-def _city_table(ctx: BuildContext) -> pa.Table:
+def city_table(ctx: BuildContext) -> pa.Table:
     """Return enterprise_id -> city code from the enterprises register (any spelling of the city)."""
     ids, codes = [], []
-    for row in register_rows(store=ctx.store, feed="enterprises"):
+    for row in ctx.register("enterprises"):
         city = find_city(str(row["city"]))
         if city is not None:
             ids.append(str(row["enterprise_id"]))
             codes.append(city.code)
     return pa.table({"enterprise_id": pa.array(ids, pa.string()), "city": pa.array(codes, pa.string())})
-
-
-_SUMMARY_SQL = """
-WITH p AS (
-    SELECT p.month, p.channel, p.direction, coalesce(c.city, '') AS city,
-           p.payer_country || '→' || p.payee_country AS corridor,
-           CAST(p.amount AS DECIMAL(38, 6)) * fx.cny_per_unit AS cny
-    FROM payments AS p
-    LEFT JOIN _report_fx AS fx ON fx.day = CAST(p.initiated_at AS DATE) AND fx.currency = p.currency
-    LEFT JOIN _report_cities AS c ON c.enterprise_id = p.enterprise_id
-    WHERE p.month IN ($m0, $m1, $m2) AND p.status = 'succeeded'
-)
-SELECT month,
-       CASE WHEN GROUPING(channel) = 0 THEN 'channel' WHEN GROUPING(direction) = 0 THEN 'direction'
-            WHEN GROUPING(city) = 0 THEN 'city' WHEN GROUPING(corridor) = 0 THEN 'corridor' ELSE 'total' END,
-       coalesce(channel, direction, city, corridor, ''),
-       count(*), CAST(round(sum(cny), 2) AS DECIMAL(38, 2)), count(*) - count(cny)
-FROM p
-GROUP BY GROUPING SETS ((month), (month, channel), (month, direction), (month, city), (month, corridor))
-"""
-
-
-def build_summary(ctx: BuildContext) -> dict[str, Any]:
-    """Return payments and CNY volume (succeeded) by channel, direction, city and corridor, with MoM and YoY."""
-    months = [ctx.month, ctx.previous, ctx.last_year]
-    if not ctx.has_view("payments"):
-        return {"months": months, "present": [False] * 3, "total": None, "unconverted": 0,
-                **{d: [] for d in DIMENSIONS}}  # fmt: skip
-    ctx.con.register("_report_fx", _fx_table(ctx, months))
-    ctx.con.register("_report_cities", _city_table(ctx))
-    try:
-        rows = ctx.con.execute(_SUMMARY_SQL, {"m0": months[0], "m1": months[1], "m2": months[2]}).fetchall()
-    finally:
-        ctx.con.unregister("_report_fx")
-        ctx.con.unregister("_report_cities")
-    cells: dict[tuple[str, str, str], tuple[int, Decimal]] = {}
-    unconverted = 0
-    for month, dimension, key, count, amount, missing in rows:
-        cells[(str(month), str(dimension), str(key))] = (int(count), amount or Decimal(0))
-        if dimension == "total" and month == ctx.month:
-            unconverted = int(missing)
-    present = [(m, "total", "") in cells for m in months]
-
-    def row(dimension: str, key: str) -> dict[str, Any]:
-        now = cells.get((months[0], dimension, key), (0, Decimal(0)))
-        before = [cells.get((m, dimension, key), (0, Decimal(0))) if ok else None
-                  for m, ok in zip(months[1:], present[1:], strict=True)]  # fmt: skip
-        total = cells.get((months[0], "total", ""), (0, Decimal(0)))[1]
-        return {
-            "key": key,
-            "payments": now[0],
-            "amount_cny": now[1],
-            "share_pct": (now[1] / total * 100).quantize(FEN) if total else None,
-            "mom_pct": change_pct(now[1], before[0][1]) if before[0] else None,
-            "yoy_pct": change_pct(now[1], before[1][1]) if before[1] else None,
-        }
-
-    result: dict[str, Any] = {"months": months, "present": present, "unconverted": unconverted}
-    result["total"] = row("total", "") if present[0] else None
-    for dimension in DIMENSIONS:
-        keys = {k for (m, d, k) in cells if m == months[0] and d == dimension}
-        ranked = sorted((row(dimension, k) for k in keys), key=lambda r: (-r["amount_cny"], r["key"]))
-        result[dimension] = ranked[:TOP_CORRIDORS] if dimension == "corridor" else ranked
-    return result
 
 
 def build_alerts(ctx: BuildContext) -> dict[str, Any]:

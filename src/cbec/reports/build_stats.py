@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from cbec.core.regions import find_city
-from cbec.feeds.service import register_rows
 from cbec.reports.build import FEN
 from cbec.reports.context import BuildContext
 from cbec.stats import service as stats
@@ -90,13 +89,13 @@ def build_statistics(ctx: BuildContext) -> dict[str, Any]:
 def build_brands(ctx: BuildContext) -> dict[str, Any]:
     """Return registered marks per city of their owner (trademarks × enterprises registers), never as official."""
     city_of_owner: dict[str, str] = {}
-    for row in register_rows(store=ctx.store, feed="enterprises"):
+    for row in ctx.register("enterprises"):
         city = find_city(str(row["city"]))
         if city is not None:
             city_of_owner[str(row["name"])] = city.code
     marks: dict[str, int] = {}
     owners: dict[str, set[str]] = {}
-    for row in register_rows(store=ctx.store, feed="trademarks"):
+    for row in ctx.register("trademarks"):
         code = city_of_owner.get(str(row["owner"]))
         if code is not None:
             marks[code] = marks.get(code, 0) + 1

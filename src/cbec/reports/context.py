@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
+from cbec.core.money import FxTable, load_fx_table
+from cbec.feeds.service import register_rows
 from cbec.storage.store import Store
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -38,6 +41,20 @@ class BuildContext:
     store: Store
     con: duckdb.DuckDBPyConnection
     month: str
+    _registers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _fx: list[FxTable] = field(default_factory=list)
+
+    def fx(self) -> FxTable:
+        """Return the dated FX table of the settings, read once per build."""
+        if not self._fx:
+            self._fx.append(load_fx_table(self.store.settings.fx_file))
+        return self._fx[0]
+
+    def register(self, feed: str) -> list[dict[str, Any]]:
+        """Return a register's current rows, read once per build however many sections need them."""
+        if feed not in self._registers:
+            self._registers[feed] = register_rows(store=self.store, feed=feed)
+        return self._registers[feed]
 
     @property
     def previous(self) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cbec.feeds.service import read_side
-from cbec.reports import build, build_stats, section_charts
+from cbec.reports import build, build_stats, section_charts, summary
 from cbec.reports.context import BuildContext, check_month
 from cbec.reports.i18n import Texts
 from cbec.storage.store import Store
@@ -33,7 +33,7 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("summary", build.build_summary, section_charts.summary_charts),
+    Section("summary", summary.build_summary, section_charts.summary_charts),
     Section("alerts", build.build_alerts, section_charts.alerts_charts),
     Section("matching", build.build_matching),
     # PLACEHOLDER (issue 5 parts 1-4, the supervision/ package): add here, in this order, one line each —
