@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -28,6 +29,9 @@ class Settings(BaseSettings):
     data_keys: SecretStr | None = Field(
         default=None,
         description="master keys for personal data, `id:base64key,...`, current first; default: a key file under home",
+    )
+    growth_tolerance_pp: Decimal = Field(
+        default=Decimal("0.05"), ge=0, description="reported vs computed growth: flag beyond this many points"
     )
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import admin, db, demo, feeds, monitor, quality, serve, supervision, synth
+from cbec.cli import admin, db, demo, feeds, monitor, quality, report, serve, supervision, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -24,7 +24,6 @@ def main(ctx: typer.Context) -> None:
 app.command("synth")(synth.synth)
 app.command("ingest")(feeds.ingest)
 app.command("ingest-dir")(feeds.ingest_dir)
-app.command("stats")(feeds.stats)
 app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")
@@ -41,6 +40,8 @@ app.add_typer(admin.tokens_app, name="tokens")
 app.command("serve")(serve.serve)
 app.add_typer(quality.quality_app, name="quality")
 app.add_typer(quality.education_app, name="education")
+app.add_typer(report.stats_app, name="stats")
+app.add_typer(report.report_app, name="report")
 
 if __name__ == "__main__":
     app()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,19 @@ def city_names() -> frozenset[str]:
 def find_city(name: str) -> City | None:
     """Return the city a name denotes, or None."""
     return _BY_NAME.get(name)
+
+
+Ring = list[tuple[float, float]]
+OUTLINES_FILE = Path(__file__).resolve().parent / "data" / "zhejiang_cities.geojson"
+
+
+def city_outlines() -> dict[str, list[Ring]]:
+    """Return each city's outline rings (longitude, latitude) by region code, from the shipped GeoJSON."""
+    data = json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))
+    outlines: dict[str, list[Ring]] = {}
+    for feature in data["features"]:
+        polygons = feature["geometry"]["coordinates"]
+        outlines[feature["properties"]["code"]] = [
+            [(float(x), float(y)) for x, y in ring] for polygon in polygons for ring in polygon
+        ]
+    return outlines

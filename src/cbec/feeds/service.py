@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from sqlalchemy import func, select
 
 from cbec.feeds.catalog import FEEDS, get_feed
-from cbec.feeds.loader import load_file
+from cbec.feeds.loader import file_checksum, load_file
 from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
 from cbec.feeds.schemas import LoadReport, QuarantineRead
 from cbec.storage.engine import transaction
@@ -71,6 +72,29 @@ def ingest(
                 )
             )
     return reports
+
+
+def ingest_once(*, store: Store, feed: str, path: Path) -> LoadReport | None:
+    """Load a file unless a committed batch of the same feed already holds its exact bytes; None when skipped."""
+    checksum = file_checksum(path)
+    query = select(func.count()).where(
+        IngestBatch.feed == feed, IngestBatch.checksum == checksum, IngestBatch.status == "committed"
+    )
+    with store.factory() as session:
+        if session.scalar(query):
+            return None
+    return ingest(store=store, feed=feed, paths=[path])[0]
+
+
+def register_rows(*, store: Store, feed: str) -> list[dict[str, Any]]:
+    """Return the current rows of a register feed (its contract columns) as dicts."""
+    spec = get_feed(feed)
+    if spec.sink != "db":
+        raise ValueError(f"{feed} is kept in the lake, not in a register table")
+    table = REGISTER_TABLES[spec.name]
+    columns = [table.c[c.name] for c in spec.columns]
+    with store.factory() as session:
+        return [dict(row._mapping) for row in session.execute(select(*columns).where(table.c.is_current))]
 
 
 def list_quarantine(
@@ -201,12 +225,3 @@ def register_row(*, store: Store, feed: str, key: dict[str, str]) -> dict[str, o
     with store.factory() as session:
         row = session.execute(query).mappings().first()
     return dict(row) if row is not None else None
-
-
-def register_rows(*, store: Store, feed: str) -> list[dict[str, object]]:
-    """Return every current row of a register."""
-    table = REGISTER_TABLES[feed]
-    with store.factory() as session:
-        return [
-            dict(r) for r in session.execute(select(table).where(table.c.is_current.is_(True))).mappings()
-        ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
@@ -71,3 +71,19 @@ class Snooze(Base):
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MatchRateRecord(Base):
+    """A month's three-document match counts for one institution or platform, kept by the monitoring run."""
+
+    __tablename__ = "match_rates"
+    __table_args__ = (UniqueConstraint("month", "by", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    by: Mapped[str] = mapped_column(String(20))  # institution_id or platform_id
+    key: Mapped[str] = mapped_column(String(64))  # "" when the payment names no platform
+    payments: Mapped[int] = mapped_column(BigInteger)
+    matched: Mapped[int] = mapped_column(BigInteger)
+    refunded_or_reversed: Mapped[int] = mapped_column(BigInteger)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, func, select
+
 from cbec.audit import service as audit
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.clock import parse_timestamp
@@ -18,7 +20,7 @@ from cbec.monitoring.batch import run_batch
 from cbec.monitoring.documents_alerts import findings_to_alerts
 from cbec.monitoring.engine import Alert, Payment
 from cbec.monitoring.matching import match_documents, match_rates
-from cbec.monitoring.models import AlertRecord
+from cbec.monitoring.models import AlertRecord, MatchRateRecord
 from cbec.monitoring.rule_model import RuleSet
 from cbec.monitoring.rule_parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
 from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
@@ -77,6 +79,7 @@ def run_month(*, store: Store, month: str, rules: Path | None = None, matching: 
     """Run the rule set (batch driver) and three-document matching over a month of the lake."""
     ruleset, fx = _ruleset(rules), _fx(store)
     summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
+    kept: dict[str, list[dict[str, Any]]] = {}
     con = read_side(store=store)
     try:
         summary.payments = int(
@@ -89,10 +92,49 @@ def run_month(*, store: Store, month: str, rules: Path | None = None, matching: 
             rates = match_rates(result, "institution_id").to_pylist()
             checked = sum(r["payments"] for r in rates)
             summary.match_rate = sum(r["matched"] for r in rates) / checked if checked else None
+            kept = {"institution_id": rates, "platform_id": match_rates(result, "platform_id").to_pylist()}
     finally:
         con.close()
     _save(store, alerts, summary, "batch")
+    if matching:
+        _keep_match_rates(store, month, kept)
     return summary
+
+
+def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[str, Any]]]) -> None:
+    """Replace the month's stored match counts, so that reports read them instead of matching again."""
+    now = datetime.now(UTC)
+    with transaction(store.factory) as session:
+        session.execute(delete(MatchRateRecord).where(MatchRateRecord.month == month))
+        session.add_all(
+            MatchRateRecord(month=month, by=by, key=row[by] or "", payments=row["payments"], matched=row["matched"],
+                            refunded_or_reversed=row["refunded_or_reversed"], computed_at=now)
+            for by, rows in rates.items() for row in rows
+        )  # fmt: skip
+
+
+def kept_match_rates(*, store: Store, month: str, by: str) -> list[dict[str, Any]] | None:
+    """Return the match rates the month's monitoring run kept (as match_rate_table), or None if it kept none."""
+    query = select(MatchRateRecord).where(MatchRateRecord.month == month, MatchRateRecord.by == by)
+    with store.factory() as session:
+        records = list(session.scalars(query))
+    if not records:
+        return None
+    rows = [{by: r.key or None, "payments": r.payments, "matched": r.matched,
+             "rate": r.matched / r.payments if r.payments else None,
+             "refunded_or_reversed": r.refunded_or_reversed} for r in records]  # fmt: skip
+    return sorted(rows, key=lambda r: (r["rate"] is None, r["rate"] or 0, r[by] or ""))
+
+
+def alert_counts(*, store: Store, month: str) -> list[tuple[str, str, str, int]]:
+    """Return (typology, institution_id or "", severity, alerts) for a month, counted in the database."""
+    query = (
+        select(AlertRecord.typology, AlertRecord.institution_id, AlertRecord.severity, func.count())
+        .where(AlertRecord.month == month)
+        .group_by(AlertRecord.typology, AlertRecord.institution_id, AlertRecord.severity)
+    )
+    with store.factory() as session:
+        return [(t, i or "", s, int(n)) for t, i, s, n in session.execute(query).all()]
 
 
 def match_rate_table(*, store: Store, month: str, by: str) -> list[dict[str, Any]]:

@@ -1,0 +1,1 @@
+"""The monthly supervision report: build (data from the lake and the services) -> render (HTML/PDF, charts)."""

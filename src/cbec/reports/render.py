@@ -1,0 +1,101 @@
+"""Lay the built data out: charts, Jinja2 templates -> HTML -> WeasyPrint PDF (A4, page numbers, contents)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from cbec.reports.i18n import Texts
+from cbec.reports.sections import SECTIONS, ReportData, Section
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NONE = "—"
+
+
+def fmt_int(value: int | None) -> str:
+    """Return a count with thousands separators, or — ."""
+    return NONE if value is None else f"{value:,}"
+
+
+def fmt_wan(amount: Decimal | None) -> str:
+    """Return a CNY amount in 万元 with two places and thousands separators, or — ."""
+    return NONE if amount is None else f"{amount / 10_000:,.2f}"
+
+
+def fmt_pct(value: Decimal | None, signed: bool = True) -> str:
+    """Return a percentage with two places (signed for changes), or — ."""
+    if value is None:
+        return NONE
+    return f"{value:+,.2f}%" if signed else f"{value:,.2f}%"
+
+
+def fmt_dec(value: Decimal | None) -> str:
+    """Return a decimal as given (no float rounding), with thousands separators, or — ."""
+    return NONE if value is None else f"{value.normalize():,f}"
+
+
+def fmt_pp(value: Decimal | None) -> str:
+    """Return a difference in percentage points, signed, with two places, or — ."""
+    return NONE if value is None else f"{value:+,.2f}"
+
+
+def environment() -> Environment:
+    """Return the Jinja2 environment of the report templates."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp)
+    return env
+
+
+def render_html(
+    data: ReportData, *, lang: str, out_dir: Path, sections: tuple[Section, ...] = SECTIONS
+) -> Path:
+    """Draw the charts and write the report's HTML (with relative links to the charts); return its path."""
+    t = Texts(lang)
+    chart_dir = out_dir / f"charts-{data.month}-{lang}"
+    laid_out: list[dict[str, Any]] = []
+    for section in sections:
+        if section.key not in data.sections:
+            continue
+        section_data = data.sections[section.key]
+        made = section.charts(section_data, t, chart_dir) if section.charts else {}
+        laid_out.append({
+            "key": section.key,
+            "title": t(f"section.{section.key}"),
+            "template": f"sections/{section.key}.html.j2",
+            "d": section_data,
+            "charts": {name: path.relative_to(out_dir).as_posix() for name, path in made.items()},
+        })  # fmt: skip
+    html = (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            t=t,
+            lang=lang,
+            month=data.month,
+            generated_at=data.generated_at.strftime("%Y-%m-%d %H:%M %Z"),
+            synthetic=data.synthetic,
+            sections=laid_out,
+            css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        )
+    )
+    path = out_dir / f"supervision-report-{data.month}-{lang}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def render_pdf(html: Path) -> Path:
+    """Print an HTML report to PDF beside it with WeasyPrint; return the PDF's path."""
+    from weasyprint import HTML  # imported here: Pango is loaded only when a PDF is made
+
+    pdf = html.with_suffix(".pdf")
+    HTML(filename=str(html), base_url=str(html.parent)).write_pdf(str(pdf))
+    return pdf

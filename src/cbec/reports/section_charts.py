@@ -1,0 +1,77 @@
+"""Turn a section's data into its charts (layout: which chart, which labels); one function per section."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from cbec.reports import charts
+from cbec.reports.i18n import Texts
+
+WAN = Decimal(10_000)
+
+
+def _wan(amount: Decimal) -> float:
+    return float(amount / WAN)
+
+
+def summary_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw the city choropleth and the channel bars."""
+    if data["total"] is None:
+        return {}
+    cities = {r["key"]: _wan(r["amount_cny"]) for r in data["city"] if r["key"]}
+    names = {code: t.name("city", code) for code in cities} | {
+        k.removeprefix("city."): v for k, v in t.words.items() if k.startswith("city.")
+    }
+    return {
+        "city_map": charts.choropleth(out / "summary-city-map.png", cities, names, t("chart.city_map")),
+        "channel": charts.bar_chart(out / "summary-channel.png", [t.name("channel", r["key"]) for r in data["channel"]],
+                                    [_wan(r["amount_cny"]) for r in data["channel"]], t("chart.channel")),
+    }  # fmt: skip
+
+
+def alerts_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw the alerts per typology."""
+    rows = data["by_typology"]
+    if not rows:
+        return {}
+    labels = [t.name("typology", r["key"]) for r in rows]
+    return {"typology": charts.bar_chart(out / "alerts-typology.png", labels, [r["total"] for r in rows],
+                                         t("chart.typology"))}  # fmt: skip
+
+
+def statistics_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw the official yearly totals with reported and computed growth."""
+    trade = data["trade"]
+    if not trade:
+        return {}
+
+    def floats(key: str) -> list[float | None]:
+        return [None if r[key] is None else float(r[key]) for r in trade]
+
+    labels = {"title": t("chart.trade"), "total": t("chart.trade_total"), "reported": t("chart.trade_reported"),
+              "computed": t("chart.trade_computed")}  # fmt: skip
+    return {"trade": charts.trade_chart(out / "statistics-trade.png", [r["year"] for r in trade],
+                                        [float(r["value"]) for r in trade], floats("reported_growth_pct"),
+                                        floats("computed_growth_pct"), labels)}  # fmt: skip
+
+
+def brands_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw the registered marks per city (from the feeds)."""
+    rows = data["by_city"]
+    if not rows:
+        return {}
+    title = t("chart.brands") + (f" · {t('label.synthetic')}" if data["synthetic"] else "")
+    return {"brands": charts.bar_chart(out / "brands-city.png", [t.name("city", r["city"]) for r in rows],
+                                       [r["marks"] for r in rows], title)}  # fmt: skip
+
+
+def talent_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw the job postings per role (from the feeds)."""
+    rows = data["by_role"]
+    if not rows:
+        return {}
+    title = t("chart.roles") + (f" · {t('label.synthetic')}" if data["synthetic"] else "")
+    return {"roles": charts.bar_chart(out / "talent-roles.png", [t.name("role", r["role"]) for r in rows],
+                                      [r["postings"] for r in rows], title)}  # fmt: skip

@@ -1,0 +1,80 @@
+"""The report's sections in order: each is a key, a build function (data) and optionally its charts (layout).
+
+A section's template is templates/sections/<key>.html.j2 and its title the text `section.<key>` (i18n.py).
+Adding a section is: a build function, a template, its words in both languages and one line here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cbec.feeds.service import read_side
+from cbec.reports import build, build_stats, section_charts, summary
+from cbec.reports.context import BuildContext, check_month
+from cbec.reports.i18n import Texts
+from cbec.storage.store import Store
+
+Builder = Callable[[BuildContext], dict[str, Any]]
+ChartMaker = Callable[[dict[str, Any], Texts, Path], dict[str, Path]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the monthly report."""
+
+    key: str
+    build: Builder
+    charts: ChartMaker | None = None
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("summary", summary.build_summary, section_charts.summary_charts),
+    Section("alerts", build.build_alerts, section_charts.alerts_charts),
+    Section("matching", build.build_matching),
+    # PLACEHOLDER (issue 5 parts 1-4, the supervision/ package): add here, in this order, one line each —
+    #   Section("ratings", ...)     institution ratings with their changes
+    #   Section("notices", ...)     warnings and rectification notices issued / overdue
+    #   Section("incidents", ...)   security incidents against the 48 h and 7-working-day deadlines
+    #   Section("settlement", ...)  settlement KPI (payment confirmation time against the < 1 day target)
+    Section("statistics", build_stats.build_statistics, section_charts.statistics_charts),
+    Section("brands", build_stats.build_brands, section_charts.brands_charts),
+    Section("talent", build_stats.build_talent, section_charts.talent_charts),
+)
+
+
+@dataclass
+class ReportData:
+    """What the build step produced: every section's data, and how long each took to build."""
+
+    month: str
+    generated_at: datetime
+    sections: dict[str, dict[str, Any]]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        """Tell whether the feeds behind the report are the synthetic demo province."""
+        return any(bool(data.get("synthetic")) for data in self.sections.values())
+
+
+def build_report(
+    *, store: Store, month: str, now: datetime, sections: tuple[Section, ...] = SECTIONS
+) -> ReportData:
+    """Build every section's data for a month over one read-side connection (no layout here)."""
+    check_month(month)
+    con = read_side(store=store)
+    data = ReportData(month=month, generated_at=now, sections={})
+    try:
+        ctx = BuildContext(store=store, con=con, month=month)
+        for section in sections:
+            started = time.perf_counter()
+            data.sections[section.key] = section.build(ctx)
+            data.seconds[section.key] = time.perf_counter() - started
+    finally:
+        con.close()
+    return data

@@ -1,0 +1,112 @@
+"""The province summary: a month's payments by channel, direction, city and corridor, with MoM and YoY.
+
+Each month's sums are kept in a cache under $CBEC_HOME/reports/.cache, keyed by the month's lake files (a batch's
+files never change once published), the enterprise-to-city table and the FX rates used, so the months compared
+(the one before, the same month a year before) are read from the lake once, not on every report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+
+from cbec.reports.build import DIMENSIONS, FEN, TOP_CORRIDORS, change_pct, city_table, fx_table
+from cbec.reports.context import BuildContext
+
+Sums = list[tuple[str, str, int, Decimal, int]]  # dimension, key, payments, amount_cny, unconverted
+
+
+def _digest(table: pa.Table) -> str:
+    digest = hashlib.sha256()
+    for column in table.columns:
+        digest.update("\x1f".join("" if v is None else str(v) for v in column.to_pylist()).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def _month_sums(ctx: BuildContext, month: str, cities: pa.Table) -> Sums:
+    """Return a month's sums per dimension, from the cache when its lake files, cities and rates are unchanged."""
+    files = sorted(p.name for p in ctx.store.lake.files("payments") if p.parent.name == f"month={month}")
+    if not files:
+        return []
+    fx = fx_table(ctx, [month])
+    key = hashlib.sha256("\n".join([month, *files, _digest(cities), _digest(fx)]).encode()).hexdigest()[:24]
+    cache = ctx.store.settings.reports_dir / ".cache" / f"summary-{month}-{key}.json"
+    if cache.exists():
+        return [(d, k, n, Decimal(a), m) for d, k, n, a, m in json.loads(cache.read_text(encoding="utf-8"))]
+    ctx.con.register("_report_fx", fx)
+    ctx.con.register("_report_cities", cities)
+    try:
+        rows = ctx.con.execute(_SUMMARY_SQL, {"month": month}).fetchall()
+    finally:
+        ctx.con.unregister("_report_fx")
+        ctx.con.unregister("_report_cities")
+    sums = [(str(d), str(k), int(n), a if a is not None else Decimal(0), int(m)) for d, k, n, a, m in rows]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cache.with_suffix(".tmp")
+    temporary.write_text(json.dumps([[d, k, n, str(a), m] for d, k, n, a, m in sums]), encoding="utf-8")
+    temporary.replace(cache)  # atomic: a reader never sees half a cache file
+    return sums
+
+
+_SUMMARY_SQL = """
+WITH p AS (
+    SELECT p.channel, p.direction, coalesce(c.city, '') AS city,
+           p.payer_country || '→' || p.payee_country AS corridor,
+           CAST(p.amount AS DECIMAL(38, 6)) * fx.cny_per_unit AS cny
+    FROM payments AS p
+    LEFT JOIN _report_fx AS fx ON fx.day = CAST(p.initiated_at AS DATE) AND fx.currency = p.currency
+    LEFT JOIN _report_cities AS c ON c.enterprise_id = p.enterprise_id
+    WHERE p.month = $month AND p.status = 'succeeded'
+)
+SELECT
+       CASE WHEN GROUPING(channel) = 0 THEN 'channel' WHEN GROUPING(direction) = 0 THEN 'direction'
+            WHEN GROUPING(city) = 0 THEN 'city' WHEN GROUPING(corridor) = 0 THEN 'corridor' ELSE 'total' END,
+       coalesce(channel, direction, city, corridor, ''),
+       count(*), CAST(round(sum(cny), 2) AS DECIMAL(38, 2)), count(*) - count(cny)
+FROM p
+GROUP BY GROUPING SETS ((), (channel), (direction), (city), (corridor))
+"""
+
+
+def build_summary(ctx: BuildContext) -> dict[str, Any]:
+    """Return payments and CNY volume (succeeded) by channel, direction, city and corridor, with MoM and YoY."""
+    months = [ctx.month, ctx.previous, ctx.last_year]
+    if not ctx.has_view("payments"):
+        return {"months": months, "present": [False] * 3, "total": None, "unconverted": 0,
+                **{d: [] for d in DIMENSIONS}}  # fmt: skip
+    cities = city_table(ctx)
+    cells: dict[tuple[str, str, str], tuple[int, Decimal]] = {}
+    unconverted = 0
+    for month in months:
+        for dimension, key, count, amount, missing in _month_sums(ctx, month, cities):
+            cells[(month, dimension, key)] = (count, amount)
+            if dimension == "total" and month == ctx.month:
+                unconverted = missing
+    present = [(m, "total", "") in cells for m in months]
+
+    def row(dimension: str, key: str) -> dict[str, Any]:
+        now = cells.get((months[0], dimension, key), (0, Decimal(0)))
+        before = [cells.get((m, dimension, key), (0, Decimal(0))) if ok else None
+                  for m, ok in zip(months[1:], present[1:], strict=True)]  # fmt: skip
+        total = cells.get((months[0], "total", ""), (0, Decimal(0)))[1]
+        return {
+            "key": key,
+            "payments": now[0],
+            "amount_cny": now[1],
+            "share_pct": (now[1] / total * 100).quantize(FEN) if total else None,
+            "mom_pct": change_pct(now[1], before[0][1]) if before[0] else None,
+            "yoy_pct": change_pct(now[1], before[1][1]) if before[1] else None,
+        }
+
+    result: dict[str, Any] = {"months": months, "present": present, "unconverted": unconverted}
+    result["total"] = row("total", "") if present[0] else None
+    for dimension in DIMENSIONS:
+        keys = {k for (m, d, k) in cells if m == months[0] and d == dimension}
+        ranked = sorted((row(dimension, k) for k in keys), key=lambda r: (-r["amount_cny"], r["key"]))
+        result[dimension] = ranked[:TOP_CORRIDORS] if dimension == "corridor" else ranked
+    return result

@@ -1,0 +1,81 @@
+"""A synthetic month, loaded and monitored, becomes a monthly report in Chinese and English (HTML and PDF)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from cbec.core.clock import SHANGHAI
+from cbec.feeds.catalog import FEEDS
+from cbec.feeds.service import ingest
+from cbec.monitoring import service as monitoring
+from cbec.reports.service import monthly_report
+from cbec.stats import service as stats
+from cbec.storage.store import Store
+from cbec.synth.service import generate
+
+MONTH = "2026-10"
+TITLES = {
+    "zh": ["全省概况", "预警情况", "三单对碰匹配率", "官方统计与一致性核对", "品牌", "人才需求"],
+    "en": ["Province summary", "Alerts", "Three-document match rates", "Official statistics and their reconciliation",
+           "Brands", "Talent demand"],
+}  # fmt: skip
+
+
+def _text(pdf: Path) -> tuple[int, list[str]]:
+    reader = PdfReader(pdf)
+    return len(reader.pages), [page.extract_text() for page in reader.pages]
+
+
+def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Path) -> None:
+    store = sqlite_settings_store
+    synth = generate(out_dir=tmp_path / "synth", month=MONTH, payments=5_000, seed=7)
+    for spec in sorted(FEEDS.values(), key=lambda s: s.sink != "db"):
+        ingest(store=store, feed=spec.name, paths=[synth.files[spec.name]])
+    monitoring.run_month(store=store, month=MONTH)
+    now = datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
+
+    files = {lang: monthly_report(store=store, month=MONTH, lang=lang, out_dir=tmp_path / "out", now=now)
+             for lang in ("zh", "en")}  # fmt: skip
+
+    with synth.files["payments"].open(encoding="utf-8", newline="") as handle:
+        succeeded = sum(row["status"] == "succeeded" for row in csv.DictReader(handle))
+    html = files["zh"].html.read_text(encoding="utf-8")
+    assert f"全省成功支付 {succeeded:,} 笔" in html
+    alerts = len(monitoring.list_alerts(store=store, limit=None, month=MONTH))
+    assert alerts and f"本月共产生预警 {alerts:,} 条" in html
+    kept = monitoring.kept_match_rates(store=store, month=MONTH, by="institution_id")
+    fresh = monitoring.match_rate_table(store=store, month=MONTH, by="institution_id")
+    assert kept is not None and kept == fresh  # what the monitoring run kept is what matching again gives
+    assert "合成数据" in html and "浙江省商务厅 (Liu 2025 Table 1)" in html
+
+    for lang, titles in TITLES.items():
+        pages, text = _text(files[lang].pdf)
+        assert pages >= 9, pages
+        whole = "\n".join(text)
+        for number, title in enumerate(titles, start=1):
+            assert f"{number}. {title}" in text[1], (lang, title)  # the table of contents, page 2
+            assert f"{number}. {title}" in whole[len(text[0]) + len(text[1]) :], (lang, title)
+        assert f"{pages} / {pages}" in text[-1]  # page numbers: "page / pages" at the foot
+        assert "27.85" in whole and "21.47" in whole and "-9.15" in whole  # the flagged Table 1 rows
+        assert ("不一致" if lang == "zh" else "disagrees") in whole
+        charts = sorted(p.name for p in (tmp_path / "out" / f"charts-{MONTH}-{lang}").iterdir())
+        assert charts == ["alerts-typology.png", "brands-city.png", "statistics-trade.png", "summary-channel.png",
+                          "summary-city-map.png", "talent-roles.png"]  # fmt: skip
+
+
+def test_official_figures_load_once_into_the_register(store: Store) -> None:
+    first = stats.load_official(store=store)
+    assert first is not None and first.accepted == 13
+    assert stats.load_official(store=store) is None  # the same bytes again: skipped, no new batch
+    checks = stats.reconciliation(store=store)
+    assert [(c.figure.year, c.computed_growth_pct) for c in checks if c.flagged] == [
+        (2022, Decimal("27.85")), (2023, Decimal("21.47"))
+    ]  # fmt: skip
+    assert {
+        f.value for f in stats.official_figures(store=store) if f.indicator == "new_cbec_export_famous_brands"
+    } == {Decimal(84)}
