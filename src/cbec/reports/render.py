@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from cbec.core.clock import SHANGHAI
 from cbec.reports.i18n import Texts
 from cbec.reports.sections import SECTIONS, ReportData, Section
 
@@ -42,6 +44,11 @@ def fmt_pp(value: Decimal | None) -> str:
     return NONE if value is None else f"{value:+,.2f}"
 
 
+def fmt_local_date(moment: datetime | None) -> str:
+    """Return the Asia/Shanghai date of an instant, or — ."""
+    return NONE if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d}"
+
+
 def environment() -> Environment:
     """Return the Jinja2 environment of the report templates."""
     env = Environment(
@@ -51,7 +58,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp)
+    env.filters.update(
+        int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date
+    )
     return env
 
 

@@ -26,9 +26,13 @@ def summary_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]
     }
     return {
         "city_map": charts.choropleth(out / "summary-city-map.png", cities, names, t("chart.city_map")),
-        "channel": charts.bar_chart(out / "summary-channel.png", [t.name("channel", r["key"]) for r in data["channel"]],
-                                    [_wan(r["amount_cny"]) for r in data["channel"]], t("chart.channel")),
-    }  # fmt: skip
+        "channel": charts.bar_chart(
+            out / "summary-channel.png",
+            [t.name("channel", r["key"]) for r in data["channel"]],
+            [_wan(r["amount_cny"]) for r in data["channel"]],
+            t("chart.channel"),
+        ),
+    }
 
 
 def alerts_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
@@ -37,8 +41,11 @@ def alerts_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
     if not rows:
         return {}
     labels = [t.name("typology", r["key"]) for r in rows]
-    return {"typology": charts.bar_chart(out / "alerts-typology.png", labels, [r["total"] for r in rows],
-                                         t("chart.typology"))}  # fmt: skip
+    return {
+        "typology": charts.bar_chart(
+            out / "alerts-typology.png", labels, [r["total"] for r in rows], t("chart.typology")
+        )
+    }
 
 
 def statistics_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
@@ -50,11 +57,22 @@ def statistics_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Pa
     def floats(key: str) -> list[float | None]:
         return [None if r[key] is None else float(r[key]) for r in trade]
 
-    labels = {"title": t("chart.trade"), "total": t("chart.trade_total"), "reported": t("chart.trade_reported"),
-              "computed": t("chart.trade_computed")}  # fmt: skip
-    return {"trade": charts.trade_chart(out / "statistics-trade.png", [r["year"] for r in trade],
-                                        [float(r["value"]) for r in trade], floats("reported_growth_pct"),
-                                        floats("computed_growth_pct"), labels)}  # fmt: skip
+    labels = {
+        "title": t("chart.trade"),
+        "total": t("chart.trade_total"),
+        "reported": t("chart.trade_reported"),
+        "computed": t("chart.trade_computed"),
+    }
+    return {
+        "trade": charts.trade_chart(
+            out / "statistics-trade.png",
+            [r["year"] for r in trade],
+            [float(r["value"]) for r in trade],
+            floats("reported_growth_pct"),
+            floats("computed_growth_pct"),
+            labels,
+        )
+    }
 
 
 def brands_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
@@ -63,8 +81,14 @@ def brands_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
     if not rows:
         return {}
     title = t("chart.brands") + (f" · {t('label.synthetic')}" if data["synthetic"] else "")
-    return {"brands": charts.bar_chart(out / "brands-city.png", [t.name("city", r["city"]) for r in rows],
-                                       [r["marks"] for r in rows], title)}  # fmt: skip
+    return {
+        "brands": charts.bar_chart(
+            out / "brands-city.png",
+            [t.name("city", r["city"]) for r in rows],
+            [r["marks"] for r in rows],
+            title,
+        )
+    }
 
 
 def talent_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
@@ -73,5 +97,38 @@ def talent_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
     if not rows:
         return {}
     title = t("chart.roles") + (f" · {t('label.synthetic')}" if data["synthetic"] else "")
-    return {"roles": charts.bar_chart(out / "talent-roles.png", [t.name("role", r["role"]) for r in rows],
-                                      [r["postings"] for r in rows], title)}  # fmt: skip
+    return {
+        "roles": charts.bar_chart(
+            out / "talent-roles.png",
+            [t.name("role", r["role"]) for r in rows],
+            [r["postings"] for r in rows],
+            title,
+        )
+    }
+
+
+def ratings_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw how many institutions are in each class."""
+    if not data["grades"]:
+        return {}
+    grades = sorted(data["grades"])
+    return {
+        "grades": charts.bar_chart(
+            out / "ratings-grades.png", grades, [data["grades"][g] for g in grades], t("chart.grades")
+        )
+    }
+
+
+def settlement_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw the median confirmation hours per institution."""
+    rows = [r for r in data["rows"] if r["median_hours"] is not None]
+    if not rows:
+        return {}
+    return {
+        "median": charts.bar_chart(
+            out / "settlement-median.png",
+            [r["institution_id"] for r in rows],
+            [float(r["median_hours"]) for r in rows],
+            t("chart.settlement"),
+        )
+    }

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cbec.feeds.service import read_side
-from cbec.reports import build, build_stats, section_charts, summary
+from cbec.reports import build, build_stats, build_supervision, section_charts, summary
 from cbec.reports.context import BuildContext, check_month
 from cbec.reports.i18n import Texts
 from cbec.storage.store import Store
@@ -36,11 +36,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("summary", summary.build_summary, section_charts.summary_charts),
     Section("alerts", build.build_alerts, section_charts.alerts_charts),
     Section("matching", build.build_matching),
-    # PLACEHOLDER (issue 5 parts 1-4, the supervision/ package): add here, in this order, one line each —
-    #   Section("ratings", ...)     institution ratings with their changes
-    #   Section("notices", ...)     warnings and rectification notices issued / overdue
-    #   Section("incidents", ...)   security incidents against the 48 h and 7-working-day deadlines
-    #   Section("settlement", ...)  settlement KPI (payment confirmation time against the < 1 day target)
+    Section("ratings", build_supervision.build_ratings, section_charts.ratings_charts),
+    Section("notices", build_supervision.build_notices),
+    Section("incidents", build_supervision.build_incidents),
+    Section("settlement", build_supervision.build_settlement, section_charts.settlement_charts),
     Section("statistics", build_stats.build_statistics, section_charts.statistics_charts),
     Section("brands", build_stats.build_brands, section_charts.brands_charts),
     Section("talent", build_stats.build_talent, section_charts.talent_charts),

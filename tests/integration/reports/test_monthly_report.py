@@ -20,9 +20,11 @@ from cbec.synth.service import generate
 
 MONTH = "2026-10"
 TITLES = {
-    "zh": ["全省概况", "预警情况", "三单对碰匹配率", "官方统计与一致性核对", "品牌", "人才需求"],
-    "en": ["Province summary", "Alerts", "Three-document match rates", "Official statistics and their reconciliation",
-           "Brands", "Talent demand"],
+    "zh": ["全省概况", "预警情况", "三单对碰匹配率", "支付机构监管评级", "风险预警与整改通知", "安全事件处置时限",
+           "支付确认时间", "官方统计与一致性核对", "品牌", "人才需求"],
+    "en": ["Province summary", "Alerts", "Three-document match rates", "Payment institution ratings",
+           "Risk warnings and rectification notices", "Security incidents against their deadlines",
+           "Payment confirmation time", "Official statistics and their reconciliation", "Brands", "Talent demand"],
 }  # fmt: skip
 
 
@@ -64,8 +66,8 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
         assert "27.85" in whole and "21.47" in whole and "-9.15" in whole  # the flagged Table 1 rows
         assert ("不一致" if lang == "zh" else "disagrees") in whole
         charts = sorted(p.name for p in (tmp_path / "out" / f"charts-{MONTH}-{lang}").iterdir())
-        assert charts == ["alerts-typology.png", "brands-city.png", "statistics-trade.png", "summary-channel.png",
-                          "summary-city-map.png", "talent-roles.png"]  # fmt: skip
+        assert charts == ["alerts-typology.png", "brands-city.png", "ratings-grades.png", "settlement-median.png",
+                          "statistics-trade.png", "summary-channel.png", "summary-city-map.png", "talent-roles.png"]  # fmt: skip
 
 
 def test_official_figures_load_once_into_the_register(store: Store) -> None:

@@ -1,0 +1,86 @@
+"""Build the supervision sections: institution ratings, notices, security incidents, settlement time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from cbec.reports.context import BuildContext
+from cbec.supervision import service as supervision
+
+
+def build_ratings(ctx: BuildContext) -> dict[str, Any]:
+    """The month's institution ratings with their modules and last month's class (rated now if not yet)."""
+    ratings = supervision.list_ratings(store=ctx.store, month=ctx.month)
+    if not ratings:
+        ratings = supervision.rate_month(store=ctx.store, month=ctx.month, actor="monthly-report")
+    grades: dict[str, int] = {}
+    for r in ratings:
+        grades[r.grade] = grades.get(r.grade, 0) + 1
+    return {
+        "rows": [
+            {
+                "institution_id": r.institution_id,
+                "total": r.total,
+                "grade": r.grade,
+                "previous_grade": r.previous_grade,
+                "scores": {m.module: m.score for m in r.modules},
+            }
+            for r in ratings
+        ],
+        "modules": [m.module for m in ratings[0].modules] if ratings else [],
+        "grades": dict(sorted(grades.items())),
+        "changed": sum(1 for r in ratings if r.previous_grade and r.previous_grade != r.grade),
+    }
+
+
+def build_notices(ctx: BuildContext) -> dict[str, Any]:
+    """Warnings and rectification notices concerning the month or issued in it, with those overdue."""
+    now = datetime.now(UTC)
+    everything = supervision.list_notices(store=ctx.store, now=now)
+    rows = [n for n in everything if n.month == ctx.month or f"{n.issued_at:%Y-%m}" == ctx.month]
+    return {
+        "rows": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "institution_id": n.institution_id,
+                "state": n.state,
+                "due_at": n.due_at,
+                "overdue": n.overdue,
+            }
+            for n in rows
+        ],
+        "issued": {k: sum(1 for n in rows if n.kind == k) for k in ("warning", "rectification")},
+        "overdue": sum(1 for n in everything if n.overdue),
+    }
+
+
+def build_incidents(ctx: BuildContext) -> dict[str, Any]:
+    """Security incidents of the month against the 48-hour response and 7-working-day fix deadlines."""
+    found = supervision.incidents(store=ctx.store, month=ctx.month)
+    return {
+        "rows": [i.model_dump() for i in found],
+        "total": len(found),
+        "response_breached": sum(1 for i in found if i.response_breached),
+        "fix_breached": sum(1 for i in found if i.fix_breached),
+    }
+
+
+def build_settlement(ctx: BuildContext) -> dict[str, Any]:
+    """Payment confirmation time per institution against the < 24 h target and the 3-day baseline."""
+    rows = [
+        k.model_dump()
+        for k in supervision.settlement_kpi(store=ctx.store, month=ctx.month)
+        if k.channel is None
+    ]
+    confirmed = sum(r["confirmed"] for r in rows)
+    within = sum((r["share_within_target"] or 0) * r["payments"] for r in rows)
+    payments = sum(r["payments"] for r in rows)
+    return {
+        "rows": rows,
+        "confirmed": confirmed,
+        "share_within_target": within / payments if payments else None,
+        "target_hours": rows[0]["target_hours"] if rows else 24,
+        "baseline_hours": rows[0]["baseline_hours"] if rows else 72,
+    }
