@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import admin, db, demo, feeds, monitor, quality, serve, supervision, synth
+from cbec.cli import admin, db, demo, feeds, ip, monitor, quality, serve, supervision, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ app.add_typer(admin.tokens_app, name="tokens")
 app.command("serve")(serve.serve)
 app.add_typer(quality.quality_app, name="quality")
 app.add_typer(quality.education_app, name="education")
+app.add_typer(ip.ip_app, name="ip")
 
 if __name__ == "__main__":
     app()
