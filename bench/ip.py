@@ -20,7 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from cbec.ip.images import ImageIndex, distance, hash_image
 from cbec.ip.screen import Mark, MarkIndex
+from ip_images import EDITS, product_image
 from ip_labelled import BRANDS, CLEAN_EN, CLEAN_ZH, labelled_set
 
 
@@ -128,12 +130,44 @@ def speed(n_marks: int, n_listings: int) -> None:
     )
 
 
+def images(count: int = 40) -> None:
+    """pHash distance (of 64 bits) and index matches for each edit, against unrelated images."""
+    originals = [product_image(seed) for seed in range(count)]
+    hashes = [hash_image(im) for im in originals]
+    index = ImageIndex()
+    for i, h in enumerate(hashes):
+        index.add(f"IMG{i}", h)
+    print(
+        f"\nimage robustness ({count} procedural product images; pHash distance of 64 bits, match <= 12 or by segments):"
+    )
+    print(f"{'edit':<14}{'min':>5}{'median':>8}{'max':>5}{'matched':>10}")
+    for name, edit in EDITS.items():
+        dists, matched = [], 0
+        for i, original in enumerate(originals):
+            probe = hash_image(edit(original))
+            dists.append(distance(probe.phash, hashes[i].phash))
+            found = index.search(probe)
+            matched += found is not None and found.key == f"IMG{i}"
+        dists.sort()
+        print(f"{name:<14}{dists[0]:>5}{dists[len(dists) // 2]:>8}{dists[-1]:>5}{matched:>6}/{count}")
+    unrelated = sorted(
+        distance(hashes[i].phash, hashes[j].phash) for i in range(count) for j in range(i + 1, count)
+    )
+    fresh = [hash_image(product_image(10_000 + k)) for k in range(count)]
+    false = sum(index.search(h) is not None for h in fresh)
+    print(
+        f"{'unrelated':<14}{unrelated[0]:>5}{unrelated[len(unrelated) // 2]:>8}{unrelated[-1]:>5}"
+        f"{false:>6}/{count} new images wrongly matched"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--marks", type=int, default=100_000)
     parser.add_argument("--listings", type=int, default=100_000)
     args = parser.parse_args()
     quality()
+    images()
     speed(args.marks, args.listings)
 
 
