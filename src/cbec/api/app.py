@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from cbec.api import problems
 from cbec.api.deps import TokenCache
-from cbec.api.routes import alerts, audit, auth, complaints, payments, supervision
+from cbec.api.routes import alerts, audit, auth, complaints, listings, payments, supervision
 from cbec.config import Settings, load_settings
 from cbec.core.money import load_fx_table
 from cbec.monitoring.rule_parser import load_ruleset
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     problems.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, payments, alerts, supervision, complaints, audit):
+    for module in (auth, payments, alerts, supervision, complaints, listings, audit):
         api.include_router(module.router)
     app.include_router(api)
     return app

@@ -11,6 +11,7 @@ def metadata() -> MetaData:
     import cbec.auth.models
     import cbec.complaints.models
     import cbec.feeds.models
+    import cbec.ip.models
     import cbec.monitoring.models
     import cbec.quality.models
     import cbec.supervision.models  # noqa: F401

@@ -1,0 +1,67 @@
+"""cbec ip: screen listing titles against the registered trademarks."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import typer
+
+from cbec.cli.context import console, err_console, store_of
+from cbec.ip import service as ip
+from cbec.ip.schemas import ListingIn
+
+ip_app = typer.Typer(help="知识产权 / IP protection: listing screening.", no_args_is_help=True)
+
+
+@ip_app.command("screen")
+def screen(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Screen a CSV of listings (`title`, optional `enterprise_id`); print CSV title,mark_id,mark_text,score,signals."""
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if "title" not in (reader.fieldnames or []):
+            err_console.print(
+                f"{file}: 缺少 title 列 / no `title` column (columns: {', '.join(reader.fieldnames or [])})"
+            )
+            raise typer.Exit(2)
+        listings = [
+            ListingIn(title=row["title"], enterprise_id=row.get("enterprise_id") or None) for row in reader
+        ]
+    results = ip.screen_titles(store=store_of(ctx), listings=listings)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["title", "mark_id", "mark_text", "score", "signals"])
+    for r in results:
+        writer.writerow(
+            [
+                r.title,
+                r.mark_id or "",
+                r.mark_text or "",
+                "" if r.score is None else f"{r.score:.3f}",
+                ";".join(r.signals),
+            ]
+        )
+
+
+@ip_app.command("scan")
+def scan(ctx: typer.Context) -> None:
+    """Screen every listing in the lake and keep the findings; show the enterprises most at risk."""
+    store = store_of(ctx)
+    hits = ip.screen_listings(store=store)
+    console.print(f"{hits:,} listings hit a registered mark")
+    for risk in ip.enterprise_ip_risk(store=store)[:15]:
+        console.print(
+            f"  {risk.enterprise_id}: {risk.findings}/{risk.listings} listings — {', '.join(risk.marks)}"
+        )
+
+
+@ip_app.command("alias")
+def alias(
+    ctx: typer.Context,
+    mark_id: str = typer.Argument(...),
+    name: str = typer.Argument(...),
+    actor: str = typer.Option("rights-holder"),
+) -> None:
+    """Add a name a brand is sold under (Chinese name, nickname)."""
+    ip.add_alias(store=store_of(ctx), mark_id=mark_id, alias=name, actor=actor)
+    console.print(f"{mark_id}: alias {name}")

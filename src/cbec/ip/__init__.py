@@ -1,0 +1,1 @@
+"""IP protection: listings screened against registered trademarks, image copies, takedown cases, IP risk."""

@@ -1,0 +1,57 @@
+"""Tables of IP protection: aliases and licences kept by rights holders, and screening findings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cbec.storage.base import Base
+from cbec.storage.types import Amount, PortableJSON, UTCDateTime
+
+
+class MarkAlias(Base):
+    """Another name a brand is sold under (Chinese name, seller nickname), added by its rights holder."""
+
+    __tablename__ = "ip_mark_aliases"
+    __table_args__ = (UniqueConstraint("mark_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mark_id: Mapped[str] = mapped_column(String(64), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MarkLicence(Base):
+    """An enterprise licensed to use a mark (its listings are not infringing) for a period."""
+
+    __tablename__ = "ip_mark_licences"
+    __table_args__ = (UniqueConstraint("mark_id", "enterprise_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mark_id: Mapped[str] = mapped_column(String(64), index=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    added_by: Mapped[str] = mapped_column(String(80))
+
+
+class ListingFinding(Base):
+    """A listing whose title scored against a mark: the score and the signals that fired."""
+
+    __tablename__ = "ip_listing_findings"
+    __table_args__ = (UniqueConstraint("listing_id", "mark_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    listing_id: Mapped[str] = mapped_column(String(64))
+    platform_id: Mapped[str] = mapped_column(String(64))
+    enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    mark_id: Mapped[str] = mapped_column(String(64), index=True)
+    mark_text: Mapped[str] = mapped_column(String(200))
+    score: Mapped[Decimal] = mapped_column(Amount())
+    signals: Mapped[list[str]] = mapped_column(PortableJSON)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime())
