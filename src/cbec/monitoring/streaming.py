@@ -20,7 +20,7 @@ from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
 from cbec.monitoring.engine import CENT, Alert, Payment, from_micros, local_day, make_alert, micros
 from cbec.monitoring.rule_model import AggregateRule, Rule, RuleSet
 from cbec.monitoring.streaming_dispatch import Fired, compile_dispatch
-from cbec.monitoring.streaming_state import Episode, Keys, build_step
+from cbec.monitoring.streaming_state import Episode, Keys, build_step, size_and_last
 
 CHECKPOINT_FORMAT = 2  # 2: rows are shared tuples with amounts in fen; closures rebuilt from the rule set
 SWEEP_EVERY = 1024
@@ -126,7 +126,7 @@ class StreamingEngine:
             horizon = now_us - rule.window.micros
             while keys:
                 first_key, first = next(iter(keys.items()))
-                if first[-1][0] > horizon:
+                if size_and_last(first)[1] > horizon:
                     break
                 del keys[first_key]
             while self.max_keys_per_rule is not None and len(keys) > self.max_keys_per_rule:
@@ -134,7 +134,7 @@ class StreamingEngine:
 
     def state_size(self) -> int:
         """Return the number of window rows held in memory over all rules and keys."""
-        return sum(len(ks) - ks.head for keys in self.keys for ks in keys.values())
+        return sum(size_and_last(value)[0] for keys in self.keys for value in keys.values())
 
     def checkpoint(self, path: Path) -> None:
         """Write the whole state atomically so that a new engine can resume after the last payment."""

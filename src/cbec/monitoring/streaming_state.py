@@ -18,7 +18,7 @@ from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, PaymentKey, alert_id, cla
 from cbec.monitoring.rule_model import AggregateRule, Clause, Measure, RowRule, Rule, SequenceRule
 from cbec.monitoring.streaming_dispatch import ROW_COLUMNS, Row, Step, fen_constant
 
-Keys = OrderedDict[Hashable, "KeyState"]
+Keys = OrderedDict[Hashable, "KeyState | Row"]
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
@@ -58,6 +58,37 @@ def new_key(keys: Keys, key: Hashable) -> KeyState:
     ks.head = ks.total = ks.out_total = ks.out_count = 0
     ks.extra = ks.episode = None
     return ks
+
+
+def unpack(keys: Keys, key: Hashable, bare: Row | None, horizon: int) -> KeyState:
+    """Return a key state for a key held as a bare row (or not held), with that row if still in the window.
+
+    Most keys hold one row and no episode (93 % on the synthetic month): they are kept as the bare row
+    tuple, which the garbage collector stops tracking, instead of a KeyState (see `rest`).
+    """
+    ks = new_key(keys, key)
+    if bare is not None:
+        keys.move_to_end(key)
+        if bare[0] > horizon:
+            ks.append(bare)
+            if bare[4]:
+                ks.out_total, ks.out_count = bare[3], 1
+            else:
+                ks.total = bare[3]
+    return ks
+
+
+def rest(keys: Keys, key: Hashable, ks: KeyState) -> None:
+    """Keep a key that did not fire as its bare row when that row is its whole state."""
+    if ks.episode is None and ks.extra is None and len(ks) - ks.head == 1:
+        keys[key] = ks[-1]
+
+
+def size_and_last(value: KeyState | Row) -> tuple[int, int]:
+    """Return the number of window rows a key holds and the time of its last row."""
+    if isinstance(value, KeyState):
+        return len(value) - value.head, value[-1][0]
+    return 1, value[0]
 
 
 def compact(ks: KeyState, head: int) -> None:
@@ -119,8 +150,8 @@ def row_step(rule: RowRule, keys: Keys) -> Step:
 
     def step(key: Any, row: Row) -> Episode:
         ks = get(key)
-        if ks is None:
-            ks = new_key(keys, key)
+        if not isinstance(ks, KeyState):
+            ks = unpack(keys, key, ks, row[0] - window)
         else:
             touch(key)
             horizon = row[0] - window
@@ -143,8 +174,8 @@ def sequence_step(rule: SequenceRule, keys: Keys) -> Step:
 
     def step(key: Any, row: Row) -> Episode | None:
         ks = get(key)
-        if ks is None:
-            ks = new_key(keys, key)
+        if not isinstance(ks, KeyState):
+            ks = unpack(keys, key, ks, row[0] - window)
         else:
             touch(key)
             horizon = row[0] - window
@@ -161,13 +192,16 @@ def sequence_step(rule: SequenceRule, keys: Keys) -> Step:
         ks.append(row)
         if not row[4]:
             ks.total += row[3]
+            rest(keys, key, ks)
             return None
         ks.out_total += row[3]
         ks.out_count += 1
         inbound, outbound = ks.total, ks.out_total
         if inbound <= 0 or inbound < min_in or outbound < min_out or ks.out_count < min_count:
+            rest(keys, key, ks)
             return None
         if outbound < low * inbound or (high is not None and outbound > high * inbound):
+            rest(keys, key, ks)
             return None
         return _open_or_join(rule, as_key(key), ks, row, ratio(Decimal(outbound), Decimal(inbound)))
 
@@ -186,9 +220,9 @@ def aggregate_step(rule: AggregateRule, keys: Keys) -> Step:
 
     def step(key: Any, row: Row, flags: tuple[bool, ...] = ()) -> Episode | None:
         ks = get(key)
-        if ks is None:
-            ks = new_key(keys, key)
-            if extra:
+        if not isinstance(ks, KeyState):
+            ks = unpack(keys, key, ks, row[0] - window)
+            if extra:  # a rule with extra measures never keeps a bare row
                 ks.extra = Extra(len(distinct), len(subsets))
         else:
             touch(key)
@@ -207,6 +241,7 @@ def aggregate_step(rule: AggregateRule, keys: Keys) -> Step:
             _remember(ks, row, flags, distinct)
         for check in checks:
             if not check(ks):
+                rest(keys, key, ks)
                 return None
         return _open_or_join(rule, as_key(key), ks, row, observe(ks))
 
