@@ -47,6 +47,7 @@ class StreamingEngine:
         steps = [build_step(rule, keys) for rule, keys in zip(self.rules, self.keys, strict=True)]
         self._dispatch = compile_dispatch(self.rules, steps, subsets)
         self._rates: dict[tuple[str, int], Decimal | None] = {}
+        self._corridors: dict[tuple[str | None, str | None], str] = {}
         self.last_order: tuple[int, str, str] | None = None
         self.processed = 0
         self.skipped = 0  # replayed or late payments, ignored
@@ -81,7 +82,10 @@ class StreamingEngine:
         self.processed += 1
         if self.processed % SWEEP_EVERY == 0:  # only bounds memory: an idle key never changes a result
             self._sweep(ts)
-        corridor = f"{payment.payer_country}-{payment.payee_country}"
+        countries = (payment.payer_country, payment.payee_country)
+        corridor = self._corridors.get(countries)
+        if corridor is None:  # one string per corridor, not one per held row
+            corridor = self._corridors[countries] = f"{countries[0]}-{countries[1]}"
         row = (ts, payment.institution_id, payment.payment_id, fen, 0, payment.payer_id, payment.payee_id,
                payment.enterprise_id, corridor)  # fmt: skip
         self._dispatch(payment, fen, row, fired)

@@ -57,7 +57,9 @@ def expression(condition: Condition, constants: dict[str, object]) -> str:
             return f"({column} in {name})"
         return f"({column} is not None and {column} not in {name})"
     value = condition.value
-    constants[name] = fen_constant(value) if condition.field == "amount_cny" and isinstance(value, Decimal) else value
+    constants[name] = (
+        fen_constant(value) if condition.field == "amount_cny" and isinstance(value, Decimal) else value
+    )
     if condition.op == "eq" and value is not None:  # None == value is False already
         return f"({column} == {name})"
     return f"({column} is not None and {column} {_OPS[condition.op]} {name})"
@@ -111,7 +113,7 @@ def compile_dispatch(
     head = [f"    c_{name} = p.{name}" for name in PAYMENT_FIELDS if f"c_{name}" in body]
     source = "\n".join(["def dispatch(p, fen, row, fired):", *head, "    orow = None", body])
     namespace: dict[str, Any] = dict(constants)
-    exec(source, namespace)  # noqa: S102 - source built above from validated names only
+    exec(source, namespace)
     compiled: Dispatch = namespace["dispatch"]
     return compiled
 

@@ -25,8 +25,8 @@ _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operato
 class Episode:
     """The open alert of a (rule, key): its id, the payments of its firings' windows, the latest firing."""
 
-    __slots__ = ("alert_id", "first_fire", "first_us", "last_fire_us", "last_included", "payments", "count",
-                 "observed")  # fmt: skip
+    __slots__ = ("alert_id", "count", "first_fire", "first_us", "last_fire_us", "last_included", "observed",
+                 "payments")  # fmt: skip
 
     def __init__(self, alert_id: str, first_fire: PaymentKey, first_us: int) -> None:
         self.alert_id = alert_id
@@ -43,7 +43,7 @@ class KeyState(list[Row]):
     """One key's window: its rows in order from `head` (rows before it left the window), running sums in
     fen and the open episode. A list with a moving head costs far less memory than a deque per key."""
 
-    __slots__ = ("head", "total", "out_total", "out_count", "extra", "episode")
+    __slots__ = ("episode", "extra", "head", "out_count", "out_total", "total")
     head: int
     total: int  # fen of the window's rows (sequence: inbound legs)
     out_total: int  # sequence: fen of outbound legs
@@ -314,7 +314,9 @@ def _check(clause: Clause, distinct: tuple[int, ...], subsets: list[Any]) -> Cal
     return lambda ks: (v := value(ks)) >= low and compare(v, threshold)
 
 
-def _observer(measure: Measure, distinct: tuple[int, ...], subsets: list[Any]) -> Callable[[KeyState], Decimal]:
+def _observer(
+    measure: Measure, distinct: tuple[int, ...], subsets: list[Any]
+) -> Callable[[KeyState], Decimal]:
     """Return the observed value an alert reports for the rule's measure."""
     value = _value(measure, distinct, subsets)
     if measure.kind == "ratio":
