@@ -175,6 +175,10 @@ def sequence_step(rule: SequenceRule, keys: Keys) -> Step:
     def step(key: Any, row: Row) -> Episode | None:
         ks = get(key)
         if not isinstance(ks, KeyState):
+            if ks is None or ks[0] <= row[0] - window:  # alone in its window: no inbound money, no firing
+                keys[key] = row
+                touch(key)
+                return None
             ks = unpack(keys, key, ks, row[0] - window)
         else:
             touch(key)
@@ -217,10 +221,20 @@ def aggregate_step(rule: AggregateRule, keys: Keys) -> Step:
     checks = [_check(clause, distinct, subsets) for clause in (rule.clause, *rule.also)]
     observe = _observer(rule.clause.measure, distinct, subsets)
     extra = bool(distinct or subsets)
+    probe = KeyState([()])  # a reusable one-row window to test a row that is alone in its key's window
+    probe.head = 0
+
+    def _fires_alone(row: Row) -> bool:
+        probe[0], probe.total = row, row[3]
+        return all(check(probe) for check in checks)
 
     def step(key: Any, row: Row, flags: tuple[bool, ...] = ()) -> Episode | None:
         ks = get(key)
         if not isinstance(ks, KeyState):
+            if not extra and (ks is None or ks[0] <= row[0] - window) and not _fires_alone(row):
+                keys[key] = row  # alone in its window and silent: a bare row, no state object made
+                touch(key)
+                return None
             ks = unpack(keys, key, ks, row[0] - window)
             if extra:  # a rule with extra measures never keeps a bare row
                 ks.extra = Extra(len(distinct), len(subsets))
