@@ -92,14 +92,16 @@ class StreamingEngine:
 
     def _fen(self, amount: Decimal, currency: str, ts: int) -> int | None:
         """Return amount_cny in fen (round half-up), the rate cached per currency and hour; None without a rate."""
-        # Asia/Shanghai offsets are whole hours, so one UTC hour falls on one local date.
-        slot = (currency, ts // HOUR_US)
-        rate = self._rates.get(slot, _ONE) if currency != BASE_CURRENCY else _ONE
-        if rate is _ONE and currency != BASE_CURRENCY:
-            rate = self._rate(currency, local_day(from_micros(ts)))
-            if len(self._rates) >= FX_CACHE_SIZE:
-                self._rates.clear()
-            self._rates[slot] = rate
+        if currency == BASE_CURRENCY:
+            rate: Decimal | None = _ONE
+        else:
+            slot = (currency, ts // HOUR_US)  # Asia/Shanghai offsets are whole hours: one UTC hour, one date
+            if slot in self._rates:
+                rate = self._rates[slot]
+            else:
+                if len(self._rates) >= FX_CACHE_SIZE:
+                    self._rates.clear()
+                rate = self._rates[slot] = self._rate(currency, local_day(from_micros(ts)))
         if rate is None:
             return None
         return int((amount * rate).quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2))
