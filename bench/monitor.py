@@ -32,10 +32,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cbec.config import Settings
-from cbec.core.money import load_fx_table
+from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.monitoring.batch import run_batch
 from cbec.monitoring.engine import PAYMENT_FIELDS, TIMEZONE, Payment
+from cbec.monitoring.rule_model import RuleSet
 from cbec.monitoring.rule_parser import load_ruleset
 from cbec.monitoring.streaming import StreamingEngine
 from cbec.storage.store import open_store
@@ -66,9 +67,9 @@ def _duckdb_peer(con: object) -> float:
     return time.perf_counter() - start
 
 
-def _throughput(payments: list[Payment], rules: object, fx: object, batch: int) -> str:
+def _throughput(payments: list[Payment], rules: RuleSet, fx: FxTable, batch: int) -> str:
     """Stream the payments through a fresh engine; return payments/s by wall clock and by CPU time."""
-    engine = StreamingEngine(rules, fx)  # type: ignore[arg-type]
+    engine = StreamingEngine(rules, fx)
     wall, cpu = time.perf_counter(), time.process_time()
     if batch <= 1:
         for payment in payments:
