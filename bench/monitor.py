@@ -123,13 +123,14 @@ def hour_state(parquet: Path, rate: int, seconds: int) -> None:
     print(f"one hour at {rate:,}/s ({engine.processed:,} payments, streamed in {wall:.0f} s, CPU {cpu:.0f} s = "
           f"{engine.processed / cpu:,.0f}/s): state {engine.state_size():,} window rows in "
           f"{sum(len(k) for k in engine.keys):,} keys; RSS {before:,.0f} -> {after:,.0f} MiB "
-          f"(+{after - before:,.0f} MiB for the state), peak RSS {_rss_mib():,.0f} MiB; "
+          f"(+{after - before:,.0f} MiB for the state), peak RSS {_current_rss_mib('VmHWM'):,.0f} MiB; "
           f"checkpoint {checkpoint.stat().st_size / 2**20:,.0f} MiB")  # fmt: skip
 
 
-def _current_rss_mib() -> float:
+def _current_rss_mib(field: str = "VmRSS") -> float:
+    """Return this process's RSS (or with VmHWM its peak since exec: ru_maxrss would include the parent's)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
