@@ -96,8 +96,7 @@ class ImageIndex:
             sharing: set[str] = set().union(*(self.segment_buckets.get(b, set()) for b in bands))
             needed = max(3, len(probe.segments.segment_hashes) // 2)
             scored = [
-                (probe.segments.hash_diff(self.hashes[k].segments, hamming_cutoff=4)[0], k)
-                for k in sharing
+                (probe.segments.hash_diff(self.hashes[k].segments, hamming_cutoff=4)[0], k) for k in sharing
             ]
             matches, key = max(scored, default=(0, ""))
             if matches >= needed:

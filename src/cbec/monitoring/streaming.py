@@ -9,105 +9,24 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections import OrderedDict
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from cbec.core.money import FxTable
-from cbec.monitoring.engine import (
-    MAX_ALERT_PAYMENTS,
-    Alert,
-    Facts,
-    Payment,
-    PaymentKey,
-    clause_holds,
-    deduplicate,
-    facts_of,
-    make_alert,
-    predicate,
-    ratio,
-)
-from cbec.monitoring.rule_model import AggregateRule, Clause, Measure, RowRule, Rule, RuleSet, SequenceRule
+from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
+from cbec.monitoring.engine import CENT, Alert, Payment, from_micros, local_day, make_alert, micros
+from cbec.monitoring.rule_model import AggregateRule, Rule, RuleSet
+from cbec.monitoring.streaming_dispatch import Fired, compile_dispatch
+from cbec.monitoring.streaming_state import Episode, Keys, build_step, size_and_last
 
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2  # 2: rows are shared tuples with amounts in fen; closures rebuilt from the rule set
 SWEEP_EVERY = 1024
-Order = tuple[int, str, str, int]  # (epoch µs, institution_id, payment_id, side: 0 inbound / 1 outbound)
-
-
-@dataclass(slots=True)
-class _Entry:
-    order: Order
-    amount: Decimal
-    distinct: tuple[Any, ...]
-    subsets: tuple[bool, ...]
-    side: int
-
-
-@dataclass(slots=True)
-class _Episode:
-    alert_id: str
-    first_fire: PaymentKey
-    first_us: int
-    last_fire_us: int
-    last_included: Order
-    payments: list[PaymentKey]
-    count: int
-    observed: Decimal
-
-
-@dataclass(slots=True)
-class _KeyState:
-    rows: deque[_Entry] = field(default_factory=deque)
-    total: Decimal = Decimal(0)
-    out_total: Decimal = Decimal(0)
-    out_count: int = 0
-    subset_totals: list[Decimal] = field(default_factory=list)
-    distinct: list[Counter[Any]] = field(default_factory=list)
-    episode: _Episode | None = None
-
-
-class _RuleState:
-    """Keys of one rule, least recently touched first."""
-
-    def __init__(self, rule: Rule) -> None:
-        self.rule = rule
-        self.window_us = rule.window.micros
-        self.keys: OrderedDict[tuple[str, ...], _KeyState] = OrderedDict()
-        self.filters = self._filters()
-        clauses = (rule.clause, *rule.also) if isinstance(rule, AggregateRule) else ()
-        measures = [c.measure for c in clauses]
-        self.distinct_fields = tuple(dict.fromkeys(str(m.field) for m in measures if m.kind == "distinct"))
-        self.subset_conditions = tuple(m.subset for m in measures if m.kind == "ratio")
-        self.subsets = tuple(predicate(c) for c in self.subset_conditions)
-
-    def _filters(self) -> list[tuple[int, Callable[[Facts], tuple[str, ...] | None], Any]]:
-        rule = self.rule
-        if isinstance(rule, SequenceRule):
-            return [(0, _key_getter(("payee_id",)), predicate(rule.inbound)),
-                    (1, _key_getter(("payer_id",)), predicate(rule.outbound))]  # fmt: skip
-        condition = rule.when if isinstance(rule, RowRule) else rule.where
-        return [(0, _key_getter(rule.group_by), predicate(condition))]
-
-
-def _key_getter(names: tuple[str, ...]) -> Callable[[Facts], tuple[str, ...] | None]:
-    """Return a function giving a payment's group key, or None when a part of it is null."""
-    if len(names) == 1:
-        name = names[0]
-
-        def single(facts: Facts) -> tuple[str, ...] | None:
-            value = facts[name]
-            return None if value is None else (value,)
-
-        return single
-
-    def several(facts: Facts) -> tuple[str, ...] | None:
-        values = tuple(facts[n] for n in names)
-        return None if None in values else values
-
-    return several
+HOUR_US = 3_600_000_000
+FX_CACHE_SIZE = 4_096
+_ONE = Decimal(1)
 
 
 class StreamingEngine:
@@ -117,7 +36,18 @@ class StreamingEngine:
         self.ruleset = ruleset
         self.fx = fx
         self.max_keys_per_rule = max_keys_per_rule
-        self.states = [_RuleState(rule) for rule in ruleset.rules]
+        self.rules: tuple[Rule, ...] = ruleset.rules
+        self.keys: list[Keys] = [OrderedDict() for _ in self.rules]
+        subsets = [
+            [m.subset for m in (c.measure for c in (r.clause, *r.also)) if m.kind == "ratio" and m.subset]
+            if isinstance(r, AggregateRule)
+            else []
+            for r in self.rules
+        ]
+        steps = [build_step(rule, keys) for rule, keys in zip(self.rules, self.keys, strict=True)]
+        self._dispatch = compile_dispatch(self.rules, steps, subsets)
+        self._rates: dict[tuple[str, int], Decimal | None] = {}
+        self._corridors: dict[tuple[str | None, str | None], str] = {}
         self.last_order: tuple[int, str, str] | None = None
         self.processed = 0
         self.skipped = 0  # replayed or late payments, ignored
@@ -125,214 +55,100 @@ class StreamingEngine:
 
     def process(self, payment: Payment) -> list[Alert]:
         """Take one payment; return the alerts it opened or extended (their latest state)."""
-        facts = facts_of(payment, self.fx)
-        if facts is None:
-            self.unconverted += 1
-            return []
-        position = (facts["ts"], payment.institution_id, payment.payment_id)
-        if self.last_order is not None and position <= self.last_order:
-            self.skipped += 1
-            return []
-        self.last_order = position
-        self.processed += 1
-        alerts: list[Alert] = []
-        if self.processed % SWEEP_EVERY == 0:  # only bounds memory: an idle key never changes a result
-            for state in self.states:
-                self._sweep(state, facts["ts"])
-        for state in self.states:
-            for side, key_of, test in state.filters:
-                if not test(facts):
-                    continue
-                key = key_of(facts)
-                if key is None:
-                    continue
-                alert = self._step(state, key, facts, side)
-                if alert is not None:
-                    alerts.append(alert)
-        return alerts
+        fired: Fired = []
+        self._take(payment, fired)
+        return [self._alert(index, key, episode) for index, key, episode in fired]
 
     def process_many(self, payments: Iterable[Payment]) -> list[Alert]:
         """Take a micro-batch in order; return the latest state of every alert it opened or extended."""
-        latest: dict[str, Alert] = {}
+        fired: Fired = []
         for payment in payments:
-            for alert in self.process(payment):
-                latest[alert.alert_id] = alert
-        return list(latest.values())
+            self._take(payment, fired)
+        latest = {id(episode): (index, key, episode) for index, key, episode in fired}
+        return [self._alert(index, key, episode) for index, key, episode in latest.values()]
 
-    def _sweep(self, state: _RuleState, now_us: int) -> None:
-        """Drop keys idle for a whole window (they can neither fire nor join an episode)."""
-        keys = state.keys
-        while keys:
-            first_key, first = next(iter(keys.items()))
-            if first.rows and first.rows[-1].order[0] > now_us - state.window_us:
-                break
-            del keys[first_key]
-        while self.max_keys_per_rule is not None and len(keys) > self.max_keys_per_rule:
-            keys.popitem(last=False)
+    def _take(self, payment: Payment, fired: Fired) -> None:
+        """Convert, order-check and route one payment; firings are appended to `fired`."""
+        ts = micros(payment.initiated_at)
+        fen = self._fen(payment.amount, payment.currency, ts)
+        if fen is None:
+            self.unconverted += 1
+            return
+        position = (ts, payment.institution_id, payment.payment_id)
+        if self.last_order is not None and position <= self.last_order:
+            self.skipped += 1
+            return
+        self.last_order = position
+        self.processed += 1
+        if self.processed % SWEEP_EVERY == 0:  # only bounds memory: an idle key never changes a result
+            self._sweep(ts)
+        countries = (payment.payer_country, payment.payee_country)
+        corridor = self._corridors.get(countries)
+        if corridor is None:  # one string per corridor, not one per held row
+            corridor = self._corridors[countries] = f"{countries[0]}-{countries[1]}"
+        row = (ts, payment.institution_id, payment.payment_id, fen, 0, payment.payer_id, payment.payee_id,
+               payment.enterprise_id, corridor)  # fmt: skip
+        self._dispatch(payment, fen, row, fired)
 
-    def _step(self, state: _RuleState, key: tuple[str, ...], facts: Facts, side: int) -> Alert | None:
-        now = facts["ts"]
-        ks = state.keys.get(key)
-        if ks is None:
-            ks = state.keys[key] = _KeyState(
-                subset_totals=[Decimal(0)] * len(state.subsets),
-                distinct=[Counter() for _ in state.distinct_fields],
-            )
+    def _fen(self, amount: Decimal, currency: str, ts: int) -> int | None:
+        """Return amount_cny in fen (round half-up), the rate cached per currency and hour; None without a rate."""
+        if currency == BASE_CURRENCY:
+            rate: Decimal | None = _ONE
         else:
-            state.keys.move_to_end(key)
-        rows = ks.rows
-        while rows and rows[0].order[0] <= now - state.window_us:
-            self._forget(ks, rows.popleft())
-        amount: Decimal = facts["amount_cny"]
-        entry = _Entry(
-            order=(now, facts["institution_id"], facts["payment_id"], side),
-            amount=amount,
-            distinct=tuple(facts[name] for name in state.distinct_fields) if state.distinct_fields else (),
-            subsets=tuple(test(facts) for test in state.subsets) if state.subsets else (),
-            side=side,
-        )
-        rows.append(entry)
-        self._remember(ks, entry)
-        observed = self._fires(state, ks, entry)
-        if observed is None:
+            slot = (currency, ts // HOUR_US)  # Asia/Shanghai offsets are whole hours: one UTC hour, one date
+            if slot in self._rates:
+                rate = self._rates[slot]
+            else:
+                if len(self._rates) >= FX_CACHE_SIZE:
+                    self._rates.clear()
+                rate = self._rates[slot] = self._rate(currency, local_day(from_micros(ts)))
+        if rate is None:
             return None
-        return self._deduplicate(state, key, ks, entry, observed)
+        return int((amount * rate).quantize(CENT, rounding=ROUND_HALF_UP).scaleb(2))
 
-    @staticmethod
-    def _remember(ks: _KeyState, entry: _Entry) -> None:
-        if entry.side:
-            ks.out_total += entry.amount
-            ks.out_count += 1
-        else:
-            ks.total += entry.amount
-        if entry.subsets:
-            for index, inside in enumerate(entry.subsets):
-                if inside:
-                    ks.subset_totals[index] += entry.amount
-        if entry.distinct:
-            for counter, value in zip(ks.distinct, entry.distinct, strict=True):
-                if value is not None:
-                    counter[value] += 1
-
-    @staticmethod
-    def _forget(ks: _KeyState, entry: _Entry) -> None:
-        if entry.side:
-            ks.out_total -= entry.amount
-            ks.out_count -= 1
-        else:
-            ks.total -= entry.amount
-        for index, inside in enumerate(entry.subsets):
-            if inside:
-                ks.subset_totals[index] -= entry.amount
-        for counter, value in zip(ks.distinct, entry.distinct, strict=True):
-            if value is not None:
-                counter[value] -= 1
-                if not counter[value]:
-                    del counter[value]
-
-    def _fires(self, state: _RuleState, ks: _KeyState, entry: _Entry) -> Decimal | None:
-        """Return the observed value when the rule fires on this entry, else None."""
-        rule = state.rule
-        if isinstance(rule, RowRule):
-            return entry.amount
-        if isinstance(rule, SequenceRule):
-            inbound, outbound = ks.total, ks.out_total
-            if not entry.side or inbound <= 0 or inbound < rule.min_inbound_cny:
-                return None
-            if outbound < rule.min_outbound_cny or ks.out_count < rule.min_outbound_count:
-                return None
-            if outbound < rule.ratio_min * inbound:
-                return None
-            if rule.ratio_max is not None and outbound > rule.ratio_max * inbound:
-                return None
-            return ratio(outbound, inbound)
-        if not self._holds(state, rule.clause, ks):
+    def _rate(self, currency: str, on: date) -> Decimal | None:
+        try:
+            return self.fx.rate(currency, on)
+        except FxRateMissing:
             return None
-        for clause in rule.also:
-            if not self._holds(state, clause, ks):
-                return None
-        measure = rule.clause.measure
-        if measure.kind == "ratio":
-            return ratio(ks.subset_totals[state.subset_conditions.index(measure.subset)], ks.total)
-        if measure.kind == "spread":
-            return ratio(max(e.amount for e in ks.rows), min(e.amount for e in ks.rows))
-        return Decimal(self._value(state, measure, ks))
 
-    @staticmethod
-    def _value(state: _RuleState, measure: Measure, ks: _KeyState) -> Decimal | int:
-        if measure.kind == "count":
-            return len(ks.rows)
-        if measure.kind == "sum":
-            return ks.total
-        if measure.kind in ("max", "spread"):
-            return max(e.amount for e in ks.rows)
-        if measure.kind == "distinct":
-            return len(ks.distinct[state.distinct_fields.index(str(measure.field))])
-        return ks.subset_totals[state.subset_conditions.index(measure.subset)]
-
-    def _holds(self, state: _RuleState, clause: Clause, ks: _KeyState) -> bool:
-        value = self._value(state, clause.measure, ks)
-        if clause.measure.kind == "ratio":
-            return clause_holds(clause, value, ks.total)
-        if clause.measure.kind == "spread":
-            return clause_holds(clause, value, min(e.amount for e in ks.rows))
-        return clause_holds(clause, value)
-
-    def _deduplicate(
-        self, state: _RuleState, key: tuple[str, ...], ks: _KeyState, entry: _Entry, observed: Decimal
-    ) -> Alert:
-        """Open a new episode or let the firing join the open one, then list the new window rows."""
-        now = entry.order[0]
-        episode = ks.episode
-        if episode is None or not deduplicate(episode.last_fire_us, now, state.window_us):
-            first = ks.rows[0]
-            fire_key = (entry.order[1], entry.order[2])
-            episode = ks.episode = _Episode(
-                alert_id="",
-                first_fire=fire_key,
-                first_us=first.order[0],
-                last_fire_us=now,
-                last_included=(-1, "", "", 0),
-                payments=[],
-                count=0,
-                observed=observed,
-            )
-        # Rows are in order and only the tail is new since the last firing: walk back to it, so a key
-        # that fires on every payment costs O(new rows), not O(window), per payment.
-        fresh = []
-        for row in reversed(ks.rows):
-            if row.order <= episode.last_included:
-                break
-            fresh.append(row)
-        for row in reversed(fresh):
-            episode.count += 1
-            if len(episode.payments) < MAX_ALERT_PAYMENTS:
-                episode.payments.append((row.order[1], row.order[2]))
-            episode.last_included = row.order
-        episode.last_fire_us = now
-        episode.observed = observed
+    def _alert(self, index: int, key: Any, episode: Episode) -> Alert:
+        rule = self.rules[index]
+        key_tuple = key if isinstance(key, tuple) else (key,)
         return make_alert(
-            state.rule,
-            key,
+            rule,
+            key_tuple,
             first_fire=episode.first_fire,
-            observed=observed,
+            observed=episode.observed,
             first_us=episode.first_us,
-            last_us=now,
+            last_us=episode.last_fire_us,
             payments=tuple(episode.payments),
             payment_count=episode.count,
         )
 
+    def _sweep(self, now_us: int) -> None:
+        """Drop keys idle for a whole window (they can neither fire nor join an episode)."""
+        for rule, keys in zip(self.rules, self.keys, strict=True):
+            horizon = now_us - rule.window.micros
+            while keys:
+                first_key, first = next(iter(keys.items()))
+                if size_and_last(first)[1] > horizon:
+                    break
+                del keys[first_key]
+            while self.max_keys_per_rule is not None and len(keys) > self.max_keys_per_rule:
+                keys.popitem(last=False)
+
     def state_size(self) -> int:
         """Return the number of window rows held in memory over all rules and keys."""
-        return sum(len(ks.rows) for state in self.states for ks in state.keys.values())
+        return sum(size_and_last(value)[0] for keys in self.keys for value in keys.values())
 
     def checkpoint(self, path: Path) -> None:
         """Write the whole state atomically so that a new engine can resume after the last payment."""
         payload = {
             "format": CHECKPOINT_FORMAT,
             "ruleset": (self.ruleset.id, self.ruleset.version),
-            "rules": [(s.rule.header.id, s.rule.header.version) for s in self.states],
-            "keys": [s.keys for s in self.states],
+            "rules": [(rule.header.id, rule.header.version) for rule in self.rules],
+            "keys": self.keys,
             "counters": (self.last_order, self.processed, self.skipped, self.unconverted),
         }
         tmp = path.with_name(path.name + ".tmp")
@@ -346,9 +162,10 @@ class StreamingEngine:
         """Load a checkpoint written by an engine with the same rule set (ids and versions)."""
         with path.open("rb") as handle:
             payload = pickle.load(handle)  # our own checkpoint file, never untrusted input
-        rules = [(s.rule.header.id, s.rule.header.version) for s in self.states]
+        rules = [(rule.header.id, rule.header.version) for rule in self.rules]
         if payload.get("format") != CHECKPOINT_FORMAT or payload["rules"] != rules:
             raise ValueError(f"{path}: checkpoint is for another rule set or format")
-        for state, keys in zip(self.states, payload["keys"], strict=True):
-            state.keys = keys
+        for keys, saved in zip(self.keys, payload["keys"], strict=True):
+            keys.clear()  # the compiled steps hold these very dicts
+            keys.update(saved)
         self.last_order, self.processed, self.skipped, self.unconverted = payload["counters"]
