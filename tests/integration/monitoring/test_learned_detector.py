@@ -1,4 +1,4 @@
-"""The learned detector end to end: train on labelled files, score a month of the lake beside the rules."""
+"""The learned detector end to end: train on labelled files (through the CLI), score a month beside the rules."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from cbec.cli import context
+from cbec.cli.main import app
 from cbec.config import Settings
 from cbec.core.money import load_fx_table
 from cbec.feeds.service import ingest, read_side
@@ -19,31 +22,52 @@ from .labelled import labelled_month
 NOW = datetime(2026, 8, 5, 9, 0, tzinfo=UTC)
 
 
+runner = CliRunner()
+
+
+def _cbec(home: Path, *args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args), env={"CBEC_HOME": str(home)})
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render tables 200 columns wide so no cell is folded."""
+    monkeypatch.setattr(context.console, "width", 200)
+
+
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str], service.Training]:
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str], str]:
     folder = tmp_path_factory.mktemp("labelled")
     payments, labels, laundering = labelled_month(folder / "data")
     model = folder / "model"
-    result = service.train_model(payments=payments, labels=labels, out=model, name="mules",
-                                 fx=load_fx_table(), timezone="Asia/Shanghai", now=NOW)  # fmt: skip
-    return payments, model, laundering, result
+    result = runner.invoke(app, ["model", "train", "--payments", str(payments), "--labels", str(labels),
+                                 "--out", str(model), "--name", "mules"],
+                           env={"CBEC_HOME": str(folder / "home"), "COLUMNS": "200"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return payments, model, laundering, result.output
 
 
-def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tuple) -> None:
-    _, model, laundering, result = trained
+def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tuple, tmp_path: Path) -> None:
+    _, model, laundering, output = trained
+    assert "trained on 2,386 payments (36 laundering)" in output and "out-of-fold" in output
     meta = service.show_model(path=model)
-    assert meta == result.meta
     assert (model / "model.txt").exists() and meta["kind"] == "lightgbm"
-    assert meta["version"] == 1 and meta["name"] == "mules" and meta["created_at"] == NOW.isoformat()
-    assert result.payments == 150 * 15 + 100 + 36 and result.laundering == len(laundering) == 36
+    assert meta["version"] == 1 and meta["name"] == "mules"
+    assert len(laundering) == 36
     validation = meta["validation"]
     assert validation["method"].startswith("out-of-fold, 5 folds grouped by payer account")
-    assert validation["laundering"] == 36 and validation["payments"] == result.payments
+    assert validation["laundering"] == 36 and validation["payments"] == 2_386
     # Mule chains are easy to tell apart from shopping, even for a model that never saw the chain's payer.
     assert validation["f1"] >= 0.8 and validation["pr_auc"] >= 0.8
     assert set(validation["recall_by_pattern"]) == {"stack", "fan_out"}
     assert len(meta["training_data_sha256"]) == 64 and "lightgbm" in meta["libraries"]
     assert "payee_next_out_days" in meta["features"] and 0 < meta["threshold"] < 1
+    shown = _cbec(tmp_path, "model", "show", str(model))
+    assert "mules v1 · lightgbm" in shown and f"F1 {validation['f1']:.3f}" in shown and "stack" in shown
+    assert '"training_data_sha256"' in _cbec(tmp_path, "model", "show", str(model), "--json")
+    assert "no model.json" in _cbec(tmp_path, "model", "show", str(tmp_path), code=2)
 
 
 def test_training_again_into_the_same_directory_makes_the_next_version(tmp_path: Path) -> None:
@@ -111,3 +135,16 @@ def test_scores_file_is_one_per_month_and_model_version(sqlite_settings: Setting
         assert pq.read_table(files[0]).column_names[:3] == ["institution_id", "payment_id", "model"]
     finally:
         store.close()
+
+
+def test_monitor_run_with_a_model_from_the_command_line(tmp_path: Path, trained: tuple) -> None:
+    payments, model, _, _ = trained
+    home = tmp_path / "home"
+    _cbec(home, "ingest", "payments", str(payments))
+    run = _cbec(home, "monitor", "run", "--month", "2026-07", "--no-matching", "--model", str(model))
+    assert "MODEL-mules" in run and "model mules@1 scored 2,386 payments" in run
+    listing = _cbec(home, "alerts", "list", "--rule", "MODEL-mules", "--limit", "1")
+    alert_id = listing.split("│")[1].strip() if "│" in listing else "1"
+    shown = _cbec(home, "alerts", "show", alert_id)
+    assert "MODEL-mules v1" in shown and "driven by" in shown and "主要因素" in shown
+    _cbec(home, "monitor", "run", "--month", "2026-07", "--model", str(tmp_path), code=2)
