@@ -35,7 +35,7 @@ _WORDS = {
     "count": ("次数", "count"), "share": ("占比", "share"), "of": ("", "of"), "reciprocal": ("反向往来", "reciprocal"),
     "rank": ("分位", "rank"), "whole": ("整数金额", "whole"), "round": ("整百", "round"), "hundred": ("", "hundred"),
     "individual": ("为个人", "is an individual"), "cross": ("跨境", "cross"), "border": ("", "border"),
-    "ratio": ("比", "ratio"), "nbr": ("邻居", "neighbours'"), "mean": ("平均", "mean"),
+    "ratio": ("比", "ratio"), "nbr": ("对手方的", "counterparties'"), "mean": ("平均", "mean"),
 }  # fmt: skip
 
 

@@ -90,7 +90,7 @@ def load_frame(
             FROM _feat_src AS p
             JOIN _feat_fx AS fx ON fx.day = {local.replace("at_ts", "p.at_ts")} AND fx.currency = p.currency
         ),
-        acc AS (SELECT id, (row_number() OVER ()) - 1 AS code FROM (SELECT payer AS id FROM f UNION SELECT payee FROM f))
+        acc AS (SELECT id, (row_number() OVER (ORDER BY id)) - 1 AS code FROM (SELECT payer AS id FROM f UNION SELECT payee FROM f))
         SELECT f.* EXCLUDE (payer, payee), f.payer AS payer_id, f.payee AS payee_id, a.code AS payer, b.code AS payee
         FROM f JOIN acc AS a ON a.id = f.payer JOIN acc AS b ON b.id = f.payee
         ORDER BY ts, institution_id, payment_id
@@ -156,11 +156,11 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
     ts = np.concatenate((frame.ts, frame.ts))
     amt = np.concatenate((amount, amount))
     t0 = int(ts.min()) if n else 0
-    order = np.lexsort((ts, acct))
-    acct, ts, amt = acct[order], ts[order], amt[order]
+    key = acct * (1 << 33) + (ts - t0)  # (account, time) in one integer: one sort, one binary search
+    order = np.argsort(key, kind="stable")
+    key, acct, ts, amt = key[order], acct[order], ts[order], amt[order]
     out_leg, counterpart_individual = out_leg[order], counterpart_individual[order]
     in_leg = ~out_leg
-    key = acct * (1 << 33) + (ts - t0)
     position = np.empty(2 * n, np.int64)
     position[order] = np.arange(2 * n)
     roles = {"payer": position[:n], "payee": position[n:]}
@@ -256,7 +256,17 @@ def _account_features(frame: PaymentFrame, amount: Floats) -> dict[str, Floats]:
         "payee_individual": frame.payee_individual.astype(float),
         "cross_border": frame.cross_border.astype(float),
     }
+    # Two hops: how connected to individuals an account's counterparties are (guilt by association
+    # without labels), and the share of its counterparties that are individuals.
+    degree = np.maximum(out_degree + in_degree, 1)
+    ind_degree = out_degree_ind + in_degree_ind
+    nbr_sum = np.bincount(edge_payer, weights=ind_degree[edge_payee], minlength=accounts)
+    nbr_sum += np.bincount(edge_payee, weights=ind_degree[edge_payer], minlength=accounts)
+    nbr_mean_degree_ind = nbr_sum / degree
+    share_ind = ind_degree / degree
     for role, code in (("payer", payer), ("payee", payee)):
+        cols[f"{role}_nbr_mean_degree_ind"] = nbr_mean_degree_ind[code]
+        cols[f"{role}_share_ind"] = share_ind[code]
         cols[f"{role}_out_degree"] = out_degree[code]
         cols[f"{role}_in_degree"] = in_degree[code]
         cols[f"{role}_out_degree_ind"] = out_degree_ind[code]

@@ -78,6 +78,9 @@ def test_graph_and_amount_features(table: dict[str, np.ndarray]) -> None:
     assert table["pair_share_of_payer_out"][0] == 1.0 and table["pair_share_of_payer_out"][1] == 0.5
     assert table["payer_out_degree"][0] == 1 and table["payer_in_degree"][0] == 2
     assert table["payee_out_degree"][0] == 2 and table["payee_in_degree_ind"][0] == 1
+    # A's counterparties over its edges A→B, C→A, B→A have 3, 2 and 3 individual edges: mean 8/3.
+    assert table["payer_nbr_mean_degree_ind"][0] == pytest.approx(8 / 3, rel=1e-6)
+    assert table["payer_share_ind"][0] == 1.0
     assert table["amount_vs_payer_usual"][1] == pytest.approx((math.log(90) - math.log(50)) / 2, rel=1e-6)
     assert table["amount_whole"].tolist() == [1, 1, 1, 1, 1] and table["amount_round_hundred"][0] == 1
     assert table["amount_round_hundred"][1] == 0
