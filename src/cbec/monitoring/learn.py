@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 FOLDS = 5
-NEGATIVES_KEPT = 20_000
+NEGATIVES_KEPT = 60_000
 ROUNDS = 300
 LGBM_PARAMS: dict[str, Any] = {
     "objective": "binary",

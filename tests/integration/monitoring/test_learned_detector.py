@@ -67,7 +67,8 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     shown = _cbec(tmp_path, "model", "show", str(model))
     assert "mules v1 · lightgbm" in shown and f"F1 {validation['f1']:.3f}" in shown and "stack" in shown
     assert '"training_data_sha256"' in _cbec(tmp_path, "model", "show", str(model), "--json")
-    assert "no model.json" in _cbec(tmp_path, "model", "show", str(tmp_path), code=2)
+    refused = " ".join(_cbec(tmp_path, "model", "show", str(tmp_path), code=2).split())  # unwrap the console
+    assert "no model.json (not a cbec model directory)" in refused
 
 
 def test_training_again_into_the_same_directory_makes_the_next_version(tmp_path: Path) -> None:
