@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import admin, db, demo, feeds, ip, monitor, quality, report, serve, supervision, synth
+from cbec.cli import admin, db, demo, feeds, ip, model, monitor, quality, report, serve, supervision, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ app.add_typer(quality.education_app, name="education")
 app.add_typer(report.stats_app, name="stats")
 app.add_typer(report.report_app, name="report")
 app.add_typer(ip.ip_app, name="ip")
+app.add_typer(model.model_app, name="model")
 
 if __name__ == "__main__":
     app()

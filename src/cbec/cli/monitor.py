@@ -37,6 +37,8 @@ def print_summary(title: str, summary: service.RunSummary) -> None:
         f"new {summary.new:,} · grown {summary.grown:,} · repeat {summary.duplicate:,} · "
         f"snoozed {summary.snoozed:,}{rate}"
     )
+    if summary.model:
+        console.print(f"学习模型 / model {summary.model} scored {summary.scored:,} payments")
 
 
 @monitor_app.command("run")
@@ -45,11 +47,16 @@ def run(
     month: str = typer.Option(..., help="YYYY-MM"),
     rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
     matching: bool = typer.Option(True, help="also run three-document matching (三单对碰)"),
+    model: Path | None = typer.Option(
+        None, exists=True, file_okay=False, help="learned model directory (cbec model train)"
+    ),
 ) -> None:
-    """Run the rules (batch driver) and three-document matching over a month of the lake."""
+    """Run the rules (batch driver), three-document matching and optionally a learned model over a month."""
     try:
-        summary = service.run_month(store=store_of(ctx), month=month, rules=rules, matching=matching)
-    except RuleSetError as exc:
+        summary = service.run_month(
+            store=store_of(ctx), month=month, rules=rules, matching=matching, model=model
+        )
+    except (RuleSetError, ValueError, FileNotFoundError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
     print_summary(f"监测结果 / Monitoring {month}", summary)

@@ -54,6 +54,8 @@ class RunSummary(BaseModel):
     by_rule: dict[str, int] = Field(default_factory=dict)
     match_rate: float | None = None
     skipped_rows: int = 0
+    model: str | None = None  # name@version of the learned detector, when one scored the month
+    scored: int = 0
 
 
 class BacktestRow(BaseModel):

@@ -20,12 +20,13 @@ from cbec.monitoring.batch import run_batch
 from cbec.monitoring.documents_alerts import findings_to_alerts
 from cbec.monitoring.engine import Alert, Payment
 from cbec.monitoring.matching import match_documents, match_rates
+from cbec.monitoring.model_service import score_month, show_model, train_model
 from cbec.monitoring.models import AlertRecord, MatchRateRecord
 from cbec.monitoring.rule_model import RuleSet
 from cbec.monitoring.rule_parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
 from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
 
-__all__ = ["AlertRead", "BacktestRow", "RunSummary"]
+__all__ = ["AlertRead", "BacktestRow", "RunSummary", "show_model", "train_model"]
 from cbec.monitoring.streaming import StreamingEngine
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
@@ -75,8 +76,10 @@ def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str, a
         summary.by_rule[alert.rule_id] = summary.by_rule.get(alert.rule_id, 0) + 1
 
 
-def run_month(*, store: Store, month: str, rules: Path | None = None, matching: bool = True) -> RunSummary:
-    """Run the rule set (batch driver) and three-document matching over a month of the lake."""
+def run_month(
+    *, store: Store, month: str, rules: Path | None = None, matching: bool = True, model: Path | None = None
+) -> RunSummary:
+    """Run the rule set (batch driver), three-document matching and, given one, a learned model over a month."""
     ruleset, fx = _ruleset(rules), _fx(store)
     summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
     kept: dict[str, list[dict[str, Any]]] = {}
@@ -93,6 +96,10 @@ def run_month(*, store: Store, month: str, rules: Path | None = None, matching: 
             checked = sum(r["payments"] for r in rates)
             summary.match_rate = sum(r["matched"] for r in rates) / checked if checked else None
             kept = {"institution_id": rates, "platform_id": match_rates(result, "platform_id").to_pylist()}
+        if model is not None:
+            scores = score_month(con, model=model, month=month, fx=fx, lake_root=store.lake.root)
+            alerts += scores.alerts
+            summary.model, summary.scored = scores.model, scores.scored
     finally:
         con.close()
     _save(store, alerts, summary, "batch")

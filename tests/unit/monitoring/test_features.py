@@ -1,0 +1,129 @@
+"""Features of the learned detector on hand-built payments, checked to the exact value."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from cbec.core.clock import SHANGHAI
+from cbec.core.money import load_fx_table
+from cbec.monitoring.detector import describe
+from cbec.monitoring.features import DAY, PaymentFrame, compute, load_frame
+from cbec.monitoring.learn import best_threshold, figures
+from cbec.storage.lake import connect
+
+ACCOUNTS = {"A": 0, "B": 1, "C": 2}
+# (payer, payee, day, amount): a ring A→B→C→A, B paying A back, and A paying B again 40 days later.
+PAYMENTS = [
+    ("A", "B", 0, 100.0),
+    ("B", "C", 1, 90.0),
+    ("C", "A", 2, 80.0),
+    ("B", "A", 3, 50.0),
+    ("A", "B", 40, 100.0),
+]
+
+
+def _frame(rows: list[tuple[str, str, float, float]]) -> PaymentFrame:
+    n = len(rows)
+    return PaymentFrame(
+        institution_id=np.array(["PI"] * n, dtype=object),
+        payment_id=np.array([f"P{i}" for i in range(n)], dtype=object),
+        ts=np.array([int(1_780_000_000 + day * DAY) for _, _, day, _ in rows], dtype=np.int64),
+        amount=np.array([r[3] for r in rows]),
+        amount_cny=np.array([r[3] for r in rows]),
+        payer_id=np.array([r[0] for r in rows], dtype=object),
+        payee_id=np.array([r[1] for r in rows], dtype=object),
+        payer=np.array([ACCOUNTS[r[0]] for r in rows], dtype=np.int64),
+        payee=np.array([ACCOUNTS[r[1]] for r in rows], dtype=np.int64),
+        payer_individual=np.ones(n, bool),
+        payee_individual=np.ones(n, bool),
+        cross_border=np.zeros(n, bool),
+        in_scope=np.ones(n, bool),
+    )
+
+
+@pytest.fixture(scope="module")
+def table() -> dict[str, np.ndarray]:
+    names, matrix = compute(_frame(PAYMENTS))
+    assert matrix.shape == (5, len(names)) and matrix.dtype == np.float32
+    return {name: matrix[:, j].astype(np.float64) for j, name in enumerate(names)}
+
+
+def test_window_counts_look_back_and_ahead_and_stop_at_the_window_edge(table: dict[str, np.ndarray]) -> None:
+    assert table["payer_n_in_after_7d"][0] == 2  # C→A on day 2 and B→A on day 3
+    assert table["payer_n_out_after_30d"][0] == 0  # A→B again on day 40 is outside 30 days
+    assert table["payee_n_out_after_7d"][0] == 2  # B pays C and A after receiving
+    assert table["payer_n_out_before_30d"][4] == 0 and table["payer_n_in_before_30d"][4] == 0
+    assert table["payee_n_in_before_7d"][2] == 0 and table["payee_n_out_before_7d"][2] == 1  # A had paid B
+    assert table["payer_n_in_ind_after_7d"][0] == 2
+
+
+def test_flow_balance_and_forwarding(table: dict[str, np.ndarray]) -> None:
+    # Around day 0, A receives 80 + 50 and sends nothing else: all inflow.
+    assert table["payer_flow_balance_7d"][0] == 1.0
+    assert table["payee_next_out_days"][0] == pytest.approx(math.log1p(1))
+    assert table["payee_next_out_amount_logratio"][0] == pytest.approx(math.log(90 / 100), rel=1e-6)
+    assert table["payer_prev_in_days"][4] == pytest.approx(math.log1p(37))
+    assert table["payer_prev_out_days"][4] == pytest.approx(math.log1p(40))
+    assert math.isnan(table["payer_prev_in_days"][0]) and math.isnan(table["payer_prev_out_days"][0])
+
+
+def test_graph_and_amount_features(table: dict[str, np.ndarray]) -> None:
+    assert table["pair_count"].tolist() == [2, 1, 1, 1, 2]
+    assert table["reciprocal_count"].tolist() == [1, 0, 0, 2, 1]
+    assert table["pair_share_of_payer_out"][0] == 1.0 and table["pair_share_of_payer_out"][1] == 0.5
+    assert table["payer_out_degree"][0] == 1 and table["payer_in_degree"][0] == 2
+    assert table["payee_out_degree"][0] == 2 and table["payee_in_degree_ind"][0] == 1
+    # A's counterparties over its edges A→B, C→A, B→A have 3, 2 and 3 individual edges: mean 8/3.
+    assert table["payer_nbr_mean_degree_ind"][0] == pytest.approx(8 / 3, rel=1e-6)
+    assert table["payer_share_ind"][0] == 1.0
+    assert table["amount_vs_payer_usual"][1] == pytest.approx((math.log(90) - math.log(50)) / 2, rel=1e-6)
+    assert table["amount_whole"].tolist() == [1, 1, 1, 1, 1] and table["amount_round_hundred"][0] == 1
+    assert table["amount_round_hundred"][1] == 0
+    assert table["amount_rank"][3] == pytest.approx(0.1) and table["payer_individual"][0] == 1
+
+
+def test_load_frame_reads_text_columns_with_context_on_both_sides() -> None:
+    con = connect()
+    rows = [("P1", "A", "B", "100.50", "2026-06-20T10:00:00+08:00"), ("P2", "B", None, "30", "2026-07-02T10:00:00+08:00"),
+            ("P3", "B", "C", "20", "2026-07-31T23:59:59+08:00"), ("P4", "C", "A", "5", "2026-08-10T00:00:00+08:00"),
+            ("P5", "C", "A", "5", "2026-09-10T00:00:00+08:00")]  # fmt: skip
+    con.register("raw", pa.table({
+        "institution_id": ["PI"] * 5, "payment_id": [r[0] for r in rows], "payer_id": [r[1] for r in rows],
+        "payee_id": [r[2] for r in rows], "payer_type": ["individual"] * 5, "payee_type": ["enterprise"] * 5,
+        "payer_country": ["CN"] * 5, "payee_country": ["CN", "CN", "US", "CN", "CN"], "amount": [r[3] for r in rows],
+        "currency": ["CNY"] * 5, "initiated_at": [r[4] for r in rows],
+    }))  # fmt: skip
+    start, end = datetime(2026, 7, 1, tzinfo=SHANGHAI), datetime(2026, 8, 1, tzinfo=SHANGHAI)
+    frame = load_frame(con, source="raw", fx=load_fx_table(), start=start, end=end)
+    assert frame.payment_id.tolist() == ["P1", "P2", "P3", "P4"]  # September is beyond 31 days of context
+    assert frame.in_scope.tolist() == [False, True, True, False]
+    assert frame.amount_cny.tolist() == [100.5, 30.0, 20.0, 5.0]
+    assert frame.cross_border.tolist() == [False, False, True, False]
+    assert frame.payee_id[1] == "~~PI/P2" and frame.payer[1] == frame.payee[0]  # B is one account
+    assert frame.payee_individual.tolist() == [False] * 4 and frame.payer_individual.tolist() == [True] * 4
+
+
+def test_threshold_maximises_f1_and_figures_are_exact() -> None:
+    y = np.array([0, 1, 1, 0], dtype=np.int8)
+    scores = np.array([0.1, 0.9, 0.4, 0.5])
+    assert best_threshold(y, scores) == 0.4
+    result = figures(y, scores, 0.4, np.array(["", "cycle", "stack", ""], dtype=object))
+    assert (result["flagged"], result["precision"], result["recall"], result["f1"]) == (3, 0.6667, 1.0, 0.8)
+    assert result["recall_by_pattern"] == {
+        "cycle": {"payments": 1, "recall": 1.0},
+        "stack": {"payments": 1, "recall": 1.0},
+    }
+    assert result["pr_auc"] == pytest.approx(0.8333, abs=1e-4)
+
+
+def test_features_read_as_words_in_chinese_and_english() -> None:
+    assert describe("payee_next_out_days") == ("收款方下一笔转出间隔天数", "payee next outgoing gap in days")
+    assert (
+        describe("payer_n_in_ind_before_30d")[1]
+        == "payer count incoming (individual counterparties) before 30d"
+    )
