@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ListingIn(BaseModel):
@@ -30,3 +32,19 @@ class EnterpriseIpRisk(BaseModel):
     findings: int
     marks: list[str]
     share: float
+
+
+class TakedownRead(BaseModel):
+    """A takedown case with its state and deadline."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    listing_id: str
+    platform_id: str
+    enterprise_id: str
+    mark_id: str
+    rights_holder: str
+    state: str
+    due_at: datetime | None
+    opened_at: datetime

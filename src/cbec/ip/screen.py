@@ -132,6 +132,10 @@ class MarkIndex:
                             )
         return found
 
+    @staticmethod
+    def _may_use(mark: Mark, sellers: set[str]) -> bool:
+        return _may_use_mark(mark, sellers)
+
     def screen(self, title: str, seller: Iterable[str] = ()) -> Hit | None:
         """Return the best-scoring mark for a title (None below the threshold or when the seller may use it).
 
@@ -141,14 +145,21 @@ class MarkIndex:
         sellers = {s.casefold() for s in seller}
         classes = title_classes(title)
         best: Hit | None = None
+        found = self.candidates(title)
+        own = sellers and any(
+            ways & {"folded", "exact_cjk"} and self._may_use(self.marks[self.variants[v].mark], sellers)
+            for v, ways in found.items()
+        )
         latin = [w for w in words(title) if not has_cjk(w)]
         raw_words = latin + [a + b for a, b in itertools.pairwise(latin)]
-        for v, ways in self.candidates(title).items():
+        for v, ways in found.items():
             variant = self.variants[v]
             mark = self.marks[variant.mark]
-            if sellers and (
-                mark.owner.casefold() in sellers or sellers & {x.casefold() for x in mark.licensees}
-            ):
+            if sellers and self._may_use(mark, sellers):
+                continue
+            if own and ways <= {
+                "edit"
+            }:  # the title's brand is the seller's own mark, not one letter off another
                 continue
             score, signals = _score(variant, mark, ways, title, raw_words, classes)
             if score >= HIT_THRESHOLD and (best is None or score > best.score):
@@ -158,6 +169,10 @@ class MarkIndex:
 
 def _deletes(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _may_use_mark(mark: Mark, sellers: set[str]) -> bool:
+    return mark.owner.casefold() in sellers or bool(sellers & {x.casefold() for x in mark.licensees})
 
 
 def _starts_word(begin: int, tokens: list[str]) -> bool:
@@ -214,8 +229,10 @@ def _score(
         signals.add("class_overlap")
         score = min(1.0, score + 0.05)
     elif classes:
+        # Other goods: a plain word is likely just a word (apple juice); a disguised famous mark is not, and
+        # well-known marks are protected across classes (商标法 第十三条).
         signals.add("class_mismatch")
-        score *= 0.5
+        score *= 0.5 if signals & {"exact"} else 0.85
     elif signals & {"exact"}:
         # A brand written plainly on goods we cannot place is as likely an ordinary word (apple, dove).
         signals.add("goods_unknown")

@@ -7,16 +7,34 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
+from cbec.auth.domain import (
+    AUDITOR,
+    ENTERPRISE,
+    INSTITUTION,
+    PLATFORM,
+    SYSTEM,
+    Forbidden,
+    NotVisible,
+    Principal,
+)
+from cbec.core.calendar import WorkingCalendar
+from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, expired
 from cbec.feeds.service import read_side, register_rows
-from cbec.ip.models import ListingFinding, MarkAlias, MarkLicence
-from cbec.ip.schemas import EnterpriseIpRisk, ListingIn, ScreenResult
+from cbec.ip.models import ListingFinding, MarkAlias, MarkLicence, TakedownCase, TakedownTransition
+from cbec.ip.schemas import EnterpriseIpRisk, ListingIn, ScreenResult, TakedownRead
 from cbec.ip.screen import Hit, Mark, MarkIndex
+from cbec.ip.takedown import PLATFORM_ACTIONS, SELLER_ACTIONS, takedown_lifecycle
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["EnterpriseIpRisk", "ListingIn", "ScreenResult"]
+__all__ = ["EnterpriseIpRisk", "ListingIn", "ScreenResult", "TakedownRead"]
+
+
+def _calendar(store: Store) -> WorkingCalendar:
+    return WorkingCalendar.from_file(store.settings.holiday_file)
 
 
 def load_marks(*, store: Store, today: date | None = None) -> list[Mark]:
@@ -175,3 +193,170 @@ def enterprise_ip_risk(*, store: Store) -> list[EnterpriseIpRisk]:
         for e, marks in found.items()
     ]
     return sorted(out, key=lambda r: (-r.findings, r.enterprise_id))
+
+
+def _step(session: Session, case: TakedownCase, step: Step) -> None:
+    before = {"state": case.state, "due_at": case.due_at}
+    case.state, case.due_at, case.updated_at = step.to_state, step.due_at, step.at
+    session.add(
+        TakedownTransition(
+            case_id=case.id,
+            action=step.action,
+            from_state=step.from_state,
+            to_state=step.to_state,
+            actor=step.actor,
+            at=step.at,
+            reason=step.reason,
+            due_at=step.due_at,
+        )
+    )
+    audit.record(
+        session,
+        actor=step.actor,
+        action=f"takedown.{step.action}",
+        entity="takedown",
+        entity_id=case.id,
+        before=before,
+        after={"state": case.state, "due_at": case.due_at},
+        now=step.at,
+    )
+
+
+def open_takedown(
+    *,
+    store: Store,
+    listing_id: str,
+    platform_id: str,
+    enterprise_id: str,
+    mark_id: str,
+    rights_holder: str,
+    evidence: str,
+    actor: str,
+    now: datetime | None = None,
+) -> TakedownRead:
+    """Record a rights holder's notice (art. 42); the platform's time to act starts."""
+    now = now or datetime.now(UTC)
+    lifecycle = takedown_lifecycle()
+    with transaction(store.factory) as session:
+        case = TakedownCase(
+            listing_id=listing_id,
+            platform_id=platform_id,
+            enterprise_id=enterprise_id,
+            mark_id=mark_id,
+            rights_holder=rights_holder,
+            evidence=evidence[:2000],
+            state=lifecycle.initial,
+            due_at=lifecycle.due(lifecycle.initial, now, _calendar(store)),
+            opened_at=now,
+            updated_at=now,
+        )
+        session.add(case)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="takedown.notify",
+            entity="takedown",
+            entity_id=case.id,
+            after={"listing_id": listing_id, "mark_id": mark_id, "due_at": case.due_at},
+            now=now,
+        )
+        return TakedownRead.model_validate(case)
+
+
+def advance_takedown(
+    *,
+    store: Store,
+    case_id: int,
+    action: str,
+    actor: str,
+    reason: str,
+    principal: Principal = SYSTEM,
+    now: datetime | None = None,
+) -> TakedownRead:
+    """The platform acts (take_down, reject, restore, close), the seller counter-notifies, the regulator records
+    the rights holder's complaint or suit (complain_or_sue)."""
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        case = session.get(TakedownCase, case_id)
+        visible = (
+            (
+                principal.can_see("platform_id", case.platform_id)
+                if principal.role == PLATFORM
+                else principal.can_see("enterprise_id", case.enterprise_id)
+            )
+            if case
+            else False
+        )
+        if case is None or not visible:
+            raise NotVisible(f"no takedown case {case_id} / 下架案件 {case_id} 不存在")
+        allowed = {PLATFORM: PLATFORM_ACTIONS, ENTERPRISE: SELLER_ACTIONS}.get(principal.role)
+        if (allowed is not None and action not in allowed) or principal.role in (INSTITUTION, AUDITOR):
+            raise Forbidden(
+                f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}"
+            )
+        _step(
+            session,
+            case,
+            advance(
+                takedown_lifecycle(),
+                state=case.state,
+                action=action,
+                actor=actor,
+                reason=reason,
+                now=now,
+                calendar=_calendar(store),
+            ),
+        )
+        return TakedownRead.model_validate(case)
+
+
+def check_takedown_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
+    """The scheduled check: a platform late to act is flagged; 15 days without a complaint or suit restore."""
+    now = now or datetime.now(UTC)
+    lifecycle, moved = takedown_lifecycle(), []
+    with transaction(store.factory) as session:
+        for case in session.scalars(
+            select(TakedownCase).where(TakedownCase.due_at.is_not(None), TakedownCase.due_at < now)
+        ):
+            action = expired(lifecycle, state=case.state, due_at=case.due_at, now=now)
+            if action is not None and case.due_at is not None:
+                _step(
+                    session,
+                    case,
+                    advance(
+                        lifecycle,
+                        state=case.state,
+                        action=action,
+                        actor=SYSTEM_ACTOR,
+                        reason="期限已过 / deadline passed",
+                        now=case.due_at,
+                        calendar=_calendar(store),
+                    ),
+                )
+                moved.append(case.id)
+    return moved
+
+
+def list_takedowns(
+    *, store: Store, principal: Principal = SYSTEM, state: str | None = None
+) -> list[TakedownRead]:
+    """Return the takedown cases the principal may see (a platform its own, a seller those against it)."""
+    query = select(TakedownCase).order_by(TakedownCase.id.desc())
+    if state:
+        query = query.where(TakedownCase.state == state)
+    if principal.role == PLATFORM:
+        query = query.where(TakedownCase.platform_id == principal.tenant_id)
+    elif (scope := principal.scope("enterprise_id")) is not None:
+        query = query.where(TakedownCase.enterprise_id == scope)
+    with store.factory() as session:
+        return [TakedownRead.model_validate(c) for c in session.scalars(query)]
+
+
+def list_findings(*, store: Store, enterprise_id: str | None = None) -> list[ListingFinding]:
+    """Return the stored listing findings, optionally of one enterprise."""
+    query = select(ListingFinding).order_by(ListingFinding.id)
+    if enterprise_id:
+        query = query.where(ListingFinding.enterprise_id == enterprise_id)
+    with store.factory() as session:
+        return list(session.scalars(query))
