@@ -69,14 +69,20 @@ def fx_day_table(fx: FxTable, days: list[date]) -> pa.Table:
 
 
 def prepare(
-    con: duckdb.DuckDBPyConnection, *, ruleset: RuleSet, fx: FxTable, month: str | None, source: str
+    con: duckdb.DuckDBPyConnection,
+    *,
+    ruleset: RuleSet,
+    fx: FxTable,
+    month: str | None,
+    source: str,
+    context_seconds: int | None = None,
 ) -> None:
-    """Create _mon_base: the month's payments plus a longest-window of context, with amount_cny."""
+    """Create _mon_base: the month's payments plus context (the longest window by default), with amount_cny."""
     local = "CAST(timezone('Asia/Shanghai', initiated_at) AS DATE)"
     where, in_month = "TRUE", "TRUE"
     if month is not None:
         start, end = month_bounds(month)
-        context = start - timedelta(seconds=ruleset.longest_window.seconds)
+        context = start - timedelta(seconds=context_seconds or ruleset.longest_window.seconds)
         where = f"initiated_at >= TIMESTAMPTZ '{context.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
         in_month = f"initiated_at >= TIMESTAMPTZ '{start.isoformat()}'"
     days = [row[0] for row in con.execute(f"SELECT DISTINCT {local} FROM {source} WHERE {where}").fetchall()]
