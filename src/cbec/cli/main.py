@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import db, demo, feeds, monitor, synth
+from cbec.cli import cases, db, demo, feeds, monitor, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(monitor.alerts_app, name="alerts")
 app.add_typer(monitor.rules_app, name="rules")
+app.add_typer(cases.cases_app, name="cases")
 
 if __name__ == "__main__":
     app()

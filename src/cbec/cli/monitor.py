@@ -35,7 +35,7 @@ def print_summary(title: str, summary: service.RunSummary) -> None:
     console.print(
         f"{summary.payments:,} payments · rule set {summary.ruleset} · detected {summary.detected:,} · "
         f"new {summary.new:,} · grown {summary.grown:,} · repeat {summary.duplicate:,} · "
-        f"snoozed {summary.snoozed:,}{rate}"
+        f"snoozed {summary.snoozed:,} · cases {summary.cases:,}{rate}"
     )
 
 
@@ -45,10 +45,13 @@ def run(
     month: str = typer.Option(..., help="YYYY-MM"),
     rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
     matching: bool = typer.Option(True, help="also run three-document matching (三单对碰)"),
+    graph: bool = typer.Option(True, help="also look for fund-flow graph patterns and open cases (资金网络)"),
 ) -> None:
-    """Run the rules (batch driver) and three-document matching over a month of the lake."""
+    """Run the rules (batch driver), three-document matching and graph patterns over a month of the lake."""
     try:
-        summary = service.run_month(store=store_of(ctx), month=month, rules=rules, matching=matching)
+        summary = service.run_month(
+            store=store_of(ctx), month=month, rules=rules, matching=matching, graph=graph
+        )
     except RuleSetError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc

@@ -15,8 +15,12 @@ from decimal import Decimal
 
 import duckdb
 
+from cbec.core.money import FxTable
+from cbec.monitoring.batch import month_bounds, prepare
+from cbec.monitoring.engine import micros
 from cbec.monitoring.graph import Finding, GraphEdge, finding_of
 from cbec.monitoring.graph_config import GraphParams
+from cbec.monitoring.rule_model import RuleSet
 
 US_PER_DAY = 86_400_000_000
 
@@ -27,7 +31,9 @@ def _ratio_sql(a: str, b: str, ratio: Decimal) -> str:
     return f"({a} * 1000 <= {b} * {r} AND {b} * 1000 <= {a} * {r})"
 
 
-def build_graph(con: duckdb.DuckDBPyConnection, *, params: GraphParams, source: str, since_us: int | None) -> int:
+def build_graph(
+    con: duckdb.DuckDBPyConnection, *, params: GraphParams, source: str, since_us: int | None
+) -> int:
     """Create _g_e (the pattern graph's payments, numbered by time) from `source`; return its size."""
     since = "TRUE" if since_us is None else f"ts >= {since_us}"
     con.execute(f"""
@@ -184,7 +190,9 @@ def paths(con: duckdb.DuckDBPyConnection, *, params: GraphParams, pattern: str) 
         if con.execute("SELECT count(*) FROM _g_p").fetchall()[0][0] == 0:
             break
     if not cycle:  # the longest chain from each starting payment
-        con.execute("INSERT INTO _g_found SELECT 'chain', start, arg_max(eids, len(eids)) FROM _g_chain GROUP BY e0, start")
+        con.execute(
+            "INSERT INTO _g_found SELECT 'chain', start, arg_max(eids, len(eids)) FROM _g_chain GROUP BY e0, start"
+        )
 
 
 def collect(con: duckdb.DuckDBPyConnection, *, report_from_us: int | None) -> list[Finding]:
@@ -216,7 +224,11 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def detect(
-    con: duckdb.DuckDBPyConnection, *, params: GraphParams, source: str, since_us: int | None = None,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    params: GraphParams,
+    source: str,
+    since_us: int | None = None,
     report_from_us: int | None = None,
 ) -> list[Finding]:
     """Run every pattern over the payments of `source` (columns as _mon_base); return the findings."""
@@ -232,3 +244,19 @@ def detect(
         return collect(con, report_from_us=report_from_us)
     finally:
         drop(con)
+
+
+def detect_month(
+    con: duckdb.DuckDBPyConnection, *, params: GraphParams, ruleset: RuleSet, fx: FxTable, month: str
+) -> list[Finding]:
+    """Read a month of the lake (plus one pattern window before it) and return the patterns ending in it."""
+    start, _ = month_bounds(month)
+    window = params.window.seconds
+    prepare(con, ruleset=ruleset, fx=fx, month=month, source="payments", context_seconds=window)
+    try:
+        begin = micros(start)
+        return detect(con, params=params, source="_mon_base", since_us=begin - window * 1_000_000,
+                      report_from_us=begin)  # fmt: skip
+    finally:
+        con.execute("DROP TABLE IF EXISTS _mon_base")
+        con.unregister("_mon_fx")

@@ -13,8 +13,12 @@ from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import read_side
 from cbec.monitoring import alert_store
 from cbec.monitoring.batch import run_batch
+from cbec.monitoring.cases import save_cases
 from cbec.monitoring.documents_alerts import findings_to_alerts
 from cbec.monitoring.engine import Alert, Payment
+from cbec.monitoring.graph import Finding, to_alert
+from cbec.monitoring.graph_config import load_graph_params
+from cbec.monitoring.graph_sql import detect_month
 from cbec.monitoring.matching import match_documents, match_rates
 from cbec.monitoring.models import AlertRecord
 from cbec.monitoring.rule_model import RuleSet
@@ -56,9 +60,13 @@ def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str) -
         summary.by_rule[alert.rule_id] = summary.by_rule.get(alert.rule_id, 0) + 1
 
 
-def run_month(*, store: Store, month: str, rules: Path | None = None, matching: bool = True) -> RunSummary:
-    """Run the rule set (batch driver) and three-document matching over a month of the lake."""
+def run_month(
+    *, store: Store, month: str, rules: Path | None = None, matching: bool = True, graph: bool = True
+) -> RunSummary:
+    """Run the rule set (batch driver), three-document matching and graph patterns over a month of the lake."""
     ruleset, fx = _ruleset(rules), _fx(store)
+    findings: list[Finding] = []
+    params = load_graph_params()
     summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
     con = read_side(store=store)
     try:
@@ -72,9 +80,14 @@ def run_month(*, store: Store, month: str, rules: Path | None = None, matching: 
             rates = match_rates(result, "institution_id").to_pylist()
             checked = sum(r["payments"] for r in rates)
             summary.match_rate = sum(r["matched"] for r in rates) / checked if checked else None
+        if graph:
+            findings = detect_month(con, params=params, ruleset=ruleset, fx=fx, month=month)
+            alerts += [to_alert(f, params) for f in findings]
     finally:
         con.close()
     _save(store, alerts, summary, "batch")
+    if findings:
+        summary.cases = save_cases(store=store, findings=findings, params=params, now=datetime.now(UTC))
     return summary
 
 
