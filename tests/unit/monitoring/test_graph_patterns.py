@@ -90,7 +90,7 @@ def test_an_established_pair_is_left_out_of_the_graph() -> None:
 def test_scatter_gather_through_two_relays_into_one_sink() -> None:
     legs = [("S", "M1", "1000", 0), ("S", "M2", "800", 2), ("M1", "D", "990", 30), ("M2", "D", "780", 40)]
     assert found(run(legs), "scatter_gather") == [["P1", "P2", "P3", "P4"]]
-    late = legs[:3] + [("M2", "D", "780", 2 + 24 * 8)]  # the second relay holds the money too long
+    late = [*legs[:3], ("M2", "D", "780", 2 + 24 * 8)]  # the second relay holds the money too long
     assert found(run(late), "scatter_gather") == []
 
 
@@ -116,9 +116,9 @@ def test_stack_gathers_a_layer_and_passes_it_on() -> None:
 def test_forwarding_chain_keeps_amounts_and_moves_fast() -> None:
     legs = [("A", "B", "1000", 0), ("B", "C", "995", 6), ("C", "D", "990", 20), ("D", "E", "985", 30)]
     assert found(run(legs), "chain") == [["P1", "P2", "P3", "P4"]]
-    slow = legs[:2] + [("C", "D", "990", 6 + 24 * 3), ("D", "E", "985", 6 + 24 * 4)]
+    slow = [*legs[:2], ("C", "D", "990", 6 + 24 * 3), ("D", "E", "985", 6 + 24 * 4)]
     assert found(run(slow), "chain") == []
-    skimmed = legs[:2] + [("C", "D", "700", 20)]
+    skimmed = [*legs[:2], ("C", "D", "700", 20)]
     assert found(run(skimmed), "chain") == []
 
 
