@@ -106,7 +106,9 @@ def networkx_cycles(
     graph = nx.DiGraph(list(legs))
     found: set[frozenset[int]] = set()
 
-    def walk(nodes: list[str], at: int, first: tuple[int, int, int], last: tuple[int, int, int], used: list[int]) -> None:
+    def walk(
+        nodes: list[str], at: int, first: tuple[int, int, int], last: tuple[int, int, int], used: list[int]
+    ) -> None:
         if at == len(nodes):
             found.add(frozenset(used))
             return
@@ -139,7 +141,9 @@ def engine_comparison(
     start = time.perf_counter()
     paths(con, params=params, pattern="cycle")
     duck_s = time.perf_counter() - start
-    duck = {frozenset(r[0]) for r in con.execute("SELECT eids FROM _g_found WHERE pattern = 'cycle'").fetchall()}
+    duck = {
+        frozenset(r[0]) for r in con.execute("SELECT eids FROM _g_found WHERE pattern = 'cycle'").fetchall()
+    }
     try:
         nx_found, nx_s, finished = networkx_cycles(con, params, budget_s)
     except ImportError:
@@ -186,8 +190,12 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=1_000_000)
     parser.add_argument("--skip-amlgentex", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument("--peer-lengths", type=int, nargs="+", default=[4, 8], help="cycle length bounds compared")
-    parser.add_argument("--peer-budget", type=float, default=120, help="seconds networkx may take per comparison")
+    parser.add_argument(
+        "--peer-lengths", type=int, nargs="+", default=[4, 8], help="cycle length bounds compared"
+    )
+    parser.add_argument(
+        "--peer-budget", type=float, default=120, help="seconds networkx may take per comparison"
+    )
     args = parser.parse_args()
     params = load_graph_params()
     work = Path(tempfile.mkdtemp(prefix="cbec-bench-graph-"))

@@ -14,8 +14,8 @@ from cbec.monitoring.rule_model import SEVERITIES, Window
 SHIPPED_GRAPH = Path(__file__).parent / "rules" / "graph_patterns.yaml"
 PATTERNS = ("fan_out", "fan_in", "cycle", "scatter_gather", "gather_scatter", "bipartite", "stack", "chain")
 _PATTERN_KEYS: dict[str, set[str]] = {
-    "fan_out": {"min_counterparties"},
-    "fan_in": {"min_counterparties"},
+    "fan_out": {"min_counterparties", "pass_through"},
+    "fan_in": {"min_counterparties", "pass_through"},
     "cycle": {"min_length", "max_length"},
     "scatter_gather": {"min_intermediaries"},
     "gather_scatter": {"min_sources", "min_targets"},
@@ -31,7 +31,7 @@ class GraphConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PatternParams:
-    """One pattern's severity and its bounds (`sizes`: counts; `hold`/`amount_ratio`: chain overrides)."""
+    """One pattern's severity and bounds (`sizes`: counts and 0/1 flags; `hold`/`amount_ratio`: chain's own)."""
 
     severity: str
     sizes: dict[str, int]
@@ -59,6 +59,13 @@ class GraphParams:
     def pattern(self, name: str) -> PatternParams:
         """Return one pattern's parameters."""
         return self.patterns[name]
+
+
+def _flag(value: Any, where: str, errors: list[str]) -> int:
+    if not isinstance(value, bool):
+        errors.append(f"{where} must be true or false, got {value!r}")
+        return 0
+    return int(value)
 
 
 def _positive_int(value: Any, where: str, errors: list[str]) -> int:
@@ -104,7 +111,7 @@ def parse_graph_params(data: Any, source: str = "<graph parameters>") -> GraphPa
         ]
         if entry.get("severity") not in SEVERITIES:
             errors.append(f"{where}.severity must be one of {', '.join(SEVERITIES)}")
-        sizes = {k: _positive_int(entry.get(k), f"{where}.{k}", errors)
+        sizes = {k: (_flag if k == "pass_through" else _positive_int)(entry.get(k), f"{where}.{k}", errors)
                  for k in sorted(_PATTERN_KEYS[name]) if k not in ("hold", "amount_ratio")}  # fmt: skip
         parsed[name] = PatternParams(
             severity=str(entry.get("severity")),

@@ -64,10 +64,15 @@ def build_graph(
 
 
 def fans(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
-    """Fan-out and fan-in: bursts (gaps within `hold`, cut every `window`) of one-off payments."""
+    """Fan-out and fan-in: bursts (gaps within `hold`, cut every `window`) of one-off payments.
+
+    With `pass_through`, the anchor must also relay money (in and straight out) around the burst: it
+    distributes money it just received, or collects money that moves on. Needs _g_relay.
+    """
     hold, window = params.hold.micros, params.window.micros
     for pattern, own, other in (("fan_out", "src", "dst"), ("fan_in", "dst", "src")):
         k = params.pattern(pattern).size("min_counterparties")
+        through = "FALSE" if params.pattern(pattern).size("pass_through") else "TRUE"
         con.execute(f"""
             INSERT INTO _g_found
             SELECT '{pattern}', {own}, list(eid ORDER BY eid) FROM (
@@ -75,7 +80,9 @@ def fans(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
                     SELECT *, sum(CASE WHEN gap IS NULL OR gap > {hold} THEN 1 ELSE 0 END)
                               OVER (PARTITION BY {own} ORDER BY ts, eid ROWS UNBOUNDED PRECEDING) AS burst
                     FROM (SELECT *, ts - lag(ts) OVER (PARTITION BY {own} ORDER BY ts, eid) AS gap FROM _g_e)))
-            GROUP BY {own}, burst, part HAVING count(DISTINCT {other}) >= {k}
+            GROUP BY {own}, burst, part HAVING count(DISTINCT {other}) >= {k} AND ({through} OR EXISTS (
+                SELECT 1 FROM _g_relay AS r
+                WHERE r.a = {own} AND r.tout >= min(ts) - {hold} AND r.ti <= max(ts) + {hold}))
         """)  # fmt: skip
 
 
@@ -235,8 +242,8 @@ def detect(
     try:
         if build_graph(con, params=params, source=source, since_us=since_us) == 0:
             return []
-        fans(con, params=params)
         relays(con, params=params)
+        fans(con, params=params)
         flows(con, params=params)
         bipartite(con, params=params)
         paths(con, params=params, pattern="cycle")

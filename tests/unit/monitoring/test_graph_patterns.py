@@ -67,21 +67,37 @@ def test_a_two_leg_round_trip_is_no_cycle() -> None:
     assert found(run([("A", "B", "1000", 0), ("B", "A", "990", 5)]), "cycle") == []
 
 
-def test_fan_out_needs_five_distinct_payees_in_one_burst() -> None:
-    five = [("S", f"T{i}", "500", i * 24) for i in range(5)]
-    assert found(run(five), "fan_out") == [["P1", "P2", "P3", "P4", "P5"]]
-    assert found(run(five[:4]), "fan_out") == []
-    spread = [("S", f"T{i}", "500", i * 24 * 8) for i in range(5)]  # gaps longer than the hold: no burst
+def test_fan_out_needs_five_distinct_payees_in_one_burst_of_money_passed_through() -> None:
+    funded = [("F", "S", "600", -2)]  # S receives money and pays it straight on: a pass-through
+    five = funded + [("S", f"T{i}", "500", i * 24) for i in range(5)]
+    assert found(run(five), "fan_out") == [["P2", "P3", "P4", "P5", "P6"]]  # the fan's own payments
+    assert found(run(five[:5]), "fan_out") == []
+    spread = funded + [("S", f"T{i}", "500", i * 24 * 8) for i in range(5)]  # gaps over the hold: no burst
     assert found(run(spread), "fan_out") == []
 
 
-def test_fan_in_counts_distinct_payers() -> None:
-    legs = [(f"S{i}", "T", "500", i * 12) for i in range(6)]
+def test_a_fan_out_of_own_money_is_no_finding_unless_pass_through_is_off() -> None:
+    own_money = [("S", f"T{i}", "500", i * 24) for i in range(5)]
+    assert found(run(own_money), "fan_out") == []
+    fan_out = PARAMS.pattern("fan_out")
+    lenient = replace(
+        PARAMS,
+        patterns={**PARAMS.patterns, "fan_out": replace(fan_out, sizes={**fan_out.sizes, "pass_through": 0})},
+    )
+    assert found(run(own_money, lenient), "fan_out") == [["P1", "P2", "P3", "P4", "P5"]]
+
+
+def test_fan_in_counts_distinct_payers_into_an_account_that_pays_on() -> None:
+    legs = [(f"S{i}", "T", "500", i * 12) for i in range(6)] + [("T", "U", "700", 80)]
     assert found(run(legs), "fan_in") == [["P1", "P2", "P3", "P4", "P5", "P6"]]
+    assert found(run(legs[:6]), "fan_in") == []
 
 
 def test_an_established_pair_is_left_out_of_the_graph() -> None:
-    legs = [(f"S{i}", "T", "500", i * 12) for i in range(5)] + [("S0", "T", "500", 100)]
+    legs = [(f"S{i}", "T", "500", i * 12) for i in range(5)] + [
+        ("T", "U", "700", 80),
+        ("S0", "T", "500", 100),
+    ]
     assert (
         found(run(legs), "fan_in") == []
     )  # S0 pays T twice: an established relationship, four one-off payers
@@ -123,15 +139,17 @@ def test_forwarding_chain_keeps_amounts_and_moves_fast() -> None:
 
 
 def test_the_parameters_set_the_bounds() -> None:
+    fan_out = PARAMS.pattern("fan_out")
     looser = replace(
         PARAMS,
         patterns={
             **PARAMS.patterns,
-            "fan_out": replace(PARAMS.pattern("fan_out"), sizes={"min_counterparties": 3}),
+            "fan_out": replace(fan_out, sizes={**fan_out.sizes, "min_counterparties": 3}),
         },
     )
-    legs = [("S", f"T{i}", "500", i) for i in range(3)]
-    assert found(run(legs, looser), "fan_out") == [["P1", "P2", "P3"]]
+    legs = [("F", "S", "600", -2)] + [("S", f"T{i}", "500", i) for i in range(3)]
+    assert found(run(legs, looser), "fan_out") == [["P2", "P3", "P4"]]
+    assert found(run(legs), "fan_out") == []
 
 
 def test_a_finding_becomes_an_alert_that_explains_itself() -> None:
