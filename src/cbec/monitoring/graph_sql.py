@@ -71,19 +71,24 @@ def fans(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
     """
     hold, window = params.hold.micros, params.window.micros
     for pattern, own, other in (("fan_out", "src", "dst"), ("fan_in", "dst", "src")):
-        k = params.pattern(pattern).size("min_counterparties")
-        through = "FALSE" if params.pattern(pattern).size("pass_through") else "TRUE"
+        p = params.pattern(pattern)
         con.execute(f"""
-            INSERT INTO _g_found
-            SELECT '{pattern}', {own}, list(eid ORDER BY eid) FROM (
+            CREATE OR REPLACE TEMP TABLE _g_fan AS
+            SELECT {own} AS anchor, list(eid ORDER BY eid) AS eids, min(ts) AS t0, max(ts) AS t1 FROM (
                 SELECT *, (ts - min(ts) OVER (PARTITION BY {own}, burst)) // {window} AS part FROM (
                     SELECT *, sum(CASE WHEN gap IS NULL OR gap > {hold} THEN 1 ELSE 0 END)
                               OVER (PARTITION BY {own} ORDER BY ts, eid ROWS UNBOUNDED PRECEDING) AS burst
                     FROM (SELECT *, ts - lag(ts) OVER (PARTITION BY {own} ORDER BY ts, eid) AS gap FROM _g_e)))
-            GROUP BY {own}, burst, part HAVING count(DISTINCT {other}) >= {k} AND ({through} OR EXISTS (
-                SELECT 1 FROM _g_relay AS r
-                WHERE r.a = {own} AND r.tout >= min(ts) - {hold} AND r.ti <= max(ts) + {hold}))
+            GROUP BY {own}, burst, part HAVING count(DISTINCT {other}) >= {p.size("min_counterparties")}
         """)  # fmt: skip
+        through = (
+            ""
+            if not p.size("pass_through")
+            else f"""
+            WHERE EXISTS (SELECT 1 FROM _g_relay AS r
+                          WHERE r.a = f.anchor AND r.tout >= f.t0 - {hold} AND r.ti <= f.t1 + {hold})"""
+        )
+        con.execute(f"INSERT INTO _g_found SELECT '{pattern}', anchor, eids FROM _g_fan AS f{through}")
 
 
 def relays(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
@@ -138,11 +143,19 @@ def bipartite(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
     """Bipartite blocks: at least S payers that each paid the same at least T payees within the window."""
     p = params.pattern("bipartite")
     sources, targets = p.size("min_sources"), p.size("min_targets")
+    # Prune to a core first: a block's payer pays >= T payees, its payee is paid by >= S payers (two rounds).
+    con.execute("CREATE OR REPLACE TEMP TABLE _g_pp AS SELECT DISTINCT src, dst FROM _g_e")
+    for _ in range(2):
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _g_pp AS
+            SELECT src, dst FROM (SELECT *, count(*) OVER (PARTITION BY src) AS outs,
+                                            count(*) OVER (PARTITION BY dst) AS ins FROM _g_pp)
+            WHERE outs >= {targets} AND ins >= {sources}
+        """)  # fmt: skip
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _g_co AS
         SELECT a.src AS s1, list(a.dst ORDER BY a.dst) AS shared
-        FROM (SELECT DISTINCT src, dst FROM _g_e) AS a JOIN (SELECT DISTINCT src, dst FROM _g_e) AS b
-          ON a.dst = b.dst AND a.src <> b.src
+        FROM _g_pp AS a JOIN _g_pp AS b ON a.dst = b.dst AND a.src <> b.src
         GROUP BY a.src, b.src HAVING count(*) >= {targets}
     """)  # fmt: skip
     con.execute(f"""
@@ -225,7 +238,7 @@ def collect(con: duckdb.DuckDBPyConnection, *, report_from_us: int | None) -> li
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the detectors' temporary tables."""
-    for name in ("_g_all", "_g_hub", "_g_e", "_g_found", "_g_relay", "_g_sg", "_g_co", "_g_hop", "_g_p",
+    for name in ("_g_all", "_g_hub", "_g_e", "_g_found", "_g_relay", "_g_fan", "_g_sg", "_g_pp", "_g_co", "_g_hop", "_g_p",
                  "_g_next", "_g_chain"):  # fmt: skip
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
