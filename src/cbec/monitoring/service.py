@@ -61,9 +61,9 @@ def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str) -
 
 
 def run_month(
-    *, store: Store, month: str, rules: Path | None = None, matching: bool = True, graph: bool = True
+    *, store: Store, month: str, rules: Path | None = None, matching: bool = True, graph: bool = False
 ) -> RunSummary:
-    """Run the rule set (batch driver), three-document matching and graph patterns over a month of the lake."""
+    """Run the rule set (batch driver), three-document matching and (when asked) graph patterns over a month."""
     ruleset, fx = _ruleset(rules), _fx(store)
     findings: list[Finding] = []
     params = load_graph_params()

@@ -15,7 +15,7 @@ from .graph_month import write_month
 
 def test_a_cycle_becomes_one_case_with_the_rule_alerts_on_its_payments(store: Store, tmp_path: Path) -> None:
     ingest(store=store, feed="payments", paths=[write_month(tmp_path / "payments.csv")])
-    summary = service.run_month(store=store, month="2026-10", matching=False)
+    summary = service.run_month(store=store, month="2026-10", matching=False, graph=True)
     assert summary.by_rule.get("GRAPH-CYCLE") == 1 and summary.cases >= 1
 
     (listed,) = cases.list_cases(store=store, month="2026-10", pattern="cycle")
@@ -54,8 +54,8 @@ def test_a_cycle_becomes_one_case_with_the_rule_alerts_on_its_payments(store: St
 
 def test_a_rerun_opens_no_second_case(store: Store, tmp_path: Path) -> None:
     ingest(store=store, feed="payments", paths=[write_month(tmp_path / "payments.csv")])
-    first = service.run_month(store=store, month="2026-10", matching=False)
-    again = service.run_month(store=store, month="2026-10", matching=False)
+    first = service.run_month(store=store, month="2026-10", matching=False, graph=True)
+    again = service.run_month(store=store, month="2026-10", matching=False, graph=True)
     assert first.cases >= 1 and again.cases == 0 and again.new == 0
     assert len(cases.list_cases(store=store)) == first.cases
 
