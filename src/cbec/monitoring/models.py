@@ -76,8 +76,8 @@ class Snooze(Base):
 class CaseRecord(Base):
     """A case: the alerts of one fund-flow pattern instance with its subgraph (accounts and payments)."""
 
-    __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_month_pattern", "month", "pattern"),)
+    __tablename__ = "pattern_cases"
+    __table_args__ = (Index("ix_pattern_cases_month_pattern", "month", "pattern"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -100,9 +100,9 @@ class CaseRecord(Base):
 class CaseAlert(Base):
     """An alert grouped into a case: the graph finding itself or a rule alert sharing its payments."""
 
-    __tablename__ = "case_alerts"
-    __table_args__ = (UniqueConstraint("case_id", "alert_id", name="uq_case_alerts_case_alert"),)
+    __tablename__ = "pattern_case_alerts"
+    __table_args__ = (UniqueConstraint("case_id", "alert_id", name="uq_pattern_case_alerts_case_alert"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("pattern_cases.id", ondelete="CASCADE"), index=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)

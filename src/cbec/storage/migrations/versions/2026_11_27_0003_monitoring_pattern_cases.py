@@ -1,4 +1,4 @@
-"""monitoring: cases and the alerts grouped into them
+"""monitoring: pattern cases and the alerts grouped into them
 
 Revision ID: 0003
 Revises: 0002
@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Apply this revision."""
     op.create_table(
-        "cases",
+        "pattern_cases",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("case_key", sa.String(length=120), nullable=False),
         sa.Column("pattern", sa.String(length=40), nullable=False),
@@ -47,39 +47,45 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("created_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
-        sa.UniqueConstraint("case_key", name=op.f("uq_cases_case_key")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pattern_cases")),
+        sa.UniqueConstraint("case_key", name=op.f("uq_pattern_cases_case_key")),
     )
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.create_index("ix_cases_month_pattern", ["month", "pattern"], unique=False)
+    with op.batch_alter_table("pattern_cases", schema=None) as batch_op:
+        batch_op.create_index("ix_pattern_cases_month_pattern", ["month", "pattern"], unique=False)
 
     op.create_table(
-        "case_alerts",
+        "pattern_case_alerts",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("alert_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["alert_id"], ["alerts.id"], name=op.f("fk_case_alerts_alert_id_alerts"), ondelete="CASCADE"
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_pattern_case_alerts_alert_id_alerts"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_case_alerts_case_id_cases"), ondelete="CASCADE"
+            ["case_id"],
+            ["pattern_cases.id"],
+            name=op.f("fk_pattern_case_alerts_case_id_pattern_cases"),
+            ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_alerts")),
-        sa.UniqueConstraint("case_id", "alert_id", name="uq_case_alerts_case_alert"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pattern_case_alerts")),
+        sa.UniqueConstraint("case_id", "alert_id", name="uq_pattern_case_alerts_case_alert"),
     )
-    with op.batch_alter_table("case_alerts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_case_alerts_alert_id"), ["alert_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_case_alerts_case_id"), ["case_id"], unique=False)
+    with op.batch_alter_table("pattern_case_alerts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pattern_case_alerts_alert_id"), ["alert_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_pattern_case_alerts_case_id"), ["case_id"], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table("case_alerts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_case_alerts_case_id"))
-        batch_op.drop_index(batch_op.f("ix_case_alerts_alert_id"))
+    with op.batch_alter_table("pattern_case_alerts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pattern_case_alerts_case_id"))
+        batch_op.drop_index(batch_op.f("ix_pattern_case_alerts_alert_id"))
 
-    op.drop_table("case_alerts")
-    with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.drop_index("ix_cases_month_pattern")
+    op.drop_table("pattern_case_alerts")
+    with op.batch_alter_table("pattern_cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_pattern_cases_month_pattern")
 
-    op.drop_table("cases")
+    op.drop_table("pattern_cases")
