@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import admin, db, demo, feeds, ip, model, monitor, quality, report, serve, supervision, synth
+from cbec.cli import (
+    admin,
+    cases,
+    db,
+    demo,
+    feeds,
+    ip,
+    model,
+    monitor,
+    quality,
+    report,
+    serve,
+    supervision,
+    synth,
+)
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -44,6 +58,7 @@ app.add_typer(report.stats_app, name="stats")
 app.add_typer(report.report_app, name="report")
 app.add_typer(ip.ip_app, name="ip")
 app.add_typer(model.model_app, name="model")
+app.add_typer(cases.cases_app, name="cases")
 
 if __name__ == "__main__":
     app()

@@ -35,7 +35,7 @@ def print_summary(title: str, summary: service.RunSummary) -> None:
     console.print(
         f"{summary.payments:,} payments · rule set {summary.ruleset} · detected {summary.detected:,} · "
         f"new {summary.new:,} · grown {summary.grown:,} · repeat {summary.duplicate:,} · "
-        f"snoozed {summary.snoozed:,}{rate}"
+        f"snoozed {summary.snoozed:,} · cases {summary.cases:,}{rate}"
     )
     if summary.model:
         console.print(f"学习模型 / model {summary.model} scored {summary.scored:,} payments")
@@ -50,11 +50,12 @@ def run(
     model: Path | None = typer.Option(
         None, exists=True, file_okay=False, help="learned model directory (cbec model train)"
     ),
+    graph: bool = typer.Option(True, help="also look for fund-flow graph patterns and open cases (资金网络)"),
 ) -> None:
-    """Run the rules (batch driver), three-document matching and optionally a learned model over a month."""
+    """Run the rules, three-document matching, graph patterns and optionally a learned model over a month."""
     try:
         summary = service.run_month(
-            store=store_of(ctx), month=month, rules=rules, matching=matching, model=model
+            store=store_of(ctx), month=month, rules=rules, matching=matching, model=model, graph=graph
         )
     except (RuleSetError, ValueError, FileNotFoundError) as exc:
         err_console.print(str(exc), markup=False)

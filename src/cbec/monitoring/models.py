@@ -1,4 +1,4 @@
-"""Relational tables of monitoring: alerts, the payments each alert names, and snoozes."""
+"""Relational tables of monitoring: alerts, the payments each alert names, snoozes and cases."""
 
 from __future__ import annotations
 
@@ -87,3 +87,38 @@ class MatchRateRecord(Base):
     matched: Mapped[int] = mapped_column(BigInteger)
     refunded_or_reversed: Mapped[int] = mapped_column(BigInteger)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseRecord(Base):
+    """A case: the alerts of one fund-flow pattern instance with its subgraph (accounts and payments)."""
+
+    __tablename__ = "pattern_cases"
+    __table_args__ = (Index("ix_pattern_cases_month_pattern", "month", "pattern"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_key: Mapped[str] = mapped_column(String(120), unique=True)
+    pattern: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    severity: Mapped[str] = mapped_column(String(16))
+    title_zh: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    month: Mapped[str] = mapped_column(String(7))
+    account_count: Mapped[int] = mapped_column(Integer)
+    payment_count: Mapped[int] = mapped_column(Integer)
+    total_cny: Mapped[Decimal] = mapped_column(Amount())
+    institutions: Mapped[list[str]] = mapped_column(PortableJSON)
+    subgraph: Mapped[dict[str, Any]] = mapped_column(PortableJSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseAlert(Base):
+    """An alert grouped into a case: the graph finding itself or a rule alert sharing its payments."""
+
+    __tablename__ = "pattern_case_alerts"
+    __table_args__ = (UniqueConstraint("case_id", "alert_id", name="uq_pattern_case_alerts_case_alert"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("pattern_cases.id", ondelete="CASCADE"), index=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)

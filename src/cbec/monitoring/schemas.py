@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -56,6 +57,7 @@ class RunSummary(BaseModel):
     skipped_rows: int = 0
     model: str | None = None  # name@version of the learned detector, when one scored the month
     scored: int = 0
+    cases: int = 0
 
 
 class BacktestRow(BaseModel):
@@ -64,3 +66,25 @@ class BacktestRow(BaseModel):
     rule_id: str
     before: int
     after: int
+
+
+class CaseRead(BaseModel):
+    """A case as shown to a person or exported: its pattern, its alerts and its subgraph."""
+
+    id: int
+    case_key: str
+    pattern: str
+    status: str
+    severity: str
+    title_zh: str
+    title_en: str
+    first_at: datetime
+    last_at: datetime
+    month: str
+    account_count: int
+    payment_count: int
+    total_cny: Decimal
+    institutions: list[str]
+    alert_ids: list[int] = Field(default_factory=list)
+    rule_ids: list[str] = Field(default_factory=list)
+    subgraph: dict[str, Any] = Field(default_factory=dict)

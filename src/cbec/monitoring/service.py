@@ -17,8 +17,12 @@ from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import read_side
 from cbec.monitoring import alert_store
 from cbec.monitoring.batch import run_batch
+from cbec.monitoring.cases import save_cases
 from cbec.monitoring.documents_alerts import findings_to_alerts
 from cbec.monitoring.engine import Alert, Payment
+from cbec.monitoring.graph import Finding, to_alert
+from cbec.monitoring.graph_config import load_graph_params
+from cbec.monitoring.graph_sql import detect_month
 from cbec.monitoring.matching import match_documents, match_rates
 from cbec.monitoring.model_service import score_month, show_model, train_model
 from cbec.monitoring.models import AlertRecord, MatchRateRecord
@@ -77,10 +81,19 @@ def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str, a
 
 
 def run_month(
-    *, store: Store, month: str, rules: Path | None = None, matching: bool = True, model: Path | None = None
+    *,
+    store: Store,
+    month: str,
+    rules: Path | None = None,
+    matching: bool = True,
+    model: Path | None = None,
+    graph: bool = False,
 ) -> RunSummary:
-    """Run the rule set (batch driver), three-document matching and, given one, a learned model over a month."""
+    """Run the rule set (batch driver), three-document matching, and when asked graph patterns and a learned
+    model, over a month."""
     ruleset, fx = _ruleset(rules), _fx(store)
+    findings: list[Finding] = []
+    params = load_graph_params()
     summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
     kept: dict[str, list[dict[str, Any]]] = {}
     con = read_side(store=store)
@@ -100,11 +113,16 @@ def run_month(
             scores = score_month(con, model=model, month=month, fx=fx, lake_root=store.lake.root)
             alerts += scores.alerts
             summary.model, summary.scored = scores.model, scores.scored
+        if graph:
+            findings = detect_month(con, params=params, ruleset=ruleset, fx=fx, month=month)
+            alerts += [to_alert(f, params) for f in findings]
     finally:
         con.close()
     _save(store, alerts, summary, "batch")
     if matching:
         _keep_match_rates(store, month, kept)
+    if findings:
+        summary.cases = save_cases(store=store, findings=findings, params=params, now=datetime.now(UTC))
     return summary
 
 
