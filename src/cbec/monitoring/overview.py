@@ -274,3 +274,22 @@ def payment_total(*, store: Store, month: str, principal: Principal = SYSTEM) ->
         return int(con.execute(query, [month, *params]).fetchall()[0][0])
     finally:
         con.close()
+
+
+def busiest_enterprises(
+    *, store: Store, month: str, limit: int = 5, principal: Principal = SYSTEM
+) -> list[str]:
+    """Return the enterprises with the most payments in the month (the principal's own), busiest first."""
+    scope, params = _payment_scope(principal)
+    con = read_side(store=store)
+    try:
+        if not _has_payments(con):
+            return []
+        rows = con.execute(
+            "SELECT enterprise_id FROM payments WHERE month = ? AND enterprise_id IS NOT NULL "
+            f"AND {scope} GROUP BY enterprise_id ORDER BY count(*) DESC, enterprise_id LIMIT ?",
+            [month, *params, limit],
+        ).fetchall()
+    finally:
+        con.close()
+    return [str(r[0]) for r in rows]
