@@ -90,6 +90,16 @@ def test_regulator_issues_a_notice_and_the_institution_submits_a_plan(
     page.wait_for_timeout(800)  # let the charts' entry animation finish before the picture
     shoot(page, "1-overview")
 
+    # The language switch redraws the page (and the map's city names) in English, and back.
+    page.click("a.lang")
+    page.wait_for_selector("#city-map[data-ready='1'] canvas")
+    assert "Province overview" in page.inner_text("h1")
+    assert "Hangzhou" in page.inner_text("[data-testid=city-table]")
+    page.wait_for_timeout(800)
+    shoot(page, "1-overview-en")
+    page.click("a.lang")
+    page.wait_for_selector("#city-map[data-ready='1'] canvas")
+
     # The alert queue, narrowed to one institution, then one alert with its evidence graph.
     page.goto(f"{base_url}/alerts?institution_id={world.mine}")
     page.click(f"a[href='/alerts/{world.my_alert}']")

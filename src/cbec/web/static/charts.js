@@ -69,10 +69,13 @@
     var typology = chart("typology");
     if (typology) {
       var kinds = Object.keys(data.typology).sort(function (a, b) { return data.typology[a] - data.typology[b]; });
+      var most = Math.max.apply(null, kinds.map(function (k) { return data.typology[k]; }).concat([1]));
       typology.setOption({
-        tooltip: {}, grid: { left: 8, right: 20, top: 10, bottom: 20, containLabel: true },
-        xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: kinds, axisLabel: { width: 140, overflow: "truncate" } },
-        series: [{ type: "bar", data: kinds.map(function (k) { return data.typology[k]; }), itemStyle: { color: "#0b5cad" } }]
+        tooltip: {}, grid: { left: 8, right: 8, top: 6, bottom: 20 },
+        xAxis: { type: "value", show: false, max: Math.ceil(most * 2.2) },
+        yAxis: { type: "category", data: kinds, axisLabel: { show: false }, axisTick: { show: false } },
+        series: [{ type: "bar", barMaxWidth: 14, data: kinds.map(function (k) { return data.typology[k]; }), itemStyle: { color: "#0b5cad" },
+                   label: { show: true, position: "right", fontSize: 11, formatter: "{b}  {c}" } }]
       });
     }
     var grades = chart("grades");
