@@ -18,7 +18,6 @@ from cbec.web.session import Visitor, check_csrf, needs
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Tenant = Annotated[Visitor, Depends(needs(*TENANT_COLUMN))]
-CLOSED = frozenset({"verified", "acknowledged", "withdrawn", "escalated"})
 
 
 @router.get("/notices")
@@ -103,7 +102,8 @@ def portal(request: Request, store: StoreDep, visitor: Tenant) -> Response:
     alerts = monitoring.list_alerts(store=store, principal=principal, limit=20)
     alert_total = monitoring.count_alerts(store=store, principal=principal)
     notices = supervision.list_notices(store=store, principal=principal)
-    to_answer = [n for n in notices if n.state not in CLOSED]
+    # Notices to answer: those on which the tenant has a step to take now.
+    to_answer = [n for n in notices if supervision.notice_actions(notice=n, principal=principal)]
     deadlines = sorted((n for n in to_answer if n.due_at), key=lambda n: n.due_at)  # type: ignore[arg-type,return-value]
     rating = None
     if principal.role == INSTITUTION:

@@ -20,6 +20,8 @@ from cbec.web.render import not_found, page
 from cbec.web.session import PROVINCE_ROLES, Visitor, needs
 
 router = APIRouter(include_in_schema=False)
+# The final states of both notice lifecycles (supervision/lifecycles.py): nothing more is expected.
+CLOSED_STATES = frozenset({"verified", "acknowledged", "withdrawn", "escalated"})
 Province = Annotated[Visitor, Depends(needs(*PROVINCE_ROLES))]
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 MonthQuery = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]

@@ -22,6 +22,8 @@ from cbec.web.session import PROVINCE_ROLES, Visitor
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+# Jinja escapes by file extension (.html), which *.html.j2 does not end in: escape everything.
+TEMPLATES.env.autoescape = True
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACTION_TITLES = {
     "issue": ("下发", "issue"),

@@ -209,3 +209,16 @@ def test_the_language_switch_is_kept_in_a_cookie(login: Login) -> None:
     assert "Province overview" in client.get("/").text
     client.get("/lang/zh?next=/")
     assert "全省概览" in client.get("/").text
+
+
+def test_text_from_the_data_is_escaped(store: Store, login: Login, world: World) -> None:
+    hostile = supervision.issue_notice(
+        store=store,
+        data=supervision.NoticeCreate(
+            kind="warning", institution_id=world.theirs, title="<script>alert(1)</script>", body="<img src=x>"
+        ),
+        actor="admin",
+    )
+    page = login("admin").get(f"/notices/{hostile.id}")
+    assert "<script>alert(1)</script>" not in page.text and "<img src=x>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
