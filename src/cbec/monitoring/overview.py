@@ -91,13 +91,12 @@ def _enterprise_cities(store: Store) -> dict[str, str]:
 
 def _payment_scope(principal: Principal) -> tuple[str, list[str]]:
     """Return a SQL condition (and its parameters) that narrows payments to the principal's own."""
-    conditions, params = [], []
-    for column in ("institution_id", "enterprise_id"):
-        wanted = principal.scope(column)
-        if wanted is not None:
-            conditions.append(f"{column} = ?")
-            params.append(wanted)
-    return " AND ".join(conditions) or "TRUE", params
+    column = principal.tenant_column
+    if column is None:
+        return "TRUE", []
+    if column in ("institution_id", "enterprise_id"):
+        return f"{column} = ?", [str(principal.tenant_id)]
+    return "FALSE", []  # platforms report orders, not payments
 
 
 def _has_payments(con: duckdb.DuckDBPyConnection) -> bool:
