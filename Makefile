@@ -4,13 +4,17 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+# The dashboard's browser-side libraries, fetched once from the npm registry (never from a CDN at run time).
+VENDOR := src/cbec/web/static/vendor
+ECHARTS_VERSION := 5.6.0
+HTMX_VERSION := 2.0.11
 CBEC_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export CBEC_TEST_POSTGRES_URL
 
-.PHONY: install system-deps demo test lint typecheck pytest bench clean
+.PHONY: install system-deps vendor demo test lint typecheck pytest bench clean
 
-install: $(STAMP) system-deps
+install: $(STAMP) system-deps vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +23,30 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # CJK fonts for the reports and charts, Pango for WeasyPrint and HarfBuzz-subset (fast font subsetting in
-# PDFs: fontTools takes ~20 s per report on Noto CJK); installed when missing and apt is at hand.
+# PDFs: fontTools takes ~20 s per report on Noto CJK), Chromium for the browser tests; installed when missing
+# and apt is at hand.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "warning: please install$$missing (apt) for reports"; fi; \
+	  else echo "warning: please install$$missing (apt) for reports and browser tests"; fi; \
 	fi
+
+vendor: $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
+
+# npm pack checks the tarball against the registry's integrity hash; only the built file and licences are kept.
+$(VENDOR)/echarts.min.js:
+	@mkdir -p $(VENDOR)/echarts && tmp=$$(mktemp -d) && \
+	(cd $$tmp && npm pack -q echarts@$(ECHARTS_VERSION) >/dev/null && tar -xzf echarts-$(ECHARTS_VERSION).tgz) && \
+	cp $$tmp/package/LICENSE $$tmp/package/NOTICE $(VENDOR)/echarts/ && \
+	cp $$tmp/package/dist/echarts.min.js $@ && rm -rf $$tmp && echo "vendored echarts $(ECHARTS_VERSION)"
+
+$(VENDOR)/htmx.min.js:
+	@mkdir -p $(VENDOR)/htmx && tmp=$$(mktemp -d) && \
+	(cd $$tmp && npm pack -q htmx.org@$(HTMX_VERSION) >/dev/null && tar -xzf htmx.org-$(HTMX_VERSION).tgz) && \
+	cp $$tmp/package/LICENSE $(VENDOR)/htmx/ && \
+	cp $$tmp/package/dist/htmx.min.js $@ && rm -rf $$tmp && echo "vendored htmx $(HTMX_VERSION)"
 
 demo: install
 	$(BIN)/cbec demo

@@ -74,3 +74,19 @@ def sqlite_settings_store(sqlite_settings: Settings) -> Iterator[Store]:
     opened = open_store(sqlite_settings)
     yield opened
     opened.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """List the browser tests' screenshots (recorded as `screenshot:<name>` properties) at the end of the run."""
+    # Here rather than in tests/e2e/web: under xdist only this conftest reaches the controller's summary.
+    shots = [
+        (name.removeprefix("screenshot:"), value)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        for name, value in getattr(report, "user_properties", [])
+        if name.startswith("screenshot:")
+    ]
+    if shots:
+        terminalreporter.section("browser screenshots")
+        for name, path in shots:
+            terminalreporter.write_line(f"{name}: {path}")

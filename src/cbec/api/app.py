@@ -15,6 +15,7 @@ from cbec.core.money import load_fx_table
 from cbec.monitoring.rule_parser import load_ruleset
 from cbec.monitoring.streaming import StreamingEngine
 from cbec.storage.store import open_store
+from cbec.web.app import mount as mount_web
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """浙江跨境电商监管平台 API / Zhejiang cross-border e-commerce supervision platform API.
@@ -52,4 +53,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (auth, payments, alerts, supervision, complaints, listings, audit):
         api.include_router(module.router)
     app.include_router(api)
+    mount_web(app)  # the dashboard at / (after the API, so /api/v1 wins)
     return app

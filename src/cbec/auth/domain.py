@@ -14,6 +14,7 @@ ROLES = (REGULATOR_ADMIN, REGULATOR_ANALYST, INSTITUTION, PLATFORM, ENTERPRISE, 
 REGULATORS = frozenset({REGULATOR_ADMIN, REGULATOR_ANALYST})
 # The column that names a tenant's own rows, per tenant role.
 TENANT_COLUMN = {INSTITUTION: "institution_id", PLATFORM: "platform_id", ENTERPRISE: "enterprise_id"}
+NO_ACCESS = "no-access:" + "-" * 90  # matches no row: every tenant id column is at most 64 characters
 ROLE_TITLES = {
     REGULATOR_ADMIN: ("监管管理员", "regulator (admin)"),
     REGULATOR_ANALYST: ("监管分析员", "regulator (analyst)"),
@@ -69,11 +70,12 @@ class Principal:
     def scope(self, column: str) -> str | None:
         """Return the value rows must have in `column` for this principal (None: no restriction).
 
-        A tenant asking about rows keyed by another kind of tenant sees nothing: the sentinel never matches.
+        A tenant asking about rows keyed by another kind of tenant sees nothing: the sentinel never matches
+        (longer than any id column, and free of NUL, which PostgreSQL refuses in text parameters).
         """
         if self.tenant_column is None:
             return None
-        return self.tenant_id if column == self.tenant_column else "\x00no-access"
+        return self.tenant_id if column == self.tenant_column else NO_ACCESS
 
     def can_see(self, column: str, value: str | None) -> bool:
         """Tell whether a row whose `column` holds value is visible to the principal."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cbec.cli.context import console, settings_of, store_of
+from cbec.cli.demo_users import print_dashboard_logins
 from cbec.cli.feeds import _run, stats
 from cbec.cli.monitor import alert_table, print_summary
 from cbec.cli.supervision import rating_table
@@ -20,29 +21,30 @@ def demo(
     month: str = typer.Option("2026-10", help="month to generate and load"),
     payments: int = typer.Option(20_000, help="payments in the demo month"),
 ) -> None:
-    """Generate a synthetic month, load every feed, reload payments, monitor and rate it, write the monthly report."""
+    """Generate a synthetic month, load every feed, reload payments, monitor and rate it, write the monthly report,
+    add a demo login per role."""
     settings = settings_of(ctx)
-    console.rule(f"1/7 合成数据 / synthesising {month} ({payments:,} payments)")
+    console.rule(f"1/8 合成数据 / synthesising {month} ({payments:,} payments)")
     result = run_synth(settings.home_dir / "synth" / month, month, payments, 7, "csv")
-    console.rule("2/7 导入 / loading every feed")
+    console.rule("2/8 导入 / loading every feed")
     order = sorted(FEEDS.values(), key=lambda spec: spec.sink != "db")
     jobs = [(spec.name, result.files[spec.name]) for spec in order if spec.name in result.files]
     store = store_of(ctx)
     reports = _run(store, jobs, as_json=False)
-    console.rule("3/7 再次导入同一支付文件 / loading the payments file again changes nothing")
+    console.rule("3/8 再次导入同一支付文件 / loading the payments file again changes nothing")
     again = _run(store, [("payments", result.files["payments"])], as_json=False)
-    console.rule("4/7 监测 / monitoring the month: rules and three-document matching")
+    console.rule("4/8 监测 / monitoring the month: rules and three-document matching")
     summary = monitoring.run_month(store=store, month=month)
     print_summary(f"监测结果 / Monitoring {month}", summary)
     console.print(alert_table(monitoring.list_alerts(store=store, limit=8, month=month)))
-    console.rule("5/7 监管评级 / rating the institutions, warning the risky ones")
+    console.rule("5/8 监管评级 / rating the institutions, warning the risky ones")
     ratings = supervision.rate_month(store=store, month=month)
     console.print(rating_table(ratings, month))
     warned = supervision.warn_risky(store=store, month=month, actor="demo")
     console.print(f"风险预警 / risk warnings issued: {len(warned)} (cbec notices list)")
-    console.rule("6/7 月度监管报告 / the monthly supervision report")
+    console.rule("6/8 月度监管报告 / the monthly supervision report")
     report = monthly_report(store=store, month=month, lang="zh")
-    console.rule("7/7 汇总 / summary")
+    console.rule("7/8 汇总 / summary")
     stats(ctx)
     read = sum(r.read for r in reports)
     accepted = sum(r.accepted for r in reports)
@@ -57,3 +59,5 @@ def demo(
     console.print(
         f"月度报告 / monthly report: {report.pdf} (HTML {report.html}; English: cbec report monthly --lang en)"
     )
+    console.rule("8/8 看板 / the dashboard: a demo login per role")
+    print_dashboard_logins(store=store, month=month)

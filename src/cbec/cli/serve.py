@@ -1,4 +1,4 @@
-"""cbec serve: the API (and, when present, the web dashboard) under uvicorn."""
+"""cbec serve: the API and the web dashboard under uvicorn."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ def serve(
     port: int = typer.Option(8000, help="port"),
     workers: int = typer.Option(1, help="uvicorn workers (the scoring engine's state is per worker)"),
 ) -> None:
-    """Serve the REST API at /api/v1 (OpenAPI document at /api/v1/openapi.json)."""
+    """Serve the web dashboard at / and the REST API at /api/v1 (OpenAPI document at /api/v1/openapi.json)."""
     settings = settings_of(ctx)
-    console.print(f"cbec API on http://{host}:{port}/api/v1/docs · store {settings.sqlalchemy_url}")
+    console.print(
+        f"cbec dashboard http://{host}:{port}/ · API http://{host}:{port}/api/v1/docs · store {settings.sqlalchemy_url}",
+        soft_wrap=True,
+    )
     if workers > 1:
         uvicorn.run(
             "cbec.api.app:create_app",

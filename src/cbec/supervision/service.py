@@ -347,6 +347,17 @@ def advance_notice(
         return notices.read(notice, now=now, history=notices.transitions(session, notice.id))
 
 
+def notice_actions(*, notice: NoticeRead, principal: Principal) -> list[str]:
+    """Return the actions the principal may take on a notice now (what advance_notice would accept)."""
+    if principal.role == AUDITOR or not principal.can_see("institution_id", notice.institution_id):
+        return []
+    allowed = notices.lifecycle_of(notice.kind, shipped_config().notices).actions(notice.state)
+    if principal.role == REGULATOR_ADMIN:
+        return [a for a in allowed if a != "overdue"]  # overdue is the scheduled check's step
+    mine = INSTITUTION_ACTIONS if principal.tenant_column else REGULATOR_ACTIONS - {"overdue"}
+    return [a for a in allowed if a in mine]
+
+
 def check_deadlines(*, store: Store, now: datetime | None = None) -> list[NoticeRead]:
     """The scheduled check: mark notices overdue past their deadline and escalate the long overdue."""
     now = now or datetime.now(UTC)

@@ -90,8 +90,8 @@ def test_export_has_one_row_per_alerted_payment(loaded: Store) -> None:
     named = {
         (p.institution_id, p.payment_id)
         for a in alerts
-        for p in service.get_alert(store=loaded, alert_id=a.id).payments
-    }  # type: ignore[union-attr]
+        for p in service.get_alert(store=loaded, alert_id=a.id).payments  # type: ignore[union-attr]
+    }
     assert set(keys) == named
     assert all(r["severity"] in ("low", "medium", "high", "critical") and r["rule_ids"] for r in rows)
 

@@ -1,0 +1,97 @@
+"""The alert queue (filters, paging, htmx partial updates) and one alert with its evidence graph."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from cbec.api.deps import RowId, StoreDep
+from cbec.auth.domain import REGULATORS, ROLES
+from cbec.monitoring import overview
+from cbec.monitoring import service as monitoring
+from cbec.supervision import service as supervision
+from cbec.web.render import not_found, page
+from cbec.web.session import Visitor, check_csrf, needs
+
+router = APIRouter(include_in_schema=False)
+AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
+Regulator = Annotated[Visitor, Depends(needs(*sorted(REGULATORS)))]
+PAGE_SIZE = 25
+Severity = Literal["", "critical", "high", "medium", "low"]
+
+
+@router.get("/alerts")
+def alert_queue(
+    request: Request,
+    store: StoreDep,
+    visitor: AnyRole,
+    month: Annotated[str, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = "",
+    severity: Severity = "",
+    rule_id: Annotated[str, Query(max_length=80)] = "",
+    institution_id: Annotated[str, Query(max_length=64)] = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """List the alerts the user may see; an htmx request gets only the table back."""
+    filters: dict[str, Any] = {
+        "month": month or None,
+        "severity": severity or None,
+        "rule_id": rule_id or None,
+        "institution_id": institution_id or None,
+    }
+    principal = visitor.principal
+    total = monitoring.count_alerts(store=store, principal=principal, **filters)
+    alerts = monitoring.list_alerts(
+        store=store, principal=principal, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, **filters
+    )
+    context: dict[str, Any] = {
+        "alerts": alerts,
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "filters": {k: v or "" for k, v in filters.items()},
+        "months": overview.available_months(store=store),
+    }
+    template = "alert_rows.html.j2" if request.headers.get("hx-request") else "alerts.html.j2"
+    return page(request, template, visitor, **context)
+
+
+@router.get("/alerts/{alert_id}")
+def alert_detail(request: Request, alert_id: RowId, store: StoreDep, visitor: AnyRole) -> Response:
+    """Show one alert: its explanation, the evidence graph of its payments, and (for a regulator) a notice form."""
+    alert = monitoring.get_alert(store=store, alert_id=alert_id, principal=visitor.principal)
+    graph = overview.evidence_graph(store=store, alert_id=alert_id, principal=visitor.principal)
+    if alert is None or graph is None:
+        return not_found(request, visitor)
+    return page(request, "alert.html.j2", visitor, alert=alert, graph=graph)
+
+
+@router.post("/alerts/{alert_id}/notice")
+def issue_from_alert(
+    request: Request,
+    alert_id: RowId,
+    store: StoreDep,
+    visitor: Regulator,
+    kind: Annotated[Literal["warning", "rectification"], Form()],
+    title: Annotated[str, Form(min_length=1, max_length=300)],
+    body: Annotated[str, Form(min_length=1, max_length=4000)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Issue a notice to the alert's institution, with the alert as its evidence; go to the new notice."""
+    check_csrf(request, visitor, csrf)
+    alert = monitoring.get_alert(store=store, alert_id=alert_id, principal=visitor.principal)
+    if alert is None or alert.institution_id is None:
+        return not_found(request, visitor)
+    data = supervision.NoticeCreate(
+        kind=kind,
+        institution_id=alert.institution_id,
+        title=title,
+        body=body,
+        month=alert.month,
+        evidence={"alert_id": alert.id, "rule_id": alert.rule_id, "key": alert.key_text},
+    )
+    notice = supervision.issue_notice(
+        store=store, data=data, actor=visitor.principal.username, principal=visitor.principal
+    )
+    return RedirectResponse(f"/notices/{notice.id}", status_code=303)

@@ -1,0 +1,129 @@
+"""The dashboard's words in Chinese and English; the choice is kept in a cookie."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+LANG_COOKIE = "cbec_lang"
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app": ("浙江跨境电商监管平台", "Zhejiang CBEC Supervision"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出", "Log out"),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "login_failed": ("用户名或密码错误", "Wrong user name or password"),
+    "overview": ("全省概览", "Province overview"),
+    "alerts": ("预警队列", "Alert queue"),
+    "institutions": ("支付机构", "Institutions"),
+    "notices": ("通知看板", "Notices board"),
+    "portal": ("我的门户", "My portal"),
+    "month": ("月份", "Month"),
+    "payments": ("支付笔数", "Payments"),
+    "alerts_count": ("预警数", "Alerts"),
+    "enterprises": ("活跃企业", "Active enterprises"),
+    "open_notices": ("未结通知", "Open notices"),
+    "overdue_notices": ("逾期通知", "Overdue notices"),
+    "city_map": ("各市支付与预警", "Payments and alerts per city"),
+    "map_metric_payments": ("支付笔数", "payments"),
+    "map_metric_alerts": ("预警数", "alerts"),
+    "trend": ("每日趋势", "Daily trend"),
+    "by_severity": ("按严重程度", "By severity"),
+    "by_typology": ("按类型", "By typology"),
+    "ratings": ("机构评级", "Institution ratings"),
+    "grade": ("等级", "Grade"),
+    "total": ("总分", "Score"),
+    "previous": ("上月", "Last month"),
+    "filter": ("筛选", "Filter"),
+    "all": ("全部", "All"),
+    "severity": ("严重程度", "Severity"),
+    "rule": ("规则", "Rule"),
+    "institution": ("机构", "Institution"),
+    "key": ("对象", "Key"),
+    "observed": ("观测值", "Observed"),
+    "threshold": ("阈值", "Threshold"),
+    "window": ("窗口", "Window"),
+    "first_at": ("开始时间", "First seen"),
+    "last_at": ("最近时间", "Last seen"),
+    "status": ("状态", "Status"),
+    "explanation": ("说明", "Explanation"),
+    "evidence": ("证据图：账户与支付", "Evidence: accounts and payments"),
+    "evidence_truncated": ("仅显示前 300 笔支付", "showing the first 300 payments"),
+    "alert_payments": ("涉及支付", "Payments named"),
+    "payment": ("支付", "Payment"),
+    "amount": ("金额", "Amount"),
+    "payer": ("付款方", "Payer"),
+    "payee": ("收款方", "Payee"),
+    "time": ("时间", "Time"),
+    "issue_notice": ("下发通知", "Issue a notice"),
+    "kind": ("类型", "Kind"),
+    "title": ("标题", "Title"),
+    "body": ("内容", "Body"),
+    "submit": ("提交", "Submit"),
+    "notice": ("通知", "Notice"),
+    "state": ("状态", "State"),
+    "issued_at": ("下发时间", "Issued"),
+    "issued_by": ("下发人", "Issued by"),
+    "due_at": ("截止时间", "Deadline"),
+    "overdue": ("已逾期", "overdue"),
+    "overdue_only": ("仅看逾期", "Overdue only"),
+    "history": ("处理记录", "History"),
+    "action": ("操作", "Action"),
+    "reason": ("说明/理由", "Reason"),
+    "actor": ("操作人", "By"),
+    "take_action": ("处理通知", "Act on this notice"),
+    "no_actions": ("当前无可执行操作", "Nothing to do on this notice now"),
+    "modules": ("评级模块", "Rating modules"),
+    "module": ("模块", "Module"),
+    "value": ("数值", "Value"),
+    "score": ("得分", "Score"),
+    "weight": ("权重", "Weight"),
+    "deadlines": ("截止事项", "Deadlines"),
+    "incidents": ("安全事件", "Security incidents"),
+    "response_due": ("响应截止", "Response due"),
+    "fix_due": ("整改截止", "Fix due"),
+    "my_alerts": ("我的预警", "My alerts"),
+    "to_answer": ("待答复通知", "Notices to answer"),
+    "none": ("暂无", "None"),
+    "not_found": ("不存在或无权查看", "Not found or not yours to see"),
+    "forbidden": ("无权执行此操作", "You may not do this"),
+    "back": ("返回", "Back"),
+    "page": ("页", "page"),
+    "next": ("下一页", "Next"),
+    "prev": ("上一页", "Previous"),
+    "of": ("共", "of"),
+    "rows": ("条", "rows"),
+    "done": ("已完成", "Done"),
+    "error": ("出错了", "Something went wrong"),
+    "lang_switch": ("English", "中文"),
+    "role": ("角色", "Role"),
+    "csrf_failed": ("表单已失效，请刷新后重试", "The form expired; reload and try again"),
+    "from_alert": ("来自预警", "From alert"),
+    "individual": ("个人账户", "individual"),
+    "enterprise": ("企业账户", "enterprise"),
+    "unknown": ("未知", "unknown"),
+    "city_table": ("各市明细", "Per city"),
+}
+
+
+def lang_of(request: Request) -> str:
+    """Return the language the visitor chose (cookie), else Chinese."""
+    chosen = request.cookies.get(LANG_COOKIE, DEFAULT_LANG)
+    return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+def translate(lang: str, key: str) -> str:
+    """Return the text of a key in a language (the key itself when unknown, so gaps show)."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def pick(lang: str, pair: tuple[str, str] | None, fallback: str = "") -> str:
+    """Return the zh or en half of a (zh, en) pair from another context's titles."""
+    if pair is None:
+        return fallback
+    return pair[0] if lang == "zh" else pair[1]

@@ -1,0 +1,109 @@
+"""Templates and what every page gets: the language, the words, the logged-in user, the navigation."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+
+from cbec.auth.domain import ROLE_TITLES
+from cbec.supervision.lifecycles import KIND_TITLES, STATE_TITLES
+from cbec.web.i18n import lang_of, pick, translate
+from cbec.web.session import PROVINCE_ROLES, Visitor
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+# Jinja escapes by file extension (.html), which *.html.j2 does not end in: escape everything.
+TEMPLATES.env.autoescape = True
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ACTION_TITLES = {
+    "issue": ("下发", "issue"),
+    "acknowledge": ("确认收到", "acknowledge"),
+    "submit_plan": ("提交整改计划", "submit a plan"),
+    "report_rectified": ("报告已整改", "report rectified"),
+    "verify": ("核验通过", "verify"),
+    "reject": ("退回整改", "reject"),
+    "withdraw": ("撤回", "withdraw"),
+    "escalate": ("升级处理", "escalate"),
+    "overdue": ("标记逾期", "mark overdue"),
+}
+SEVERITY_TITLES = {
+    "critical": ("严重", "critical"),
+    "high": ("高", "high"),
+    "medium": ("中", "medium"),
+    "low": ("低", "low"),
+}
+
+
+def _when(value: datetime | None) -> str:
+    return "" if value is None else value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _number(value: Decimal | float | int | None, places: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{places}f}"
+
+
+def _as_json(value: Any) -> Markup:
+    """Return JSON safe to put inside a <script type="application/json"> element."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
+    """Return the navigation (path, label) the user's role may open."""
+    if visitor.principal.role in PROVINCE_ROLES:
+        keys = [
+            ("/", "overview"),
+            ("/alerts", "alerts"),
+            ("/institutions", "institutions"),
+            ("/notices", "notices"),
+        ]
+    else:
+        keys = [("/portal", "portal"), ("/alerts", "alerts"), ("/notices", "notices")]
+    return [(path, translate(lang, key)) for path, key in keys]
+
+
+def page(
+    request: Request,
+    template: str,
+    visitor: Visitor | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """Render a page with the language, the words and (when logged in) the user and navigation."""
+    lang = lang_of(request)
+    base: dict[str, Any] = {
+        "lang": lang,
+        "t": partial(translate, lang),
+        "pick": partial(pick, lang),
+        "when": _when,
+        "number": _number,
+        "as_json": _as_json,
+        "visitor": visitor,
+        "path": request.url.path,
+        "kind_title": lambda k: pick(lang, KIND_TITLES.get(k), k),
+        "state_title": lambda s: pick(lang, STATE_TITLES.get(s), s),
+        "action_title": lambda a: pick(lang, ACTION_TITLES.get(a), a),
+        "severity_title": lambda s: pick(lang, SEVERITY_TITLES.get(s), s),
+    }
+    if visitor is not None:
+        base["nav"] = nav(lang, visitor)
+        base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
+        base["csrf"] = visitor.csrf
+    return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code)
+
+
+def not_found(request: Request, visitor: Visitor) -> Response:
+    """Render the page a missing (or another tenant's) row gets: 404, nothing about whether it exists."""
+    return page(request, "message.html.j2", visitor, status_code=404, message_key="not_found")

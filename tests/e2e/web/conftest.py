@@ -1,0 +1,41 @@
+"""The prepared month (built once for the package) and a logged-in TestClient per user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cbec.api.app import create_app
+from cbec.storage.store import Store, open_store
+
+from .world import PASSWORD, World, build
+
+
+@pytest.fixture(scope="package")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return build(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="package")
+def store(world: World) -> Iterator[Store]:
+    opened = open_store(world.settings, migrate=False)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def client(world: World) -> Iterator[TestClient]:
+    with TestClient(create_app(world.settings), follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def login(client: TestClient) -> Callable[[str], TestClient]:
+    def as_user(username: str) -> TestClient:
+        reply = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert reply.status_code == 303, reply.text
+        return client
+
+    return as_user
