@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from cbec.reports.render import render_html, render_pdf
-from cbec.reports.sections import ReportData, build_report
+from cbec.reports.sections import SECTIONS, ReportData, build_report
 from cbec.stats import service as stats
 from cbec.storage.store import Store
 
@@ -57,3 +57,19 @@ def monthly_report(
     pdf = render_pdf(html)
     return ReportFiles(html=html, pdf=pdf, data=data_file, build_seconds=data.seconds,
                        render_seconds=time.perf_counter() - started)  # fmt: skip
+
+
+def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
+    """Return what the dashboard's statistics page shows: Table 1 checked, brands by city, job demand (feeds)."""
+    stats.load_official(store=store)
+    wanted = tuple(s for s in SECTIONS if s.key in ("statistics", "brands", "talent"))
+    data = build_report(store=store, month=month or "2026-10", now=datetime.now(UTC), sections=wanted)
+    return data.sections
+
+
+def report_file(*, store: Store, month: str, lang: str) -> Path:
+    """Return the month's PDF report in a language, building it when it does not exist yet."""
+    pdf = store.settings.reports_dir / month / f"supervision-report-{month}-{lang}.pdf"
+    if pdf.exists():
+        return pdf
+    return monthly_report(store=store, month=month, lang=lang).pdf

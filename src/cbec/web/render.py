@@ -68,6 +68,8 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/alerts", "alerts"),
             ("/institutions", "institutions"),
             ("/notices", "notices"),
+            ("/statistics", "statistics"),
+            ("/reports", "reports"),
         ]
     else:
         keys = [("/portal", "portal"), ("/alerts", "alerts"), ("/notices", "notices")]

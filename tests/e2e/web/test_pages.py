@@ -222,3 +222,23 @@ def test_text_from_the_data_is_escaped(store: Store, login: Login, world: World)
     page = login("admin").get(f"/notices/{hostile.id}")
     assert "<script>alert(1)</script>" not in page.text and "<img src=x>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_the_statistics_page_shows_table_1_checked_and_labels_feed_figures_as_not_official(
+    login: Login,
+) -> None:
+    html = login("analyst").get("/statistics").text
+    main = _main(html)
+    assert "5129.3" in main and "138.12" in main  # Table 1 from the shipped official figures
+    assert main.count('class="overdue"') == 2  # 2022 and 2023 reported growth disagree with the totals
+    assert "27.85" in main and "21.47" in main
+    assert "非官方" in main  # brands and job demand come from the feeds
+
+
+def test_a_regulator_downloads_the_monthly_report_and_a_tenant_cannot(login: Login) -> None:
+    client = login("analyst")
+    assert f"/reports/{MONTH}/zh.pdf" in client.get("/reports").text
+    pdf = client.get(f"/reports/{MONTH}/en.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert login("pi-a").get(f"/reports/{MONTH}/en.pdf").status_code == 403
