@@ -68,11 +68,17 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/alerts", "alerts"),
             ("/institutions", "institutions"),
             ("/notices", "notices"),
+            ("/complaints", "complaints"),
             ("/statistics", "statistics"),
             ("/reports", "reports"),
         ]
     else:
-        keys = [("/portal", "portal"), ("/alerts", "alerts"), ("/notices", "notices")]
+        keys = [
+            ("/portal", "portal"),
+            ("/alerts", "alerts"),
+            ("/notices", "notices"),
+            ("/complaints", "complaints"),
+        ]
     return [(path, translate(lang, key)) for path, key in keys]
 
 

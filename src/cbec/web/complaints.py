@@ -1,0 +1,153 @@
+"""Complaints on the web: the public form (no login) and tracking page, the businesses' and regulators' handling."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Path as PathParam
+from pydantic import ValidationError
+from starlette.responses import RedirectResponse, Response
+
+from cbec.api.deps import RowId, StoreDep
+from cbec.auth.domain import ROLES, NotVisible
+from cbec.complaints import service as complaints
+from cbec.complaints.lifecycle import STATE_TITLES
+from cbec.complaints.schemas import ComplaintCreate
+from cbec.core.workflow import TransitionError
+from cbec.web.i18n import lang_of
+from cbec.web.render import page
+from cbec.web.session import Visitor, check_csrf, check_origin, needs
+
+router = APIRouter(include_in_schema=False)
+AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
+Code = Annotated[str, PathParam(pattern=r"^TS[0-9A-F]{12}$")]
+
+
+@router.get("/complaint")
+def complaint_form(request: Request) -> Response:
+    """The public complaint form, in the visitor's language; no login needed."""
+    return page(request, "complaint_form.html.j2", errors=[], values={})
+
+
+@router.post("/complaint")
+def file_complaint(
+    request: Request,
+    store: StoreDep,
+    text: Annotated[str, Form(max_length=4000)],
+    consumer_name: Annotated[str, Form(max_length=100)],
+    consumer_phone: Annotated[str, Form(max_length=30)],
+    platform_id: Annotated[str, Form(max_length=64)] = "",
+    enterprise_id: Annotated[str, Form(max_length=32)] = "",
+    order_id: Annotated[str, Form(max_length=64)] = "",
+    amount_claimed: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """File the complaint and show its tracking code (the personal data is sealed before it is stored)."""
+    check_origin(request)
+    values = {
+        "text": text,
+        "consumer_name": consumer_name,
+        "consumer_phone": consumer_phone,
+        "platform_id": platform_id,
+        "enterprise_id": enterprise_id,
+        "order_id": order_id,
+        "amount_claimed": amount_claimed,
+    }
+    try:
+        data = ComplaintCreate(
+            text=text,
+            language=lang_of(request),
+            consumer_name=consumer_name,
+            consumer_phone=consumer_phone,
+            platform_id=platform_id or None,
+            enterprise_id=enterprise_id or None,
+            order_id=order_id or None,
+            amount_claimed=Decimal(amount_claimed) if amount_claimed else None,
+            currency="CNY" if amount_claimed else None,
+        )
+    except (ValidationError, ArithmeticError) as exc:
+        errors = (
+            [str(e["loc"][-1]) for e in exc.errors()]
+            if isinstance(exc, ValidationError)
+            else ["amount_claimed"]
+        )
+        return page(request, "complaint_form.html.j2", errors=errors, values=values, status_code=422)
+    filed = complaints.file_complaint(store=store, data=data, source="web")
+    return RedirectResponse(f"/complaint/track/{filed.tracking_code}?new=1", status_code=303)
+
+
+@router.get("/complaint/track")
+def track_lookup(code: str = "") -> Response:
+    """Go to a complaint's page from the code typed in."""
+    return RedirectResponse(f"/complaint/track/{code.strip().upper()}", status_code=303)
+
+
+@router.get("/complaint/track/{code}")
+def track(request: Request, store: StoreDep, code: Code, new: int = 0) -> Response:
+    """Show where a complaint stands (public, by tracking code; personal data masked)."""
+    found = complaints.track(store=store, tracking_code=code)
+    if found is None:
+        return page(request, "message.html.j2", status_code=404, message_key="not_found")
+    return page(request, "complaint_track.html.j2", complaint=found, new=bool(new), states=STATE_TITLES)
+
+
+@router.post("/complaint/track/{code}/close")
+def close(
+    request: Request,
+    store: StoreDep,
+    code: Code,
+    satisfaction: Annotated[int, Form(ge=1, le=5)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    action: Annotated[str, Form(pattern="^(close|dispute)$")] = "close",
+) -> Response:
+    """The consumer closes with a satisfaction score, or disputes the answer."""
+    check_origin(request)
+    try:
+        complaints.consumer_step(
+            store=store,
+            tracking_code=code,
+            action=action,
+            reason=reason or action,
+            satisfaction=satisfaction if action == "close" else None,
+        )
+    except (TransitionError, NotVisible):
+        return page(request, "message.html.j2", status_code=409, message_key="not_allowed")
+    return RedirectResponse(f"/complaint/track/{code}", status_code=303)
+
+
+@router.get("/complaints")
+def complaints_board(request: Request, store: StoreDep, visitor: AnyRole, state: str = "") -> Response:
+    """Complaints the user may handle: all for regulators, those routed to it for a business."""
+    rows = complaints.list_complaints(
+        store=store, principal=visitor.principal, state=state or None, limit=200
+    )
+    return page(request, "complaints.html.j2", visitor, rows=rows, states=STATE_TITLES, state=state)
+
+
+@router.post("/complaints/{case_id}/act")
+def act(
+    request: Request,
+    store: StoreDep,
+    visitor: AnyRole,
+    case_id: RowId,
+    action: Annotated[str, Form(max_length=32)],
+    reason: Annotated[str, Form(min_length=1, max_length=4000)],
+    csrf: Annotated[str, Form(max_length=80)],
+) -> Response:
+    """Take one step on a complaint (accept, reject, answer, settle, mediate...)."""
+    check_csrf(request, visitor, csrf)
+    try:
+        complaints.advance_complaint(
+            store=store,
+            case_id=case_id,
+            action=action,
+            actor=visitor.principal.username,
+            reason=reason,
+            principal=visitor.principal,
+        )
+    except NotVisible:
+        return page(request, "message.html.j2", visitor, status_code=404, message_key="not_found")
+    except (TransitionError, PermissionError):
+        return page(request, "message.html.j2", visitor, status_code=409, message_key="not_allowed")
+    return RedirectResponse("/complaints", status_code=303)
