@@ -188,3 +188,15 @@ def quarantined_raw(*, store: Store, feed: str, containing: str) -> list[tuple[i
     )
     with store.factory() as session:
         return [(int(i), int(b), r) for i, b, r in session.execute(query).all()]
+
+
+def register_rows(*, store: Store, feed: str) -> list[dict[str, object]]:
+    """Return the current rows of a register feed (enterprises, institutions, platforms) as dicts."""
+    spec = get_feed(feed)
+    if spec.sink != "db":
+        raise ValueError(f"{feed} is a lake feed, not a register; read it with read_side")
+    table = REGISTER_TABLES[feed]
+    columns = [table.c[name] for name in spec.names]
+    with store.factory() as session:
+        rows = session.execute(select(*columns).where(table.c.is_current)).all()
+    return [dict(zip(spec.names, row, strict=True)) for row in rows]

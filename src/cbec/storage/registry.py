@@ -7,6 +7,7 @@ from sqlalchemy import MetaData
 
 def metadata() -> MetaData:
     """Return the metadata of all relational tables."""
+    import cbec.credit.models
     import cbec.feeds.models
     import cbec.monitoring.models
     import cbec.supervision.models  # noqa: F401
