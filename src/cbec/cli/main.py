@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import db, demo, feeds, monitor, supervision, synth
+from cbec.cli import credit, db, demo, feeds, monitor, supervision, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -35,6 +35,7 @@ app.command("rate")(supervision.rate)
 app.command("incidents")(supervision.incidents)
 app.command("settlement")(supervision.settlement)
 app.add_typer(supervision.notices_app, name="notices")
+app.add_typer(credit.credit_app, name="credit")
 
 if __name__ == "__main__":
     app()

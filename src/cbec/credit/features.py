@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -161,7 +162,7 @@ def assemble(
                 }
             ),
         )
-        results: dict[str, dict[str, tuple[object, ...]]] = {}
+        results: dict[str, dict[str, dict[str, Any]]] = {}
         for source, sql in _lake_sql(_in(window), _in(previous), window[-1], late_delivery_days).items():
             needed = {"alerts": ("payments",), "waybills": ("waybills", "orders")}.get(source, (source,))
             if not all(v in views for v in needed):
@@ -169,7 +170,7 @@ def assemble(
             cursor = con.execute(sql)
             names = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
-            results[source] = {str(r[0]): dict(zip(names, r, strict=True)) for r in rows}  # type: ignore[misc]
+            results[source] = {str(r[0]): dict(zip(names, r, strict=True)) for r in rows}
             stamps = [r[names.index("as_of")] for r in rows] if "as_of" in names else []
             latest = max((s for s in stamps if s is not None), default=None)
             for f in FEATURES:
@@ -202,7 +203,7 @@ def assemble(
 def _fill(
     columns: dict[str, FloatArray],
     position: dict[str, int],
-    results: dict[str, dict[str, dict[str, object]]],
+    results: dict[str, dict[str, dict[str, Any]]],
     window_months: int,
 ) -> None:
     """Copy the query results into the feature columns; zero where a source has rows but not this firm."""
@@ -212,40 +213,40 @@ def _fill(
     for e, i in position.items():
         o = orders.get(e)
         if "orders" in results:
-            value = float(o["trade_value_cny"] or 0) if o else 0.0  # type: ignore[arg-type]
-            before = float(o["previous_value"] or 0) if o else 0.0  # type: ignore[arg-type]
+            value = float(o["trade_value_cny"] or 0) if o else 0.0
+            before = float(o["previous_value"] or 0) if o else 0.0
             columns["trade_value_cny"][i] = value
-            columns["order_count"][i] = float(o["order_count"] or 0) if o else 0.0  # type: ignore[arg-type]
+            columns["order_count"][i] = float(o["order_count"] or 0) if o else 0.0
             columns["trade_growth"][i] = value / before - 1 if before > 0 else np.nan
         p = payments.get(e)
         if p:
-            columns["refund_reversal_share"][i] = float(p["refund_reversal_share"])  # type: ignore[arg-type]
-            columns["settlement_late_share"][i] = float(p["settlement_late_share"])  # type: ignore[arg-type]
+            columns["refund_reversal_share"][i] = float(p["refund_reversal_share"])
+            columns["settlement_late_share"][i] = float(p["settlement_late_share"])
         if "payments" in results:
             a = results.get("alerts", {}).get(e)
-            paid = float(p["payments"]) if p else 0.0  # type: ignore[arg-type]
-            weighted = float(a["weighted_alerts"]) if a else 0.0  # type: ignore[arg-type]
+            paid = float(p["payments"]) if p else 0.0
+            weighted = float(a["weighted_alerts"]) if a else 0.0
             columns["alerts_per_1k_payments"][i] = (
                 1000 * weighted / paid if paid else (np.nan if not a else 1000.0)
             )
-            columns["high_severity_alerts"][i] = float(a["high_severity_alerts"]) if a else 0.0  # type: ignore[arg-type]
+            columns["high_severity_alerts"][i] = float(a["high_severity_alerts"]) if a else 0.0
         for source, name in (("inspections", "inspection_fails"), ("filings", "filing_problems")):
             if source in results:
                 row = results[source].get(e)
-                columns[name][i] = float(row[name]) if row else 0.0  # type: ignore[arg-type]
+                columns[name][i] = float(row[name]) if row else 0.0
         if "complaints" in results and o and o["order_count"]:
             c = complaints.get(e)
             columns["complaints_per_1k_orders"][i] = (
                 1000 * (float(c["complaints"]) if c else 0.0) / float(o["order_count"])
-            )  # type: ignore[arg-type]
+            )
         r = results.get("reviews", {}).get(e)
         if r:
-            columns["review_mean_rating"][i] = float(r["review_mean_rating"])  # type: ignore[arg-type]
-            columns["low_review_share"][i] = float(r["low_review_share"])  # type: ignore[arg-type]
+            columns["review_mean_rating"][i] = float(r["review_mean_rating"])
+            columns["low_review_share"][i] = float(r["low_review_share"])
         w = results.get("waybills", {}).get(e)
         if w:
             for name in ("lost_share", "returned_share", "late_delivery_share"):
-                columns[name][i] = float(w[name])  # type: ignore[arg-type]
+                columns[name][i] = float(w[name])
 
 
 def _fill_matching(
