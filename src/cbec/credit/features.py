@@ -148,6 +148,11 @@ def assemble(
             if "orders" in views
             else []
         )
+        loaded_months = (
+            {r[0] for r in con.execute("SELECT DISTINCT month FROM payments").fetchall()}
+            if "payments" in views
+            else set()
+        )
         con.register("fx", _fx_rows(store, currencies, (*previous, *window)))
         alerted = monitoring.alerted_payments(store=store, months=window)
         con.register(
@@ -179,7 +184,7 @@ def assemble(
     finally:
         con.close()
     _fill(columns, position, results, window_months)
-    _fill_matching(columns, position, sources, store, window)
+    _fill_matching(columns, position, sources, store, tuple(m for m in window if m in loaded_months))
     columns["ip_findings"][:] = 0.0  # placeholder until issue 9: no findings, not missing
     grades: list[str | None] = [None] * n
     for e, (rank, grade, effective) in customs_ranks.items():
