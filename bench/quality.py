@@ -52,7 +52,9 @@ def synthetic(work: Path, payments: int, seed: int, month: str) -> None:
     missed = [s.pattern for s in scores.values() if s.recall_own < 0.95 or (s.precision or 0) < 0.90]
     print(f"below target (recall_own >= 0.95 and precision >= 0.90): {', '.join(missed) or 'none'}")
     loose = [s.pattern for s in scores.values() if s.recall_own < 0.95 or (s.precision_any or 0) < 0.90]
-    print(f"below target counting any injected anomaly as a true alarm (prec_any): {', '.join(loose) or 'none'}")
+    print(
+        f"below target counting any injected anomaly as a true alarm (prec_any): {', '.join(loose) or 'none'}"
+    )
     store.close()
 
 

@@ -16,6 +16,7 @@ from cbec.credit import artefacts, lists, modelling
 from cbec.credit.catalog import BY_NAME, FEATURES
 from cbec.credit.config import CreditConfig, shipped_config
 from cbec.credit.customs import load_schemes, parse_grade_file
+from cbec.credit.domain import Scorecard
 from cbec.credit.features import CreditFiles, assemble
 from cbec.credit.models import CreditListEntry, CreditModel, CreditScore, CustomsGrade, RepairApplication
 from cbec.credit.schemas import (
@@ -142,7 +143,7 @@ def list_models(*, store: Store) -> list[ModelRead]:
         return [_model_read(m) for m in session.scalars(select(CreditModel).order_by(CreditModel.id.desc()))]
 
 
-def _card(store: Store, version: str | None) -> tuple[CreditModel, Any]:
+def _card(store: Store, version: str | None) -> tuple[CreditModel, Scorecard]:
     with store.factory() as session:
         model = (
             modelling.champion(session)
@@ -152,6 +153,11 @@ def _card(store: Store, version: str | None) -> tuple[CreditModel, Any]:
     if model is None:
         raise LookupError("no such model; train one with `cbec credit train` / 无可用模型，请先训练")
     return model, artefacts.load(Path(model.path))
+
+
+def scorecard(*, store: Store, version: str | None = None) -> Scorecard:
+    """Return a registered model's scorecard (the champion by default)."""
+    return _card(store, version)[1]
 
 
 def compare(*, store: Store, challenger: str, month: str, outcomes: Sequence[Path] = ()) -> ComparisonRead:

@@ -35,6 +35,8 @@ class TrainingOptions:
     min_iv: float = 0.02
     regularisation_c: float = 1.0
     smoothing: float = 0.5
+    # Drop a feature whose coefficient says more WOE means more risk (points would fall as risk falls).
+    drop_wrong_sign: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +144,7 @@ def fit_scorecard(
         model.fit(matrix, y)
         coefs = model.coef_[0]
         wrong = [n for n, c in zip(kept, coefs, strict=True) if c >= 0]
-        if not wrong:
+        if not wrong or not options.drop_wrong_sign:
             break
         worst = kept[int(np.argmax(coefs))]
         dropped[worst] = "coefficient has the wrong sign"
