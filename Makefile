@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/monitor.py
+	$(BIN)/python bench/credit.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -31,7 +31,8 @@ class TrainingOptions:
     """Binning and selection settings."""
 
     max_n_bins: int = 6
-    min_bin_size: float = 0.05
+    min_bin_size: float | None = 0.05
+    min_prebin_size: float = 0.05
     min_iv: float = 0.02
     regularisation_c: float = 1.0
     smoothing: float = 0.5
@@ -59,6 +60,7 @@ def _bin_one(
         "dtype": "categorical" if spec.categorical else "numerical",
         "max_n_bins": options.max_n_bins,
         "min_bin_size": options.min_bin_size,
+        "min_prebin_size": options.min_prebin_size,
         "solver": "cp",
     }
     if spec.trend and not spec.categorical:
