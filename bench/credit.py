@@ -141,17 +141,22 @@ def speed(store: Store, card: Scorecard, rows: int) -> None:
     columns = {n: c[pick] for n, c in files.columns.items()}
     facts = {k: [v[i] for i in pick] for k, v in files.facts.items()}
     ids = [f"E{i:08d}" for i in range(rows)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     results = score_batch(card, ids, columns, facts, shipped_config())
-    ours = time.perf_counter() - started
+    ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
     sample = min(rows, 5_000)
+    cpu = time.process_time()
     peer = naive(card, columns, facts, sample) * rows / sample
-    print(f"score_batch: {ours:.2f} s ({rows / ours:,.0f} rows/s); per-row loop (peer, {sample:,} rows scaled): "
-          f"{peer:.2f} s → ×{peer / ours:.1f}")  # fmt: skip
+    peer_cpu = (time.process_time() - cpu) * rows / sample
+    print(
+        f"score_batch: wall {ours:.2f} s, CPU {ours_cpu:.2f} s ({rows / ours_cpu:,.0f} rows per CPU second)"
+    )
+    print(f"per-row loop (peer, {sample:,} rows scaled): wall {peer:.2f} s, CPU {peer_cpu:.2f} s "
+          f"→ ×{peer_cpu / ours_cpu:.1f} CPU")  # fmt: skip
     grades = Counter(r.grade for r in results)
     print("grades: " + ", ".join(f"{g} {grades[g]}" for g in shipped_config().grade_order))
     now = datetime.now(UTC)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with transaction(store.factory) as session:
         session.execute(
             insert(CreditScore),
@@ -172,8 +177,10 @@ def speed(store: Store, card: Scorecard, rows: int) -> None:
                 for r in results
             ],
         )
-    stored = time.perf_counter() - started
-    print(f"stored in SQLite: {stored:.2f} s; scoring + storing {ours + stored:.2f} s (target ≤ 30 s)")
+    stored, stored_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"stored in SQLite: wall {stored:.2f} s, CPU {stored_cpu:.2f} s")
+    print(f"scoring with reason codes + storing: wall {ours + stored:.2f} s, CPU {ours_cpu + stored_cpu:.2f} s "
+          "(target ≤ 30 s; wall time counts the other sessions sharing the 2 cores)")  # fmt: skip
 
 
 def main() -> None:

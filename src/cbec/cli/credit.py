@@ -127,7 +127,7 @@ def score(
     grades = ", ".join(f"[{GRADE_STYLE.get(g, '')}]{g}[/] {n}" for g, n in summary.grades.items())
     console.print(f"{summary.period} 评分 / scored {summary.scored} with {summary.model_version}: {grades}")
     console.print(
-        f"硬性规则降级 / capped by hard rules: {summary.capped}; 红名单 / red +{summary.red_entered}; "
+        f"硬性规则 / hard rules fired {summary.ruled}, lowered the grade {summary.capped}; 红名单 / red +{summary.red_entered}; "
         f"黑名单 / black +{summary.black_entered}; 移出 / exited {summary.exited}"
     )
 

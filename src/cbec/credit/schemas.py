@@ -20,7 +20,8 @@ class ScoreSummary(_Read):
     model_version: str
     scored: int
     grades: dict[str, int]
-    capped: int
+    capped: int  # the hard rules lowered the grade below the score's
+    ruled: int = 0  # at least one hard rule fired
     red_entered: int = 0
     black_entered: int = 0
     exited: int = 0

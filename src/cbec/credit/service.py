@@ -265,7 +265,8 @@ def score_month(
         )
     return ScoreSummary(
         period=month, model_version=model.version, scored=len(results), grades=grades,
-        capped=sum(1 for r in results if r.grade != r.score_grade), red_entered=red, black_entered=black, exited=exited,
+        capped=sum(1 for r in results if r.grade != r.score_grade),
+        ruled=sum(1 for r in results if r.hard_rules), red_entered=red, black_entered=black, exited=exited,
     )  # fmt: skip
 
 
