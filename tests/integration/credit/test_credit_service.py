@@ -156,3 +156,14 @@ def test_a_challenger_is_compared_and_promoted_with_a_recorded_reason(
     assert service.score_month(store=loaded, month=MONTH, now=SCORED_AT).model_version == "v2"
     with pytest.raises(FileExistsError):
         service.train(store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v2")
+
+
+def test_retraining_is_due_in_january_and_july_until_a_model_is_trained_that_month(
+    loaded: Store, province: SynthResult
+) -> None:
+    january = datetime(2027, 1, 5, 2, 0, tzinfo=SHANGHAI)
+    assert not service.retraining_due(store=loaded, now=datetime(2026, 11, 5, 2, 0, tzinfo=SHANGHAI))
+    assert service.retraining_due(store=loaded, now=january)
+    service.train(store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="h1", now=january)
+    assert not service.retraining_due(store=loaded, now=datetime(2027, 1, 20, tzinfo=SHANGHAI))
+    assert service.retraining_due(store=loaded, now=datetime(2027, 7, 5, tzinfo=SHANGHAI))
