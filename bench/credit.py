@@ -103,7 +103,8 @@ def synthetic(store: Store, outcomes: list[Path]) -> Scorecard:
     total = summary.scored
     shares = ", ".join(f"{g} {n} ({n / total:.1%})" for g, n in summary.grades.items())
     print(
-        f"grades {MONTHS[1]}: {shares}; capped by hard rules {summary.capped}; black list +{summary.black_entered}"
+        f"grades {MONTHS[1]}: {shares}; hard rules fired {summary.ruled}, lowered the grade {summary.capped}; "
+        f"black list +{summary.black_entered}, red list +{summary.red_entered}"
     )
     return card
 

@@ -160,11 +160,12 @@ def reason_codes(
     lost = best[np.newaxis, :] - points
     k = min(top, lost.shape[1])
     order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
-    picked = np.take_along_axis(lost, order, axis=1)
-    out: list[list[tuple[str, float]]] = []
-    for row_order, row_lost in zip(order.tolist(), picked.tolist(), strict=True):
-        out.append([(names[j], round(v, 2)) for j, v in zip(row_order, row_lost, strict=True) if v > 0.005])
-    return out
+    picked = np.round(np.take_along_axis(lost, order, axis=1), 2)
+    named = np.asarray(names, dtype=object)[order]
+    return [
+        [(n, v) for n, v in zip(row_names, row_lost, strict=True) if v > 0]
+        for row_names, row_lost in zip(named.tolist(), picked.tolist(), strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

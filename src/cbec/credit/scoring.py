@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from cbec.credit.catalog import BY_NAME
 from cbec.credit.config import CreditConfig
-from cbec.credit.domain import Scorecard, apply_hard_rules, grade_of, reason_codes
+from cbec.credit.domain import Scorecard, apply_hard_rules, reason_codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,27 +45,38 @@ def score_batch(
     facts: Mapping[str, Sequence[Any]],
     config: CreditConfig,
 ) -> list[Scored]:
-    """Score every row, give each its top reason codes and its grade after the hard rules."""
+    """Score every row, give each its top reason codes and its grade after the hard rules.
+
+    Grades and the hard rules' conditions are computed over whole columns; only the rows a rule holds for
+    go through the per-row cap (same result as domain.apply_hard_rules row by row).
+    """
     scores, points = card.score(columns)
     names = [f.name for f in card.features]
     reasons = reason_codes(points, card.best_points(), names, top=config.reason_codes)
     bands, rules, order = config.bands(), config.rules(), config.grade_order
-    fact_names = sorted({r.feature for r in rules})
-    out = []
     rounded = np.round(scores, 2)
+    # Bands run from best (highest minimum) to worst: count the minimums a score falls short of.
+    minimums = np.array([b.min_score for b in bands])
+    band_index = np.minimum((rounded[:, np.newaxis] < minimums[np.newaxis, :]).sum(axis=1), len(bands) - 1)
+    score_grades = [bands[j].grade for j in band_index.tolist()]
+    fired = np.zeros(len(rounded), dtype=np.bool_)
+    for rule in rules:
+        values = facts.get(rule.feature)
+        if values is not None:
+            fired |= np.fromiter((rule.holds(v) for v in values), dtype=np.bool_, count=len(rounded))
+    texts: dict[tuple[str, float], dict[str, Any]] = {}
+    out = []
     for i, enterprise in enumerate(enterprise_ids):
-        score = float(rounded[i])
-        graded = apply_hard_rules(
-            grade_of(score, bands), {k: facts[k][i] if k in facts else None for k in fact_names}, rules, order
-        )
-        out.append(
-            Scored(
-                enterprise_id=enterprise,
-                score=score,
-                score_grade=graded.score_grade,
-                grade=graded.grade,
-                hard_rules=graded.rules,
-                reasons=[reason_text(f, lost) for f, lost in reasons[i]],
-            )
-        )
+        grade, applied = score_grades[i], cast(tuple[str, ...], ())
+        if fired[i]:
+            graded = apply_hard_rules(grade, {r.feature: facts[r.feature][i] for r in rules if r.feature in facts},
+                                      rules, order)  # fmt: skip
+            grade, applied = graded.grade, graded.rules
+        row_reasons = []
+        for key in reasons[i]:
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = reason_text(*key)
+            row_reasons.append(text)
+        out.append(Scored(enterprise, float(rounded[i]), score_grades[i], grade, applied, row_reasons))
     return out

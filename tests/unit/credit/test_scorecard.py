@@ -21,6 +21,7 @@ from cbec.credit.domain import (
     woe,
 )
 from cbec.credit.metrics import auc, ks, psi, psi_of_categories
+from cbec.credit.scoring import score_batch
 
 
 def test_woe_is_the_log_ratio_of_good_and_bad_shares_with_half_a_count_added() -> None:
@@ -127,3 +128,30 @@ def test_auc_ks_and_psi_on_known_samples() -> None:
     # Shares A 0.5→0.25, B 0.5→0.75: (0.25−0.5)ln(0.5) + (0.75−0.5)ln(1.5)
     expected = (0.25 - 0.5) * math.log(0.25 / 0.5) + (0.75 - 0.5) * math.log(0.75 / 0.5)
     assert psi_of_categories(["A", "B"], ["A", "B", "B", "B"]) == pytest.approx(expected)
+
+
+def test_batch_scoring_grades_and_caps_each_row_as_the_row_by_row_rules_do() -> None:
+    config = shipped_config()
+    card = _card()
+    rng = np.random.default_rng(3)
+    n = 400
+    columns = {"complaints": rng.integers(0, 9, n).astype(float), "rating": rng.uniform(1, 5, n)}
+    columns["rating"][::17] = math.nan
+    customs = rng.choice(["高级认证", "常规", "失信", "严重失信", None], n).tolist()
+    facts = {"customs_grade": customs, "black_list_severity": [None] * n}
+    results = score_batch(card, [f"E{i}" for i in range(n)], columns, facts, config)
+    scores, _ = card.score(columns)
+    for i, r in enumerate(results):
+        expected = apply_hard_rules(
+            grade_of(round(float(scores[i]), 2), config.bands()),
+            {"customs_grade": customs[i], "black_list_severity": None},
+            config.rules(),
+            config.grade_order,
+        )
+        assert (r.score, r.score_grade, r.grade, r.hard_rules) == (
+            round(float(scores[i]), 2), expected.score_grade, expected.grade, expected.rules,
+        )  # fmt: skip
+        assert [x["feature"] for x in r.reasons] == [f for f, _ in reason_codes(
+            card.points({k: v[i : i + 1] for k, v in columns.items()}), card.best_points(), ["complaints", "rating"]
+        )[0]]  # fmt: skip
+    assert {r.grade for r in results if r.hard_rules} <= {"C", "D"}
