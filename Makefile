@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/monitor.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/credit.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

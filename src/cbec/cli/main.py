@@ -7,6 +7,7 @@ import typer
 from cbec.cli import (
     admin,
     cases,
+    credit,
     db,
     demo,
     feeds,
@@ -59,6 +60,7 @@ app.add_typer(report.report_app, name="report")
 app.add_typer(ip.ip_app, name="ip")
 app.add_typer(model.model_app, name="model")
 app.add_typer(cases.cases_app, name="cases")
+app.add_typer(credit.credit_app, name="credit")
 
 if __name__ == "__main__":
     app()

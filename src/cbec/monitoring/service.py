@@ -358,6 +358,22 @@ def backtest(
     return [BacktestRow(rule_id=r, before=counts["before"][r], after=counts["after"][r]) for r in rule_ids]
 
 
+def alerted_payments(*, store: Store, months: Sequence[str]) -> list[tuple[int, str, str, str]]:
+    """Return (alert id, severity, institution id, payment id) for every payment the months' alerts name."""
+    from sqlalchemy import select
+
+    from cbec.monitoring.models import AlertPayment
+
+    query = (
+        select(AlertRecord.id, AlertRecord.severity, AlertPayment.institution_id, AlertPayment.payment_id)
+        .join(AlertPayment, AlertPayment.alert_id == AlertRecord.id)
+        .where(AlertRecord.month.in_(list(months)))
+        .order_by(AlertRecord.id)
+    )
+    with store.factory() as session:
+        return [(int(a), s, i, p) for a, s, i, p in session.execute(query).all()]
+
+
 def alert_summary(*, store: Store, month: str) -> list[dict[str, Any]]:
     """Return the month's alerts counted per institution, severity and typology, with their ids."""
     from sqlalchemy import func, select

@@ -10,6 +10,7 @@ def metadata() -> MetaData:
     import cbec.audit.models
     import cbec.auth.models
     import cbec.complaints.models
+    import cbec.credit.models
     import cbec.feeds.models
     import cbec.ip.models
     import cbec.monitoring.models

@@ -11,8 +11,18 @@ import numpy as np
 import pyarrow as pa
 
 from cbec.synth import calibration as cal
+from cbec.synth.batch import Context
 from cbec.synth.chunks import MIN_PAYMENTS, chunk_sizes, generate_chunk, make_context, rng_for
 from cbec.synth.columns import CHUNKED_FEEDS, FEED_COLUMNS, FEEDS, LABEL_COLUMNS
+from cbec.synth.credit import (
+    CUSTOMS_COLUMNS,
+    OUTCOME_COLUMNS,
+    EnterpriseTally,
+    customs_grade_codes,
+    customs_grades_table,
+    hidden_propensity,
+    outcomes_table,
+)
 from cbec.synth.month import parse_month
 from cbec.synth.products import filings_and_inspections, listings, trademarks
 from cbec.synth.registers import institutions_table, platforms_table
@@ -22,6 +32,8 @@ from cbec.synth.writers import EXTENSIONS, FeedWriter, Format, open_writer
 
 Progress = Callable[[str, int, int], None]
 LABELS_FILE = "labels.csv"
+OUTCOMES_FILE = "credit_outcomes.csv"
+CUSTOMS_GRADES_FILE = "customs_credit_grades.csv"
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,16 @@ class SynthResult:
         """Return the path of labels.csv."""
         return self.out_dir / LABELS_FILE
 
+    @property
+    def outcomes_file(self) -> Path:
+        """Return the path of credit_outcomes.csv (each enterprise's outcome in the next 12 months)."""
+        return self.out_dir / OUTCOMES_FILE
+
+    @property
+    def customs_grades_file(self) -> Path:
+        """Return the path of customs_credit_grades.csv (the customs grade input of the month)."""
+        return self.out_dir / CUSTOMS_GRADES_FILE
+
 
 def scale_factor(payments: int) -> Decimal:
     """Return the share of a province-month (about 100 million payments) that a run generates."""
@@ -55,6 +77,26 @@ def _write_once(
         progress(feed, table.num_rows, table.num_rows)
 
 
+def _write_credit(out_dir: Path, ctx: Context, tally: EnterpriseTally, seed: int, payments: int) -> None:
+    """Write the customs grades and the credit outcomes from streams of their own (feeds keep their bytes)."""
+    stable = rng_for(seed, payments, 8)  # the same enterprises get the same propensity in every month
+    hidden = hidden_propensity(stable, ctx.registers.size)
+    ranks = customs_grade_codes(stable, hidden)
+    for name, columns, table in (
+        (CUSTOMS_GRADES_FILE, CUSTOMS_COLUMNS, customs_grades_table(ctx, ranks)),
+        (
+            OUTCOMES_FILE,
+            OUTCOME_COLUMNS,
+            outcomes_table(rng_for(seed, ctx.month.index, payments, 9), ctx, tally, hidden, ranks),
+        ),
+    ):
+        writer = open_writer(out_dir / name, columns, "csv")
+        try:
+            writer.write(table)
+        finally:
+            writer.close()
+
+
 def generate(
     *,
     out_dir: Path,
@@ -65,7 +107,7 @@ def generate(
     progress: Progress | None = None,
     high_risk_countries: Sequence[str] = cal.HIGH_RISK_COUNTRIES,
 ) -> SynthResult:
-    """Write out_dir/<feed>.<ext> for every feed and out_dir/labels.csv; same arguments, same bytes.
+    """Write out_dir/<feed>.<ext> for every feed, labels.csv and the credit files; same arguments, same bytes.
 
     `payments` rows are generated in chunks of calibration.CHUNK_ROWS, each from its own random
     stream, so memory stays bounded and the output depends only on (seed, month, payments, fmt).
@@ -87,11 +129,13 @@ def generate(
     label_writer = open_writer(out_dir / LABELS_FILE, LABEL_COLUMNS, "csv")
     try:
         totals = TradeTotals()
+        tally = EnterpriseTally(ctx.registers.ids)
         for chunk, (offset, size) in enumerate(chunk_sizes(payments)):
             out = generate_chunk(ctx, chunk, offset, size)
             for feed in CHUNKED_FEEDS:
                 writers[feed].write(out.tables[feed])
             label_writer.write(out.labels)
+            tally.add_chunk(out.tables, out.labels)
             totals.add(out.core, ctx.registers.city)
             del out
             if progress:
@@ -106,6 +150,7 @@ def generate(
         filings, inspections = filings_and_inspections(side(1), ctx)
         _write_once(writers, "filings", filings, progress)
         _write_once(writers, "inspections", inspections, progress)
+        tally.add_products(filings, inspections)
         marks, owns_mark = trademarks(side(2), ctx)
         listed, listing_labels = listings(side(3), ctx, owns_mark)
         _write_once(writers, "listings", listed, progress)
@@ -115,6 +160,7 @@ def generate(
         _write_once(writers, "job_postings", job_postings_table(side(5), ctx), progress)
         stats = trade_statistics_table(totals, the_month.year, the_month.month, scale_factor(payments))
         _write_once(writers, "trade_statistics", stats, progress)
+        _write_credit(out_dir, ctx, tally, seed, payments)
     finally:
         for writer in writers.values():
             writer.close()

@@ -125,6 +125,8 @@ def test_same_arguments_give_identical_bytes_and_another_seed_differs(
     for name, path in first.files.items():
         assert path.read_bytes() == again.files[name].read_bytes(), name
     assert first.labels_file.read_bytes() == again.labels_file.read_bytes()
+    assert first.outcomes_file.read_bytes() == again.outcomes_file.read_bytes()
+    assert first.customs_grades_file.read_bytes() == again.customs_grades_file.read_bytes()
     other = generate(out_dir=tmp_path / "other", month=MONTH, payments=10_000, seed=8)
     assert other.files["payments"].read_bytes() != first.files["payments"].read_bytes()
     assert other.labels_file.read_bytes() != first.labels_file.read_bytes()

@@ -1,0 +1,394 @@
+"""What entry points and other contexts call for enterprise credit: files, scores, lists, repair, models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+
+from cbec.core.calendar import WorkingCalendar
+from cbec.core.clock import SHANGHAI
+from cbec.credit import artefacts, lists, modelling
+from cbec.credit.catalog import BY_NAME, FEATURES
+from cbec.credit.config import CreditConfig, shipped_config
+from cbec.credit.customs import load_schemes, parse_grade_file
+from cbec.credit.domain import Scorecard
+from cbec.credit.features import CreditFiles, assemble
+from cbec.credit.models import CreditListEntry, CreditModel, CreditScore, CustomsGrade, RepairApplication
+from cbec.credit.schemas import (
+    ComparisonRead,
+    FeatureRead,
+    ListEntryRead,
+    MeasureRead,
+    ModelRead,
+    RepairRead,
+    ScoreRead,
+    ScoreSummary,
+    TransitionRead,
+)
+from cbec.credit.scoring import score_batch
+from cbec.storage.engine import transaction
+from cbec.storage.store import Store
+
+SEVERITY_WEIGHTS = {"critical": 4, "high": 3, "medium": 2, "low": 1}  # as supervision.yaml weighs alerts
+
+
+def _calendar(store: Store) -> WorkingCalendar:
+    return WorkingCalendar.from_file(store.settings.holiday_file)
+
+
+def _month_end(month: str) -> date:
+    year, mon = (int(p) for p in month.split("-"))
+    return date(year + mon // 12, mon % 12 + 1, 1) - timedelta(days=1)
+
+
+def load_customs_grades(*, store: Store, path: Path, now: datetime | None = None) -> tuple[int, int]:
+    """Load a customs grade file as a new input version; return (input version, rows). Nothing is replaced."""
+    rows = parse_grade_file(path.read_text(encoding="utf-8"), str(path), load_schemes())
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        version = (session.scalar(select(func.max(CustomsGrade.input_version))) or 0) + 1
+        session.execute(
+            insert(CustomsGrade),
+            [
+                {
+                    "input_version": version,
+                    "enterprise_id": r.enterprise_id,
+                    "grade": r.grade,
+                    "rank": r.rank,
+                    "effective_from": r.effective_from,
+                    "source": r.source[:200],
+                    "loaded_from": str(path)[:500],
+                    "loaded_at": now,
+                }
+                for r in rows
+            ],
+        )
+    return version, len(rows)
+
+
+def _customs_in_force(store: Store, on: date) -> dict[str, tuple[int, str, str]]:
+    """Return enterprise -> (rank, grade, effective date) in force on a day (latest date, then latest load)."""
+    query = (
+        select(CustomsGrade.enterprise_id, CustomsGrade.rank, CustomsGrade.grade, CustomsGrade.effective_from)
+        .where(CustomsGrade.effective_from <= on)
+        .order_by(CustomsGrade.effective_from, CustomsGrade.input_version)
+    )
+    with store.factory() as session:
+        return {e: (r, g, d.isoformat()) for e, r, g, d in session.execute(query).all()}
+
+
+def credit_files(*, store: Store, month: str, config: CreditConfig | None = None) -> CreditFiles:
+    """Assemble every registered enterprise's credit file as of the end of a month."""
+    config = config or shipped_config()
+    with store.factory() as session:
+        black = {e.enterprise_id: e.severity or "" for e in lists.open_entries(session, lists.BLACK).values()}
+    return assemble(
+        store=store,
+        as_of_month=month,
+        window_months=config.window_months,
+        late_delivery_days=config.late_delivery_days,
+        severity_weights=SEVERITY_WEIGHTS,
+        customs_ranks=_customs_in_force(store, _month_end(month)),
+        black_list=black,
+    )
+
+
+def _model_read(m: CreditModel) -> ModelRead:
+    return ModelRead.model_validate(m, from_attributes=True)
+
+
+def train(
+    *,
+    store: Store,
+    months: Sequence[str],
+    outcomes: Sequence[Path],
+    validate_month: str | None = None,
+    version: str | None = None,
+    now: datetime | None = None,
+) -> ModelRead:
+    """Fit a scorecard on the credit files of `months` labelled by later outcomes, save and register it."""
+    config, now = shipped_config(), now or datetime.now(UTC)
+    labels = modelling.read_outcomes(outcomes)
+    files = [credit_files(store=store, month=m, config=config) for m in months]
+    sample = modelling.labelled(files, labels)
+    if len(set(sample.bad.tolist())) < 2:
+        raise ValueError("training needs labelled goods and bads / 训练需要有好坏标签的样本")
+    version = version or f"credit-{now.astimezone(SHANGHAI):%Y%m%d-%H%M%S}"
+    card, report = modelling.fit(sample, version=version, config=config)
+    metrics: dict[str, Any] = {"train": modelling.evaluate(card, sample)}
+    if validate_month:
+        held = credit_files(store=store, month=validate_month, config=config)
+        metrics["validation"] = modelling.evaluate(card, modelling.labelled([held], labels)) | {
+            "month": validate_month,
+            "score_psi": modelling.score_psi(card, sample, held),
+        }
+    metadata = {
+        "version": version, "trained_on": list(months), "validate_month": validate_month,
+        "label": "bad = became dishonest or a serious violation within 12 months of the as-of month",
+        "outcome_files": [str(p) for p in outcomes], "config_version": config.version,
+        "created_at": now.isoformat(), "metrics": metrics, **report,
+    }  # fmt: skip
+    with transaction(store.factory) as session:
+        return _model_read(modelling.register(session, store.settings.models_dir, card, metadata, now=now))
+
+
+def list_models(*, store: Store) -> list[ModelRead]:
+    """Return every registered model, newest first."""
+    with store.factory() as session:
+        return [_model_read(m) for m in session.scalars(select(CreditModel).order_by(CreditModel.id.desc()))]
+
+
+def _card(store: Store, version: str | None) -> tuple[CreditModel, Scorecard]:
+    with store.factory() as session:
+        model = (
+            modelling.champion(session)
+            if version is None
+            else session.scalar(select(CreditModel).where(CreditModel.version == version))
+        )
+    if model is None:
+        raise LookupError("no such model; train one with `cbec credit train` / 无可用模型，请先训练")
+    return model, artefacts.load(Path(model.path))
+
+
+def scorecard(*, store: Store, version: str | None = None) -> Scorecard:
+    """Return a registered model's scorecard (the champion by default)."""
+    return _card(store, version)[1]
+
+
+def compare(*, store: Store, challenger: str, month: str, outcomes: Sequence[Path] = ()) -> ComparisonRead:
+    """Compare a challenger with the champion on a period: AUC, KS, score PSI and each feature's PSI."""
+    config = shipped_config()
+    current = credit_files(store=store, month=month, config=config)
+    labels = modelling.read_outcomes(outcomes)
+    held = modelling.labelled([current], labels)
+    out: dict[str, dict[str, float | None]] = {}
+    champion_model: CreditModel | None
+    with store.factory() as session:
+        champion_model = modelling.champion(session)
+    feature_psi: dict[str, float] = {}
+    for role, version in (
+        ("champion", champion_model.version if champion_model else None),
+        ("challenger", challenger),
+    ):
+        if version is None:
+            continue
+        model, card = _card(store, version)
+        reference = credit_files(store=store, month=model.trained_on[-1], config=config)
+        out[role] = modelling.evaluate(card, held) | {
+            "score_psi": modelling.score_psi(card, reference, current)
+        }
+        if role == "champion" or not feature_psi:
+            feature_psi = modelling.feature_psi(reference, current)
+    gain = (out["challenger"].get("auc") or 0) - (out.get("champion", {}).get("auc") or 0)
+    better = "champion" not in out or gain > config.retraining.min_auc_gain
+    return ComparisonRead(
+        month=month, champion=champion_model.version if champion_model else None, challenger=challenger,
+        metrics=out, feature_psi=feature_psi,
+        recommendation=(f"promote: AUC +{gain:.4f} / 建议晋升" if better else f"keep the champion: AUC {gain:+.4f} / 保留冠军模型"),
+    )  # fmt: skip
+
+
+def promote(*, store: Store, version: str, reason: str, actor: str, comparison: dict[str, Any] | None = None,
+            now: datetime | None = None) -> ModelRead:  # fmt: skip
+    """Make a model the champion with a recorded reason; the previous champion is retired."""
+    with transaction(store.factory) as session:
+        modelling.promote(session, version=version, reason=reason, actor=actor, comparison=comparison or {},
+                          now=now or datetime.now(UTC))  # fmt: skip
+        model = session.scalar(select(CreditModel).where(CreditModel.version == version))
+        assert model is not None
+        return _model_read(model)
+
+
+def retraining_due(*, store: Store, now: datetime | None = None) -> bool:
+    """Tell whether the half-yearly retraining is due: a retraining month and no model trained in it yet."""
+    local = (now or datetime.now(UTC)).astimezone(SHANGHAI)
+    if local.month not in shipped_config().retraining.months:
+        return False
+    start = datetime(local.year, local.month, 1, tzinfo=SHANGHAI)
+    with store.factory() as session:
+        return (
+            session.scalar(
+                select(func.count()).select_from(CreditModel).where(CreditModel.created_at >= start)
+            )
+            == 0
+        )
+
+
+def score_month(
+    *, store: Store, month: str, model_version: str | None = None, now: datetime | None = None
+) -> ScoreSummary:
+    """Score every enterprise for a period with the champion (or a named model), then update the lists.
+
+    A rerun for the same period and model replaces that run's scores; other models' scores stay.
+    """
+    config, now = shipped_config(), now or datetime.now(UTC)
+    model, card = _card(store, model_version)
+    files = credit_files(store=store, month=month, config=config)
+    results = score_batch(card, files.enterprise_ids, files.columns, files.facts, config)
+    grades: dict[str, int] = {g: 0 for g in config.grade_order}
+    for r in results:
+        grades[r.grade] += 1
+    as_of = {v["source"]: v["as_of"] for v in files.sources.values()}  # the data each source is current to
+    with transaction(store.factory) as session:
+        session.execute(
+            delete(CreditScore).where(CreditScore.period == month, CreditScore.model_version == model.version)
+        )
+        if results:
+            session.execute(
+                insert(CreditScore),
+                [
+                    {
+                        "period": month,
+                        "enterprise_id": r.enterprise_id,
+                        "model_version": model.version,
+                        "config_version": config.version,
+                        "score": Decimal(f"{r.score:.2f}"),
+                        "score_grade": r.score_grade,
+                        "grade": r.grade,
+                        "hard_rules": list(r.hard_rules),
+                        "reasons": r.reasons,
+                        "features": files.row(i)
+                        | {"customs_grade": files.facts["customs_grade"][i], "_as_of": as_of},
+                        "computed_at": now,
+                    }
+                    for i, r in enumerate(results)
+                ],
+            )
+        customs = dict(zip(files.enterprise_ids, files.facts["customs_grade"], strict=True))
+        red, black, exited = lists.update_lists(
+            session, month, results, customs, today=now.astimezone(SHANGHAI).date(), config=config
+        )
+    return ScoreSummary(
+        period=month, model_version=model.version, scored=len(results), grades=grades,
+        capped=sum(1 for r in results if r.grade != r.score_grade),
+        ruled=sum(1 for r in results if r.hard_rules), red_entered=red, black_entered=black, exited=exited,
+    )  # fmt: skip
+
+
+def _entries(session: Any, enterprise_id: str) -> list[ListEntryRead]:
+    query = (
+        select(CreditListEntry)
+        .where(CreditListEntry.enterprise_id == enterprise_id)
+        .order_by(CreditListEntry.id)
+    )
+    return [ListEntryRead.model_validate(e, from_attributes=True) for e in session.scalars(query)]
+
+
+def _repair_read(session: Any, application: RepairApplication) -> RepairRead:
+    out = RepairRead.model_validate(application, from_attributes=True)
+    out.history = [
+        TransitionRead.model_validate(t, from_attributes=True) for t in lists.history(session, application.id)
+    ]
+    return out
+
+
+def explain(*, store: Store, enterprise_id: str, period: str | None = None) -> ScoreRead | None:
+    """Explain an enterprise's latest (or a period's) score: features, points, reasons, measures, lists."""
+    config = shipped_config()
+    with store.factory() as session:
+        query = select(CreditScore).where(CreditScore.enterprise_id == enterprise_id)
+        if period:
+            query = query.where(CreditScore.period == period)
+        record = session.scalar(query.order_by(CreditScore.period.desc(), CreditScore.id.desc()).limit(1))
+        if record is None:
+            return None
+        entries = _entries(session, enterprise_id)
+        repairs = [
+            _repair_read(session, a)
+            for a in session.scalars(
+                select(RepairApplication).where(RepairApplication.enterprise_id == enterprise_id)
+            )
+        ]
+    _model, card = _card(store, record.model_version)
+    as_of = record.features.get("_as_of") or {}
+    values = {k: (float("nan") if v is None else v) for k, v in record.features.items() if k in BY_NAME}
+    _, points = card.score({k: [v] for k, v in values.items()})
+    per_feature = {f.name: (round(float(points[0, j]), 2), f.bin_label(int(f.bin_index([values[f.name]])[0])))
+                   for j, f in enumerate(card.features)}  # fmt: skip
+    rules = {r.rule_id: r for r in config.hard_rules}
+    return ScoreRead(
+        enterprise_id=enterprise_id, period=record.period, model_version=record.model_version, score=record.score,
+        score_grade=record.score_grade, grade=record.grade,
+        hard_rules=[{"rule_id": r, "title_zh": rules[r].title_zh, "title_en": rules[r].title_en,
+                     "source": rules[r].source} for r in record.hard_rules if r in rules],
+        reasons=record.reasons,
+        features=[
+            FeatureRead(name=f.name, title_zh=f.title_zh, title_en=f.title_en, value=record.features.get(f.name),
+                        source=f.source, as_of=as_of.get(f.source), note=f.placeholder,
+                        points=per_feature.get(f.name, (None, None))[0], bin=per_feature.get(f.name, (None, None))[1])
+            for f in FEATURES
+        ],
+        measures=MeasureRead.model_validate(config.measures[record.grade].model_dump()),
+        lists=entries, repairs=repairs,
+    )  # fmt: skip
+
+
+def export_scores(*, store: Store, period: str, model_version: str | None = None) -> list[dict[str, Any]]:
+    """Return a period's scores as flat rows (one per enterprise) for export."""
+    query = select(CreditScore).where(CreditScore.period == period).order_by(CreditScore.enterprise_id)
+    if model_version:
+        query = query.where(CreditScore.model_version == model_version)
+    with store.factory() as session:
+        return [
+            {
+                "period": s.period,
+                "enterprise_id": s.enterprise_id,
+                "model_version": s.model_version,
+                "score": str(s.score),
+                "score_grade": s.score_grade,
+                "grade": s.grade,
+                "hard_rules": ";".join(s.hard_rules),
+                "reasons_zh": "；".join(r["text_zh"] for r in s.reasons),
+                "reasons_en": "; ".join(r["text_en"] for r in s.reasons),
+            }
+            for s in session.scalars(query)
+        ]
+
+
+def list_entries(*, store: Store, kind: str | None = None, current: bool = True) -> list[ListEntryRead]:
+    """Return red or black list entries (only those not exited by default), newest first."""
+    query = select(CreditListEntry).order_by(CreditListEntry.id.desc())
+    if kind:
+        query = query.where(CreditListEntry.list_kind == kind)
+    if current:
+        query = query.where(CreditListEntry.exited_on.is_(None))
+    with store.factory() as session:
+        return [ListEntryRead.model_validate(e, from_attributes=True) for e in session.scalars(query)]
+
+
+def apply_repair(
+    *, store: Store, enterprise_id: str, statement: str, actor: str, now: datetime | None = None
+) -> RepairRead:
+    """File a credit repair application (allowed once the severity's minimum period has passed)."""
+    with transaction(store.factory) as session:
+        application = lists.apply(session, enterprise_id=enterprise_id, statement=statement, actor=actor,
+                                  now=now or datetime.now(UTC), calendar=_calendar(store), config=shipped_config())  # fmt: skip
+        return _repair_read(session, application)
+
+
+def advance_repair(*, store: Store, application_id: int, action: str, actor: str, reason: str,
+                   now: datetime | None = None) -> RepairRead:  # fmt: skip
+    """Take one action on a repair application (accept, approve, reject, withdraw)."""
+    with transaction(store.factory) as session:
+        application = session.get(RepairApplication, application_id)
+        if application is None:
+            raise LookupError(f"no repair application {application_id} / 修复申请 {application_id} 不存在")
+        lists.move(session, application, action=action, actor=actor, reason=reason, now=now or datetime.now(UTC),
+                   calendar=_calendar(store), config=shipped_config())  # fmt: skip
+        return _repair_read(session, application)
+
+
+def check_repair_deadlines(*, store: Store, now: datetime | None = None) -> list[RepairRead]:
+    """The scheduled check: mark repair applications overdue when the regulator has not answered in time."""
+    with transaction(store.factory) as session:
+        steps = lists.check_deadlines(session, now=now or datetime.now(UTC), calendar=_calendar(store),
+                                      config=shipped_config())  # fmt: skip
+        return [
+            _repair_read(session, session.get_one(RepairApplication, i))
+            for i in sorted({i for i, _ in steps})
+        ]
