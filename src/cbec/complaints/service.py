@@ -470,3 +470,21 @@ def consumer_step(
         now=now,
         satisfaction=satisfaction,
     )
+
+
+def resolution_by_enterprise(*, store: Store) -> dict[str, tuple[int, int]]:
+    """Return per enterprise the complaints routed to it and how many of them were settled or closed."""
+    resolved_states = ("settled", "closed")
+    found: dict[str, tuple[int, int]] = {}
+    with store.factory() as session:
+        rows = session.execute(
+            select(ComplaintCase.respondent_id, ComplaintCase.state).where(
+                ComplaintCase.respondent_kind == "enterprise"
+            )
+        )
+        for enterprise_id, state in rows:
+            if enterprise_id is None:
+                continue
+            handled, resolved = found.get(enterprise_id, (0, 0))
+            found[enterprise_id] = (handled + 1, resolved + (state in resolved_states))
+    return found

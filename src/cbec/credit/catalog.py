@@ -51,14 +51,10 @@ FEATURES: tuple[CreditFeature, ...] = (
     ),
     CreditFeature(
         "complaint_resolution_share", "complaints", "descending", "投诉办结率", "share of complaints resolved",
-        placeholder="投诉办理结果尚无数据源（投诉处置上下文待建），暂为缺失 / no feed records complaint outcomes yet; missing until the complaints context records them",
     ),
     CreditFeature("review_mean_rating", "reviews", "descending", "消费评价平均星级", "mean review rating"),
     CreditFeature("low_review_share", "reviews", "ascending", "差评（1–2 星）占比", "share of 1–2 star reviews"),
-    CreditFeature(
-        "ip_findings", "ip", "ascending", "知识产权侵权认定数", "IP infringement findings",
-        placeholder="知识产权上下文（issue 9）接入前恒为 0 / reads 0 findings until the IP context (issue 9) provides them",
-    ),
+    CreditFeature("ip_findings", "ip", "ascending", "知识产权侵权认定数", "IP infringement findings"),
     CreditFeature(
         "late_delivery_share", "waybills", "ascending", "物流延误占比", "share of shipments delivered late"
     ),

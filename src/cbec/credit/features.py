@@ -11,9 +11,11 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from cbec.complaints import service as complaints_service
 from cbec.core.money import load_fx_table
 from cbec.credit.catalog import FEATURES
 from cbec.feeds.service import read_side, register_rows
+from cbec.ip import service as ip_service
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
 
@@ -185,7 +187,16 @@ def assemble(
         con.close()
     _fill(columns, position, results, window_months)
     _fill_matching(columns, position, sources, store, tuple(m for m in window if m in loaded_months))
-    columns["ip_findings"][:] = 0.0  # placeholder until issue 9: no findings, not missing
+    columns["ip_findings"][:] = 0.0  # no finding recorded is zero findings, not missing
+    for risk in ip_service.enterprise_ip_risk(store=store):
+        if risk.enterprise_id in position:
+            columns["ip_findings"][position[risk.enterprise_id]] = float(risk.findings)
+    sources["ip_findings"]["as_of"] = window[-1]
+    for enterprise_id, (handled, resolved) in complaints_service.resolution_by_enterprise(
+        store=store
+    ).items():
+        if enterprise_id in position and handled:
+            columns["complaint_resolution_share"][position[enterprise_id]] = resolved / handled
     grades: list[str | None] = [None] * n
     for e, (rank, grade, effective) in customs_ranks.items():
         if e in position:
