@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cbec.cli import admin, db, demo, feeds, monitor, serve, supervision, synth
+from cbec.cli import admin, complaints, db, demo, feeds, monitor, serve, supervision, synth
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -38,6 +38,7 @@ app.add_typer(supervision.notices_app, name="notices")
 app.add_typer(admin.audit_app, name="audit")
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
+app.add_typer(complaints.complaints_app, name="complaints")
 app.command("serve")(serve.serve)
 
 if __name__ == "__main__":

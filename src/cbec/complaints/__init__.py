@@ -1,0 +1,1 @@
+"""Consumer complaints: classification (and, later, intake, routing and deadlines)."""
