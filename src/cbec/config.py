@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     xml_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1_024)
     max_field_chars: int = Field(default=2_000, ge=16)
     complaint_review_threshold: float = Field(
-        default=0.35, ge=0.0, le=1.0,
+        default=0.35,
+        ge=0.0,
+        le=1.0,
         description="a complaint classified below this confidence becomes `other`, flagged for review",
     )
 

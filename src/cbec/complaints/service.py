@@ -41,7 +41,8 @@ def training_digest() -> str:
 
 
 def _cache_path(models_dir: Path, digest: str) -> Path:
-    return models_dir / f"complaint-classifier-{digest[:16]}-sklearn{sklearn.__version__}.joblib"
+    versions = f"sklearn{sklearn.__version__}-use{domain.encoder_version()}"
+    return models_dir / f"complaint-classifier-{digest[:16]}-{versions}.joblib"
 
 
 def _train_fresh(digest: str) -> TrainedModel:
