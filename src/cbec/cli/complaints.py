@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from pathlib import Path
 
@@ -45,6 +46,8 @@ def classify(
         results = service.classify_texts(texts, settings=settings_of(ctx), threshold=threshold)
     except EmptyComplaintError as error:
         raise typer.BadParameter(f"{file}: {error}") from error
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # CSV out is UTF-8 whatever the locale says
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["text", "category", "confidence"])
     for result in results:
