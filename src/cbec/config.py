@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     growth_tolerance_pp: Decimal = Field(
         default=Decimal("0.05"), ge=0, description="reported vs computed growth: flag beyond this many points"
     )
+    complaint_review_threshold: float = Field(
+        default=0.35,
+        ge=0.0,
+        le=1.0,
+        description="a complaint classified below this confidence becomes `other`, flagged for review",
+    )
 
     @property
     def home_dir(self) -> Path:

@@ -7,6 +7,7 @@ import typer
 from cbec.cli import (
     admin,
     cases,
+    complaints,
     credit,
     db,
     demo,
@@ -52,6 +53,7 @@ app.add_typer(supervision.notices_app, name="notices")
 app.add_typer(admin.audit_app, name="audit")
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
+app.add_typer(complaints.complaints_app, name="complaints")
 app.command("serve")(serve.serve)
 app.add_typer(quality.quality_app, name="quality")
 app.add_typer(quality.education_app, name="education")

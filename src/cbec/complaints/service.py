@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
 from cbec.auth.domain import AUDITOR, REGULATOR_ADMIN, REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
+from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
 from cbec.complaints.keys import load_keyring
 from cbec.complaints.lifecycle import CONSUMER_ACTIONS, RESPONDENT_ACTIONS, complaint_lifecycle
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
-from cbec.complaints.schemas import CATEGORIES, ComplaintCreate, ComplaintRead, ComplaintStep
+from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.core.privacy import (
@@ -34,7 +35,7 @@ from cbec.feeds.service import register_row
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["ComplaintCreate", "ComplaintRead"]
+__all__ = ["Classification", "ComplaintCreate", "ComplaintRead", "classify_texts", "load_model", "override"]
 PERSONAL = ("consumer_name", "consumer_phone", "consumer_id_number", "consumer_address")
 MASKS = {
     "consumer_name": mask_name,
@@ -46,8 +47,14 @@ MASKS = {
 Classifier = Callable[[str], tuple[str, Decimal | None, str]]
 
 
-def _unclassified(text: str) -> tuple[str, Decimal | None, str]:
-    return "other", None, "unclassified"
+def _model(store: Store) -> Classifier:
+    """Return the shipped classifier as a Classifier: category, confidence, `model:<version>`."""
+
+    def classify(text: str) -> tuple[str, Decimal | None, str]:
+        (found,) = classify_texts([text], settings=store.settings)
+        return found.category, Decimal(str(round(found.confidence, 4))), f"model:{found.model_version}"
+
+    return classify
 
 
 def _calendar(store: Store) -> WorkingCalendar:
@@ -134,12 +141,12 @@ def file_complaint(
     data: ComplaintCreate,
     source: str = "web",
     now: datetime | None = None,
-    classifier: Classifier = _unclassified,
+    classifier: Classifier | None = None,
 ) -> ComplaintRead:
     """File a complaint (no login): classify it, seal the personal data, start the 7-working-day acceptance clock."""
     now = now or datetime.now(UTC)
     ring, lifecycle = load_keyring(store.settings), complaint_lifecycle(shipped_config().deadlines)
-    category, confidence, model = classifier(data.text)
+    category, confidence, model = (classifier or _model(store))(data.text)
     sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
     due = lifecycle.due("received", now.astimezone(SHANGHAI), _calendar(store))
     with transaction(store.factory) as session:

@@ -82,7 +82,9 @@ def test_train_score_explain_and_export_record_the_model_version(
     assert str(explained.score) == worst["score"]
     assert [f.name for f in explained.features] == [f.name for f in FEATURES]
     ip = next(f for f in explained.features if f.name == "ip_findings")
-    assert ip.value == 0.0 and ip.note is None and ip.source == "ip"  # no listing screened: zero findings, a real 0
+    assert (
+        ip.value == 0.0 and ip.note is None and ip.source == "ip"
+    )  # no listing screened: zero findings, a real 0
     orders = next(f for f in explained.features if f.name == "order_count")
     assert orders.source == "orders" and orders.as_of is not None and orders.as_of.startswith(MONTH)
     # Reason codes: the features that lost most points, in zh and en, largest loss first.
