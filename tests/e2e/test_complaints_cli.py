@@ -55,3 +55,30 @@ def test_an_empty_text_names_the_file_and_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "gaps.csv:3" in _flat(result.output) and "emptycomplainttext" in _flat(result.output)
+
+
+def test_rotating_the_master_key_rewraps_every_sealed_value(tmp_path: Path) -> None:
+    from cbec.complaints import service as complaints
+    from cbec.complaints.schemas import ComplaintCreate
+    from cbec.config import Settings
+    from cbec.storage.store import open_store
+
+    home = tmp_path / "home"
+    store = open_store(Settings(home=home))
+    data = ComplaintCreate(
+        text="The parcel never arrived",
+        language="en",
+        consumer_name="Jane Doe",
+        consumer_phone="+1 415 555 0100",
+    )
+    filed = complaints.file_complaint(store=store, data=data, classifier=lambda t: ("delivery", None, "test"))
+    store.close()
+    result = runner.invoke(
+        app, ["complaints", "rotate-keys", "--new-key-id", "k2", "--drop-old"], env={"CBEC_HOME": str(home)}
+    )
+    assert result.exit_code == 0, result.output
+    assert "re-wrapped 2 sealed value(s) under key k2" in result.output
+    store = open_store(Settings(home=home))
+    shown = complaints.track(store=store, tracking_code=filed.tracking_code)
+    assert shown is not None and shown.consumer_name == "J*** D**"  # still opens, with the new key alone
+    store.close()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import typer
 
-from cbec.cli.context import err_console, settings_of
-from cbec.complaints import service
+from cbec.cli.context import err_console, settings_of, store_of
+from cbec.complaints import keys, service
 from cbec.complaints.domain import EmptyComplaintError
 
 complaints_app = typer.Typer(help="消费者投诉 / Consumer complaints.", no_args_is_help=True)
@@ -55,3 +55,23 @@ def classify(
     review = sum(r.needs_review for r in results)
     if review:
         err_console.print(f"{review} 条置信度低，需人工复核 / {review} low-confidence rows need human review")
+
+
+@complaints_app.command("rotate-keys")
+def rotate_keys(
+    ctx: typer.Context,
+    new_key_id: str | None = typer.Option(
+        None, help="add a new current master key first (embedded key file only)"
+    ),
+    drop_old: bool = typer.Option(False, help="after re-wrapping, keep only the current key in the key file"),
+) -> None:
+    """Rotate the master key of consumers' personal data: re-wrap every data key under the current key."""
+    settings = settings_of(ctx)
+    if new_key_id:
+        keys.add_key(settings, new_key_id)
+    count = service.rotate_keys(store=store_of(ctx), actor="cli")
+    if drop_old:
+        keys.drop_retired(settings, keys.load_keyring(settings))
+    err_console.print(
+        f"re-wrapped {count} sealed value(s) under key {keys.load_keyring(settings).current[0]}"
+    )

@@ -495,3 +495,37 @@ def resolution_by_enterprise(*, store: Store) -> dict[str, tuple[int, int]]:
             handled, resolved = found.get(enterprise_id, (0, 0))
             found[enterprise_id] = (handled + 1, resolved + (state in resolved_states))
     return found
+
+
+def month_summary(*, store: Store, month: str) -> dict[str, object]:
+    """Return the month's complaints by category and by state, the overdue ones and mean satisfaction."""
+    start = datetime.fromisoformat(f"{month}-01T00:00:00+08:00")
+    end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=start.tzinfo)
+    now = datetime.now(UTC)
+    with store.factory() as session:
+        rows = list(
+            session.execute(
+                select(
+                    ComplaintCase.category,
+                    ComplaintCase.state,
+                    ComplaintCase.due_at,
+                    ComplaintCase.satisfaction,
+                ).where(ComplaintCase.received_at >= start, ComplaintCase.received_at < end)
+            )
+        )
+    categories: dict[str, int] = {}
+    states: dict[str, int] = {}
+    for category, state, _, _ in rows:
+        categories[category] = categories.get(category, 0) + 1
+        states[state] = states.get(state, 0) + 1
+    final = ("closed", "rejected", "closed_unresolved")
+    scores = [s for *_, s in rows if s is not None]
+    return {
+        "total": len(rows),
+        "by_category": dict(sorted(categories.items(), key=lambda kv: -kv[1])),
+        "by_state": states,
+        "overdue": sum(
+            1 for _, state, due, _ in rows if due is not None and due < now and state not in final
+        ),
+        "satisfaction": round(sum(scores) / len(scores), 2) if scores else None,
+    }

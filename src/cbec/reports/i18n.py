@@ -369,6 +369,67 @@ EN.update(
     }
 )
 
+ZH.update(
+    {
+        "section.consumers": "消费者保护与产品质量",
+        "section.ip": "知识产权保护",
+        "consumers.lead": "本月受理消费者投诉 {total} 件，逾期未办结 {overdue} 件，办结满意度均分 {satisfaction}。",
+        "quality.title": "产品质量",
+        "quality.lead": "备案 {filings} 件（问题 {findings} 项），抽检 {inspections} 批次、不合格 {failed} 批次；质量案件在办 {open} 件，逾期 {overdue} 件。",
+        "ip.lead": "在售商品与注册商标比对命中 {findings} 条，涉及企业 {enterprises} 家。",
+        "ip.takedowns": "下架案件（按状态）",
+        "col.category": "类别",
+        "col.measure": "处置措施",
+        "col.enterprise": "企业",
+        "col.findings": "命中",
+        "col.listings": "在售商品",
+        "col.marks": "涉及商标",
+        "category.quality": "质量问题",
+        "category.counterfeit": "假冒",
+        "category.refund_return": "退款退货",
+        "category.delivery": "物流",
+        "category.near_expiry": "临期",
+        "category.description_mismatch": "货不对板",
+        "category.privacy": "隐私",
+        "category.payment": "支付",
+        "category.other": "其他",
+        "measure.delist": "下架",
+        "measure.rectify": "整改",
+        "measure.return": "退运",
+        "measure.destroy": "销毁",
+    }
+)
+EN.update(
+    {
+        "section.consumers": "Consumer protection and product quality",
+        "section.ip": "IP protection",
+        "consumers.lead": "{total} consumer complaint(s) received this month; {overdue} overdue; mean satisfaction at closure {satisfaction}.",
+        "quality.title": "Product quality",
+        "quality.lead": "{filings} filings ({findings} problems found), {inspections} inspections with {failed} failed; {open} quality cases open, {overdue} overdue.",
+        "ip.lead": "{findings} listing(s) hit a registered mark, across {enterprises} enterprise(s).",
+        "ip.takedowns": "Takedown cases by state",
+        "col.category": "Category",
+        "col.measure": "Measure",
+        "col.enterprise": "Enterprise",
+        "col.findings": "Hits",
+        "col.listings": "Listings",
+        "col.marks": "Marks",
+        "category.quality": "quality",
+        "category.counterfeit": "counterfeit",
+        "category.refund_return": "refund/return",
+        "category.delivery": "delivery",
+        "category.near_expiry": "near expiry",
+        "category.description_mismatch": "not as described",
+        "category.privacy": "privacy",
+        "category.payment": "payment",
+        "category.other": "other",
+        "measure.delist": "delist",
+        "measure.rectify": "rectify",
+        "measure.return": "return",
+        "measure.destroy": "destroy",
+    }
+)
+
 for _city in CITIES:
     ZH[f"city.{_city.code}"] = _city.short_zh
     EN[f"city.{_city.code}"] = _city.name_en

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cbec.feeds.service import read_side
-from cbec.reports import build, build_stats, build_supervision, section_charts, summary
+from cbec.reports import build, build_consumers, build_stats, build_supervision, section_charts, summary
 from cbec.reports.context import BuildContext, check_month
 from cbec.reports.i18n import Texts
 from cbec.storage.store import Store
@@ -40,6 +40,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("notices", build_supervision.build_notices),
     Section("incidents", build_supervision.build_incidents),
     Section("settlement", build_supervision.build_settlement, section_charts.settlement_charts),
+    Section("consumers", build_consumers.build_consumers),
+    Section("ip", build_consumers.build_ip),
     Section("statistics", build_stats.build_statistics, section_charts.statistics_charts),
     Section("brands", build_stats.build_brands, section_charts.brands_charts),
     Section("talent", build_stats.build_talent, section_charts.talent_charts),

@@ -21,10 +21,11 @@ from cbec.synth.service import generate
 MONTH = "2026-10"
 TITLES = {
     "zh": ["全省概况", "预警情况", "三单对碰匹配率", "支付机构监管评级", "风险预警与整改通知", "安全事件处置时限",
-           "支付确认时间", "官方统计与一致性核对", "品牌", "人才需求"],
+           "支付确认时间", "消费者保护与产品质量", "知识产权保护", "官方统计与一致性核对", "品牌", "人才需求"],
     "en": ["Province summary", "Alerts", "Three-document match rates", "Payment institution ratings",
            "Risk warnings and rectification notices", "Security incidents against their deadlines",
-           "Payment confirmation time", "Official statistics and their reconciliation", "Brands", "Talent demand"],
+           "Payment confirmation time", "Consumer protection and product quality", "IP protection",
+           "Official statistics and their reconciliation", "Brands", "Talent demand"],
 }  # fmt: skip
 
 

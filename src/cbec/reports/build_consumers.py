@@ -1,0 +1,46 @@
+"""Build the consumer-protection, product-quality and IP sections of the monthly report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cbec.complaints import service as complaints
+from cbec.ip import service as ip
+from cbec.quality import service as quality
+from cbec.reports.context import BuildContext
+
+
+def build_consumers(ctx: BuildContext) -> dict[str, Any]:
+    """Complaints received in the month by category and state, overdue ones, satisfaction; quality cases."""
+    summary = complaints.month_summary(store=ctx.store, month=ctx.month)
+    per_enterprise = quality.enterprise_quality(store=ctx.store)
+    cases = quality.list_cases(store=ctx.store)
+    measures: dict[str, int] = {}
+    for case in cases:
+        measures[case.measure] = measures.get(case.measure, 0) + 1
+    return {
+        "complaints": summary,
+        "quality": {
+            "filings": sum(e.filings for e in per_enterprise),
+            "findings": sum(e.filing_findings for e in per_enterprise),
+            "inspections": sum(e.inspections for e in per_enterprise),
+            "failed": sum(e.inspections_failed for e in per_enterprise),
+            "cases_open": sum(e.cases_open for e in per_enterprise),
+            "cases_overdue": sum(e.cases_overdue for e in per_enterprise),
+            "by_measure": measures,
+        },
+    }
+
+
+def build_ip(ctx: BuildContext) -> dict[str, Any]:
+    """Listings that hit a registered mark, the enterprises most at risk, and takedown cases by state."""
+    risk = ip.enterprise_ip_risk(store=ctx.store)
+    states: dict[str, int] = {}
+    for case in ip.list_takedowns(store=ctx.store):
+        states[case.state] = states.get(case.state, 0) + 1
+    return {
+        "findings": sum(r.findings for r in risk),
+        "enterprises": len(risk),
+        "top": [r.model_dump() for r in risk[:10]],
+        "takedowns": states,
+    }
