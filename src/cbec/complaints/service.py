@@ -109,29 +109,13 @@ def _visible(principal: Principal, case: ComplaintCase) -> bool:
 
 
 def _record(session: Session, case: ComplaintCase, step: Step) -> None:
-    before = {"state": case.state, "due_at": case.due_at}
-    case.state, case.due_at, case.updated_at = step.to_state, step.due_at, step.at
-    session.add(
-        ComplaintTransition(
-            case_id=case.id,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
-    )
-    audit.record(
+    audit.record_step(
         session,
-        actor=step.actor,
-        action=f"complaint.{step.action}",
+        item=case,
+        step=step,
+        transition=ComplaintTransition,
+        link={"case_id": case.id},
         entity="complaint",
-        entity_id=case.id,
-        before=before,
-        after={"state": case.state, "due_at": case.due_at},
-        now=step.at,
     )
 
 

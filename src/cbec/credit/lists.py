@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cbec.audit import service as audit
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, expired
@@ -96,18 +97,13 @@ def _entry(
 
 
 def _record(session: Session, application: RepairApplication, step: Step) -> None:
-    application.state, application.due_at, application.updated_at = step.to_state, step.due_at, step.at
-    session.add(
-        RepairTransition(
-            application_id=application.id,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
+    audit.record_step(
+        session,
+        item=application,
+        step=step,
+        transition=RepairTransition,
+        link={"application_id": application.id},
+        entity="credit_repair",
     )
 
 

@@ -196,29 +196,13 @@ def enterprise_ip_risk(*, store: Store) -> list[EnterpriseIpRisk]:
 
 
 def _step(session: Session, case: TakedownCase, step: Step) -> None:
-    before = {"state": case.state, "due_at": case.due_at}
-    case.state, case.due_at, case.updated_at = step.to_state, step.due_at, step.at
-    session.add(
-        TakedownTransition(
-            case_id=case.id,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
-    )
-    audit.record(
+    audit.record_step(
         session,
-        actor=step.actor,
-        action=f"takedown.{step.action}",
+        item=case,
+        step=step,
+        transition=TakedownTransition,
+        link={"case_id": case.id},
         entity="takedown",
-        entity_id=case.id,
-        before=before,
-        after={"state": case.state, "due_at": case.due_at},
-        now=step.at,
     )
 
 

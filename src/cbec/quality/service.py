@@ -80,29 +80,13 @@ def check_filings(*, store: Store, now: datetime | None = None) -> dict[str, int
 
 
 def _record(session: Session, case: QualityCase, step: Step) -> None:
-    before = {"state": case.state, "due_at": case.due_at}
-    case.state, case.due_at, case.updated_at = step.to_state, step.due_at, step.at
-    session.add(
-        QualityCaseTransition(
-            case_id=case.id,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
-    )
-    audit.record(
+    audit.record_step(
         session,
-        actor=step.actor,
-        action=f"quality_case.{step.action}",
+        item=case,
+        step=step,
+        transition=QualityCaseTransition,
+        link={"case_id": case.id},
         entity="quality_case",
-        entity_id=case.id,
-        before=before,
-        after={"state": case.state, "due_at": case.due_at},
-        now=step.at,
     )
 
 

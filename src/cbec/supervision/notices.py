@@ -25,29 +25,13 @@ def lifecycle_of(kind: str, config: NoticeConfig) -> Lifecycle:
 
 
 def _record(session: Session, notice: Notice, step: Step) -> None:
-    before = {"state": notice.state, "due_at": notice.due_at}
-    notice.state, notice.due_at, notice.updated_at = step.to_state, step.due_at, step.at
-    audit.record(
+    audit.record_step(
         session,
-        actor=step.actor,
-        action=f"notice.{step.action}",
+        item=notice,
+        step=step,
+        transition=NoticeTransition,
+        link={"notice_id": notice.id},
         entity="notice",
-        entity_id=notice.id,
-        before=before,
-        after={"state": notice.state, "due_at": notice.due_at, "reason": step.reason},
-        now=step.at,
-    )
-    session.add(
-        NoticeTransition(
-            notice_id=notice.id,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
     )
 
 
