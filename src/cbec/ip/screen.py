@@ -52,6 +52,7 @@ class _Variant:
     mark: int
     text: str
     alias: bool
+    key: str = ""
 
 
 @dataclass
@@ -73,8 +74,8 @@ class MarkIndex:
         for m, mark in enumerate(index.marks):
             for text, alias in [(mark.text, False)] + [(a, True) for a in mark.aliases]:
                 v = len(index.variants)
-                index.variants.append(_Variant(m, text, alias))
                 key = fold(text)
+                index.variants.append(_Variant(m, text, alias, key))
                 if len(key) >= MIN_KEY:
                     keyed.setdefault(key, []).append(v)
                     if len(key) >= SHORT_KEY:
@@ -151,7 +152,8 @@ class MarkIndex:
             for v, ways in found.items()
         )
         latin = [w for w in words(title) if not has_cjk(w)]
-        raw_words = latin + [a + b for a, b in itertools.pairwise(latin)]
+        # folded once per title, not once per candidate
+        raw_words = [k for k in (fold(w) for w in latin + [a + b for a, b in itertools.pairwise(latin)]) if k]
         for v, ways in found.items():
             variant = self.variants[v]
             mark = self.marks[variant.mark]
@@ -198,7 +200,7 @@ def _score(
     variant: _Variant, mark: Mark, ways: set[str], title: str, raw_words: list[str], classes: frozenset[str]
 ) -> tuple[float, set[str]]:
     signals: set[str] = set()
-    key = fold(variant.text)
+    key = variant.key
     if "folded" in ways or "hidden" in ways:
         verbatim = variant.text.lower() in title.lower()
         signals.add("exact" if verbatim else "homoglyph")
@@ -216,7 +218,7 @@ def _score(
         signals.add("lookalike_char")
         score = 0.8
     else:
-        similarity = max((JaroWinkler.similarity(key, fold(w)) for w in raw_words if fold(w)), default=0.0)
+        similarity = max((JaroWinkler.similarity(key, w) for w in raw_words), default=0.0)
         if similarity < (
             0.85 if len(key) > SHORT_KEY else 0.9
         ):  # one letter off a short mark is often a word
