@@ -30,6 +30,10 @@ class Settings(BaseSettings):
         default=None,
         description="master keys for personal data, `id:base64key,...`, current first; default: a key file under home",
     )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="key of the lake's pseudonyms of personal columns; default: a key file under home",
+    )
     growth_tolerance_pp: Decimal = Field(
         default=Decimal("0.05"), ge=0, description="reported vs computed growth: flag beyond this many points"
     )

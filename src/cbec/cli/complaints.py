@@ -75,3 +75,10 @@ def rotate_keys(
     err_console.print(
         f"re-wrapped {count} sealed value(s) under key {keys.load_keyring(settings).current[0]}"
     )
+
+
+@complaints_app.command("import")
+def import_feed(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")) -> None:
+    """Open a case (classified, with its deadlines) for every complaint of the month's complaints feed."""
+    count = service.import_feed(store=store_of(ctx), month=month)
+    err_console.print(f"{count} complaint(s) imported from the feed / 从数据接入导入投诉 {count} 件")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -10,9 +11,11 @@ from sqlalchemy import text
 from cbec.auth.domain import Forbidden, NotVisible, Principal
 from cbec.complaints import keys
 from cbec.complaints import service as complaints
-from cbec.complaints.schemas import ComplaintCreate
+from cbec.complaints.schemas import CATEGORIES, ComplaintCreate
 from cbec.core.clock import SHANGHAI
+from cbec.feeds.service import ingest, read_side
 from cbec.storage.store import Store
+from cbec.synth import generate
 
 NAME, PHONE, ID_NUMBER, ADDRESS = (
     "王小明",
@@ -166,3 +169,16 @@ def test_keys_rotate_and_personal_data_is_erased_on_request(store: Store) -> Non
     complaints.erase_personal(store=store, case_id=filed.id, actor="admin", reason="消费者申请删除")
     shown = complaints.track(store=store, tracking_code=filed.tracking_code)
     assert shown is not None and shown.consumer_name is None and shown.consumer_phone is None and shown.text
+
+
+def test_the_complaints_feed_becomes_classified_cases_once(store: Store, tmp_path: Path) -> None:
+    synth = generate(out_dir=tmp_path / "synth", month="2026-10", payments=2_000, seed=12)
+    ingest(store=store, feed="complaints", paths=[synth.files["complaints"]])
+    con = read_side(store=store)
+    (expected,) = con.execute("SELECT count(*) FROM complaints WHERE month = '2026-10'").fetchone() or (0,)
+    con.close()
+    assert complaints.import_feed(store=store, month="2026-10") == expected > 0
+    assert complaints.import_feed(store=store, month="2026-10") == 0  # a second import opens nothing
+    cases = complaints.list_complaints(store=store, limit=1000)
+    assert len(cases) == expected and all(c.state == "received" and c.due_at is not None for c in cases)
+    assert {c.category for c in cases} <= set(CATEGORIES) and len({c.category for c in cases}) > 2

@@ -1,0 +1,51 @@
+"""Personal columns of a feed (e.g. a complaint's consumer_id) are stored in the lake as keyed pseudonyms.
+
+`ph1:` + the first 32 hex digits of SHA-256(key ‖ value): the same person gets the same token in every load,
+so loads stay idempotent and rows can still be counted per person, but the lake holds no identifier that a
+reader without the key can trace back. The key comes from CBEC_PSEUDONYM_KEY, else a file under the home
+(mode 0600) written on first use. Changing the key changes every token: keep it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import duckdb
+
+from cbec.config import Settings
+from cbec.feeds.spec import FeedSpec
+
+PREFIX = "ph1:"
+KEY_FILE = "pseudonym-key"
+
+
+def pseudonym_key(settings: Settings) -> str:
+    """Return the pseudonymisation key: from settings, else from (or newly written to) the home's key folder."""
+    if settings.pseudonym_key is not None:
+        return settings.pseudonym_key.get_secret_value()
+    path = settings.keys_dir / KEY_FILE
+    if not path.exists():
+        settings.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text(encoding="ascii").strip()  # another load wrote it first
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
+def pseudonymise(con: duckdb.DuckDBPyConnection, spec: FeedSpec, settings: Settings) -> None:
+    """Replace the personal columns of the good rows in DuckDB's `checked` table by their keyed tokens."""
+    personal = [c.name for c in spec.columns if c.personal]
+    if not personal:
+        return
+    key = pseudonym_key(settings)
+    for name in personal:
+        column = '"' + name.replace('"', '""') + '"'
+        con.execute(
+            f"UPDATE checked SET {column} = ? || substr(sha256(? || {column}), 1, 32) "
+            f"WHERE {column} IS NOT NULL AND _errors = ''",
+            [PREFIX, key],
+        )

@@ -1,0 +1,33 @@
+"""Personal columns reach the lake only as keyed pseudonyms; the same person keeps one token; reloads change nothing."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from cbec.feeds.pseudonym import PREFIX
+from cbec.feeds.service import ingest, read_side
+from cbec.storage.store import Store
+from cbec.synth import generate
+
+
+def test_no_consumer_id_is_stored_as_given_and_a_reload_is_all_duplicates(
+    store: Store, tmp_path: Path
+) -> None:
+    synth = generate(out_dir=tmp_path / "synth", month="2026-10", payments=2_000, seed=12)
+    source = synth.files["complaints"]
+    with source.open(encoding="utf-8", newline="") as handle:
+        given = [row["consumer_id"] for row in csv.DictReader(handle)]
+    (first,) = ingest(store=store, feed="complaints", paths=[source])
+    assert first.accepted == len(given) > 0
+    con = read_side(store=store)
+    stored = [r[0] for r in con.execute("SELECT consumer_id FROM complaints ORDER BY _line").fetchall()]
+    con.close()
+    assert all(s.startswith(PREFIX) and len(s) == len(PREFIX) + 32 for s in stored)
+    assert not set(given) & set(stored)
+    # one person, one token: repeated ids in the file stay repeated, distinct ones stay distinct
+    assert len(set(stored)) == len(set(given))
+    lake_bytes = b"".join(p.read_bytes() for p in store.settings.lake_dir.rglob("*.parquet"))
+    assert not any(consumer.encode() in lake_bytes for consumer in set(given))
+    (again,) = ingest(store=store, feed="complaints", paths=[source])
+    assert (again.accepted, again.duplicate, again.new_versions) == (0, len(given), 0)
