@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
-from cbec.auth.domain import AUDITOR, REGULATOR_ADMIN, REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
+from cbec.auth.domain import AUDITOR, REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
+from cbec.complaints.bulk import import_feed, month_summary, resolution_by_enterprise
 from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
 from cbec.complaints.keys import load_keyring
 from cbec.complaints.lifecycle import CONSUMER_ACTIONS, RESPONDENT_ACTIONS, complaint_lifecycle
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
+from cbec.complaints.personal import PERSONAL, erase_personal, purge_expired, reveal_personal, rotate_keys
 from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
@@ -26,17 +28,29 @@ from cbec.core.privacy import (
     mask_id_number,
     mask_name,
     mask_phone,
-    rewrap,
     seal,
     unseal,
 )
-from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, expired
-from cbec.feeds.service import read_side, register_row
+from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, overdue_steps
+from cbec.feeds.service import register_row
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["Classification", "ComplaintCreate", "ComplaintRead", "classify_texts", "load_model", "override"]
-PERSONAL = ("consumer_name", "consumer_phone", "consumer_id_number", "consumer_address")
+__all__ = [
+    "Classification",
+    "ComplaintCreate",
+    "ComplaintRead",
+    "classify_texts",
+    "erase_personal",
+    "import_feed",
+    "load_model",
+    "month_summary",
+    "override",
+    "purge_expired",
+    "resolution_by_enterprise",
+    "reveal_personal",
+    "rotate_keys",
+]
 MASKS = {
     "consumer_name": mask_name,
     "consumer_phone": mask_phone,
@@ -284,21 +298,15 @@ def check_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     with transaction(store.factory) as session:
         query = select(ComplaintCase).where(ComplaintCase.due_at.is_not(None), ComplaintCase.due_at < now)
         for case in session.scalars(query):
-            action = expired(lifecycle, state=case.state, due_at=case.due_at, now=now)
-            if action is not None and case.due_at is not None:
-                _record(
-                    session,
-                    case,
-                    advance(
-                        lifecycle,
-                        state=case.state,
-                        action=action,
-                        actor=SYSTEM_ACTOR,
-                        reason="期限已过 / deadline passed",
-                        now=case.due_at,
-                        calendar=calendar,
-                    ),
-                )
+            for step in overdue_steps(
+                lifecycle,
+                state=case.state,
+                due_at=case.due_at,
+                updated_at=case.updated_at,
+                now=now,
+                calendar=calendar,
+            ):
+                _record(session, case, step)
                 moved.append(case.id)
     return moved
 
@@ -347,92 +355,6 @@ def override_category(
         case.category, case.confidence, case.category_by = category, None, actor
 
 
-def reveal_personal(
-    *, store: Store, case_id: int, principal: Principal, reason: str
-) -> dict[str, str | None]:
-    """Open a case's personal data for a regulator's admin who states why; the access itself is audited."""
-    principal.require(REGULATOR_ADMIN)
-    ring = load_keyring(store.settings)
-    with transaction(store.factory) as session:
-        case = session.get_one(ComplaintCase, case_id)
-        audit.record(
-            session,
-            actor=principal.username,
-            action="complaint.reveal_personal",
-            entity="complaint",
-            entity_id=case_id,
-            after={"reason": reason},
-        )
-        return {
-            f: (None if getattr(case, f) is None else unseal(getattr(case, f), ring, f)) for f in PERSONAL
-        }
-
-
-def erase_personal(
-    *, store: Store, case_id: int, actor: str, reason: str, now: datetime | None = None
-) -> None:
-    """Erase a case's personal data (on the consumer's request or at the end of retention); the case stays."""
-    now = now or datetime.now(UTC)
-    with transaction(store.factory) as session:
-        case = session.get_one(ComplaintCase, case_id)
-        for f in PERSONAL:
-            setattr(case, f, None)
-        case.personal_erased_at = now
-        audit.record(
-            session,
-            actor=actor,
-            action="complaint.erase_personal",
-            entity="complaint",
-            entity_id=case_id,
-            after={"reason": reason},
-            now=now,
-        )
-
-
-def purge_expired(*, store: Store, now: datetime | None = None) -> int:
-    """Erase the personal data of complaints closed longer ago than the retention period; return how many."""
-    now = now or datetime.now(UTC)
-    years = shipped_config().retention.years_after_closure
-    cutoff = now.replace(year=now.year - years)
-    with store.factory() as session:
-        ids = list(
-            session.scalars(
-                select(ComplaintCase.id).where(
-                    ComplaintCase.closed_at.is_not(None),
-                    ComplaintCase.closed_at < cutoff,
-                    ComplaintCase.personal_erased_at.is_(None),
-                )
-            )
-        )
-    for case_id in ids:
-        erase_personal(
-            store=store, case_id=case_id, actor=SYSTEM_ACTOR, reason=f"retention {years} years", now=now
-        )
-    return len(ids)
-
-
-def rotate_keys(*, store: Store, actor: str = "system") -> int:
-    """Re-wrap every sealed value's data key under the current master key; return the values re-wrapped."""
-    ring = load_keyring(store.settings)
-    count = 0
-    with transaction(store.factory) as session:
-        for case in session.scalars(select(ComplaintCase)):
-            for f in PERSONAL:
-                value = getattr(case, f)
-                if value is not None and (new := rewrap(value, ring, f)) != value:
-                    setattr(case, f, new)
-                    count += 1
-        audit.record(
-            session,
-            actor=actor,
-            action="privacy.rotate",
-            entity="key_ring",
-            entity_id=ring.current[0],
-            after={"rewrapped": count},
-        )
-    return count
-
-
 def consumer_step(
     *,
     store: Store,
@@ -461,135 +383,3 @@ def consumer_step(
         now=now,
         satisfaction=satisfaction,
     )
-
-
-def resolution_by_enterprise(*, store: Store) -> dict[str, tuple[int, int]]:
-    """Return per enterprise the complaints routed to it and how many of them were settled or closed."""
-    resolved_states = ("settled", "closed")
-    found: dict[str, tuple[int, int]] = {}
-    with store.factory() as session:
-        rows = session.execute(
-            select(ComplaintCase.respondent_id, ComplaintCase.state).where(
-                ComplaintCase.respondent_kind == "enterprise"
-            )
-        )
-        for enterprise_id, state in rows:
-            if enterprise_id is None:
-                continue
-            handled, resolved = found.get(enterprise_id, (0, 0))
-            found[enterprise_id] = (handled + 1, resolved + (state in resolved_states))
-    return found
-
-
-def month_summary(*, store: Store, month: str) -> dict[str, object]:
-    """Return the month's complaints by category and by state, the overdue ones and mean satisfaction."""
-    start = datetime.fromisoformat(f"{month}-01T00:00:00+08:00")
-    end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=start.tzinfo)
-    now = datetime.now(UTC)
-    with store.factory() as session:
-        rows = list(
-            session.execute(
-                select(
-                    ComplaintCase.category,
-                    ComplaintCase.state,
-                    ComplaintCase.due_at,
-                    ComplaintCase.satisfaction,
-                ).where(ComplaintCase.received_at >= start, ComplaintCase.received_at < end)
-            )
-        )
-    categories: dict[str, int] = {}
-    states: dict[str, int] = {}
-    for category, state, _, _ in rows:
-        categories[category] = categories.get(category, 0) + 1
-        states[state] = states.get(state, 0) + 1
-    final = ("closed", "rejected", "closed_unresolved")
-    scores = [s for *_, s in rows if s is not None]
-    return {
-        "total": len(rows),
-        "by_category": dict(sorted(categories.items(), key=lambda kv: -kv[1])),
-        "by_state": states,
-        "overdue": sum(
-            1 for _, state, due, _ in rows if due is not None and due < now and state not in final
-        ),
-        "satisfaction": round(sum(scores) / len(scores), 2) if scores else None,
-    }
-
-
-def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int:
-    """Open a case for every complaint of the month's `complaints` feed not yet imported; return how many.
-
-    Feed rows carry no name or phone (the consumer is a keyed pseudonym in the lake); each is classified with
-    the shipped model unless the platform sent a category, and starts the 7-working-day acceptance clock at
-    its own received time.
-    """
-    now = now or datetime.now(UTC)
-    con = read_side(store=store)
-    try:
-        if "complaints" not in {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}:
-            return 0
-        cursor = con.execute(
-            "SELECT complaint_id, received_at, language, text, category, enterprise_id, platform_id, order_id, "
-            "amount_claimed, currency FROM complaints WHERE month = ? ORDER BY received_at, complaint_id",
-            [month],
-        )
-        names = [c[0] for c in cursor.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-    finally:
-        con.close()
-    with store.factory() as session:
-        known = set(
-            session.scalars(select(ComplaintCase.complaint_id).where(ComplaintCase.complaint_id.is_not(None)))
-        )
-    fresh = [r for r in rows if r["complaint_id"] not in known]
-    if not fresh:
-        return 0
-    found = classify_texts([r["text"] for r in fresh], settings=store.settings)
-    lifecycle, calendar = complaint_lifecycle(shipped_config().deadlines), _calendar(store)
-    with transaction(store.factory) as session:
-        for row, guess in zip(fresh, found, strict=True):
-            given = row["category"] if row["category"] in CATEGORIES else None
-            received = row["received_at"]
-            due = lifecycle.due("received", received.astimezone(SHANGHAI), calendar)
-            case = ComplaintCase(
-                tracking_code=f"TS{secrets.token_hex(6).upper()}",
-                source="feed",
-                complaint_id=row["complaint_id"],
-                received_at=received,
-                language=(row["language"] or "zh")[:8],
-                text=row["text"],
-                category=given or guess.category,
-                confidence=None if given else Decimal(str(round(guess.confidence, 4))),
-                category_by="platform" if given else f"model:{guess.model_version}",
-                enterprise_id=row["enterprise_id"],
-                platform_id=row["platform_id"],
-                order_id=row["order_id"],
-                amount_claimed=row["amount_claimed"],
-                currency=row["currency"],
-                state="received",
-                due_at=due,
-                updated_at=now,
-            )
-            session.add(case)
-            session.flush()
-            session.add(
-                ComplaintTransition(
-                    case_id=case.id,
-                    action="file",
-                    from_state=None,
-                    to_state="received",
-                    actor="feed",
-                    at=received,
-                    reason="complaints feed",
-                    due_at=due,
-                )
-            )
-            audit.record(
-                session,
-                actor="feed",
-                action="complaint.import",
-                entity="complaint",
-                entity_id=case.id,
-                after={"complaint_id": row["complaint_id"], "category": case.category},
-                now=now,
-            )
-    return len(fresh)

@@ -139,3 +139,34 @@ def expired(lifecycle: Lifecycle, *, state: str, due_at: datetime | None, now: d
     deadline = lifecycle.deadlines.get(state)
     action = deadline.on_expiry if deadline is not None else "overdue"
     return action if action is not None and (state, action) in lifecycle.transitions else None
+
+
+def overdue_steps(
+    lifecycle: Lifecycle,
+    *,
+    state: str,
+    due_at: datetime | None,
+    updated_at: datetime,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> list[Step]:
+    """The scheduled check for one item: every step its passed deadlines take (overdue, then escalated...).
+
+    Each step happens at the deadline it answers, so a check run late records what happened when it did.
+    """
+    steps: list[Step] = []
+    while (action := expired(lifecycle, state=state, due_at=due_at, now=now)) is not None:
+        assert due_at is not None
+        reason = f"期限 {due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 已过 / deadline passed"
+        step = advance(
+            lifecycle,
+            state=state,
+            action=action,
+            actor=SYSTEM_ACTOR,
+            now=max(due_at, updated_at),
+            reason=reason,
+            calendar=calendar,
+        )
+        steps.append(step)
+        state, due_at, updated_at = step.to_state, step.due_at, step.at
+    return steps

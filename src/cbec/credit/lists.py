@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cbec.audit import service as audit
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, expired
+from cbec.core.workflow import Step, advance, overdue_steps
 from cbec.credit.config import CreditConfig
 from cbec.credit.models import CreditListEntry, RepairApplication, RepairTransition
 from cbec.credit.repair import repair_lifecycle, repair_window
@@ -156,10 +156,16 @@ def apply(
     session.flush()
     session.add(
         RepairTransition(
-            application_id=application.id, action="apply", from_state=None, to_state=application.state,
-            actor=actor, at=now, reason=statement, due_at=due,
+            application_id=application.id,
+            action="apply",
+            from_state=None,
+            to_state=application.state,
+            actor=actor,
+            at=now,
+            reason=statement,
+            due_at=due,
         )
-    )  # fmt: skip
+    )
     return application
 
 
@@ -176,9 +182,14 @@ def move(
 ) -> Step:
     """Take one action on an application; approval takes the enterprise off the black list that day."""
     step = advance(
-        repair_lifecycle(config.repair), state=application.state, action=action, actor=actor, reason=reason,
-        now=now, calendar=calendar,
-    )  # fmt: skip
+        repair_lifecycle(config.repair),
+        state=application.state,
+        action=action,
+        actor=actor,
+        reason=reason,
+        now=now,
+        calendar=calendar,
+    )
     _record(session, application, step)
     if step.to_state == "approved":
         entry = session.get_one(CreditListEntry, application.entry_id)
@@ -200,17 +211,16 @@ def check_deadlines(
         RepairApplication.due_at.is_not(None), RepairApplication.due_at < now
     )
     for application in session.scalars(query.order_by(RepairApplication.id)):
-        action = expired(lifecycle, state=application.state, due_at=application.due_at, now=now)
-        if action is None:
-            continue
-        assert application.due_at is not None
-        step = advance(
-            lifecycle, state=application.state, action=action, actor=SYSTEM_ACTOR,
-            reason="审核期限已过 / review deadline passed", now=max(application.due_at, application.updated_at),
+        for step in overdue_steps(
+            lifecycle,
+            state=application.state,
+            due_at=application.due_at,
+            updated_at=application.updated_at,
+            now=now,
             calendar=calendar,
-        )  # fmt: skip
-        _record(session, application, step)
-        taken.append((application.id, step))
+        ):
+            _record(session, application, step)
+            taken.append((application.id, step))
     return taken
 
 

@@ -229,3 +229,8 @@ def register_row(*, store: Store, feed: str, key: dict[str, str]) -> dict[str, o
     with store.factory() as session:
         row = session.execute(query).mappings().first()
     return dict(row) if row is not None else None
+
+
+def lake_views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Return the feeds the read side has a view of (a feed without files has none)."""
+    return {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}

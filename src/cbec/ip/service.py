@@ -21,8 +21,8 @@ from cbec.auth.domain import (
     Principal,
 )
 from cbec.core.calendar import WorkingCalendar
-from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, expired
-from cbec.feeds.service import read_side, register_rows
+from cbec.core.workflow import Step, advance, overdue_steps
+from cbec.feeds.service import lake_views, read_side, register_rows
 from cbec.ip.models import ListingFinding, MarkAlias, MarkLicence, TakedownCase, TakedownTransition
 from cbec.ip.schemas import EnterpriseIpRisk, ListingIn, ScreenResult, TakedownRead
 from cbec.ip.screen import Hit, Mark, MarkIndex
@@ -133,7 +133,7 @@ def screen_listings(*, store: Store, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     con = read_side(store=store)
     try:
-        if "listings" not in {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}:
+        if "listings" not in lake_views(con):
             return 0
         rows = con.execute("SELECT listing_id, platform_id, enterprise_id, title FROM listings").fetchall()
     finally:
@@ -170,7 +170,7 @@ def enterprise_ip_risk(*, store: Store) -> list[EnterpriseIpRisk]:
     """Return per enterprise its listings, findings and the marks they hit, most at risk first."""
     con = read_side(store=store)
     try:
-        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+        views = lake_views(con)
         listed = (
             {}
             if "listings" not in views
@@ -303,21 +303,15 @@ def check_takedown_deadlines(*, store: Store, now: datetime | None = None) -> li
         for case in session.scalars(
             select(TakedownCase).where(TakedownCase.due_at.is_not(None), TakedownCase.due_at < now)
         ):
-            action = expired(lifecycle, state=case.state, due_at=case.due_at, now=now)
-            if action is not None and case.due_at is not None:
-                _step(
-                    session,
-                    case,
-                    advance(
-                        lifecycle,
-                        state=case.state,
-                        action=action,
-                        actor=SYSTEM_ACTOR,
-                        reason="期限已过 / deadline passed",
-                        now=case.due_at,
-                        calendar=_calendar(store),
-                    ),
-                )
+            for step in overdue_steps(
+                lifecycle,
+                state=case.state,
+                due_at=case.due_at,
+                updated_at=case.updated_at,
+                now=now,
+                calendar=_calendar(store),
+            ):
+                _step(session, case, step)
                 moved.append(case.id)
     return moved
 

@@ -13,8 +13,8 @@ from cbec.audit import service as audit
 from cbec.auth.domain import REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, Step, advance, expired
-from cbec.feeds.service import read_side
+from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, Step, advance, overdue_steps
+from cbec.feeds.service import lake_views, read_side
 from cbec.quality.config import shipped_config, standards
 from cbec.quality.domain import check_filing, measure_for, quality_case_lifecycle
 from cbec.quality.models import EducationEvent, FilingFindingRecord, QualityCase, QualityCaseTransition
@@ -41,7 +41,7 @@ def _filings(store: Store) -> list[dict[str, Any]]:
     """Return the current filings (a lake feed) as rows."""
     con = read_side(store=store)
     try:
-        if "filings" not in {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}:
+        if "filings" not in lake_views(con):
             return []
         cursor = con.execute(
             "SELECT filing_id, enterprise_id, hs_code, standards, origin_country FROM filings"
@@ -97,7 +97,7 @@ def open_cases(*, store: Store, now: datetime | None = None) -> list[QualityCase
     filings = {str(r["filing_id"]): r for r in _filings(store)}
     con = read_side(store=store)
     try:
-        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+        views = lake_views(con)
         failed = (
             []
             if "inspections" not in views
@@ -192,22 +192,15 @@ def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[i
         for case in session.scalars(
             select(QualityCase).where(QualityCase.due_at.is_not(None), QualityCase.due_at < now)
         ):
-            lifecycle = _lifecycle(case.measure)
-            while (action := expired(lifecycle, state=case.state, due_at=case.due_at, now=now)) is not None:
-                assert case.due_at is not None
-                _record(
-                    session,
-                    case,
-                    advance(
-                        lifecycle,
-                        state=case.state,
-                        action=action,
-                        actor=SYSTEM_ACTOR,
-                        reason="期限已过 / deadline passed",
-                        now=max(case.due_at, case.updated_at),
-                        calendar=_calendar(store),
-                    ),
-                )
+            for step in overdue_steps(
+                _lifecycle(case.measure),
+                state=case.state,
+                due_at=case.due_at,
+                updated_at=case.updated_at,
+                now=now,
+                calendar=_calendar(store),
+            ):
+                _record(session, case, step)
                 moved.append(case.id)
     return sorted(set(moved))
 
@@ -233,7 +226,7 @@ def enterprise_quality(*, store: Store, now: datetime | None = None) -> list[Ent
         filings[str(row["enterprise_id"])] = filings.get(str(row["enterprise_id"]), 0) + 1
     con = read_side(store=store)
     try:
-        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+        views = lake_views(con)
         inspected: dict[str, tuple[int, int]] = (
             {}
             if "inspections" not in views

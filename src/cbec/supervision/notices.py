@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from cbec.audit import service as audit
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, Step, advance, expired
+from cbec.core.workflow import Lifecycle, Step, advance, overdue_steps
 from cbec.supervision.config import NoticeConfig
 from cbec.supervision.lifecycles import KINDS, RECTIFICATION, rectification_lifecycle, warning_lifecycle
 from cbec.supervision.models import Notice, NoticeTransition
@@ -125,20 +125,15 @@ def check_deadlines(
     taken: list[tuple[int, Step]] = []
     query = select(Notice).where(Notice.due_at.is_not(None), Notice.due_at < now).order_by(Notice.id)
     for notice in session.scalars(query):
-        lifecycle = lifecycle_of(notice.kind, config)
         # A notice late twice over is first marked overdue at its deadline, then escalated at the next.
-        while (action := expired(lifecycle, state=notice.state, due_at=notice.due_at, now=now)) is not None:
-            assert notice.due_at is not None
-            at = max(notice.due_at, notice.updated_at)
-            step = advance(
-                lifecycle,
-                state=notice.state,
-                action=action,
-                actor=SYSTEM_ACTOR,
-                reason=f"期限 {notice.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 已过 / deadline passed",
-                now=at,
-                calendar=calendar,
-            )
+        for step in overdue_steps(
+            lifecycle_of(notice.kind, config),
+            state=notice.state,
+            due_at=notice.due_at,
+            updated_at=notice.updated_at,
+            now=now,
+            calendar=calendar,
+        ):
             _record(session, notice, step)
             taken.append((notice.id, step))
     return taken
