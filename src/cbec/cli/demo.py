@@ -10,8 +10,11 @@ from cbec.cli.feeds import _run, stats
 from cbec.cli.monitor import alert_table, print_summary
 from cbec.cli.supervision import rating_table
 from cbec.cli.synth import run_synth
+from cbec.complaints import service as complaints
 from cbec.feeds.catalog import FEEDS
+from cbec.ip import service as ip
 from cbec.monitoring import service as monitoring
+from cbec.quality import service as quality
 from cbec.reports.service import monthly_report
 from cbec.supervision import service as supervision
 
@@ -43,6 +46,14 @@ def demo(
     warned = supervision.warn_risky(store=store, month=month, actor="demo")
     console.print(f"风险预警 / risk warnings issued: {len(warned)} (cbec notices list)")
     console.rule("6/8 月度监管报告 / the monthly supervision report")
+    imported = complaints.import_feed(store=store, month=month)
+    quality.check_filings(store=store)
+    cases = quality.open_cases(store=store)
+    hits = ip.screen_listings(store=store)
+    console.print(
+        f"投诉立案 / complaints opened from the feed: {imported}; 质量案件 / quality cases: {len(cases)}; "
+        f"商标命中 / listings hitting a mark: {hits}"
+    )
     report = monthly_report(store=store, month=month, lang="zh")
     console.rule("7/8 汇总 / summary")
     stats(ctx)
