@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cbec.config import Settings
-from cbec.storage.engine import make_engine, make_session_factory
+from cbec.storage.engine import Role, make_engine, make_session_factory
 from cbec.storage.lake import Lake
 from cbec.storage.migrate import upgrade
 
@@ -41,9 +41,9 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(settings: Settings, *, migrate: bool = True) -> Store:
+def open_store(settings: Settings, *, migrate: bool = True, role: Role = "cli") -> Store:
     """Open storage under the settings' home, migrating the relational store to the newest revision."""
-    engine = make_engine(settings)
+    engine = make_engine(settings, role=role)
     if migrate:
         upgrade(engine)
     lake = Lake(settings.lake_dir, settings.staging_dir)
