@@ -9,6 +9,9 @@ primary key (id, month) and unique (alert_key, month); the rows are copied over,
 `alert_payments` and `pattern_case_alerts` get `alert_month` so their foreign keys can name (id, month).
 The function cbec_alert_partition(month) creates a month's partition when it is first needed.
 
+Both: the alert queue's indexes (severity rank, newest first; by month on SQLite, by partition on PostgreSQL;
+by institution) and notices by deadline (the overdue check).
+
 SQLite keeps one plain table: `alerts` is altered in place, never recreated, because dropping it would
 cascade-delete the rows that reference it; its old unique alert_key stays (stricter, and true anyway).
 """
@@ -79,6 +82,7 @@ def _upgrade_sqlite() -> None:
     op.drop_index("ix_alerts_institution_id", "alerts")
     op.create_index("ix_alerts_month_queue", "alerts", [sa.text("month"), *QUEUE])
     op.create_index("ix_alerts_institution_queue", "alerts", [sa.text("institution_id"), *QUEUE])
+    op.create_index("ix_notices_due_at", "notices", ["due_at"])
     for table in CHILDREN:
         _add_alert_month(table)
         with op.batch_alter_table(table, recreate="always") as batch:
@@ -112,8 +116,9 @@ def _upgrade_postgresql() -> None:
     op.create_index("ix_alerts_key_text", "alerts", ["key_text"])
     op.create_index("ix_alerts_month_rule", "alerts", ["month", "rule_id"])
     op.create_index("ix_alerts_status_severity", "alerts", ["status", "severity"])
-    op.create_index("ix_alerts_month_queue", "alerts", [sa.text("month"), *QUEUE])
+    op.create_index("ix_alerts_queue", "alerts", QUEUE)
     op.create_index("ix_alerts_institution_queue", "alerts", [sa.text("institution_id"), *QUEUE])
+    op.create_index("ix_notices_due_at", "notices", ["due_at"])
     for table in CHILDREN:
         op.execute(
             f"ALTER TABLE {table} ADD CONSTRAINT fk_{table}_alert_id_alerts FOREIGN KEY (alert_id, alert_month) "
@@ -138,6 +143,7 @@ def _downgrade_sqlite() -> None:
                 f"fk_{table}_alert_id_alerts", "alerts", ["alert_id"], ["id"], ondelete="CASCADE"
             )
             batch.drop_column("alert_month")
+    op.drop_index("ix_notices_due_at", "notices")
     op.drop_index("ix_alerts_institution_queue", "alerts")
     op.drop_index("ix_alerts_month_queue", "alerts")
     op.create_index("ix_alerts_institution_id", "alerts", ["institution_id"])
@@ -147,6 +153,7 @@ def _downgrade_sqlite() -> None:
 
 
 def _downgrade_postgresql() -> None:
+    op.drop_index("ix_notices_due_at", "notices")
     op.execute("DROP FUNCTION IF EXISTS cbec_alert_partition(text)")
     for table in CHILDREN:
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT fk_{table}_alert_id_alerts")
