@@ -142,7 +142,9 @@ def _plan(store: Store, statement: str, parameters: Any, *, indexes: bool) -> tu
         rows = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters).all()
         connection.rollback()
     lines = [r[0] for r in rows]
-    total = next(float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+) ms", line)))
+    total = next(
+        float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+) ms", line))
+    )
     return lines, total
 
 
@@ -150,7 +152,10 @@ def _used(lines: list[str]) -> str:
     """Return the scans of a plan in a word: which index on which partition, or a sequential scan."""
     scans = []
     for line in lines:
-        found = re.search(r"(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)? (?:using|on) (\S+)(?: on (\S+))?", line)
+        found = re.search(
+            r"(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: Backward)? (?:using|on) (\S+)(?: on (\S+))?",
+            line,
+        )
         if found:
             kind, first, second = found.groups()
             scans.append(f"{kind} {first}" + (f" on {second}" if second else ""))
@@ -159,7 +164,9 @@ def _used(lines: list[str]) -> str:
 
 def main() -> None:
     """Fill a throw-away PostgreSQL database and print the list queries' plans and timings."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--alerts", type=int, default=300_000)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--notices", type=int, default=20_000)
@@ -175,11 +182,13 @@ def main() -> None:
         print(f"filled {args.alerts:,} alerts over {len(months)} months and {args.notices:,} notices "
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
         for partition in alert_partitions(store.engine):
-            print(f"  partition {partition.name:<16} month {partition.month or '(default)':<9} {partition.rows:>9,} rows")
+            print(
+                f"  partition {partition.name:<16} month {partition.month or '(default)':<9} {partition.rows:>9,} rows"
+            )
         now = datetime.now(UTC)
         cases: list[tuple[str, Callable[[Session], object]]] = [
             (f"queue page, month {month}", lambda s: alert_store.query_alerts(s, month=month, limit=50)),
-            (f"queue page, month + severity high", lambda s: alert_store.query_alerts(s, month=month, severity="high", limit=50)),
+            ("queue page, month + severity high", lambda s: alert_store.query_alerts(s, month=month, severity="high", limit=50)),
             ("queue page, month + institution", lambda s: alert_store.query_alerts(s, month=month, institution_id="PI-007", limit=50)),
             ("queue page, institution, all months", lambda s: alert_store.query_alerts(s, institution_id="PI-007", limit=50)),
             ("queue page, month + rule", lambda s: alert_store.query_alerts(s, month=month, rule_id="R12", limit=50)),
@@ -205,11 +214,18 @@ def main() -> None:
             lines, _ = _plan(store, statement, parameters, indexes=True)
             _, without = _plan(store, statement, parameters, indexes=False)
             _, with_ms = _plan(store, statement, parameters, indexes=True)
-            print(f"{title:<38} {ms:>11.2f} {without:>8.1f}  {without / max(with_ms, 0.001):>5.0f}x  {_used(lines)}")
+            print(
+                f"{title:<38} {ms:>11.2f} {without:>8.1f}  {without / max(with_ms, 0.001):>5.0f}x  {_used(lines)}"
+            )
             if args.plans:
                 print("    " + "\n    ".join(lines))
         with store.engine.connect() as connection:
-            pruned = [r[0] for r in connection.exec_driver_sql(f"EXPLAIN SELECT count(*) FROM alerts WHERE month = '{month}'")]
+            pruned = [
+                r[0]
+                for r in connection.exec_driver_sql(
+                    f"EXPLAIN SELECT count(*) FROM alerts WHERE month = '{month}'"
+                )
+            ]
         print(f"\npartition pruning, EXPLAIN SELECT count(*) FROM alerts WHERE month = '{month}':")
         print("    " + "\n    ".join(pruned))
         store.close()

@@ -19,7 +19,9 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default is a SQLite file under home"
     )
     db_pool_size: int | None = Field(
-        default=None, ge=1, description="PostgreSQL connections kept open; default 10 for the API, 2 for the CLI"
+        default=None,
+        ge=1,
+        description="PostgreSQL connections kept open; default 10 for the API, 2 for the CLI",
     )
     db_pool_max_overflow: int | None = Field(
         default=None, ge=0, description="connections opened beyond the pool under load; default 20 API, 3 CLI"

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, ExceptionContext, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from cbec.config import Settings
@@ -51,7 +51,7 @@ def make_engine(settings: Settings, *, role: Role = "cli") -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     pool = pool_settings(settings, role)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool.size,
         max_overflow=pool.max_overflow,
@@ -61,6 +61,20 @@ def make_engine(settings: Settings, *, role: Role = "cli") -> Engine:
         pool_use_lifo=True,  # idle connections beyond the busy few age out and get recycled
         connect_args={"application_name": f"cbec-{role}"},
     )
+    event.listen(engine, "handle_error", _refuse_nul)
+    return engine
+
+
+class TextRefused(ValueError):
+    """Text the store cannot hold: refused as bad input (the transaction rolls back, nothing is written)."""
+
+
+def _refuse_nul(context: ExceptionContext) -> None:
+    """Turn PostgreSQL's refusal of a NUL character in text (SQLite keeps it) into a clear input error."""
+    if "cannot contain NUL (0x00)" in str(context.original_exception):
+        raise TextRefused(
+            "文本不能包含 NUL (0x00) 字符 / text must not contain NUL (0x00) characters"
+        ) from context.original_exception
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

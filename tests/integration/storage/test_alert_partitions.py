@@ -140,8 +140,8 @@ def test_a_malformed_month_is_refused_before_sql() -> None:
         partition_name("2026-13")
 
 
-def test_migration_0012_keeps_existing_alerts_and_their_payments(unmigrated_settings: Settings) -> None:
-    engine = make_engine(unmigrated_settings)
+def test_migration_0012_keeps_existing_alerts_and_their_payments(settings: Settings) -> None:
+    engine = make_engine(settings)
     upgrade(engine, "0011")
     columns = (
         "alert_key, rule_id, rule_version, ruleset_version, severity, typology, group_key, key_text, observed, "
