@@ -177,7 +177,9 @@ def _filtered(
     if rule_id:
         query = query.where(AlertRecord.rule_id == rule_id)
     if severity:
-        query = query.where(AlertRecord.severity == severity)
+        # The rank too, so the queue index reads just that severity's range.
+        rank = SEVERITY_RANK.get(severity, UNKNOWN_RANK)
+        query = query.where(AlertRecord.severity == severity, AlertRecord.severity_rank == rank)
     if institution_id:
         query = query.where(AlertRecord.institution_id == institution_id)
     if key_contains:

@@ -56,6 +56,10 @@ class AlertRecord(Base):
         Index("ix_alerts_queue", "severity_rank", text("first_at DESC"), text("id DESC")).ddl_if(
             dialect="postgresql"
         ),
+        Index("ix_alerts_month_newest", "month", text("first_at DESC"), text("id DESC")).ddl_if(
+            dialect="sqlite"
+        ),
+        Index("ix_alerts_newest", text("first_at DESC"), text("id DESC")).ddl_if(dialect="postgresql"),
         Index(
             "ix_alerts_institution_queue",
             "institution_id",

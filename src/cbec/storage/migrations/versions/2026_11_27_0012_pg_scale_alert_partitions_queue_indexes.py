@@ -28,7 +28,8 @@ depends_on: str | Sequence[str] | None = None
 
 CHILDREN = ("alert_payments", "pattern_case_alerts")
 RANK = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 9 END"
-QUEUE = [sa.text("severity_rank"), sa.text("first_at DESC"), sa.text("id DESC")]
+NEWEST = [sa.text("first_at DESC"), sa.text("id DESC")]
+QUEUE = [sa.text("severity_rank"), *NEWEST]
 
 PARTITION_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION cbec_alert_partition(p_month text) RETURNS text
@@ -81,6 +82,7 @@ def _upgrade_sqlite() -> None:
     op.create_index("uq_alerts_id_month", "alerts", ["id", "month"], unique=True)
     op.drop_index("ix_alerts_institution_id", "alerts")
     op.create_index("ix_alerts_month_queue", "alerts", [sa.text("month"), *QUEUE])
+    op.create_index("ix_alerts_month_newest", "alerts", [sa.text("month"), *NEWEST])
     op.create_index("ix_alerts_institution_queue", "alerts", [sa.text("institution_id"), *QUEUE])
     op.create_index("ix_notices_due_at", "notices", ["due_at"])
     for table in CHILDREN:
@@ -117,6 +119,7 @@ def _upgrade_postgresql() -> None:
     op.create_index("ix_alerts_month_rule", "alerts", ["month", "rule_id"])
     op.create_index("ix_alerts_status_severity", "alerts", ["status", "severity"])
     op.create_index("ix_alerts_queue", "alerts", QUEUE)
+    op.create_index("ix_alerts_newest", "alerts", NEWEST)
     op.create_index("ix_alerts_institution_queue", "alerts", [sa.text("institution_id"), *QUEUE])
     op.create_index("ix_notices_due_at", "notices", ["due_at"])
     for table in CHILDREN:
@@ -146,6 +149,7 @@ def _downgrade_sqlite() -> None:
     op.drop_index("ix_notices_due_at", "notices")
     op.drop_index("ix_alerts_institution_queue", "alerts")
     op.drop_index("ix_alerts_month_queue", "alerts")
+    op.drop_index("ix_alerts_month_newest", "alerts")
     op.create_index("ix_alerts_institution_id", "alerts", ["institution_id"])
     op.drop_index("uq_alerts_id_month", "alerts")
     op.drop_index("uq_alerts_alert_key_month", "alerts")
