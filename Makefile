@@ -12,7 +12,7 @@ HTMX_VERSION := 2.0.11
 CBEC_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export CBEC_TEST_POSTGRES_URL
 
-.PHONY: install system-deps vendor demo test lint typecheck pytest bench clean
+.PHONY: install system-deps vendor demo test lint typecheck pytest pytest-postgresql bench clean
 
 install: $(STAMP) system-deps vendor
 
@@ -58,8 +58,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite (every storage test on SQLite and PostgreSQL), then the tests that build their own SQLite home (CLI,
+# API, web) again with PostgreSQL as the store.
 pytest: $(STAMP)
 	$(BIN)/pytest -n 2 -q
+	$(MAKE) --no-print-directory pytest-postgresql
+
+pytest-postgresql: $(STAMP)
+	CBEC_TEST_STORE=postgresql $(BIN)/pytest -n 2 -q tests/integration tests/e2e
 
 test: install lint typecheck pytest
 
@@ -69,6 +75,7 @@ bench: install
 	$(BIN)/python bench/monitor.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/credit.py
+	$(BIN)/python bench/pg_queries.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

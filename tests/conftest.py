@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from cbec.config import Settings
 from cbec.storage.store import Store, open_store
@@ -17,6 +19,10 @@ from cbec.storage.store import Store, open_store
 POSTGRES_ADMIN_URL = os.environ.get(
     "CBEC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+# `CBEC_TEST_STORE=postgresql`: every home that would get a SQLite file gets a PostgreSQL schema instead, so the
+# tests that build their own settings (CLI, API, web, sqlite_settings) run on PostgreSQL too. The tests that take
+# the `settings` fixture run on both stores in every pass, so that pass leaves them out.
+TEST_STORE = os.environ.get("CBEC_TEST_STORE", "sqlite")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
@@ -34,6 +40,44 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def home_stores_on_postgresql(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Under CBEC_TEST_STORE=postgresql, give each home without a database URL its own PostgreSQL schema."""
+    if TEST_STORE != "postgresql":
+        yield
+        return
+    base = make_url(request.getfixturevalue("postgres_database"))
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    made: set[str] = set()
+
+    def url_of(self: Settings) -> str:
+        if self.database_url:
+            return self.database_url
+        schema = "home_" + hashlib.sha1(str(self.home_dir).encode()).hexdigest()[:16]
+        if schema not in made:
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            made.add(schema)
+        self.home_dir.mkdir(parents=True, exist_ok=True)
+        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Settings, "sqlalchemy_url", property(url_of))
+        yield
+    admin.dispose()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under CBEC_TEST_STORE=postgresql, leave out the tests that run on both stores in the ordinary pass."""
+    if TEST_STORE != "postgresql":
+        return
+    both = [i for i in items if "settings" in getattr(getattr(i, "callspec", None), "params", {})]
+    if both:
+        config.hook.pytest_deselected(items=both)
+        items[:] = [i for i in items if i not in both]
 
 
 def _reset_postgres(url: str) -> None:

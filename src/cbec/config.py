@@ -18,6 +18,19 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default is a SQLite file under home"
     )
+    db_pool_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="PostgreSQL connections kept open; default 10 for the API, 2 for the CLI",
+    )
+    db_pool_max_overflow: int | None = Field(
+        default=None, ge=0, description="connections opened beyond the pool under load; default 20 API, 3 CLI"
+    )
+    db_pool_timeout: float = Field(default=30.0, gt=0, description="seconds to wait for a free connection")
+    db_pool_recycle: int = Field(
+        default=1800, ge=-1, description="seconds before a connection is replaced (-1: never)"
+    )
+    db_pool_pre_ping: bool = Field(default=True, description="test a connection before handing it out")
     timezone: str = "Asia/Shanghai"
     holiday_file: Path | None = Field(
         default=None, description="extra holidays/workdays for years the calendar package does not know"

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings)
+        store = open_store(settings, role="api")
         app.state.store = store
         app.state.scoring_engine = StreamingEngine(load_ruleset(), load_fx_table(settings.fx_file))
         app.state.tokens = TokenCache()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import typer
 
-from cbec.cli.context import console, settings_of
+from cbec.cli.context import console, settings_of, store_of
 from cbec.storage.engine import make_engine
 from cbec.storage.migrate import current_revision, upgrade
+from cbec.storage.partitions import alert_partitions, ensure_alert_partitions, months_ahead
 
 app = typer.Typer(help="关系库迁移 / Relational store migrations.", no_args_is_help=True)
 
@@ -27,3 +30,23 @@ def current_command(ctx: typer.Context) -> None:
     """Show the revision the relational store is at."""
     engine = make_engine(settings_of(ctx))
     console.print(current_revision(engine) or "(not migrated)")
+
+
+@app.command("partitions")
+def partitions_command(
+    ctx: typer.Context,
+    ahead: int = typer.Option(2, min=0, max=36, help="also create this many months after the current one"),
+) -> None:
+    """Create the alerts' monthly partitions up to some months ahead and list them (PostgreSQL)."""
+    store = store_of(ctx)
+    try:
+        if store.engine.dialect.name != "postgresql":
+            console.print("SQLite: 告警为单表，无分区 / alerts are one table, not partitioned")
+            return
+        ensure_alert_partitions(store.engine, months_ahead(datetime.now(UTC), ahead))
+        for partition in alert_partitions(store.engine):
+            console.print(
+                f"{partition.name:<16} {partition.month or '默认 / default':<14} {partition.rows:>12,}"
+            )
+    finally:
+        store.close()

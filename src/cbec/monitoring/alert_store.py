@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from cbec.core.clock import month_key
 from cbec.monitoring.engine import Alert
-from cbec.monitoring.models import AlertPayment, AlertRecord, Snooze
+from cbec.monitoring.models import SEVERITY_RANK, UNKNOWN_RANK, AlertPayment, AlertRecord, Snooze
+from cbec.storage.partitions import ensure_alert_partitions
 
 
 @dataclass
@@ -38,13 +39,16 @@ def filter_alerts(session: Session, alerts: Sequence[Alert]) -> Filtered:
     """
     result = Filtered()
     stored: dict[str, AlertRecord] = {}
-    ids = [a.alert_id for a in alerts]
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        stored.update(
-            (r.alert_key, r)
-            for r in session.scalars(select(AlertRecord).where(AlertRecord.alert_key.in_(part)))
-        )
+    by_month: dict[str, list[str]] = {}
+    for alert in alerts:
+        by_month.setdefault(month_key(alert.first_at), []).append(alert.alert_id)
+    for month, ids in sorted(by_month.items()):
+        for start in range(0, len(ids), 500):
+            # The month names the one partition to look in (PostgreSQL prunes the others).
+            query = select(AlertRecord).where(
+                AlertRecord.month == month, AlertRecord.alert_key.in_(ids[start : start + 500])
+            )
+            stored.update((r.alert_key, r) for r in session.scalars(query))
     snoozes: dict[tuple[str, str], list[datetime]] = {}
     for snooze in session.scalars(select(Snooze)):
         snoozes.setdefault((snooze.rule_id, snooze.key_text), []).append(snooze.until)
@@ -80,7 +84,7 @@ def grow_alerts(session: Session, grown: Sequence[tuple[AlertRecord, Alert]]) ->
         record.explanation_zh, record.explanation_en = alert.explanation_zh, alert.explanation_en
         known = set(have.get(record.id, []))
         session.add_all(
-            AlertPayment(alert_id=record.id, institution_id=inst, payment_id=pay)
+            AlertPayment(alert_id=record.id, alert_month=record.month, institution_id=inst, payment_id=pay)
             for inst, pay in alert.payments
             if (inst, pay) not in known
         )
@@ -96,6 +100,14 @@ def _institution(alert: Alert) -> str | None:
     return institutions.pop() if len(institutions) == 1 else None
 
 
+def prepare_partitions(engine: Engine, alerts: Iterable[Alert]) -> None:
+    """Make sure the alerts' months have their partitions (PostgreSQL) before a transaction writes them.
+
+    Call it outside any open session: creating a partition takes a short exclusive lock on the alerts table.
+    """
+    ensure_alert_partitions(engine, {month_key(alert.first_at) for alert in alerts})
+
+
 def write_alerts(
     session: Session, alerts: Iterable[Alert], *, ruleset_version: str, source: str, now: datetime
 ) -> int:
@@ -108,6 +120,7 @@ def write_alerts(
             rule_version=alert.rule_version,
             ruleset_version=ruleset_version,
             severity=alert.severity,
+            severity_rank=SEVERITY_RANK.get(alert.severity, UNKNOWN_RANK),
             typology=alert.typology,
             group_key=dict(alert.key),
             key_text=key_text(alert),
@@ -129,7 +142,7 @@ def write_alerts(
         session.add(record)
         session.flush()
         session.add_all(
-            AlertPayment(alert_id=record.id, institution_id=inst, payment_id=pay)
+            AlertPayment(alert_id=record.id, alert_month=record.month, institution_id=inst, payment_id=pay)
             for inst, pay in alert.payments
         )
         written += 1
@@ -147,7 +160,6 @@ def add_snooze(session: Session, *, rule_id: str, key: str, until: datetime, rea
     return snooze
 
 
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 SORTS = {"severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"}
 
 
@@ -165,7 +177,9 @@ def _filtered(
     if rule_id:
         query = query.where(AlertRecord.rule_id == rule_id)
     if severity:
-        query = query.where(AlertRecord.severity == severity)
+        # The rank too, so the queue index reads just that severity's range.
+        rank = SEVERITY_RANK.get(severity, UNKNOWN_RANK)
+        query = query.where(AlertRecord.severity == severity, AlertRecord.severity_rank == rank)
     if institution_id:
         query = query.where(AlertRecord.institution_id == institution_id)
     if key_contains:
@@ -196,10 +210,10 @@ def query_alerts(
         institution_id=institution_id,
         key_contains=key_contains,
     )
-    rank = case(SEVERITY_RANK, value=AlertRecord.severity, else_=9)
     column = sort.lstrip("-")
     if column == "severity":
-        order: list[Any] = [rank, AlertRecord.first_at.desc(), AlertRecord.id.desc()]
+        # The order of the ix_alerts_*_queue indexes, so a page is read from an index, not sorted.
+        order: list[Any] = [AlertRecord.severity_rank, AlertRecord.first_at.desc(), AlertRecord.id.desc()]
     else:
         attribute = getattr(AlertRecord, column)
         order = [attribute.desc() if sort.startswith("-") else attribute, AlertRecord.id.desc()]

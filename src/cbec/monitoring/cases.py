@@ -19,16 +19,16 @@ from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 
-def _sharing(session: Session, finding: Finding) -> set[int]:
-    """Return the ids of stored alerts naming any payment of the finding."""
+def _sharing(session: Session, finding: Finding) -> set[tuple[int, str]]:
+    """Return the ids and months of stored alerts naming any payment of the finding."""
     keys = [(e.institution_id, e.payment_id) for e in finding.edges]
-    found: set[int] = set()
+    found: set[tuple[int, str]] = set()
     for start in range(0, len(keys), 400):
         part = keys[start : start + 400]
-        query = select(AlertPayment.alert_id).where(
+        query = select(AlertPayment.alert_id, AlertPayment.alert_month).where(
             tuple_(AlertPayment.institution_id, AlertPayment.payment_id).in_(part)
         )
-        found.update(session.scalars(query))
+        found.update((alert_id, month) for alert_id, month in session.execute(query))
     return found
 
 
@@ -57,7 +57,10 @@ def open_cases(session: Session, findings: Sequence[Finding], *, params: GraphPa
         )  # fmt: skip
         session.add(case)
         session.flush()
-        session.add_all(CaseAlert(case_id=case.id, alert_id=a) for a in sorted(_sharing(session, finding)))
+        session.add_all(
+            CaseAlert(case_id=case.id, alert_id=alert_id, alert_month=month)
+            for alert_id, month in sorted(_sharing(session, finding))
+        )
         opened += 1
     return opened
 

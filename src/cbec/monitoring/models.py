@@ -6,28 +6,76 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+UNKNOWN_RANK = 9
+
+
+def _severity_rank(context: Any) -> int:  # a DefaultExecutionContext, untyped in SQLAlchemy
+    """Rank an inserted alert's severity so the queue order (most severe first) can come from an index."""
+    return SEVERITY_RANK.get(str(context.get_current_parameters().get("severity")), UNKNOWN_RANK)
+
 
 class AlertRecord(Base):
-    """One alert episode: a rule held for a key over a window; it explains itself."""
+    """One alert episode: a rule held for a key over a window; it explains itself.
+
+    On PostgreSQL the table is partitioned by LIST (month) with primary key (id, month) (migration 0012);
+    the ORM keys rows by id alone, which one sequence keeps unique across partitions.
+    """
 
     __tablename__ = "alerts"
     __table_args__ = (
+        # alert_key embeds the episode start, so its month is implied; the month must be in every unique key
+        # of a partitioned table.
+        UniqueConstraint("alert_key", "month", name="uq_alerts_alert_key_month"),
+        # Target of the (alert_id, alert_month) foreign keys; on PostgreSQL the primary key (id, month) is.
+        UniqueConstraint("id", "month", name="uq_alerts_id_month").ddl_if(dialect="sqlite"),
         Index("ix_alerts_month_rule", "month", "rule_id"),
         Index("ix_alerts_status_severity", "status", "severity"),
+        # The alert queue: most severe, then newest first; by month or by institution. On PostgreSQL each month
+        # is a partition, so the queue index needs no month (and serves all months through a merge).
+        Index(
+            "ix_alerts_month_queue", "month", "severity_rank", text("first_at DESC"), text("id DESC")
+        ).ddl_if(dialect="sqlite"),
+        Index("ix_alerts_queue", "severity_rank", text("first_at DESC"), text("id DESC")).ddl_if(
+            dialect="postgresql"
+        ),
+        Index("ix_alerts_month_newest", "month", text("first_at DESC"), text("id DESC")).ddl_if(
+            dialect="sqlite"
+        ),
+        Index("ix_alerts_newest", text("first_at DESC"), text("id DESC")).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_alerts_institution_queue",
+            "institution_id",
+            "severity_rank",
+            text("first_at DESC"),
+            text("id DESC"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    alert_key: Mapped[str] = mapped_column(String(500), unique=True)
+    alert_key: Mapped[str] = mapped_column(String(500))
     rule_id: Mapped[str] = mapped_column(String(80))
     rule_version: Mapped[int] = mapped_column(Integer)
     ruleset_version: Mapped[str] = mapped_column(String(40))
     severity: Mapped[str] = mapped_column(String(16))
+    severity_rank: Mapped[int] = mapped_column(SmallInteger, default=_severity_rank, server_default="9")
     typology: Mapped[str] = mapped_column(String(60))
     group_key: Mapped[dict[str, str]] = mapped_column(PortableJSON)
     key_text: Mapped[str] = mapped_column(String(400), index=True)
@@ -37,7 +85,7 @@ class AlertRecord(Base):
     first_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_at: Mapped[datetime] = mapped_column(UTCDateTime())
     month: Mapped[str] = mapped_column(String(7))
-    institution_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    institution_id: Mapped[str | None] = mapped_column(String(64))
     payment_count: Mapped[int] = mapped_column(Integer)
     explanation_zh: Mapped[str] = mapped_column(Text)
     explanation_en: Mapped[str] = mapped_column(Text)
@@ -51,10 +99,19 @@ class AlertPayment(Base):
     """A payment an alert names: one row per (alert, payment), so exports are one row per payment."""
 
     __tablename__ = "alert_payments"
-    __table_args__ = (Index("ix_alert_payments_payment", "institution_id", "payment_id"),)
+    __table_args__ = (
+        Index("ix_alert_payments_payment", "institution_id", "payment_id"),
+        ForeignKeyConstraint(
+            ["alert_id", "alert_month"],
+            ["alerts.id", "alerts.month"],
+            name="fk_alert_payments_alert_id_alerts",
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    alert_id: Mapped[int] = mapped_column(Integer, index=True)
+    alert_month: Mapped[str] = mapped_column(String(7))  # the alert's partition key, part of the foreign key
     institution_id: Mapped[str] = mapped_column(String(64))
     payment_id: Mapped[str] = mapped_column(String(64))
 
@@ -117,8 +174,17 @@ class CaseAlert(Base):
     """An alert grouped into a case: the graph finding itself or a rule alert sharing its payments."""
 
     __tablename__ = "pattern_case_alerts"
-    __table_args__ = (UniqueConstraint("case_id", "alert_id", name="uq_pattern_case_alerts_case_alert"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "alert_id", name="uq_pattern_case_alerts_case_alert"),
+        ForeignKeyConstraint(
+            ["alert_id", "alert_month"],
+            ["alerts.id", "alerts.month"],
+            name="fk_pattern_case_alerts_alert_id_alerts",
+            ondelete="CASCADE",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("pattern_cases.id", ondelete="CASCADE"), index=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    alert_id: Mapped[int] = mapped_column(Integer, index=True)
+    alert_month: Mapped[str] = mapped_column(String(7))

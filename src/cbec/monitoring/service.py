@@ -51,6 +51,7 @@ def _fx(store: Store) -> FxTable:
 
 def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str, actor: str = "system") -> None:
     """Run the filter step and keep what it lets through, in one transaction."""
+    alert_store.prepare_partitions(store.engine, alerts)
     with transaction(store.factory) as session:
         verdict = alert_store.filter_alerts(session, alerts)
         alert_store.write_alerts(

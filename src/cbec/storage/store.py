@@ -6,14 +6,16 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cbec.config import Settings
-from cbec.storage.engine import make_engine, make_session_factory
+from cbec.storage.engine import Role, make_engine, make_session_factory
 from cbec.storage.lake import Lake
 from cbec.storage.migrate import upgrade
+from cbec.storage.partitions import ensure_alert_partitions, months_ahead
 
 
 @dataclass
@@ -41,10 +43,12 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(settings: Settings, *, migrate: bool = True) -> Store:
+def open_store(settings: Settings, *, migrate: bool = True, role: Role = "cli") -> Store:
     """Open storage under the settings' home, migrating the relational store to the newest revision."""
-    engine = make_engine(settings)
+    engine = make_engine(settings, role=role)
     if migrate:
         upgrade(engine)
+        # This month's and next month's alert partitions exist before any stream writes to them.
+        ensure_alert_partitions(engine, months_ahead(datetime.now(UTC), 1))
     lake = Lake(settings.lake_dir, settings.staging_dir)
     return Store(settings=settings, engine=engine, factory=make_session_factory(engine), lake=lake)

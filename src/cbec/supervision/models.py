@@ -33,7 +33,10 @@ class Notice(Base):
     """A risk warning (预警) or rectification notice (整改通知) to one institution, with its current state."""
 
     __tablename__ = "notices"
-    __table_args__ = (Index("ix_notices_state_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_notices_state_due", "state", "due_at"),
+        Index("ix_notices_due_at", "due_at"),  # the deadline check reads notices past their deadline
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
