@@ -9,12 +9,12 @@ from cbec.storage.spark import read_lake_feed
 from cbec.storage.store import Store
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 
-def spark_read_side(*, store: Store, spark: SparkSession) -> set[str]:
-    """Register a view per lake feed with its current rows (feeds without files get none); return their names."""
-    names: set[str] = set()
+def spark_read_side(*, store: Store, spark: SparkSession) -> dict[str, DataFrame]:
+    """Return the current rows of each lake feed that has files, by feed name, each also a temporary view."""
+    frames: dict[str, DataFrame] = {}
     for spec in FEEDS.values():
         if spec.sink != "lake":
             continue
@@ -23,5 +23,5 @@ def spark_read_side(*, store: Store, spark: SparkSession) -> set[str]:
             continue
         frame = read_lake_feed(spark, store.lake.feed_dir(spec.name), files, spec.key)
         frame.createOrReplaceTempView(spec.name)
-        names.add(spec.name)
-    return names
+        frames[spec.name] = frame
+    return frames
