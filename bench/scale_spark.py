@@ -70,8 +70,11 @@ def main() -> None:
     parser.add_argument("--skip-duckdb", action="store_true")
     args = parser.parse_args()
     settings = _month(args.out, args.payments, args.month).model_copy(
-        update={"spark_master": args.spark_master, "spark_driver_memory": args.driver_memory,
-                "spark_shuffle_partitions": args.shuffle_partitions}  # fmt: skip
+        update={
+            "spark_master": args.spark_master,
+            "spark_driver_memory": args.driver_memory,
+            "spark_shuffle_partitions": args.shuffle_partitions,
+        }
     )
     rules, fx = load_ruleset(), load_fx_table()
     store = open_store(settings)
@@ -98,7 +101,9 @@ def main() -> None:
     spark_mib = _peak_mib(jvm) + _peak_mib()
     print(f"  spark  : {spark_s:8.1f} s  peak {spark_mib:7.0f} MiB  {len(found):,} alerts (JVM + Python)")
     if duck is not None:
-        same = _essence(duck) == _essence(found) and {a.alert_id: a for a in duck} == {a.alert_id: a for a in found}
+        same = _essence(duck) == _essence(found) and {a.alert_id: a for a in duck} == {
+            a.alert_id: a for a in found
+        }
         print(f"  ratio spark/duckdb: {spark_s / duck_s:.1f}x time, {spark_mib / duck_mib:.1f}x peak memory")
         print(f"  alerts equal: {same}")
     spark.stop()

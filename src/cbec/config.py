@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     batch_backend: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="engine of the monthly batch run, matching and report sums"
     )
-    spark_master: str = Field(default="local[*]", description="Spark master URL (local[*], spark://..., yarn)")
+    spark_master: str = Field(
+        default="local[*]", description="Spark master URL (local[*], spark://..., yarn)"
+    )
     spark_driver_memory: str = Field(default="2g", description="spark.driver.memory of a session cbec starts")
     spark_shuffle_partitions: int = Field(default=8, ge=1, description="spark.sql.shuffle.partitions")
     spark_conf: dict[str, str] = Field(

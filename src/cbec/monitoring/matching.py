@@ -147,7 +147,12 @@ def match_documents(
 
 
 def findings_of(
-    con: duckdb.DuckDBPyConnection, facts_query: str, *, month: str | None, tolerance: Decimal, ship_within_days: int
+    con: duckdb.DuckDBPyConnection,
+    facts_query: str,
+    *,
+    month: str | None,
+    tolerance: Decimal,
+    ship_within_days: int,
 ) -> MatchResult:
     """Run the facts query (facts_sql, or flags_sql over a joined table) and return findings and per payment."""
     facts = f"_match_facts_{uuid.uuid4().hex[:12]}"

@@ -128,7 +128,12 @@ def _observed(rule: Rule, num: int, den: int | None) -> Decimal:
 
 
 def _group_alerts(
-    spark: SparkSession, base: DataFrame, group: tuple[str, ...], rules: list[RuleSql], base_us: int, slots: int
+    spark: SparkSession,
+    base: DataFrame,
+    group: tuple[str, ...],
+    rules: list[RuleSql],
+    base_us: int,
+    slots: int,
 ) -> list[Alert]:
     """Run the rules of one key group; every intermediate is materialised (localCheckpoint), which also keeps
     Spark's query plans small: planning a window over dozens of rules on an unmaterialised lineage took
@@ -169,7 +174,7 @@ def run_batch_spark(
     """Run every rule over a month of `payments` (all of it when month is None) on Spark; return the alerts."""
     base, first_us, last_us = month_frame(spark, payments, ruleset=ruleset, fx=fx, month=month)
     base = base.localCheckpoint()  # read the lake once for every group
-    slots = slots_for(last_us - first_us)
+    slots = slots_for(last_us - first_us + ruleset.longest_window.micros)  # frames reach back one window
     groups: dict[tuple[str, ...], list[RuleSql]] = {}
     for index, rule in enumerate(ruleset.rules):
         groups.setdefault(group_of(rule), []).append(rule_sql(index, rule))

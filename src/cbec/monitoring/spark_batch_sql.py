@@ -123,7 +123,11 @@ def _measure(sql: RuleSql, measure: Measure) -> tuple[str, str | None, int]:
         return top, sql.aggregate("min", f"min(CASE WHEN {m} THEN fen END)"), 1
     if measure.kind == "distinct":
         name = str(measure.field)
-        return sql.aggregate(f"d_{name}", f"collect_set(CASE WHEN {m} THEN `{name}` END)", "size({})"), None, 1
+        return (
+            sql.aggregate(f"d_{name}", f"collect_set(CASE WHEN {m} THEN `{name}` END)", "size({})"),
+            None,
+            1,
+        )
     return sql.total(spark_condition(measure.subset)), sql.total(), 1
 
 

@@ -143,8 +143,9 @@ def match_documents_spark(
             payments = payments.where(f"month = '{month}'")
         days = [r[0] for r in payments.selectExpr("to_date(initiated_at)").distinct().collect()]
         rates = fx_rates_table(fx, [d for d in days if d is not None])
-        spark.createDataFrame(rates.to_pylist(), schema="day DATE, currency STRING, cny_per_unit DECIMAL(24, 12)")\
-            .createOrReplaceTempView(views["fx"])
+        spark.createDataFrame(
+            rates.to_pylist(), schema="day DATE, currency STRING, cny_per_unit DECIMAL(24, 12)"
+        ).createOrReplaceTempView(views["fx"])
         joined = spark.sql(_joined_sql(views, month)).toArrow()
     finally:
         for view in views.values():
@@ -153,7 +154,11 @@ def match_documents_spark(
     con.register(name, joined)
     try:
         return findings_of(
-            con, "WITH " + flags_sql(name), month=month, tolerance=tolerance, ship_within_days=ship_within_days
+            con,
+            "WITH " + flags_sql(name),
+            month=month,
+            tolerance=tolerance,
+            ship_within_days=ship_within_days,
         )
     finally:
         con.unregister(name)
