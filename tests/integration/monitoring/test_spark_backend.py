@@ -2,9 +2,11 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
@@ -15,13 +17,16 @@ from cbec.feeds.spark_views import spark_read_side
 from cbec.monitoring import service
 from cbec.monitoring.batch import run_batch
 from cbec.monitoring.engine import TIMEZONE
-from cbec.monitoring.matching import match_documents, match_rates
+from cbec.monitoring.matching import fx_rates_table, match_documents, match_rates
 from cbec.monitoring.rule_parser import load_ruleset, parse_ruleset
 from cbec.monitoring.spark_batch import run_batch_spark
 from cbec.monitoring.spark_matching import match_documents_spark
+from cbec.reports.summary import month_rows
+from cbec.reports.summary_spark import month_rows_spark
 from cbec.storage.spark import spark_session
 from cbec.storage.store import Store, open_store
 from cbec.synth import generate
+
 from .test_batch_edges import RULES, T0, _load, _payment, _payments
 
 MONTH = "2026-03"
@@ -109,12 +114,36 @@ def test_spark_matching_gives_the_same_findings_and_match_rates(lake: Lake) -> N
         assert match_rates(spark, by).equals(match_rates(duck, by))  # type: ignore[arg-type]
 
 
+def test_the_report_summary_sums_are_the_same_on_spark(lake: Lake) -> None:
+    days = [date(2026, 3, 1) + timedelta(days=n) for n in range(31)]
+    fx = fx_rates_table(load_fx_table(), days).rename_columns(["day", "currency", "cny_per_unit"])
+    fx = fx.set_column(2, "cny_per_unit", pc.cast(fx["cny_per_unit"], pa.decimal128(20, 10)))
+    fx = fx.filter(pc.not_equal(fx["currency"], "EUR"))  # some payments have no rate: counted, not summed
+    con = read_side(store=lake.store)
+    some = [
+        r[0]
+        for r in con.sql(
+            "SELECT DISTINCT enterprise_id FROM payments WHERE enterprise_id IS NOT NULL LIMIT 40"
+        ).fetchall()
+    ]
+    cities = pa.table(
+        {"enterprise_id": some, "city": [["330100", "330200"][n % 2] for n in range(len(some))]}
+    )
+    duck = sorted(month_rows(con, month=MONTH, fx=fx, cities=cities))
+    con.close()
+    spark = sorted(month_rows_spark(store=lake.store, month=MONTH, fx=fx, cities=cities))
+    assert len(duck) > 10 and any(row[4] for row in duck) and any(row[0] == "city" and row[1] for row in duck)
+    assert spark == duck  # (dimension, key, payments, amount in CNY, unconverted)
+
+
 def _alerts(lake: Lake) -> list[service.AlertRead]:
     return service.list_alerts(store=lake.store, limit=None)
 
 
 def test_a_month_run_on_spark_stores_what_the_duckdb_run_stores(lake: Lake, tmp_path: Path) -> None:
-    rules = tmp_path / "edges.yaml"  # a small rule set keeps the test short; the shipped set is compared above
+    rules = (
+        tmp_path / "edges.yaml"
+    )  # a small rule set keeps the test short; the shipped set is compared above
     rules.write_text(RULES, encoding="utf-8")
     on_duckdb = service.run_month(store=lake.store, month=MONTH, rules=rules, backend="duckdb")
     assert on_duckdb.detected > 10 and on_duckdb.match_rate is not None
