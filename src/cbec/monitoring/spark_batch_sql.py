@@ -95,25 +95,41 @@ class RuleSql:
         return f"w{self.index}"
 
     def aggregate(self, name: str, sql: str, outer: str = "{}") -> str:
-        """Add a window aggregate over the rule's frame (inside `outer`); return its alias."""
+        """Add an aggregate over the rule's sliding frame (inside `outer`); return its alias."""
         alias = f"r{self.index}_{name}"
         self.measures.setdefault(alias, outer.format(f"{sql} OVER {self.frame}"))
+        return alias
+
+    def running(self, name: str, sql: str) -> str:
+        """Add a sum or count over the window as a difference of two running aggregates; return its alias.
+
+        Both frames start at the partition's first row, which Spark computes incrementally, where a sliding
+        frame is recomputed row by row over all its rows (quadratic for a busy account over 365 days).
+        """
+        alias = f"r{self.index}_{name}"
+        before = f"coalesce({sql} OVER b{self.index}, 0)"
+        self.measures.setdefault(alias, f"(coalesce({sql} OVER run, 0) - {before})")
         return alias
 
     def total(self, extra: str = "TRUE") -> str:
         """Return the alias of the window sum of fen of the member rows meeting `extra`."""
         summed = f"sum(CASE WHEN m{self.index} AND {extra} THEN fen END)"
         for alias, sql in self.measures.items():
-            if sql.startswith(f"coalesce({summed} OVER"):
+            if sql.startswith(f"(coalesce({summed} OVER run"):
                 return alias
-        return self.aggregate(f"sum{len(self.measures)}", summed, "coalesce({}, 0)")
+        return self.running(f"sum{len(self.measures)}", summed)
+
+    @property
+    def sliding(self) -> bool:
+        """Tell whether the rule has an aggregate over a sliding frame (max, min, distinct)."""
+        return any(f"OVER {self.frame}" in sql for sql in self.measures.values())
 
 
 def _measure(sql: RuleSql, measure: Measure) -> tuple[str, str | None, int]:
     """Return (numerator alias, denominator alias or None, fen scale) of a measure, as batch_rules reads it."""
     m = f"m{sql.index}"
     if measure.kind == "count":
-        return sql.aggregate("n", f"count(CASE WHEN {m} THEN 1 END)"), None, 1
+        return sql.running("n", f"count(CASE WHEN {m} THEN 1 END)"), None, 1
     if measure.kind == "sum":
         return sql.total(), None, FEN
     if measure.kind in ("max", "spread"):
@@ -150,7 +166,7 @@ def rule_sql(index: int, rule: Rule) -> RuleSql:
         member = f"((side = 0 AND {spark_condition(rule.inbound)}) OR (side = 1 AND {spark_condition(rule.outbound)}))"
         sql = RuleSql(index, rule, member)
         inbound, outbound = sql.total("side = 0"), sql.total("side = 1")
-        legs = sql.aggregate("legs", f"count(CASE WHEN m{index} AND side = 1 THEN 1 END)")
+        legs = sql.running("legs", f"count(CASE WHEN m{index} AND side = 1 THEN 1 END)")
         sql.tests = [
             "side = 1",
             f"{inbound} > 0",
@@ -175,7 +191,7 @@ def rule_sql(index: int, rule: Rule) -> RuleSql:
                 sql.tests += _clause(sql, clause)
             value, den, _ = _measure(sql, rule.clause.measure)
             sql.numerator, sql.denominator = value, den or "NULL"
-    sql.aggregate("n", f"count(CASE WHEN m{index} THEN 1 END)")  # rows in the window: where it starts
+    sql.running("n", f"count(CASE WHEN m{index} THEN 1 END)")  # rows in the window: where it starts
     return sql
 
 
@@ -186,9 +202,17 @@ def measured_sql(stream: str, keys: list[str], rules: list[RuleSql], base_us: in
     measures = "".join(f", {sql} AS {alias}" for r in rules for alias, sql in r.measures.items())
     running = "".join(f", count(CASE WHEN m{r.index} THEN 1 END) OVER run AS r{r.index}_c" for r in rules)
     windows = ", ".join(
-        f"w{r.index} AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN "
-        f"{(r.rule.window.micros - 1) * slots + slots // 2 - 1} PRECEDING AND CURRENT ROW)"
-        for r in rules
+        [
+            f"b{r.index} AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN UNBOUNDED PRECEDING AND "
+            f"{(r.rule.window.micros - 1) * slots + slots // 2} PRECEDING)"
+            for r in rules
+        ]
+        + [
+            f"w{r.index} AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN "
+            f"{(r.rule.window.micros - 1) * slots + slots // 2 - 1} PRECEDING AND CURRENT ROW)"
+            for r in rules
+            if r.sliding
+        ]
     )
     fired = "".join(
         f", m{r.index} AND in_month AND {' AND '.join(['TRUE', *r.tests])} AS r{r.index}_f" for r in rules
