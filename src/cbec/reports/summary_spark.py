@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 
 from cbec.feeds.spark_views import spark_read_side
@@ -28,7 +30,7 @@ GROUP BY GROUPING SETS ((), (channel), (direction), (city), (corridor))
 """
 
 
-def month_rows_spark(*, store: Store, month: str, fx: pa.Table, cities: pa.Table) -> list[tuple[object, ...]]:
+def month_rows_spark(*, store: Store, month: str, fx: pa.Table, cities: pa.Table) -> list[tuple[Any, ...]]:
     """Return (dimension, key, payments, amount_cny, unconverted) of a month's succeeded payments, on Spark."""
     if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
         raise ValueError(f"month must look like 2026-10, got {month!r}")
