@@ -99,9 +99,8 @@ def run_month(
     kept: dict[str, list[dict[str, Any]]] = {}
     con = read_side(store=store)
     try:
-        summary.payments = int(
-            con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()[0][0]
-        )
+        count = con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()
+        summary.payments = int(count[0][0])
         engine = BatchBackend(store, con, backend or store.settings.batch_backend)
         alerts = engine.alerts(ruleset=ruleset, fx=fx, month=month)
         if matching:
