@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium openjdk-17-jre-headless
 # The dashboard's browser-side libraries, fetched once from the npm registry (never from a CDN at run time).
 VENDOR := src/cbec/web/static/vendor
 ECHARTS_VERSION := 5.6.0
@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # CJK fonts for the reports and charts, Pango for WeasyPrint and HarfBuzz-subset (fast font subsetting in
-# PDFs: fontTools takes ~20 s per report on Noto CJK), Chromium for the browser tests; installed when missing
+# PDFs: fontTools takes ~20 s per report on Noto CJK), Chromium for the browser tests, Java 17 for
+# Spark (the Spark batch backend and its tests); installed when missing
 # and apt is at hand.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,17 @@ class Settings(BaseSettings):
     )
     growth_tolerance_pp: Decimal = Field(
         default=Decimal("0.05"), ge=0, description="reported vs computed growth: flag beyond this many points"
+    )
+    batch_backend: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="engine of the monthly batch run, matching and report sums"
+    )
+    spark_master: str = Field(
+        default="local[*]", description="Spark master URL (local[*], spark://..., yarn)"
+    )
+    spark_driver_memory: str = Field(default="2g", description="spark.driver.memory of a session cbec starts")
+    spark_shuffle_partitions: int = Field(default=8, ge=1, description="spark.sql.shuffle.partitions")
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict, description='extra Spark settings as JSON, e.g. {"spark.executor.memory": "8g"}'
     )
     complaint_review_threshold: float = Field(
         default=0.35,

@@ -51,12 +51,18 @@ def run(
         None, exists=True, file_okay=False, help="learned model directory (cbec model train)"
     ),
     graph: bool = typer.Option(True, help="also look for fund-flow graph patterns and open cases (资金网络)"),
+    backend: str | None = typer.Option(
+        None, help="duckdb or spark: where the rules and matching run (default: CBEC_BATCH_BACKEND)"
+    ),
 ) -> None:
     """Run the rules, three-document matching, graph patterns and optionally a learned model over a month."""
     try:
+        if backend is not None and backend not in service.BACKENDS:
+            raise ValueError(f"--backend must be one of {', '.join(service.BACKENDS)}, got {backend!r}")
         summary = service.run_month(
-            store=store_of(ctx), month=month, rules=rules, matching=matching, model=model, graph=graph
-        )
+            store=store_of(ctx), month=month, rules=rules, matching=matching, model=model, graph=graph,
+            backend=backend,  # type: ignore[arg-type]  # checked above
+        )  # fmt: skip
     except (RuleSetError, ValueError, FileNotFoundError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc

@@ -58,7 +58,10 @@ from cbec.monitoring.matching_sql import (
     per_payment_sql,
 )
 
-__all__ = ["REASONS", "RULE_VERSION", "MatchResult", "fx_rates_table", "match_documents", "match_rates"]
+__all__ = [
+    "REASONS", "RULE_VERSION", "MatchResult", "check_matching_args", "findings_of", "fx_rates_table",
+    "match_documents", "match_rates",
+]  # fmt: skip
 
 RateKey = Literal["institution_id", "platform_id", "enterprise_id"]
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -108,6 +111,16 @@ def _payment_days(con: duckdb.DuckDBPyConnection, month: str | None) -> list[dat
     return [day for (day,) in rows]
 
 
+def check_matching_args(month: str | None, tolerance: Decimal, ship_within_days: int) -> None:
+    """Raise ValueError for a month, tolerance or shipping delay matching cannot use."""
+    if month is not None and not _MONTH.fullmatch(month):
+        raise ValueError(f"month must look like 2026-10, got {month!r}")
+    if not Decimal(0) < tolerance < Decimal(1):
+        raise ValueError(f"tolerance must be a ratio between 0 and 1, got {tolerance}")
+    if ship_within_days < 0:
+        raise ValueError(f"ship_within_days must not be negative, got {ship_within_days}")
+
+
 def match_documents(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -121,35 +134,42 @@ def match_documents(
     The connection needs the `payments` view of cbec.feeds.service.read_side; missing document views
     count as empty. Nothing is stored: the temporary table and FX view it uses are dropped on return.
     """
-    if month is not None and not _MONTH.fullmatch(month):
-        raise ValueError(f"month must look like 2026-10, got {month!r}")
-    if not Decimal(0) < tolerance < Decimal(1):
-        raise ValueError(f"tolerance must be a ratio between 0 and 1, got {tolerance}")
-    if ship_within_days < 0:
-        raise ValueError(f"ship_within_days must not be negative, got {ship_within_days}")
+    check_matching_args(month, tolerance, ship_within_days)
     sources = _sources(con)
-    suffix = uuid.uuid4().hex[:12]
-    fx_view, facts = f"_match_fx_{suffix}", f"_match_facts_{suffix}"
+    fx_view = f"_match_fx_{uuid.uuid4().hex[:12]}"
+    days = _payment_days(con, month) if sources["payments"] == "payments" else []
+    con.register(fx_view, fx_rates_table(fx, days))
+    try:
+        query = facts_sql(sources=sources, fx=fx_view, by_month=bool(month))
+        return findings_of(con, query, month=month, tolerance=tolerance, ship_within_days=ship_within_days)
+    finally:
+        con.unregister(fx_view)
+
+
+def findings_of(
+    con: duckdb.DuckDBPyConnection,
+    facts_query: str,
+    *,
+    month: str | None,
+    tolerance: Decimal,
+    ship_within_days: int,
+) -> MatchResult:
+    """Run the facts query (facts_sql, or flags_sql over a joined table) and return findings and per payment."""
+    facts = f"_match_facts_{uuid.uuid4().hex[:12]}"
     fact_params: dict[str, object] = {"tolerance": tolerance, "ship_days": ship_within_days}
-    if month:
+    if month and "$month" in facts_query:
         fact_params["month"] = month
     finding_params: dict[str, object] = {
         "tolerance": tolerance,
         "tolerance_text": f"{(tolerance * 100).normalize():f}%",
         "ship_days": ship_within_days,
     }
-    days = _payment_days(con, month) if sources["payments"] == "payments" else []
-    con.register(fx_view, fx_rates_table(fx, days))
     try:
-        con.execute(
-            f"CREATE TEMP TABLE {facts} AS {facts_sql(sources=sources, fx=fx_view, by_month=bool(month))}",
-            fact_params,
-        )
+        con.execute(f"CREATE TEMP TABLE {facts} AS {facts_query}", fact_params)
         findings = con.sql(findings_sql(facts), params=finding_params).to_arrow_table()
         per_payment = con.sql(per_payment_sql(facts)).to_arrow_table()
     finally:
         con.execute(f"DROP TABLE IF EXISTS {facts}")
-        con.unregister(fx_view)
     return MatchResult(findings=findings, per_payment=per_payment)
 
 

@@ -36,6 +36,11 @@ def _ids(expr: str) -> str:
 
 def facts_sql(*, sources: dict[str, str], fx: str, by_month: bool) -> str:
     """Return the SELECT of one row per payment with an order_id: its documents, comparisons and flags."""
+    return joined_sql(sources=sources, fx=fx, by_month=by_month) + ",\n" + flags_sql("joined")
+
+
+def joined_sql(*, sources: dict[str, str], fx: str, by_month: bool) -> str:
+    """Return the WITH clauses ending in `joined`: one row per payment with its documents and FX rates."""
     month = "AND month = $month" if by_month else ""
     wanted = "order_id IN (SELECT order_id FROM wanted)"
     return f"""
@@ -107,7 +112,13 @@ joined AS (
     LEFT JOIN {fx} AS fp ON fp.day = p.pay_day AND fp.currency = p.currency
     LEFT JOIN {fx} AS fo ON fo.day = p.pay_day AND fo.currency = o.order_currency
     LEFT JOIN {fx} AS fd ON fd.day = p.pay_day AND fd.currency = d.decl_currency
-),
+)"""
+
+
+def flags_sql(joined: str) -> str:
+    """Return the WITH clauses and SELECT that compare a payment with its documents (from `joined`) and flag
+    each reason; `joined` may be a CTE or a table with the columns of joined_sql."""
+    return f"""
 compared AS (
     SELECT *,
         CASE WHEN currency = order_currency THEN amount ELSE round(amount * pay_rate, 2) END AS pay_cmp,
@@ -128,7 +139,7 @@ compared AS (
             CASE WHEN decl_currency <> order_currency AND decl_rate IS NULL THEN decl_currency END
         ], lambda c: c IS NOT NULL) || CASE WHEN decl_rates_known THEN []::VARCHAR[] ELSE decl_currencies END)
             AS missing_rates
-    FROM joined
+    FROM {joined}
 ),
 deviated AS (
     SELECT *,

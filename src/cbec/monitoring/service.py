@@ -16,6 +16,7 @@ from cbec.core.clock import parse_timestamp
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import read_side
 from cbec.monitoring import alert_store
+from cbec.monitoring.backend import BACKENDS, Backend, BatchBackend
 from cbec.monitoring.batch import run_batch
 from cbec.monitoring.cases import save_cases
 from cbec.monitoring.documents_alerts import findings_to_alerts
@@ -30,7 +31,7 @@ from cbec.monitoring.rule_model import RuleSet
 from cbec.monitoring.rule_parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
 from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
 
-__all__ = ["AlertRead", "BacktestRow", "RunSummary", "show_model", "train_model"]
+__all__ = ["BACKENDS", "AlertRead", "BacktestRow", "RunSummary", "show_model", "train_model"]
 from cbec.monitoring.streaming import StreamingEngine
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
@@ -89,9 +90,9 @@ def run_month(
     matching: bool = True,
     model: Path | None = None,
     graph: bool = False,
+    backend: Backend | None = None,
 ) -> RunSummary:
-    """Run the rule set (batch driver), three-document matching, and when asked graph patterns and a learned
-    model, over a month."""
+    """Run the rules and matching (on `backend`, else CBEC_BATCH_BACKEND), and when asked graph patterns and a model."""
     ruleset, fx = _ruleset(rules), _fx(store)
     findings: list[Finding] = []
     params = load_graph_params()
@@ -99,12 +100,12 @@ def run_month(
     kept: dict[str, list[dict[str, Any]]] = {}
     con = read_side(store=store)
     try:
-        summary.payments = int(
-            con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()[0][0]
-        )
-        alerts = run_batch(con, ruleset=ruleset, fx=fx, month=month)
+        count = con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()
+        summary.payments = int(count[0][0])
+        engine = BatchBackend(store, con, backend or store.settings.batch_backend)
+        alerts = engine.alerts(ruleset=ruleset, fx=fx, month=month)
         if matching:
-            result = match_documents(con, month=month, fx=fx)
+            result = engine.matching(fx=fx, month=month)
             alerts += findings_to_alerts(con, result)
             rates = match_rates(result, "institution_id").to_pylist()
             checked = sum(r["payments"] for r in rates)

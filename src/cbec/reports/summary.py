@@ -12,10 +12,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from cbec.reports.build import DIMENSIONS, FEN, TOP_CORRIDORS, change_pct, city_table, fx_table
 from cbec.reports.context import BuildContext
+from cbec.reports.summary_spark import month_rows_spark
 
 Sums = list[tuple[str, str, int, Decimal, int]]  # dimension, key, payments, amount_cny, unconverted
 
@@ -38,19 +40,29 @@ def _month_sums(ctx: BuildContext, month: str, cities: pa.Table) -> Sums:
     cache = ctx.store.settings.reports_dir / ".cache" / f"summary-{month}-{key}.json"
     if cache.exists():
         return [(d, k, n, Decimal(a), m) for d, k, n, a, m in json.loads(cache.read_text(encoding="utf-8"))]
-    ctx.con.register("_report_fx", fx)
-    ctx.con.register("_report_cities", cities)
-    try:
-        rows = ctx.con.execute(_SUMMARY_SQL, {"month": month}).fetchall()
-    finally:
-        ctx.con.unregister("_report_fx")
-        ctx.con.unregister("_report_cities")
+    if ctx.store.settings.batch_backend == "spark":
+        rows = month_rows_spark(store=ctx.store, month=month, fx=fx, cities=cities)
+    else:
+        rows = month_rows(ctx.con, month=month, fx=fx, cities=cities)
     sums = [(str(d), str(k), int(n), a if a is not None else Decimal(0), int(m)) for d, k, n, a, m in rows]
     cache.parent.mkdir(parents=True, exist_ok=True)
     temporary = cache.with_suffix(".tmp")
     temporary.write_text(json.dumps([[d, k, n, str(a), m] for d, k, n, a, m in sums]), encoding="utf-8")
     temporary.replace(cache)  # atomic: a reader never sees half a cache file
     return sums
+
+
+def month_rows(
+    con: duckdb.DuckDBPyConnection, *, month: str, fx: pa.Table, cities: pa.Table
+) -> list[tuple[Any, ...]]:
+    """Return (dimension, key, payments, amount_cny, unconverted) of a month's succeeded payments, on DuckDB."""
+    con.register("_report_fx", fx)
+    con.register("_report_cities", cities)
+    try:
+        return con.execute(_SUMMARY_SQL, {"month": month}).fetchall()
+    finally:
+        con.unregister("_report_fx")
+        con.unregister("_report_cities")
 
 
 _SUMMARY_SQL = """
