@@ -21,6 +21,19 @@ Part = tuple[Ints, int, Bools | None]  # key codes, side, rows of the stream
 SHARED_SHARE = 8  # a stream with at least 1/8 of the rows is cut from its key's shared order
 
 
+def partition_column(names: tuple[str, ...]) -> str:
+    """Return the key column a group key is partitioned by: an account column when it has one."""
+    return next((name for name in names if name in ACCOUNT), names[0])
+
+
+def _owned(data: MonthData, name: str, mask: Bools | None) -> Bools | None:
+    """Narrow a mask to the rows whose key in column `name` this run owns (a partition's keys)."""
+    owned = data.owned.get(name)
+    if owned is None:
+        return mask
+    return owned if mask is None else mask & owned
+
+
 def group_codes(data: MonthData, names: tuple[str, ...]) -> Ints:
     """Return one code per row for a (possibly composite) group key, -1 where a part is null."""
     codes = data.codes[names[0]]
@@ -53,9 +66,9 @@ class Streams:
         if names not in self.orders:
             data = self.data
             if names == ACCOUNT:
-                parts = [(data.codes[n], SIDE_OF[n], None) for n in ("payee_id", "payer_id")]
+                parts = [(data.codes[n], SIDE_OF[n], _owned(data, n, None)) for n in ("payee_id", "payer_id")]
             else:
-                parts = [(group_codes(data, names), 0, None)]
+                parts = [(group_codes(data, names), 0, _owned(data, partition_column(names), None))]
             self.orders[names] = key_order(parts, data.rows)
         return self.orders[names]
 
@@ -67,15 +80,22 @@ class Streams:
         if isinstance(rule, SequenceRule):
             names = ACCOUNT
             legs = [("payee_id", rule.inbound), ("payer_id", rule.outbound)]
-            parts = [(data.codes[n], SIDE_OF[n], data.holds(c)) for n, c in legs]
+            parts = [(data.codes[n], SIDE_OF[n], _owned(data, n, data.holds(c))) for n, c in legs]
         else:
             condition = rule.when if isinstance(rule, RowRule) else rule.where
             names = rule.group_by
             if data.shared_accounts and names in (("payer_id",), ("payee_id",)):
-                parts = [(data.codes[names[0]], SIDE_OF[names[0]], data.holds(condition))]
+                held = _owned(data, names[0], data.holds(condition))
+                parts = [(data.codes[names[0]], SIDE_OF[names[0]], held)]
                 names = ACCOUNT
             else:
-                parts = [(group_codes(data, names), 0, data.holds(condition))]
+                parts = [
+                    (
+                        group_codes(data, names),
+                        0,
+                        _owned(data, partition_column(names), data.holds(condition)),
+                    )
+                ]
         key, pos, side = self._cut(names, parts)
         if not isinstance(rule, SequenceRule):
             side = np.zeros_like(side)
