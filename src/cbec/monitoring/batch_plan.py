@@ -30,6 +30,7 @@ CORRIDOR_SQL = "coalesce(payer_country, 'None') || '-' || coalesce(payee_country
 BYTES_BASE = 200
 BYTES_PER_KEY = 45
 BYTES_PER_TEST = 4
+BASELINE_MB = 300  # the process before the run: interpreter, libraries, DuckDB
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,23 +108,28 @@ def _bucket_rows(
     return counts
 
 
-def pack(counts: list[int], limit: int) -> list[list[int]]:
-    """Pack buckets into as few bins as keep each bin's rows within `limit` (largest first, lightest bin).
+def pack(counts: list[int], bins: int) -> list[list[int]]:
+    """Pack the non-empty buckets into at most `bins` bins, largest first into the lightest bin."""
+    heap = [(0, i) for i in range(max(1, bins))]
+    chosen: list[list[int]] = [[] for _ in heap]
+    for bucket in sorted((b for b in range(len(counts)) if counts[b]), key=lambda b: -counts[b]):
+        rows, i = heapq.heappop(heap)
+        chosen[i].append(bucket)
+        heapq.heappush(heap, (rows + counts[bucket], i))
+    return [sorted(c) for c in chosen if c]
 
-    A bucket larger than the limit gets a bin of its own: one key's rows cannot be split.
-    """
-    filled = [b for b in range(len(counts)) if counts[b]]
-    total = sum(counts)
-    for bins in range(max(1, math.ceil(total / max(limit, 1))), len(filled) + 1):
-        heap = [(0, i) for i in range(bins)]
-        chosen: list[list[int]] = [[] for _ in range(bins)]
-        for bucket in sorted(filled, key=lambda b: -counts[b]):
-            rows, i = heapq.heappop(heap)
-            chosen[i].append(bucket)
-            heapq.heappush(heap, (rows + counts[bucket], i))
-        if max(rows for rows, _ in heap) <= limit or bins == len(filled):
-            return [sorted(c) for c in chosen if c]
-    return [filled]
+
+def pack_within(counts: list[int], limit: int) -> list[list[int]]:
+    """Pack buckets into as few bins as keep each within `limit` rows; a bucket over it gets its own bin."""
+    limit = max(limit, 1)
+    filled = sum(1 for c in counts if c)
+    over = sum(1 for c in counts if c > limit)
+    least = over + math.ceil(sum(c for c in counts if c <= limit) / limit)
+    for bins in range(max(1, min(least, filled)), filled + 1):
+        chosen = pack(counts, bins)
+        if all(len(c) == 1 or sum(counts[b] for b in c) <= limit for c in chosen):
+            return chosen
+    return pack(counts, filled)
 
 
 def _part(name: str, buckets: list[int]) -> Part:
@@ -142,13 +148,18 @@ def plan_batch(
     month: str | None,
     memory_mb: int,
     source: str = "payments",
+    partitions: int | None = None,
 ) -> BatchPlan:
-    """Plan a run: in memory when the month's estimate fits the budget, else partitions per dimension."""
+    """Plan a run: in memory when the month's estimate fits the budget, else partitions per dimension.
+
+    `partitions` forces that many partitions per dimension (at most one per non-empty bucket).
+    """
     where = month_filter(ruleset, month)
     rows = int(con.sql(f"SELECT count(*) FROM {source} WHERE {where}").fetchall()[0][0])
-    estimate = rows * bytes_per_row(ruleset) // 2**20
-    if estimate <= memory_mb:
+    estimate = rows * bytes_per_row(ruleset) // 2**20 + BASELINE_MB
+    if partitions is None and estimate <= memory_mb:
         return BatchPlan(rows=rows, memory_mb=memory_mb, estimate_mb=estimate)
+    usable = max(memory_mb - BASELINE_MB, 1) * 2**20
     grouped: dict[str, list[Rule]] = {}
     for rule in ruleset.rules:
         grouped.setdefault(dimension_of(rule), []).append(rule)
@@ -157,8 +168,9 @@ def plan_batch(
         subset = RuleSet(id=ruleset.id, version=ruleset.version, rules=tuple(rules), lists=ruleset.lists)
         sub_where = month_filter(subset, month)
         counts = _bucket_rows(con, source, sub_where, ACCOUNT_FIELDS if name == ACCOUNT else (name,))
-        limit = memory_mb * 2**20 // bytes_per_row(subset)
-        bins = pack(counts, limit)
+        bins = (
+            pack(counts, partitions) if partitions else pack_within(counts, usable // bytes_per_row(subset))
+        )
         dimensions.append(
             Dimension(
                 name=name,

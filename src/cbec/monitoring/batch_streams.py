@@ -16,6 +16,7 @@ from cbec.monitoring.batch_windows import Bools, Ints, KeyOrder, Stream, key_ord
 from cbec.monitoring.rule_model import RowRule, Rule, SequenceRule
 
 ACCOUNT = ("payer_id", "payee_id")
+SHARED = ("<account>",)  # the account order's name: never a rule's group key, unlike (payer_id, payee_id)
 SIDE_OF = {"payee_id": 0, "payer_id": 1}
 Part = tuple[Ints, int, Bools | None]  # key codes, side, rows of the stream
 SHARED_SHARE = 8  # a stream with at least 1/8 of the rows is cut from its key's shared order
@@ -65,7 +66,7 @@ class Streams:
     def _sorted(self, names: tuple[str, ...]) -> KeyOrder:
         if names not in self.orders:
             data = self.data
-            if names == ACCOUNT:
+            if names == SHARED:
                 parts = [(data.codes[n], SIDE_OF[n], _owned(data, n, None)) for n in ("payee_id", "payer_id")]
             else:
                 parts = [(group_codes(data, names), 0, _owned(data, partition_column(names), None))]
@@ -78,7 +79,7 @@ class Streams:
         names: tuple[str, ...]
         parts: list[Part]
         if isinstance(rule, SequenceRule):
-            names = ACCOUNT
+            names = SHARED
             legs = [("payee_id", rule.inbound), ("payer_id", rule.outbound)]
             parts = [(data.codes[n], SIDE_OF[n], _owned(data, n, data.holds(c))) for n, c in legs]
         else:
@@ -87,7 +88,7 @@ class Streams:
             if data.shared_accounts and names in (("payer_id",), ("payee_id",)):
                 held = _owned(data, names[0], data.holds(condition))
                 parts = [(data.codes[names[0]], SIDE_OF[names[0]], held)]
-                names = ACCOUNT
+                names = SHARED
             else:
                 parts = [
                     (
@@ -114,6 +115,6 @@ class Streams:
             chosen = np.where(order.outbound, masks[1], masks[0])
         else:
             (leg, chosen), *_ = masks.items()
-            if names == ACCOUNT:
+            if names == SHARED:
                 chosen &= order.outbound if leg else ~order.outbound
         return order.cut(np.flatnonzero(chosen))
