@@ -150,6 +150,8 @@ def main() -> None:
         return
     con = connect()
     con.execute(f"SET threads = {args.threads}")
+    con.execute("SET memory_limit = '1GB'")  # DuckDB only scans here; the budget is for the rule arrays
+    con.execute(f"SET temp_directory = '{args.cache / 'duckdb-tmp'}'")
     con.execute(f"CREATE VIEW payments AS SELECT * FROM {read_view_sql(files)}")
     rules, fx = load_ruleset(), load_fx_table()
     plan = plan_batch(con, ruleset=rules, month=MONTH, memory_mb=args.memory_mb)

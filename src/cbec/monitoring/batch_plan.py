@@ -27,7 +27,7 @@ ACCOUNT = "account"
 CORRIDOR_SQL = "coalesce(payer_country, 'None') || '-' || coalesce(payee_country, 'None')"
 # Peak bytes per payment read, measured with bench/scale_batch.py at 10M payments (see docs/monitoring.md):
 # a fixed part (times, amounts, ids, order, sorts) and a part per key column and per condition tested.
-BYTES_BASE = 200
+BYTES_BASE = 260
 BYTES_PER_KEY = 45
 BYTES_PER_TEST = 4
 BASELINE_MB = 300  # the process before the run: interpreter, libraries, DuckDB
