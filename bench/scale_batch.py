@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -133,6 +134,20 @@ class PeakRss:
         self.peak_mib = max(self.peak_mib, self._tree_rss_kib() / 1024)
 
 
+def _progress(start: float) -> Callable[[str], None]:
+    def report(line: str) -> None:
+        print(f"  {time.perf_counter() - start:,.0f} s: {line}; RSS {_rss_mib():,.0f} MiB", flush=True)
+
+    return report
+
+
+def _rss_mib() -> float:
+    status = Path("/proc/self/status").read_text()
+    return next(
+        (int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--payments", type=int, default=100_000_000, help="payments in the month")
@@ -161,7 +176,7 @@ def main() -> None:
     cpu = time.process_time()
     with PeakRss() as rss:
         start = time.perf_counter()
-        alerts = run_planned(con, plan, ruleset=rules, fx=fx, month=MONTH)
+        alerts = run_planned(con, plan, ruleset=rules, fx=fx, month=MONTH, progress=_progress(start))
         seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -13,6 +13,7 @@ running across the month boundary starts again in the new month.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -93,6 +94,7 @@ def run_planned(
     fx: FxTable,
     month: str | None,
     source: str = "payments",
+    progress: Callable[[str], None] | None = None,
 ) -> list[Alert]:
     """Run a plan: the month in memory, or each dimension's rules over each of its partitions in turn."""
     if plan.in_memory:
@@ -100,9 +102,13 @@ def run_planned(
     alerts: list[Alert] = []
     for dimension in plan.dimensions:
         subset = replace(ruleset, rules=dimension.rules)
-        for part in dimension.parts:
+        for n, part in enumerate(dimension.parts, 1):
             alerts += run_rules(con, ruleset=subset, fx=fx, month=month, source=source, part=part)
             pa.default_memory_pool().release_unused()  # give the partition's Arrow buffers back
+            if progress:
+                progress(
+                    f"{dimension.name} partition {n}/{len(dimension.parts)}: {len(alerts):,} alerts so far"
+                )
     rank = {rule.header.id: i for i, rule in enumerate(ruleset.rules)}
     return sorted(alerts, key=lambda a: (rank[a.rule_id], a.first_at, a.alert_id))
 
