@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     )
     fx_file: Path | None = Field(default=None, description="dated FX table (CSV); default is the shipped one")
     ingest_chunk_rows: int = Field(default=250_000, ge=1_000)
+    batch_memory_mb: int = Field(
+        default=6_000,
+        ge=400,
+        description="memory budget of a monthly batch run: a month estimated larger runs in key partitions",
+    )
     xml_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1_024)
     max_field_chars: int = Field(default=2_000, ge=16)
     data_keys: SecretStr | None = Field(

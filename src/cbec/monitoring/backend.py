@@ -51,7 +51,9 @@ class BatchBackend:
     def alerts(self, *, ruleset: RuleSet, fx: FxTable, month: str) -> list[Alert]:
         """Return the rule set's alerts over the month."""
         if self.name == "duckdb":
-            return run_batch(self.con, ruleset=ruleset, fx=fx, month=month)
+            return run_batch(
+                self.con, ruleset=ruleset, fx=fx, month=month, memory_mb=self.store.settings.batch_memory_mb
+            )
         from cbec.monitoring.spark_batch import run_batch_spark
 
         spark, frames = self._session()

@@ -13,20 +13,24 @@ running across the month boundary starts again in the new month.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
 from cbec.core.money import FxTable
-from cbec.monitoring.batch_load import MonthData, load_month, month_bounds, workers
+from cbec.monitoring.batch_load import MonthData, Part, load_month, month_bounds, workers
+from cbec.monitoring.batch_plan import BatchPlan, plan_batch
 from cbec.monitoring.batch_rules import fires
 from cbec.monitoring.batch_streams import Streams
 from cbec.monitoring.batch_windows import episodes
 from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, Alert, make_alert
 from cbec.monitoring.rule_model import Rule, RuleSet, SequenceRule
 
-__all__ = ["month_bounds", "run_batch"]
+__all__ = ["month_bounds", "run_batch", "run_planned", "run_rules"]
 
 
 def _rule_alerts(rule: Rule, data: MonthData, streams: Streams) -> list[Alert]:
@@ -65,6 +69,50 @@ def _rule_alerts(rule: Rule, data: MonthData, streams: Streams) -> list[Alert]:
     return alerts
 
 
+def run_rules(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    ruleset: RuleSet,
+    fx: FxTable,
+    month: str | None,
+    source: str,
+    part: Part | None = None,
+) -> list[Alert]:
+    """Read the month (or one part of it) into memory and run every rule of the set over it."""
+    data = load_month(con, ruleset=ruleset, fx=fx, month=month, source=source, part=part)
+    streams = Streams(data)
+    with ThreadPoolExecutor(max_workers=workers(con)) as pool:  # numpy releases the GIL
+        found = list(pool.map(lambda rule: _rule_alerts(rule, data, streams), ruleset.rules))
+    return [alert for alerts in found for alert in alerts]
+
+
+def run_planned(
+    con: duckdb.DuckDBPyConnection,
+    plan: BatchPlan,
+    *,
+    ruleset: RuleSet,
+    fx: FxTable,
+    month: str | None,
+    source: str = "payments",
+    progress: Callable[[str], None] | None = None,
+) -> list[Alert]:
+    """Run a plan: the month in memory, or each dimension's rules over each of its partitions in turn."""
+    if plan.in_memory:
+        return run_rules(con, ruleset=ruleset, fx=fx, month=month, source=source)
+    alerts: list[Alert] = []
+    for dimension in plan.dimensions:
+        subset = replace(ruleset, rules=dimension.rules)
+        for n, part in enumerate(dimension.parts, 1):
+            alerts += run_rules(con, ruleset=subset, fx=fx, month=month, source=source, part=part)
+            pa.default_memory_pool().release_unused()  # give the partition's Arrow buffers back
+            if progress:
+                progress(
+                    f"{dimension.name} partition {n}/{len(dimension.parts)}: {len(alerts):,} alerts so far"
+                )
+    rank = {rule.header.id: i for i, rule in enumerate(ruleset.rules)}
+    return sorted(alerts, key=lambda a: (rank[a.rule_id], a.first_at, a.alert_id))
+
+
 def run_batch(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -72,10 +120,14 @@ def run_batch(
     fx: FxTable,
     month: str | None = None,
     source: str = "payments",
+    memory_mb: int | None = None,
 ) -> list[Alert]:
-    """Run every rule over a month of `source` (all of it when month is None); return the alerts."""
-    data = load_month(con, ruleset=ruleset, fx=fx, month=month, source=source)
-    streams = Streams(data)
-    with ThreadPoolExecutor(max_workers=workers(con)) as pool:  # numpy releases the GIL
-        found = list(pool.map(lambda rule: _rule_alerts(rule, data, streams), ruleset.rules))
-    return [alert for alerts in found for alert in alerts]
+    """Run every rule over a month of `source` (all of it when month is None); return the alerts.
+
+    With a memory budget, a month estimated not to fit is run in hash partitions of its rule keys
+    (batch_plan): the same alerts, with peak memory set by the budget instead of the month's size.
+    """
+    if memory_mb is None:
+        return run_rules(con, ruleset=ruleset, fx=fx, month=month, source=source)
+    plan = plan_batch(con, ruleset=ruleset, month=month, source=source, memory_mb=memory_mb)
+    return run_planned(con, plan, ruleset=ruleset, fx=fx, month=month, source=source)

@@ -38,12 +38,33 @@ from cbec.monitoring.rule_model import (
 ACCOUNT_FIELDS = ("payer_id", "payee_id")
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A slice of the month by rule key: SQL selecting its rows, and per key column SQL for the keys it runs."""
+
+    where: str
+    owned: dict[str, str]
+
+
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """Return the first instant of a 'YYYY-MM' month and of the next one, in Asia/Shanghai."""
     year, mon = (int(part) for part in month.split("-"))
     start = datetime(year, mon, 1, tzinfo=TIMEZONE)
     end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=TIMEZONE)
     return start, end
+
+
+def month_filter(ruleset: RuleSet, month: str | None) -> str:
+    """Return the SQL filter of the payments a run reads: the month plus its longest window of context."""
+    where = "initiated_at IS NOT NULL"
+    if month is not None:
+        start, end = month_bounds(month)
+        context = start - timedelta(seconds=ruleset.longest_window.seconds)
+        where += (
+            f" AND initiated_at >= TIMESTAMPTZ '{context.isoformat()}'"
+            f" AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
+        )
+    return where
 
 
 def leaves(condition: Condition) -> list[Compare]:
@@ -95,6 +116,7 @@ class MonthData:
     time_rank: Ints  # dense rank of ts among the distinct times
     times: Ints  # the distinct times, ascending
     shared_accounts: bool  # payer_id and payee_id codes come from one dictionary
+    owned: dict[str, Bools] = field(default_factory=dict)  # key column -> rows whose key this partition runs
     _lows: dict[int, Ints] = field(default_factory=dict)
     _held: dict[str, Bools] = field(default_factory=dict)
 
@@ -173,19 +195,26 @@ def _total_order(ts: pa.ChunkedArray, ids: pa.Table) -> Ints:
 
 
 def load_month(
-    con: duckdb.DuckDBPyConnection, *, ruleset: RuleSet, fx: FxTable, month: str | None, source: str
+    con: duckdb.DuckDBPyConnection,
+    *,
+    ruleset: RuleSet,
+    fx: FxTable,
+    month: str | None,
+    source: str,
+    part: Part | None = None,
 ) -> MonthData:
-    """Read the month's payments plus a longest window of context, ordered, with amount_cny in fen."""
-    where, month_start = "initiated_at IS NOT NULL", None
-    if month is not None:
-        start, end = month_bounds(month)
-        context = start - timedelta(seconds=ruleset.longest_window.seconds)
-        where += f" AND initiated_at >= TIMESTAMPTZ '{context.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
-        month_start = micros(start)
+    """Read the month's payments plus a longest window of context, ordered, with amount_cny in fen.
+
+    With a part, only its rows are read and `owned` tells, per key column, which rows' keys it runs.
+    """
+    where = month_filter(ruleset, month)
+    month_start = None if month is None else micros(month_bounds(month)[0])
     found = [leaf for condition in rule_conditions(ruleset) for leaf in leaves(condition)]
     tests = list(dict.fromkeys(sql_condition(leaf) for leaf in found if leaf.field != "amount_cny"))
     keys = key_columns(ruleset)
     selected = [*(f'"{k}" AS "k_{k}"' for k in keys), *(f"{c} AS c{i}" for i, c in enumerate(tests))]
+    owners = list(part.owned.items()) if part else []
+    selected += [f"coalesce({test}, FALSE) AS o{i}" for i, (_, test) in enumerate(owners)]
     table = con.sql(
         f"""
         WITH base AS (
@@ -194,7 +223,7 @@ def load_month(
         )
         SELECT epoch_us(initiated_at) AS ts, CAST(amount AS DECIMAL(38, 6)) AS amount, currency,
                institution_id, payment_id{"".join(", " + c for c in selected)}
-        FROM base
+        FROM base{f" WHERE {part.where}" if part else ""}
         """
     ).to_arrow_table()
     ids = table.select(["institution_id", "payment_id"])
@@ -238,6 +267,10 @@ def load_month(
         dictionaries=dictionaries,
         tests={c: table.column(f"c{i}") for i, c in enumerate(tests)},
         shared_accounts=shared,
+        owned={
+            name: np.asarray(table.column(f"o{i}").to_numpy(zero_copy_only=False), dtype=bool)[order]
+            for i, (name, _) in enumerate(owners)
+        },
         time_rank=np.cumsum(new_time) - 1,
         times=ts[new_time],
     )

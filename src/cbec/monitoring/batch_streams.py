@@ -16,9 +16,23 @@ from cbec.monitoring.batch_windows import Bools, Ints, KeyOrder, Stream, key_ord
 from cbec.monitoring.rule_model import RowRule, Rule, SequenceRule
 
 ACCOUNT = ("payer_id", "payee_id")
+SHARED = ("<account>",)  # the account order's name: never a rule's group key, unlike (payer_id, payee_id)
 SIDE_OF = {"payee_id": 0, "payer_id": 1}
 Part = tuple[Ints, int, Bools | None]  # key codes, side, rows of the stream
 SHARED_SHARE = 8  # a stream with at least 1/8 of the rows is cut from its key's shared order
+
+
+def partition_column(names: tuple[str, ...]) -> str:
+    """Return the key column a group key is partitioned by: an account column when it has one."""
+    return next((name for name in names if name in ACCOUNT), names[0])
+
+
+def _owned(data: MonthData, name: str, mask: Bools | None) -> Bools | None:
+    """Narrow a mask to the rows whose key in column `name` this run owns (a partition's keys)."""
+    owned = data.owned.get(name)
+    if owned is None:
+        return mask
+    return owned if mask is None else mask & owned
 
 
 def group_codes(data: MonthData, names: tuple[str, ...]) -> Ints:
@@ -52,10 +66,10 @@ class Streams:
     def _sorted(self, names: tuple[str, ...]) -> KeyOrder:
         if names not in self.orders:
             data = self.data
-            if names == ACCOUNT:
-                parts = [(data.codes[n], SIDE_OF[n], None) for n in ("payee_id", "payer_id")]
+            if names == SHARED:
+                parts = [(data.codes[n], SIDE_OF[n], _owned(data, n, None)) for n in ("payee_id", "payer_id")]
             else:
-                parts = [(group_codes(data, names), 0, None)]
+                parts = [(group_codes(data, names), 0, _owned(data, partition_column(names), None))]
             self.orders[names] = key_order(parts, data.rows)
         return self.orders[names]
 
@@ -65,17 +79,24 @@ class Streams:
         names: tuple[str, ...]
         parts: list[Part]
         if isinstance(rule, SequenceRule):
-            names = ACCOUNT
+            names = SHARED
             legs = [("payee_id", rule.inbound), ("payer_id", rule.outbound)]
-            parts = [(data.codes[n], SIDE_OF[n], data.holds(c)) for n, c in legs]
+            parts = [(data.codes[n], SIDE_OF[n], _owned(data, n, data.holds(c))) for n, c in legs]
         else:
             condition = rule.when if isinstance(rule, RowRule) else rule.where
             names = rule.group_by
             if data.shared_accounts and names in (("payer_id",), ("payee_id",)):
-                parts = [(data.codes[names[0]], SIDE_OF[names[0]], data.holds(condition))]
-                names = ACCOUNT
+                held = _owned(data, names[0], data.holds(condition))
+                parts = [(data.codes[names[0]], SIDE_OF[names[0]], held)]
+                names = SHARED
             else:
-                parts = [(group_codes(data, names), 0, data.holds(condition))]
+                parts = [
+                    (
+                        group_codes(data, names),
+                        0,
+                        _owned(data, partition_column(names), data.holds(condition)),
+                    )
+                ]
         key, pos, side = self._cut(names, parts)
         if not isinstance(rule, SequenceRule):
             side = np.zeros_like(side)
@@ -94,6 +115,6 @@ class Streams:
             chosen = np.where(order.outbound, masks[1], masks[0])
         else:
             (leg, chosen), *_ = masks.items()
-            if names == ACCOUNT:
+            if names == SHARED:
                 chosen &= order.outbound if leg else ~order.outbound
         return order.cut(np.flatnonzero(chosen))

@@ -346,14 +346,15 @@ def backtest(
     *, store: Store, months: Sequence[str], candidate: Path, current: Path | None = None
 ) -> list[BacktestRow]:
     """Run the current and a candidate rule set over past months; count alerts per rule (nothing is stored)."""
-    fx = _fx(store)
+    fx, budget = _fx(store), store.settings.batch_memory_mb
     counts: dict[str, Counter[str]] = {"before": Counter(), "after": Counter()}
     con = read_side(store=store)
     try:
         for label, path in (("before", current), ("after", candidate)):
             ruleset = _ruleset(path)
             for month in months:
-                counts[label].update(a.rule_id for a in run_batch(con, ruleset=ruleset, fx=fx, month=month))
+                found = run_batch(con, ruleset=ruleset, fx=fx, month=month, memory_mb=budget)
+                counts[label].update(a.rule_id for a in found)
     finally:
         con.close()
     rule_ids = sorted(set(counts["before"]) | set(counts["after"]))
