@@ -137,6 +137,10 @@ def report_file(*, store: Store, month: str, lang: str) -> Path:
     """Return the month's recorded PDF report in a language, building it when none is recorded or it changed."""
     for record in report_records(store=store, month=month):
         pdf = Path(record.pdf_path)
-        if (record.kind, record.lang) == (KIND, lang) and pdf.exists() and publish.sha256_of(pdf) == record.pdf_sha256:
+        if (
+            (record.kind, record.lang) == (KIND, lang)
+            and pdf.exists()
+            and publish.sha256_of(pdf) == record.pdf_sha256
+        ):
             return pdf
     return monthly_report(store=store, month=month, lang=lang).pdf
