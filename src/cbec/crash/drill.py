@@ -115,6 +115,24 @@ def kill_after(home: Home, args: list[str], delay: float, log_file: Path) -> boo
         return True
 
 
+def kill_when(
+    home: Home, args: list[str], condition: Callable[[], bool], log_file: Path, timeout: float
+) -> bool:
+    """Start a command and SIGKILL it as soon as `condition()` holds; return whether it held before the exit."""
+    process = _start(home, args, log_file)
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if condition():
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(0.005)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    return False
+
+
 def kill_delays(clean_seconds: float, kills: int, seed: int, start_fraction: float = 0.0) -> list[float]:
     """Return one seeded random moment in each of `kills` equal slices of [start, clean run time]."""
     rng = random.Random(seed)
@@ -135,9 +153,14 @@ def run_drill(
     rows: int = 20_000,
     start_fraction: float = 0.0,
     keep_failed: bool = False,
+    keep_clean: bool = False,
     log: Log = lambda _line: None,
 ) -> DrillResult:
-    """Prepare a target, time a clean run, then kill, restart and verify `kills` times."""
+    """Prepare a target, time a clean run, then kill, restart and verify `kills` times.
+
+    The clean run's home is dropped at the end unless `keep_clean` (then the caller drops it: a test tampers
+    with a clone of it to see the verdicts fail).
+    """
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     target.prepare(work / "prepare", backend, rows)
@@ -169,7 +192,8 @@ def run_drill(
                 backend.drop(home)
         return result
     finally:
-        backend.drop(clean)
+        if not keep_clean:
+            backend.drop(clean)
 
 
 def table(results: list[DrillResult]) -> str:

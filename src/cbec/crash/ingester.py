@@ -10,6 +10,7 @@ left in staging.
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,20 +119,25 @@ class IngesterTarget:
     name = "ingester"
     records = ""
 
+    def __init__(self, feeds: tuple[str, ...] | None = None) -> None:
+        self.feeds = feeds  # None: every feed of the month; a test loads fewer to stay quick
+
     def prepare(self, work: Path, backend: Backend, rows: int) -> None:
         """Write the month's files (spoiled) and a migrated, keyed, empty template home."""
         self.inputs = work / "inputs"
-        generate(out_dir=self.inputs, month=MONTH, payments=rows, seed=17, fmt="csv")
+        synth = generate(out_dir=work / "synth", month=MONTH, payments=rows, seed=17, fmt="csv")
+        self.inputs.mkdir(parents=True)
+        for feed in self.feeds or tuple(FEEDS):
+            shutil.copy(synth.files[feed], self.inputs)
         broken = max(5, rows // 200)
-        bad = {"amount": "12,5x", "currency": "XXX", "initiated_at": "2026-13-45T25:00:00"}
-        spoil(self.inputs / "payments.csv", "payment_id", bad, ("amount", "99999.99"), broken)
-        spoil(
-            self.inputs / "enterprises.csv",
-            "enterprise_id",
-            {"enterprise_id": "not-a-uscc"},
-            ("employees", "999"),
-            5,
-        )
+        spoiling = {
+            "payments": ("payment_id", {"amount": "12,5x", "currency": "XXX", "initiated_at": "2026-13-45T25:00"},
+                         ("amount", "99999.99"), broken),
+            "enterprises": ("enterprise_id", {"enterprise_id": "not-a-uscc"}, ("employees", "999"), 5),
+        }  # fmt: skip
+        for feed, (key, bad, change, count) in spoiling.items():
+            if (self.inputs / f"{feed}.csv").exists():
+                spoil(self.inputs / f"{feed}.csv", key, bad, change, count)
         self._template = backend.create(work / "template", {"CBEC_INGEST_CHUNK_ROWS": str(CHUNK_ROWS)})
         store = open_store(self._template.settings())  # migrated once, as a deployment is
         pseudonym_key(store.settings)  # one key shared by every clone, so pseudonyms compare equal
