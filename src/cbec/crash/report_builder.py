@@ -18,6 +18,7 @@ from cbec.feeds.catalog import FEEDS
 from cbec.feeds.service import ingest
 from cbec.monitoring import service as monitoring
 from cbec.reports import service as reports
+from cbec.reports.models import ReportRecord
 from cbec.reports.publish import STAGING_PREFIX, sha256_of
 from cbec.stats import service as stats
 from cbec.storage.files import leftovers
@@ -87,7 +88,7 @@ class ReportBuilderTarget:
             raise AssertionError(f"the clean build's PDF is not whole: {record.pdf_path}")
         self.pages, self.rebuild = pages, clean
 
-    def _records(self, home: Home) -> list[reports.ReportRecord]:
+    def _records(self, home: Home) -> list[ReportRecord]:
         store = open_store(home.settings(), migrate=False)
         try:
             return [r for r in reports.report_records(store=store, month=MONTH) if r.lang == LANG]
