@@ -202,10 +202,11 @@ def table(results: list[DrillResult]) -> str:
     def shown(value: int | None) -> str:
         return "-" if value is None else str(value)
 
-    header = ("target", "store", "kills", "mid-work", "rows lost", "dup rows", "dup alerts/records",
-              "max restart s", "clean run s")  # fmt: skip
+    header = ("target", "store", "kills", "while running", "mid-work", "rows lost", "dup rows",
+              "dup alerts/records", "max restart s", "clean run s")  # fmt: skip
     lines = [
-        (r.target, r.store, str(r.kills), str(r.mid_work), shown(r.total("rows_lost")),
+        (r.target, r.store, str(r.kills), str(sum(k.landed_running for k in r.runs)), str(r.mid_work),
+         shown(r.total("rows_lost")),
          shown(r.total("duplicate_rows")),
          shown(r.total("duplicate_records")) + (f" ({r.records})" if r.records else ""),
          f"{r.max_restart_seconds:.1f}", f"{r.clean_seconds:.1f}")
