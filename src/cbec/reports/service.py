@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -73,11 +74,15 @@ def monthly_report(
         publish.recover(out, store.settings.reports_dir / ".cache")
         data = build_report(store=store, month=month, now=moment)
         staging = publish.new_staging(out, lang)
-        staged_data = write_data(data, staging)
-        started = time.perf_counter()
-        staged_html = render_html(data, lang=lang, out_dir=staging)
-        staged_pdf, pages = print_pdf(staged_html)
-        render_seconds = time.perf_counter() - started
+        try:
+            staged_data = write_data(data, staging)
+            started = time.perf_counter()
+            staged_html = render_html(data, lang=lang, out_dir=staging)
+            staged_pdf, pages = print_pdf(staged_html)
+            render_seconds = time.perf_counter() - started
+        except Exception:
+            shutil.rmtree(staging, ignore_errors=True)  # a failed render leaves the previous report as it was
+            raise
         publish.publish(staging, out)
         files = ReportFiles(html=out / staged_html.name, pdf=out / staged_pdf.name, data=out / staged_data.name,
                             build_seconds=data.seconds, render_seconds=render_seconds, pages=pages)  # fmt: skip

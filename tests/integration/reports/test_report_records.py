@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from cbec.audit import service as audit
 from cbec.core.clock import SHANGHAI
+from cbec.reports import service
 from cbec.reports.publish import STAGING_PREFIX, sha256_of
 from cbec.reports.service import monthly_report, report_file, report_records
 from cbec.storage.files import leftovers
@@ -17,7 +19,9 @@ from cbec.storage.store import Store
 MONTH = "2026-10"
 
 
-def test_rebuilding_keeps_one_record_and_a_truncated_pdf_is_rebuilt_not_served(store: Store) -> None:
+def test_rebuilding_keeps_one_record_and_a_truncated_pdf_is_rebuilt_not_served(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     now = datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
     first = monthly_report(store=store, month=MONTH, lang="en", now=now)
     out = store.settings.reports_dir / MONTH
@@ -39,3 +43,12 @@ def test_rebuilding_keeps_one_record_and_a_truncated_pdf_is_rebuilt_not_served(s
     assert report_file(store=store, month=MONTH, lang="en") == served  # whole and recorded: served as is
     assert report_records(store=store, month=MONTH)[0].revision == 3
     assert Path(record.html_path).exists() and Path(record.data_path).exists()
+
+    def no_pango(html: Path) -> tuple[Path, int]:
+        raise RuntimeError("Pango went away")
+
+    monkeypatch.setattr(service, "print_pdf", no_pango)
+    with pytest.raises(RuntimeError, match="Pango"):
+        monthly_report(store=store, month=MONTH, lang="en", now=now)
+    assert report_records(store=store, month=MONTH)[0].revision == 3  # the failed render changed nothing
+    assert sha256_of(served) == record.pdf_sha256 and not list(out.glob(f"{STAGING_PREFIX}*"))
