@@ -46,6 +46,16 @@ def recover(*, store: Store) -> dict[str, list[int]]:
     return done
 
 
+def recover_if_idle(*, store: Store) -> dict[str, list[int]] | None:
+    """Finish what a killed load left, unless a load runs now (it recovers first itself); None when one does.
+
+    Readers of the lake call this first: a load killed while publishing leaves part of a committed batch in
+    staging, which no reader would see until the next load.
+    """
+    with store.writer_lock(wait=False) as held:
+        return recover(store=store) if held else None
+
+
 def ingest(
     *,
     store: Store,

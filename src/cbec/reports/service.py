@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
+from cbec.feeds import service as feeds
 from cbec.reports import publish
 from cbec.reports.models import ReportRecord
 from cbec.reports.render import print_pdf, render_html
@@ -68,6 +69,7 @@ def monthly_report(
     after them, so a kill at any moment leaves the previous complete report or none; a rerun finishes the job.
     """
     stats.load_official(store=store)  # the shipped official figures, once per store
+    feeds.recover_if_idle(store=store)  # a batch a killed load left half published is read whole
     moment = now or datetime.now(ZoneInfo(store.settings.timezone))
     out = out_dir or store.settings.reports_dir / month
     with publish.report_lock(store.settings.reports_dir):
