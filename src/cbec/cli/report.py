@@ -40,7 +40,8 @@ def monthly(
     console.print(f"HTML: {files.html}")
     console.print(f"PDF:  {files.pdf}")
     console.print(f"[dim]数据 / data {files.data} · 构建 / build {seconds:.1f} s · 排版 / render "
-                  f"{files.render_seconds:.1f} s[/]")  # fmt: skip
+                  f"{files.render_seconds:.1f} s · {files.pages} 页 / pages · 第 {files.revision} 版 / "
+                  f"revision {files.revision}[/]")  # fmt: skip
 
 
 @stats_app.callback()

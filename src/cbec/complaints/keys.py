@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from cbec.config import Settings
 from cbec.core.privacy import KeyRing
+from cbec.storage.files import create_exclusive, write_atomic
 
 log = logging.getLogger(__name__)
 KEY_FILE = "data-keys"
@@ -19,10 +19,9 @@ def load_keyring(settings: Settings) -> KeyRing:
     path = settings.keys_dir / KEY_FILE
     if not path.exists():
         settings.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(KeyRing.new_key_text("k1") + "\n")
-        log.warning("created a personal-data master key in %s; set CBEC_DATA_KEYS in production", path)
+        # Written aside and linked into place: a kill never leaves an empty or half-written key file.
+        if create_exclusive(path, (KeyRing.new_key_text("k1") + "\n").encode("ascii")):
+            log.warning("created a personal-data master key in %s; set CBEC_DATA_KEYS in production", path)
     return KeyRing.parse(path.read_text(encoding="ascii").strip())
 
 
@@ -37,15 +36,13 @@ def add_key(settings: Settings, key_id: str) -> KeyRing:
         raise ValueError(f"key id {key_id} is already in the ring")
     path = settings.keys_dir / KEY_FILE
     text = KeyRing.new_key_text(key_id) + "," + path.read_text(encoding="ascii").strip()
-    path.write_text(text + "\n", encoding="ascii")
+    write_atomic(path, (text + "\n").encode("ascii"), mode=0o600)  # a kill mid-write must not lose the ring
     return KeyRing.parse(text)
 
 
 def drop_retired(settings: Settings, ring: KeyRing) -> None:
     """Keep only the current key in the key file (rotation, last step, once nothing uses the old ones)."""
     if settings.data_keys is None:
-        (settings.keys_dir / KEY_FILE).write_text(
-            next(p for p in (settings.keys_dir / KEY_FILE).read_text(encoding="ascii").strip().split(","))
-            + "\n",
-            encoding="ascii",
-        )
+        path = settings.keys_dir / KEY_FILE
+        current = path.read_text(encoding="ascii").strip().split(",")[0]
+        write_atomic(path, (current + "\n").encode("ascii"), mode=0o600)

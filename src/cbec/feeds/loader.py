@@ -106,6 +106,7 @@ def load_file(
     report.encoding = info.encoding
     report.errors_by_rule = dict(sorted(quarantine.by_rule.items()))
     report.warnings = _warnings(spec, info, report)
+    lake.sync(batch_id)  # staged files are on disk before the commit that makes them part of the store
     with transaction(factory) as session:
         # A bad row already quarantined by an earlier load of the same data is a duplicate, not new.
         repeated = quarantine.drop_known(_known_hashes(session, spec.name, quarantine))

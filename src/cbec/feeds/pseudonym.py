@@ -8,13 +8,13 @@ reader without the key can trace back. The key comes from CBEC_PSEUDONYM_KEY, el
 
 from __future__ import annotations
 
-import os
 import secrets
 
 import duckdb
 
 from cbec.config import Settings
 from cbec.feeds.spec import FeedSpec
+from cbec.storage.files import create_exclusive
 
 PREFIX = "ph1:"
 KEY_FILE = "pseudonym-key"
@@ -27,13 +27,13 @@ def pseudonym_key(settings: Settings) -> str:
     path = settings.keys_dir / KEY_FILE
     if not path.exists():
         settings.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text(encoding="ascii").strip()  # another load wrote it first
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-    return path.read_text(encoding="ascii").strip()
+        # Written aside and linked into place: a load killed here leaves no key or a whole one, never an empty
+        # file that would silently key every later pseudonym with "". Another load may win the race: fine.
+        create_exclusive(path, (secrets.token_hex(32) + "\n").encode("ascii"))
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise ValueError(f"pseudonym key file {path} is empty or too short; restore it from the backup")
+    return key
 
 
 def pseudonymise(con: duckdb.DuckDBPyConnection, spec: FeedSpec, settings: Settings) -> None:

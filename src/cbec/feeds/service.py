@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import func, select
 
+from cbec.audit import service as audit
 from cbec.feeds.catalog import FEEDS, get_feed
 from cbec.feeds.loader import file_checksum, load_file
 from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
@@ -28,15 +29,31 @@ def recover(*, store: Store) -> dict[str, list[int]]:
             store.lake.discard(batch.id)
             batch.status = "aborted"
             done["discarded"].append(batch.id)
+            audit.record(session, actor="system", action="ingest.aborted", entity="ingest_batch",
+                         entity_id=batch.id, before={"status": "running"},
+                         after={"status": "aborted", "reason": "the load stopped before its commit"})  # fmt: skip
         for batch_id in store.lake.staged_batches():
             staged = session.get(IngestBatch, batch_id)
             if staged is not None and staged.status in ("committed", "rejected"):
-                store.lake.publish(batch_id)
+                files = store.lake.publish(batch_id)
                 done["published"].append(batch_id)
+                audit.record(session, actor="system", action="ingest.published", entity="ingest_batch",
+                             entity_id=batch_id, before={"status": staged.status, "published": False},
+                             after={"status": staged.status, "published": True, "files": files})  # fmt: skip
             elif staged is None or staged.status == "aborted":
                 store.lake.discard(batch_id)
                 done["discarded"].append(batch_id)
     return done
+
+
+def recover_if_idle(*, store: Store) -> dict[str, list[int]] | None:
+    """Finish what a killed load left, unless a load runs now (it recovers first itself); None when one does.
+
+    Readers of the lake call this first: a load killed while publishing leaves part of a committed batch in
+    staging, which no reader would see until the next load.
+    """
+    with store.writer_lock(wait=False) as held:
+        return recover(store=store) if held else None
 
 
 def ingest(

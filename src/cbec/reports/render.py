@@ -103,8 +103,14 @@ def render_html(
 
 def render_pdf(html: Path) -> Path:
     """Print an HTML report to PDF beside it with WeasyPrint; return the PDF's path."""
+    return print_pdf(html)[0]
+
+
+def print_pdf(html: Path) -> tuple[Path, int]:
+    """Print an HTML report to PDF beside it with WeasyPrint; return the PDF's path and its number of pages."""
     from weasyprint import HTML  # imported here: Pango is loaded only when a PDF is made
 
     pdf = html.with_suffix(".pdf")
-    HTML(filename=str(html), base_url=str(html.parent)).write_pdf(str(pdf))
-    return pdf
+    document = HTML(filename=str(html), base_url=str(html.parent)).render()
+    document.write_pdf(str(pdf))
+    return pdf, len(document.pages)

@@ -3,27 +3,41 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import shutil
+import time
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cbec.reports.render import render_html, render_pdf
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cbec.audit import service as audit
+from cbec.feeds import service as feeds
+from cbec.reports import publish
+from cbec.reports.models import ReportRecord
+from cbec.reports.render import print_pdf, render_html
 from cbec.reports.sections import SECTIONS, ReportData, build_report
 from cbec.stats import service as stats
+from cbec.storage.engine import transaction
 from cbec.storage.store import Store
+
+KIND = "monthly"
 
 
 @dataclass(frozen=True)
 class ReportFiles:
-    """Where a report was written, and how long its build (data) and rendering (layout) took."""
+    """Where a report was written, how long its build (data) and rendering (layout) took, and its record."""
 
     html: Path
     pdf: Path
     data: Path
     build_seconds: dict[str, float]
     render_seconds: float
+    pages: int = 0
+    revision: int = 0
 
 
 def _json_default(value: Any) -> str:
@@ -41,22 +55,81 @@ def write_data(data: ReportData, out_dir: Path) -> Path:
 
 
 def monthly_report(
-    *, store: Store, month: str, lang: str = "zh", out_dir: Path | None = None, now: datetime | None = None
+    *,
+    store: Store,
+    month: str,
+    lang: str = "zh",
+    out_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: str = "system",
 ) -> ReportFiles:
-    """Build a month's data from the lake and the services, then render it to HTML and PDF in one language."""
-    import time
+    """Build a month's data, render it to HTML and PDF in one language, put the files in place, then record it.
 
+    Crash-safe: the files are rendered aside and renamed into place (the PDF last), and the record is written
+    after them, so a kill at any moment leaves the previous complete report or none; a rerun finishes the job.
+    """
     stats.load_official(store=store)  # the shipped official figures, once per store
+    feeds.recover_if_idle(store=store)  # a batch a killed load left half published is read whole
     moment = now or datetime.now(ZoneInfo(store.settings.timezone))
-    data = build_report(store=store, month=month, now=moment)
     out = out_dir or store.settings.reports_dir / month
-    out.mkdir(parents=True, exist_ok=True)
-    data_file = write_data(data, out)
-    started = time.perf_counter()
-    html = render_html(data, lang=lang, out_dir=out)
-    pdf = render_pdf(html)
-    return ReportFiles(html=html, pdf=pdf, data=data_file, build_seconds=data.seconds,
-                       render_seconds=time.perf_counter() - started)  # fmt: skip
+    with publish.report_lock(store.settings.reports_dir):
+        publish.recover(out, store.settings.reports_dir / ".cache")
+        data = build_report(store=store, month=month, now=moment)
+        staging = publish.new_staging(out, lang)
+        try:
+            staged_data = write_data(data, staging)
+            started = time.perf_counter()
+            staged_html = render_html(data, lang=lang, out_dir=staging)
+            staged_pdf, pages = print_pdf(staged_html)
+            render_seconds = time.perf_counter() - started
+        except Exception:
+            shutil.rmtree(staging, ignore_errors=True)  # a failed render leaves the previous report as it was
+            raise
+        publish.publish(staging, out)
+        files = ReportFiles(html=out / staged_html.name, pdf=out / staged_pdf.name, data=out / staged_data.name,
+                            build_seconds=data.seconds, render_seconds=render_seconds, pages=pages)  # fmt: skip
+        with transaction(store.factory) as session:
+            record = register(session, files=files, month=month, lang=lang, generated_at=moment, actor=actor)
+            return replace(files, revision=record.revision)
+
+
+def register(
+    session: Session, *, files: ReportFiles, month: str, lang: str, generated_at: datetime, actor: str
+) -> ReportRecord:
+    """Create or update the one record of (month, kind, language) for files in place, audited."""
+    query = select(ReportRecord).where(
+        ReportRecord.month == month, ReportRecord.kind == KIND, ReportRecord.lang == lang
+    )
+    record = session.scalar(query.with_for_update())
+    before = None if record is None else {"revision": record.revision, "pdf_sha256": record.pdf_sha256}
+    if record is None:
+        record = ReportRecord(month=month, kind=KIND, lang=lang, revision=0)
+        session.add(record)
+    record.revision += 1
+    record.pdf_path, record.html_path, record.data_path = str(files.pdf), str(files.html), str(files.data)
+    record.pdf_sha256, record.pdf_bytes = publish.sha256_of(files.pdf), files.pdf.stat().st_size
+    record.pages, record.generated_at, record.built_at = files.pages, generated_at, datetime.now(UTC)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="report.built",
+        entity="report",
+        entity_id=record.id,
+        before=before,
+        after={"month": month, "kind": KIND, "lang": lang, "revision": record.revision,
+               "pdf": record.pdf_path, "pdf_sha256": record.pdf_sha256, "pages": record.pages},
+    )  # fmt: skip
+    return record
+
+
+def report_records(*, store: Store, month: str | None = None) -> list[ReportRecord]:
+    """Return the reports recorded as done, optionally of one month."""
+    query = select(ReportRecord).order_by(ReportRecord.month, ReportRecord.kind, ReportRecord.lang)
+    if month is not None:
+        query = query.where(ReportRecord.month == month)
+    with store.factory() as session:
+        return list(session.scalars(query))
 
 
 def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
@@ -68,8 +141,13 @@ def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
 
 
 def report_file(*, store: Store, month: str, lang: str) -> Path:
-    """Return the month's PDF report in a language, building it when it does not exist yet."""
-    pdf = store.settings.reports_dir / month / f"supervision-report-{month}-{lang}.pdf"
-    if pdf.exists():
-        return pdf
+    """Return the month's recorded PDF report in a language, building it when none is recorded or it changed."""
+    for record in report_records(store=store, month=month):
+        pdf = Path(record.pdf_path)
+        if (
+            (record.kind, record.lang) == (KIND, lang)
+            and pdf.exists()
+            and publish.sha256_of(pdf) == record.pdf_sha256
+        ):
+            return pdf
     return monthly_report(store=store, month=month, lang=lang).pdf

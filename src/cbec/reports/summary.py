@@ -18,6 +18,7 @@ import pyarrow as pa
 from cbec.reports.build import DIMENSIONS, FEN, TOP_CORRIDORS, change_pct, city_table, fx_table
 from cbec.reports.context import BuildContext
 from cbec.reports.summary_spark import month_rows_spark
+from cbec.storage.files import write_text_atomic
 
 Sums = list[tuple[str, str, int, Decimal, int]]  # dimension, key, payments, amount_cny, unconverted
 
@@ -45,10 +46,8 @@ def _month_sums(ctx: BuildContext, month: str, cities: pa.Table) -> Sums:
     else:
         rows = month_rows(ctx.con, month=month, fx=fx, cities=cities)
     sums = [(str(d), str(k), int(n), a if a is not None else Decimal(0), int(m)) for d, k, n, a, m in rows]
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(".tmp")
-    temporary.write_text(json.dumps([[d, k, n, str(a), m] for d, k, n, a, m in sums]), encoding="utf-8")
-    temporary.replace(cache)  # atomic: a reader never sees half a cache file
+    # atomic and flushed: a reader (or the next run after a kill) never sees half a cache file
+    write_text_atomic(cache, json.dumps([[d, k, n, str(a), m] for d, k, n, a, m in sums]))
     return sums
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from cbec.storage.files import fsync_dir, fsync_tree
+
 
 class Lake:
     """Paths and file moves of the lake under one home."""
@@ -42,15 +44,24 @@ class Lake:
             return []
         return sorted(int(p.name.removeprefix("batch-")) for p in self.staging.glob("batch-*") if p.is_dir())
 
+    def sync(self, batch_id: int) -> None:
+        """Flush a batch's staged files to disk, before its commit says they exist."""
+        if self.batch_dir(batch_id).exists():
+            fsync_tree(self.batch_dir(batch_id))
+
     def publish(self, batch_id: int) -> int:
         """Move a committed batch's staged files into the lake; safe to run again after a crash."""
         moved = 0
         base = self.batch_dir(batch_id)
+        folders: set[Path] = set()
         for path in sorted(base.glob("*/month=*/*.parquet")):
             target = self.root / path.relative_to(base)
             target.parent.mkdir(parents=True, exist_ok=True)
             path.replace(target)  # atomic rename on one filesystem
+            folders.add(target.parent)
             moved += 1
+        for folder in sorted(folders):  # the renames survive a power cut, not only a killed process
+            fsync_dir(folder)
         shutil.rmtree(base, ignore_errors=True)
         return moved
 

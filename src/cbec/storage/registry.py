@@ -15,6 +15,7 @@ def metadata() -> MetaData:
     import cbec.ip.models
     import cbec.monitoring.models
     import cbec.quality.models
+    import cbec.reports.models
     import cbec.supervision.models  # noqa: F401
     from cbec.storage.base import Base
 

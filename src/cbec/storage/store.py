@@ -28,13 +28,20 @@ class Store:
     lake: Lake
 
     @contextmanager
-    def writer_lock(self) -> Iterator[None]:
-        """Hold the home's writer lock so that two loads never interleave their key checks."""
+    def writer_lock(self, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the home's writer lock so that two loads never interleave their key checks.
+
+        With wait=False it does not wait: it yields False at once when another load holds the lock.
+        """
         self.settings.home_dir.mkdir(parents=True, exist_ok=True)
         with (self.settings.home_dir / "writer.lock").open("w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 

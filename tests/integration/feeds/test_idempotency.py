@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cbec.config import Settings
-from cbec.feeds.service import ingest
+from cbec.feeds.service import ingest, recover_if_idle
 from cbec.storage.lake import Lake
 from cbec.storage.store import Store, open_store
 
@@ -123,3 +123,22 @@ def test_a_crash_between_commit_and_publish_is_finished_by_the_next_load(
     (report,) = ingest(store=sqlite_settings_store, feed="payments", paths=[path])
     assert report.duplicate == 100  # the committed batch was published first, so nothing is new
     assert len(snapshot(sqlite_settings_store)["payments"]) == 100
+
+
+def test_a_reader_finishes_the_publish_of_a_killed_load_unless_a_load_is_running(
+    sqlite_settings_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sqlite_settings_store
+    path = _valid_file(tmp_path / "pay.csv", "payments", 100)
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            Lake, "publish", lambda self, batch_id: (_ for _ in ()).throw(KeyboardInterrupt("killed"))
+        )
+        with pytest.raises(KeyboardInterrupt):
+            ingest(store=store, feed="payments", paths=[path])
+    (batch,) = store.lake.staged_batches()
+    with store.writer_lock():  # a load is running: the reader leaves its recovery to it
+        assert recover_if_idle(store=store) is None
+    assert store.lake.files("payments") == []
+    assert recover_if_idle(store=store) == {"published": [batch], "discarded": []}
+    assert len(snapshot(store)["payments"]) == 100 and store.lake.staged_batches() == []

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from cbec.feeds.pseudonym import PREFIX
+import pytest
+
+from cbec.config import Settings
+from cbec.feeds.pseudonym import PREFIX, pseudonym_key
 from cbec.feeds.service import ingest, read_side
 from cbec.storage.store import Store
 from cbec.synth import generate
@@ -31,3 +34,15 @@ def test_no_consumer_id_is_stored_as_given_and_a_reload_is_all_duplicates(
     assert not any(consumer.encode() in lake_bytes for consumer in set(given))
     (again,) = ingest(store=store, feed="complaints", paths=[source])
     assert (again.accepted, again.duplicate, again.new_versions) == (0, len(given), 0)
+
+
+def test_the_key_file_is_whole_or_absent_and_an_empty_one_is_refused(sqlite_settings: Settings) -> None:
+    key = pseudonym_key(sqlite_settings)
+    assert pseudonym_key(sqlite_settings) == key and len(key) == 64
+    assert sorted(p.name for p in sqlite_settings.keys_dir.iterdir()) == [
+        "pseudonym-key"
+    ]  # no temporary left
+    # What a first load killed between creating the file and writing it used to leave: never used as a key.
+    (sqlite_settings.keys_dir / "pseudonym-key").write_text("", encoding="ascii")
+    with pytest.raises(ValueError, match="empty or too short"):
+        pseudonym_key(sqlite_settings)
