@@ -19,6 +19,9 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default is a SQLite file under home"
     )
     timezone: str = "Asia/Shanghai"
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222", description="NATS server with JetStream, for the streaming workers"
+    )
     holiday_file: Path | None = Field(
         default=None, description="extra holidays/workdays for years the calendar package does not know"
     )
