@@ -182,7 +182,12 @@ class PartitionWorker:
             except ValueError as exc:
                 self.summary.refused += 1
                 rejected.append(
-                    {"seq": seq, "subject": subject, "reason": str(exc), "body": body.decode("replace")}
+                    {
+                        "seq": seq,
+                        "subject": subject,
+                        "reason": str(exc),
+                        "body": body.decode("utf-8", "replace"),
+                    }
                 )
                 continue
             position = (micros(payment.initiated_at), payment.institution_id, payment.payment_id)
@@ -190,7 +195,12 @@ class PartitionWorker:
             if previous is not None and position <= previous:
                 self.summary.late += 1
                 rejected.append(
-                    {"seq": seq, "subject": subject, "reason": "late", "body": body.decode("replace")}
+                    {
+                        "seq": seq,
+                        "subject": subject,
+                        "reason": "late",
+                        "body": body.decode("utf-8", "replace"),
+                    }
                 )
                 continue
             last[dim] = position
