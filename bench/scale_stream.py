@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import nats
+import nats.js.errors
 import pyarrow.parquet as pq
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -125,7 +126,7 @@ async def _publish_all(stream: str, scheme: Scheme, payments: list[Payment]) -> 
     js = connection.jetstream(publish_async_max_pending=5_000)
     await ensure_stream(js, stream, scheme)
     started = time.perf_counter()
-    summary = await publish(js, stream, scheme, payments)
+    summary = await publish(js, scheme, payments)
     seconds = time.perf_counter() - started
     await connection.close()
     return summary.messages, seconds
@@ -192,6 +193,13 @@ async def _soak_publish(stream: str, scheme: Scheme, payments: list[Payment], ra
                         processes: list[Any], queue: Any) -> None:  # fmt: skip
     connection = await nats.connect(NATS_URL)
     js = connection.jetstream(publish_async_max_pending=20_000)
+    for number in range(scheme.partitions):  # start the clock once every worker has anchored its consumer
+        while True:
+            try:
+                await js.consumer_info(stream, f"cbec-p{number}of{scheme.partitions}")
+                break
+            except nats.js.errors.NotFoundError:
+                await asyncio.sleep(0.2)
     start_us, sent, started = micros(payments[0].initiated_at), 0, time.monotonic()
     next_report, minute, latencies = started + 60, 1, []
     rss_first: list[float] = []

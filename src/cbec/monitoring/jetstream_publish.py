@@ -118,7 +118,7 @@ async def connect(url: str, **options: object) -> nats.aio.client.Client:
 
 
 async def publish(
-    js: JetStreamContext, stream: str, scheme: Scheme, payments: Iterable[Payment] | AsyncIterator[Payment]
+    js: JetStreamContext, scheme: Scheme, payments: Iterable[Payment] | AsyncIterator[Payment]
 ) -> PublishSummary:
     """Publish payments in the order given (time order: a worker skips what arrives late) and wait for every
     acknowledgement; a refused or unanswered publish raises, and publishing again is safe within the window."""
@@ -136,7 +136,7 @@ async def publish(
         body = encode(payment)
         summary.payments += 1
         for subject, msg_id in scheme.routes(payment):
-            future = await js.publish_async(subject, body, stream=stream, headers={MSG_ID: msg_id})
+            future = await js.publish_async(subject, body, headers={MSG_ID: msg_id})
             pending.append(future)
         if len(pending) >= ACK_CHUNK:
             await settle()
@@ -162,6 +162,6 @@ async def publish_to(
             scheme = await ensure_stream(js, stream, scheme)
         else:
             scheme = await stream_scheme(js, stream, scheme.prefix)
-        return await publish(js, stream, scheme, payments)
+        return await publish(js, scheme, payments)
     finally:
         await connection.close()

@@ -260,8 +260,9 @@ class PartitionWorker:
                 if time.monotonic() - last_checkpoint >= options.checkpoint_every:
                     self.checkpoint()
                     last_checkpoint, dirty = time.monotonic(), False
-                for msg in msgs:
-                    await msg.ack()
+                await msgs[
+                    -1
+                ].ack()  # AckPolicy.ALL: acks the whole micro-batch, which arrived in stream order
                 summary.messages += len(msgs)
                 summary.last_seq = self.seq
                 if on_batch is not None:
@@ -300,7 +301,7 @@ class PartitionWorker:
         config = ConsumerConfig(
             durable_name=name,
             filter_subject=self.scheme.partition_filter(self.partition),
-            ack_policy=AckPolicy.EXPLICIT,
+            ack_policy=AckPolicy.ALL,  # one explicit ack per micro-batch, after its alerts are stored
             ack_wait=self.options.ack_wait,
             max_ack_pending=max(4 * self.options.batch, 10_000),
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE if covered else DeliverPolicy.ALL,

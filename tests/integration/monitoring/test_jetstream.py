@@ -119,10 +119,10 @@ def test_payments_published_late_are_skipped_counted_and_kept(
         connection = await nats.connect(NATS_URL)
         js = connection.jetstream()
         await ensure_stream(js, stream_name[0], scheme, duplicate_window=0.2)
-        first = await publish(js, stream_name[0], scheme, payments)
+        first = await publish(js, scheme, payments)
         await asyncio.sleep(0.3)  # past the duplicate window: the stream keeps the second copies
         broken = await js.publish(f"{stream_name[1]}.payer_id.0", b"not json")
-        second = await publish(js, stream_name[0], scheme, payments[:100])
+        second = await publish(js, scheme, payments[:100])
         await connection.close()
         assert broken.seq == first.last_seq + 1
         return first, second
