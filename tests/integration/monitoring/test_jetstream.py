@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Payment], AlertState]:
-    """3,000 synthetic payments in the contract's order (as a CSV file too) and the reference alerts."""
-    path, payments = sorted_month(tmp_path_factory.mktemp("jetstream"), 3_000)
+    """2,000 synthetic payments in the contract's order (as a CSV file too) and the reference alerts."""
+    path, payments = sorted_month(tmp_path_factory.mktemp("jetstream"), 2_000)
     return path, payments, reference_alerts(payments)
 
 
@@ -144,7 +144,7 @@ from cbec.config import Settings
 from cbec.monitoring.jetstream_service import WorkerOptions, work
 from cbec.storage.store import open_store
 home, stream, prefix, partition = sys.argv[1:5]
-options = WorkerOptions(stream=stream, prefix=prefix, batch=200, checkpoint_every=0.2)
+options = WorkerOptions(stream=stream, prefix=prefix, batch=100, checkpoint_every=0)
 work(store=open_store(Settings(home=home)), partition=int(partition), partitions=2, options=options)
 """
 
@@ -155,18 +155,38 @@ def _worker(home: Path, stream: tuple[str, str], partition: int, *cli: str) -> s
     args = ["-c", LIGHT_WORKER, str(home), stream[0], stream[1], str(partition)]
     if cli:
         args = ["-m", "cbec.cli.main", "monitor", "worker", "--partition", f"{partition}/2", "--stream", stream[0],
-                "--prefix", stream[1], "--batch", "200", "--checkpoint-every", "0.2", *cli]  # fmt: skip
+                "--prefix", stream[1], "--batch", "200", "--checkpoint-every", "1", *cli]  # fmt: skip
     return subprocess.Popen([sys.executable, *args], env=env, text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)  # fmt: skip
 
 
-def _wait_for_progress(checkpoint: Path, since: float, process: subprocess.Popen[str]) -> None:
-    """Wait until a worker has written a checkpoint after `since` (or has exited)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        if checkpoint.exists() and checkpoint.stat().st_mtime > since:
-            return
-        time.sleep(0.05)
+def _covered(checkpoint: Path) -> int:
+    """Return the stream sequence a worker's checkpoint covers (0 before its first)."""
+    try:
+        with checkpoint.open("rb") as handle:
+            return int(pickle.load(handle)["seq"])
+    except (FileNotFoundError, EOFError):
+        return 0
+
+
+def _kill_past(checkpoints: list[Path], targets: list[int], processes: list[subprocess.Popen[str]]) -> int:
+    """SIGKILL each worker as soon as its checkpoint covers its target sequence; return how many were killed."""
+    deadline, killed = time.monotonic() + 60, 0
+    waiting = set(range(len(processes)))
+    while waiting and time.monotonic() < deadline:
+        for index in list(waiting):
+            if processes[index].poll() is not None:
+                waiting.discard(index)
+            elif _covered(checkpoints[index]) >= targets[index]:
+                processes[index].send_signal(signal.SIGKILL)
+                waiting.discard(index)
+                killed += 1
+        time.sleep(0.005)
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
+    return killed
 
 
 def test_workers_killed_with_sigkill_and_restarted_lose_and_repeat_nothing(
@@ -175,31 +195,21 @@ def test_workers_killed_with_sigkill_and_restarted_lose_and_repeat_nothing(
     _, payments, reference = month
     home = tmp_path / "home"
     store = open_store(Settings(home=home))
-    _publish(stream_name, 2, payments)
+    last = _publish(stream_name, 2, payments).last_seq
     folder, chance = state_dir(store, stream_name[0]), random.Random(20)
     kills, covered = 0, {0: [], 1: []}  # the sequence each partition's checkpoint covered after each kill
-    for _ in range(2):
-        since = time.time()
+    for low, high in ((0.1, 0.35), (0.45, 0.75)):  # kill at a random point of each stretch of the stream
         workers = [_worker(home, stream_name, n) for n in range(2)]
-        for number, process in enumerate(workers):
-            _wait_for_progress(folder / f"p{number}of2.ckpt", since, process)
-        time.sleep(chance.uniform(0.0, 0.4))
-        for process in workers:
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
-                kills += 1
-            process.communicate(timeout=30)
-        for number in range(2):
-            with (folder / f"p{number}of2.ckpt").open("rb") as handle:
-                covered[number].append(pickle.load(handle)["seq"])
+        checkpoints = [folder / f"p{n}of2.ckpt" for n in range(2)]
+        kills += _kill_past(checkpoints, [int(last * chance.uniform(low, high)) for _ in workers], workers)
+        for number, checkpoint in enumerate(checkpoints):
+            covered[number].append(_covered(checkpoint))
     finals = [_worker(home, stream_name, n, "--until-idle", "1.5", "--json") for n in range(2)]
     outputs = [process.communicate(timeout=120) for process in finals]
     assert [process.returncode for process in finals] == [0, 0], outputs
     summaries = [json.loads(out) for out, _ in outputs]
-    assert kills >= 3 and all(s["restored_seq"] > 0 for s in summaries)
-    assert any(
-        seq < s["last_seq"] for s, n in zip(summaries, (0, 1), strict=True) for seq in covered[n]
-    )  # mid-stream
+    assert kills == 4 and [s["restored_seq"] for s in summaries] == [covered[0][-1], covered[1][-1]]
+    assert all(0 < seq < s["last_seq"] for s, n in zip(summaries, (0, 1), strict=True) for seq in covered[n])
     assert stored_alerts(store) == reference
     with store.factory() as session:
         rows = session.scalar(select(func.count()).select_from(AlertPayment))
