@@ -273,7 +273,8 @@ class PartitionWorker:
                 self.checkpoint()
         finally:
             summary.seconds = time.monotonic() - started
-            await subscription.unsubscribe()
+            with contextlib.suppress(Exception):  # cleanup must not hide the error that ended the run
+                await subscription.unsubscribe()
         return summary
 
     async def _check_stream(self, js: JetStreamContext) -> None:
