@@ -58,12 +58,27 @@ def test_publish_then_drain_both_partitions_and_refuse_misconfiguration(
     assert f"stream {name} has 2 partitions, not 3" in wrong
     _cbec(home, "monitor", "worker", "--partition", "2/2", *where, code=2)
 
+    first = _cbec(
+        home,
+        "monitor",
+        "worker",
+        "--partition",
+        "0/2",
+        *where,
+        "--max-messages",
+        "1",
+        "--batch",
+        "1",
+        "--json",
+    )
+    assert json.loads(first)["messages"] == 1 and json.loads(first)["checkpoints"] == 1
     summaries = [
         json.loads(
             _cbec(home, "monitor", "worker", "--partition", f"{n}/2", *where, "--until-idle", "0.5", "--json")
         )
         for n in range(2)
     ]
+    assert summaries[0]["restored_seq"] == json.loads(first)["last_seq"]  # resumed after the first message
     assert sum(s["alerts"]["payments"] for s in summaries) == sum(s["messages"] for s in summaries) > 0
     listing = _cbec(home, "alerts", "list", "--rule", "CN-LV-IND-OUT-CNY")
     assert "payer_id=AC1" in listing  # 2 x 120,000 CNY out of one individual in a day: >= 200,000
