@@ -157,8 +157,8 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
             try:
                 item = queue.get(timeout=5)
             except queue_module.Empty:
-                if sum(p.is_alive() for p in processes) < workers - len(done):
-                    raise RuntimeError("a worker process died: see its traceback above") from None
+                if any(p.exitcode not in (None, 0) for p in processes):  # a clean exit may still be queued
+                    raise RuntimeError("a worker process failed: see its traceback above") from None
                 continue
             if item[0] == "done":
                 done.append(item)
