@@ -63,7 +63,8 @@ class Database:
     """A fresh relational store per run: a throw-away PostgreSQL database or a SQLite file."""
 
     def __init__(self, kind: str, root: Path) -> None:
-        self.kind, self.root, self.names = kind, root, []
+        self.kind, self.root = kind, root
+        self.names: list[str] = []
 
     def settings(self) -> Settings:
         home = self.root / f"home-{uuid.uuid4().hex[:6]}"
@@ -152,7 +153,7 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
             stream=stream, prefix=prefix, batch=batch, until_idle=3.0, checkpoint_every=10.0
         )
         processes, queue = _start(database.settings(), workers, options)
-        done = []
+        done: list[Any] = []
         while len(done) < workers:
             try:
                 item = queue.get(timeout=5)
@@ -207,9 +208,7 @@ async def _soak_publish(stream: str, scheme: Scheme, payments: list[Payment], ra
     while time.monotonic() - started < minutes * 60:
         due = int((time.monotonic() - started) * rate)
         if due > sent:
-            await publish(
-                js, stream, scheme, (_replayed(payments, i, start_us, rate) for i in range(sent, due))
-            )
+            await publish(js, scheme, (_replayed(payments, i, start_us, rate) for i in range(sent, due)))
             sent = due
         await asyncio.sleep(0.01)
         while not queue.empty():
