@@ -206,7 +206,9 @@ async def _soak_publish(stream: str, scheme: Scheme, payments: list[Payment], ra
     rss_first: list[float] = []
     print(" min  published/s  backlog  p50 ms  p99 ms  RSS MiB per worker")
     while time.monotonic() - started < minutes * 60:
-        due = int((time.monotonic() - started) * rate)
+        due = min(
+            int((time.monotonic() - started) * rate), sent + max(rate // 20, 1)
+        )  # behind: catch up in steps
         if due > sent:
             await publish(js, scheme, (_replayed(payments, i, start_us, rate) for i in range(sent, due)))
             sent = due
