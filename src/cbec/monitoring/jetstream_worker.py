@@ -26,6 +26,7 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cbec.core.money import FxTable
 from cbec.monitoring.alert_save import save_alerts
@@ -44,6 +45,7 @@ from cbec.monitoring.streaming import StreamingEngine, write_atomically
 from cbec.storage.store import Store
 
 STATE_FORMAT = 1
+SAVE_ATTEMPTS = 5
 SOURCE = "stream"
 
 
@@ -255,7 +257,7 @@ class PartitionWorker:
                 alerts = self.take(
                     [(m.sequence.stream, msg.subject, msg.data) for msg, m in zip(msgs, metas, strict=True)]
                 )
-                save_alerts(self.store, alerts, summary.alerts, SOURCE)
+                await self._save(alerts)
                 dirty = True
                 if time.monotonic() - last_checkpoint >= options.checkpoint_every:
                     self.checkpoint()
@@ -276,6 +278,21 @@ class PartitionWorker:
             with contextlib.suppress(Exception):  # cleanup must not hide the error that ended the run
                 await subscription.unsubscribe()
         return summary
+
+    async def _save(self, alerts: list[Alert]) -> None:
+        """Store a batch's alerts; a transaction that lost a race with another worker is rolled back and redone.
+
+        The first audit entry of a fresh database is such a race (two workers both start the hash chain);
+        re-running is safe: the filter step sees what the winner stored.
+        """
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                save_alerts(self.store, alerts, self.summary.alerts, SOURCE)
+                return
+            except (IntegrityError, OperationalError):
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
 
     async def _check_stream(self, js: JetStreamContext) -> None:
         """Refuse a stream with another partition count or without one of the worker's dimensions."""
