@@ -249,6 +249,8 @@ class PartitionWorker:
                 try:
                     msgs: list[Msg] = await subscription.fetch(options.batch, timeout=options.fetch_timeout)
                 except TimeoutError:
+                    msgs = []
+                if not msgs:  # the client may also answer an empty list
                     if options.until_idle is not None and time.monotonic() - idle_since >= options.until_idle:
                         break
                     continue
@@ -262,9 +264,8 @@ class PartitionWorker:
                 if time.monotonic() - last_checkpoint >= options.checkpoint_every:
                     self.checkpoint()
                     last_checkpoint, dirty = time.monotonic(), False
-                await msgs[
-                    -1
-                ].ack()  # AckPolicy.ALL: acks the whole micro-batch, which arrived in stream order
+                last = msgs[-1]
+                await last.ack()  # AckPolicy.ALL: acks the whole micro-batch, which arrived in stream order
                 summary.messages += len(msgs)
                 summary.last_seq = self.seq
                 if on_batch is not None:
