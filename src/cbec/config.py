@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     db_pool_pre_ping: bool = Field(default=True, description="test a connection before handing it out")
     timezone: str = "Asia/Shanghai"
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222", description="NATS server with JetStream, for the streaming workers"
+    )
     holiday_file: Path | None = Field(
         default=None, description="extra holidays/workdays for years the calendar package does not know"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -131,6 +132,85 @@ def stream(
     if len(problems) > 20:
         err_console.print(f"[yellow]… {len(problems) - 20} more rows refused[/]")
     print_summary("实时监测 / Streaming", summary)
+
+
+def _partition(text: str) -> tuple[int, int]:
+    """Parse N/M (partition N of M, counted from 0)."""
+    try:
+        number, _, count = text.partition("/")
+        partition, partitions = int(number), int(count)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: write the partition as N/M, e.g. 0/4") from None
+    if partitions < 1 or not 0 <= partition < partitions:
+        raise typer.BadParameter(f"{text!r}: N must be in 0..M-1 and M at least 1")
+    return partition, partitions
+
+
+@monitor_app.command("publish")
+def publish(
+    ctx: typer.Context,
+    source: str = typer.Argument("-", help="payments CSV or JSON Lines file, or - for standard input"),
+    partitions: int | None = typer.Option(
+        None, min=1, help="make the stream with this many partitions when missing (default: it must exist)"
+    ),
+    stream: str = typer.Option(service.DEFAULT_STREAM, help="JetStream stream name"),
+    prefix: str = typer.Option(service.DEFAULT_PREFIX, help="subject prefix of the stream"),
+    rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
+) -> None:
+    """Publish payments to the JetStream stream, partitioned by every key the rules group by (in time order)."""
+    try:
+        summary, problems = service.publish(settings=settings_of(ctx), rows=_rows(source), partitions=partitions,
+                                            rules=rules, stream=stream, prefix=prefix)  # fmt: skip
+    except (service.StreamMismatch, service.NatsUnavailable, OSError) as exc:
+        err_console.print(f"{type(exc).__name__}: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    for problem in problems[:20]:
+        err_console.print(f"[yellow]{problem}[/]")
+    console.print(
+        f"已发布 / published {summary.payments:,} payments as {summary.messages:,} messages to {stream} · "
+        f"repeats dropped by the stream {summary.duplicates:,} · refused rows {len(problems):,} · "
+        f"last sequence {summary.last_seq:,}"
+    )
+
+
+@monitor_app.command("worker")
+def worker(
+    ctx: typer.Context,
+    partition: str = typer.Option(..., help="N/M: run partition N of M (from 0)"),
+    stream: str = typer.Option(service.DEFAULT_STREAM, help="JetStream stream name"),
+    prefix: str = typer.Option(service.DEFAULT_PREFIX, help="subject prefix of the stream"),
+    rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
+    batch: int = typer.Option(1_000, min=1, help="messages per micro-batch"),
+    checkpoint_every: float = typer.Option(10.0, min=0, help="seconds between checkpoints (0: every batch)"),
+    until_idle: float | None = typer.Option(
+        None, min=0, help="stop after this many seconds without a message"
+    ),
+    max_messages: int | None = typer.Option(None, min=1, help="stop after about this many messages"),
+    as_json: bool = typer.Option(False, "--json", help="print the summary as one JSON object"),
+) -> None:
+    """Consume one partition: run its rules, store alerts, then ack; checkpoint; SIGTERM stops after the batch."""
+    number, count = _partition(partition)
+    options = service.WorkerOptions(stream=stream, prefix=prefix, batch=batch, checkpoint_every=checkpoint_every,
+                                    until_idle=until_idle, max_messages=max_messages)  # fmt: skip
+    try:
+        summary = service.work(store=store_of(ctx), partition=number, partitions=count, rules=rules,
+                               options=options, handle_signals=True)  # fmt: skip
+    except (service.NatsUnavailable, ValueError) as exc:
+        err_console.print(f"{type(exc).__name__}: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(
+            json.dumps(dataclasses.asdict(summary) | {"alerts": summary.alerts.model_dump()}) + "\n"
+        )
+        return
+    print_summary(f"分区监测 / Partition {summary.partition} of {stream}", summary.alerts)
+    console.print(
+        f"{summary.messages:,} messages to sequence {summary.last_seq:,} (resumed after {summary.restored_seq:,}) "
+        f"· late skipped {summary.late:,} · refused {summary.refused:,} · replays skipped {summary.replayed:,} "
+        f"· checkpoints {summary.checkpoints:,} · {summary.seconds:.1f} s"
+    )
+    if summary.late or summary.refused:
+        err_console.print(f"[yellow]late and refused messages are listed in {summary.rejected_file}[/]")
 
 
 def alert_table(alerts: list[service.AlertRead]) -> Table:

@@ -12,15 +12,15 @@ from sqlalchemy import delete, func, select
 
 from cbec.audit import service as audit
 from cbec.auth.domain import SYSTEM, Principal
-from cbec.core.clock import parse_timestamp
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import read_side
 from cbec.monitoring import alert_store
+from cbec.monitoring.alert_save import save_alerts as _save
 from cbec.monitoring.backend import BACKENDS, Backend, BatchBackend
 from cbec.monitoring.batch import run_batch
 from cbec.monitoring.cases import save_cases
 from cbec.monitoring.documents_alerts import findings_to_alerts
-from cbec.monitoring.engine import Alert, Payment
+from cbec.monitoring.engine import Payment
 from cbec.monitoring.graph import Finding, to_alert
 from cbec.monitoring.graph_config import load_graph_params
 from cbec.monitoring.graph_sql import detect_month
@@ -31,7 +31,20 @@ from cbec.monitoring.rule_model import RuleSet
 from cbec.monitoring.rule_parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
 from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
 
-__all__ = ["BACKENDS", "AlertRead", "BacktestRow", "RunSummary", "show_model", "train_model"]
+__all__ = [
+    "BACKENDS", "DEFAULT_PREFIX", "DEFAULT_STREAM", "AlertRead", "BacktestRow", "NatsUnavailable", "RunSummary",
+    "StreamMismatch", "WorkerOptions", "payment_from_text", "publish", "show_model", "train_model", "work",
+]  # fmt: skip
+from cbec.monitoring.jetstream_service import (
+    DEFAULT_PREFIX,
+    DEFAULT_STREAM,
+    NatsUnavailable,
+    StreamMismatch,
+    WorkerOptions,
+    publish,
+    work,
+)
+from cbec.monitoring.payment_rows import payment_from_text
 from cbec.monitoring.streaming import StreamingEngine
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
@@ -48,38 +61,6 @@ def _ruleset(path: Path | None) -> RuleSet:
 
 def _fx(store: Store) -> FxTable:
     return load_fx_table(store.settings.fx_file)
-
-
-def _save(store: Store, alerts: list[Alert], summary: RunSummary, source: str, actor: str = "system") -> None:
-    """Run the filter step and keep what it lets through, in one transaction."""
-    alert_store.prepare_partitions(store.engine, alerts)
-    with transaction(store.factory) as session:
-        verdict = alert_store.filter_alerts(session, alerts)
-        alert_store.write_alerts(
-            session, verdict.new, ruleset_version=summary.ruleset, source=source, now=datetime.now(UTC)
-        )
-        alert_store.grow_alerts(session, verdict.grown)
-        if verdict.new or verdict.grown:
-            audit.record(
-                session,
-                actor=actor,
-                action=f"alerts.{source}",
-                entity="alert_run",
-                entity_id=f"{summary.month or 'stream'}:{summary.ruleset}",
-                after={
-                    "new": [a.alert_id for a in verdict.new][:200],
-                    "new_count": len(verdict.new),
-                    "grown_count": len(verdict.grown),
-                    "snoozed": verdict.snoozed,
-                },
-            )
-    summary.detected += len(alerts)
-    summary.new += len(verdict.new)
-    summary.grown += len(verdict.grown)
-    summary.duplicate += verdict.duplicate
-    summary.snoozed += verdict.snoozed
-    for alert in alerts:
-        summary.by_rule[alert.rule_id] = summary.by_rule.get(alert.rule_id, 0) + 1
 
 
 def run_month(
@@ -175,24 +156,6 @@ def match_rate_table(*, store: Store, month: str, by: str) -> list[dict[str, Any
         con.close()
     rows: list[dict[str, Any]] = match_rates(result, by).to_pylist()  # type: ignore[arg-type]
     return sorted(rows, key=lambda r: (r["rate"] is None, r["rate"] or 0))
-
-
-def payment_from_text(row: Mapping[str, Any], timezone: str) -> Payment:
-    """Build a payment from a feed row of strings (CSV or JSON Lines), refusing what the contract refuses."""
-    from decimal import Decimal, InvalidOperation
-    from zoneinfo import ZoneInfo
-
-    values = {k: (v if v not in ("", None) else None) for k, v in row.items()}
-    for required in ("institution_id", "payment_id", "amount", "currency", "initiated_at"):
-        if values.get(required) is None:
-            raise ValueError(f"required column {required} is empty")
-    try:
-        amount = Decimal(str(values["amount"]))
-    except InvalidOperation:
-        raise ValueError(f"amount {values['amount']!r} is not a decimal") from None
-    values["amount"] = amount
-    values["initiated_at"] = parse_timestamp(str(values["initiated_at"]), ZoneInfo(timezone))
-    return Payment.from_row(values)
 
 
 def stream(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
 from cbec.monitoring.engine import CENT, Alert, Payment, from_micros, local_day, make_alert, micros
 from cbec.monitoring.rule_model import AggregateRule, Rule, RuleSet
-from cbec.monitoring.streaming_dispatch import Fired, compile_dispatch
+from cbec.monitoring.streaming_dispatch import Fired, Step, compile_dispatch
 from cbec.monitoring.streaming_state import Episode, Keys, build_step, size_and_last
 
 CHECKPOINT_FORMAT = 2  # 2: rows are shared tuples with amounts in fen; closures rebuilt from the rule set
@@ -32,7 +32,15 @@ _ONE = Decimal(1)
 class StreamingEngine:
     """Run a rule set over payments arriving in (initiated_at, institution_id, payment_id) order."""
 
-    def __init__(self, ruleset: RuleSet, fx: FxTable, *, max_keys_per_rule: int | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        fx: FxTable,
+        *,
+        max_keys_per_rule: int | None = None,
+        owns: Callable[[Any], bool] | None = None,
+    ) -> None:
+        """`owns(key)`, when given, limits every rule to the keys it accepts (a partition's share)."""
         self.ruleset = ruleset
         self.fx = fx
         self.max_keys_per_rule = max_keys_per_rule
@@ -45,6 +53,8 @@ class StreamingEngine:
             for r in self.rules
         ]
         steps = [build_step(rule, keys) for rule, keys in zip(self.rules, self.keys, strict=True)]
+        if owns is not None:
+            steps = [_owned(step, owns) for step in steps]
         self._dispatch = compile_dispatch(self.rules, steps, subsets)
         self._rates: dict[tuple[str, int], Decimal | None] = {}
         self._corridors: dict[tuple[str | None, str | None], str] = {}
@@ -142,30 +152,51 @@ class StreamingEngine:
         """Return the number of window rows held in memory over all rules and keys."""
         return sum(size_and_last(value)[0] for keys in self.keys for value in keys.values())
 
-    def checkpoint(self, path: Path) -> None:
-        """Write the whole state atomically so that a new engine can resume after the last payment."""
-        payload = {
+    def snapshot(self) -> dict[str, Any]:
+        """Return the whole state as a picklable value (shared with the live engine: pickle it at once)."""
+        return {
             "format": CHECKPOINT_FORMAT,
             "ruleset": (self.ruleset.id, self.ruleset.version),
             "rules": [(rule.header.id, rule.header.version) for rule in self.rules],
             "keys": self.keys,
             "counters": (self.last_order, self.processed, self.skipped, self.unconverted),
         }
-        tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
+
+    def checkpoint(self, path: Path) -> None:
+        """Write the whole state atomically so that a new engine can resume after the last payment."""
+        write_atomically(path, self.snapshot())
 
     def restore(self, path: Path) -> None:
         """Load a checkpoint written by an engine with the same rule set (ids and versions)."""
         with path.open("rb") as handle:
             payload = pickle.load(handle)  # our own checkpoint file, never untrusted input
+        self.resume(payload, str(path))
+
+    def resume(self, payload: dict[str, Any], where: str) -> None:
+        """Take the state of a snapshot made by an engine with the same rule set (ids and versions)."""
         rules = [(rule.header.id, rule.header.version) for rule in self.rules]
         if payload.get("format") != CHECKPOINT_FORMAT or payload["rules"] != rules:
-            raise ValueError(f"{path}: checkpoint is for another rule set or format")
+            raise ValueError(f"{where}: checkpoint is for another rule set or format")
         for keys, saved in zip(self.keys, payload["keys"], strict=True):
             keys.clear()  # the compiled steps hold these very dicts
             keys.update(saved)
         self.last_order, self.processed, self.skipped, self.unconverted = payload["counters"]
+
+
+def write_atomically(path: Path, payload: object) -> None:
+    """Pickle a value to a file so that a crash leaves either the old file or the new one, never half."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as handle:
+        pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+def _owned(step: Step, owns: Callable[[Any], bool]) -> Step:
+    """Run a step only for the keys a partition owns."""
+
+    def guarded(key: Any, row: Any, *extra: Any) -> Any:
+        return step(key, row, *extra) if owns(key) else None
+
+    return guarded

@@ -1,0 +1,224 @@
+"""Partition workers on the real NATS JetStream: the single-process driver's alerts, once each, through
+redeliveries, republishing, late payments and kill -9."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pickle
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nats
+import pytest
+from sqlalchemy import func, select
+
+from cbec.config import Settings
+from cbec.core.money import load_fx_table
+from cbec.monitoring.engine import Payment
+from cbec.monitoring.jetstream_publish import PublishSummary, ensure_stream, publish, publish_to
+from cbec.monitoring.jetstream_subjects import Scheme, dimensions, encode
+from cbec.monitoring.jetstream_worker import PartitionWorker, WorkerOptions, WorkerSummary, state_dir
+from cbec.monitoring.models import AlertPayment
+from cbec.monitoring.rule_parser import load_ruleset
+from cbec.storage.store import Store, open_store
+
+from .jetstream_month import NATS_URL, AlertState, reference_alerts, sorted_month, stored_alerts, stream_name
+
+__all__ = ["stream_name"]  # the fixture, re-exported for pytest
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Payment], AlertState]:
+    """2,000 synthetic payments in the contract's order (as a CSV file too) and the reference alerts."""
+    path, payments = sorted_month(tmp_path_factory.mktemp("jetstream"), 2_000)
+    return path, payments, reference_alerts(payments)
+
+
+def _scheme(prefix: str, partitions: int) -> Scheme:
+    return Scheme(prefix, partitions, dimensions(load_ruleset()))
+
+
+def _publish(stream: tuple[str, str], partitions: int, payments: list[Payment]) -> PublishSummary:
+    return asyncio.run(publish_to(NATS_URL, stream[0], _scheme(stream[1], partitions), payments))
+
+
+def _drain(store: Store, stream: tuple[str, str], partitions: int, **options: object) -> list[WorkerSummary]:
+    """Run every partition's worker concurrently until the stream has been idle for a second."""
+
+    async def run() -> list[WorkerSummary]:
+        connection = await nats.connect(NATS_URL)
+        workers = [
+            PartitionWorker(store=store, ruleset=load_ruleset(), fx=load_fx_table(), scheme=_scheme(stream[1], partitions),
+                            partition=number, options=WorkerOptions(stream=stream[0], prefix=stream[1], batch=400,
+                            fetch_timeout=0.3, until_idle=1.0, **options))  # type: ignore[arg-type]
+            for number in range(partitions)
+        ]  # fmt: skip
+        try:
+            return list(await asyncio.gather(*(worker.run(connection.jetstream()) for worker in workers)))
+        finally:
+            await connection.close()
+
+    return asyncio.run(run())
+
+
+def test_two_workers_raise_exactly_the_single_process_alerts(
+    store: Store, month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
+) -> None:
+    _, payments, reference = month
+    published = _publish(stream_name, 2, payments)
+    assert published.payments == len(payments) and published.duplicates == 0
+    summaries = _drain(store, stream_name, 2)
+    assert len(reference) > 10
+    assert stored_alerts(store) == reference
+    assert sum(s.messages for s in summaries) == published.messages
+    assert all(s.late == s.refused == s.replayed == 0 for s in summaries)
+    assert all(set(s.per_dim) == {"payer_id", "payee_id", "account", "institution_id"} for s in summaries)
+
+
+def test_redelivered_republished_and_late_payments_raise_no_second_alert(
+    sqlite_settings_store: Store, month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
+) -> None:
+    store, (_, payments, reference) = sqlite_settings_store, month
+    first = _publish(stream_name, 2, payments)
+    again = _publish(stream_name, 2, payments)  # within the duplicate window: the stream drops every message
+    assert again.duplicates == again.messages == first.messages and again.last_seq == first.last_seq
+    _drain(store, stream_name, 2)
+    assert stored_alerts(store) == reference
+
+    # a worker that lost its checkpoint replays the whole partition: every alert is a repeat
+    for path in state_dir(store, stream_name[0]).glob("*.ckpt"):
+        path.unlink()
+    replayed = _drain(store, stream_name, 2)
+    assert sum(s.alerts.new + s.alerts.grown for s in replayed) == 0
+    assert sum(s.alerts.duplicate for s in replayed) >= len(reference)
+    assert stored_alerts(store) == reference
+
+    # redelivered messages at or below the covered sequence are skipped without reaching the engines
+    worker = PartitionWorker(store=store, ruleset=load_ruleset(), fx=load_fx_table(), scheme=_scheme(stream_name[1], 2),
+                             partition=0, options=WorkerOptions(stream=stream_name[0], prefix=stream_name[1]))  # fmt: skip
+    assert worker.restore() > 0
+    subject = f"{stream_name[1]}.payer_id.0"
+    assert worker.take([(1, subject, encode(payments[0])), (worker.seq, subject, b"{}")]) == []
+    assert worker.summary.replayed == 2 and worker.summary.refused == 0
+
+
+def test_payments_published_late_are_skipped_counted_and_kept(
+    sqlite_settings_store: Store, month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
+) -> None:
+    store, (_, payments, reference) = sqlite_settings_store, month
+    scheme = _scheme(stream_name[1], 1)
+
+    async def publish_twice() -> tuple[PublishSummary, PublishSummary]:
+        connection = await nats.connect(NATS_URL)
+        js = connection.jetstream()
+        await ensure_stream(js, stream_name[0], scheme, duplicate_window=0.2)
+        first = await publish(js, scheme, payments)
+        await asyncio.sleep(0.3)  # past the duplicate window: the stream keeps the second copies
+        broken = await js.publish(f"{stream_name[1]}.payer_id.0", b"not json")
+        second = await publish(js, scheme, payments[:100])
+        await connection.close()
+        assert broken.seq == first.last_seq + 1
+        return first, second
+
+    _, second = asyncio.run(publish_twice())
+    assert second.duplicates == 0
+    (summary,) = _drain(store, stream_name, 1)
+    assert stored_alerts(store) == reference
+    assert summary.late == second.messages and summary.refused == 1
+    kept = [json.loads(line) for line in Path(summary.rejected_file).read_text(encoding="utf-8").splitlines()]
+    assert [row["reason"] for row in kept].count("late") == second.messages
+    assert kept[0]["body"] == "not json" and kept[0]["reason"].startswith("not a JSON object")
+
+
+# The kill rounds start the worker through the service rather than the whole CLI, whose imports take seconds.
+LIGHT_WORKER = """
+import sys
+from cbec.config import Settings
+from cbec.monitoring.jetstream_service import WorkerOptions, work
+from cbec.storage.store import open_store
+home, stream, prefix, partition = sys.argv[1:5]
+options = WorkerOptions(stream=stream, prefix=prefix, batch=100, checkpoint_every=0)
+work(store=open_store(Settings(home=home)), partition=int(partition), partitions=2, options=options)
+"""
+
+
+def _worker(home: Path, stream: tuple[str, str], partition: int, *cli: str) -> subprocess.Popen[str]:
+    """Start partition N of 2 in its own process: through the CLI when given CLI options, else the service."""
+    env = os.environ | {"CBEC_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    args = ["-c", LIGHT_WORKER, str(home), stream[0], stream[1], str(partition)]
+    if cli:
+        args = ["-m", "cbec.cli.main", "monitor", "worker", "--partition", f"{partition}/2", "--stream", stream[0],
+                "--prefix", stream[1], "--batch", "200", "--checkpoint-every", "1", *cli]  # fmt: skip
+    return subprocess.Popen([sys.executable, *args], env=env, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)  # fmt: skip
+
+
+def _covered(checkpoint: Path) -> int:
+    """Return the stream sequence a worker's checkpoint covers (0 before its first)."""
+    try:
+        with checkpoint.open("rb") as handle:
+            return int(pickle.load(handle)["seq"])
+    except (FileNotFoundError, EOFError):
+        return 0
+
+
+def _kill_past(checkpoints: list[Path], targets: list[int], processes: list[subprocess.Popen[str]]) -> int:
+    """SIGKILL each worker as soon as its checkpoint covers its target sequence; return how many were killed."""
+    deadline, killed = time.monotonic() + 60, 0
+    waiting = set(range(len(processes)))
+    while waiting and time.monotonic() < deadline:
+        for index in list(waiting):
+            if processes[index].poll() is not None:
+                waiting.discard(index)
+            elif _covered(checkpoints[index]) >= targets[index]:
+                processes[index].send_signal(signal.SIGKILL)
+                waiting.discard(index)
+                killed += 1
+        time.sleep(0.005)
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
+    return killed
+
+
+def test_workers_killed_with_sigkill_and_restarted_lose_and_repeat_nothing(
+    tmp_path: Path, month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
+) -> None:
+    _, payments, reference = month
+    home = tmp_path / "home"
+    store = open_store(Settings(home=home))
+    last = _publish(stream_name, 2, payments).last_seq
+    folder, chance = state_dir(store, stream_name[0]), random.Random(20)
+    kills, covered = 0, {0: [], 1: []}  # the sequence each partition's checkpoint covered after each kill
+    for low, high in ((0.1, 0.35), (0.45, 0.75)):  # kill at a random point of each stretch of the stream
+        workers = [_worker(home, stream_name, n) for n in range(2)]
+        checkpoints = [folder / f"p{n}of2.ckpt" for n in range(2)]
+        kills += _kill_past(checkpoints, [int(last * chance.uniform(low, high)) for _ in workers], workers)
+        for number, checkpoint in enumerate(checkpoints):
+            covered[number].append(_covered(checkpoint))
+    finals = [_worker(home, stream_name, n, "--until-idle", "1.5", "--json") for n in range(2)]
+    outputs = [process.communicate(timeout=120) for process in finals]
+    assert [process.returncode for process in finals] == [0, 0], outputs
+    summaries = [json.loads(out) for out, _ in outputs]
+    assert kills == 4 and [s["restored_seq"] for s in summaries] == [covered[0][-1], covered[1][-1]]
+    assert all(0 < seq < s["last_seq"] for s, n in zip(summaries, (0, 1), strict=True) for seq in covered[n])
+    assert stored_alerts(store) == reference
+    with store.factory() as session:
+        rows = session.scalar(select(func.count()).select_from(AlertPayment))
+        distinct = session.scalar(
+            select(func.count()).select_from(
+                select(AlertPayment.alert_id, AlertPayment.institution_id, AlertPayment.payment_id)
+                .distinct()
+                .subquery()
+            )
+        )
+    assert rows == distinct  # no payment listed twice under one alert
+    store.close()
