@@ -36,6 +36,8 @@ _WORDS = {
     "rank": ("分位", "rank"), "whole": ("整数金额", "whole"), "round": ("整百", "round"), "hundred": ("", "hundred"),
     "individual": ("为个人", "is an individual"), "cross": ("跨境", "cross"), "border": ("", "border"),
     "ratio": ("比", "ratio"), "nbr": ("对手方的", "counterparties'"), "mean": ("平均", "mean"),
+    "p2p": ("个人间", "person-to-person"), "common": ("共同", "shared"), "nbrs": ("对手方", "counterparties"),
+    "two": ("两跳", "two-hop"), "hop": ("可达", "reach"), "min": ("较小", "smaller"),
 }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cbec.core.money import FxTable
+from cbec.monitoring.features_graph import person_to_person
 from cbec.monitoring.matching import fx_rates_table
 
 DAY = 86_400
@@ -205,6 +206,7 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
                 cols[f"{role}_{when}_{direction}_days"] = _log_days(gap[pos])
                 cols[f"{role}_{when}_{direction}_amount_logratio"] = ratio[pos]
     cols.update(_account_features(frame, amount))
+    cols.update(person_to_person(frame, amount))
     names = sorted(cols)
     matrix = np.empty((n, len(names)), np.float32)
     for j, name in enumerate(names):

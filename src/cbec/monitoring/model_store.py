@@ -15,7 +15,7 @@ from typing import Any
 
 from cbec.monitoring.learn import Trained
 
-FORMAT = 1
+FORMAT = 2  # 2: person-to-person graph features (features_graph.py) added to the 86 of format 1
 
 
 def _versions() -> dict[str, str]:
@@ -85,8 +85,14 @@ def load(directory: Path) -> tuple[Trained, dict[str, Any]]:
     if not path.exists():
         raise FileNotFoundError(f"{directory}: no model.json (not a cbec model directory)")
     meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{directory}: model format {meta.get('format')!r}, expected {FORMAT}")
+    found = meta.get("format")
+    if isinstance(found, int) and found < FORMAT:
+        raise ValueError(
+            f"{directory}: model format {found} was trained by an older cbec on other features "
+            f"(this cbec reads format {FORMAT}); train it again with `cbec model train`"
+        )
+    if found != FORMAT:
+        raise ValueError(f"{directory}: model format {found!r} is unknown (this cbec reads format {FORMAT})")
     if meta["kind"] == "lightgbm":
         import lightgbm as lgb
 
