@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cbec.monitoring.engine import Alert, from_micros
-from cbec.monitoring.features import PaymentFrame
+from cbec.monitoring.features import PaymentFrame, take_rows
 from cbec.monitoring.learn import Trained, contributions, predict
 
 TOP_FEATURES = 3
@@ -60,7 +60,7 @@ class Scored:
 def score(trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], frame: PaymentFrame) -> Scored:
     """Score the frame's in-scope rows; explain those at or above the threshold."""
     rows = np.flatnonzero(frame.in_scope).astype(np.int64)
-    x = matrix[rows]
+    x = take_rows(matrix, rows)
     scores = predict(trained, x) if len(rows) else np.zeros(0)
     alerted = np.flatnonzero(scores >= trained.threshold).astype(np.int64)
     drivers: list[list[tuple[str, float]]] = []

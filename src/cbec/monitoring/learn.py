@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cbec.monitoring.features import take_rows
+
 FOLDS = 5
 NEGATIVES_KEPT = 60_000
 ROUNDS = 300
@@ -61,7 +63,7 @@ def _fit(x: Matrix, y: npt.NDArray[np.int8], rows: npt.NDArray[np.int64], seed: 
     import lightgbm as lgb
 
     kept = _sample(rows, y, seed)
-    data = lgb.Dataset(x[kept], y[kept], free_raw_data=True)
+    data = lgb.Dataset(take_rows(x, kept), y[kept], free_raw_data=True)
     return lgb.train({**LGBM_PARAMS, "seed": seed}, data, ROUNDS)
 
 
@@ -125,7 +127,7 @@ def out_of_fold(
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for k, (train_rows, test_rows) in enumerate(splitter.split(x, y, groups)):
         booster = _fit(x, y, train_rows.astype(np.int64), seed + k)
-        scores[test_rows] = booster.predict(x[test_rows])
+        scores[test_rows] = booster.predict(take_rows(x, test_rows.astype(np.int64)))
     return scores
 
 
