@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 
 from cbec.monitoring.engine import Alert, from_micros
 from cbec.monitoring.features import PaymentFrame, take_rows
-from cbec.monitoring.learn import Trained, contributions, predict
+from cbec.monitoring.features_account import account_features
+from cbec.monitoring.learn import Trained, contributions, first_stage_scores, predict, stack
 
 TOP_FEATURES = 3
 SCORE_PLACES = Decimal("0.0001")
@@ -38,6 +39,8 @@ _WORDS = {
     "ratio": ("比", "ratio"), "nbr": ("对手方的", "counterparties'"), "mean": ("平均", "mean"),
     "p2p": ("个人间", "person-to-person"), "common": ("共同", "shared"), "nbrs": ("对手方", "counterparties"),
     "two": ("两跳", "two-hop"), "hop": ("可达", "reach"), "min": ("较小", "smaller"),
+    "score": ("首轮评分", "first-stage score"), "cpscore": ("对手方首轮评分", "counterparties' first-stage score"),
+    "max": ("最高", "highest"), "total": ("合计", "total"),
 }  # fmt: skip
 
 
@@ -59,6 +62,9 @@ class Scored:
 
 def score(trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], frame: PaymentFrame) -> Scored:
     """Score the frame's in-scope rows; explain those at or above the threshold."""
+    if trained.first_stage is not None:  # stacked: the first stage scores every payment read, context too
+        more, extra = account_features(frame, first_stage_scores(trained, matrix))
+        names, matrix = names + more, stack(matrix, extra)
     rows = np.flatnonzero(frame.in_scope).astype(np.int64)
     x = take_rows(matrix, rows)
     scores = predict(trained, x) if len(rows) else np.zeros(0)

@@ -57,7 +57,12 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     assert meta["version"] == 1 and meta["name"] == "mules"
     assert len(laundering) == 36
     validation = meta["validation"]
-    assert validation["method"].startswith("out-of-fold, 5 folds grouped by payer account")
+    assert validation["method"] == (
+        "out-of-fold, 5 folds grouped by payer account, nested: first stage cross-validated inside each fold"
+    )
+    # Stacked: a first stage on disk beside the second, whose extra features are the accounts' scores.
+    assert (model / "first_stage.txt").exists() and "payer_score_max" in meta["second_stage_features"]
+    assert meta["params"]["first_stage"]["rounds"] == 150
     assert validation["laundering"] == 36 and validation["payments"] == 2_386
     # Mule chains are easy to tell apart from shopping, even for a model that never saw the chain's payer.
     assert validation["f1"] >= 0.8 and validation["pr_auc"] >= 0.8
