@@ -154,3 +154,14 @@ def test_monitor_run_with_a_model_from_the_command_line(tmp_path: Path, trained:
     shown = _cbec(home, "alerts", "show", alert_id)
     assert "MODEL-mules v1" in shown and "driven by" in shown and "主要因素" in shown
     _cbec(home, "monitor", "run", "--month", "2026-07", "--model", str(tmp_path), code=2)
+
+
+def test_a_model_of_an_older_format_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "model.json").write_text('{"format": 1, "kind": "lightgbm", "version": 3}', encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"format 1 was trained by an older cbec on other features .* train it again"
+    ):
+        service.show_model(path=tmp_path)
+    (tmp_path / "model.json").write_text('{"format": 99, "kind": "lightgbm"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="model format 99 is unknown"):
+        service.show_model(path=tmp_path)
