@@ -31,7 +31,7 @@ def account_features(frame: PaymentFrame, first_scores: Floats) -> tuple[list[st
     highest = np.zeros(accounts)
     np.maximum.at(highest, payer, first_scores)
     np.maximum.at(highest, payee, first_scores)
-    total = np.bincount(payer, weights=first_scores, minlength=accounts)
+    total = np.bincount(payer, weights=first_scores, minlength=accounts).astype(np.float64)
     total += np.bincount(payee, weights=first_scores, minlength=accounts)
     cols: dict[str, Floats] = {
         "payer_score_max": highest[payer],
