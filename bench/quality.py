@@ -1,6 +1,6 @@
 """Quality of the payment rules, printed: per typology on synthetic data, per pattern on amlgentex-dev.
 
-Usage: python bench/quality.py [--payments 50000] [--skip-amlgentex] [--skip-synthetic]
+Usage: python bench/quality.py [--payments 50000] [--skip-amlgentex] [--skip-synthetic] [--draws 3]
 - Synthetic: two months generated with different seeds; the rule set and three-document matching run on
   each; recall and precision per injected typology (issue 3 target: recall >= 0.95 at precision >= 0.90).
 - amlgentex-dev (../shared/data/amlgentex-dev, an independent AMLGentex simulation): precision, recall and
@@ -8,7 +8,9 @@ Usage: python bench/quality.py [--payments 50000] [--skip-amlgentex] [--skip-syn
   Then the learned detector (issue 4): cbec's own features and training code, scored out of fold with
   folds grouped by payer account (no payment is scored by a model that saw its payer's rows), the
   threshold chosen on those out-of-fold scores; printed alone, and as rules + model (a payment is flagged
-  when a rule or the model flags it).
+  when a rule or the model flags it). The detector is stacked (a first stage, then the accounts' scores as
+  features of a second) and validated nested. Repeated over --draws fold draws: each draw's table, then the
+  mean ± sd of the model alone.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pyarrow.parquet as pq
 from cbec.config import Settings
 from cbec.core.money import load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring import features, learn
+from cbec.monitoring import features, features_account, learn
 from cbec.monitoring.batch import run_batch
 from cbec.monitoring.documents_alerts import findings_to_alerts
 from cbec.monitoring.matching import match_documents
@@ -64,7 +66,7 @@ def synthetic(work: Path, payments: int, seed: int, month: str) -> None:
     store.close()
 
 
-def amlgentex(work: Path) -> None:
+def amlgentex(work: Path, draws: int) -> None:
     store = open_store(Settings(home=work / "home-aml"))
     (report,) = ingest(store=store, feed="payments", paths=[AMLGENTEX / "payments.parquet"])
     con = read_side(store=store)
@@ -97,21 +99,38 @@ def amlgentex(work: Path) -> None:
         counts[1] += len(ids & truth)
     print("alerted payments per rule (all / laundering): "
           + ", ".join(f"{r} {a}/{t}" for r, (a, t) in sorted(by_rule.items())))  # fmt: skip
-    learned(con, labels, flagged)
+    learned(con, labels, flagged, draws)
     store.close()
 
 
-def learned(con, labels: list[dict], flagged: set[str]) -> None:  # type: ignore[no-untyped-def]
-    """Print rules alone, model alone (out of fold) and rules + model on the same payments."""
-    start = time.perf_counter()
+def learned(con, labels: list[dict], flagged: set[str], draws: int) -> None:  # type: ignore[no-untyped-def]
+    """Print rules alone, model alone (out of fold) and rules + model, per fold draw, then the mean ± sd."""
     frame = features.load_frame(con, source="payments", fx=load_fx_table())
     names, matrix = features.compute(frame)
     by_id = {r["payment_id"]: r for r in labels}
     y = np.array([by_id[p]["is_laundering"] for p in frame.payment_id], dtype=np.int8)
     patterns = np.array([by_id[p]["pattern"] or "" for p in frame.payment_id], dtype=object)
-    oof = learn.out_of_fold(matrix, y, frame.payer)
+
+    def second(scores: np.ndarray) -> np.ndarray:
+        return features_account.account_features(frame, scores)[1]
+
+    alone = []
+    for draw in range(draws):
+        start = time.perf_counter()
+        oof = learn.out_of_fold(matrix, y, frame.payer, seed=draw, second=second)
+        alone.append(table(y, oof, patterns, frame, flagged, len(names), draw, time.perf_counter() - start))
+    print(f"\n## learned detector, model alone, mean ± sd over {draws} fold draws")
+    for key in ("precision", "recall", "f1", "pr_auc"):
+        values = np.array([row[key] for row in alone])
+        print(f"{key:<10}{values.mean():.3f} ± {values.std():.3f}")
+    for pattern in sorted(alone[0]["recall_by_pattern"]):
+        values = np.array([row["recall_by_pattern"][pattern]["recall"] for row in alone])
+        print(f"recall {pattern:<16}{values.mean():.3f} ± {values.std():.3f}")
+
+
+def table(y, oof, patterns, frame, flagged, features_count, draw, seconds):  # type: ignore[no-untyped-def]
+    """Print one fold draw's rules / model / rules + model rows; return the model's figures."""
     threshold = learn.best_threshold(y, oof)
-    seconds = time.perf_counter() - start
     rule_hit = np.array([p in flagged for p in frame.payment_id], dtype=np.float64)
     rows = {
         "rules alone": learn.figures(y, rule_hit, 1.0, patterns),
@@ -119,8 +138,9 @@ def learned(con, labels: list[dict], flagged: set[str]) -> None:  # type: ignore
         # A rule hit ranks above every model score: the model never hides a rule hit.
         "rules + model (OOF)": learn.figures(y, np.where(rule_hit > 0, 2.0, oof), threshold, patterns),
     }
-    print(f"\n## learned detector on amlgentex-dev: {len(names)} features, {learn.FOLDS} folds grouped by payer "
-          f"account, threshold {threshold:.4f} (max F1 out of fold); {seconds:.0f} s")  # fmt: skip
+    print(f"\n## learned detector on amlgentex-dev, fold draw {draw}: {features_count} features + the accounts' "
+          f"scores, {learn.FOLDS} folds grouped by payer account, nested; threshold {threshold:.4f} "
+          f"(max F1 out of fold); {seconds:.0f} s")  # fmt: skip
     pattern_names = sorted(rows["rules alone"]["recall_by_pattern"])
     print(f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>7}{'PR-AUC':>8}{'flagged':>9}  "
           + "".join(f"{p[:14]:>15}" for p in pattern_names))  # fmt: skip
@@ -128,6 +148,7 @@ def learned(con, labels: list[dict], flagged: set[str]) -> None:  # type: ignore
         recalls = "".join(f"{row['recall_by_pattern'][p]['recall']:>15.3f}" for p in pattern_names)
         print(f"{label:<22}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}{row['pr_auc']:>8.3f}"
               f"{row['flagged']:>9,}  {recalls}")  # fmt: skip
+    return rows["model alone (OOF)"]
 
 
 def main() -> None:
@@ -135,6 +156,7 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=50_000)
     parser.add_argument("--skip-amlgentex", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--draws", type=int, default=3, help="fold draws of the learned detector")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cbec-bench-quality-"))
     try:
@@ -142,7 +164,7 @@ def main() -> None:
             synthetic(work, args.payments, seed=7, month="2026-10")
             synthetic(work, args.payments, seed=11, month="2026-03")
         if not args.skip_amlgentex:
-            amlgentex(work)
+            amlgentex(work, args.draws)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -19,8 +19,10 @@ model_app = typer.Typer(help="学习模型 / Learned detector.", no_args_is_help
 
 def print_validation(meta: dict[str, Any]) -> None:
     validation = meta["validation"]
+    second = len(meta.get("second_stage_features") or [])
+    stages = f" + {second} of the accounts' scores (second stage)" if second else ""
     console.print(f"[bold]{meta['name']}[/] v{meta['version']} · {meta['kind']} · threshold {meta['threshold']:.4f} · "
-                  f"{len(meta['features'])} features · created {meta['created_at']}")  # fmt: skip
+                  f"{len(meta['features'])} features{stages} · created {meta['created_at']}")  # fmt: skip
     console.print(f"验证 / validation: {validation['method']}", markup=False)
     if "f1" in validation:
         console.print(f"precision {validation['precision']:.3f} · recall {validation['recall']:.3f} · "

@@ -19,8 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cbec.monitoring.engine import Alert, from_micros
-from cbec.monitoring.features import PaymentFrame
-from cbec.monitoring.learn import Trained, contributions, predict
+from cbec.monitoring.features import PaymentFrame, take_rows
+from cbec.monitoring.features_account import account_features
+from cbec.monitoring.learn import Trained, contributions, first_stage_scores, predict, stack
 
 TOP_FEATURES = 3
 SCORE_PLACES = Decimal("0.0001")
@@ -36,6 +37,10 @@ _WORDS = {
     "rank": ("分位", "rank"), "whole": ("整数金额", "whole"), "round": ("整百", "round"), "hundred": ("", "hundred"),
     "individual": ("为个人", "is an individual"), "cross": ("跨境", "cross"), "border": ("", "border"),
     "ratio": ("比", "ratio"), "nbr": ("对手方的", "counterparties'"), "mean": ("平均", "mean"),
+    "p2p": ("个人间", "person-to-person"), "common": ("共同", "shared"), "nbrs": ("对手方", "counterparties"),
+    "two": ("两跳", "two-hop"), "hop": ("可达", "reach"), "min": ("较小", "smaller"),
+    "score": ("首轮评分", "first-stage score"), "cpscore": ("对手方首轮评分", "counterparties' first-stage score"),
+    "max": ("最高", "highest"), "total": ("合计", "total"),
 }  # fmt: skip
 
 
@@ -57,8 +62,11 @@ class Scored:
 
 def score(trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], frame: PaymentFrame) -> Scored:
     """Score the frame's in-scope rows; explain those at or above the threshold."""
+    if trained.first_stage is not None:  # stacked: the first stage scores every payment read, context too
+        more, extra = account_features(frame, first_stage_scores(trained, matrix))
+        names, matrix = names + more, stack(matrix, extra)
     rows = np.flatnonzero(frame.in_scope).astype(np.int64)
-    x = matrix[rows]
+    x = take_rows(matrix, rows)
     scores = predict(trained, x) if len(rows) else np.zeros(0)
     alerted = np.flatnonzero(scores >= trained.threshold).astype(np.int64)
     drivers: list[list[tuple[str, float]]] = []

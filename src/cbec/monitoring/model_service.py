@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 
 from cbec.core.money import FxTable
-from cbec.monitoring import features, learn, model_store
+from cbec.monitoring import features, features_account, learn, model_store
 from cbec.monitoring.batch import month_bounds
 from cbec.monitoring.detector import alerts_of, score, score_table, write_scores
 from cbec.monitoring.engine import Alert
@@ -80,18 +80,24 @@ def train_model(
         con.execute(f"CREATE TEMP VIEW _train_payments AS SELECT * FROM {_reader(payments)}")
         frame = features.load_frame(con, source="_train_payments", fx=fx)
         names, matrix = features.compute(frame)
+        second_names: list[str] = []
         if labels is None:
             trained = learn.train_unsupervised(matrix)
             laundering = 0
         else:
             y, patterns = _labels(con, labels, frame.payment_id)
-            trained, _ = learn.train_supervised(matrix, y, frame.payer, patterns=patterns)
+
+            def second(scores: np.ndarray) -> np.ndarray:
+                return features_account.account_features(frame, scores)[1]
+
+            second_names = features_account.account_features(frame, np.zeros(len(frame)))[0]
+            trained, _ = learn.train_supervised(matrix, y, frame.payer, patterns=patterns, second=second)
             laundering = int(y.sum())
     finally:
         con.close()
     meta = model_store.save(
-        out, trained, name=name, features=names, data_hash=_sha256([p for p in (payments, labels) if p]),
-        created_at=now, context_days=features.CONTEXT.days,
+        out, trained, name=name, features=names, second_features=second_names,
+        data_hash=_sha256([p for p in (payments, labels) if p]), created_at=now, context_days=features.CONTEXT.days,
     )  # fmt: skip
     return Training(meta=meta, payments=len(frame), laundering=laundering)
 

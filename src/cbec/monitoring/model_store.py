@@ -2,7 +2,8 @@
 
 MODEL/model.json holds name, version (one more than the model it replaces in the same directory), kind,
 feature list, threshold, the training data's hash, the out-of-fold validation figures, created_at and
-library versions; MODEL/model.txt is the LightGBM text model, or MODEL/model.joblib the IsolationForest.
+library versions; MODEL/model.txt is the LightGBM text model (the second stage of a stacked detector, whose
+first stage is MODEL/first_stage.txt), or MODEL/model.joblib the IsolationForest.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from cbec.monitoring.learn import Trained
 
-FORMAT = 1
+FORMAT = 2  # 2: person-to-person graph features and a stacked second stage over account scores
 
 
 def _versions() -> dict[str, str]:
@@ -43,6 +44,7 @@ def save(
     *,
     name: str,
     features: list[str],
+    second_features: list[str],
     data_hash: str,
     created_at: datetime,
     context_days: int,
@@ -53,17 +55,23 @@ def save(
     if trained.kind == "lightgbm":
         trained.model.save_model(str(directory / "model.txt"))
         (directory / "model.joblib").unlink(missing_ok=True)
+        if trained.first_stage is not None:
+            trained.first_stage.save_model(str(directory / "first_stage.txt"))
+        else:
+            (directory / "first_stage.txt").unlink(missing_ok=True)
     else:
         import joblib
 
         joblib.dump(trained.model, directory / "model.joblib")
         (directory / "model.txt").unlink(missing_ok=True)
+        (directory / "first_stage.txt").unlink(missing_ok=True)
     meta = {
         "format": FORMAT,
         "name": name,
         "version": version,
         "kind": trained.kind,
         "features": features,
+        "second_stage_features": second_features,
         "threshold": trained.threshold,
         "fill": trained.fill,
         "context_days": context_days,
@@ -85,16 +93,25 @@ def load(directory: Path) -> tuple[Trained, dict[str, Any]]:
     if not path.exists():
         raise FileNotFoundError(f"{directory}: no model.json (not a cbec model directory)")
     meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{directory}: model format {meta.get('format')!r}, expected {FORMAT}")
+    found = meta.get("format")
+    if isinstance(found, int) and found < FORMAT:
+        raise ValueError(
+            f"{directory}: model format {found} was trained by an older cbec on other features "
+            f"(this cbec reads format {FORMAT}); train it again with `cbec model train`"
+        )
+    if found != FORMAT:
+        raise ValueError(f"{directory}: model format {found!r} is unknown (this cbec reads format {FORMAT})")
+    first = None
     if meta["kind"] == "lightgbm":
         import lightgbm as lgb
 
         model: Any = lgb.Booster(model_file=str(directory / "model.txt"))
+        if meta.get("second_stage_features"):
+            first = lgb.Booster(model_file=str(directory / "first_stage.txt"))
     else:
         import joblib
 
         model = joblib.load(directory / "model.joblib")
     trained = Trained(meta["kind"], model, float(meta["threshold"]), meta["validation"], meta["params"],
-                      list(meta.get("fill", [])))  # fmt: skip
+                      list(meta.get("fill", [])), first)  # fmt: skip
     return trained, meta

@@ -57,7 +57,12 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     assert meta["version"] == 1 and meta["name"] == "mules"
     assert len(laundering) == 36
     validation = meta["validation"]
-    assert validation["method"].startswith("out-of-fold, 5 folds grouped by payer account")
+    assert validation["method"] == (
+        "out-of-fold, 5 folds grouped by payer account, nested: first stage cross-validated inside each fold"
+    )
+    # Stacked: a first stage on disk beside the second, whose extra features are the accounts' scores.
+    assert (model / "first_stage.txt").exists() and "payer_score_max" in meta["second_stage_features"]
+    assert meta["params"]["first_stage"]["rounds"] == 150
     assert validation["laundering"] == 36 and validation["payments"] == 2_386
     # Mule chains are easy to tell apart from shopping, even for a model that never saw the chain's payer.
     assert validation["f1"] >= 0.8 and validation["pr_auc"] >= 0.8
@@ -65,6 +70,7 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     assert len(meta["training_data_sha256"]) == 64 and "lightgbm" in meta["libraries"]
     assert "payee_next_out_days" in meta["features"] and 0 < meta["threshold"] < 1
     shown = _cbec(tmp_path, "model", "show", str(model))
+    assert "features + 21 of the accounts' scores (second stage)" in " ".join(shown.split())
     assert "mules v1 · lightgbm" in shown and f"F1 {validation['f1']:.3f}" in shown and "stack" in shown
     assert '"training_data_sha256"' in _cbec(tmp_path, "model", "show", str(model), "--json")
     refused = " ".join(_cbec(tmp_path, "model", "show", str(tmp_path), code=2).split())  # unwrap the console
@@ -149,3 +155,14 @@ def test_monitor_run_with_a_model_from_the_command_line(tmp_path: Path, trained:
     shown = _cbec(home, "alerts", "show", alert_id)
     assert "MODEL-mules v1" in shown and "driven by" in shown and "主要因素" in shown
     _cbec(home, "monitor", "run", "--month", "2026-07", "--model", str(tmp_path), code=2)
+
+
+def test_a_model_of_an_older_format_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "model.json").write_text('{"format": 1, "kind": "lightgbm", "version": 3}', encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"format 1 was trained by an older cbec on other features .* train it again"
+    ):
+        service.show_model(path=tmp_path)
+    (tmp_path / "model.json").write_text('{"format": 99, "kind": "lightgbm"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="model format 99 is unknown"):
+        service.show_model(path=tmp_path)

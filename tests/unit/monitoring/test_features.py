@@ -13,6 +13,7 @@ from cbec.core.clock import SHANGHAI
 from cbec.core.money import load_fx_table
 from cbec.monitoring.detector import describe
 from cbec.monitoring.features import DAY, PaymentFrame, compute, load_frame
+from cbec.monitoring.features_account import account_features
 from cbec.monitoring.learn import best_threshold, figures
 from cbec.storage.lake import connect
 
@@ -87,6 +88,37 @@ def test_graph_and_amount_features(table: dict[str, np.ndarray]) -> None:
     assert table["amount_rank"][3] == pytest.approx(0.1) and table["payer_individual"][0] == 1
 
 
+def test_person_to_person_graph_features(table: dict[str, np.ndarray]) -> None:
+    # Everyone is an individual: the ring A→B→C→A with B→A back is a triangle, every account of degree 2.
+    assert table["payer_p2p_degree"].tolist() == [2, 2, 2, 2, 2]
+    assert table["payer_p2p_out_degree"][0] == 1 and table["payer_p2p_in_degree"][0] == 2
+    assert table["payee_p2p_out_degree"][0] == 2 and table["payer_p2p_share"][0] == 1.0
+    # A sends 100 + 100, receives 80 + 50: (130 - 200) / 330.
+    assert table["payer_p2p_balance"][0] == pytest.approx(-70 / 330, rel=1e-6)
+    assert table["payer_p2p_two_hop"][0] == 3  # A reaches B and C, and itself through each
+    # A and B share C; the pair's shared counterparties over the smaller degree (2).
+    assert table["pair_p2p_common_nbrs"][0] == 1 and table["pair_p2p_common_share"][0] == 0.5
+    assert table["pair_min_p2p_degree"][0] == 2 and table["payer_p2p_nbr_mean_degree"][0] == 2
+
+
+def test_second_stage_gathers_first_stage_scores_per_account_and_around_each_payment() -> None:
+    names, matrix = account_features(_frame(PAYMENTS), np.array([0.1, 0.2, 0.3, 0.4, 0.5]))
+    assert matrix.flags.f_contiguous and matrix.shape == (5, len(names))
+    col = {name: matrix[:, j].astype(np.float64) for j, name in enumerate(names)}
+    # Highest score per account: A and B 0.5 (their payment on day 40), C 0.3; totals A 1.3, B 1.2, C 0.5.
+    assert col["payer_score_max"][1] == 0.5 and col["payee_score_max"][1] == pytest.approx(0.3)
+    assert col["pair_score_min"][1] == pytest.approx(0.3) and col["payer_score_total"][0] == pytest.approx(
+        1.3
+    )
+    assert col["payee_score_total"][2] == pytest.approx(1.3)
+    # Around day 0, A receives from C (0.3) and B (0.5); B pays C and A: its own incoming leg is left out.
+    assert col["payer_cpscore_in_7d_total"][0] == pytest.approx(0.8)
+    assert col["payer_cpscore_in_7d_mean"][0] == pytest.approx(0.4)
+    assert col["payee_cpscore_out_7d_total"][0] == pytest.approx(0.8)
+    assert col["payee_cpscore_in_7d_total"][0] == 0 and math.isnan(col["payee_cpscore_in_7d_mean"][0])
+    assert col["payer_cpscore_out_30d_total"][4] == 0  # A's other payment out is 40 days before
+
+
 def test_load_frame_reads_text_columns_with_context_on_both_sides() -> None:
     con = connect()
     rows = [("P1", "A", "B", "100.50", "2026-06-20T10:00:00+08:00"), ("P2", "B", None, "30", "2026-07-02T10:00:00+08:00"),
@@ -126,4 +158,8 @@ def test_features_read_as_words_in_chinese_and_english() -> None:
     assert (
         describe("payer_n_in_ind_before_30d")[1]
         == "payer count incoming (individual counterparties) before 30d"
+    )
+    assert describe("pair_p2p_common_nbrs") == (
+        "付款方→收款方个人间共同对手方",
+        "payer→payee person-to-person shared counterparties",
     )
