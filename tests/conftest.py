@@ -74,7 +74,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Under CBEC_TEST_STORE=postgresql, leave out the tests that run on both stores in the ordinary pass."""
     if TEST_STORE != "postgresql":
         return
-    both = [i for i in items if "settings" in getattr(getattr(i, "callspec", None), "params", {})]
+    both = [
+        i
+        for i in items
+        if "settings" in getattr(getattr(i, "callspec", None), "params", {})
+        or i.get_closest_marker("both_stores")
+    ]
     if both:
         config.hook.pytest_deselected(items=both)
         items[:] = [i for i in items if i not in both]

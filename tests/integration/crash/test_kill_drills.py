@@ -27,6 +27,9 @@ from cbec.feeds.service import ingest
 from cbec.reports.service import monthly_report
 from cbec.storage.store import Store, open_store
 
+# The drills run real `cbec` processes on each store they name; the PostgreSQL-only pass has nothing to add.
+pytestmark = pytest.mark.both_stores
+
 Moment = Callable[[Home], Callable[[], bool]]
 
 

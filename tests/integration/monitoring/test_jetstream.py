@@ -151,7 +151,9 @@ work(store=open_store(Settings(home=home)), partition=int(partition), partitions
 
 def _worker(home: Path, stream: tuple[str, str], partition: int, *cli: str) -> subprocess.Popen[str]:
     """Start partition N of 2 in its own process: through the CLI when given CLI options, else the service."""
-    env = os.environ | {"CBEC_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    # The worker uses the store this process opens for the home (a PostgreSQL schema under CBEC_TEST_STORE).
+    url = Settings(home=home).sqlalchemy_url
+    env = os.environ | {"CBEC_HOME": str(home), "CBEC_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
     args = ["-c", LIGHT_WORKER, str(home), stream[0], stream[1], str(partition)]
     if cli:
         args = ["-m", "cbec.cli.main", "monitor", "worker", "--partition", f"{partition}/2", "--stream", stream[0],
