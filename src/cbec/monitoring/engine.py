@@ -182,35 +182,40 @@ def _expression(condition: Condition, constants: dict[str, object]) -> str:
     return f"((v := {column}) is not None and v {_PY_OPS[condition.op]} {name})"
 
 
-def sql_literal(value: str | Decimal) -> str:
-    """Return a SQL literal of a text or decimal value."""
+def sql_literal(value: str | Decimal, dialect: str = "duckdb") -> str:
+    """Return a SQL literal of a text or decimal value (decimals as DECIMAL(38, 6)) in DuckDB's or Spark's SQL."""
     if isinstance(value, Decimal):
         return f"CAST('{value}' AS DECIMAL(38, 6))"
+    if dialect == "spark":  # Spark's string literals escape with backslashes
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return "'" + value.replace("'", "''") + "'"
 
 
 _SQL_OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
-def sql_condition(condition: Condition | None) -> str:
-    """Render a condition as a SQL boolean that is never NULL (a null value fails all but `null`)."""
+def sql_condition(condition: Condition | None, dialect: str = "duckdb") -> str:
+    """Render a condition as a SQL boolean that is never NULL (a null value fails all but `null`), in DuckDB's
+    SQL or Spark's (`dialect="spark"`: backquoted names, backslash escapes)."""
     if condition is None:
         return "TRUE"
     if isinstance(condition, AllOf | AnyOf):
         glue = " AND " if isinstance(condition, AllOf) else " OR "
-        return "(" + glue.join(sql_condition(p) for p in condition.parts) + ")"
-    column = f'"{condition.field}"'
+        return "(" + glue.join(sql_condition(p, dialect) for p in condition.parts) + ")"
+    column = f"`{condition.field}`" if dialect == "spark" else f'"{condition.field}"'
     if condition.op == "null":
         return f"({column} IS NULL)"
     if condition.op == "not_null":
         return f"({column} IS NOT NULL)"
     if condition.op in ("in", "not_in"):
         values = condition.value if isinstance(condition.value, tuple) else ()
-        items = ", ".join(sql_literal(v) for v in values)
+        if not values:
+            return "TRUE" if condition.op == "not_in" else "FALSE"
+        items = ", ".join(sql_literal(v, dialect) for v in values)
         word = "IN" if condition.op == "in" else "NOT IN"
         return f"coalesce({column} {word} ({items}), FALSE)"
     assert isinstance(condition.value, str | Decimal)
-    return f"coalesce({column} {_SQL_OPS[condition.op]} {sql_literal(condition.value)}, FALSE)"
+    return f"coalesce({column} {_SQL_OPS[condition.op]} {sql_literal(condition.value, dialect)}, FALSE)"
 
 
 def clause_holds(clause: Clause, value: Decimal | int, denominator: Decimal | None = None) -> bool:

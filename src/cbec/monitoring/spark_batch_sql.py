@@ -13,13 +13,11 @@ one microsecond). Amounts are integer fen, thresholds exact fractions compared b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 
+from cbec.monitoring.engine import sql_condition
 from cbec.monitoring.rule_model import (
     AggregateRule,
-    AllOf,
-    AnyOf,
     Clause,
     Condition,
     Measure,
@@ -30,37 +28,11 @@ from cbec.monitoring.rule_model import (
 
 ACCOUNT = ("account",)
 FEN = 100
-_OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-
-
-def spark_literal(value: str | Decimal) -> str:
-    """Return a Spark SQL literal of a text or decimal value (decimals as DECIMAL(38, 6), as in DuckDB)."""
-    if isinstance(value, Decimal):
-        return f"CAST('{value}' AS DECIMAL(38, 6))"
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def spark_condition(condition: Condition | None) -> str:
-    """Render a condition as a Spark SQL boolean that is never NULL (a null value fails all but `null`)."""
-    if condition is None:
-        return "TRUE"
-    if isinstance(condition, AllOf | AnyOf):
-        glue = " AND " if isinstance(condition, AllOf) else " OR "
-        return "(" + glue.join(spark_condition(p) for p in condition.parts) + ")"
-    column = f"`{condition.field}`"
-    if condition.op == "null":
-        return f"({column} IS NULL)"
-    if condition.op == "not_null":
-        return f"({column} IS NOT NULL)"
-    if condition.op in ("in", "not_in"):
-        values = condition.value if isinstance(condition.value, tuple) else ()
-        if not values:
-            return "TRUE" if condition.op == "not_in" else "FALSE"
-        items = ", ".join(spark_literal(v) for v in values)
-        word = "IN" if condition.op == "in" else "NOT IN"
-        return f"coalesce({column} {word} ({items}), FALSE)"
-    assert isinstance(condition.value, str | Decimal)
-    return f"coalesce({column} {_OPS[condition.op]} {spark_literal(condition.value)}, FALSE)"
+    """Render a condition as a Spark SQL boolean that is never NULL: the DuckDB driver's rendering, Spark's quoting."""
+    return sql_condition(condition, "spark")
 
 
 def group_of(rule: Rule) -> tuple[str, ...]:
