@@ -3,7 +3,7 @@
 A target prepares the state just before its command runs (a template home), names the command (a real `cbec`
 process), keeps what a clean run produced as the reference, tells what a kill left behind, and compares a
 killed-then-restarted home with the reference. Adding a target is one module that calls `register` and one line
-in BUILTIN (the JetStream monitor worker will be the third).
+in BUILTIN.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Protocol
 
 from cbec.crash.homes import Backend, Home
 
-BUILTIN = ("cbec.crash.ingester", "cbec.crash.report_builder")
+BUILTIN = ("cbec.crash.ingester", "cbec.crash.report_builder", "cbec.crash.worker")
 
 
 @dataclass
