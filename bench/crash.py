@@ -1,6 +1,6 @@
 """Crash safety, the full run: kill -9 each target's real `cbec` process at seeded random moments, restart, verify.
 
-Usage: python bench/crash.py [--targets ingester,report] [--kills 20] [--seed 1] [--rows 10000]
+Usage: python bench/crash.py [--targets ingester,report,worker] [--kills 20] [--seed 1] [--rows 10000]
                              [--store sqlite|postgresql|sqlite,postgresql] [--work DIR] [--keep-failed]
 For each target and store: prepare the inputs and a template home, time one clean run (the reference), then N times
 clone the template, start the process, SIGKILL it after a random delay (one in each of N equal slices of the clean
