@@ -28,6 +28,11 @@ def _cbec(home: Path, *args: str, code: int = 0) -> str:
     return result.output
 
 
+def test_a_month_run_before_any_payment_is_loaded_says_so(tmp_path: Path) -> None:
+    output = _cbec(tmp_path / "home", "monitor", "run", "--month", "2026-10", code=2)
+    assert "no payments loaded yet: run cbec ingest" in " ".join(output.split())
+
+
 def test_monitor_month_alerts_export_and_backtest(tmp_path: Path) -> None:
     home, month = tmp_path / "home", tmp_path / "m"
     _cbec(home, "synth", "--month", "2026-10", "--payments", "3000", "--out", str(month))

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from cbec.audit import service as audit
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.money import FxTable, load_fx_table
-from cbec.feeds.service import read_side
+from cbec.feeds.service import lake_views, read_side
 from cbec.monitoring import alert_store
 from cbec.monitoring.alert_save import save_alerts as _save
 from cbec.monitoring.backend import BACKENDS, Backend, BatchBackend
@@ -81,6 +81,10 @@ def run_month(
     kept: dict[str, list[dict[str, Any]]] = {}
     con = read_side(store=store)
     try:
+        if "payments" not in lake_views(con):
+            raise ValueError(
+                "尚未导入支付数据，请先运行 cbec ingest / no payments loaded yet: run cbec ingest first"
+            )
         count = con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()
         summary.payments = int(count[0][0])
         engine = BatchBackend(store, con, backend or store.settings.batch_backend)
