@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -190,3 +191,30 @@ def test_migration_0012_keeps_existing_alerts_and_their_payments(settings: Setti
         )
         assert [tuple(r) for r in back] == [(1, "P1"), (2, "P2")]
     engine.dispose()
+
+
+def test_a_second_first_writer_of_a_month_waits_and_finds_its_partition(store: Store) -> None:
+    if store.engine.dialect.name != "postgresql":  # SQLite keeps one alerts table: nothing to make
+        assert ensure_alert_partitions(store.engine, ["2031-01"]) == []
+        return
+    # A holds the creator's lock with the partition made but not committed; B asks for the same month meanwhile.
+    results: list[str] = []
+    with store.engine.connect() as first:
+        first.begin()
+        assert first.scalar(text("SELECT cbec_alert_partition('2031-01')")) == "alerts_2031_01"
+        with store.engine.connect() as second:
+            second.execute(text("SELECT to_regclass('alerts_2031_02')"))  # warm B's catalog cache first
+            second.commit()
+
+            def ask() -> None:
+                with second.begin():
+                    results.append(str(second.scalar(text("SELECT cbec_alert_partition('2031-01')"))))
+
+            waiter = threading.Thread(target=ask)
+            waiter.start()
+            waiter.join(1.0)
+            assert waiter.is_alive(), "B must wait for A's lock"
+            first.commit()
+            waiter.join(30)
+    assert results == ["alerts_2031_01"]
+    assert "2031-01" in {p.month for p in alert_partitions(store.engine)}
