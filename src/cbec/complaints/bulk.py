@@ -8,11 +8,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from cbec.audit import service as audit
 from cbec.complaints.classifier import classify_texts
 from cbec.complaints.config import shipped_config
-from cbec.complaints.lifecycle import complaint_lifecycle
-from cbec.complaints.models import ComplaintCase, ComplaintTransition
+from cbec.complaints.lifecycle import add_case, complaint_lifecycle
+from cbec.complaints.models import ComplaintCase
 from cbec.complaints.schemas import CATEGORIES
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
@@ -131,27 +130,6 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
                 due_at=due,
                 updated_at=now,
             )
-            session.add(case)
-            session.flush()
-            session.add(
-                ComplaintTransition(
-                    case_id=case.id,
-                    action="file",
-                    from_state=None,
-                    to_state="received",
-                    actor="feed",
-                    at=received,
-                    reason="complaints feed",
-                    due_at=due,
-                )
-            )
-            audit.record(
-                session,
-                actor="feed",
-                action="complaint.import",
-                entity="complaint",
-                entity_id=case.id,
-                after={"complaint_id": row["complaint_id"], "category": case.category},
-                now=now,
-            )
+            add_case(session, case, actor="feed", at=received, reason="complaints feed", action="complaint.import",
+                     after={"complaint_id": row["complaint_id"], "category": case.category}, now=now)  # fmt: skip
     return len(fresh)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cbec.audit import service as audit
 from cbec.complaints.config import Deadlines
+from cbec.complaints.models import ComplaintCase, ComplaintTransition
 from cbec.core.workflow import Deadline, Lifecycle
 
 CONSUMER_ACTIONS = frozenset({"dispute", "close"})
@@ -50,4 +57,18 @@ def complaint_lifecycle(days: Deadlines) -> Lifecycle:
             "answered": Deadline(working_days=days.settle_working_days),
             "mediation": Deadline(working_days=days.mediation_working_days, on_expiry=None),
         },
+    )
+
+
+def add_case(
+    session: Session, case: ComplaintCase, *, actor: str, at: datetime, reason: str, action: str,
+    after: dict[str, Any], now: datetime,
+) -> None:  # fmt: skip
+    """Store a new case with its first step ("file", into its state, with its due time) and the audit entry."""
+    session.add(case)
+    session.flush()
+    session.add(ComplaintTransition(case_id=case.id, action="file", from_state=None, to_state=case.state,
+                                    actor=actor, at=at, reason=reason, due_at=case.due_at))  # fmt: skip
+    audit.record(
+        session, actor=actor, action=action, entity="complaint", entity_id=case.id, after=after, now=now
     )

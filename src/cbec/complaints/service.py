@@ -16,7 +16,7 @@ from cbec.complaints.bulk import import_feed, month_summary, resolution_by_enter
 from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
 from cbec.complaints.keys import load_keyring
-from cbec.complaints.lifecycle import CONSUMER_ACTIONS, RESPONDENT_ACTIONS, complaint_lifecycle
+from cbec.complaints.lifecycle import CONSUMER_ACTIONS, RESPONDENT_ACTIONS, add_case, complaint_lifecycle
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
 from cbec.complaints.personal import PERSONAL, erase_personal, purge_expired, reveal_personal, rotate_keys
 from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
@@ -167,29 +167,8 @@ def file_complaint(
             updated_at=now,
             **sealed,
         )
-        session.add(case)
-        session.flush()
-        session.add(
-            ComplaintTransition(
-                case_id=case.id,
-                action="file",
-                from_state=None,
-                to_state="received",
-                actor="consumer",
-                at=now,
-                reason=source,
-                due_at=due,
-            )
-        )
-        audit.record(
-            session,
-            actor="consumer",
-            action="complaint.file",
-            entity="complaint",
-            entity_id=case.id,
-            after={"state": "received", "category": category, "source": source},
-            now=now,
-        )
+        add_case(session, case, actor="consumer", at=now, reason=source, action="complaint.file",
+                 after={"state": "received", "category": category, "source": source}, now=now)  # fmt: skip
         return _read(case, ring, now)
 
 
