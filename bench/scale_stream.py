@@ -1,13 +1,17 @@
 """Scale-out of streaming monitoring on NATS JetStream, printed: 1, 2, 4 workers and a soak at a fixed rate.
 
 Usage: python bench/scale_stream.py [--payments 200000] [--workers 1,2,4] [--batch 1000]
-                                    [--soak-minutes 2] [--rate 3000] [--soak-workers 2] [--database sqlite]
+                                    [--soak-minutes 2] [--rate 3000] [--soak-workers 2] [--soak-payments 100000]
+                                    [--clock data|wall] [--database sqlite]
 - Throughput: for each worker count W, a fresh stream with W partitions gets the month's payments first
   (publish rate printed), then W worker processes drain it; payments/s from the first batch taken to the last
   batch acked, messages/s, CPU seconds per worker, per-worker efficiency = throughput / (W x throughput of 1).
-- Soak: the publisher puts payments on the stream at a fixed rate (the month replayed with fresh ids and
-  arrival times 1/rate apart) while workers consume; every minute it prints each worker's RSS, p50/p99 latency
-  from the message's store time in JetStream to its ack (after its alerts are stored) and the backlog.
+- Soak: the publisher puts payments on the stream at a fixed rate (a month of --soak-payments replayed pass after
+  pass with fresh ids) while workers consume; every minute it prints the event time covered, each worker's RSS,
+  p50/p99 latency from the message's store time in JetStream to its ack (after its alerts are stored) and the
+  backlog. On the `data` clock (default) each pass keeps the month's own times, shifted a month further, so the
+  rules' windows (up to a year) fill within minutes and then slide: memory must then stay flat. On the `wall`
+  clock arrival times are 1/rate apart: nothing leaves a day's window in 30 minutes and the state only grows.
 - Alerts go to a fresh PostgreSQL database (default) or SQLite under a temporary home.
 The machine may be shared: figures are wall-clock under whatever load it carries; CPU seconds are printed too.
 """
@@ -183,15 +187,40 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def _replayed(payments: list[Payment], index: int, start_us: int, rate: int) -> Payment:
-    """Return the index-th payment of an endless replay: arrival times 1/rate apart, fresh ids per pass."""
-    base = payments[index % len(payments)]
-    moment = from_micros(start_us + index * 1_000_000 // rate)
-    return replace(base, payment_id=f"{base.payment_id}-{index // len(payments)}", initiated_at=moment)
+class Replay:
+    """An endless replay of the month with fresh payment ids per pass, on one of two clocks.
+
+    - `data`: each pass is the month again with its own times, shifted one month span further, so event time
+      moves at the data's pace (a month per pass) and the rules' windows, up to a year, fill and then slide:
+      the state reaches its plateau and memory can be seen to stay flat;
+    - `wall`: arrival times 1/rate apart from the month's first moment (event time = wall time): at 3,000/s
+      nothing leaves a window of a day or more during a soak, so the state only grows.
+    """
+
+    def __init__(self, payments: list[Payment], rate: int, clock: str) -> None:
+        self.payments, self.rate, self.clock = payments, rate, clock
+        self.times = [micros(p.initiated_at) for p in payments]
+        self.start_us = self.times[0]
+        self.span_us = self.times[-1] - self.start_us + 1  # the next pass starts after this one's last moment
+
+    def __getitem__(self, index: int) -> Payment:
+        turn, at = divmod(index, len(self.payments))
+        base = self.payments[at]
+        if self.clock == "data":
+            moment = self.times[at] + turn * self.span_us
+        else:
+            moment = self.start_us + index * 1_000_000 // self.rate
+        return replace(base, payment_id=f"{base.payment_id}-{turn}", initiated_at=from_micros(moment))
+
+    def event_days(self, index: int) -> float:
+        """Return the event time covered by the first `index` payments, in days."""
+        if index == 0:
+            return 0.0
+        return (micros(self[index - 1].initiated_at) - self.start_us) / 86_400e6
 
 
-async def _soak_publish(stream: str, scheme: Scheme, payments: list[Payment], rate: int, minutes: float,
-                        processes: list[Any], queue: Any) -> None:  # fmt: skip
+async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: float, processes: list[Any],
+                        queue: Any) -> None:  # fmt: skip
     connection = await nats.connect(NATS_URL)
     js = connection.jetstream(publish_async_max_pending=20_000)
     for number in range(scheme.partitions):  # start the clock once every worker has anchored its consumer
@@ -201,16 +230,16 @@ async def _soak_publish(stream: str, scheme: Scheme, payments: list[Payment], ra
                 break
             except nats.js.errors.NotFoundError:
                 await asyncio.sleep(0.2)
-    start_us, sent, started = micros(payments[0].initiated_at), 0, time.monotonic()
+    rate, sent, started = replay.rate, 0, time.monotonic()
     next_report, minute, latencies = started + 60, 1, []
     rss_first: list[float] = []
-    print(" min  published/s  backlog  p50 ms  p99 ms  RSS MiB per worker")
+    print(" min  published/s  event days  backlog  p50 ms  p99 ms  RSS MiB per worker")
     while time.monotonic() - started < minutes * 60:
         due = min(
             int((time.monotonic() - started) * rate), sent + max(rate // 20, 1)
         )  # behind: catch up in steps
         if due > sent:
-            await publish(js, scheme, (_replayed(payments, i, start_us, rate) for i in range(sent, due)))
+            await publish(js, scheme, (replay[i] for i in range(sent, due)))
             sent = due
         await asyncio.sleep(0.01)
         while not queue.empty():
@@ -226,7 +255,7 @@ async def _soak_publish(stream: str, scheme: Scheme, payments: list[Payment], ra
             rss_first = rss_first or rss
             ordered = sorted(latencies) or [float("nan")]
             p50, p99 = ordered[len(ordered) // 2] * 1e3, ordered[int(len(ordered) * 0.99)] * 1e3
-            print(f"{minute:4d}  {sent / (time.monotonic() - started):11,.0f}  {backlog:7,}  {p50:6.0f}  {p99:6.0f}  "
+            print(f"{minute:4d}  {sent / (time.monotonic() - started):11,.0f}  {replay.event_days(sent):10,.1f}  {backlog:7,}  {p50:6.0f}  {p99:6.0f}  "
                   + " ".join(f"{r:6.0f}" for r in rss), flush=True)  # fmt: skip
             latencies, minute, next_report = [], minute + 1, next_report + 60
     print(f"soak: {sent:,} payments in {minutes:g} min; RSS change first->last minute per worker: "
@@ -234,13 +263,14 @@ async def _soak_publish(stream: str, scheme: Scheme, payments: list[Payment], ra
     await connection.close()
 
 
-def soak(
-    payments: list[Payment], workers: int, rate: int, minutes: float, database: Database, batch: int
-) -> None:
+def soak(payments: list[Payment], workers: int, rate: int, minutes: float, database: Database, batch: int,
+         clock: str) -> None:  # fmt: skip
     """Publish at a fixed rate while workers consume; print RSS, latency and backlog every minute."""
     stream, prefix = f"SOAK_{uuid.uuid4().hex[:8].upper()}", f"soak{uuid.uuid4().hex[:8]}.pay"
     scheme = Scheme(prefix, workers, dimensions(load_ruleset()))
-    print(f"\n== soak: {rate:,} payments/s for {minutes:g} min, {workers} workers ==")
+    replay = Replay(payments, rate, clock)
+    print(f"\n== soak: {rate:,} payments/s for {minutes:g} min, {workers} workers; {len(payments):,} payments "
+          f"replayed on the {clock} clock ({replay.span_us / 86_400e6:.1f} event days per pass) ==")  # fmt: skip
 
     async def make() -> None:
         connection = await nats.connect(NATS_URL)
@@ -253,7 +283,7 @@ def soak(
     )
     processes, queue = _start(database.settings(), workers, options)
     try:
-        asyncio.run(_soak_publish(stream, scheme, payments, rate, minutes, processes, queue))
+        asyncio.run(_soak_publish(stream, scheme, replay, minutes, processes, queue))
     finally:
         for process in processes:
             process.terminate()  # SIGTERM: each worker finishes its batch, checkpoints and exits
@@ -275,6 +305,8 @@ def main() -> None:
     parser.add_argument("--soak-minutes", type=float, default=0.0)
     parser.add_argument("--rate", type=int, default=3_000)
     parser.add_argument("--soak-workers", type=int, default=2)
+    parser.add_argument("--soak-payments", type=int, default=100_000, help="the month the soak replays")
+    parser.add_argument("--clock", choices=("data", "wall"), default="data", help="the soak's event clock")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="cbec-scale-stream-"))
@@ -285,7 +317,9 @@ def main() -> None:
         if args.workers:
             throughput(payments, [int(w) for w in args.workers.split(",")], database, args.batch)
         if args.soak_minutes:
-            soak(payments, args.soak_workers, args.rate, args.soak_minutes, database, args.batch)
+            if args.soak_payments != len(payments):
+                payments = month_payments(root, args.soak_payments)
+            soak(payments, args.soak_workers, args.rate, args.soak_minutes, database, args.batch, args.clock)
     finally:
         if args.database == "postgresql":
             database.drop()

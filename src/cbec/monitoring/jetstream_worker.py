@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nats.aio.msg import Msg
+import nats.aio.client
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -38,6 +38,7 @@ from cbec.monitoring.jetstream_publish import (
     connect,
     stream_scheme,
 )
+from cbec.monitoring.jetstream_pull import BatchPull
 from cbec.monitoring.jetstream_subjects import ACCOUNT, Scheme, decode, dimensions, rules_of
 from cbec.monitoring.rule_model import RuleSet
 from cbec.monitoring.schemas import RunSummary
@@ -171,6 +172,9 @@ class PartitionWorker:
         batches: dict[str, list[Payment]] = {dim: [] for dim in self.engines}
         last = {dim: engine.last_order for dim, engine in self.engines.items()}
         rejected: list[dict[str, Any]] = []
+        decoded: dict[
+            bytes, Payment | ValueError
+        ] = {}  # a payment's messages of several dimensions: one decode
         for seq, subject, body in messages:
             if seq <= self.seq:
                 self.summary.replayed += 1
@@ -179,15 +183,19 @@ class PartitionWorker:
             dim = self.scheme.dim_of(subject)
             if dim not in batches:  # a dimension of another rule set: nothing of ours to run on it
                 continue
-            try:
-                payment = decode(body)
-            except ValueError as exc:
+            payment = decoded.get(body)
+            if payment is None:
+                try:
+                    payment = decoded[body] = decode(body)
+                except ValueError as exc:
+                    payment = decoded[body] = exc
+            if isinstance(payment, ValueError):
                 self.summary.refused += 1
                 rejected.append(
                     {
                         "seq": seq,
                         "subject": subject,
-                        "reason": str(exc),
+                        "reason": str(payment),
                         "body": body.decode("utf-8", "replace"),
                     }
                 )
@@ -229,16 +237,20 @@ class PartitionWorker:
 
     async def run(
         self,
-        js: JetStreamContext,
+        nc: nats.aio.client.Client,
         *,
         stop: asyncio.Event | None = None,
         on_batch: Callable[[BatchReport], None] | None = None,
     ) -> WorkerSummary:
         """Consume until stopped (event, idle time or message count); checkpoint on the way out."""
         started = time.monotonic()
+        js = nc.jetstream()
         await self._check_stream(js)
         covered = self.restore()
-        subscription = await self._anchor(js, covered)
+        await self._anchor(js, covered)
+        pull = await BatchPull(
+            nc, self.options.stream, consumer_name(self.partition, self.scheme.partitions)
+        ).start()
         options, summary = self.options, self.summary
         last_checkpoint, idle_since = time.monotonic(), time.monotonic()
         dirty = False
@@ -246,38 +258,33 @@ class PartitionWorker:
             while stop is None or not stop.is_set():
                 if options.max_messages is not None and summary.messages >= options.max_messages:
                     break
-                try:
-                    msgs: list[Msg] = await subscription.fetch(options.batch, timeout=options.fetch_timeout)
-                except TimeoutError:
-                    msgs = []
-                if not msgs:  # the client may also answer an empty list
+                msgs = await pull.fetch(options.batch, options.fetch_timeout)
+                if not msgs:
                     if options.until_idle is not None and time.monotonic() - idle_since >= options.until_idle:
                         break
                     continue
                 idle_since = time.monotonic()
-                metas = [msg.metadata for msg in msgs]
-                alerts = self.take(
-                    [(m.sequence.stream, msg.subject, msg.data) for msg, m in zip(msgs, metas, strict=True)]
-                )
+                alerts = self.take([(msg.seq, msg.subject, msg.data) for msg in msgs])
                 await self._save(alerts)
                 dirty = True
                 if time.monotonic() - last_checkpoint >= options.checkpoint_every:
                     self.checkpoint()
                     last_checkpoint, dirty = time.monotonic(), False
-                last = msgs[-1]
-                await last.ack()  # AckPolicy.ALL: acks the whole micro-batch, which arrived in stream order
+                await (
+                    pull.ack_last()
+                )  # AckPolicy.ALL: acks the whole micro-batch, which arrived in stream order
                 summary.messages += len(msgs)
                 summary.last_seq = self.seq
                 if on_batch is not None:
                     now = time.time()
-                    latencies = [now - m.timestamp.timestamp() for m in metas]
+                    latencies = [now - msg.stored for msg in msgs]
                     on_batch(BatchReport(messages=len(msgs), last_seq=self.seq, latencies=latencies))
             if dirty:
                 self.checkpoint()
         finally:
             summary.seconds = time.monotonic() - started
             with contextlib.suppress(Exception):  # cleanup must not hide the error that ended the run
-                await subscription.unsubscribe()
+                await pull.stop()
         return summary
 
     async def _save(self, alerts: list[Alert]) -> None:
@@ -308,7 +315,7 @@ class PartitionWorker:
                 f"stream {self.options.stream} does not carry dimension(s) {', '.join(missing)}"
             )
 
-    async def _anchor(self, js: JetStreamContext, covered: int) -> JetStreamContext.PullSubscription:
+    async def _anchor(self, js: JetStreamContext, covered: int) -> None:
         """(Re)create the partition's durable consumer at the first sequence the checkpoint does not cover.
 
         Re-anchoring, rather than resuming the consumer's own ack floor, keeps the stream order after a
@@ -327,7 +334,6 @@ class PartitionWorker:
             opt_start_seq=covered + 1 if covered else None,
         )
         await js.add_consumer(self.options.stream, config)
-        return await js.pull_subscribe_bind(durable=name, stream=self.options.stream)
 
 
 async def work_on(url: str, worker: PartitionWorker, *, on_batch: Callable[[BatchReport], None] | None = None,
@@ -340,6 +346,6 @@ async def work_on(url: str, worker: PartitionWorker, *, on_batch: Callable[[Batc
             loop.add_signal_handler(signum, stop.set)
     connection = await connect(url, max_reconnect_attempts=-1)
     try:
-        return await worker.run(connection.jetstream(), stop=stop, on_batch=on_batch)
+        return await worker.run(connection, stop=stop, on_batch=on_batch)
     finally:
         await connection.close()

@@ -61,7 +61,7 @@ def _drain(store: Store, stream: tuple[str, str], partitions: int, **options: ob
             for number in range(partitions)
         ]  # fmt: skip
         try:
-            return list(await asyncio.gather(*(worker.run(connection.jetstream()) for worker in workers)))
+            return list(await asyncio.gather(*(worker.run(connection) for worker in workers)))
         finally:
             await connection.close()
 
