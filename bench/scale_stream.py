@@ -35,6 +35,7 @@ from typing import Any
 import nats
 import nats.js.errors
 import pyarrow.parquet as pq
+import uvloop
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -131,7 +132,7 @@ async def _publish_all(stream: str, scheme: Scheme, payments: list[Payment]) -> 
     js = connection.jetstream(publish_async_max_pending=5_000)
     await ensure_stream(js, stream, scheme)
     started = time.perf_counter()
-    summary = await publish(js, scheme, payments)
+    summary = await publish(connection, scheme, payments)
     seconds = time.perf_counter() - started
     await connection.close()
     return summary.messages, seconds
@@ -236,10 +237,10 @@ async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: fl
     print(" min  published/s  event days  backlog  p50 ms  p99 ms  RSS MiB per worker")
     while time.monotonic() - started < minutes * 60:
         due = min(
-            int((time.monotonic() - started) * rate), sent + max(rate // 20, 1)
+            int((time.monotonic() - started) * rate), sent + max(rate // 4, 1)
         )  # behind: catch up in steps
         if due > sent:
-            await publish(js, scheme, (replay[i] for i in range(sent, due)))
+            await publish(connection, scheme, (replay[i] for i in range(sent, due)))
             sent = due
         await asyncio.sleep(0.01)
         while not queue.empty():
@@ -264,7 +265,7 @@ async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: fl
 
 
 def soak(payments: list[Payment], workers: int, rate: int, minutes: float, database: Database, batch: int,
-         clock: str) -> None:  # fmt: skip
+         clock: str, checkpoint_every: float = 10.0) -> None:  # fmt: skip
     """Publish at a fixed rate while workers consume; print RSS, latency and backlog every minute."""
     stream, prefix = f"SOAK_{uuid.uuid4().hex[:8].upper()}", f"soak{uuid.uuid4().hex[:8]}.pay"
     scheme = Scheme(prefix, workers, dimensions(load_ruleset()))
@@ -279,11 +280,11 @@ def soak(payments: list[Payment], workers: int, rate: int, minutes: float, datab
 
     asyncio.run(make())
     options = WorkerOptions(
-        stream=stream, prefix=prefix, batch=batch, fetch_timeout=0.2, checkpoint_every=10.0
+        stream=stream, prefix=prefix, batch=batch, fetch_timeout=0.2, checkpoint_every=checkpoint_every
     )
     processes, queue = _start(database.settings(), workers, options)
     try:
-        asyncio.run(_soak_publish(stream, scheme, replay, minutes, processes, queue))
+        uvloop.run(_soak_publish(stream, scheme, replay, minutes, processes, queue))
     finally:
         for process in processes:
             process.terminate()  # SIGTERM: each worker finishes its batch, checkpoints and exits
@@ -306,6 +307,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=3_000)
     parser.add_argument("--soak-workers", type=int, default=2)
     parser.add_argument("--soak-payments", type=int, default=100_000, help="the month the soak replays")
+    parser.add_argument(
+        "--checkpoint-every", type=float, default=10.0, help="soak workers' checkpoint interval"
+    )
     parser.add_argument("--clock", choices=("data", "wall"), default="data", help="the soak's event clock")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     args = parser.parse_args()
@@ -319,7 +323,16 @@ def main() -> None:
         if args.soak_minutes:
             if args.soak_payments != len(payments):
                 payments = month_payments(root, args.soak_payments)
-            soak(payments, args.soak_workers, args.rate, args.soak_minutes, database, args.batch, args.clock)
+            soak(
+                payments,
+                args.soak_workers,
+                args.rate,
+                args.soak_minutes,
+                database,
+                args.batch,
+                args.clock,
+                args.checkpoint_every,
+            )
     finally:
         if args.database == "postgresql":
             database.drop()

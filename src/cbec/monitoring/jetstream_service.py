@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -60,8 +59,10 @@ def publish(
             except ValueError as exc:
                 problems.append(f"line {line}: {exc}")
 
+    import uvloop
+
     run = publish_to(settings.nats_url, stream, scheme, payments(), create=partitions is not None)
-    return asyncio.run(run), problems
+    return uvloop.run(run), problems
 
 
 def work(

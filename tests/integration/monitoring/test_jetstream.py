@@ -21,7 +21,13 @@ from sqlalchemy import func, select
 from cbec.config import Settings
 from cbec.core.money import load_fx_table
 from cbec.monitoring.engine import Payment
-from cbec.monitoring.jetstream_publish import PublishSummary, ensure_stream, publish, publish_to
+from cbec.monitoring.jetstream_publish import (
+    PublishSummary,
+    StreamMismatch,
+    ensure_stream,
+    publish,
+    publish_to,
+)
 from cbec.monitoring.jetstream_subjects import Scheme, dimensions, encode
 from cbec.monitoring.jetstream_worker import PartitionWorker, WorkerOptions, WorkerSummary, state_dir
 from cbec.monitoring.models import AlertPayment
@@ -119,10 +125,10 @@ def test_payments_published_late_are_skipped_counted_and_kept(
         connection = await nats.connect(NATS_URL)
         js = connection.jetstream()
         await ensure_stream(js, stream_name[0], scheme, duplicate_window=0.2)
-        first = await publish(js, scheme, payments)
+        first = await publish(connection, scheme, payments)
         await asyncio.sleep(0.3)  # past the duplicate window: the stream keeps the second copies
         broken = await js.publish(f"{stream_name[1]}.payer_id.0", b"not json")
-        second = await publish(js, scheme, payments[:100])
+        second = await publish(connection, scheme, payments[:100])
         await connection.close()
         assert broken.seq == first.last_seq + 1
         return first, second
@@ -135,6 +141,22 @@ def test_payments_published_late_are_skipped_counted_and_kept(
     kept = [json.loads(line) for line in Path(summary.rejected_file).read_text(encoding="utf-8").splitlines()]
     assert [row["reason"] for row in kept].count("late") == second.messages
     assert kept[0]["body"] == "not json" and kept[0]["reason"].startswith("not a JSON object")
+
+
+def test_publishing_where_no_stream_takes_the_subjects_fails_clearly(
+    month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
+) -> None:
+    payments = month[1][:50]
+
+    async def publish_nowhere() -> None:
+        connection = await nats.connect(NATS_URL)
+        try:
+            await publish(connection, _scheme(stream_name[1], 2), payments)
+        finally:
+            await connection.close()
+
+    with pytest.raises(StreamMismatch, match="no stream takes the published subjects"):
+        asyncio.run(publish_nowhere())
 
 
 # The kill rounds start the worker through the service rather than the whole CLI, whose imports take seconds.
