@@ -233,7 +233,7 @@ async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: fl
                 await asyncio.sleep(0.2)
     rate, sent, started = replay.rate, 0, time.monotonic()
     next_report, minute, latencies = started + 60, 1, []
-    rss_first: list[float] = []
+    rss_by_minute: list[list[float]] = []
     print(" min  published/s  event days  backlog  p50 ms  p99 ms  RSS MiB per worker")
     while time.monotonic() - started < minutes * 60:
         due = min(
@@ -253,14 +253,18 @@ async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: fl
                 info = await js.consumer_info(stream, f"cbec-p{number}of{scheme.partitions}")
                 backlog += (info.num_pending or 0) + (info.num_ack_pending or 0)
             rss = [_rss_mib(p.pid) for p in processes]
-            rss_first = rss_first or rss
+            rss_by_minute.append(rss)
             ordered = sorted(latencies) or [float("nan")]
             p50, p99 = ordered[len(ordered) // 2] * 1e3, ordered[int(len(ordered) * 0.99)] * 1e3
             print(f"{minute:4d}  {sent / (time.monotonic() - started):11,.0f}  {replay.event_days(sent):10,.1f}  {backlog:7,}  {p50:6.0f}  {p99:6.0f}  "
                   + " ".join(f"{r:6.0f}" for r in rss), flush=True)  # fmt: skip
             latencies, minute, next_report = [], minute + 1, next_report + 60
-    print(f"soak: {sent:,} payments in {minutes:g} min; RSS change first->last minute per worker: "
-          + ", ".join(f"{b - a:+.0f} MiB" for a, b in zip(rss_first, [_rss_mib(p.pid) for p in processes], strict=True)))  # fmt: skip
+    if rss_by_minute:
+        first, half, last = rss_by_minute[0], rss_by_minute[len(rss_by_minute) // 2], rss_by_minute[-1]
+        print(f"soak: {sent:,} payments in {minutes:g} min; RSS per worker first->last minute "
+              + ", ".join(f"{b - a:+.0f} MiB" for a, b in zip(first, last, strict=True))
+              + f"; over the second half (minute {len(rss_by_minute) // 2 + 1} on) "
+              + ", ".join(f"{b - a:+.0f} MiB" for a, b in zip(half, last, strict=True)))  # fmt: skip
     await connection.close()
 
 
