@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cbec.audit import service as audit
 from cbec.config import Settings
 from cbec.feeds.models import IngestBatch, QuarantinedRow
-from cbec.feeds.pseudonym import pseudonymise
+from cbec.feeds.pseudonym import PersonalGuard, pseudonymise
 from cbec.feeds.quarantine import QuarantineBuffer
 from cbec.feeds.readers import FileRejected, detect_format, read_chunks
 from cbec.feeds.readers.base import ReadInfo
@@ -66,7 +66,7 @@ def load_file(
     batch_id = _open_batch(factory, spec, path, fmt, checksum)
     report = LoadReport(feed=spec.name, source=str(path), batch_id=batch_id, status="committed",
                         file_format=fmt, checksum=checksum)  # fmt: skip
-    quarantine = QuarantineBuffer(spec.name, path.name)
+    quarantine = QuarantineBuffer(spec.name, path.name, guard=PersonalGuard.of(spec, settings))
     info = ReadInfo(file_format=fmt)
     con = connect(settings.timezone)
     prepare_connection(con, settings.timezone)
@@ -86,8 +86,9 @@ def load_file(
                 quarantine.add_problem(problem)
             checked = validate(con, spec, chunk, settings.timezone)
             pseudonymise(con, spec, settings)  # personal columns never reach the lake as given
-            for line, errors, raw in zip(checked.bad_lines, checked.bad_errors, checked.bad_raw, strict=True):
-                quarantine.add_row(line, errors, raw)
+            bad = zip(checked.bad_lines, checked.bad_errors, checked.bad_raw, checked.bad_values, strict=True)
+            for line, errors, raw, values in bad:
+                quarantine.add_row(line, errors, raw, values)
             sink.load_existing()
             result = classify(con, spec, batch_id)
             _quarantine_conflicts(quarantine, chunk.lines, chunk.raw, chunk.table, result.conflicts, spec)
@@ -169,8 +170,11 @@ def _quarantine_conflicts(
     for row in conflicts.to_pylist():
         index = row["_row"]
         key = ", ".join(f"{k}={row[k]}" for k in spec.key)
-        text = str(raw[index]) if raw is not None else str(table.slice(index, 1).to_pylist()[0])
-        quarantine.add_row(int(lines[index].as_py()), [RowError(spec.key[0], "duplicate_key", key)], text)
+        values = table.slice(index, 1).to_pylist()[0]
+        text = str(raw[index]) if raw is not None else str(values)
+        quarantine.add_row(
+            int(lines[index].as_py()), [RowError(spec.key[0], "duplicate_key", key)], text, values
+        )
 
 
 def _warnings(spec: FeedSpec, info: ReadInfo, report: LoadReport) -> list[str]:

@@ -8,7 +8,12 @@ reader without the key can trace back. The key comes from CBEC_PSEUDONYM_KEY, el
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import secrets
+from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -49,3 +54,50 @@ def pseudonymise(con: duckdb.DuckDBPyConnection, spec: FeedSpec, settings: Setti
             f"WHERE {column} IS NOT NULL AND _errors = ''",
             [PREFIX, key],
         )
+
+
+def token(key: str, value: str) -> str:
+    """Return the keyed pseudonym of one value, exactly as `pseudonymise` writes it to the lake."""
+    return PREFIX + hashlib.sha256((key + value).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+WITHHELD = (
+    "(withheld: this row of a feed with personal data could not be read into columns; "
+    "see the source file at this line / 含个人信息的数据行无法解析，原文不予保存，请查看源文件该行)"
+)
+
+
+@dataclass(frozen=True)
+class PersonalGuard:
+    """What quarantine keeps of a bad row of a feed with personal columns: no identifier as given.
+
+    The row is kept as its columns with each personal value replaced by its keyed pseudonym (the token the lake
+    would hold), a row that could not be read into columns is withheld, and the duplicate check uses a keyed
+    digest (a plain SHA-256 of a short row could be reversed by trying identifiers).
+    """
+
+    columns: frozenset[str]
+    key: str
+
+    @classmethod
+    def of(cls, spec: FeedSpec, settings: Settings) -> PersonalGuard | None:
+        """Return the guard of a feed with personal columns, else None."""
+        personal = frozenset(c.name for c in spec.columns if c.personal)
+        return cls(personal, pseudonym_key(settings)) if personal else None
+
+    def value(self, column: str | None, value: str | None) -> str | None:
+        """Return a column's value as quarantine may keep it."""
+        if value is None or column not in self.columns:
+            return value
+        return token(self.key, str(value))
+
+    def row(self, values: dict[str, Any] | None) -> str:
+        """Return the kept text of a row: its columns as JSON, personal ones pseudonymised; withheld unread."""
+        if values is None:
+            return WITHHELD
+        kept = {k: self.value(k, None if v is None else str(v)) for k, v in values.items()}
+        return json.dumps(kept, ensure_ascii=False)
+
+    def digest(self, raw: str) -> str:
+        """Return the keyed digest of a row's original text (for recognising a row loaded again)."""
+        return hmac.new(self.key.encode(), raw.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from cbec.feeds.pseudonym import PersonalGuard
 from cbec.feeds.readers.base import RowProblem
 from cbec.feeds.rules import describe
 from cbec.feeds.validation import RowError
@@ -20,6 +21,7 @@ class QuarantineBuffer:
 
     feed: str
     source: str
+    guard: PersonalGuard | None = None  # a feed with personal columns: no identifier is kept as given
     records: list[dict[str, Any]] = field(default_factory=list)
     by_rule: Counter[str] = field(default_factory=Counter)
 
@@ -29,8 +31,14 @@ class QuarantineBuffer:
         extra = f" ({detail})" if detail else ""
         return f"{where}{col}: {describe(rule)} [rule {rule}]{extra}"
 
-    def add_row(self, line: int | None, errors: list[RowError], raw: str) -> None:
-        """Quarantine a row that broke one or more column rules."""
+    def add_row(
+        self, line: int | None, errors: list[RowError], raw: str, values: dict[str, Any] | None = None
+    ) -> None:
+        """Quarantine a row that broke one or more column rules (`values`: its columns, when it was read)."""
+        digest = _digest(raw)
+        if self.guard is not None:
+            errors = [RowError(e.column, e.rule, self.guard.value(e.column, e.value)) for e in errors]
+            digest, raw = self.guard.digest(raw), self.guard.row(values)
         messages = []
         for error in errors:
             shown = "" if error.value is None else f"value {error.value[:_VALUE_PREVIEW]!r}"
@@ -47,7 +55,7 @@ class QuarantineBuffer:
                 "message": "\n".join(messages),
                 "errors": [{"column": e.column, "rule": e.rule, "value": e.value} for e in errors],
                 "raw": raw,
-                "raw_hash": _digest(raw),
+                "raw_hash": digest,
             }
         )
 
@@ -58,6 +66,8 @@ class QuarantineBuffer:
 
     def add_file(self, rule: str, detail: str, raw: str, checksum: str) -> None:
         """Record a whole-file rejection (it holds no readable row, so it is not counted as read)."""
+        if self.guard is not None:
+            raw = self.guard.row(None)
         self.by_rule[rule] += 1
         self.records.append(
             {

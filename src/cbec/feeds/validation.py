@@ -39,6 +39,7 @@ class Validated:
     bad_lines: list[int]
     bad_errors: list[list[RowError]]
     bad_raw: list[str]
+    bad_values: list[dict[str, Any]]  # the row's columns as read (for rows of a feed with personal data)
 
 
 def _q(name: str) -> str:
@@ -212,7 +213,8 @@ def _explain_bad(chunk: RawChunk, bad: pa.Table, good_rows: int) -> Validated:
             row_errors.append(RowError(column, rule, values.get(column)))
         bad_errors.append(row_errors)
         raws.append(str(chunk.raw[row_index]) if chunk.raw is not None else _as_raw(values))
-    return Validated(good_rows=good_rows, bad_lines=lines, bad_errors=bad_errors, bad_raw=raws)
+    return Validated(good_rows=good_rows, bad_lines=lines, bad_errors=bad_errors, bad_raw=raws,
+                     bad_values=raw_values)  # fmt: skip
 
 
 def _as_raw(values: dict[str, Any]) -> str:

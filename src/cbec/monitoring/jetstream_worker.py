@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import pickle
 import signal
 import time
@@ -62,6 +63,7 @@ class WorkerOptions:
     until_idle: float | None = None  # stop after this many seconds without a message
     max_messages: int | None = None  # stop after about this many messages (whole micro-batches)
     ack_wait: float = 120.0
+    background_checkpoints: bool = True  # write checkpoints from a forked child (POSIX), off the batch path
 
 
 @dataclass
@@ -87,6 +89,7 @@ class WorkerSummary:
     refused: int = 0  # not a payment: listed in rejected
     unconverted: int = 0  # no FX rate: not monitored (as in every driver)
     checkpoints: int = 0
+    checkpoint_failures: int = 0  # background checkpoint writes that failed (the previous file stays)
     seconds: float = 0.0
     per_dim: dict[str, int] = field(default_factory=dict)
     rejected_file: str = ""
@@ -124,6 +127,7 @@ class PartitionWorker:
             for dim in dimensions(ruleset)
         }
         self.seq = 0  # the last stream sequence the engines have taken
+        self._writing: int | None = None  # pid of the child writing a checkpoint
         name = f"p{partition}of{scheme.partitions}"
         folder = state_dir(store, options.stream)
         self.checkpoint_path, self.rejected_path = folder / f"{name}.ckpt", folder / f"{name}.rejected.jsonl"
@@ -135,6 +139,8 @@ class PartitionWorker:
 
     def restore(self) -> int:
         """Load the checkpoint when there is one; return the stream sequence it covers (0: none)."""
+        for partial in self.checkpoint_path.parent.glob(f"{self.checkpoint_path.name}.*.tmp"):
+            partial.unlink(missing_ok=True)  # a writer killed half way (its rename, if it comes, then fails)
         if not self.checkpoint_path.exists():
             return 0
         with self.checkpoint_path.open("rb") as handle:
@@ -149,8 +155,15 @@ class PartitionWorker:
         self.seq = self.summary.restored_seq = int(payload["seq"])
         return self.seq
 
-    def checkpoint(self) -> None:
-        """Write every engine's state and the sequence it covers, atomically."""
+    def checkpoint(self, *, background: bool = False) -> bool:
+        """Write every engine's state and the sequence it covers, atomically; return whether one was started.
+
+        In the background a forked child pickles and writes the state as it was at the fork (copy-on-write)
+        while the worker goes on with its batches: pickling half a gigabyte of windows in the worker stalled
+        its batches for seconds. A checkpoint still being written makes the next one wait for its turn.
+        """
+        if self._writing is not None and not self._reap(block=not background):
+            return False
         self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "format": STATE_FORMAT,
@@ -160,8 +173,36 @@ class PartitionWorker:
             "seq": self.seq,
             "engines": {dim: engine.snapshot() for dim, engine in self.engines.items()},
         }
-        write_atomically(self.checkpoint_path, payload)
+        if background and hasattr(os, "fork"):
+            pid = os.fork()
+            if pid == 0:  # the child: write, then leave without running the parent's cleanup
+                code = 1
+                try:
+                    write_atomically(self.checkpoint_path, payload)
+                    code = 0
+                finally:
+                    os._exit(code)
+            self._writing = pid
+        else:
+            write_atomically(self.checkpoint_path, payload)
         self.summary.checkpoints += 1
+        return True
+
+    def _reap(self, *, block: bool) -> bool:
+        """Collect the checkpoint child; return whether none is running any more (block: wait for it)."""
+        assert self._writing is not None
+        pid, status = os.waitpid(self._writing, 0 if block else os.WNOHANG)
+        if pid == 0:
+            return False
+        self._writing = None
+        if os.waitstatus_to_exitcode(status) != 0:
+            self.summary.checkpoint_failures += 1  # the previous checkpoint file stays: more replay, no loss
+        return True
+
+    def finish_checkpoints(self) -> None:
+        """Wait for a checkpoint still being written."""
+        if self._writing is not None:
+            self._reap(block=True)
 
     def take(self, messages: list[tuple[int, str, bytes]]) -> list[Alert]:
         """Run (stream sequence, subject, body) messages through the engines in order; return their alerts.
@@ -267,8 +308,9 @@ class PartitionWorker:
                 alerts = self.take([(msg.seq, msg.subject, msg.data) for msg in msgs])
                 await self._save(alerts)
                 dirty = True
-                if time.monotonic() - last_checkpoint >= options.checkpoint_every:
-                    self.checkpoint()
+                if time.monotonic() - last_checkpoint >= options.checkpoint_every and self.checkpoint(
+                    background=options.background_checkpoints
+                ):
                     last_checkpoint, dirty = time.monotonic(), False
                 await (
                     pull.ack_last()
@@ -280,8 +322,10 @@ class PartitionWorker:
                     latencies = [now - msg.stored for msg in msgs]
                     on_batch(BatchReport(messages=len(msgs), last_seq=self.seq, latencies=latencies))
             if dirty:
-                self.checkpoint()
+                self.checkpoint()  # waits for a background one first
         finally:
+            with contextlib.suppress(Exception):
+                self.finish_checkpoints()
             summary.seconds = time.monotonic() - started
             with contextlib.suppress(Exception):  # cleanup must not hide the error that ended the run
                 await pull.stop()

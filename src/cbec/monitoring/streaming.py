@@ -184,8 +184,12 @@ class StreamingEngine:
 
 
 def write_atomically(path: Path, payload: object) -> None:
-    """Pickle a value to a file so that a crash leaves either the old file or the new one, never half."""
-    tmp = path.with_name(path.name + ".tmp")
+    """Pickle a value to a file so that a crash leaves either the old file or the new one, never half.
+
+    The temporary name carries the writer's pid: a checkpoint child left running by a killed worker and its
+    successor's writer never share one file.
+    """
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
         handle.flush()

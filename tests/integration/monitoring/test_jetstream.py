@@ -143,6 +143,41 @@ def test_payments_published_late_are_skipped_counted_and_kept(
     assert kept[0]["body"] == "not json" and kept[0]["reason"].startswith("not a JSON object")
 
 
+def test_a_background_checkpoint_holds_the_state_at_its_fork(
+    sqlite_settings_store: Store, month: tuple[Path, list[Payment], AlertState]
+) -> None:
+    store, payments = sqlite_settings_store, month[1]
+    scheme = _scheme("ckpt.pay", 1)
+
+    def worker() -> PartitionWorker:
+        return PartitionWorker(store=store, ruleset=load_ruleset(), fx=load_fx_table(), scheme=scheme, partition=0,
+                               options=WorkerOptions(stream="CKPT", prefix="ckpt.pay"))  # fmt: skip
+
+    routed = [(subject, encode(p)) for p in payments for subject, _ in scheme.routes(p)]
+    messages = [(n, subject, body) for n, (subject, body) in enumerate(routed, 1)]
+    third = len(messages) // 3
+    first = worker()
+    first.take(messages[:third])
+    assert first.checkpoint(background=True)
+    first.take(
+        messages[third : 2 * third]
+    )  # the parent goes on while the child writes what it had at the fork
+    first.finish_checkpoints()
+    assert first.summary.checkpoint_failures == 0
+    assert not list(first.checkpoint_path.parent.glob("*.tmp"))
+    second = worker()
+    assert second.restore() == third
+    second.take(
+        messages[third : 2 * third]
+    )  # resumed at the fork, the second worker catches up with the first
+    engines = [
+        (w.engines["payer_id"].state_size(), w.engines["payer_id"].last_order) for w in (first, second)
+    ]
+    assert engines[0] == engines[1] and engines[0][0] > 0
+    later = [w.take(messages[2000:]) for w in (first, second)]
+    assert later[0] == later[1] and len(later[0]) > 0
+
+
 def test_publishing_where_no_stream_takes_the_subjects_fails_clearly(
     month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
 ) -> None:
