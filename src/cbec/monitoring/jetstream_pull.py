@@ -46,7 +46,7 @@ def ack_position(reply: str) -> tuple[int, float]:
 
 
 class BatchPull:
-    """Pull batches from one durable consumer; `ack(last)` acknowledges a whole batch (AckPolicy.ALL)."""
+    """Pull batches from one durable consumer; `ack_last()` acknowledges a whole batch (AckPolicy.ALL)."""
 
     def __init__(self, nc: nats.aio.client.Client, stream: str, consumer: str) -> None:
         self._nc, self._request = nc, f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"

@@ -29,6 +29,7 @@ REQUIRED = ("institution_id", "payment_id", "amount", "currency", "initiated_at"
 _SAFE = re.compile(r"[A-Za-z0-9_-]+")
 _FNV_OFFSET, _FNV_PRIME = 0x811C9DC5, 0x01000193
 _AMOUNT, _INITIATED = PAYMENT_FIELDS.index("amount"), PAYMENT_FIELDS.index("initiated_at")
+_REQUIRED_AT = tuple((name, PAYMENT_FIELDS.index(name)) for name in REQUIRED)  # decode runs per message
 
 
 def dimension(rule: Rule) -> str:
@@ -161,8 +162,8 @@ def decode(body: bytes) -> Payment:
     if not isinstance(row, dict):
         raise ValueError("not a JSON object")
     values: list[Any] = [_text(row.get(name)) for name in PAYMENT_FIELDS]
-    for name in REQUIRED:
-        if values[PAYMENT_FIELDS.index(name)] is None:
+    for name, at in _REQUIRED_AT:
+        if values[at] is None:
             raise ValueError(f"required column {name} is empty")
     try:
         amount = Decimal(values[_AMOUNT])
