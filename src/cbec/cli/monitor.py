@@ -181,7 +181,9 @@ def worker(
     prefix: str = typer.Option(service.DEFAULT_PREFIX, help="subject prefix of the stream"),
     rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
     batch: int = typer.Option(1_000, min=1, help="messages per micro-batch"),
-    checkpoint_every: float = typer.Option(10.0, min=0, help="seconds between checkpoints (0: every batch)"),
+    checkpoint_every: float = typer.Option(
+        10.0, min=0, help="seconds between checkpoints, written by a forked child (0: every batch)"
+    ),
     until_idle: float | None = typer.Option(
         None, min=0, help="stop after this many seconds without a message"
     ),
