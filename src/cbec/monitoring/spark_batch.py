@@ -17,17 +17,19 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
-from cbec.monitoring.batch_load import month_bounds
+from cbec.monitoring.batch_load import ACCOUNT_FIELDS, key_columns, leaves, month_bounds, rule_conditions
 from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, TIMEZONE, Alert, make_alert, micros, ratio
 from cbec.monitoring.rule_model import AggregateRule, RowRule, Rule, RuleSet, SequenceRule
 from cbec.monitoring.spark_batch_sql import (
     ACCOUNT,
     FEN,
     RuleSql,
+    ends_sql,
     fires_sql,
     group_of,
     listed_sql,
     measured_sql,
+    ordered_sql,
     rule_sql,
 )
 
@@ -35,6 +37,16 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 RATE_PLACES = Decimal("1e-10")
+DERIVED = ("amount_cny", "corridor")  # fields month_frame computes
+ALWAYS = (
+    "payment_id",
+    "institution_id",
+    "initiated_at",
+    "amount",
+    "currency",
+    "payer_country",
+    "payee_country",
+)
 ORDER_BITS = 62  # ord = (ts - base) * slots + tie stays below 2**62
 
 
@@ -52,6 +64,14 @@ def fx_frame(spark: SparkSession, fx: FxTable, pairs: list[tuple[date, str]]) ->
     return spark.createDataFrame(rows, schema="day DATE, currency STRING, rate DECIMAL(18, 10)")
 
 
+def read_columns(ruleset: RuleSet) -> list[str]:
+    """Return the payment columns a run reads: what the rules test, group by or count, and the payment's own
+    identity, time and amount; the rest (status, lineage, ...) never enters the sorts."""
+    tested = [leaf.field for condition in rule_conditions(ruleset) for leaf in leaves(condition)]
+    named = [*ALWAYS, *ACCOUNT_FIELDS, *key_columns(ruleset), *tested]
+    return [name for name in dict.fromkeys(named) if name not in DERIVED]
+
+
 def month_frame(
     spark: SparkSession, payments: DataFrame, *, ruleset: RuleSet, fx: FxTable, month: str | None
 ) -> tuple[DataFrame, int, int]:
@@ -60,7 +80,7 @@ def month_frame(
     from pyspark.sql import functions as F
 
     spark.conf.set("spark.sql.session.timeZone", TIMEZONE.key)  # a payment's day is its Shanghai date
-    rows = payments.where("initiated_at IS NOT NULL")
+    rows = payments.where("initiated_at IS NOT NULL").select(*(f"`{name}`" for name in read_columns(ruleset)))
     if month is not None:
         start, end = month_bounds(month)
         first_us, last_us = micros(start - timedelta(seconds=ruleset.longest_window.seconds)), micros(end) - 1
@@ -107,7 +127,7 @@ def slots_for(span_us: int) -> int:
 def _views(spark: SparkSession) -> Iterator[dict[str, str]]:
     """Give unique temporary view names and drop the views on exit."""
     suffix = uuid.uuid4().hex[:10]
-    names = {kind: f"_cbec_{kind}_{suffix}" for kind in ("stream", "measured", "episodes")}
+    names = {kind: f"_cbec_{kind}_{suffix}" for kind in ("stream", "ordered", "rows", "measured", "episodes")}
     try:
         yield names
     finally:
@@ -141,7 +161,14 @@ def _group_alerts(
     keys = [f"k{i}" for i in range(len(group))]
     with _views(spark) as view:
         _stream(base, group).createOrReplaceTempView(view["stream"])
-        measured = spark.sql(measured_sql(view["stream"], keys, rules, base_us, slots)).localCheckpoint()
+        rows = spark.sql(ordered_sql(view["stream"], keys, rules, base_us, slots))
+        ends = ends_sql(view["ordered"], keys, rules, slots)
+        if ends is not None:  # distinct counts: the rows are read twice, so materialise them once
+            rows = rows.localCheckpoint()
+            rows.createOrReplaceTempView(view["ordered"])
+            rows = rows.unionByName(spark.sql(ends), allowMissingColumns=True)
+        rows.createOrReplaceTempView(view["rows"])
+        measured = spark.sql(measured_sql(view["rows"], keys, rules, slots)).localCheckpoint()
         measured.createOrReplaceTempView(view["measured"])
         top = measured.selectExpr("max(tie)").first()
         if top is not None and top[0] is not None and int(top[0]) >= slots // 2:

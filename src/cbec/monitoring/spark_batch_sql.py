@@ -8,6 +8,13 @@ conditional aggregate over the rule's frame. Frames are RANGE frames over one in
 (institution_id, payment_id, side): with `(W - 1) * slots + slots / 2 - 1 PRECEDING` a frame holds exactly
 the rows in (t - W, t] up to the row itself, whatever the ties (fewer than slots / 2 rows of one key in
 one microsecond). Amounts are integer fen, thresholds exact fractions compared by cross-multiplication.
+
+Spark recomputes a sliding frame's aggregate over every row of the frame for each row, so a distinct count
+that way is quadratic in a busy key's window (a merchant's 30 days). Distinct counts are running counts
+instead: a member row counts while it is the latest of its value and inside the window, so it stops counting
+at its *end*, the earlier of the next member row with the same value and the moment it leaves the window.
+Each end is an extra row of the group's stream (column `_end` names the measure, every other column NULL);
+the count at a row is the member rows up to it minus the ends up to it, both running aggregates.
 """
 
 from __future__ import annotations
@@ -57,6 +64,8 @@ class RuleSql:
     rule: Rule
     member: str  # SQL: the row is in the rule's stream
     measures: dict[str, str] = field(default_factory=dict)  # alias -> window aggregate
+    distincts: dict[str, str] = field(default_factory=dict)  # alias (the end rows' tag) -> field counted
+    flags: dict[str, str] = field(default_factory=dict)  # alias -> condition on the payment, decided up front
     tests: list[str] = field(default_factory=list)
     numerator: str = "NULL"
     denominator: str = "NULL"
@@ -83,6 +92,16 @@ class RuleSql:
         self.measures.setdefault(alias, f"(coalesce({sql} OVER run, 0) - {before})")
         return alias
 
+    def flag(self, condition: str) -> str:
+        """Return the alias of a column holding `condition`, decided per row before the windows (so the
+        windows' sort carries one boolean instead of the payment columns the condition reads)."""
+        for alias, known in self.flags.items():
+            if known == condition:
+                return alias
+        alias = f"x{self.index}_{len(self.flags)}"
+        self.flags[alias] = condition
+        return alias
+
     def total(self, extra: str = "TRUE") -> str:
         """Return the alias of the window sum of fen of the member rows meeting `extra`."""
         summed = f"sum(CASE WHEN m{self.index} AND {extra} THEN fen END)"
@@ -90,6 +109,15 @@ class RuleSql:
             if sql.startswith(f"(coalesce({summed} OVER run"):
                 return alias
         return self.running(f"sum{len(self.measures)}", summed)
+
+    def distinct(self, name: str) -> str:
+        """Add the window's count of distinct non-null `name` among member rows (running, with end rows)."""
+        alias = f"r{self.index}_d_{name}"
+        if alias not in self.distincts:
+            self.distincts[alias] = name
+            starts = f"count(CASE WHEN m{self.index} AND `{name}` IS NOT NULL THEN 1 END) OVER upto"
+            self.measures[alias] = f"({starts} - count(CASE WHEN _end = '{alias}' THEN 1 END) OVER upto)"
+        return alias
 
     @property
     def sliding(self) -> bool:
@@ -110,13 +138,8 @@ def _measure(sql: RuleSql, measure: Measure) -> tuple[str, str | None, int]:
             return top, None, FEN
         return top, sql.aggregate("min", f"min(CASE WHEN {m} THEN fen END)"), 1
     if measure.kind == "distinct":
-        name = str(measure.field)
-        return (
-            sql.aggregate(f"d_{name}", f"collect_set(CASE WHEN {m} THEN `{name}` END)", "size({})"),
-            None,
-            1,
-        )
-    return sql.total(spark_condition(measure.subset)), sql.total(), 1
+        return sql.distinct(str(measure.field)), None, 1
+    return sql.total(sql.flag(spark_condition(measure.subset))), sql.total(), 1
 
 
 def _clause(sql: RuleSql, clause: Clause) -> list[str]:
@@ -167,42 +190,102 @@ def rule_sql(index: int, rule: Rule) -> RuleSql:
     return sql
 
 
-def measured_sql(stream: str, keys: list[str], rules: list[RuleSql], base_us: int, slots: int) -> str:
-    """Return the query over a group's stream view: per row its order, and per rule its measures and firing."""
+def reach(rule: Rule, slots: int) -> int:
+    """Return how far back in ord a frame of the rule's window reaches: (t - W, t] whatever the ties."""
+    return (rule.window.micros - 1) * slots + slots // 2 - 1
+
+
+def ordered_sql(stream: str, keys: list[str], rules: list[RuleSql], base_us: int, slots: int) -> str:
+    """Return the query over a group's stream view: per row its membership and condition flags, tie and
+    order, and only the columns the windows read."""
     part = ", ".join(keys)
-    flags = "".join(f", {r.member} AS m{r.index}" for r in rules)
+    flags = "".join(
+        [f", {r.member} AS m{r.index}" for r in rules]
+        + [f", {condition} AS {alias}" for r in rules for alias, condition in r.flags.items()]
+    )
+    kept = ", ".join(
+        dict.fromkeys(
+            [*keys, "side", "ts", "tie", "in_month", "fen", "institution_id", "payment_id"]
+            + [f"m{r.index}" for r in rules]
+            + [alias for r in rules for alias in r.flags]
+            + [f"`{name}`" for r in rules for name in r.distincts.values()]
+        )
+    )
+    return f"""
+    WITH flagged AS (SELECT *{flags} FROM {stream}),
+    tied AS (  -- a row in no rule's stream counts in no measure: it never enters the sorts
+        SELECT *, row_number() OVER (PARTITION BY {part}, ts ORDER BY institution_id, payment_id, side) - 1 AS tie
+        FROM flagged WHERE {" OR ".join(f"m{r.index}" for r in rules)}
+    )
+    SELECT {kept}, (ts - {base_us}) * {slots} + tie AS ord, CAST(NULL AS STRING) AS _end FROM tied
+    """
+
+
+def ends_sql(ordered: str, keys: list[str], rules: list[RuleSql], slots: int) -> str | None:
+    """Return the end rows of the group's distinct counts (None when it has none): per member row with a
+    value, the ord where it stops counting: its next member row with the same value, or where it leaves
+    the window. One sort per field counted, latest first, so the next row is a running minimum."""
+    part = ", ".join(keys)
+    fields: dict[str, list[tuple[RuleSql, str]]] = {}
+    for r in rules:
+        for alias, name in r.distincts.items():
+            fields.setdefault(name, []).append((r, alias))
+    if not fields:
+        return None
+    queries = []
+    for name, entries in fields.items():
+        nexts = "".join(
+            f", min(CASE WHEN m{r.index} THEN ord END) OVER later AS n_{alias}" for r, alias in entries
+        )
+        ends = ", ".join(
+            f"named_struct('tag', '{alias}', 'm', m{r.index}, 'ord', least(n_{alias}, ord + {reach(r.rule, slots) + 1}))"
+            for r, alias in entries
+        )
+        queries.append(f"""
+        SELECT {part}, x.ord, x.tag AS _end
+        FROM (
+            SELECT *{nexts} FROM {ordered}
+            WHERE `{name}` IS NOT NULL AND ({" OR ".join(f"m{r.index}" for r, _ in entries)})
+            WINDOW later AS (PARTITION BY {part}, `{name}` ORDER BY ord DESC
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        ) LATERAL VIEW explode(filter(array({ends}), e -> e.m)) AS x
+        """)
+    return " UNION ALL ".join(queries)
+
+
+def measured_sql(rows: str, keys: list[str], rules: list[RuleSql], slots: int) -> str:
+    """Return the query over a group's ordered rows (and end rows): per rule its measures and firing."""
+    part = ", ".join(keys)
     measures = "".join(f", {sql} AS {alias}" for r in rules for alias, sql in r.measures.items())
     running = "".join(f", count(CASE WHEN m{r.index} THEN 1 END) OVER run AS r{r.index}_c" for r in rules)
     windows = ", ".join(
         [
             f"b{r.index} AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN UNBOUNDED PRECEDING AND "
-            f"{(r.rule.window.micros - 1) * slots + slots // 2} PRECEDING)"
+            f"{reach(r.rule, slots) + 1} PRECEDING)"
             for r in rules
         ]
         + [
             f"w{r.index} AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN "
-            f"{(r.rule.window.micros - 1) * slots + slots // 2 - 1} PRECEDING AND CURRENT ROW)"
+            f"{reach(r.rule, slots)} PRECEDING AND CURRENT ROW)"
             for r in rules
             if r.sliding
+        ]
+        + [
+            f"run AS (PARTITION BY {part} ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+            f"upto AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
         ]
     )
     fired = "".join(
         f", m{r.index} AND in_month AND {' AND '.join(['TRUE', *r.tests])} AS r{r.index}_f" for r in rules
     )
     return f"""
-    WITH flagged AS (SELECT *{flags} FROM {stream}),
-    tied AS (
-        SELECT *, row_number() OVER (PARTITION BY {part}, ts ORDER BY institution_id, payment_id, side) - 1 AS tie
-        FROM flagged
-    ),
-    ordered AS (SELECT *, (ts - {base_us}) * {slots} + tie AS ord FROM tied),
-    measured AS (
-        SELECT {part}, side, ts, ord, tie, in_month, fen, institution_id, payment_id
+    WITH measured AS (
+        SELECT {part}, side, ts, ord, tie, in_month, fen, institution_id, payment_id, _end
                {"".join(f", m{r.index}" for r in rules)}{measures}{running}
-        FROM ordered
-        WINDOW {windows}, run AS (PARTITION BY {part} ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        FROM {rows}
+        WINDOW {windows}
     )
-    SELECT *{fired} FROM measured
+    SELECT *{fired} FROM measured WHERE _end IS NULL
     """
 
 
@@ -218,7 +301,8 @@ def fires_sql(measured: str, keys: list[str], rules: list[RuleSql]) -> str:
     return f"""
     WITH fires AS (  -- one scan: each row's firings, one entry per rule that fires on it
         SELECT {part}, ts, ord, institution_id, payment_id, x.rule, x.num, x.den, x.c_from, x.c_to, x.window_us
-        FROM {measured} LATERAL VIEW explode(filter(array({entries}), x -> x.f)) AS x
+        FROM (SELECT * FROM {measured} WHERE {" OR ".join(f"r{r.index}_f" for r in rules)})
+        LATERAL VIEW explode(filter(array({entries}), x -> x.f)) AS x
     ),
     opened AS (
         SELECT *, CASE WHEN prev IS NULL OR ts - prev >= window_us THEN 1 ELSE 0 END AS opens

@@ -63,6 +63,13 @@ def _payments() -> list[Payment]:
         _payment(f"F-{n}", f"F{n % 4}", "HUB", str(1000 + 10 * n), timedelta(minutes=n)) for n in range(8)
     ]
     found += [_payment("F-X", "F0", "HUB", "5000", timedelta(minutes=20))]  # spread too wide from here on
+    leave = timedelta(hours=6)  # a payer that left the window counts again only when it comes back
+    found += [
+        _payment(f"L-{n}", payer, "HUB2", "1000", leave + timedelta(minutes=minute))
+        for n, (payer, minute) in enumerate(
+            [("A", 0), ("B", 10), ("A", 50), ("C", 65), ("D", 110), ("D", 111)]
+        )
+    ]  # 65: B, A, C = 3 fires; 110 and 111: A's 50 is exactly an hour back, so C, D = 2 and nothing fires
     found += [
         _payment("S-1", "SH", "Q", "100", timedelta(hours=2)),
         _payment("S-2", "SH", "Q", "50", timedelta(hours=2)),

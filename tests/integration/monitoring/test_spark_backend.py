@@ -82,6 +82,8 @@ def test_spark_agrees_on_ties_distinct_spread_share_composite_keys_rounding_and_
     spark = {a.alert_id: a for a in run_batch_spark(lake.spark, frame, ruleset=rules, fx=fx)}
     assert spark == duck
     assert spark["TIES|TIER|I1/T-1099"].payment_count == 1_200  # 1,200 payments in one microsecond
+    hub2 = [(a.alert_id, a.observed, a.payment_count) for a in spark.values() if "HUB2" in a.alert_id]
+    assert hub2 == [("FANIN|HUB2|I1/L-3", 3, 3)]  # a payer an hour back (exactly) no longer counts
 
 
 def test_spark_reads_the_longest_window_before_the_month_as_context_that_never_fires(lake: Lake) -> None:
