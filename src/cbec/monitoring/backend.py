@@ -6,13 +6,15 @@ matching run; both read the same Parquet lake and give the same alerts, findings
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import duckdb
 
 from cbec.core.money import FxTable
-from cbec.monitoring.batch import run_batch
+from cbec.monitoring.batch import iter_planned
+from cbec.monitoring.batch_plan import plan_batch
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.matching import MatchResult, match_documents
 from cbec.monitoring.rule_model import RuleSet
@@ -48,18 +50,19 @@ class BatchBackend:
             self._frames = spark_read_side(store=self.store, spark=self._spark)
         return self._spark, self._frames
 
-    def alerts(self, *, ruleset: RuleSet, fx: FxTable, month: str) -> list[Alert]:
-        """Return the rule set's alerts over the month."""
+    def alerts(self, *, ruleset: RuleSet, fx: FxTable, month: str) -> Iterator[list[Alert]]:
+        """Give the rule set's alerts over the month in parts: DuckDB's partitions when the month does not fit
+        the memory budget (so the caller can store each and let it go), else the month's alerts at once."""
         if self.name == "duckdb":
-            return run_batch(
-                self.con, ruleset=ruleset, fx=fx, month=month, memory_mb=self.store.settings.batch_memory_mb
-            )
+            budget = self.store.settings.batch_memory_mb
+            plan = plan_batch(self.con, ruleset=ruleset, month=month, memory_mb=budget)
+            yield from iter_planned(self.con, plan, ruleset=ruleset, fx=fx, month=month)
+            return
         from cbec.monitoring.spark_batch import run_batch_spark
 
         spark, frames = self._session()
-        if "payments" not in frames:
-            return []
-        return run_batch_spark(spark, frames["payments"], ruleset=ruleset, fx=fx, month=month)
+        if "payments" in frames:
+            yield run_batch_spark(spark, frames["payments"], ruleset=ruleset, fx=fx, month=month)
 
     def matching(self, *, fx: FxTable, month: str) -> MatchResult:
         """Return the month's three-document matching."""

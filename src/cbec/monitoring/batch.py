@@ -13,7 +13,7 @@ running across the month boundary starts again in the new month.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -30,7 +30,7 @@ from cbec.monitoring.batch_windows import episodes
 from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, Alert, make_alert
 from cbec.monitoring.rule_model import Rule, RuleSet, SequenceRule
 
-__all__ = ["month_bounds", "run_batch", "run_planned", "run_rules"]
+__all__ = ["in_rule_order", "iter_planned", "month_bounds", "run_batch", "run_planned", "run_rules"]
 
 
 def _rule_alerts(rule: Rule, data: MonthData, streams: Streams) -> list[Alert]:
@@ -86,6 +86,40 @@ def run_rules(
     return [alert for alerts in found for alert in alerts]
 
 
+def iter_planned(
+    con: duckdb.DuckDBPyConnection,
+    plan: BatchPlan,
+    *,
+    ruleset: RuleSet,
+    fx: FxTable,
+    month: str | None,
+    source: str = "payments",
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[list[Alert]]:
+    """Run a plan, giving each partition's alerts as soon as it is done (the whole month's at once when it
+    fits in memory): a caller that stores and drops them holds one partition's alerts at a time."""
+    if plan.in_memory:
+        yield run_rules(con, ruleset=ruleset, fx=fx, month=month, source=source)
+        return
+    done = 0
+    for dimension in plan.dimensions:
+        subset = replace(ruleset, rules=dimension.rules)
+        for n, part in enumerate(dimension.parts, 1):
+            found = run_rules(con, ruleset=subset, fx=fx, month=month, source=source, part=part)
+            pa.default_memory_pool().release_unused()  # give the partition's Arrow buffers back
+            done += len(found)
+            if progress:
+                progress(f"{dimension.name} partition {n}/{len(dimension.parts)}: {done:,} alerts so far")
+            yield found
+            del found  # not held while the next partition runs
+
+
+def in_rule_order(ruleset: RuleSet, alerts: list[Alert]) -> list[Alert]:
+    """Return alerts in the rule set's order, then by first payment time and id."""
+    rank = {rule.header.id: i for i, rule in enumerate(ruleset.rules)}
+    return sorted(alerts, key=lambda a: (rank[a.rule_id], a.first_at, a.alert_id))
+
+
 def run_planned(
     con: duckdb.DuckDBPyConnection,
     plan: BatchPlan,
@@ -97,20 +131,10 @@ def run_planned(
     progress: Callable[[str], None] | None = None,
 ) -> list[Alert]:
     """Run a plan: the month in memory, or each dimension's rules over each of its partitions in turn."""
+    parts = iter_planned(con, plan, ruleset=ruleset, fx=fx, month=month, source=source, progress=progress)
     if plan.in_memory:
-        return run_rules(con, ruleset=ruleset, fx=fx, month=month, source=source)
-    alerts: list[Alert] = []
-    for dimension in plan.dimensions:
-        subset = replace(ruleset, rules=dimension.rules)
-        for n, part in enumerate(dimension.parts, 1):
-            alerts += run_rules(con, ruleset=subset, fx=fx, month=month, source=source, part=part)
-            pa.default_memory_pool().release_unused()  # give the partition's Arrow buffers back
-            if progress:
-                progress(
-                    f"{dimension.name} partition {n}/{len(dimension.parts)}: {len(alerts):,} alerts so far"
-                )
-    rank = {rule.header.id: i for i, rule in enumerate(ruleset.rules)}
-    return sorted(alerts, key=lambda a: (rank[a.rule_id], a.first_at, a.alert_id))
+        return next(parts)
+    return in_rule_order(ruleset, [alert for found in parts for alert in found])
 
 
 def run_batch(

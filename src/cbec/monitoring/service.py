@@ -20,7 +20,7 @@ from cbec.monitoring.backend import BACKENDS, Backend, BatchBackend
 from cbec.monitoring.batch import run_batch
 from cbec.monitoring.cases import save_cases
 from cbec.monitoring.documents_alerts import findings_to_alerts
-from cbec.monitoring.engine import Payment
+from cbec.monitoring.engine import Alert, Payment
 from cbec.monitoring.graph import Finding, to_alert
 from cbec.monitoring.graph_config import load_graph_params
 from cbec.monitoring.graph_sql import detect_month
@@ -88,7 +88,9 @@ def run_month(
         count = con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()
         summary.payments = int(count[0][0])
         engine = BatchBackend(store, con, backend or store.settings.batch_backend)
-        alerts = engine.alerts(ruleset=ruleset, fx=fx, month=month)
+        for found in engine.alerts(ruleset=ruleset, fx=fx, month=month):
+            _save(store, found, summary, "batch")  # kept per partition and let go: memory stays bounded
+        alerts: list[Alert] = []  # the matching's, the model's and the graph's, kept together below
         if matching:
             result = engine.matching(fx=fx, month=month)
             alerts += findings_to_alerts(con, result)

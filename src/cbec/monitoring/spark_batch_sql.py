@@ -120,9 +120,9 @@ class RuleSql:
         return alias
 
     @property
-    def sliding(self) -> bool:
-        """Tell whether the rule has an aggregate over a sliding frame (max, min, distinct)."""
-        return any(f"OVER {self.frame}" in sql for sql in self.measures.values())
+    def sliding(self) -> dict[str, str]:
+        """Return the rule's aggregates over a sliding frame (max, min), alias -> SQL."""
+        return {alias: sql for alias, sql in self.measures.items() if f"OVER {self.frame}" in sql}
 
 
 def _measure(sql: RuleSql, measure: Measure) -> tuple[str, str | None, int]:
@@ -254,9 +254,17 @@ def ends_sql(ordered: str, keys: list[str], rules: list[RuleSql], slots: int) ->
 
 
 def measured_sql(rows: str, keys: list[str], rules: list[RuleSql], slots: int) -> str:
-    """Return the query over a group's ordered rows (and end rows): per rule its measures and firing."""
+    """Return the query over a group's ordered rows (and end rows): per rule its measures and firing.
+
+    Sums, counts and distinct counts are running aggregates over all the group's rows, in one sort. A sliding
+    frame (max, min) is recomputed over the whole frame for every row, so each rule's sliding aggregates run
+    over its own member rows only (a merchant's day in the group may be thousands of rows, of which a rule
+    such as fan-in keeps a handful) and are joined back on (key, ord), unique per row.
+    """
     part = ", ".join(keys)
-    measures = "".join(f", {sql} AS {alias}" for r in rules for alias, sql in r.measures.items())
+    measures = "".join(
+        f", {sql} AS {alias}" for r in rules for alias, sql in r.measures.items() if alias not in r.sliding
+    )
     running = "".join(f", count(CASE WHEN m{r.index} THEN 1 END) OVER run AS r{r.index}_c" for r in rules)
     windows = ", ".join(
         [
@@ -265,16 +273,24 @@ def measured_sql(rows: str, keys: list[str], rules: list[RuleSql], slots: int) -
             for r in rules
         ]
         + [
-            f"w{r.index} AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN "
-            f"{reach(r.rule, slots)} PRECEDING AND CURRENT ROW)"
-            for r in rules
-            if r.sliding
-        ]
-        + [
             f"run AS (PARTITION BY {part} ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
             f"upto AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
         ]
     )
+    slid = [r for r in rules if r.sliding]
+    ctes = "".join(
+        f""",
+    slid{r.index} AS (
+        SELECT {part}, ord{"".join(f", {sql} AS {alias}" for alias, sql in r.sliding.items())}
+        FROM {rows} WHERE m{r.index}
+        WINDOW {r.frame} AS (PARTITION BY {part} ORDER BY ord RANGE BETWEEN {reach(r.rule, slots)} PRECEDING
+                             AND CURRENT ROW)
+    )"""
+        for r in slid
+    )
+    joins = "".join(
+        f" LEFT JOIN slid{r.index} USING ({part}, ord)" for r in slid
+    )  # fmt: skip
     fired = "".join(
         f", m{r.index} AND in_month AND {' AND '.join(['TRUE', *r.tests])} AS r{r.index}_f" for r in rules
     )
@@ -284,8 +300,8 @@ def measured_sql(rows: str, keys: list[str], rules: list[RuleSql], slots: int) -
                {"".join(f", m{r.index}" for r in rules)}{measures}{running}
         FROM {rows}
         WINDOW {windows}
-    )
-    SELECT *{fired} FROM measured WHERE _end IS NULL
+    ){ctes}
+    SELECT *{fired} FROM (SELECT * FROM measured WHERE _end IS NULL){joins}
     """
 
 

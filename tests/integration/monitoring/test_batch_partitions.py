@@ -9,7 +9,7 @@ import pytest
 from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring.batch import run_batch, run_planned
+from cbec.monitoring.batch import iter_planned, run_batch, run_planned
 from cbec.monitoring.batch_plan import ACCOUNT, BatchPlan, pack, pack_within, plan_batch
 from cbec.monitoring.engine import Alert, Payment
 from cbec.monitoring.rule_model import RuleSet
@@ -103,6 +103,19 @@ def test_a_partitioned_run_gives_the_alerts_of_the_in_memory_run(
     found = run_planned(two_months, plan, ruleset=rules, fx=fx, month=MONTH)
     assert len(found) == len(in_memory)  # no alert twice
     assert {a.alert_id: a for a in found} == in_memory  # values, times, payments and explanations too
+
+
+def test_a_partitioned_run_hands_over_each_partitions_alerts_as_it_finishes(
+    two_months: duckdb.DuckDBPyConnection, rules: RuleSet, fx: FxTable, in_memory: dict[str, Alert]
+) -> None:
+    plan = plan_batch(two_months, ruleset=rules, month=MONTH, memory_mb=1, partitions=3)
+    told: list[str] = []
+    parts = iter_planned(two_months, plan, ruleset=rules, fx=fx, month=MONTH, progress=told.append)
+    first = next(parts)
+    assert len(told) == 1  # the first partition is handed over before the second runs
+    found = [first, *parts]
+    assert len(found) == len(told) == sum(len(d.parts) for d in plan.dimensions)
+    assert sorted(a.alert_id for part in found for a in part) == sorted(in_memory)  # each alert once
 
 
 def test_the_budget_chooses_memory_or_partitions(
