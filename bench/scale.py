@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 FULL = {
     "stream": ["--payments", "400000", "--workers", "1,2,4", "--soak-minutes", "30", "--rate", "3000"],
     "batch": ["--payments", "100000000", "--memory-mb", "6000"],
-    "spark": ["--payments", "10000000"],
+    "spark": ["--payments", "10000000", "--driver-memory", "10g"],  # as measured in docs/spark.md
 }
 QUICK = {
     "stream": ["--payments", "50000", "--workers", "1,2,4", "--soak-minutes", "1", "--rate", "3000"],
