@@ -30,7 +30,7 @@ from cbec.monitoring.batch_windows import episodes
 from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, Alert, make_alert
 from cbec.monitoring.rule_model import Rule, RuleSet, SequenceRule
 
-__all__ = ["in_rule_order", "iter_planned", "month_bounds", "run_batch", "run_planned", "run_rules"]
+__all__ = ["in_rule_order", "iter_planned", "month_bounds", "run_batch", "run_rules"]
 
 
 def _rule_alerts(rule: Rule, data: MonthData, streams: Streams) -> list[Alert]:
@@ -120,23 +120,6 @@ def in_rule_order(ruleset: RuleSet, alerts: list[Alert]) -> list[Alert]:
     return sorted(alerts, key=lambda a: (rank[a.rule_id], a.first_at, a.alert_id))
 
 
-def run_planned(
-    con: duckdb.DuckDBPyConnection,
-    plan: BatchPlan,
-    *,
-    ruleset: RuleSet,
-    fx: FxTable,
-    month: str | None,
-    source: str = "payments",
-    progress: Callable[[str], None] | None = None,
-) -> list[Alert]:
-    """Run a plan: the month in memory, or each dimension's rules over each of its partitions in turn."""
-    parts = iter_planned(con, plan, ruleset=ruleset, fx=fx, month=month, source=source, progress=progress)
-    if plan.in_memory:
-        return next(parts)
-    return in_rule_order(ruleset, [alert for found in parts for alert in found])
-
-
 def run_batch(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -154,4 +137,9 @@ def run_batch(
     if memory_mb is None:
         return run_rules(con, ruleset=ruleset, fx=fx, month=month, source=source)
     plan = plan_batch(con, ruleset=ruleset, month=month, source=source, memory_mb=memory_mb)
-    return run_planned(con, plan, ruleset=ruleset, fx=fx, month=month, source=source)
+    found = [
+        alert
+        for part in iter_planned(con, plan, ruleset=ruleset, fx=fx, month=month, source=source)
+        for alert in part
+    ]
+    return found if plan.in_memory else in_rule_order(ruleset, found)

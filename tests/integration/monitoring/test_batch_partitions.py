@@ -9,7 +9,7 @@ import pytest
 from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring.batch import iter_planned, run_batch, run_planned
+from cbec.monitoring.batch import iter_planned, run_batch
 from cbec.monitoring.batch_plan import ACCOUNT, BatchPlan, pack, pack_within, plan_batch
 from cbec.monitoring.engine import Alert, Payment
 from cbec.monitoring.rule_model import RuleSet
@@ -100,7 +100,7 @@ def test_a_partitioned_run_gives_the_alerts_of_the_in_memory_run(
     assert {d.name for d in plan.dimensions} == {ACCOUNT, "enterprise_id", "institution_id", "corridor"}
     account = next(d for d in plan.dimensions if d.name == ACCOUNT)
     assert len(account.parts) == partitions
-    found = run_planned(two_months, plan, ruleset=rules, fx=fx, month=MONTH)
+    found = [a for part in iter_planned(two_months, plan, ruleset=rules, fx=fx, month=MONTH) for a in part]
     assert len(found) == len(in_memory)  # no alert twice
     assert {a.alert_id: a for a in found} == in_memory  # values, times, payments and explanations too
 
