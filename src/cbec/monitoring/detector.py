@@ -40,7 +40,10 @@ _WORDS = {
     "p2p": ("个人间", "person-to-person"), "common": ("共同", "shared"), "nbrs": ("对手方", "counterparties"),
     "two": ("两跳", "two-hop"), "hop": ("可达", "reach"), "min": ("较小", "smaller"),
     "score": ("首轮评分", "first-stage score"), "cpscore": ("对手方首轮评分", "counterparties' first-stage score"),
-    "max": ("最高", "highest"), "total": ("合计", "total"),
+    "max": ("最高", "highest"), "total": ("合计", "total"), "span": ("时间跨度（对数天）", "time span (log days)"),
+    "place": ("序位", "place"), "spread": ("离散度", "spread"), "same": ("相同", "same"),
+    "once": ("仅一次往来", "met once"), "legs": ("笔数", "payments"),
+    "legscore": ("其他付款的首轮评分", "first-stage score of its other payments"),
 }  # fmt: skip
 
 

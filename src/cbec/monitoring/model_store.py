@@ -16,7 +16,7 @@ from typing import Any
 
 from cbec.monitoring.learn import Trained
 
-FORMAT = 2  # 2: person-to-person graph features and a stacked second stage over account scores
+FORMAT = 3  # 2: person-to-person graph, stacked second stage; 3: pair-use and chain features
 
 
 def _versions() -> dict[str, str]:

@@ -70,7 +70,7 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     assert len(meta["training_data_sha256"]) == 64 and "lightgbm" in meta["libraries"]
     assert "payee_next_out_days" in meta["features"] and 0 < meta["threshold"] < 1
     shown = _cbec(tmp_path, "model", "show", str(model))
-    assert "features + 21 of the accounts' scores (second stage)" in " ".join(shown.split())
+    assert "features + 37 of the accounts' scores (second stage)" in " ".join(shown.split())
     assert "mules v1 · lightgbm" in shown and f"F1 {validation['f1']:.3f}" in shown and "stack" in shown
     assert '"training_data_sha256"' in _cbec(tmp_path, "model", "show", str(model), "--json")
     refused = " ".join(_cbec(tmp_path, "model", "show", str(tmp_path), code=2).split())  # unwrap the console
