@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import lightgbm as lgb
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -14,7 +15,7 @@ from cbec.core.money import load_fx_table
 from cbec.monitoring.detector import describe
 from cbec.monitoring.features import DAY, PaymentFrame, compute, load_frame
 from cbec.monitoring.features_account import account_features
-from cbec.monitoring.learn import best_threshold, figures
+from cbec.monitoring.learn import BELOW_CUTOFF_SCALE, best_threshold, cascade_cutoff, cascaded, figures
 from cbec.storage.lake import connect
 
 ACCOUNTS = {"A": 0, "B": 1, "C": 2}
@@ -141,6 +142,27 @@ def test_second_stage_gathers_first_stage_scores_per_account_and_around_each_pay
     assert col["payer_prev_in_legscore"][4] == pytest.approx(0.4) and math.isnan(
         col["payer_prev_in_legscore"][0]
     )
+
+
+def test_cascade_skips_the_second_stage_under_a_cut_off_chosen_on_the_positives() -> None:
+    y = np.array([0] * 6 + [1] * 4, dtype=np.int8)
+    first = np.array([0.01, 0.02, 0.05, 0.1, 0.3, 0.6, 0.2, 0.5, 0.7, 0.9])
+    # No positive may be lost out of 4 (1 % of 4 rounds down): half the lowest positive's score.
+    assert cascade_cutoff(y, first) == pytest.approx(0.1)
+    x = np.asfortranarray(np.linspace(0, 1, 200, dtype=np.float32).reshape(-1, 1))
+    booster = lgb.train({"objective": "binary", "verbose": -1, "num_threads": 1, "min_data_in_leaf": 5},
+                        lgb.Dataset(x, (x[:, 0] > 0.5).astype(int)), 5)  # fmt: skip
+    rows = np.array([3, 150, 199], dtype=np.int64)
+    asked: list[list[int]] = []
+
+    def features(at: np.ndarray) -> np.ndarray:
+        asked.append(at.tolist())
+        return np.asfortranarray(x[rows[at]])
+
+    scores = cascaded(booster, np.array([0.05, 0.4, 0.2]), 0.1, features)
+    assert asked == [[1, 2]]  # the second stage's features are built for the rows that reach it only
+    assert scores[0] == pytest.approx(0.05 * BELOW_CUTOFF_SCALE)  # under the cut-off: no second stage
+    assert scores[1:].tolist() == booster.predict(x[[150, 199]]).tolist()
 
 
 def test_load_frame_reads_text_columns_with_context_on_both_sides() -> None:
