@@ -117,7 +117,7 @@ def main() -> None:
     first_scores, first = learn._first_stage(matrix, y, frame.payer, every, learn.FOLDS, seed=learn.FOLDS)
     cutoff = learn.cascade_cutoff(y, first_scores)
     more, extra = features_account.account_features(frame, first_scores)
-    booster = learn._fit(learn.stack(matrix, extra), y, every, seed=0)
+    booster = learn._fit(learn.stack(matrix, extra), y, every[first_scores >= cutoff], seed=0)
     trained = learn.Trained("lightgbm", booster, 0.5, {}, first_stage=first, cutoff=cutoff)
     reached = learn.first_stage_scores(trained, matrix) >= cutoff
     print(f"model: stacked LightGBM, first stage {learn.FIRST_STAGE_ROUNDS} rounds of "

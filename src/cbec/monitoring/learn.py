@@ -15,7 +15,8 @@ Cascade: the second stage is the expensive part of scoring, and the first stage 
 Payments whose first-stage score is below a cut-off skip the second stage and keep their first-stage score,
 scaled far below any alert threshold. The cut-off is chosen on out-of-fold first-stage scores of the training
 rows (CASCADE_POSITIVES_LOST of their positives may fall under it) and applied the same way out of fold, so the
-validation figures are those of the cascade as it runs.
+validation figures are those of the cascade as it runs. The second stage is trained on the rows at or above the
+cut-off only: it learns to tell apart what the first stage cannot, not to rank the easy negatives again.
 """
 
 from __future__ import annotations
@@ -240,7 +241,7 @@ def out_of_fold(
         first_scores, _ = _first_stage(x, y, groups, train_rows, folds, seed + k)
         cutoff = cascade_cutoff(y[train_rows], first_scores[train_rows]) if cascade else 0.0
         features = stack(x, second(first_scores))
-        booster = _fit(features, y, train_rows, seed + k)
+        booster = _fit(features, y, train_rows[first_scores[train_rows] >= cutoff], seed + k)
         picked = partial(_picked, features, test_rows)
         scores[test_rows] = cascaded(booster, first_scores[test_rows], cutoff, picked)
         if uncascaded is not None:
@@ -271,13 +272,15 @@ def train_supervised(
     first = None
     features = x
     cutoff = 0.0
+    fitted = every
     if second is not None:
         first_scores, first = _first_stage(x, y, groups, every, folds, seed=folds)
         cutoff = cascade_cutoff(y, first_scores)  # out of fold: _first_stage cross-validates every row
         features = stack(x, second(first_scores))
         if cutoff * BELOW_CUTOFF_SCALE >= threshold:  # never: a skipped payment must not alert
             raise ValueError(f"threshold {threshold} is below the cascade's scaled cut-off")
-    booster = _fit(features, y, every, seed=folds)
+        fitted = every[first_scores >= cutoff]  # the second stage learns the rows it will score
+    booster = _fit(features, y, fitted, seed=folds)
     params: dict[str, Any] = {
         **LGBM_PARAMS,
         "rounds": ROUNDS,
@@ -320,15 +323,24 @@ def first_stage_scores(trained: Trained, x: Matrix) -> Scores:
     return _predict(trained.first_stage, x)
 
 
+def _contrib(booster: Any, x: Matrix) -> npt.NDArray[np.float64]:
+    return np.asarray(booster.predict(x, pred_contrib=True, num_threads=1), dtype=np.float64)[:, :-1]
+
+
 def contributions(trained: Trained, x: Matrix) -> npt.NDArray[np.float64]:
-    """Return per-feature contributions to each row's score (SHAP values of the booster).
+    """Return per-feature contributions to each row's score (SHAP values of the booster; behind a cascade,
+    those of the second stage plus the first stage's on the features they share).
 
     An IsolationForest has none: its rows get each feature's distance from the training median, in
     units of the feature's spread, as a plain stand-in that still names what was unusual.
     """
     if trained.kind == "lightgbm":
-        return np.asarray(trained.model.predict(x, pred_contrib=True, num_threads=1), dtype=np.float64)[
-            :, :-1
-        ]
+        values = _contrib(trained.model, x)
+        if trained.first_stage is not None and trained.cutoff > 0:
+            # Behind a cascade the second stage compares a payment with the other suspicious ones only (its
+            # mean is high); the first stage's contributions, against every payment, say why it got there.
+            width = trained.first_stage.num_feature()
+            values[:, :width] += _contrib(trained.first_stage, np.asfortranarray(x[:, :width]))
+        return values
     fill = np.asarray(trained.fill, dtype=np.float64)
     return np.nan_to_num(np.abs(x.astype(np.float64) - fill) / (np.abs(fill) + 1.0))
