@@ -117,8 +117,10 @@ def learned(con, labels: list[dict], flagged: set[str], draws: int) -> None:  # 
     alone = []
     for draw in range(draws):
         start = time.perf_counter()
-        oof = learn.out_of_fold(matrix, y, frame.payer, seed=draw, second=second)
+        full = np.zeros(len(y))
+        oof = learn.out_of_fold(matrix, y, frame.payer, seed=draw, second=second, uncascaded=full)
         alone.append(table(y, oof, patterns, frame, flagged, len(names), draw, time.perf_counter() - start))
+        cascade(y, oof, full)
     print(f"\n## learned detector, model alone, mean ± sd over {draws} fold draws")
     for key in ("precision", "recall", "f1", "pr_auc"):
         values = np.array([row[key] for row in alone])
@@ -126,6 +128,19 @@ def learned(con, labels: list[dict], flagged: set[str], draws: int) -> None:  # 
     for pattern in sorted(alone[0]["recall_by_pattern"]):
         values = np.array([row["recall_by_pattern"][pattern]["recall"] for row in alone])
         print(f"recall {pattern:<16}{values.mean():.3f} ± {values.std():.3f}")
+
+
+def cascade(y: np.ndarray, oof: np.ndarray, full: np.ndarray) -> None:
+    """Print what the cascade cost: payments that skipped the second stage, and F1 and recall without it."""
+    skipped = oof != full  # a skipped payment keeps its scaled first-stage score
+    without = learn.figures(y, full, learn.best_threshold(y, full))
+    with_ = learn.figures(y, oof, learn.best_threshold(y, oof))
+    lost = int(((full >= without["threshold"]) & skipped & (y == 1)).sum())
+    print(f"cascade: {int((~skipped).sum()):,} of {len(y):,} payments ({(~skipped).mean():.1%}) reached the second "
+          f"stage; positives skipped {int((skipped & (y == 1)).sum())} of {int(y.sum())}, of which the second stage "
+          f"would have flagged {lost}; with the second stage over every payment F1 {without['f1']:.3f} recall "
+          f"{without['recall']:.3f}, "
+          f"with it F1 {with_['f1']:.3f} recall {with_['recall']:.3f}")  # fmt: skip
 
 
 def table(y, oof, patterns, frame, flagged, features_count, draw, seconds):  # type: ignore[no-untyped-def]

@@ -21,6 +21,8 @@ def print_validation(meta: dict[str, Any]) -> None:
     validation = meta["validation"]
     second = len(meta.get("second_stage_features") or [])
     stages = f" + {second} of the accounts' scores (second stage)" if second else ""
+    if meta.get("cascade_cutoff"):
+        stages += f" · second stage at first-stage score ≥ {meta['cascade_cutoff']:.4f}"
     console.print(f"[bold]{meta['name']}[/] v{meta['version']} · {meta['kind']} · threshold {meta['threshold']:.4f} · "
                   f"{len(meta['features'])} features{stages} · created {meta['created_at']}")  # fmt: skip
     console.print(f"验证 / validation: {validation['method']}", markup=False)

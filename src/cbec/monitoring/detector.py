@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from cbec.monitoring.engine import Alert, from_micros
 from cbec.monitoring.features import PaymentFrame, take_rows
 from cbec.monitoring.features_account import account_features
-from cbec.monitoring.learn import Trained, contributions, first_stage_scores, predict, stack
+from cbec.monitoring.learn import Trained, cascaded, contributions, first_stage_scores, predict, stack
 
 TOP_FEATURES = 3
 SCORE_PLACES = Decimal("0.0001")
@@ -40,7 +40,10 @@ _WORDS = {
     "p2p": ("个人间", "person-to-person"), "common": ("共同", "shared"), "nbrs": ("对手方", "counterparties"),
     "two": ("两跳", "two-hop"), "hop": ("可达", "reach"), "min": ("较小", "smaller"),
     "score": ("首轮评分", "first-stage score"), "cpscore": ("对手方首轮评分", "counterparties' first-stage score"),
-    "max": ("最高", "highest"), "total": ("合计", "total"),
+    "max": ("最高", "highest"), "total": ("合计", "total"), "span": ("时间跨度（对数天）", "time span (log days)"),
+    "place": ("序位", "place"), "spread": ("离散度", "spread"), "same": ("相同", "same"),
+    "once": ("仅一次往来", "met once"), "legs": ("笔数", "payments"),
+    "legscore": ("其他付款的首轮评分", "first-stage score of its other payments"),
 }  # fmt: skip
 
 
@@ -62,16 +65,27 @@ class Scored:
 
 def score(trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], frame: PaymentFrame) -> Scored:
     """Score the frame's in-scope rows; explain those at or above the threshold."""
-    if trained.first_stage is not None:  # stacked: the first stage scores every payment read, context too
-        more, extra = account_features(frame, first_stage_scores(trained, matrix))
-        names, matrix = names + more, stack(matrix, extra)
     rows = np.flatnonzero(frame.in_scope).astype(np.int64)
-    x = take_rows(matrix, rows)
-    scores = predict(trained, x) if len(rows) else np.zeros(0)
+    if trained.first_stage is not None:  # stacked: the first stage scores every payment read, context too
+        first = first_stage_scores(trained, matrix)
+        more, extra = account_features(frame, first)
+        names = names + more
+
+        def features(at: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+            return stack(take_rows(matrix, rows[at]), take_rows(extra, rows[at]))
+
+        # The cascade: only payments at or above the first-stage cut-off reach the second stage.
+        scores = cascaded(trained.model, first[rows], trained.cutoff, features)
+    else:
+
+        def features(at: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+            return take_rows(matrix, rows[at])
+
+        scores = predict(trained, features(np.arange(len(rows)))) if len(rows) else np.zeros(0)
     alerted = np.flatnonzero(scores >= trained.threshold).astype(np.int64)
     drivers: list[list[tuple[str, float]]] = []
     if len(alerted):
-        contrib = contributions(trained, x[alerted])
+        contrib = contributions(trained, features(alerted))
         for values in contrib:
             top = np.argsort(-values, kind="stable")[:TOP_FEATURES]
             drivers.append([(names[j], float(values[j])) for j in top if values[j] > 0])

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from cbec.core.money import FxTable
 from cbec.monitoring.features_graph import person_to_person
+from cbec.monitoring.features_pair import Legs, pair_and_chain
 from cbec.monitoring.matching import fx_rates_table
 
 DAY = 86_400
@@ -186,9 +187,11 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
     }
     running = {name: _running(values) for name, values in subsets.items()}
     flows: dict[tuple[str, str], Floats] = {}
+    bounds: dict[str, tuple[Ints, Ints]] = {}
     for wname, width in WINDOWS:
         lo = np.searchsorted(key, key - width, "left")
         hi = np.searchsorted(key, key + width, "right")
+        bounds[wname] = (lo, hi)
         for side, (a, b) in (("before", (lo, idx)), ("after", (idx + 1, hi))):
             for name, cum in running.items():
                 value = cum[b] - cum[a]
@@ -216,6 +219,7 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
                 cols[f"{role}_{when}_{direction}_amount_logratio"] = ratio[pos]
     cols.update(_account_features(frame, amount))
     cols.update(person_to_person(frame, amount))
+    cols.update(pair_and_chain(frame, amount, Legs(order, acct, ts, out_leg, bounds["7d"])))
     names = sorted(cols)
     # Column-major: each feature is written as one contiguous column (row-major writes were a fifth of
     # the time); LightGBM reads either layout without a copy.

@@ -10,6 +10,7 @@ payer's and the payee's incoming and outgoing payments within 7 and 30 days eith
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +41,9 @@ def account_features(frame: PaymentFrame, first_scores: Floats) -> tuple[list[st
         "payee_score_total": total[payee],
         "pair_score_min": np.minimum(highest[payer], highest[payee]),
     }
-    cols.update(_counterparty_windows(frame, highest))
+    legs = _Legs.of(frame)
+    cols.update(_counterparty_windows(legs, highest))
+    cols.update(_leg_scores(legs, first_scores))
     names = sorted(cols)
     matrix = np.empty((n, len(names)), np.float32, order="F")
     for j, name in enumerate(names):
@@ -48,39 +51,93 @@ def account_features(frame: PaymentFrame, first_scores: Floats) -> tuple[list[st
     return names, matrix
 
 
-def _counterparty_windows(frame: PaymentFrame, weight: Floats) -> dict[str, Floats]:
+@dataclass(frozen=True)
+class _Legs:
+    """Every payment as a payer leg and a payee leg, sorted by (account, time), with each window's bounds."""
+
+    account: npt.NDArray[np.int64]
+    counterparty: npt.NDArray[np.int64]
+    outgoing: npt.NDArray[np.bool_]
+    payment: npt.NDArray[np.int64]  # the payment of each leg
+    roles: tuple[tuple[str, npt.NDArray[np.int64]], ...]  # per role, each payment's leg position
+    bounds: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]
+
+    @classmethod
+    def of(cls, frame: PaymentFrame) -> _Legs:
+        n = len(frame)
+        account = np.concatenate((frame.payer, frame.payee))
+        ts = np.concatenate((frame.ts, frame.ts))
+        t0 = int(ts.min()) if n else 0
+        key = account * (1 << 33) + (ts - t0)  # (account, time) in one integer, as in features.compute
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        position = np.empty(2 * n, np.int64)
+        position[order] = np.arange(2 * n)
+        bounds = {
+            name: (np.searchsorted(key, key - width, "left"), np.searchsorted(key, key + width, "right"))
+            for name, width in WINDOWS
+        }
+        return cls(
+            account=account[order],
+            counterparty=np.concatenate((frame.payee, frame.payer))[order],
+            outgoing=order < n,
+            payment=order % max(n, 1),
+            roles=(("payer", position[:n]), ("payee", position[n:])),
+            bounds=bounds,
+        )
+
+
+def _counterparty_windows(legs: _Legs, weight: Floats) -> dict[str, Floats]:
     """Return, per payment and role, the total and mean counterparty weight of the account's legs nearby.
 
     The payment's own leg is left out, so a payment does not count its own counterparty.
     """
-    n = len(frame)
-    account = np.concatenate((frame.payer, frame.payee))
-    counterparty = np.concatenate((frame.payee, frame.payer))
-    outgoing = np.concatenate((np.ones(n, bool), np.zeros(n, bool)))
-    ts = np.concatenate((frame.ts, frame.ts))
-    t0 = int(ts.min()) if n else 0
-    key = account * (1 << 33) + (ts - t0)  # (account, time) in one integer, as in features.compute
-    order = np.argsort(key, kind="stable")
-    key, counterparty, outgoing = key[order], counterparty[order], outgoing[order]
-    position = np.empty(2 * n, np.int64)
-    position[order] = np.arange(2 * n)
-    roles = (("payer", position[:n]), ("payee", position[n:]))
-    leg_weight = weight[counterparty]
-    bounds = {
-        name: (np.searchsorted(key, key - width, "left"), np.searchsorted(key, key + width, "right"))
-        for name, width in WINDOWS
-    }
+    size = len(legs.account)
+    leg_weight = weight[legs.counterparty]
     cols: dict[str, Floats] = {}
-    for direction, mask in (("out", outgoing), ("in", ~outgoing)):
+    for direction, mask in (("out", legs.outgoing), ("in", ~legs.outgoing)):
         own = np.where(mask, leg_weight, 0.0)
-        weights, counts = np.zeros(2 * n + 1), np.zeros(2 * n + 1)
+        weights, counts = np.zeros(size + 1), np.zeros(size + 1)
         np.cumsum(own, out=weights[1:])
         np.cumsum(mask, out=counts[1:])
-        for name, (lo, hi) in bounds.items():
+        for name, (lo, hi) in legs.bounds.items():
             summed = weights[hi] - weights[lo] - own
             count = counts[hi] - counts[lo] - mask
-            mean = np.divide(summed, count, out=np.full(2 * n, np.nan), where=count > 0)
-            for role, pos in roles:
+            mean = np.divide(summed, count, out=np.full(size, np.nan), where=count > 0)
+            for role, pos in legs.roles:
                 cols[f"{role}_cpscore_{direction}_{name}_total"] = summed[pos]
                 cols[f"{role}_cpscore_{direction}_{name}_mean"] = mean[pos]
+    return cols
+
+
+def _leg_scores(legs: _Legs, first_scores: Floats) -> dict[str, Floats]:
+    """Return, per payment and role, the first-stage scores of the account's other payments nearby.
+
+    A counterparty's highest score marks a suspicious account, yet ordinary payments between two such
+    accounts share it; a pattern's payments cluster in time with other suspicious *payments* of the same
+    accounts, and the money a payer forwards arrived in a suspicious payment just before (a chain).
+    """
+    size = len(legs.account)
+    score = first_scores[legs.payment]
+    index = np.arange(size)
+    cols: dict[str, Floats] = {}
+    for direction, mask in (("out", legs.outgoing), ("in", ~legs.outgoing)):
+        own = np.where(mask, score, 0.0)
+        running = np.zeros(size + 1)
+        np.cumsum(own, out=running[1:])
+        for name, (lo, hi) in legs.bounds.items():
+            summed = running[hi] - running[lo] - own
+            for role, pos in legs.roles:
+                cols[f"{role}_legscore_{direction}_{name}_total"] = summed[pos]
+        for when, previous in (("prev", True), ("next", False)):
+            if previous:
+                found = np.r_[-1, np.maximum.accumulate(np.where(mask, index, -1))[:-1]]
+            else:
+                found = np.r_[np.minimum.accumulate(np.where(mask, index, size)[::-1])[::-1][1:], size]
+            valid = (found >= 0) & (found < size)
+            found = np.where(valid, found, 0)
+            valid &= legs.account[found] == legs.account
+            value = np.where(valid, score[found], np.nan)
+            for role, pos in legs.roles:
+                cols[f"{role}_{when}_{direction}_legscore"] = value[pos]
     return cols

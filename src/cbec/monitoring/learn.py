@@ -10,12 +10,20 @@ Stacked (given `second`, the account features of features_account.py): a small f
 payment, its scores gathered per account become features of the second stage. The second stage is trained on
 first-stage scores that are themselves out of fold, and validation is nested: inside each outer fold the
 first stage is cross-validated on the outer training rows only, so no held-out label reaches either stage.
+
+Cascade: the second stage is the expensive part of scoring, and the first stage already ranks every payment.
+Payments whose first-stage score is below a cut-off skip the second stage and keep their first-stage score,
+scaled far below any alert threshold. The cut-off is chosen on out-of-fold first-stage scores of the training
+rows (CASCADE_POSITIVES_LOST of their positives may fall under it) and applied the same way out of fold, so the
+validation figures are those of the cascade as it runs. The second stage is trained on the rows at or above the
+cut-off only: it learns to tell apart what the first stage cannot, not to rank the easy negatives again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -43,6 +51,13 @@ LGBM_PARAMS: dict[str, Any] = {
 # The first stage only has to rank accounts: fewer, smaller trees (its cost is paid on every payment).
 FIRST_STAGE_ROUNDS = 150
 FIRST_STAGE_PARAMS: dict[str, Any] = {**LGBM_PARAMS, "num_leaves": 15, "learning_rate": 0.1}
+# Share of the training positives (out-of-fold first-stage scores) allowed under the cascade's cut-off, and how
+# far under it the cut-off is then set: a margin for the unseen data the model will score.
+CASCADE_POSITIVES_LOST = 0.01
+CASCADE_MARGIN = 0.5
+BELOW_CUTOFF_SCALE = (
+    1e-3  # a skipped payment scores first-stage score x this: far below any F1-best threshold
+)
 UNSUPERVISED_ALERT_RATE = 0.001
 Matrix = npt.NDArray[np.float32]
 Scores = npt.NDArray[np.float64]
@@ -60,6 +75,7 @@ class Trained:
     params: dict[str, Any] = field(default_factory=dict)
     fill: list[float] = field(default_factory=list)  # per-feature fill values for NaN (isolation forest)
     first_stage: Any = None  # the first-stage booster of a stacked detector
+    cutoff: float = 0.0  # first-stage score below which the second stage is skipped (0: never skipped)
 
 
 def stack(x: Matrix, extra: Matrix) -> Matrix:
@@ -116,6 +132,33 @@ def _first_stage(
     if len(rest):
         scores[rest] = _predict(booster, take_rows(x, rest))
     return scores, booster
+
+
+def cascade_cutoff(y: npt.NDArray[np.int8], first_scores: Scores) -> float:
+    """Return the first-stage cut-off of the cascade: a margin under all but CASCADE_POSITIVES_LOST positives."""
+    positives = np.sort(first_scores[y == 1])
+    if not len(positives):
+        return 0.0
+    return float(positives[int(CASCADE_POSITIVES_LOST * len(positives))]) * CASCADE_MARGIN
+
+
+def cascaded(
+    booster: Any, first: Scores, cutoff: float, features: Callable[[npt.NDArray[np.int64]], Matrix]
+) -> Scores:
+    """Return the scores of rows with first-stage scores `first`: the second stage's at or above the cut-off.
+
+    `features(positions)` returns the second stage's matrix of those rows only, so skipped rows cost nothing;
+    below the cut-off a row keeps its first-stage score, scaled by BELOW_CUTOFF_SCALE.
+    """
+    passed = np.flatnonzero(first >= cutoff)
+    scores = first * BELOW_CUTOFF_SCALE
+    if len(passed):
+        scores[passed] = _predict(booster, features(passed))
+    return scores
+
+
+def _picked(features: Matrix, rows: npt.NDArray[np.int64], at: npt.NDArray[np.int64]) -> Matrix:
+    return take_rows(features, rows[at])
 
 
 def best_threshold(y: npt.NDArray[np.int8], scores: npt.NDArray[np.float64]) -> float:
@@ -176,20 +219,33 @@ def out_of_fold(
     folds: int = FOLDS,
     seed: int = 0,
     second: Second | None = None,
+    cascade: bool = True,
+    uncascaded: Scores | None = None,
 ) -> Scores:
-    """Return every row's score from a model fitted on the other folds (folds grouped by account)."""
+    """Return every row's score from a model fitted on the other folds (folds grouped by account).
+
+    Stacked, the rows under the fold's cascade cut-off (chosen on the fold's training rows) skip the second
+    stage. Given `uncascaded` (an array as long as y), it receives the second stage's score of every row as well,
+    to measure what the cascade loses.
+    """
     from sklearn.model_selection import StratifiedGroupKFold
 
     scores = np.zeros(len(y))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     for k, (train, test) in enumerate(splitter.split(x, y, groups)):
         train_rows, test_rows = train.astype(np.int64), test.astype(np.int64)
-        features = x
-        if second is not None:
-            first_scores, _ = _first_stage(x, y, groups, train_rows, folds, seed + k)
-            features = stack(x, second(first_scores))
-        booster = _fit(features, y, train_rows, seed + k)
-        scores[test_rows] = _predict(booster, take_rows(features, test_rows))
+        if second is None:
+            booster = _fit(x, y, train_rows, seed + k)
+            scores[test_rows] = _predict(booster, take_rows(x, test_rows))
+            continue
+        first_scores, _ = _first_stage(x, y, groups, train_rows, folds, seed + k)
+        cutoff = cascade_cutoff(y[train_rows], first_scores[train_rows]) if cascade else 0.0
+        features = stack(x, second(first_scores))
+        booster = _fit(features, y, train_rows[first_scores[train_rows] >= cutoff], seed + k)
+        picked = partial(_picked, features, test_rows)
+        scores[test_rows] = cascaded(booster, first_scores[test_rows], cutoff, picked)
+        if uncascaded is not None:
+            uncascaded[test_rows] = _predict(booster, take_rows(features, test_rows))
     return scores
 
 
@@ -207,7 +263,7 @@ def train_supervised(
         raise ValueError(f"need at least {folds} laundering payments to validate in {folds} folds")
     oof = out_of_fold(x, y, groups, folds=folds, second=second)
     threshold = best_threshold(y, oof)
-    nested = ", nested: first stage cross-validated inside each fold" if second is not None else ""
+    nested = ", nested: first stage and cascade cut-off chosen inside each fold" if second is not None else ""
     validation = {
         "method": f"out-of-fold, {folds} folds grouped by payer account{nested}",
         **figures(y, oof, threshold, patterns),
@@ -215,10 +271,16 @@ def train_supervised(
     every = np.arange(len(y), dtype=np.int64)
     first = None
     features = x
+    cutoff = 0.0
+    fitted = every
     if second is not None:
         first_scores, first = _first_stage(x, y, groups, every, folds, seed=folds)
+        cutoff = cascade_cutoff(y, first_scores)  # out of fold: _first_stage cross-validates every row
         features = stack(x, second(first_scores))
-    booster = _fit(features, y, every, seed=folds)
+        if cutoff * BELOW_CUTOFF_SCALE >= threshold:  # never: a skipped payment must not alert
+            raise ValueError(f"threshold {threshold} is below the cascade's scaled cut-off")
+        fitted = every[first_scores >= cutoff]  # the second stage learns the rows it will score
+    booster = _fit(features, y, fitted, seed=folds)
     params: dict[str, Any] = {
         **LGBM_PARAMS,
         "rounds": ROUNDS,
@@ -227,7 +289,10 @@ def train_supervised(
     }
     if second is not None:
         params["first_stage"] = {**FIRST_STAGE_PARAMS, "rounds": FIRST_STAGE_ROUNDS}
-    return Trained("lightgbm", booster, threshold, validation, params, first_stage=first), oof
+        params["cascade"] = {"positives_lost": CASCADE_POSITIVES_LOST, "margin": CASCADE_MARGIN,
+                             "below_cutoff_scale": BELOW_CUTOFF_SCALE}  # fmt: skip
+    trained = Trained("lightgbm", booster, threshold, validation, params, first_stage=first, cutoff=cutoff)
+    return trained, oof
 
 
 def train_unsupervised(x: Matrix, *, alert_rate: float = UNSUPERVISED_ALERT_RATE, seed: int = 0) -> Trained:
@@ -258,15 +323,24 @@ def first_stage_scores(trained: Trained, x: Matrix) -> Scores:
     return _predict(trained.first_stage, x)
 
 
+def _contrib(booster: Any, x: Matrix) -> npt.NDArray[np.float64]:
+    return np.asarray(booster.predict(x, pred_contrib=True, num_threads=1), dtype=np.float64)[:, :-1]
+
+
 def contributions(trained: Trained, x: Matrix) -> npt.NDArray[np.float64]:
-    """Return per-feature contributions to each row's score (SHAP values of the booster).
+    """Return per-feature contributions to each row's score (SHAP values of the booster; behind a cascade,
+    those of the second stage plus the first stage's on the features they share).
 
     An IsolationForest has none: its rows get each feature's distance from the training median, in
     units of the feature's spread, as a plain stand-in that still names what was unusual.
     """
     if trained.kind == "lightgbm":
-        return np.asarray(trained.model.predict(x, pred_contrib=True, num_threads=1), dtype=np.float64)[
-            :, :-1
-        ]
+        values = _contrib(trained.model, x)
+        if trained.first_stage is not None and trained.cutoff > 0:
+            # Behind a cascade the second stage compares a payment with the other suspicious ones only (its
+            # mean is high); the first stage's contributions, against every payment, say why it got there.
+            width = trained.first_stage.num_feature()
+            values[:, :width] += _contrib(trained.first_stage, np.asfortranarray(x[:, :width]))
+        return values
     fill = np.asarray(trained.fill, dtype=np.float64)
     return np.nan_to_num(np.abs(x.astype(np.float64) - fill) / (np.abs(fill) + 1.0))

@@ -16,7 +16,7 @@ from typing import Any
 
 from cbec.monitoring.learn import Trained
 
-FORMAT = 2  # 2: person-to-person graph features and a stacked second stage over account scores
+FORMAT = 3  # 2: person-to-person graph, stacked second stage; 3: pair-use and chain features, a cascade
 
 
 def _versions() -> dict[str, str]:
@@ -73,6 +73,7 @@ def save(
         "features": features,
         "second_stage_features": second_features,
         "threshold": trained.threshold,
+        "cascade_cutoff": trained.cutoff,
         "fill": trained.fill,
         "context_days": context_days,
         "training_data_sha256": data_hash,
@@ -113,5 +114,5 @@ def load(directory: Path) -> tuple[Trained, dict[str, Any]]:
 
         model = joblib.load(directory / "model.joblib")
     trained = Trained(meta["kind"], model, float(meta["threshold"]), meta["validation"], meta["params"],
-                      list(meta.get("fill", [])), first)  # fmt: skip
+                      list(meta.get("fill", [])), first, float(meta.get("cascade_cutoff", 0.0)))  # fmt: skip
     return trained, meta

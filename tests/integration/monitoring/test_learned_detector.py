@@ -58,7 +58,7 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     assert len(laundering) == 36
     validation = meta["validation"]
     assert validation["method"] == (
-        "out-of-fold, 5 folds grouped by payer account, nested: first stage cross-validated inside each fold"
+        "out-of-fold, 5 folds grouped by payer account, nested: first stage and cascade cut-off chosen inside each fold"
     )
     # Stacked: a first stage on disk beside the second, whose extra features are the accounts' scores.
     assert (model / "first_stage.txt").exists() and "payer_score_max" in meta["second_stage_features"]
@@ -70,7 +70,8 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     assert len(meta["training_data_sha256"]) == 64 and "lightgbm" in meta["libraries"]
     assert "payee_next_out_days" in meta["features"] and 0 < meta["threshold"] < 1
     shown = _cbec(tmp_path, "model", "show", str(model))
-    assert "features + 21 of the accounts' scores (second stage)" in " ".join(shown.split())
+    assert "features + 37 of the accounts' scores (second stage)" in " ".join(shown.split())
+    assert 0 < meta["cascade_cutoff"] < meta["threshold"] and "second stage at first-stage score ≥" in shown
     assert "mules v1 · lightgbm" in shown and f"F1 {validation['f1']:.3f}" in shown and "stack" in shown
     assert '"training_data_sha256"' in _cbec(tmp_path, "model", "show", str(model), "--json")
     refused = " ".join(_cbec(tmp_path, "model", "show", str(tmp_path), code=2).split())  # unwrap the console

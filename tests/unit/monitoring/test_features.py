@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import lightgbm as lgb
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -14,7 +15,7 @@ from cbec.core.money import load_fx_table
 from cbec.monitoring.detector import describe
 from cbec.monitoring.features import DAY, PaymentFrame, compute, load_frame
 from cbec.monitoring.features_account import account_features
-from cbec.monitoring.learn import best_threshold, figures
+from cbec.monitoring.learn import BELOW_CUTOFF_SCALE, best_threshold, cascade_cutoff, cascaded, figures
 from cbec.storage.lake import connect
 
 ACCOUNTS = {"A": 0, "B": 1, "C": 2}
@@ -101,6 +102,22 @@ def test_person_to_person_graph_features(table: dict[str, np.ndarray]) -> None:
     assert table["pair_min_p2p_degree"][0] == 2 and table["payer_p2p_nbr_mean_degree"][0] == 2
 
 
+def test_pair_use_and_person_to_person_chain_features(table: dict[str, np.ndarray]) -> None:
+    # A pays B 100 on day 0 and again on day 40: a pair spread over 40 days, the same amount twice.
+    assert table["pair_span"][0] == pytest.approx(math.log1p(40)) and table["pair_span"][1] == 0
+    assert table["pair_place"].tolist() == [0, 0, 0, 0, 1]
+    assert table["pair_place_share"].tolist() == [0.5, 1, 1, 1, 1]
+    assert table["pair_amount_spread"][0] == 0 and math.isnan(table["pair_amount_spread"][1])
+    assert table["pair_same_amount_count"].tolist() == [2, 1, 1, 1, 2]
+    # A and B meet three times; B-C and C-A once: A meets one of its two counterparties once, C both.
+    assert table["payer_p2p_once_share"][0] == 0.5 and table["payee_p2p_once_share"][1] == 1.0
+    # Around day 0, A receives from C (met once) and from B (not); its own payment is left out.
+    assert table["payer_p2p_legs_7d"][0] == 2 and table["payer_p2p_once_legs_7d"][0] == 1
+    assert table["payee_next_p2p_out_days"][0] == pytest.approx(math.log1p(1))
+    assert table["payer_prev_p2p_in_days"][4] == pytest.approx(math.log1p(37))
+    assert math.isnan(table["payer_prev_p2p_in_days"][0])
+
+
 def test_second_stage_gathers_first_stage_scores_per_account_and_around_each_payment() -> None:
     names, matrix = account_features(_frame(PAYMENTS), np.array([0.1, 0.2, 0.3, 0.4, 0.5]))
     assert matrix.flags.f_contiguous and matrix.shape == (5, len(names))
@@ -117,6 +134,35 @@ def test_second_stage_gathers_first_stage_scores_per_account_and_around_each_pay
     assert col["payee_cpscore_out_7d_total"][0] == pytest.approx(0.8)
     assert col["payee_cpscore_in_7d_total"][0] == 0 and math.isnan(col["payee_cpscore_in_7d_mean"][0])
     assert col["payer_cpscore_out_30d_total"][4] == 0  # A's other payment out is 40 days before
+    # The payments' own scores: A received 0.3 and 0.4 within 7 days of day 0; B then paid 0.2 and 0.4.
+    assert col["payer_legscore_in_7d_total"][0] == pytest.approx(0.7)
+    assert col["payee_legscore_out_7d_total"][0] == pytest.approx(0.6)
+    assert col["payer_legscore_out_30d_total"][0] == 0
+    assert col["payee_next_out_legscore"][0] == pytest.approx(0.2)  # B forwards first in B→C (0.2)
+    assert col["payer_prev_in_legscore"][4] == pytest.approx(0.4) and math.isnan(
+        col["payer_prev_in_legscore"][0]
+    )
+
+
+def test_cascade_skips_the_second_stage_under_a_cut_off_chosen_on_the_positives() -> None:
+    y = np.array([0] * 6 + [1] * 4, dtype=np.int8)
+    first = np.array([0.01, 0.02, 0.05, 0.1, 0.3, 0.6, 0.2, 0.5, 0.7, 0.9])
+    # No positive may be lost out of 4 (1 % of 4 rounds down): half the lowest positive's score.
+    assert cascade_cutoff(y, first) == pytest.approx(0.1)
+    x = np.asfortranarray(np.linspace(0, 1, 200, dtype=np.float32).reshape(-1, 1))
+    booster = lgb.train({"objective": "binary", "verbose": -1, "num_threads": 1, "min_data_in_leaf": 5},
+                        lgb.Dataset(x, (x[:, 0] > 0.5).astype(int)), 5)  # fmt: skip
+    rows = np.array([3, 150, 199], dtype=np.int64)
+    asked: list[list[int]] = []
+
+    def features(at: np.ndarray) -> np.ndarray:
+        asked.append(at.tolist())
+        return np.asfortranarray(x[rows[at]])
+
+    scores = cascaded(booster, np.array([0.05, 0.4, 0.2]), 0.1, features)
+    assert asked == [[1, 2]]  # the second stage's features are built for the rows that reach it only
+    assert scores[0] == pytest.approx(0.05 * BELOW_CUTOFF_SCALE)  # under the cut-off: no second stage
+    assert scores[1:].tolist() == booster.predict(x[[150, 199]]).tolist()
 
 
 def test_load_frame_reads_text_columns_with_context_on_both_sides() -> None:
@@ -159,6 +205,8 @@ def test_features_read_as_words_in_chinese_and_english() -> None:
         describe("payer_n_in_ind_before_30d")[1]
         == "payer count incoming (individual counterparties) before 30d"
     )
+    assert describe("pair_span") == ("付款方→收款方时间跨度（对数天）", "payer→payee time span (log days)")
+    assert describe("payer_p2p_once_share")[1] == "payer person-to-person met once share"
     assert describe("pair_p2p_common_nbrs") == (
         "付款方→收款方个人间共同对手方",
         "payer→payee person-to-person shared counterparties",
