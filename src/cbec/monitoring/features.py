@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from cbec.core.money import FxTable
 from cbec.monitoring.features_graph import person_to_person
-from cbec.monitoring.features_pair import Legs, pair_and_chain
+from cbec.monitoring.features_pair import Legs, nearest, pair_and_chain
 from cbec.monitoring.matching import fx_rates_table
 
 DAY = 86_400
@@ -130,22 +130,6 @@ def _running(values: Floats) -> Floats:
     return out
 
 
-def _nearest(mask: npt.NDArray[np.bool_], acct: Ints, *, previous: bool) -> Ints:
-    """Return, per sorted leg, the index of the previous (or next) leg of the same account in `mask`, or -1."""
-    n = len(mask)
-    index = np.arange(n)
-    if previous:
-        last = np.maximum.accumulate(np.where(mask, index, -1))
-        found = np.concatenate(([-1], last[:-1]))
-    else:
-        nxt = np.minimum.accumulate(np.where(mask, index, n)[::-1])[::-1]
-        found = np.concatenate((nxt[1:], [n]))
-    valid = (found >= 0) & (found < n)
-    found = np.where(valid, found, 0)
-    same = valid & (acct[found] == acct)
-    return np.where(same, found, -1)
-
-
 def take_rows(matrix: npt.NDArray[np.float32], rows: Ints) -> npt.NDArray[np.float32]:
     """Return the given rows of a column-major feature matrix, column-major and without a strided gather."""
     if len(rows) == len(matrix) and bool(np.all(rows == np.arange(len(matrix)))):
@@ -210,7 +194,7 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
             cols[f"{role}_sum_in_vs_amount_{wname}"] = np.log1p(total_in[pos] / amount)
     for direction, mask in (("in", in_leg), ("out", out_leg)):
         for when, previous in (("prev", True), ("next", False)):
-            other = _nearest(mask, acct, previous=previous)
+            other = nearest(mask, acct, previous=previous)
             has = other >= 0
             gap = np.where(has, np.abs(ts - ts[np.maximum(other, 0)]).astype(float), np.nan)
             ratio = np.where(has, np.log(amt[np.maximum(other, 0)] / amt), np.nan)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from cbec.monitoring.features_pair import nearest
+
 if TYPE_CHECKING:  # features.py is imported by the modules that call this one
     from cbec.monitoring.features import PaymentFrame
 
@@ -119,7 +121,6 @@ def _leg_scores(legs: _Legs, first_scores: Floats) -> dict[str, Floats]:
     """
     size = len(legs.account)
     score = first_scores[legs.payment]
-    index = np.arange(size)
     cols: dict[str, Floats] = {}
     for direction, mask in (("out", legs.outgoing), ("in", ~legs.outgoing)):
         own = np.where(mask, score, 0.0)
@@ -130,14 +131,8 @@ def _leg_scores(legs: _Legs, first_scores: Floats) -> dict[str, Floats]:
             for role, pos in legs.roles:
                 cols[f"{role}_legscore_{direction}_{name}_total"] = summed[pos]
         for when, previous in (("prev", True), ("next", False)):
-            if previous:
-                found = np.r_[-1, np.maximum.accumulate(np.where(mask, index, -1))[:-1]]
-            else:
-                found = np.r_[np.minimum.accumulate(np.where(mask, index, size)[::-1])[::-1][1:], size]
-            valid = (found >= 0) & (found < size)
-            found = np.where(valid, found, 0)
-            valid &= legs.account[found] == legs.account
-            value = np.where(valid, score[found], np.nan)
+            found = nearest(mask, legs.account, previous=previous)
+            value = np.where(found >= 0, score[found], np.nan)
             for role, pos in legs.roles:
                 cols[f"{role}_{when}_{direction}_legscore"] = value[pos]
     return cols

@@ -29,6 +29,22 @@ def _log_days(seconds: Floats) -> Floats:
     return np.log1p(np.maximum(seconds, 0) / DAY)
 
 
+def nearest(mask: npt.NDArray[np.bool_], acct: Ints, *, previous: bool) -> Ints:
+    """Return, per sorted leg, the index of the previous (or next) leg of the same account in `mask`, or -1."""
+    n = len(mask)
+    index = np.arange(n)
+    if previous:
+        last = np.maximum.accumulate(np.where(mask, index, -1))
+        found = np.concatenate(([-1], last[:-1]))
+    else:
+        nxt = np.minimum.accumulate(np.where(mask, index, n)[::-1])[::-1]
+        found = np.concatenate((nxt[1:], [n]))
+    valid = (found >= 0) & (found < n)
+    found = np.where(valid, found, 0)
+    same = valid & (acct[found] == acct)
+    return np.where(same, found, -1)
+
+
 class Legs(NamedTuple):
     """The legs of features.compute: each payment a payer leg then a payee leg, sorted by (account, time)."""
 
@@ -114,18 +130,11 @@ def _legs(
         value = running[hi] - running[lo] - mask
         for role, pos in roles.items():
             cols[f"{role}_{name}_7d"] = value[pos]
-    index = np.arange(size)
     # Previous person-to-person receipt of the payer, next person-to-person payment of the payee.
     for role, direction, previous in (("payer", "in", True), ("payee", "out", False)):
         mask = personal2 & (legs.outgoing if direction == "out" else ~legs.outgoing)
-        if previous:
-            found = np.r_[-1, np.maximum.accumulate(np.where(mask, index, -1))[:-1]]
-        else:
-            found = np.r_[np.minimum.accumulate(np.where(mask, index, size)[::-1])[::-1][1:], size]
-        valid = (found >= 0) & (found < size)
-        found = np.where(valid, found, 0)
-        valid &= legs.account[found] == legs.account
-        gap = np.where(valid, np.abs(legs.ts - legs.ts[found]).astype(float), np.nan)
+        found = nearest(mask, legs.account, previous=previous)
+        gap = np.where(found >= 0, np.abs(legs.ts - legs.ts[found]).astype(float), np.nan)
         when = "prev" if previous else "next"
         cols[f"{role}_{when}_p2p_{direction}_days"] = _log_days(gap[roles[role]])
     return cols
