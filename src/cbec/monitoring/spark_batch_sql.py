@@ -75,10 +75,10 @@ class RuleSql:
         """Return the name of the rule's window."""
         return f"w{self.index}"
 
-    def aggregate(self, name: str, sql: str, outer: str = "{}") -> str:
-        """Add an aggregate over the rule's sliding frame (inside `outer`); return its alias."""
+    def aggregate(self, name: str, sql: str) -> str:
+        """Add an aggregate over the rule's sliding frame; return its alias."""
         alias = f"r{self.index}_{name}"
-        self.measures.setdefault(alias, outer.format(f"{sql} OVER {self.frame}"))
+        self.measures.setdefault(alias, f"{sql} OVER {self.frame}")
         return alias
 
     def running(self, name: str, sql: str) -> str:
