@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cbec.core.clock import SHANGHAI
+from cbec.core.memory import keep_freed_memory
 from cbec.core.money import load_fx_table
 from cbec.monitoring import features, features_account, learn
 from cbec.monitoring.detector import score
@@ -104,6 +105,7 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=2_000)
     args = parser.parse_args()
+    keep_freed_memory()  # as cbec's model service does before it builds features
     con = connect()
     con.register("raw", pq.read_table(AMLGENTEX / "payments.parquet"))
     con.execute(f"CREATE TABLE payments AS {TYPED}")
@@ -116,8 +118,11 @@ def main() -> None:
     # cascade's cut-off.
     first_scores, first = learn._first_stage(matrix, y, frame.payer, every, learn.FOLDS, seed=learn.FOLDS)
     cutoff = learn.cascade_cutoff(y, first_scores)
-    more, extra = features_account.account_features(frame, first_scores)
-    booster = learn._fit(learn.stack(matrix, extra), y, every[first_scores >= cutoff], seed=0)
+    passed = every[first_scores >= cutoff]
+    more, extra = features_account.account_features(frame, first_scores, passed)
+    booster = learn._fit(
+        learn.stack(learn.take_rows(matrix, passed), extra), y[passed], np.arange(len(passed)), seed=0
+    )
     trained = learn.Trained("lightgbm", booster, 0.5, {}, first_stage=first, cutoff=cutoff)
     reached = learn.first_stage_scores(trained, matrix) >= cutoff
     print(f"model: stacked LightGBM, first stage {learn.FIRST_STAGE_ROUNDS} rounds of "

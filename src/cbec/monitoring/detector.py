@@ -68,11 +68,14 @@ def score(trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], f
     rows = np.flatnonzero(frame.in_scope).astype(np.int64)
     if trained.first_stage is not None:  # stacked: the first stage scores every payment read, context too
         first = first_stage_scores(trained, matrix)
-        more, extra = account_features(frame, first)
+        passed = rows[first[rows] >= trained.cutoff]  # the frame rows that reach the second stage
+        more, extra = account_features(frame, first, passed)  # built for those rows only
         names = names + more
 
         def features(at: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
-            return stack(take_rows(matrix, rows[at]), take_rows(extra, rows[at]))
+            # Called for rows that passed the cut-off only: the cascade's, then the alerted among them.
+            wanted = rows[at]
+            return stack(take_rows(matrix, wanted), take_rows(extra, np.searchsorted(passed, wanted)))
 
         # The cascade: only payments at or above the first-stage cut-off reach the second stage.
         scores = cascaded(trained.model, first[rows], trained.cutoff, features)

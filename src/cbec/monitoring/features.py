@@ -10,6 +10,8 @@ to data generated with other settings. A missing value (no previous leg, say) is
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -142,7 +144,39 @@ def _log_days(seconds: Floats) -> Floats:
 
 
 def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
-    """Return the feature names and a float32 matrix with one row per payment of the frame."""
+    """Return the feature names (sorted) and a float32 matrix with one row per payment of the frame."""
+    names = feature_names()
+    index = {name: j for j, name in enumerate(names)}
+    # Column-major: each feature is one contiguous column (row-major writes were a fifth of the time), and
+    # LightGBM reads either layout without a copy. Each column is written as soon as it is made, so the
+    # float64 columns never all live at once: fresh memory is page-faulted in (kernel time) once, for the
+    # matrix, not for a second copy of it as well.
+    matrix = np.empty((len(frame), len(names)), np.float32, order="F")
+    written = 0
+    for name, values in _columns(frame):
+        matrix[:, index[name]] = values
+        written += 1
+    if written != len(names):
+        raise RuntimeError(f"features: {written} columns written, {len(names)} expected")
+    return names, matrix
+
+
+@functools.cache
+def feature_names() -> list[str]:
+    """Return the names of compute's columns, sorted (the model's column order), from a two-payment frame."""
+    two = np.array([0, 1], np.int64)
+    frame = PaymentFrame(
+        institution_id=np.array(["I", "I"], object), payment_id=np.array(["a", "b"], object), ts=two * DAY,
+        amount=np.ones(2), amount_cny=np.ones(2), payer_id=np.array(["x", "y"], object),
+        payee_id=np.array(["y", "x"], object), payer=two, payee=two[::-1].copy(),
+        payer_individual=np.ones(2, bool), payee_individual=np.ones(2, bool),
+        cross_border=np.zeros(2, bool), in_scope=np.ones(2, bool),
+    )  # fmt: skip
+    return sorted(name for name, _ in _columns(frame))
+
+
+def _columns(frame: PaymentFrame) -> Iterator[tuple[str, Floats]]:
+    """Yield every feature column of the frame as (name, values), one row per payment."""
     n = len(frame)
     amount = np.maximum(frame.amount_cny, 0.01)
     acct = np.concatenate((frame.payer, frame.payee))
@@ -160,7 +194,6 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
     position[order] = np.arange(2 * n)
     roles = {"payer": position[:n], "payee": position[n:]}
     idx = np.arange(2 * n)
-    cols: dict[str, Floats] = {}
     subsets = {
         "n_out": out_leg.astype(float),
         "n_in": in_leg.astype(float),
@@ -170,28 +203,32 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
         "sum_in": np.where(in_leg, amt, 0.0),
     }
     running = {name: _running(values) for name, values in subsets.items()}
-    flows: dict[tuple[str, str], Floats] = {}
-    bounds: dict[str, tuple[Ints, Ints]] = {}
+    del subsets
+    burst: tuple[Ints, Ints] | None = None
     for wname, width in WINDOWS:
         lo = np.searchsorted(key, key - width, "left")
         hi = np.searchsorted(key, key + width, "right")
-        bounds[wname] = (lo, hi)
+        if wname == "7d":
+            burst = (lo, hi)
+        flows: dict[str, Floats] = {}
         for side, (a, b) in (("before", (lo, idx)), ("after", (idx + 1, hi))):
             for name, cum in running.items():
                 value = cum[b] - cum[a]
                 if name.startswith("sum"):
-                    flows[(wname, side + name)] = value
+                    flows[side + name] = value
                     continue
                 for role, pos in roles.items():
-                    cols[f"{role}_{name}_{side}_{wname}"] = value[pos]
-        total_in = flows[(wname, "beforesum_in")] + flows[(wname, "aftersum_in")]
-        total_out = flows[(wname, "beforesum_out")] + flows[(wname, "aftersum_out")]
+                    yield f"{role}_{name}_{side}_{wname}", value[pos]
+        total_in = flows["beforesum_in"] + flows["aftersum_in"]
+        total_out = flows["beforesum_out"] + flows["aftersum_out"]
+        del flows
         denom = total_in + total_out
         balance = np.divide(total_in - total_out, denom, out=np.full(2 * n, np.nan), where=denom > 0)
         for role, pos in roles.items():
-            cols[f"{role}_flow_balance_{wname}"] = balance[pos]
-            cols[f"{role}_sum_out_vs_amount_{wname}"] = np.log1p(total_out[pos] / amount)
-            cols[f"{role}_sum_in_vs_amount_{wname}"] = np.log1p(total_in[pos] / amount)
+            yield f"{role}_flow_balance_{wname}", balance[pos]
+            yield f"{role}_sum_out_vs_amount_{wname}", np.log1p(total_out[pos] / amount)
+            yield f"{role}_sum_in_vs_amount_{wname}", np.log1p(total_in[pos] / amount)
+    del running
     for direction, mask in (("in", in_leg), ("out", out_leg)):
         for when, previous in (("prev", True), ("next", False)):
             other = nearest(mask, acct, previous=previous)
@@ -199,18 +236,12 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
             gap = np.where(has, np.abs(ts - ts[np.maximum(other, 0)]).astype(float), np.nan)
             ratio = np.where(has, np.log(amt[np.maximum(other, 0)] / amt), np.nan)
             for role, pos in roles.items():
-                cols[f"{role}_{when}_{direction}_days"] = _log_days(gap[pos])
-                cols[f"{role}_{when}_{direction}_amount_logratio"] = ratio[pos]
-    cols.update(_account_features(frame, amount))
-    cols.update(person_to_person(frame, amount))
-    cols.update(pair_and_chain(frame, amount, Legs(order, acct, ts, out_leg, bounds["7d"])))
-    names = sorted(cols)
-    # Column-major: each feature is written as one contiguous column (row-major writes were a fifth of
-    # the time); LightGBM reads either layout without a copy.
-    matrix = np.empty((n, len(names)), np.float32, order="F")
-    for j, name in enumerate(names):
-        matrix[:, j] = cols[name]
-    return names, matrix
+                yield f"{role}_{when}_{direction}_days", _log_days(gap[pos])
+                yield f"{role}_{when}_{direction}_amount_logratio", ratio[pos]
+    yield from _account_features(frame, amount).items()
+    yield from person_to_person(frame, amount).items()
+    assert burst is not None  # WINDOWS has a 7-day window
+    yield from pair_and_chain(frame, amount, Legs(order, acct, ts, out_leg, burst)).items()
 
 
 def _account_features(frame: PaymentFrame, amount: Floats) -> dict[str, Floats]:

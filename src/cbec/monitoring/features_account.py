@@ -24,11 +24,19 @@ if TYPE_CHECKING:  # features.py is imported by the modules that call this one
 DAY = 86_400
 WINDOWS = (("7d", 7 * DAY), ("30d", 30 * DAY))
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 
-def account_features(frame: PaymentFrame, first_scores: Floats) -> tuple[list[str], npt.NDArray[np.float32]]:
-    """Return second-stage feature names and a column-major float32 matrix, one row per payment of the frame."""
+def account_features(
+    frame: PaymentFrame, first_scores: Floats, rows: Ints | None = None
+) -> tuple[list[str], npt.NDArray[np.float32]]:
+    """Return second-stage feature names and a column-major float32 matrix, one row per payment of `rows`.
+
+    The accounts' scores are gathered over the whole frame; only the rows asked for (every row by default)
+    are built, so scoring behind the cascade builds the second stage's few rows, not the frame's.
+    """
     n = len(frame)
+    rows = np.arange(n, dtype=np.int64) if rows is None else rows
     payer, payee = frame.payer, frame.payee
     accounts = int(max(payer.max(initial=-1), payee.max(initial=-1))) + 1
     highest = np.zeros(accounts)
@@ -36,6 +44,7 @@ def account_features(frame: PaymentFrame, first_scores: Floats) -> tuple[list[st
     np.maximum.at(highest, payee, first_scores)
     total = np.bincount(payer, weights=first_scores, minlength=accounts).astype(np.float64)
     total += np.bincount(payee, weights=first_scores, minlength=accounts)
+    payer, payee = payer[rows], payee[rows]
     cols: dict[str, Floats] = {
         "payer_score_max": highest[payer],
         "payee_score_max": highest[payee],
@@ -43,11 +52,11 @@ def account_features(frame: PaymentFrame, first_scores: Floats) -> tuple[list[st
         "payee_score_total": total[payee],
         "pair_score_min": np.minimum(highest[payer], highest[payee]),
     }
-    legs = _Legs.of(frame)
+    legs = _Legs.of(frame, rows)
     cols.update(_counterparty_windows(legs, highest))
     cols.update(_leg_scores(legs, first_scores))
     names = sorted(cols)
-    matrix = np.empty((n, len(names)), np.float32, order="F")
+    matrix = np.empty((len(rows), len(names)), np.float32, order="F")
     for j, name in enumerate(names):
         matrix[:, j] = cols[name]
     return names, matrix
@@ -55,17 +64,18 @@ def account_features(frame: PaymentFrame, first_scores: Floats) -> tuple[list[st
 
 @dataclass(frozen=True)
 class _Legs:
-    """Every payment as a payer leg and a payee leg, sorted by (account, time), with each window's bounds."""
+    """Every payment as a payer leg and a payee leg, sorted by (account, time); the legs of the wanted rows with
+    each window's bounds around them."""
 
-    account: npt.NDArray[np.int64]
-    counterparty: npt.NDArray[np.int64]
+    account: Ints
+    counterparty: Ints
     outgoing: npt.NDArray[np.bool_]
-    payment: npt.NDArray[np.int64]  # the payment of each leg
-    roles: tuple[tuple[str, npt.NDArray[np.int64]], ...]  # per role, each payment's leg position
-    bounds: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]
+    payment: Ints  # the payment of each leg
+    roles: tuple[tuple[str, Ints], ...]  # per role, the wanted rows' leg positions
+    bounds: dict[tuple[str, str], tuple[Ints, Ints]]  # per (window, role): first and past-the-last leg
 
     @classmethod
-    def of(cls, frame: PaymentFrame) -> _Legs:
+    def of(cls, frame: PaymentFrame, rows: Ints) -> _Legs:
         n = len(frame)
         account = np.concatenate((frame.payer, frame.payee))
         ts = np.concatenate((frame.ts, frame.ts))
@@ -75,16 +85,22 @@ class _Legs:
         key = key[order]
         position = np.empty(2 * n, np.int64)
         position[order] = np.arange(2 * n)
-        bounds = {
-            name: (np.searchsorted(key, key - width, "left"), np.searchsorted(key, key + width, "right"))
-            for name, width in WINDOWS
-        }
+        roles = (("payer", position[rows]), ("payee", position[rows + n]))
+        bounds: dict[tuple[str, str], tuple[Ints, Ints]] = {}
+        for role, pos in roles:
+            ranked = np.argsort(pos)  # sorted queries walk the keys in order (cache-friendly)
+            at = key[pos[ranked]]
+            for name, width in WINDOWS:
+                lo, hi = np.empty(len(pos), np.int64), np.empty(len(pos), np.int64)
+                lo[ranked] = np.searchsorted(key, at - width, "left")
+                hi[ranked] = np.searchsorted(key, at + width, "right")
+                bounds[(name, role)] = (lo, hi)
         return cls(
             account=account[order],
             counterparty=np.concatenate((frame.payee, frame.payer))[order],
             outgoing=order < n,
             payment=order % max(n, 1),
-            roles=(("payer", position[:n]), ("payee", position[n:])),
+            roles=roles,
             bounds=bounds,
         )
 
@@ -102,13 +118,14 @@ def _counterparty_windows(legs: _Legs, weight: Floats) -> dict[str, Floats]:
         weights, counts = np.zeros(size + 1), np.zeros(size + 1)
         np.cumsum(own, out=weights[1:])
         np.cumsum(mask, out=counts[1:])
-        for name, (lo, hi) in legs.bounds.items():
-            summed = weights[hi] - weights[lo] - own
-            count = counts[hi] - counts[lo] - mask
-            mean = np.divide(summed, count, out=np.full(size, np.nan), where=count > 0)
-            for role, pos in legs.roles:
-                cols[f"{role}_cpscore_{direction}_{name}_total"] = summed[pos]
-                cols[f"{role}_cpscore_{direction}_{name}_mean"] = mean[pos]
+        for (name, role), (lo, hi) in legs.bounds.items():
+            pos = dict(legs.roles)[role]
+            summed = weights[hi] - weights[lo] - own[pos]
+            count = counts[hi] - counts[lo] - mask[pos]
+            cols[f"{role}_cpscore_{direction}_{name}_total"] = summed
+            cols[f"{role}_cpscore_{direction}_{name}_mean"] = np.divide(
+                summed, count, out=np.full(len(pos), np.nan), where=count > 0
+            )
     return cols
 
 
@@ -126,13 +143,12 @@ def _leg_scores(legs: _Legs, first_scores: Floats) -> dict[str, Floats]:
         own = np.where(mask, score, 0.0)
         running = np.zeros(size + 1)
         np.cumsum(own, out=running[1:])
-        for name, (lo, hi) in legs.bounds.items():
-            summed = running[hi] - running[lo] - own
-            for role, pos in legs.roles:
-                cols[f"{role}_legscore_{direction}_{name}_total"] = summed[pos]
+        for (name, role), (lo, hi) in legs.bounds.items():
+            pos = dict(legs.roles)[role]
+            cols[f"{role}_legscore_{direction}_{name}_total"] = running[hi] - running[lo] - own[pos]
         for when, previous in (("prev", True), ("next", False)):
             found = nearest(mask, legs.account, previous=previous)
-            value = np.where(found >= 0, score[found], np.nan)
+            value = np.where(found >= 0, score[np.maximum(found, 0)], np.nan)
             for role, pos in legs.roles:
                 cols[f"{role}_{when}_{direction}_legscore"] = value[pos]
     return cols

@@ -21,6 +21,7 @@ cut-off only: it learns to tell apart what the first stage cannot, not to rank t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -59,6 +60,10 @@ BELOW_CUTOFF_SCALE = (
     1e-3  # a skipped payment scores first-stage score x this: far below any F1-best threshold
 )
 UNSUPERVISED_ALERT_RATE = 0.001
+# Prediction is one parallel loop over rows, not training's many small ones: every core helps (the first stage
+# over amlgentex-dev: 1.03 s on one thread, 0.53 s on two, 0.84 s on two beside a busy core).
+PREDICT_THREADS = os.cpu_count() or 1
+PARALLEL_PREDICT_ROWS = 10_000
 Matrix = npt.NDArray[np.float32]
 Scores = npt.NDArray[np.float64]
 Second = Callable[[Scores], Matrix]  # first-stage scores of every row -> the second stage's extra features
@@ -108,7 +113,8 @@ def _fit(
 
 
 def _predict(booster: Any, x: Matrix) -> Scores:
-    return np.asarray(booster.predict(x, num_threads=1), dtype=np.float64)
+    threads = PREDICT_THREADS if len(x) >= PARALLEL_PREDICT_ROWS else 1
+    return np.asarray(booster.predict(x, num_threads=threads), dtype=np.float64)
 
 
 def _first_stage(

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from cbec.core.memory import keep_freed_memory
 from cbec.core.money import FxTable
 from cbec.monitoring import features, features_account, learn, model_store
 from cbec.monitoring.batch import month_bounds
@@ -75,6 +76,7 @@ def train_model(
     now: datetime,
 ) -> Training:
     """Build features over a payments file and fit the detector (IsolationForest when there are no labels)."""
+    keep_freed_memory()  # the features' large temporaries are reused, not page-faulted in again
     con = connect(timezone)
     try:
         con.execute(f"CREATE TEMP VIEW _train_payments AS SELECT * FROM {_reader(payments)}")
@@ -121,6 +123,7 @@ def score_month(
     con: duckdb.DuckDBPyConnection, *, model: Path, month: str, fx: FxTable, lake_root: Path
 ) -> MonthScores:
     """Score a month of the lake's payments (reading the neighbouring months as context)."""
+    keep_freed_memory()
     trained, meta = model_store.load(model)
     start, end = month_bounds(month)
     frame = features.load_frame(con, source="payments", fx=fx, start=start, end=end,

@@ -13,7 +13,7 @@ import pytest
 from cbec.core.clock import SHANGHAI
 from cbec.core.money import load_fx_table
 from cbec.monitoring.detector import describe
-from cbec.monitoring.features import DAY, PaymentFrame, compute, load_frame
+from cbec.monitoring.features import DAY, PaymentFrame, compute, feature_names, load_frame
 from cbec.monitoring.features_account import account_features
 from cbec.monitoring.learn import BELOW_CUTOFF_SCALE, best_threshold, cascade_cutoff, cascaded, figures
 from cbec.storage.lake import connect
@@ -142,6 +142,24 @@ def test_second_stage_gathers_first_stage_scores_per_account_and_around_each_pay
     assert col["payer_prev_in_legscore"][4] == pytest.approx(0.4) and math.isnan(
         col["payer_prev_in_legscore"][0]
     )
+
+
+def test_second_stage_rows_asked_for_are_those_of_the_whole_frame_with_scores_from_every_payment() -> None:
+    frame, scores = _frame(PAYMENTS), np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    names, every = account_features(frame, scores)
+    rows = np.array([4, 0], dtype=np.int64)
+    asked_names, asked = account_features(frame, scores, rows)
+    assert asked_names == names and asked.shape == (2, len(names)) and asked.flags.f_contiguous
+    np.testing.assert_array_equal(asked, every[rows])
+    # Row 4 (A→B on day 40) still sees A's highest score over the whole frame, and nothing within 30 days.
+    col = {name: asked[:, j] for j, name in enumerate(names)}
+    assert col["payer_score_total"][0] == pytest.approx(1.3) and col["payer_cpscore_out_30d_total"][0] == 0
+
+
+def test_feature_names_are_the_sorted_columns_compute_writes() -> None:
+    names, matrix = compute(_frame(PAYMENTS[:2]))
+    assert names == feature_names() == sorted(names) and len(names) == 116
+    assert matrix.flags.f_contiguous and not np.isnan(matrix[:, names.index("pair_count")]).any()
 
 
 def test_cascade_skips_the_second_stage_under_a_cut_off_chosen_on_the_positives() -> None:
