@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lightgbm as lgb
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -62,7 +63,9 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     )
     # Stacked: a first stage on disk beside the second, whose extra features are the accounts' scores.
     assert (model / "first_stage.txt").exists() and "payer_score_max" in meta["second_stage_features"]
-    assert meta["params"]["first_stage"]["rounds"] == 150
+    first_trees = lgb.Booster(model_file=str(model / "first_stage.txt")).num_trees()
+    assert meta["params"]["first_stage"]["rounds"] == first_trees == 75
+    assert meta["params"]["first_stage"]["learning_rate"] == 0.2
     assert validation["laundering"] == 36 and validation["payments"] == 2_386
     # Mule chains are easy to tell apart from shopping, even for a model that never saw the chain's payer.
     assert validation["f1"] >= 0.8 and validation["pr_auc"] >= 0.8
