@@ -11,7 +11,8 @@ Usage: python bench/quality.py [--payments 50000] [--skip-amlgentex] [--skip-syn
   when a rule or the model flags it). The detector is stacked (a first stage, then the accounts' scores as
   features of a second) and validated nested. Repeated over --draws fold draws: each draw's table, then the
   mean ± sd of the model alone.
-  Then through the product, as the issue measures it: `cbec model train` on July and August, and September
+  The detector without labels (IsolationForest, judged by the labels it never saw). Then through the product,
+  as the issue measures it: `cbec model train` on July and August, and September
   scored as `cbec monitor run --month 2026-09 --model` does (August read as context), at the model's own
   threshold: a month the model never saw, against the training's out-of-fold figures.
 """
@@ -169,6 +170,22 @@ def learned(con, labels: list[dict], flagged: set[str], draws: int) -> None:  # 
     for pattern in sorted(alone[0]["recall_by_pattern"]):
         values = np.array([row["recall_by_pattern"][pattern]["recall"] for row in alone])
         print(f"recall {pattern:<16}{values.mean():.3f} ± {values.std():.3f}")
+    unsupervised(matrix, y, patterns)
+
+
+def unsupervised(matrix: np.ndarray, y: np.ndarray, patterns: np.ndarray) -> None:
+    """Print the detector without labels (IsolationForest on the same features), the labels used only to judge it."""
+    start = time.perf_counter()
+    trained = learn.train_unsupervised(matrix)
+    scores = learn.predict(trained, matrix)
+    got = learn.figures(y, scores, trained.threshold, patterns)
+    top = scores >= np.quantile(scores, 0.99)
+    print(f"\n## without labels: IsolationForest on the same features, alerting its top "
+          f"{learn.UNSUPERVISED_ALERT_RATE:.1%} ({time.perf_counter() - start:.0f} s)")  # fmt: skip
+    print(f"precision {got['precision']:.3f} recall {got['recall']:.3f} F1 {got['f1']:.3f} PR-AUC {got['pr_auc']:.3f} "
+          f"(flagged {got['flagged']:,}); recall within its top 1 %: {(top & (y == 1)).sum() / y.sum():.3f}")  # fmt: skip
+    print("recall by pattern: " + ", ".join(
+        f"{name} {row['recall']:.2f}" for name, row in got["recall_by_pattern"].items()))  # fmt: skip
 
 
 def cascade(y: np.ndarray, oof: np.ndarray, full: np.ndarray) -> None:
