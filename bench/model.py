@@ -59,7 +59,7 @@ def run(con, trained, label: str, start=None, end=None):  # type: ignore[no-unty
     with Clock() as load:
         frame = features.load_frame(con, source="payments", fx=fx, start=start, end=end)
     with Clock() as build:
-        names, matrix = features.compute(frame)
+        names, matrix = features.for_model(frame)
     with Clock() as scoring:
         scored = score(trained, names, matrix, frame)
     n = len(scored.rows)
@@ -140,7 +140,7 @@ def main() -> None:
     con.register("raw", pq.read_table(AMLGENTEX / "payments.parquet"))
     con.execute(f"CREATE TABLE payments AS {TYPED}")
     frame = features.load_frame(con, source="payments", fx=load_fx_table())
-    names, matrix = features.compute(frame)
+    names, matrix = features.for_model(frame)
     labels = pq.read_table(AMLGENTEX / "labels.parquet").to_pandas().set_index("payment_id")
     y = labels.loc[list(frame.payment_id), "is_laundering"].to_numpy().astype(np.int8)
     every = np.arange(len(y), dtype=np.int64)

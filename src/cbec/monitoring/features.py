@@ -23,6 +23,7 @@ import pyarrow as pa
 from cbec.core.money import FxTable
 from cbec.monitoring.features_graph import person_to_person
 from cbec.monitoring.features_pair import Legs, nearest, pair_and_chain
+from cbec.monitoring.features_rank import ranked
 from cbec.monitoring.matching import fx_rates_table
 
 DAY = 86_400
@@ -159,6 +160,16 @@ def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
     if written != len(names):
         raise RuntimeError(f"features: {written} columns written, {len(names)} expected")
     return names, matrix
+
+
+def for_model(frame: PaymentFrame, kind: str = "lightgbm") -> tuple[list[str], npt.NDArray[np.float32]]:
+    """Return what a detector of this kind reads: compute's columns, each ranked within the frame.
+
+    The IsolationForest reads them raw: it finds outliers by how far out in the tail they lie, which ranks
+    compress (on amlgentex-dev F1 0.200 and PR-AUC 0.117 raw, 0.134 and 0.084 on ranks).
+    """
+    names, matrix = compute(frame)
+    return names, (matrix if kind == "isolation_forest" else ranked(matrix))
 
 
 @functools.cache

@@ -81,12 +81,13 @@ def train_model(
     try:
         con.execute(f"CREATE TEMP VIEW _train_payments AS SELECT * FROM {_reader(payments)}")
         frame = features.load_frame(con, source="_train_payments", fx=fx)
-        names, matrix = features.compute(frame)
         second_names: list[str] = []
         if labels is None:
+            names, matrix = features.for_model(frame, "isolation_forest")
             trained = learn.train_unsupervised(matrix)
             laundering = 0
         else:
+            names, matrix = features.for_model(frame, "lightgbm")
             y, patterns = _labels(con, labels, frame.payment_id)
 
             def second(scores: np.ndarray) -> np.ndarray:
@@ -128,7 +129,7 @@ def score_month(
     start, end = month_bounds(month)
     frame = features.load_frame(con, source="payments", fx=fx, start=start, end=end,
                                 context=features.CONTEXT)  # fmt: skip
-    names, matrix = features.compute(frame)
+    names, matrix = features.for_model(frame, trained.kind)
     if names != meta["features"]:
         raise ValueError(f"{model}: the model was trained on other features; train it again with this cbec")
     scored = score(trained, names, matrix, frame)

@@ -16,7 +16,7 @@ from typing import Any
 
 from cbec.monitoring.learn import Trained
 
-FORMAT = 3  # 2: person-to-person graph, stacked second stage; 3: pair-use and chain features, a cascade
+FORMAT = 4  # 2: person-to-person graph, stacked second stage; 3: pair-use and chain features, a cascade; 4: features ranked within their frame
 
 
 def _versions() -> dict[str, str]:

@@ -162,9 +162,10 @@ def test_monitor_run_with_a_model_from_the_command_line(tmp_path: Path, trained:
 
 
 def test_a_model_of_an_older_format_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    (tmp_path / "model.json").write_text('{"format": 1, "kind": "lightgbm", "version": 3}', encoding="utf-8")
+    # Format 3 read raw features; this cbec ranks them within the frame: such a model would score nonsense.
+    (tmp_path / "model.json").write_text('{"format": 3, "kind": "lightgbm", "version": 3}', encoding="utf-8")
     with pytest.raises(
-        ValueError, match=r"format 1 was trained by an older cbec on other features .* train it again"
+        ValueError, match=r"format 3 was trained by an older cbec on other features .* train it again"
     ):
         service.show_model(path=tmp_path)
     (tmp_path / "model.json").write_text('{"format": 99, "kind": "lightgbm"}', encoding="utf-8")
