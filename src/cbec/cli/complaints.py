@@ -11,7 +11,7 @@ import typer
 
 from cbec.cli.context import err_console, settings_of, store_of
 from cbec.complaints import keys, service
-from cbec.complaints.domain import EmptyComplaintError
+from cbec.complaints.errors import EmptyComplaintError
 
 complaints_app = typer.Typer(help="消费者投诉 / Consumer complaints.", no_args_is_help=True)
 

@@ -1,4 +1,8 @@
-"""The complaint classifier: the shipped model, trained on first use and cached under models_dir."""
+"""The complaint classifier: the shipped model, trained on first use and cached under models_dir.
+
+scikit-learn (0.7 s to import) and the pipeline's module load on first use, not when the service is imported:
+every `cbec` command imports the complaints service, few classify.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
-import sklearn
-from sklearn.pipeline import Pipeline
-
-from cbec.complaints import domain
 from cbec.complaints.schemas import Category, Classification
 from cbec.config import Settings
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 DEFAULT_THRESHOLD = 0.35
 
@@ -37,21 +39,31 @@ _MEMORY: dict[str, TrainedModel] = {}
 
 def training_digest() -> str:
     """Return the SHA-256 of the shipped labelled set and lexicon."""
+    from cbec.complaints import domain
+
     return domain.file_digest(domain.LABELLED_FILE, domain.LEXICON_FILE)
 
 
 def _cache_path(models_dir: Path, digest: str) -> Path:
+    import sklearn
+
+    from cbec.complaints import domain
+
     versions = f"sklearn{sklearn.__version__}-use{domain.encoder_version()}"
     return models_dir / f"complaint-classifier-{digest[:16]}-{versions}.joblib"
 
 
 def _train_fresh(digest: str) -> TrainedModel:
+    from cbec.complaints import domain
+
     pipeline = domain.train(domain.read_labelled(), lexicon=domain.load_lexicon())
     return TrainedModel(pipeline, digest)
 
 
 def load_model(*, settings: Settings | None = None) -> TrainedModel:
     """Return the model for the shipped data: from memory, the models_dir cache, or trained now."""
+    import joblib
+
     digest = training_digest()
     if digest in _MEMORY:
         return _MEMORY[digest]
@@ -82,6 +94,8 @@ def classify_texts(
     texts: list[str], *, settings: Settings | None = None, threshold: float | None = None
 ) -> list[Classification]:
     """Classify complaint texts (Chinese, English or mixed); an empty text raises EmptyComplaintError."""
+    from cbec.complaints import domain
+
     model = load_model(settings=settings)
     limit = review_threshold(settings) if threshold is None else threshold
     predictions = domain.predict(model.pipeline, texts, threshold=limit)

@@ -20,6 +20,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 from threadpoolctl import threadpool_limits
 
+from cbec.complaints.errors import EmptyComplaintError
+
 CATEGORIES = (
     "quality",
     "counterfeit",
@@ -39,10 +41,6 @@ LEXICON_WEIGHT = 0.3  # keyword features' scale next to the L2-normalised TF-IDF
 EMBEDDING_WEIGHT = 2.0  # the unit-length sentence vector's scale in the union (1, 2, 3 measured; 2 best)
 REGULARISATION_C = 10.0
 _SPACES = re.compile(r"\s+")
-
-
-class EmptyComplaintError(ValueError):
-    """A complaint text with nothing to classify (empty or whitespace only)."""
 
 
 @dataclass(frozen=True)

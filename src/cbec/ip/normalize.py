@@ -12,7 +12,6 @@ import unicodedata
 from functools import lru_cache
 
 from confusable_homoglyphs import confusables
-from pypinyin import Style, lazy_pinyin, pinyin
 
 # Digits and signs read as letters, and letters read as each other (after lowercasing).
 _FOLD = str.maketrans(
@@ -85,12 +84,16 @@ def has_cjk(text: str) -> bool:
 
 def pinyin_key(text: str) -> str:
     """Return the toneless pinyin of the Chinese characters in a text (耐克 and 奈克 both give `naike`)."""
+    from pypinyin import Style, lazy_pinyin  # 0.3 s to import: loaded when a text is first folded to pinyin
+
     return "".join(lazy_pinyin("".join(_CJK.findall(text)), style=Style.NORMAL, errors="ignore"))
 
 
 @lru_cache(maxsize=262_144)
 def pinyin_keys(chars: str, limit: int = 8) -> tuple[str, ...]:
     """Return the toneless pinyin of Chinese characters under each reading (勒 reads le and lei), at most `limit`."""
+    from pypinyin import Style, pinyin
+
     keys = [""]
     for reading in pinyin(chars, style=Style.NORMAL, heteronym=True, errors="ignore"):
         keys = [k + r for k in keys for r in dict.fromkeys(reading)][:limit]
