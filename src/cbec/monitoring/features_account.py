@@ -71,7 +71,7 @@ class _Legs:
     counterparty: Ints
     outgoing: npt.NDArray[np.bool_]
     payment: Ints  # the payment of each leg
-    roles: tuple[tuple[str, Ints], ...]  # per role, the wanted rows' leg positions
+    roles: dict[str, Ints]  # per role, the wanted rows' leg positions
     bounds: dict[tuple[str, str], tuple[Ints, Ints]]  # per (window, role): first and past-the-last leg
 
     @classmethod
@@ -85,9 +85,9 @@ class _Legs:
         key = key[order]
         position = np.empty(2 * n, np.int64)
         position[order] = np.arange(2 * n)
-        roles = (("payer", position[rows]), ("payee", position[rows + n]))
+        roles = {"payer": position[rows], "payee": position[rows + n]}
         bounds: dict[tuple[str, str], tuple[Ints, Ints]] = {}
-        for role, pos in roles:
+        for role, pos in roles.items():
             ranked = np.argsort(pos)  # sorted queries walk the keys in order (cache-friendly)
             at = key[pos[ranked]]
             for name, width in WINDOWS:
@@ -119,7 +119,7 @@ def _counterparty_windows(legs: _Legs, weight: Floats) -> dict[str, Floats]:
         np.cumsum(own, out=weights[1:])
         np.cumsum(mask, out=counts[1:])
         for (name, role), (lo, hi) in legs.bounds.items():
-            pos = dict(legs.roles)[role]
+            pos = legs.roles[role]
             summed = weights[hi] - weights[lo] - own[pos]
             count = counts[hi] - counts[lo] - mask[pos]
             cols[f"{role}_cpscore_{direction}_{name}_total"] = summed
@@ -144,11 +144,11 @@ def _leg_scores(legs: _Legs, first_scores: Floats) -> dict[str, Floats]:
         running = np.zeros(size + 1)
         np.cumsum(own, out=running[1:])
         for (name, role), (lo, hi) in legs.bounds.items():
-            pos = dict(legs.roles)[role]
+            pos = legs.roles[role]
             cols[f"{role}_legscore_{direction}_{name}_total"] = running[hi] - running[lo] - own[pos]
         for when, previous in (("prev", True), ("next", False)):
             found = nearest(mask, legs.account, previous=previous)
             value = np.where(found >= 0, score[np.maximum(found, 0)], np.nan)
-            for role, pos in legs.roles:
+            for role, pos in legs.roles.items():
                 cols[f"{role}_{when}_{direction}_legscore"] = value[pos]
     return cols
