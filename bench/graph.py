@@ -25,11 +25,11 @@ import pyarrow.parquet as pq
 from cbec.config import Settings
 from cbec.core.money import load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring.graph import Finding
-from cbec.monitoring.graph_base import prepare
-from cbec.monitoring.graph_config import GraphParams, load_graph_params
-from cbec.monitoring.graph_sql import build_graph, detect, detect_month, drop, paths
-from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.graph.base import prepare
+from cbec.monitoring.graph.config import GraphParams, load_graph_params
+from cbec.monitoring.graph.patterns import Finding
+from cbec.monitoring.graph.sql import build_graph, detect, detect_month, drop, paths
+from cbec.monitoring.rules.parser import load_ruleset
 from cbec.storage.store import open_store
 from cbec.synth import generate
 

@@ -32,8 +32,11 @@ import pyarrow.parquet as pq
 from cbec.core.clock import SHANGHAI
 from cbec.core.memory import keep_freed_memory
 from cbec.core.money import load_fx_table
-from cbec.monitoring import features, features_account, learn, model_store
-from cbec.monitoring.detector import score
+from cbec.monitoring.learned import store as model_store
+from cbec.monitoring.learned import train as learn
+from cbec.monitoring.learned.detector import score
+from cbec.monitoring.learned.features import account as features_account
+from cbec.monitoring.learned.features import compute as features
 from cbec.storage.lake import connect
 
 AMLGENTEX = Path(__file__).resolve().parents[2] / "shared" / "data" / "amlgentex-dev"

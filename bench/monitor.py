@@ -35,11 +35,11 @@ import pyarrow.parquet as pq
 from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring.batch import run_batch
+from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.engine import PAYMENT_FIELDS, TIMEZONE, Payment
-from cbec.monitoring.rule_model import RuleSet
-from cbec.monitoring.rule_parser import load_ruleset
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.rules.model import RuleSet
+from cbec.monitoring.rules.parser import load_ruleset
+from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.storage.store import open_store
 from cbec.synth import generate
 

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from cbec.config import Settings
-from cbec.monitoring import alert_store
+from cbec.monitoring.alerts import store as alert_store
 from cbec.monitoring.models import AlertRecord
 from cbec.storage.partitions import alert_partitions, ensure_alert_partitions
 from cbec.storage.store import Store, open_store

@@ -37,13 +37,15 @@ from cbec.config import Settings
 from cbec.core.clock import SHANGHAI
 from cbec.core.money import load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring import features, features_account, learn
-from cbec.monitoring.batch import run_batch
-from cbec.monitoring.documents_alerts import findings_to_alerts
-from cbec.monitoring.matching import match_documents
-from cbec.monitoring.model_service import score_month, train_model
-from cbec.monitoring.quality import evaluate, format_scores, read_labels
-from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.batch.driver import run_batch
+from cbec.monitoring.evaluation import evaluate, format_scores, read_labels
+from cbec.monitoring.learned import train as learn
+from cbec.monitoring.learned.features import account as features_account
+from cbec.monitoring.learned.features import compute as features
+from cbec.monitoring.learned.scoring import score_month, train_model
+from cbec.monitoring.matching.alerts import findings_to_alerts
+from cbec.monitoring.matching.run import match_documents
+from cbec.monitoring.rules.parser import load_ruleset
 from cbec.storage.store import open_store
 from cbec.synth import generate
 

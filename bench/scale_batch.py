@@ -27,9 +27,9 @@ import numpy as np
 import pyarrow as pa
 
 from cbec.core.money import load_fx_table
-from cbec.monitoring.batch import iter_planned
-from cbec.monitoring.batch_plan import plan_batch
-from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.batch.driver import iter_planned
+from cbec.monitoring.batch.plan import plan_batch
+from cbec.monitoring.rules.parser import load_ruleset
 from cbec.storage.lake import connect, read_view_sql
 from cbec.synth import anomalies
 from cbec.synth import calibration as cal

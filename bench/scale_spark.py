@@ -20,10 +20,10 @@ from cbec.config import Settings
 from cbec.core.money import load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.feeds.spark_views import spark_read_side
-from cbec.monitoring.batch import run_batch
+from cbec.monitoring.batch.driver import run_batch
+from cbec.monitoring.batch.spark.driver import run_batch_spark
 from cbec.monitoring.engine import Alert
-from cbec.monitoring.rule_parser import load_ruleset
-from cbec.monitoring.spark_batch import run_batch_spark
+from cbec.monitoring.rules.parser import load_ruleset
 from cbec.storage.spark import spark_session
 from cbec.storage.store import open_store
 from cbec.synth import generate

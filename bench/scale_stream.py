@@ -41,11 +41,11 @@ from sqlalchemy.engine import make_url
 
 from cbec.config import Settings
 from cbec.monitoring.engine import Payment, from_micros, micros
-from cbec.monitoring.jetstream_publish import ensure_stream, publish
-from cbec.monitoring.jetstream_service import BatchReport, WorkerOptions, work
-from cbec.monitoring.jetstream_subjects import Scheme, dimensions
-from cbec.monitoring.payment_rows import payment_from_text
-from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.rules.parser import load_ruleset
+from cbec.monitoring.streaming.jetstream.publish import ensure_stream, publish
+from cbec.monitoring.streaming.jetstream.service import BatchReport, WorkerOptions, work
+from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions
+from cbec.monitoring.streaming.rows import payment_from_text
 from cbec.storage.store import open_store
 from cbec.synth import generate
 

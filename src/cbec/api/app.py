@@ -12,8 +12,8 @@ from cbec.api.deps import TokenCache
 from cbec.api.routes import alerts, audit, auth, complaints, listings, payments, supervision
 from cbec.config import Settings, load_settings
 from cbec.core.money import load_fx_table
-from cbec.monitoring.rule_parser import load_ruleset
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.rules.parser import load_ruleset
+from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.storage.store import open_store
 from cbec.web.app import mount as mount_web
 

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
-from cbec.monitoring import cases
+from cbec.monitoring.graph import cases
 
 cases_app = typer.Typer(
     help="案件 / Cases: fund-flow patterns with their alerts and subgraph.", no_args_is_help=True

@@ -7,8 +7,8 @@ from rich.table import Table
 from cbec.auth import service as auth
 from cbec.auth.domain import ENTERPRISE, INSTITUTION, PLATFORM, ROLE_TITLES
 from cbec.cli.context import console
-from cbec.monitoring import overview
 from cbec.monitoring import service as monitoring
+from cbec.monitoring.alerts import overview
 from cbec.storage.store import Store
 from cbec.synth.calibration import PLATFORMS
 

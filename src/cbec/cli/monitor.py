@@ -17,7 +17,7 @@ from rich.table import Table
 from cbec.cli.context import console, err_console, settings_of, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.monitoring import service
-from cbec.monitoring.rule_parser import RuleSetError
+from cbec.monitoring.rules.parser import RuleSetError
 
 monitor_app = typer.Typer(help="支付监测 / Payment monitoring.", no_args_is_help=True)
 alerts_app = typer.Typer(help="预警 / Alerts.", no_args_is_help=True)

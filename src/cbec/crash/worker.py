@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from cbec.core.clock import parse_timestamp
 from cbec.crash.homes import Backend, Home
 from cbec.crash.targets import AfterKill, Verdict, register
-from cbec.monitoring.jetstream_service import publish
-from cbec.monitoring.jetstream_worker import state_dir
 from cbec.monitoring.models import AlertPayment, AlertRecord
+from cbec.monitoring.streaming.jetstream.service import publish
+from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.storage.store import open_store
 from cbec.synth.service import generate
 

@@ -208,7 +208,7 @@ def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
             f"(SELECT {keys}, _version - 1 AS _version FROM {spec.name}_versions WHERE _version > 1) "
             f"USING ({keys}, _version)"
         )
-    # Evidence written by the learned detector (cbec.monitoring.detector): one file per month and model version.
+    # Evidence written by the learned detector (cbec.monitoring.learned.detector): one file per month and model version.
     scores = store.lake.files("payment_scores")
     if scores:
         con.execute(f"CREATE VIEW payment_scores AS SELECT * FROM {read_view_sql(scores)}")

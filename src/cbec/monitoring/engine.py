@@ -31,7 +31,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
-from cbec.monitoring.rule_model import (
+from cbec.monitoring.rules.model import (
     FIELDS,
     AggregateRule,
     AllOf,

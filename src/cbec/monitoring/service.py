@@ -14,28 +14,29 @@ from cbec.audit import service as audit
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import lake_views, read_side
-from cbec.monitoring import alert_store
-from cbec.monitoring.alert_save import save_alerts as _save
-from cbec.monitoring.backend import BACKENDS, Backend, BatchBackend
-from cbec.monitoring.batch import run_batch
-from cbec.monitoring.cases import save_cases
-from cbec.monitoring.documents_alerts import findings_to_alerts
+from cbec.monitoring.alerts import store as alert_store
+from cbec.monitoring.alerts.filter import save_alerts as _save
+from cbec.monitoring.batch.backend import BACKENDS, Backend, BatchBackend
+from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.engine import Alert, Payment
-from cbec.monitoring.graph import Finding, to_alert
-from cbec.monitoring.graph_config import load_graph_params
-from cbec.monitoring.graph_sql import detect_month
-from cbec.monitoring.matching import match_documents, match_rates
-from cbec.monitoring.model_service import score_month, show_model, train_model
+from cbec.monitoring.graph.cases import save_cases
+from cbec.monitoring.graph.config import load_graph_params
+from cbec.monitoring.graph.patterns import Finding, to_alert
+from cbec.monitoring.graph.sql import detect_month
+from cbec.monitoring.learned.scoring import score_month, show_model, train_model
+from cbec.monitoring.matching.alerts import findings_to_alerts
+from cbec.monitoring.matching.run import match_documents, match_rates
 from cbec.monitoring.models import AlertRecord, MatchRateRecord
-from cbec.monitoring.rule_model import RuleSet
-from cbec.monitoring.rule_parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
+from cbec.monitoring.rules.model import RuleSet
+from cbec.monitoring.rules.parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
 from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
 
 __all__ = [
     "BACKENDS", "DEFAULT_PREFIX", "DEFAULT_STREAM", "AlertRead", "BacktestRow", "NatsUnavailable", "RunSummary",
     "StreamMismatch", "WorkerOptions", "payment_from_text", "publish", "show_model", "train_model", "work",
 ]  # fmt: skip
-from cbec.monitoring.jetstream_service import (
+from cbec.monitoring.streaming.driver import StreamingEngine
+from cbec.monitoring.streaming.jetstream.service import (
     DEFAULT_PREFIX,
     DEFAULT_STREAM,
     NatsUnavailable,
@@ -44,8 +45,7 @@ from cbec.monitoring.jetstream_service import (
     publish,
     work,
 )
-from cbec.monitoring.payment_rows import payment_from_text
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.streaming.rows import payment_from_text
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 

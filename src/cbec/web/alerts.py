@@ -9,8 +9,8 @@ from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import REGULATORS, ROLES
-from cbec.monitoring import overview
 from cbec.monitoring import service as monitoring
+from cbec.monitoring.alerts import overview
 from cbec.supervision import service as supervision
 from cbec.web.render import not_found, page
 from cbec.web.session import Visitor, check_csrf, needs

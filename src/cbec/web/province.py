@@ -12,8 +12,8 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from cbec.api.deps import StoreDep
 from cbec.auth.domain import ROLES
 from cbec.core import regions
-from cbec.monitoring import overview
 from cbec.monitoring import service as monitoring
+from cbec.monitoring.alerts import overview
 from cbec.storage.store import Store
 from cbec.supervision import service as supervision
 from cbec.web.render import not_found, page

@@ -9,7 +9,7 @@ from fastapi import Path as PathParam
 from starlette.responses import FileResponse, Response
 
 from cbec.api.deps import StoreDep
-from cbec.monitoring import overview
+from cbec.monitoring.alerts import overview
 from cbec.reports import service as reports
 from cbec.stats import service as stats
 from cbec.web.render import page

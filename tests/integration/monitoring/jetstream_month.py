@@ -16,9 +16,9 @@ from sqlalchemy import select
 from cbec.core.money import load_fx_table
 from cbec.monitoring.engine import Payment, micros
 from cbec.monitoring.models import AlertRecord
-from cbec.monitoring.payment_rows import payment_from_text
-from cbec.monitoring.rule_parser import load_ruleset
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.rules.parser import load_ruleset
+from cbec.monitoring.streaming.driver import StreamingEngine
+from cbec.monitoring.streaming.rows import payment_from_text
 from cbec.storage.store import Store
 from cbec.synth import generate
 

@@ -14,9 +14,9 @@ from sqlalchemy import delete, select
 from cbec.core.money import load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.monitoring import service
-from cbec.monitoring.batch import run_batch
+from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.models import AlertPayment, AlertRecord
-from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.rules.parser import load_ruleset
 from cbec.storage.store import Store
 from cbec.synth import SynthResult, generate
 

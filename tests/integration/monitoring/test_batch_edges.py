@@ -7,10 +7,10 @@ from decimal import Decimal
 import duckdb
 
 from cbec.core.money import FxTable, load_fx_table
-from cbec.monitoring.batch import run_batch
+from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.engine import TIMEZONE, Alert, Payment
-from cbec.monitoring.rule_parser import parse_ruleset
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.rules.parser import parse_ruleset
+from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.storage.lake import connect
 
 HEAD = "version: 1, title_zh: 测试, title_en: test, severity: low, source: test, typology: test"

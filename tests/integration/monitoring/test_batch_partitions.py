@@ -9,12 +9,12 @@ import pytest
 from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring.batch import iter_planned, run_batch
-from cbec.monitoring.batch_plan import ACCOUNT, BatchPlan, pack, pack_within, plan_batch
+from cbec.monitoring.batch.driver import iter_planned, run_batch
+from cbec.monitoring.batch.plan import ACCOUNT, BatchPlan, pack, pack_within, plan_batch
 from cbec.monitoring.engine import Alert, Payment
-from cbec.monitoring.rule_model import RuleSet
-from cbec.monitoring.rule_parser import parse_ruleset
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.rules.model import RuleSet
+from cbec.monitoring.rules.parser import parse_ruleset
+from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.storage.store import open_store
 from cbec.synth import generate
 

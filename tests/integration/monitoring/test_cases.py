@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from cbec.feeds.service import ingest
-from cbec.monitoring import cases, service
+from cbec.monitoring import service
+from cbec.monitoring.graph import cases
 from cbec.storage.store import Store
 
 from .graph_month import write_month

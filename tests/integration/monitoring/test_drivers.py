@@ -12,12 +12,12 @@ import pytest
 from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring.batch import run_batch
+from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.engine import TIMEZONE, Alert, Payment
-from cbec.monitoring.quality import evaluate, read_labels
-from cbec.monitoring.rule_model import RuleSet
-from cbec.monitoring.rule_parser import load_ruleset, parse_ruleset
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.evaluation import evaluate, read_labels
+from cbec.monitoring.rules.model import RuleSet
+from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
+from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.storage.lake import connect
 from cbec.storage.store import open_store
 from cbec.synth import generate

@@ -21,17 +21,22 @@ from sqlalchemy import func, select
 from cbec.config import Settings
 from cbec.core.money import load_fx_table
 from cbec.monitoring.engine import Payment
-from cbec.monitoring.jetstream_publish import (
+from cbec.monitoring.models import AlertPayment
+from cbec.monitoring.rules.parser import load_ruleset
+from cbec.monitoring.streaming.jetstream.publish import (
     PublishSummary,
     StreamMismatch,
     ensure_stream,
     publish,
     publish_to,
 )
-from cbec.monitoring.jetstream_subjects import Scheme, dimensions, encode
-from cbec.monitoring.jetstream_worker import PartitionWorker, WorkerOptions, WorkerSummary, state_dir
-from cbec.monitoring.models import AlertPayment
-from cbec.monitoring.rule_parser import load_ruleset
+from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions, encode
+from cbec.monitoring.streaming.jetstream.worker import (
+    PartitionWorker,
+    WorkerOptions,
+    WorkerSummary,
+    state_dir,
+)
 from cbec.storage.store import Store, open_store
 
 from .jetstream_month import NATS_URL, AlertState, reference_alerts, sorted_month, stored_alerts, stream_name
@@ -196,7 +201,7 @@ def test_publishing_where_no_stream_takes_the_subjects_fails_clearly(
 LIGHT_WORKER = """
 import sys
 from cbec.config import Settings
-from cbec.monitoring.jetstream_service import WorkerOptions, work
+from cbec.monitoring.streaming.jetstream.service import WorkerOptions, work
 from cbec.storage.store import open_store
 home, stream, prefix, partition = sys.argv[1:5]
 options = WorkerOptions(stream=stream, prefix=prefix, batch=100, checkpoint_every=0)

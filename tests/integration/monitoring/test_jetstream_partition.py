@@ -12,7 +12,7 @@ from pathlib import Path
 import nats
 import pytest
 
-from cbec.monitoring.jetstream_subjects import key_token, partition_of
+from cbec.monitoring.streaming.jetstream.subjects import key_token, partition_of
 
 SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
 

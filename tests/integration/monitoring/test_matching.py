@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from cbec.feeds.service import read_side
-from cbec.monitoring.matching import REASONS, MatchResult, match_documents, match_rates
+from cbec.monitoring.matching.run import REASONS, MatchResult, match_documents, match_rates
 from cbec.storage.store import Store
 
 from ..feeds.samples import ENTERPRISE

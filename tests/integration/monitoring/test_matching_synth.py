@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cbec.core.money import load_fx_table
 from cbec.feeds.service import ingest, read_side
-from cbec.monitoring.matching import match_documents, match_rates
+from cbec.monitoring.matching.run import match_documents, match_rates
 from cbec.storage.store import Store
 from cbec.synth.service import generate
 

@@ -14,8 +14,8 @@ from cbec.auth.domain import Principal
 from cbec.config import Settings
 from cbec.core.regions import find_city
 from cbec.feeds.service import ingest
-from cbec.monitoring import overview
 from cbec.monitoring import service as monitoring
+from cbec.monitoring.alerts import overview
 from cbec.storage.store import Store, open_store
 from cbec.synth import generate
 

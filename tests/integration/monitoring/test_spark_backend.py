@@ -15,12 +15,12 @@ from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.feeds.spark_views import spark_read_side
 from cbec.monitoring import service
-from cbec.monitoring.batch import run_batch
+from cbec.monitoring.batch.driver import run_batch
+from cbec.monitoring.batch.spark.driver import run_batch_spark
 from cbec.monitoring.engine import TIMEZONE
-from cbec.monitoring.matching import fx_rates_table, match_documents, match_rates
-from cbec.monitoring.rule_parser import load_ruleset, parse_ruleset
-from cbec.monitoring.spark_batch import run_batch_spark
-from cbec.monitoring.spark_matching import match_documents_spark
+from cbec.monitoring.matching.run import fx_rates_table, match_documents, match_rates
+from cbec.monitoring.matching.spark import match_documents_spark
+from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
 from cbec.reports.summary import month_rows
 from cbec.reports.summary_spark import month_rows_spark
 from cbec.storage.spark import spark_session

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from cbec.config import Settings
-from cbec.monitoring import alert_store
+from cbec.monitoring.alerts import store as alert_store
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.models import AlertPayment, AlertRecord
 from cbec.storage.engine import make_engine, transaction

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from cbec.monitoring import alert_store
+from cbec.monitoring.alerts import store as alert_store
 from cbec.monitoring.models import Snooze
 from cbec.storage.engine import TextRefused, transaction
 from cbec.storage.store import Store

@@ -6,8 +6,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from cbec.monitoring.batch_fx import to_fen
-from cbec.monitoring.batch_windows import (
+from cbec.monitoring.batch.fx import to_fen
+from cbec.monitoring.batch.windows import (
     Stream,
     compare,
     episodes,

@@ -18,7 +18,7 @@ from cbec.monitoring.engine import (
     sql_condition,
     to_cny,
 )
-from cbec.monitoring.rule_model import AllOf, AnyOf, Clause, Compare, Measure, Window
+from cbec.monitoring.rules.model import AllOf, AnyOf, Clause, Compare, Measure, Window
 
 FX = FxTable.from_rows([(date(2026, 1, 1), "USD", "7.10"), (date(2026, 3, 1), "USD", "7.20")])
 

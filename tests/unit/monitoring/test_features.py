@@ -12,10 +12,16 @@ import pytest
 
 from cbec.core.clock import SHANGHAI
 from cbec.core.money import load_fx_table
-from cbec.monitoring.detector import describe
-from cbec.monitoring.features import DAY, PaymentFrame, compute, feature_names, load_frame
-from cbec.monitoring.features_account import account_features
-from cbec.monitoring.learn import BELOW_CUTOFF_SCALE, best_threshold, cascade_cutoff, cascaded, figures
+from cbec.monitoring.learned.detector import describe
+from cbec.monitoring.learned.features.account import account_features
+from cbec.monitoring.learned.features.compute import DAY, PaymentFrame, compute, feature_names, load_frame
+from cbec.monitoring.learned.train import (
+    BELOW_CUTOFF_SCALE,
+    best_threshold,
+    cascade_cutoff,
+    cascaded,
+    figures,
+)
 from cbec.storage.lake import connect
 
 ACCOUNTS = {"A": 0, "B": 1, "C": 2}

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from cbec.monitoring.features import compute, for_model
-from cbec.monitoring.features_rank import rank_column, ranked
+from cbec.monitoring.learned.features.compute import compute, for_model
+from cbec.monitoring.learned.features.rank import rank_column, ranked
 
 from .test_features import PAYMENTS, _frame
 

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from cbec.monitoring.engine import TIMEZONE, micros
-from cbec.monitoring.graph import Finding, finding_of, subgraph, to_alert
-from cbec.monitoring.graph_config import GraphConfigError, load_graph_params, parse_graph_params
-from cbec.monitoring.graph_sql import detect
+from cbec.monitoring.graph.config import GraphConfigError, load_graph_params, parse_graph_params
+from cbec.monitoring.graph.patterns import Finding, finding_of, subgraph, to_alert
+from cbec.monitoring.graph.sql import detect
 
 PARAMS = load_graph_params()
 START = micros(datetime(2026, 10, 1, 9, 0, tzinfo=TIMEZONE))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cbec.monitoring.jetstream_pull import ack_position
+from cbec.monitoring.streaming.jetstream.pull import ack_position
 
 
 def test_ack_position_reads_the_v1_layout() -> None:

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from cbec.monitoring.engine import TIMEZONE, Payment
-from cbec.monitoring.jetstream_subjects import (
+from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
+from cbec.monitoring.streaming.jetstream.subjects import (
     ACCOUNT,
     Scheme,
     decode,
@@ -17,7 +18,6 @@ from cbec.monitoring.jetstream_subjects import (
     partition_of,
     rules_of,
 )
-from cbec.monitoring.rule_parser import load_ruleset, parse_ruleset
 
 T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from cbec.monitoring.rule_model import AggregateRule, AllOf, Compare, RowRule, SequenceRule, Window
-from cbec.monitoring.rule_parser import (
+from cbec.monitoring.rules.model import AggregateRule, AllOf, Compare, RowRule, SequenceRule, Window
+from cbec.monitoring.rules.parser import (
     SHIPPED_RULES,
     RuleSetError,
     check_rule_files,

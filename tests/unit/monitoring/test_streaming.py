@@ -9,7 +9,7 @@ import pytest
 
 from cbec.core.money import FxTable
 from cbec.monitoring.engine import TIMEZONE, Alert, Payment, facts_of, predicate, to_cny
-from cbec.monitoring.rule_model import (
+from cbec.monitoring.rules.model import (
     AllOf,
     AnyOf,
     Compare,
@@ -18,9 +18,9 @@ from cbec.monitoring.rule_model import (
     RuleHeader,
     Window,
 )
-from cbec.monitoring.rule_parser import parse_ruleset
-from cbec.monitoring.streaming import StreamingEngine
-from cbec.monitoring.streaming_dispatch import Row, compile_dispatch
+from cbec.monitoring.rules.parser import parse_ruleset
+from cbec.monitoring.streaming.dispatch import Row, compile_dispatch
+from cbec.monitoring.streaming.driver import StreamingEngine
 
 FX = FxTable.from_rows([(date(2026, 1, 1), "USD", "7.10"), (date(2026, 3, 1), "USD", "7.2345")])
 T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
@@ -153,7 +153,7 @@ def test_micro_batches_return_the_latest_state_of_every_alert_one_by_one_gives()
 def test_keys_of_one_row_are_held_as_bare_rows_and_idle_keys_are_swept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("cbec.monitoring.streaming.SWEEP_EVERY", 5)
+    monkeypatch.setattr("cbec.monitoring.streaming.driver.SWEEP_EVERY", 5)
     engine = StreamingEngine(parse_ruleset(RULES, "unit.yaml"), FX)
     _stream(engine, PAYMENTS[:6])
     count3 = engine.keys[0]
@@ -185,7 +185,7 @@ def test_a_checkpoint_resumes_the_same_alerts_and_refuses_another_format(tmp_pat
 
 
 def test_a_key_limit_keeps_only_the_most_recently_touched_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("cbec.monitoring.streaming.SWEEP_EVERY", 1)
+    monkeypatch.setattr("cbec.monitoring.streaming.driver.SWEEP_EVERY", 1)
     engine = StreamingEngine(parse_ruleset(RULES, "unit.yaml"), FX, max_keys_per_rule=1)
     _stream(engine, PAYMENTS[:5])
     # the sweep before P05 kept A (touched by P04) and dropped B; then C came

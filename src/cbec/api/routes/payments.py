@@ -16,7 +16,7 @@ from cbec.auth.domain import INSTITUTION, REGULATOR_ADMIN, Forbidden, Principal
 from cbec.feeds.schemas import LoadReport
 from cbec.feeds.service import ingest
 from cbec.monitoring.service import payment_from_text
-from cbec.monitoring.streaming import StreamingEngine
+from cbec.monitoring.streaming.driver import StreamingEngine
 
 router = APIRouter(prefix="/payments", tags=["payments"], responses=PROBLEM_RESPONSES)
 Reporter = Annotated[Principal, Depends(require(INSTITUTION, REGULATOR_ADMIN))]

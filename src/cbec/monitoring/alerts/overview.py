@@ -1,0 +1,290 @@
+"""The read side behind the dashboard: payments and alerts per city and per day, an alert's evidence graph.
+
+Every function takes the principal and narrows to its tenant, like the rest of the service layer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from cbec.auth.domain import SYSTEM, Principal
+from cbec.core.regions import CITIES, find_city
+from cbec.feeds.service import read_side, register_rows
+from cbec.monitoring import service as monitoring
+from cbec.monitoring.alerts import store as alert_store
+from cbec.monitoring.models import AlertRecord
+from cbec.storage.store import Store
+
+MAX_EVIDENCE_PAYMENTS = 300  # an evidence view stays readable; the alert still lists every payment
+
+
+class CityActivity(BaseModel):
+    """A city's payments in a month and the alerts that name its enterprises' payments."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    payments: int
+    enterprises: int
+    alerts: int
+
+
+class DayTrend(BaseModel):
+    """One day of a month: payments initiated and alerts that began."""
+
+    day: str
+    payments: int
+    alerts: int
+
+
+class EvidenceNode(BaseModel):
+    """An account in an evidence graph."""
+
+    id: str
+    kind: str  # individual, enterprise or unknown
+    country: str | None
+    payments: int
+
+
+class EvidenceEdge(BaseModel):
+    """A payment between two accounts."""
+
+    payment_id: str
+    institution_id: str
+    source: str
+    target: str
+    amount: Decimal
+    currency: str
+    initiated_at: datetime
+
+
+class EvidenceGraph(BaseModel):
+    """The accounts and payments behind an alert (or, after graph patterns, a case)."""
+
+    alert_id: int
+    nodes: list[EvidenceNode] = Field(default_factory=list)
+    edges: list[EvidenceEdge] = Field(default_factory=list)
+    truncated: bool = False
+
+
+def _enterprise_cities(store: Store) -> dict[str, str]:
+    """Return enterprise id -> city region code, from the current rows of the enterprise register."""
+    found: dict[str, str] = {}
+    for row in register_rows(store=store, feed="enterprises"):
+        city = find_city(str(row["city"] or ""))
+        if city is not None:
+            found[str(row["enterprise_id"])] = city.code
+    return found
+
+
+def _payment_scope(principal: Principal) -> tuple[str, list[str]]:
+    """Return a SQL condition (and its parameters) that narrows payments to the principal's own."""
+    column = principal.tenant_column
+    if column is None:
+        return "TRUE", []
+    if column in ("institution_id", "enterprise_id"):
+        return f"{column} = ?", [str(principal.tenant_id)]
+    return "FALSE", []  # platforms report orders, not payments
+
+
+def _has_payments(con: duckdb.DuckDBPyConnection) -> bool:
+    rows = con.sql("SELECT count(*) FROM duckdb_views() WHERE view_name = 'payments'").fetchall()
+    return bool(rows[0][0])
+
+
+def available_months(*, store: Store) -> list[str]:
+    """Return the months that have alerts, newest first."""
+    with store.factory() as session:
+        months = session.scalars(select(AlertRecord.month).group_by(AlertRecord.month))
+        return sorted(months, reverse=True)
+
+
+def _alert_payment_rows(store: Store, month: str, principal: Principal) -> list[tuple[int, str, str]]:
+    alerts = monitoring.list_alerts(store=store, principal=principal, month=month, limit=None)
+    with store.factory() as session:
+        payments = alert_store.alert_payments(session, [a.id for a in alerts])
+    return [(alert_id, inst, pay) for alert_id, pairs in payments.items() for inst, pay in pairs]
+
+
+def city_activity(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[CityActivity]:
+    """Return per city the month's payments, active enterprises and the alerts touching them."""
+    cities = _enterprise_cities(store)
+    scope, params = _payment_scope(principal)
+    payments: Counter[str] = Counter()
+    enterprises: Counter[str] = Counter()
+    alerts: defaultdict[str, set[int]] = defaultdict(set)
+    con = read_side(store=store)
+    try:
+        if _has_payments(con):
+            rows = con.execute(
+                "SELECT enterprise_id, count(*) FROM payments WHERE month = ? AND enterprise_id IS NOT NULL "
+                f"AND {scope} GROUP BY enterprise_id",
+                [month, *params],
+            ).fetchall()
+            for enterprise_id, n in rows:
+                code = cities.get(enterprise_id)
+                if code:
+                    payments[code] += int(n)
+                    enterprises[code] += 1
+            named = _alert_payment_rows(store, month, principal)
+            if named:
+                con.register(
+                    "alerted",
+                    pa.table(
+                        {
+                            "alert_id": [a for a, _, _ in named],
+                            "institution_id": [i for _, i, _ in named],
+                            "payment_id": [p for _, _, p in named],
+                        }
+                    ),
+                )
+                joined = con.sql(
+                    "SELECT DISTINCT a.alert_id, p.enterprise_id FROM alerted a JOIN payments p "
+                    "USING (institution_id, payment_id) WHERE p.enterprise_id IS NOT NULL"
+                ).fetchall()
+                for alert_id, enterprise_id in joined:
+                    code = cities.get(enterprise_id)
+                    if code:
+                        alerts[code].add(int(alert_id))
+    finally:
+        con.close()
+    return [
+        CityActivity(
+            code=c.code,
+            name_zh=c.name_zh,
+            name_en=c.name_en,
+            payments=payments[c.code],
+            enterprises=enterprises[c.code],
+            alerts=len(alerts[c.code]),
+        )
+        for c in CITIES
+    ]
+
+
+def daily_trend(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[DayTrend]:
+    """Return per day of the month the payments initiated and the alerts that began (Shanghai days)."""
+    scope, params = _payment_scope(principal)
+    payments: dict[str, int] = {}
+    con = read_side(store=store)
+    try:
+        if _has_payments(con):
+            rows = con.execute(
+                "SELECT strftime(initiated_at, '%Y-%m-%d'), count(*) FROM payments "
+                f"WHERE month = ? AND {scope} GROUP BY 1",
+                [month, *params],
+            ).fetchall()
+            payments = {day: int(n) for day, n in rows}
+    finally:
+        con.close()
+    alerts: Counter[str] = Counter()
+    tz = store.settings.timezone
+    for alert in monitoring.list_alerts(store=store, principal=principal, month=month, limit=None):
+        alerts[_local_day(alert.first_at, tz)] += 1
+    days = sorted(set(payments) | set(alerts))
+    return [DayTrend(day=d, payments=payments.get(d, 0), alerts=alerts[d]) for d in days]
+
+
+def _local_day(moment: datetime, timezone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d")
+
+
+def alert_counts(*, store: Store, month: str, principal: Principal = SYSTEM) -> dict[str, dict[str, int]]:
+    """Return the month's alerts the principal may see counted by severity and by typology."""
+    alerts = monitoring.list_alerts(store=store, principal=principal, month=month, limit=None)
+    return {
+        "severity": dict(Counter(a.severity for a in alerts)),
+        "typology": dict(Counter(a.typology for a in alerts)),
+    }
+
+
+def evidence_graph(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> EvidenceGraph | None:
+    """Return the accounts (nodes) and payments (edges) an alert names; None when the alert is not visible."""
+    alert = monitoring.get_alert(store=store, alert_id=alert_id, principal=principal)
+    if alert is None:
+        return None
+    pairs = [(p.institution_id, p.payment_id) for p in alert.payments]
+    graph = EvidenceGraph(alert_id=alert_id, truncated=len(pairs) > MAX_EVIDENCE_PAYMENTS)
+    pairs = pairs[:MAX_EVIDENCE_PAYMENTS]
+    if not pairs:
+        return graph
+    con = read_side(store=store)
+    try:
+        if not _has_payments(con):
+            return graph
+        con.register(
+            "named",
+            pa.table({"institution_id": [i for i, _ in pairs], "payment_id": [p for _, p in pairs]}),
+        )
+        rows = con.sql(
+            "SELECT p.payment_id, p.institution_id, p.payer_id, p.payee_id, p.payer_type, p.payee_type, "
+            "p.payer_country, p.payee_country, p.amount, p.currency, p.initiated_at "
+            "FROM named n JOIN payments p USING (institution_id, payment_id) ORDER BY p.initiated_at"
+        ).fetchall()
+    finally:
+        con.close()
+    return _build_graph(graph, rows)
+
+
+def _build_graph(graph: EvidenceGraph, rows: list[tuple[Any, ...]]) -> EvidenceGraph:
+    nodes: dict[str, EvidenceNode] = {}
+    for pid, inst, payer, payee, payer_type, payee_type, payer_cc, payee_cc, amount, ccy, at in rows:
+        for account, kind, country in ((payer, payer_type, payer_cc), (payee, payee_type, payee_cc)):
+            node = nodes.setdefault(
+                account, EvidenceNode(id=account, kind=kind or "unknown", country=country, payments=0)
+            )
+            node.payments += 1
+        graph.edges.append(
+            EvidenceEdge(
+                payment_id=pid,
+                institution_id=inst,
+                source=payer,
+                target=payee,
+                amount=Decimal(str(amount)),
+                currency=ccy,
+                initiated_at=at,
+            )
+        )
+    graph.nodes = list(nodes.values())
+    return graph
+
+
+def payment_total(*, store: Store, month: str, principal: Principal = SYSTEM) -> int:
+    """Return how many payments of the month the principal may see."""
+    scope, params = _payment_scope(principal)
+    con = read_side(store=store)
+    try:
+        if not _has_payments(con):
+            return 0
+        query = f"SELECT count(*) FROM payments WHERE month = ? AND {scope}"
+        return int(con.execute(query, [month, *params]).fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def busiest_enterprises(
+    *, store: Store, month: str, limit: int = 5, principal: Principal = SYSTEM
+) -> list[str]:
+    """Return the enterprises with the most payments in the month (the principal's own), busiest first."""
+    scope, params = _payment_scope(principal)
+    con = read_side(store=store)
+    try:
+        if not _has_payments(con):
+            return []
+        rows = con.execute(
+            "SELECT enterprise_id FROM payments WHERE month = ? AND enterprise_id IS NOT NULL "
+            f"AND {scope} GROUP BY enterprise_id ORDER BY count(*) DESC, enterprise_id LIMIT ?",
+            [month, *params, limit],
+        ).fetchall()
+    finally:
+        con.close()
+    return [str(r[0]) for r in rows]

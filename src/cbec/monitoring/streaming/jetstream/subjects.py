@@ -1,0 +1,181 @@
+"""The JetStream subject scheme: key dimensions of a rule set, partitions, subjects, message ids, payloads.
+
+Rules group payments by different keys, so a payment is published once per *dimension* the rule set uses:
+`<prefix>.<dimension>.<partition>`, where the dimension is a rule's group_by joined by `+` (`payer_id`,
+`payee_id`, `institution_id`, `payer_id+payee_id`, ...) or `account` for sequence rules (money in, then out of
+one account: the payment goes to the partitions of its payee and of its payer). The partition of a key is
+NATS's own `partition(M, token)` subject-mapping function (FNV-1a 32-bit of the token, modulo M), so a
+server-side mapping `<in>.<dim>.* -> <prefix>.<dim>.{{partition(M,1)}}` (NATS >= 2.10 stream transform, or
+an account mapping) puts every message exactly where this module does. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from cbec.monitoring.engine import PAYMENT_FIELDS, Payment
+from cbec.monitoring.rules.model import Rule, RuleSet, SequenceRule
+
+ACCOUNT = "account"
+REQUIRED = ("institution_id", "payment_id", "amount", "currency", "initiated_at")
+_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+_FNV_OFFSET, _FNV_PRIME = 0x811C9DC5, 0x01000193
+_AMOUNT, _INITIATED = PAYMENT_FIELDS.index("amount"), PAYMENT_FIELDS.index("initiated_at")
+_REQUIRED_AT = tuple((name, PAYMENT_FIELDS.index(name)) for name in REQUIRED)  # decode runs per message
+
+
+def dimension(rule: Rule) -> str:
+    """Return the key dimension a rule keeps its state by."""
+    return ACCOUNT if isinstance(rule, SequenceRule) else "+".join(rule.group_by)
+
+
+def dimensions(ruleset: RuleSet) -> tuple[str, ...]:
+    """Return the rule set's dimensions in the order of their first rule."""
+    return tuple(dict.fromkeys(dimension(rule) for rule in ruleset.rules))
+
+
+def rules_of(ruleset: RuleSet, dim: str) -> RuleSet:
+    """Return the part of a rule set that keeps its state by one dimension."""
+    rules = tuple(rule for rule in ruleset.rules if dimension(rule) == dim)
+    if not rules:
+        raise ValueError(f"rule set {ruleset.id} has no rule keyed by {dim!r}")
+    return RuleSet(id=ruleset.id, version=ruleset.version, rules=rules, lists=ruleset.lists)
+
+
+def _escape(part: str) -> str:
+    if _SAFE.fullmatch(part):
+        return part
+    return "".join(c if _SAFE.fullmatch(c) else "".join(f"~{b:02X}" for b in c.encode()) for c in part)
+
+
+def key_token(parts: tuple[str, ...]) -> str:
+    """Return a key as one subject-safe token: unsafe bytes become ~HH, parts are joined by ~~."""
+    return "~~".join(_escape(part) for part in parts)
+
+
+def fnv1a32(data: bytes) -> int:
+    """Return the 32-bit FNV-1a hash (Go's hash/fnv New32a, which NATS's partition() uses)."""
+    value = _FNV_OFFSET
+    for byte in data:
+        value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
+    return value
+
+
+def partition_of(token: str, partitions: int) -> int:
+    """Return NATS's partition(partitions, token) for one subject token."""
+    return fnv1a32(token.encode()) % partitions
+
+
+@lru_cache(maxsize=1 << 18)
+def key_partition(parts: tuple[str, ...], partitions: int) -> int:
+    """Return the partition of a key (cached: a publisher sees the same payers and payees again and again)."""
+    return partition_of(key_token(parts), partitions)
+
+
+def key_parts(payment: Payment, dim: str) -> list[tuple[str, ...]]:
+    """Return the keys a payment has in a dimension; a key with a null part is no key (no rule sees it)."""
+    if dim == ACCOUNT:
+        return [(key,) for key in dict.fromkeys((payment.payee_id, payment.payer_id)) if key is not None]
+    values = tuple(_column(payment, name) for name in dim.split("+"))
+    return [] if any(value is None for value in values) else [values]  # type: ignore[list-item]
+
+
+def _column(payment: Payment, name: str) -> str | None:
+    if name == "corridor":  # as the streaming engine derives it
+        return f"{payment.payer_country}-{payment.payee_country}"
+    value: str | None = getattr(payment, name)
+    return value
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Where a stream's messages go: its subject prefix, partition count and dimensions."""
+
+    prefix: str
+    partitions: int
+    dims: tuple[str, ...]
+
+    def subject(self, dim: str, partition: int) -> str:
+        """Return the subject of one dimension's partition."""
+        return f"{self.prefix}.{dim}.{partition}"
+
+    def partition_filter(self, partition: int) -> str:
+        """Return the consumer filter that takes one partition of every dimension."""
+        return f"{self.prefix}.*.{partition}"
+
+    def owner(self, partition: int) -> Callable[[Any], bool]:
+        """Return owns(key) for the engine of a partition (keys as the engine holds them: str or tuple)."""
+        partitions = self.partitions
+
+        @lru_cache(maxsize=1 << 16)
+        def owns(key: Any) -> bool:
+            parts = key if isinstance(key, tuple) else (key,)
+            return partition_of(key_token(parts), partitions) == partition
+
+        return owns
+
+    def routes(self, payment: Payment) -> Iterator[tuple[str, str]]:
+        """Yield (subject, message id) for every message a payment becomes; one per partition and dimension.
+
+        The id is the natural key (institution_id, payment_id) qualified by the dimension and partition, so the
+        stream's duplicate window drops a payment published twice.
+        """
+        natural = key_token((payment.institution_id, payment.payment_id))
+        for dim in self.dims:
+            seen = {key_partition(parts, self.partitions) for parts in key_parts(payment, dim)}
+            for partition in sorted(seen):
+                yield self.subject(dim, partition), f"{dim}.{partition}.{natural}"
+
+    def dim_of(self, subject: str) -> str:
+        """Return the dimension of a message's subject."""
+        return subject[len(self.prefix) + 1 : subject.rindex(".")]
+
+
+def encode(payment: Payment) -> bytes:
+    """Return a payment as the message body: a JSON object with the payments feed's column names."""
+    row: dict[str, Any] = {name: getattr(payment, name) for name in PAYMENT_FIELDS}
+    row["amount"] = str(payment.amount)
+    row["initiated_at"] = payment.initiated_at.isoformat()
+    return orjson.dumps(row)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if type(value) is str else str(value)
+
+
+def decode(body: bytes) -> Payment:
+    """Read a message body back into a payment, refusing what the payments contract refuses."""
+    try:
+        row = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"not a JSON object: {exc}") from None
+    if not isinstance(row, dict):
+        raise ValueError("not a JSON object")
+    values: list[Any] = [_text(row.get(name)) for name in PAYMENT_FIELDS]
+    for name, at in _REQUIRED_AT:
+        if values[at] is None:
+            raise ValueError(f"required column {name} is empty")
+    try:
+        amount = Decimal(values[_AMOUNT])
+    except InvalidOperation:
+        raise ValueError(f"amount {row['amount']!r} is not a decimal") from None
+    if not amount.is_finite():
+        raise ValueError(f"amount {row['amount']!r} is not a finite decimal")
+    try:
+        initiated = datetime.fromisoformat(values[_INITIATED])
+    except ValueError:
+        raise ValueError(f"initiated_at {row['initiated_at']!r} is not an ISO 8601 time") from None
+    if initiated.tzinfo is None:
+        raise ValueError(f"initiated_at {row['initiated_at']!r} has no UTC offset")
+    values[_AMOUNT], values[_INITIATED] = amount, initiated
+    return Payment(*values)
