@@ -39,9 +39,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wrk(
-    script: str, url: str, seconds: int, connections: int, env: dict[str, str]
-) -> tuple[float, float, float]:
+def _wrk(script: str, url: str, seconds: int, connections: int, env: dict[str, str]) -> tuple[float, float, float]:
     out = subprocess.run(
         [
             "wrk",
@@ -90,9 +88,7 @@ def main() -> None:
             role="institution",
             tenant_id=institution,
         )
-        auth.create_user(
-            store=store, username="bench-reg", password="bench password 1", role="regulator-analyst"
-        )
+        auth.create_user(store=store, username="bench-reg", password="bench password 1", role="regulator-analyst")
         pi_token = auth.issue_token(store=store, username="bench-pi").token
         reg_token = auth.issue_token(store=store, username="bench-reg").token
         store.close()

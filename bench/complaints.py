@@ -45,9 +45,11 @@ def _scores(title: str, truth: list[str], guess: list[str], languages: list[str]
         zh = [i for i, lang in enumerate(languages) if lang == "zh"]
         en = [i for i, lang in enumerate(languages) if lang == "en"]
         by = [
-            f1_score([truth[i] for i in ix], [guess[i] for i in ix], labels=[category], average="macro", zero_division=0)
+            f1_score(
+                [truth[i] for i in ix], [guess[i] for i in ix], labels=[category], average="macro", zero_division=0
+            )
             for ix in (zh, en)
-        ]  # fmt: skip
+        ]
         print(f"  F1 {category:20}{value:>6.3f}   zh {by[0]:.3f}  en {by[1]:.3f}")
 
 
@@ -65,8 +67,10 @@ def held_out(test_size: float, seed: int, threshold: float) -> None:
     strata = [f"{r.language}/{r.category}" for r in rows]
     train, test = train_test_split(rows, test_size=test_size, stratify=strata, random_state=seed)
     print(f"labelled set: {len(rows)} rows {dict(Counter(r.language for r in rows))}")
-    print(f"split (stratified by language x category, seed {seed}): train {len(train)}, held out {len(test)} "
-          f"{dict(Counter(r.language for r in test))}")  # fmt: skip
+    print(
+        f"split (stratified by language x category, seed {seed}): train {len(train)}, held out {len(test)} "
+        f"{dict(Counter(r.language for r in test))}"
+    )
     variants = (
         ("TF-IDF n-grams only", None, False),
         ("TF-IDF + keyword prior", domain.load_lexicon(), False),
@@ -82,12 +86,12 @@ def held_out(test_size: float, seed: int, threshold: float) -> None:
     _confusion(truth, guess)
     with_fallback = domain.predict(model, [r.text for r in test], threshold=threshold)
     flagged = [p for p in with_fallback if p.needs_review]
-    wrong_flagged = sum(
-        p.predicted != r.category for p, r in zip(with_fallback, test, strict=True) if p.needs_review
-    )
+    wrong_flagged = sum(p.predicted != r.category for p, r in zip(with_fallback, test, strict=True) if p.needs_review)
     wrong = sum(p.predicted != r.category for p, r in zip(with_fallback, test, strict=True))
-    print(f"review threshold {threshold}: {len(flagged)} of {len(test)} flagged; "
-          f"they hold {wrong_flagged} of the {wrong} errors")  # fmt: skip
+    print(
+        f"review threshold {threshold}: {len(flagged)} of {len(test)} flagged; "
+        f"they hold {wrong_flagged} of the {wrong} errors"
+    )
 
 
 def repeated(test_size: float, seeds: int) -> None:
@@ -100,9 +104,7 @@ def repeated(test_size: float, seeds: int) -> None:
         train, test = train_test_split(rows, test_size=test_size, stratify=strata, random_state=seed)
         guess = [
             p.predicted
-            for p in domain.predict(
-                domain.train(train, lexicon=lexicon), [r.text for r in test], threshold=0.0
-            )
+            for p in domain.predict(domain.train(train, lexicon=lexicon), [r.text for r in test], threshold=0.0)
         ]
         for name in scores:
             keep = [i for i, r in enumerate(test) if name in (r.language, "all")]
@@ -110,8 +112,10 @@ def repeated(test_size: float, seeds: int) -> None:
             scores[name].append(f1_score(truth, [guess[i] for i in keep], average="macro"))
     print(f"\n== held out, {seeds} stratified splits (seeds 0..{seeds - 1}), shipped recipe ==")
     for name, values in scores.items():
-        print(f"{name:5} macro-F1 mean {statistics.mean(values):.3f}  sd {statistics.stdev(values):.3f}  "
-              f"min {min(values):.3f}  max {max(values):.3f}")  # fmt: skip
+        print(
+            f"{name:5} macro-F1 mean {statistics.mean(values):.3f}  sd {statistics.stdev(values):.3f}  "
+            f"min {min(values):.3f}  max {max(values):.3f}"
+        )
 
 
 def unseen(threshold: float) -> None:
@@ -121,15 +125,14 @@ def unseen(threshold: float) -> None:
     rows = domain.read_labelled(UNSEEN)
     results = service.classify_texts([r.text for r in rows], threshold=0.0)
     truth, guess = [r.category for r in rows], [c.predicted for c in results]
-    _scores(f"unseen set {UNSEEN.name} (shipped model {results[0].model_version})", truth, guess,
-            [r.language for r in rows])  # fmt: skip
+    _scores(
+        f"unseen set {UNSEEN.name} (shipped model {results[0].model_version})", truth, guess, [r.language for r in rows]
+    )
     _confusion(truth, guess)
     for row, result in zip(rows, results, strict=True):
         if result.predicted != row.category:
             print(f"  miss: {row.category} -> {result.predicted} ({result.confidence:.2f}) {row.text[:70]}")
-    print(
-        f"review threshold {threshold}: {sum(c.confidence < threshold for c in results)} of {len(rows)} flagged"
-    )
+    print(f"review threshold {threshold}: {sum(c.confidence < threshold for c in results)} of {len(rows)} flagged")
 
 
 def synthetic() -> None:
@@ -145,9 +148,7 @@ def synthetic() -> None:
                 truth.append(category)
                 languages.append(language)
     results = service.classify_texts(texts, threshold=0.0)
-    _scores(
-        "synthetic province templates (synth/consumers.py)", truth, [c.predicted for c in results], languages
-    )
+    _scores("synthetic province templates (synth/consumers.py)", truth, [c.predicted for c in results], languages)
     for text, category, result in zip(texts, truth, results, strict=True):
         if result.predicted != category:
             print(f"  miss: {category} -> {result.predicted} ({result.confidence:.2f}) {text}")

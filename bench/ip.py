@@ -150,9 +150,7 @@ def images(count: int = 40) -> None:
             matched += found is not None and found.key == f"IMG{i}"
         dists.sort()
         print(f"{name:<14}{dists[0]:>5}{dists[len(dists) // 2]:>8}{dists[-1]:>5}{matched:>6}/{count}")
-    unrelated = sorted(
-        distance(hashes[i].phash, hashes[j].phash) for i in range(count) for j in range(i + 1, count)
-    )
+    unrelated = sorted(distance(hashes[i].phash, hashes[j].phash) for i in range(count) for j in range(i + 1, count))
     fresh = [hash_image(product_image(10_000 + k)) for k in range(count)]
     false = sum(index.search(h) is not None for h in fresh)
     print(

@@ -18,9 +18,7 @@ def product_image(seed: int) -> Image.Image:
     top, bottom = [tuple(rng.randint(0, 255) for _ in range(3)) for _ in range(2)]
     for y in range(SIZE):
         t = y / SIZE
-        draw.line(
-            [(0, y), (SIZE, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
-        )
+        draw.line([(0, y), (SIZE, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
     for _ in range(rng.randint(4, 9)):
         x0, y0 = rng.randint(0, SIZE - 60), rng.randint(0, SIZE - 60)
         box = [x0, y0, x0 + rng.randint(40, 200), y0 + rng.randint(40, 200)]

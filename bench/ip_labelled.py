@@ -253,11 +253,7 @@ def disguise(rng: random.Random, mark: str, alias: str) -> tuple[str, str]:
         return kind, "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in mark)
     if kind == "mathbold":
         return kind, "".join(
-            chr(0x1D400 + ord(c) - 65)
-            if "A" <= c <= "Z"
-            else chr(0x1D41A + ord(c) - 97)
-            if "a" <= c <= "z"
-            else c
+            chr(0x1D400 + ord(c) - 65) if "A" <= c <= "Z" else chr(0x1D41A + ord(c) - 97) if "a" <= c <= "z" else c
             for c in mark
         )
     letters = [i for i, c in enumerate(mark) if c.isalpha()]

@@ -67,14 +67,16 @@ def run(con, trained, label: str, start=None, end=None):  # type: ignore[no-unty
         scored = score(trained, names, matrix, frame)
     n = len(scored.rows)
     wall, cpu = load.wall + build.wall + scoring.wall, load.cpu + build.cpu + scoring.cpu
-    print(
-        f"{label}: {n:,} payments scored ({len(frame):,} read with context), {len(scored.alerted):,} alerts"
-    )
+    print(f"{label}: {n:,} payments scored ({len(frame):,} read with context), {len(scored.alerted):,} alerts")
     print(f"  CPU: read {load.cpu:.2f}s  features {build.cpu:.2f}s  score+explain {scoring.cpu:.2f}s")
-    print(f"  wall: read {load.wall:.2f}s  features {build.wall:.2f}s  score+explain {scoring.wall:.2f}s  "
-          f"= {wall:.2f}s wall ({cpu:.2f}s CPU)")  # fmt: skip
-    print(f"  {n / wall:,.0f} payments scored/s wall ({n / cpu:,.0f} per CPU-second); "
-          f"{len(frame) / wall:,.0f} payments read/s wall (features and first stage run on every row read)")  # fmt: skip
+    print(
+        f"  wall: read {load.wall:.2f}s  features {build.wall:.2f}s  score+explain {scoring.wall:.2f}s  "
+        f"= {wall:.2f}s wall ({cpu:.2f}s CPU)"
+    )
+    print(
+        f"  {n / wall:,.0f} payments scored/s wall ({n / cpu:,.0f} per CPU-second); "
+        f"{len(frame) / wall:,.0f} payments read/s wall (features and first stage run on every row read)"
+    )
     return frame, names, matrix
 
 
@@ -101,15 +103,21 @@ def synthetic(in_month: int, seed: int = 5) -> pa.Table:
     accounts = np.array([f"A{i:07d}" for i in range(max(n // 20, 10))], dtype=object)
     start = datetime(2026, 9, 20, tzinfo=SHANGHAI).timestamp()
     stamps = np.sort(rng.uniform(start, start + 50 * 86_400, n)).astype(np.int64)
-    return pa.table({
-        "institution_id": ["PI-SYN"] * n, "payment_id": [f"S{i:09d}" for i in range(n)],
-        "payer_id": accounts[rng.integers(0, len(accounts), n)], "payee_id": accounts[rng.integers(0, len(accounts), n)],
-        "payer_type": np.where(rng.random(n) < 0.9, "individual", "enterprise").astype(object),
-        "payee_type": ["enterprise"] * n,
-        "payer_country": ["CN"] * n, "payee_country": np.where(rng.random(n) < 0.3, "US", "CN").astype(object),
-        "amount": np.round(rng.lognormal(6, 1.2, n), 2), "currency": ["CNY"] * n,
-        "initiated_at": pa.array(stamps, pa.timestamp("s", tz="Asia/Shanghai")),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "institution_id": ["PI-SYN"] * n,
+            "payment_id": [f"S{i:09d}" for i in range(n)],
+            "payer_id": accounts[rng.integers(0, len(accounts), n)],
+            "payee_id": accounts[rng.integers(0, len(accounts), n)],
+            "payer_type": np.where(rng.random(n) < 0.9, "individual", "enterprise").astype(object),
+            "payee_type": ["enterprise"] * n,
+            "payer_country": ["CN"] * n,
+            "payee_country": np.where(rng.random(n) < 0.3, "US", "CN").astype(object),
+            "amount": np.round(rng.lognormal(6, 1.2, n), 2),
+            "currency": ["CNY"] * n,
+            "initiated_at": pa.array(stamps, pa.timestamp("s", tz="Asia/Shanghai")),
+        }
+    )
 
 
 def scenario(model: Path, source: str, payments: int, label: str, start=None, end=None) -> None:  # type: ignore[no-untyped-def]
@@ -117,15 +125,11 @@ def scenario(model: Path, source: str, payments: int, label: str, start=None, en
     keep_freed_memory()  # as cbec's model service does before it builds features
     trained, _ = model_store.load(model)
     con = connect()
-    con.register(
-        "raw", pq.read_table(AMLGENTEX / "payments.parquet") if source == "amlgentex" else synthetic(payments)
-    )
+    con.register("raw", pq.read_table(AMLGENTEX / "payments.parquet") if source == "amlgentex" else synthetic(payments))
     con.execute(f"CREATE TABLE payments AS {TYPED}")
     con.unregister("raw")
     run(con, trained, label, start, end)
-    print(
-        f"  peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"
-    )
+    print(f"  peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
 
 def in_fresh_process(*args: object) -> None:
@@ -153,26 +157,45 @@ def main() -> None:
     cutoff = learn.cascade_cutoff(y, first_scores)
     passed = every[first_scores >= cutoff]
     more, extra = features_account.account_features(frame, first_scores, passed)
-    booster = learn._fit(
-        learn.stack(learn.take_rows(matrix, passed), extra), y[passed], np.arange(len(passed)), seed=0
-    )
+    booster = learn._fit(learn.stack(learn.take_rows(matrix, passed), extra), y[passed], np.arange(len(passed)), seed=0)
     trained = learn.Trained("lightgbm", booster, 0.5, {}, first_stage=first, cutoff=cutoff)
     reached = learn.first_stage_scores(trained, matrix) >= cutoff
-    print(f"model: stacked LightGBM, first stage {learn.FIRST_STAGE_ROUNDS} rounds of "
-          f"{learn.FIRST_STAGE_PARAMS['num_leaves']} leaves on {len(names)} features, second {learn.ROUNDS} rounds "
-          f"of {learn.LGBM_PARAMS['num_leaves']} leaves on {len(names) + len(more)} (fitted on amlgentex-dev, "
-          f"not timed); cascade cut-off {cutoff:.4f}: {int(reached.sum()):,} of {len(y):,} payments "
-          f"({reached.mean():.1%}) reach the second stage; each run below in a fresh process\n")  # fmt: skip
+    print(
+        f"model: stacked LightGBM, first stage {learn.FIRST_STAGE_ROUNDS} rounds of "
+        f"{learn.FIRST_STAGE_PARAMS['num_leaves']} leaves on {len(names)} features, second {learn.ROUNDS} rounds "
+        f"of {learn.LGBM_PARAMS['num_leaves']} leaves on {len(names) + len(more)} (fitted on amlgentex-dev, "
+        f"not timed); cascade cut-off {cutoff:.4f}: {int(reached.sum()):,} of {len(y):,} payments "
+        f"({reached.mean():.1%}) reach the second stage; each run below in a fresh process\n"
+    )
     with tempfile.TemporaryDirectory() as folder:
         model = Path(folder) / "model"
-        model_store.save(model, trained, name="bench", features=names, second_features=more, data_hash="",
-                         created_at=datetime.now(SHANGHAI), context_days=features.CONTEXT.days)  # fmt: skip
+        model_store.save(
+            model,
+            trained,
+            name="bench",
+            features=names,
+            second_features=more,
+            data_hash="",
+            created_at=datetime.now(SHANGHAI),
+            context_days=features.CONTEXT.days,
+        )
         in_fresh_process(model, "amlgentex", 0, "amlgentex-dev, whole set")
-        in_fresh_process(model, "amlgentex", 0, "amlgentex-dev, month 2026-08 with July and September as context",
-                         datetime(2026, 8, 1, tzinfo=SHANGHAI), datetime(2026, 9, 1, tzinfo=SHANGHAI))  # fmt: skip
-        in_fresh_process(model, "synthetic", args.payments,
-                         f"synthetic month 2026-10 (about {args.payments:,} payments; 50 days read)",
-                         datetime(2026, 10, 1, tzinfo=SHANGHAI), datetime(2026, 11, 1, tzinfo=SHANGHAI))  # fmt: skip
+        in_fresh_process(
+            model,
+            "amlgentex",
+            0,
+            "amlgentex-dev, month 2026-08 with July and September as context",
+            datetime(2026, 8, 1, tzinfo=SHANGHAI),
+            datetime(2026, 9, 1, tzinfo=SHANGHAI),
+        )
+        in_fresh_process(
+            model,
+            "synthetic",
+            args.payments,
+            f"synthetic month 2026-10 (about {args.payments:,} payments; 50 days read)",
+            datetime(2026, 10, 1, tzinfo=SHANGHAI),
+            datetime(2026, 11, 1, tzinfo=SHANGHAI),
+        )
 
     df = pd.DataFrame({"payer": frame.payer, "payee": frame.payee, "ts": frame.ts})
     rows = np.random.default_rng(1).choice(len(df), args.sample, replace=False)
@@ -180,9 +203,11 @@ def main() -> None:
     with Clock() as vectorised:
         features.compute(frame)
     rate = len(frame) / vectorised.wall
-    print(f"\npeer, naive pandas loop (16 window counts only) on {args.sample:,} payments: "
-          f"{1 / per_payment:,.0f} payments/s; vectorised (all {len(names)} features): {rate:,.0f}/s "
-          f"= {rate * per_payment:,.0f}x")  # fmt: skip
+    print(
+        f"\npeer, naive pandas loop (16 window counts only) on {args.sample:,} payments: "
+        f"{1 / per_payment:,.0f} payments/s; vectorised (all {len(names)} features): {rate:,.0f}/s "
+        f"= {rate * per_payment:,.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -100,8 +100,10 @@ def _throughput(payments: list[Payment], rules: RuleSet, fx: FxTable, batch: int
             engine.process_many(payments[start : start + batch])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     how = "one by one" if batch <= 1 else f"micro-batches of {batch:,}"
-    return (f"streaming {how}: {len(payments):,} payments in {wall:.1f} s = {len(payments) / wall:,.0f} payments/s "
-            f"(CPU time {cpu:.1f} s = {len(payments) / cpu:,.0f}/s); state {engine.state_size():,} window rows")  # fmt: skip
+    return (
+        f"streaming {how}: {len(payments):,} payments in {wall:.1f} s = {len(payments) / wall:,.0f} payments/s "
+        f"(CPU time {cpu:.1f} s = {len(payments) / cpu:,.0f}/s); state {engine.state_size():,} window rows"
+    )
 
 
 def _replayed_hour(parquet: Path, rate: int, seconds: int) -> Iterator[Payment]:
@@ -141,11 +143,13 @@ def hour_state(parquet: Path, rate: int, seconds: int) -> None:
     after = _current_rss_mib()
     checkpoint = parquet.with_name("hour.ckpt")
     engine.checkpoint(checkpoint)
-    print(f"one hour at {rate:,}/s ({engine.processed:,} payments, streamed in {wall:.0f} s, CPU {cpu:.0f} s = "
-          f"{engine.processed / cpu:,.0f}/s): state {engine.state_size():,} window rows in "
-          f"{sum(len(k) for k in engine.keys):,} keys; RSS {before:,.0f} -> {after:,.0f} MiB "
-          f"(+{after - before:,.0f} MiB for the state), peak RSS {_current_rss_mib('VmHWM'):,.0f} MiB; "
-          f"checkpoint {checkpoint.stat().st_size / 2**20:,.0f} MiB")  # fmt: skip
+    print(
+        f"one hour at {rate:,}/s ({engine.processed:,} payments, streamed in {wall:.0f} s, CPU {cpu:.0f} s = "
+        f"{engine.processed / cpu:,.0f}/s): state {engine.state_size():,} window rows in "
+        f"{sum(len(k) for k in engine.keys):,} keys; RSS {before:,.0f} -> {after:,.0f} MiB "
+        f"(+{after - before:,.0f} MiB for the state), peak RSS {_current_rss_mib('VmHWM'):,.0f} MiB; "
+        f"checkpoint {checkpoint.stat().st_size / 2**20:,.0f} MiB"
+    )
 
 
 def _current_rss_mib(field: str = "VmRSS") -> float:
@@ -160,9 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--payments", type=int, default=1_000_000, help="batch month size")
     parser.add_argument("--stream", type=int, default=200_000, help="payments pushed through the stream")
-    parser.add_argument(
-        "--offered", type=int, default=3_000, help="offered rate for the latency run, per second"
-    )
+    parser.add_argument("--offered", type=int, default=3_000, help="offered rate for the latency run, per second")
     parser.add_argument("--seconds", type=int, default=20, help="length of the latency run")
     parser.add_argument("--hour-seconds", type=int, default=3_600, help="traffic kept as state (0: skip)")
     parser.add_argument("--hour-state", type=Path, help=argparse.SUPPRESS)  # the child process
@@ -187,9 +189,11 @@ def main() -> None:
         batch_s = time.perf_counter() - start
         batch_peak = _peak_rss_mib()
         peer_s = _duckdb_peer(con)
-        print(f"batch: {batch_s:.1f} s ({args.payments / batch_s:,.0f} payments/s), {len(alerts):,} alerts; "
-              f"DuckDB 3-window SQL peer {peer_s:.1f} s; ratio {batch_s / peer_s:.2f}; "
-              f"peak RSS {'during the batch run' if peak_from_here else 'so far'} {batch_peak:,.0f} MiB")  # fmt: skip
+        print(
+            f"batch: {batch_s:.1f} s ({args.payments / batch_s:,.0f} payments/s), {len(alerts):,} alerts; "
+            f"DuckDB 3-window SQL peer {peer_s:.1f} s; ratio {batch_s / peer_s:.2f}; "
+            f"peak RSS {'during the batch run' if peak_from_here else 'so far'} {batch_peak:,.0f} MiB"
+        )
 
         cursor = con.execute(
             f"SELECT * FROM payments ORDER BY initiated_at, institution_id, payment_id LIMIT {args.stream}"
@@ -217,13 +221,23 @@ def main() -> None:
         samples.sort()
         p50 = statistics.median(samples) * 1e3
         p99 = samples[int(len(samples) * 0.99) - 1] * 1e3
-        print(f"latency at {args.offered:,}/s offered over {len(samples):,} payments: p50 {p50:.3f} ms, "
-              f"p99 {p99:.3f} ms (queueing included)")  # fmt: skip
+        print(
+            f"latency at {args.offered:,}/s offered over {len(samples):,} payments: p50 {p50:.3f} ms, "
+            f"p99 {p99:.3f} ms (queueing included)"
+        )
         print(f"peak RSS {_rss_mib():,.0f} MiB")
         store.close()
         if args.hour_seconds:
-            command = [sys.executable, __file__, "--hour-state", str(synth.files["payments"]),
-                       "--offered", str(args.offered), "--hour-seconds", str(args.hour_seconds)]  # fmt: skip
+            command = [
+                sys.executable,
+                __file__,
+                "--hour-state",
+                str(synth.files["payments"]),
+                "--offered",
+                str(args.offered),
+                "--hour-seconds",
+                str(args.hour_seconds),
+            ]
             subprocess.run(command, check=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

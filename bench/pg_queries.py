@@ -142,9 +142,7 @@ def _plan(store: Store, statement: str, parameters: Any, *, indexes: bool) -> tu
         rows = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters).all()
         connection.rollback()
     lines = [r[0] for r in rows]
-    total = next(
-        float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+) ms", line))
-    )
+    total = next(float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+) ms", line)))
     return lines, total
 
 
@@ -164,9 +162,7 @@ def _used(lines: list[str]) -> str:
 
 def main() -> None:
     """Fill a throw-away PostgreSQL database and print the list queries' plans and timings."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--alerts", type=int, default=300_000)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--notices", type=int, default=20_000)
@@ -179,8 +175,10 @@ def main() -> None:
         store = open_store(Settings(home=Path(home), database_url=url))
         started = time.perf_counter()
         _fill(store, alerts=args.alerts, months=months, notices=args.notices)
-        print(f"filled {args.alerts:,} alerts over {len(months)} months and {args.notices:,} notices "
-              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        print(
+            f"filled {args.alerts:,} alerts over {len(months)} months and {args.notices:,} notices "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         for partition in alert_partitions(store.engine):
             print(
                 f"  partition {partition.name:<16} month {partition.month or '(default)':<9} {partition.rows:>9,} rows"
@@ -188,22 +186,43 @@ def main() -> None:
         now = datetime.now(UTC)
         cases: list[tuple[str, Callable[[Session], object]]] = [
             (f"queue page, month {month}", lambda s: alert_store.query_alerts(s, month=month, limit=50)),
-            ("queue page, month + severity high", lambda s: alert_store.query_alerts(s, month=month, severity="high", limit=50)),
-            ("queue page, month + institution", lambda s: alert_store.query_alerts(s, month=month, institution_id="PI-007", limit=50)),
-            ("queue page, institution, all months", lambda s: alert_store.query_alerts(s, institution_id="PI-007", limit=50)),
+            (
+                "queue page, month + severity high",
+                lambda s: alert_store.query_alerts(s, month=month, severity="high", limit=50),
+            ),
+            (
+                "queue page, month + institution",
+                lambda s: alert_store.query_alerts(s, month=month, institution_id="PI-007", limit=50),
+            ),
+            (
+                "queue page, institution, all months",
+                lambda s: alert_store.query_alerts(s, institution_id="PI-007", limit=50),
+            ),
             ("queue page, month + rule", lambda s: alert_store.query_alerts(s, month=month, rule_id="R12", limit=50)),
             ("queue page, all months (dashboard)", lambda s: alert_store.query_alerts(s, limit=20)),
             ("count, month", lambda s: alert_store.count_alerts(s, month=month)),
             ("count, month + institution", lambda s: alert_store.count_alerts(s, month=month, institution_id="PI-007")),
             ("newest first, month", lambda s: alert_store.query_alerts(s, month=month, sort="-first_at", limit=50)),
-            ("episode lookup (filter step)", lambda s: s.scalars(select(AlertRecord).where(
-                AlertRecord.month == month,
-                AlertRecord.alert_key.in_([f"R{1 + (i * 7) % 30}|payer_id=AC{i}|{month}" for i in range(1, 400)]))).all()),
+            (
+                "episode lookup (filter step)",
+                lambda s: s.scalars(
+                    select(AlertRecord).where(
+                        AlertRecord.month == month,
+                        AlertRecord.alert_key.in_(
+                            [f"R{1 + (i * 7) % 30}|payer_id=AC{i}|{month}" for i in range(1, 400)]
+                        ),
+                    )
+                ).all(),
+            ),
             ("notices of an institution", lambda s: supervision.list_notices(store=store, institution_id="PI-007")),
             ("notices in a state", lambda s: supervision.list_notices(store=store, state="overdue")),
-            ("notices past their deadline", lambda s: s.scalars(select(Notice).where(
-                Notice.due_at.is_not(None), Notice.due_at < now).order_by(Notice.id)).all()),
-        ]  # fmt: skip
+            (
+                "notices past their deadline",
+                lambda s: s.scalars(
+                    select(Notice).where(Notice.due_at.is_not(None), Notice.due_at < now).order_by(Notice.id)
+                ).all(),
+            ),
+        ]
         print(f"\n{'query':<38} {'call ms':>8} {'sql ms':>7} {'no index':>9} {'ratio':>6}  plan")
         for title, call in cases:
             with store.factory() as session:
@@ -222,16 +241,15 @@ def main() -> None:
                 print("    " + "\n    ".join(lines))
         with store.engine.connect() as connection:
             pruned = [
-                r[0]
-                for r in connection.exec_driver_sql(
-                    f"EXPLAIN SELECT count(*) FROM alerts WHERE month = '{month}'"
-                )
+                r[0] for r in connection.exec_driver_sql(f"EXPLAIN SELECT count(*) FROM alerts WHERE month = '{month}'")
             ]
         print(f"\npartition pruning, EXPLAIN SELECT count(*) FROM alerts WHERE month = '{month}':")
         print("    " + "\n    ".join(pruned))
         store.close()
-    print("\n(call ms: the service call from Python incl. ORM objects, median; sql ms: EXPLAIN ANALYZE execution time; "
-          "no index: the same with index scans off; ratio: no index / sql ms)")  # fmt: skip
+    print(
+        "\n(call ms: the service call from Python incl. ORM objects, median; sql ms: EXPLAIN ANALYZE execution time; "
+        "no index: the same with index scans off; ratio: no index / sql ms)"
+    )
 
 
 if __name__ == "__main__":

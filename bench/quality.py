@@ -53,9 +53,7 @@ AMLGENTEX = Path(__file__).resolve().parents[2] / "shared" / "data" / "amlgentex
 
 
 def synthetic(work: Path, payments: int, seed: int, month: str) -> None:
-    result = generate(
-        out_dir=work / f"synth-{seed}", month=month, payments=payments, seed=seed, fmt="parquet"
-    )
+    result = generate(out_dir=work / f"synth-{seed}", month=month, payments=payments, seed=seed, fmt="parquet")
     store = open_store(Settings(home=work / f"home-{seed}"))
     for feed in ("payments", "orders", "waybills", "declarations"):
         ingest(store=store, feed=feed, paths=[result.files[feed]])
@@ -65,17 +63,13 @@ def synthetic(work: Path, payments: int, seed: int, month: str) -> None:
     alerts = run_batch(con, ruleset=load_ruleset(), fx=fx, month=month)
     alerts += findings_to_alerts(con, match_documents(con, month=month, fx=fx))
     seconds = time.perf_counter() - start
-    print(
-        f"\n## synthetic {month}, {payments:,} payments, seed {seed}: {len(alerts):,} alerts in {seconds:.1f} s"
-    )
+    print(f"\n## synthetic {month}, {payments:,} payments, seed {seed}: {len(alerts):,} alerts in {seconds:.1f} s")
     scores = evaluate(alerts, read_labels(result.labels_file))
     print(format_scores(scores))
     missed = [s.pattern for s in scores.values() if s.recall_own < 0.95 or (s.precision or 0) < 0.90]
     print(f"below target (recall_own >= 0.95 and precision >= 0.90): {', '.join(missed) or 'none'}")
     loose = [s.pattern for s in scores.values() if s.recall_own < 0.95 or (s.precision_any or 0) < 0.90]
-    print(
-        f"below target counting any injected anomaly as a true alarm (prec_any): {', '.join(loose) or 'none'}"
-    )
+    print(f"below target counting any injected anomaly as a true alarm (prec_any): {', '.join(loose) or 'none'}")
     store.close()
 
 
@@ -93,10 +87,14 @@ def amlgentex(work: Path, draws: int) -> None:
     precision = tp / len(flagged) if flagged else 0.0
     recall = tp / len(truth)
     f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-    print(f"\n## amlgentex-dev: {report.accepted:,} payments loaded ({report.quarantined} quarantined), "
-          f"{len(alerts):,} alerts in {seconds:.1f} s")  # fmt: skip
-    print(f"rules alone, payment level: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
-          f"(flagged {len(flagged):,}, laundering {len(truth)})")  # fmt: skip
+    print(
+        f"\n## amlgentex-dev: {report.accepted:,} payments loaded ({report.quarantined} quarantined), "
+        f"{len(alerts):,} alerts in {seconds:.1f} s"
+    )
+    print(
+        f"rules alone, payment level: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
+        f"(flagged {len(flagged):,}, laundering {len(truth)})"
+    )
     print(f"{'pattern':<16}{'payments':>9}{'recall':>8}")
     patterns: dict[str, set[str]] = {}
     for row in labels:
@@ -110,8 +108,10 @@ def amlgentex(work: Path, draws: int) -> None:
         counts = by_rule.setdefault(alert.rule_id, [0, 0])
         counts[0] += len(ids)
         counts[1] += len(ids & truth)
-    print("alerted payments per rule (all / laundering): "
-          + ", ".join(f"{r} {a}/{t}" for r, (a, t) in sorted(by_rule.items())))  # fmt: skip
+    print(
+        "alerted payments per rule (all / laundering): "
+        + ", ".join(f"{r} {a}/{t}" for r, (a, t) in sorted(by_rule.items()))
+    )
     learned(con, labels, flagged, draws)
     next_month(work, store, con, labels)
     store.close()
@@ -123,13 +123,17 @@ def next_month(work: Path, store, con, labels: list[dict]) -> None:  # type: ign
     before = raw.filter(pc.less(raw.column("initiated_at"), "2026-09-01T00:00:00+08:00"))
     pq.write_table(before, work / "payments-07-08.parquet")
     start = time.perf_counter()
-    training = train_model(payments=work / "payments-07-08.parquet", labels=AMLGENTEX / "labels.parquet",
-                           out=work / "model", name="dev", fx=load_fx_table(), timezone="Asia/Shanghai",
-                           now=datetime.now(SHANGHAI))  # fmt: skip
-    trained = time.perf_counter() - start
-    scored = score_month(
-        con, model=work / "model", month="2026-09", fx=load_fx_table(), lake_root=store.lake.root
+    training = train_model(
+        payments=work / "payments-07-08.parquet",
+        labels=AMLGENTEX / "labels.parquet",
+        out=work / "model",
+        name="dev",
+        fx=load_fx_table(),
+        timezone="Asia/Shanghai",
+        now=datetime.now(SHANGHAI),
     )
+    trained = time.perf_counter() - start
+    scored = score_month(con, model=work / "model", month="2026-09", fx=load_fx_table(), lake_root=store.lake.root)
     evidence = pq.read_table(scored.path).to_pandas()
     by_id = {r["payment_id"]: r for r in labels}
     y = np.array([by_id[p]["is_laundering"] for p in evidence.payment_id], dtype=np.int8)
@@ -138,16 +142,24 @@ def next_month(work: Path, store, con, labels: list[dict]) -> None:  # type: ign
     got = learn.figures(y, evidence.score.to_numpy(), threshold, patterns)
     best = learn.figures(y, evidence.score.to_numpy(), learn.best_threshold(y, evidence.score.to_numpy()))
     oof = training.meta["validation"]
-    print(f"\n## through the product: `cbec model train` on July and August ({training.payments:,} payments, "
-          f"{training.laundering} laundering; {trained:.0f} s), `cbec monitor run --month 2026-09 --model` "
-          f"(August as context)")  # fmt: skip
-    print(f"training's out-of-fold figures: precision {oof['precision']:.3f} recall {oof['recall']:.3f} "
-          f"F1 {oof['f1']:.3f} at threshold {threshold:.4f}")  # fmt: skip
-    print(f"September, {got['payments']:,} payments, {got['laundering']} laundering, {len(scored.alerts)} alerts: "
-          f"precision {got['precision']:.3f} recall {got['recall']:.3f} F1 {got['f1']:.3f} PR-AUC {got['pr_auc']:.3f} "
-          f"(at September's own best threshold {best['threshold']:.4f}: F1 {best['f1']:.3f})")  # fmt: skip
-    print("recall by pattern: " + ", ".join(
-        f"{name} {row['recall']:.2f} ({row['payments']})" for name, row in got["recall_by_pattern"].items()))  # fmt: skip
+    print(
+        f"\n## through the product: `cbec model train` on July and August ({training.payments:,} payments, "
+        f"{training.laundering} laundering; {trained:.0f} s), `cbec monitor run --month 2026-09 --model` "
+        f"(August as context)"
+    )
+    print(
+        f"training's out-of-fold figures: precision {oof['precision']:.3f} recall {oof['recall']:.3f} "
+        f"F1 {oof['f1']:.3f} at threshold {threshold:.4f}"
+    )
+    print(
+        f"September, {got['payments']:,} payments, {got['laundering']} laundering, {len(scored.alerts)} alerts: "
+        f"precision {got['precision']:.3f} recall {got['recall']:.3f} F1 {got['f1']:.3f} PR-AUC {got['pr_auc']:.3f} "
+        f"(at September's own best threshold {best['threshold']:.4f}: F1 {best['f1']:.3f})"
+    )
+    print(
+        "recall by pattern: "
+        + ", ".join(f"{name} {row['recall']:.2f} ({row['payments']})" for name, row in got["recall_by_pattern"].items())
+    )
 
 
 def learned(con, labels: list[dict], flagged: set[str], draws: int) -> None:  # type: ignore[no-untyped-def]
@@ -191,15 +203,15 @@ def robustness(frame, matrix: np.ndarray, y: np.ndarray, keep_share: float = 0.6
     start = time.perf_counter()
     keep = np.flatnonzero((y == 1) | (np.random.default_rng(3).random(len(y)) < keep_share))
     sparse = features.PaymentFrame(**{f.name: getattr(frame, f.name)[keep] for f in fields(frame)})
-    views = {"dev": (frame, matrix, np.arange(len(y))),
-             f"dev, {keep_share:.0%} of ordinary payments": (sparse, features.for_model(sparse)[1], keep)}  # fmt: skip
+    views = {
+        "dev": (frame, matrix, np.arange(len(y))),
+        f"dev, {keep_share:.0%} of ordinary payments": (sparse, features.for_model(sparse)[1], keep),
+    }
     scores = {name: np.zeros(len(rows)) for name, (_, _, rows) in views.items()}
     splitter = StratifiedGroupKFold(n_splits=learn.FOLDS, shuffle=True, random_state=0)
     for k, (train, _) in enumerate(splitter.split(matrix, y, frame.payer)):
         train_rows = train.astype(np.int64)
-        part = np.full(
-            len(y), learn.FOLDS
-        )  # the outer test rows: scored by the first stage fitted on all train
+        part = np.full(len(y), learn.FOLDS)  # the outer test rows: scored by the first stage fitted on all train
         inner = StratifiedGroupKFold(n_splits=learn.FOLDS, shuffle=True, random_state=k + 100)
         models = []
         for j, (fit, held) in enumerate(inner.split(train_rows, y[train_rows], frame.payer[train_rows])):
@@ -220,31 +232,39 @@ def robustness(frame, matrix: np.ndarray, y: np.ndarray, keep_share: float = 0.6
             picked = partial(learn._picked, stacked[name], at)
             scores[name][at] = learn.cascaded(second, first[name][at], cutoff, picked)
     threshold = learn.best_threshold(y, scores["dev"])
-    print(f"\n## robustness to a quieter background (fold draw 0, {time.perf_counter() - start:.0f} s): each fold's "
-          f"models score their held-out accounts, at dev's best threshold {threshold:.4f}")  # fmt: skip
+    print(
+        f"\n## robustness to a quieter background (fold draw 0, {time.perf_counter() - start:.0f} s): each fold's "
+        f"models score their held-out accounts, at dev's best threshold {threshold:.4f}"
+    )
     for name, (_, _, rows) in views.items():
         got = learn.figures(y[rows], scores[name], threshold)
         best = learn.figures(y[rows], scores[name], learn.best_threshold(y[rows], scores[name]))
-        print(f"{name:<36} {len(rows):>8,} payments: precision {got['precision']:.3f} recall {got['recall']:.3f} "
-              f"F1 {got['f1']:.3f} PR-AUC {got['pr_auc']:.3f} (F1 at its own best threshold {best['f1']:.3f})")  # fmt: skip
+        print(
+            f"{name:<36} {len(rows):>8,} payments: precision {got['precision']:.3f} recall {got['recall']:.3f} "
+            f"F1 {got['f1']:.3f} PR-AUC {got['pr_auc']:.3f} (F1 at its own best threshold {best['f1']:.3f})"
+        )
 
 
 def unsupervised(frame, y: np.ndarray, patterns: np.ndarray) -> None:  # type: ignore[no-untyped-def]
     """Print the detector without labels (IsolationForest on the same features), the labels used only to judge it."""
     start = time.perf_counter()
-    matrix = features.for_model(frame, "isolation_forest")[
-        1
-    ]  # raw values, as `cbec model train` without labels
+    matrix = features.for_model(frame, "isolation_forest")[1]  # raw values, as `cbec model train` without labels
     trained = learn.train_unsupervised(matrix)
     scores = learn.predict(trained, matrix)
     got = learn.figures(y, scores, trained.threshold, patterns)
     top = scores >= np.quantile(scores, 0.99)
-    print(f"\n## without labels: IsolationForest on the same features (raw, not ranked), alerting its top "
-          f"{learn.UNSUPERVISED_ALERT_RATE:.1%} ({time.perf_counter() - start:.0f} s)")  # fmt: skip
-    print(f"precision {got['precision']:.3f} recall {got['recall']:.3f} F1 {got['f1']:.3f} PR-AUC {got['pr_auc']:.3f} "
-          f"(flagged {got['flagged']:,}); recall within its top 1 %: {(top & (y == 1)).sum() / y.sum():.3f}")  # fmt: skip
-    print("recall by pattern: " + ", ".join(
-        f"{name} {row['recall']:.2f}" for name, row in got["recall_by_pattern"].items()))  # fmt: skip
+    print(
+        f"\n## without labels: IsolationForest on the same features (raw, not ranked), alerting its top "
+        f"{learn.UNSUPERVISED_ALERT_RATE:.1%} ({time.perf_counter() - start:.0f} s)"
+    )
+    print(
+        f"precision {got['precision']:.3f} recall {got['recall']:.3f} F1 {got['f1']:.3f} PR-AUC {got['pr_auc']:.3f} "
+        f"(flagged {got['flagged']:,}); recall within its top 1 %: {(top & (y == 1)).sum() / y.sum():.3f}"
+    )
+    print(
+        "recall by pattern: "
+        + ", ".join(f"{name} {row['recall']:.2f}" for name, row in got["recall_by_pattern"].items())
+    )
 
 
 def cascade(y: np.ndarray, oof: np.ndarray, full: np.ndarray) -> None:
@@ -253,11 +273,13 @@ def cascade(y: np.ndarray, oof: np.ndarray, full: np.ndarray) -> None:
     without = learn.figures(y, full, learn.best_threshold(y, full))
     with_ = learn.figures(y, oof, learn.best_threshold(y, oof))
     lost = int(((full >= without["threshold"]) & skipped & (y == 1)).sum())
-    print(f"cascade: {int((~skipped).sum()):,} of {len(y):,} payments ({(~skipped).mean():.1%}) reached the second "
-          f"stage; positives skipped {int((skipped & (y == 1)).sum())} of {int(y.sum())}, of which the second stage "
-          f"would have flagged {lost}; with the second stage over every payment F1 {without['f1']:.3f} recall "
-          f"{without['recall']:.3f}, "
-          f"with it F1 {with_['f1']:.3f} recall {with_['recall']:.3f}")  # fmt: skip
+    print(
+        f"cascade: {int((~skipped).sum()):,} of {len(y):,} payments ({(~skipped).mean():.1%}) reached the second "
+        f"stage; positives skipped {int((skipped & (y == 1)).sum())} of {int(y.sum())}, of which the second stage "
+        f"would have flagged {lost}; with the second stage over every payment F1 {without['f1']:.3f} recall "
+        f"{without['recall']:.3f}, "
+        f"with it F1 {with_['f1']:.3f} recall {with_['recall']:.3f}"
+    )
 
 
 def table(y, oof, patterns, frame, flagged, features_count, draw, seconds):  # type: ignore[no-untyped-def]
@@ -270,16 +292,22 @@ def table(y, oof, patterns, frame, flagged, features_count, draw, seconds):  # t
         # A rule hit ranks above every model score: the model never hides a rule hit.
         "rules + model (OOF)": learn.figures(y, np.where(rule_hit > 0, 2.0, oof), threshold, patterns),
     }
-    print(f"\n## learned detector on amlgentex-dev, fold draw {draw}: {features_count} features + the accounts' "
-          f"scores, {learn.FOLDS} folds grouped by payer account, nested; threshold {threshold:.4f} "
-          f"(max F1 out of fold); {seconds:.0f} s")  # fmt: skip
+    print(
+        f"\n## learned detector on amlgentex-dev, fold draw {draw}: {features_count} features + the accounts' "
+        f"scores, {learn.FOLDS} folds grouped by payer account, nested; threshold {threshold:.4f} "
+        f"(max F1 out of fold); {seconds:.0f} s"
+    )
     pattern_names = sorted(rows["rules alone"]["recall_by_pattern"])
-    print(f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>7}{'PR-AUC':>8}{'flagged':>9}  "
-          + "".join(f"{p[:14]:>15}" for p in pattern_names))  # fmt: skip
+    print(
+        f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>7}{'PR-AUC':>8}{'flagged':>9}  "
+        + "".join(f"{p[:14]:>15}" for p in pattern_names)
+    )
     for label, row in rows.items():
         recalls = "".join(f"{row['recall_by_pattern'][p]['recall']:>15.3f}" for p in pattern_names)
-        print(f"{label:<22}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}{row['pr_auc']:>8.3f}"
-              f"{row['flagged']:>9,}  {recalls}")  # fmt: skip
+        print(
+            f"{label:<22}{row['precision']:>10.3f}{row['recall']:>8.3f}{row['f1']:>7.3f}{row['pr_auc']:>8.3f}"
+            f"{row['flagged']:>9,}  {recalls}"
+        )
     return rows["model alone (OOF)"]
 
 

@@ -58,29 +58,31 @@ def main() -> None:
             ingest(store=store, feed=spec.name, paths=[synth.files[spec.name]])
         summary = monitoring.run_month(store=store, month=MONTH)
         stats.load_official(store=store)
-        print(f"setup (not timed): {args.payments:,} payments generated, loaded and monitored "
-              f"({summary.detected:,} alerts) in {time.perf_counter() - started:.0f} s")  # fmt: skip
+        print(
+            f"setup (not timed): {args.payments:,} payments generated, loaded and monitored "
+            f"({summary.detected:,} alerts) in {time.perf_counter() - started:.0f} s"
+        )
 
         peer = _peer(store)
         start = time.perf_counter()
         data = build_report(store=store, month=MONTH, now=datetime.now(SHANGHAI))
         build_s = time.perf_counter() - start
         factor = PROVINCE_MONTH / args.payments
-        print(
-            f"build: {build_s:.2f} s for {args.payments:,} payments ({args.payments / build_s:,.0f} payments/s)"
-        )
+        print(f"build: {build_s:.2f} s for {args.payments:,} payments ({args.payments / build_s:,.0f} payments/s)")
         for key, seconds in data.seconds.items():
             print(f"  {key:<11} {seconds:7.2f} s  -> {seconds * factor:8.0f} s at 100M")
+        print(f"peer (one DuckDB pass over the month's payments): {peer:.2f} s; build / peer = {build_s / peer:.1f}")
         print(
-            f"peer (one DuckDB pass over the month's payments): {peer:.2f} s; build / peer = {build_s / peer:.1f}"
+            f"extrapolated to {PROVINCE_MONTH:,} payments (linear): {build_s * factor:.0f} s "
+            f"(target <= 120 s: {'met' if build_s * factor <= 120 else 'NOT met'})"
         )
-        print(f"extrapolated to {PROVINCE_MONTH:,} payments (linear): {build_s * factor:.0f} s "
-              f"(target <= 120 s: {'met' if build_s * factor <= 120 else 'NOT met'})")  # fmt: skip
         if args.render:
             start = time.perf_counter()
             pdf = render_pdf(render_html(data, lang="zh", out_dir=work / "out"))
-            print(f"render (charts, HTML, PDF; does not grow with payments): {time.perf_counter() - start:.1f} s, "
-                  f"{pdf.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+            print(
+                f"render (charts, HTML, PDF; does not grow with payments): {time.perf_counter() - start:.1f} s, "
+                f"{pdf.stat().st_size / 1e6:.1f} MB"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

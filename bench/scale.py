@@ -33,9 +33,7 @@ QUICK = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", default="stream,batch,spark", help="comma-separated: stream, batch, spark")
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the parts run")
     args = parser.parse_args()

@@ -74,9 +74,7 @@ def synthesise(cache: Path, payments: int, seed: int = SEED) -> list[Path]:
     missing = [i for i, path in enumerate(paths) if not path.exists()]
     if not missing:
         return paths
-    ctx = make_context(
-        seed=seed, month=parse_month(MONTH), payments=payments, high_risk=cal.HIGH_RISK_COUNTRIES
-    )
+    ctx = make_context(seed=seed, month=parse_month(MONTH), payments=payments, high_risk=cal.HIGH_RISK_COUNTRIES)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'Asia/Shanghai'")
     start = time.perf_counter()
@@ -113,9 +111,7 @@ class PeakRss:
                 children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
             except OSError:
                 continue
-            total += next(
-                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
-            )
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
             pids += [int(child) for child in children]
         return total
 
@@ -143,9 +139,7 @@ def _progress(start: float) -> Callable[[str], None]:
 
 def _rss_mib() -> float:
     status = Path("/proc/self/status").read_text()
-    return next(
-        (int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0
-    )
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
 
 
 def main() -> None:
@@ -159,8 +153,11 @@ def main() -> None:
     start = time.perf_counter()
     files = synthesise(args.cache, args.payments)
     size_gib = sum(p.stat().st_size for p in files) / 2**30
-    print(f"month {MONTH}: {args.payments:,} payments in {len(files):,} Parquet files, {size_gib:.2f} GiB "
-          f"(ready in {time.perf_counter() - start:.0f} s)", flush=True)  # fmt: skip
+    print(
+        f"month {MONTH}: {args.payments:,} payments in {len(files):,} Parquet files, {size_gib:.2f} GiB "
+        f"(ready in {time.perf_counter() - start:.0f} s)",
+        flush=True,
+    )
     if args.synth_only:
         return
     con = connect()
@@ -176,18 +173,18 @@ def main() -> None:
     cpu = time.process_time()
     with PeakRss() as rss:
         start = time.perf_counter()
-        counts: Counter[str] = (
-            Counter()
-        )  # as cbec monitor run does: each partition's alerts kept, then let go
+        counts: Counter[str] = Counter()  # as cbec monitor run does: each partition's alerts kept, then let go
         for found in iter_planned(con, plan, ruleset=rules, fx=fx, month=MONTH, progress=_progress(start)):
             counts.update(alert.rule_id for alert in found)
             del found
         seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"batch: {seconds:,.1f} s ({args.payments / seconds:,.0f} payments/s; CPU {cpu:,.0f} s), "
-          f"{counts.total():,} alerts; peak RSS of the process tree {rss.peak_mib:,.0f} MiB "
-          f"(process high-water mark {self_peak:,.0f} MiB)")  # fmt: skip
+    print(
+        f"batch: {seconds:,.1f} s ({args.payments / seconds:,.0f} payments/s; CPU {cpu:,.0f} s), "
+        f"{counts.total():,} alerts; peak RSS of the process tree {rss.peak_mib:,.0f} MiB "
+        f"(process high-water mark {self_peak:,.0f} MiB)"
+    )
     print("alerts per rule: " + ", ".join(f"{rule} {n:,}" for rule, n in sorted(counts.items())))
     projected = seconds * 100_000_000 / args.payments
     print(f"linear projection to 100,000,000 payments: {projected / 60:,.0f} min (target <= 30 min)")

@@ -46,8 +46,9 @@ def _month(out: Path, payments: int, month: str) -> Settings:
     try:
         if not store.lake.files("payments"):
             started = time.perf_counter()
-            synth = generate(out_dir=out / f"{payments}" / "synth", month=month, payments=payments, seed=5,
-                             fmt="parquet")  # fmt: skip
+            synth = generate(
+                out_dir=out / f"{payments}" / "synth", month=month, payments=payments, seed=5, fmt="parquet"
+            )
             ingest(store=store, feed="payments", paths=[synth.files["payments"]])
             print(f"generated and loaded {payments:,} payments in {time.perf_counter() - started:.0f} s")
     finally:
@@ -101,9 +102,7 @@ def main() -> None:
     spark_mib = _peak_mib(jvm) + _peak_mib()
     print(f"  spark  : {spark_s:8.1f} s  peak {spark_mib:7.0f} MiB  {len(found):,} alerts (JVM + Python)")
     if duck is not None:
-        same = _essence(duck) == _essence(found) and {a.alert_id: a for a in duck} == {
-            a.alert_id: a for a in found
-        }
+        same = _essence(duck) == _essence(found) and {a.alert_id: a for a in duck} == {a.alert_id: a for a in found}
         print(f"  ratio spark/duckdb: {spark_s / duck_s:.1f}x time, {spark_mib / duck_mib:.1f}x peak memory")
         print(f"  alerts equal: {same}")
     spark.stop()

@@ -106,12 +106,24 @@ def _worker(settings: Settings, partition: int, partitions: int, options: Worker
         state["last"] = now
 
     store = open_store(settings, migrate=False)  # migrated once by the parent: workers must not race on it
-    summary = work(store=store, partition=partition, partitions=partitions, options=options, on_batch=on_batch,
-                   handle_signals=True)  # fmt: skip
+    summary = work(
+        store=store, partition=partition, partitions=partitions, options=options, on_batch=on_batch, handle_signals=True
+    )
     if pending:
         queue.put(("batch", partition, time.time(), len(pending), pending[:]))
-    queue.put(("done", partition, state["first"], state.get("last", 0.0), time.process_time(),
-               summary.messages, summary.alerts.payments, summary.alerts.new, summary.late))  # fmt: skip
+    queue.put(
+        (
+            "done",
+            partition,
+            state["first"],
+            state.get("last", 0.0),
+            time.process_time(),
+            summary.messages,
+            summary.alerts.payments,
+            summary.alerts.new,
+            summary.late,
+        )
+    )
     store.close()
 
 
@@ -119,9 +131,7 @@ def _start(settings: Settings, workers: int, options: WorkerOptions) -> tuple[li
     open_store(settings).close()  # migrate the fresh store once
     context = mp.get_context("spawn")
     queue = context.Queue()
-    processes = [
-        context.Process(target=_worker, args=(settings, n, workers, options, queue)) for n in range(workers)
-    ]
+    processes = [context.Process(target=_worker, args=(settings, n, workers, options, queue)) for n in range(workers)]
     for process in processes:
         process.start()
     return processes, queue
@@ -154,9 +164,7 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
         stream, prefix = f"BENCH_{uuid.uuid4().hex[:8].upper()}", f"bench{uuid.uuid4().hex[:8]}.pay"
         scheme = Scheme(prefix, workers, dims)
         messages, seconds = asyncio.run(_publish_all(stream, scheme, payments))
-        options = WorkerOptions(
-            stream=stream, prefix=prefix, batch=batch, until_idle=3.0, checkpoint_every=10.0
-        )
+        options = WorkerOptions(stream=stream, prefix=prefix, batch=batch, until_idle=3.0, checkpoint_every=10.0)
         processes, queue = _start(database.settings(), workers, options)
         done: list[Any] = []
         while len(done) < workers:
@@ -176,8 +184,10 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
             single = rate
         efficiency = rate / (workers * single) if single else float("nan")
         cpu = statistics.mean(d[4] for d in done)
-        print(f"{workers:2d}  {messages / seconds:13,.0f}  {rate:10,.0f}  {sum(d[5] for d in done) / (last - first):10,.0f}"
-              f"  {cpu:12.1f}  {efficiency:10.2f}  {sum(d[7] for d in done):6,}  {sum(d[8] for d in done):4,}")  # fmt: skip
+        print(
+            f"{workers:2d}  {messages / seconds:13,.0f}  {rate:10,.0f}  {sum(d[5] for d in done) / (last - first):10,.0f}"
+            f"  {cpu:12.1f}  {efficiency:10.2f}  {sum(d[7] for d in done):6,}  {sum(d[8] for d in done):4,}"
+        )
         asyncio.run(_delete(stream))
 
 
@@ -220,8 +230,9 @@ class Replay:
         return (micros(self[index - 1].initiated_at) - self.start_us) / 86_400e6
 
 
-async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: float, processes: list[Any],
-                        queue: Any) -> None:  # fmt: skip
+async def _soak_publish(
+    stream: str, scheme: Scheme, replay: Replay, minutes: float, processes: list[Any], queue: Any
+) -> None:
     connection = await nats.connect(NATS_URL)
     js = connection.jetstream(publish_async_max_pending=20_000)
     for number in range(scheme.partitions):  # start the clock once every worker has anchored its consumer
@@ -236,9 +247,7 @@ async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: fl
     rss_by_minute: list[list[float]] = []
     print(" min  published/s  event days  backlog  p50 ms  p99 ms  RSS MiB per worker")
     while time.monotonic() - started < minutes * 60:
-        due = min(
-            int((time.monotonic() - started) * rate), sent + max(rate // 4, 1)
-        )  # behind: catch up in steps
+        due = min(int((time.monotonic() - started) * rate), sent + max(rate // 4, 1))  # behind: catch up in steps
         if due > sent:
             await publish(connection, scheme, (replay[i] for i in range(sent, due)))
             sent = due
@@ -256,26 +265,41 @@ async def _soak_publish(stream: str, scheme: Scheme, replay: Replay, minutes: fl
             rss_by_minute.append(rss)
             ordered = sorted(latencies) or [float("nan")]
             p50, p99 = ordered[len(ordered) // 2] * 1e3, ordered[int(len(ordered) * 0.99)] * 1e3
-            print(f"{minute:4d}  {sent / (time.monotonic() - started):11,.0f}  {replay.event_days(sent):10,.1f}  {backlog:7,}  {p50:6.0f}  {p99:6.0f}  "
-                  + " ".join(f"{r:6.0f}" for r in rss), flush=True)  # fmt: skip
+            print(
+                f"{minute:4d}  {sent / (time.monotonic() - started):11,.0f}  {replay.event_days(sent):10,.1f}  {backlog:7,}  {p50:6.0f}  {p99:6.0f}  "
+                + " ".join(f"{r:6.0f}" for r in rss),
+                flush=True,
+            )
             latencies, minute, next_report = [], minute + 1, next_report + 60
     if rss_by_minute:
         first, half, last = rss_by_minute[0], rss_by_minute[len(rss_by_minute) // 2], rss_by_minute[-1]
-        print(f"soak: {sent:,} payments in {minutes:g} min; RSS per worker first->last minute "
-              + ", ".join(f"{b - a:+.0f} MiB" for a, b in zip(first, last, strict=True))
-              + f"; over the second half (minute {len(rss_by_minute) // 2 + 1} on) "
-              + ", ".join(f"{b - a:+.0f} MiB" for a, b in zip(half, last, strict=True)))  # fmt: skip
+        print(
+            f"soak: {sent:,} payments in {minutes:g} min; RSS per worker first->last minute "
+            + ", ".join(f"{b - a:+.0f} MiB" for a, b in zip(first, last, strict=True))
+            + f"; over the second half (minute {len(rss_by_minute) // 2 + 1} on) "
+            + ", ".join(f"{b - a:+.0f} MiB" for a, b in zip(half, last, strict=True))
+        )
     await connection.close()
 
 
-def soak(payments: list[Payment], workers: int, rate: int, minutes: float, database: Database, batch: int,
-         clock: str, checkpoint_every: float = 10.0) -> None:  # fmt: skip
+def soak(
+    payments: list[Payment],
+    workers: int,
+    rate: int,
+    minutes: float,
+    database: Database,
+    batch: int,
+    clock: str,
+    checkpoint_every: float = 10.0,
+) -> None:
     """Publish at a fixed rate while workers consume; print RSS, latency and backlog every minute."""
     stream, prefix = f"SOAK_{uuid.uuid4().hex[:8].upper()}", f"soak{uuid.uuid4().hex[:8]}.pay"
     scheme = Scheme(prefix, workers, dimensions(load_ruleset()))
     replay = Replay(payments, rate, clock)
-    print(f"\n== soak: {rate:,} payments/s for {minutes:g} min, {workers} workers; {len(payments):,} payments "
-          f"replayed on the {clock} clock ({replay.span_us / 86_400e6:.1f} event days per pass) ==")  # fmt: skip
+    print(
+        f"\n== soak: {rate:,} payments/s for {minutes:g} min, {workers} workers; {len(payments):,} payments "
+        f"replayed on the {clock} clock ({replay.span_us / 86_400e6:.1f} event days per pass) =="
+    )
 
     async def make() -> None:
         connection = await nats.connect(NATS_URL)
@@ -301,9 +325,7 @@ def soak(payments: list[Payment], workers: int, rate: int, minutes: float, datab
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--payments", type=int, default=200_000)
     parser.add_argument("--workers", default="1,2,4", help="comma-separated worker counts ('' to skip)")
     parser.add_argument("--batch", type=int, default=1_000)
@@ -311,9 +333,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=3_000)
     parser.add_argument("--soak-workers", type=int, default=2)
     parser.add_argument("--soak-payments", type=int, default=100_000, help="the month the soak replays")
-    parser.add_argument(
-        "--checkpoint-every", type=float, default=10.0, help="soak workers' checkpoint interval"
-    )
+    parser.add_argument("--checkpoint-every", type=float, default=10.0, help="soak workers' checkpoint interval")
     parser.add_argument("--clock", choices=("data", "wall"), default="data", help="the soak's event clock")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     args = parser.parse_args()

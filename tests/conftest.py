@@ -16,9 +16,7 @@ from sqlalchemy.pool import NullPool
 from cbec.config import Settings
 from cbec.storage.store import Store, open_store
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "CBEC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+POSTGRES_ADMIN_URL = os.environ.get("CBEC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # `CBEC_TEST_STORE=postgresql`: every home that would get a SQLite file gets a PostgreSQL schema instead, so the
 # tests that build their own settings (CLI, API, web, sqlite_settings) run on PostgreSQL too. The tests that take
 # the `settings` fixture run on both stores in every pass, so that pass leaves them out.
@@ -77,8 +75,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     both = [
         i
         for i in items
-        if "settings" in getattr(getattr(i, "callspec", None), "params", {})
-        or i.get_closest_marker("both_stores")
+        if "settings" in getattr(getattr(i, "callspec", None), "params", {}) or i.get_closest_marker("both_stores")
     ]
     if both:
         config.hook.pytest_deselected(items=both)

@@ -16,9 +16,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CBEC_", env_file=None, extra="ignore")
 
     home: Path = Field(default=Path("var"), description="root of everything cbec writes")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default is a SQLite file under home"
-    )
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default is a SQLite file under home")
     db_pool_size: int | None = Field(
         default=None,
         ge=1,
@@ -28,9 +26,7 @@ class Settings(BaseSettings):
         default=None, ge=0, description="connections opened beyond the pool under load; default 20 API, 3 CLI"
     )
     db_pool_timeout: float = Field(default=30.0, gt=0, description="seconds to wait for a free connection")
-    db_pool_recycle: int = Field(
-        default=1800, ge=-1, description="seconds before a connection is replaced (-1: never)"
-    )
+    db_pool_recycle: int = Field(default=1800, ge=-1, description="seconds before a connection is replaced (-1: never)")
     db_pool_pre_ping: bool = Field(default=True, description="test a connection before handing it out")
     timezone: str = "Asia/Shanghai"
     nats_url: str = Field(
@@ -62,9 +58,7 @@ class Settings(BaseSettings):
     batch_backend: Literal["duckdb", "spark"] = Field(
         default="duckdb", description="engine of the monthly batch run, matching and report sums"
     )
-    spark_master: str = Field(
-        default="local[*]", description="Spark master URL (local[*], spark://..., yarn)"
-    )
+    spark_master: str = Field(default="local[*]", description="Spark master URL (local[*], spark://..., yarn)")
     spark_driver_memory: str = Field(default="2g", description="spark.driver.memory of a session cbec starts")
     spark_shuffle_partitions: int = Field(default=8, ge=1, description="spark.sql.shuffle.partitions")
     spark_conf: dict[str, str] = Field(

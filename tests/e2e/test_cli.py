@@ -33,17 +33,22 @@ def test_synth_ingest_json_quarantine_and_stats(tmp_path: Path) -> None:
     payments = out / "payments.csv"
     broken = tmp_path / "payments-broken.csv"
     lines = payments.read_text(encoding="utf-8").splitlines()
-    broken.write_text("\n".join([lines[0], lines[1], lines[2].replace(",CN,", ",XX,", 1), lines[1]]) + "\n",
-                      encoding="utf-8")  # fmt: skip
+    broken.write_text(
+        "\n".join([lines[0], lines[1], lines[2].replace(",CN,", ",XX,", 1), lines[1]]) + "\n", encoding="utf-8"
+    )
 
-    loaded = [json.loads(line) for line in _cbec(home, "ingest", "payments", str(payments), "--json").splitlines()
-              if line.startswith("{")]  # fmt: skip
-    assert [(c["read"], c["accepted"], c["quarantined"], c["duplicate"]) for c in loaded] == [
-        (2000, 2000, 0, 0)
+    loaded = [
+        json.loads(line)
+        for line in _cbec(home, "ingest", "payments", str(payments), "--json").splitlines()
+        if line.startswith("{")
     ]
+    assert [(c["read"], c["accepted"], c["quarantined"], c["duplicate"]) for c in loaded] == [(2000, 2000, 0, 0)]
 
-    (counts,) = [json.loads(line) for line in _cbec(home, "ingest", "payments", str(broken), "--json").splitlines()
-                 if line.startswith("{")]  # fmt: skip
+    (counts,) = [
+        json.loads(line)
+        for line in _cbec(home, "ingest", "payments", str(broken), "--json").splitlines()
+        if line.startswith("{")
+    ]
     assert (counts["read"], counts["accepted"], counts["quarantined"], counts["duplicate"]) == (3, 0, 1, 2)
     assert counts["errors_by_rule"] == {"unknown_country": 1}
 

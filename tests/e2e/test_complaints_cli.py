@@ -21,12 +21,8 @@ def _flat(output: str) -> str:
 
 def test_classify_prints_text_category_confidence(tmp_path: Path) -> None:
     source = tmp_path / "complaints.csv"
-    source.write_text(
-        'id,text\n1,"被重复扣款了, 两次"\n2,The parcel never arrived\n3,面霜是假货\n', encoding="utf-8"
-    )
-    result = runner.invoke(
-        app, ["complaints", "classify", str(source)], env={"CBEC_HOME": str(tmp_path / "h")}
-    )
+    source.write_text('id,text\n1,"被重复扣款了, 两次"\n2,The parcel never arrived\n3,面霜是假货\n', encoding="utf-8")
+    result = runner.invoke(app, ["complaints", "classify", str(source)], env={"CBEC_HOME": str(tmp_path / "h")})
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["text"], r["category"]) for r in rows] == [
@@ -40,9 +36,7 @@ def test_classify_prints_text_category_confidence(tmp_path: Path) -> None:
 def test_a_file_without_text_column_is_named_in_the_error(tmp_path: Path) -> None:
     source = tmp_path / "wrong.csv"
     source.write_text("id,body\n1,假货\n", encoding="utf-8")
-    result = runner.invoke(
-        app, ["complaints", "classify", str(source)], env={"CBEC_HOME": str(tmp_path / "h")}
-    )
+    result = runner.invoke(app, ["complaints", "classify", str(source)], env={"CBEC_HOME": str(tmp_path / "h")})
     assert result.exit_code == 2
     assert "wrong.csv" in _flat(result.output) and "no`text`column" in _flat(result.output)
 
@@ -50,9 +44,7 @@ def test_a_file_without_text_column_is_named_in_the_error(tmp_path: Path) -> Non
 def test_an_empty_text_names_the_file_and_line(tmp_path: Path) -> None:
     source = tmp_path / "gaps.csv"
     source.write_text('text\n快递丢了\n"  "\n', encoding="utf-8")
-    result = runner.invoke(
-        app, ["complaints", "classify", str(source)], env={"CBEC_HOME": str(tmp_path / "h")}
-    )
+    result = runner.invoke(app, ["complaints", "classify", str(source)], env={"CBEC_HOME": str(tmp_path / "h")})
     assert result.exit_code == 2
     assert "gaps.csv:3" in _flat(result.output) and "emptycomplainttext" in _flat(result.output)
 

@@ -36,8 +36,17 @@ def test_train_score_explain_export_lists_and_repair(tmp_path: Path) -> None:
     loaded = _cbec(home, "credit", "customs-grades", str(month / "customs_credit_grades.csv"))
     assert "input version 1, 200 rows" in loaded
 
-    trained = _cbec(home, "credit", "train", "--month", "2026-09", "--outcomes", str(month / "credit_outcomes.csv"),
-                    "--version", "m1")  # fmt: skip
+    trained = _cbec(
+        home,
+        "credit",
+        "train",
+        "--month",
+        "2026-09",
+        "--outcomes",
+        str(month / "credit_outcomes.csv"),
+        "--version",
+        "m1",
+    )
     assert "m1 (champion)" in trained
     assert "m1" in _cbec(home, "credit", "models") and "champion" in _cbec(home, "credit", "models")
     scored = _cbec(home, "credit", "score", "--month", "2026-09", "--now", "2026-10-15T10:00:00+08:00")
@@ -52,31 +61,80 @@ def test_train_score_explain_export_lists_and_repair(tmp_path: Path) -> None:
 
     explained = json.loads(_cbec(home, "credit", "explain", capped["enterprise_id"], "--json"))
     assert explained["grade"] == "D" and explained["hard_rules"][0]["rule_id"] == "customs_serious_dishonesty"
-    assert (
-        explained["lists"][0]["list_kind"] == "black" and explained["lists"][0]["entered_on"] == "2026-10-15"
-    )
+    assert explained["lists"][0]["list_kind"] == "black" and explained["lists"][0]["entered_on"] == "2026-10-15"
     text = _cbec(home, "credit", "explain", capped["enterprise_id"])
     assert "海关认定严重失信企业" in text and "IP infringement findings" in text
     assert capped["enterprise_id"] in _cbec(home, "credit", "lists", "--kind", "black")
 
-    early = _cbec(home, "credit", "repair", "--enterprise-id", capped["enterprise_id"], "--statement", "已整改",
-                  "--now", "2027-01-01T09:00:00+08:00", code=1)  # fmt: skip
+    early = _cbec(
+        home,
+        "credit",
+        "repair",
+        "--enterprise-id",
+        capped["enterprise_id"],
+        "--statement",
+        "已整改",
+        "--now",
+        "2027-01-01T09:00:00+08:00",
+        code=1,
+    )
     assert "2027-10-15" in early
-    applied = _cbec(home, "credit", "repair", "--enterprise-id", capped["enterprise_id"], "--statement", "已整改",
-                    "--now", "2027-10-20T09:00:00+08:00")  # fmt: skip
+    applied = _cbec(
+        home,
+        "credit",
+        "repair",
+        "--enterprise-id",
+        capped["enterprise_id"],
+        "--statement",
+        "已整改",
+        "--now",
+        "2027-10-20T09:00:00+08:00",
+    )
     assert "#1: submitted" in applied
-    _cbec(home, "credit", "repair", "--application", "1", "--action", "accept", "--reason", "材料齐全",
-          "--now", "2027-10-21T09:00:00+08:00")  # fmt: skip
-    approved = _cbec(home, "credit", "repair", "--application", "1", "--action", "approve", "--reason", "整改到位",
-                     "--now", "2027-10-22T09:00:00+08:00")  # fmt: skip
+    _cbec(
+        home,
+        "credit",
+        "repair",
+        "--application",
+        "1",
+        "--action",
+        "accept",
+        "--reason",
+        "材料齐全",
+        "--now",
+        "2027-10-21T09:00:00+08:00",
+    )
+    approved = _cbec(
+        home,
+        "credit",
+        "repair",
+        "--application",
+        "1",
+        "--action",
+        "approve",
+        "--reason",
+        "整改到位",
+        "--now",
+        "2027-10-22T09:00:00+08:00",
+    )
     assert "approved" in approved and "accept" in approved
     assert capped["enterprise_id"] not in _cbec(home, "credit", "lists", "--kind", "black")
     assert "2027-10-22" in _cbec(home, "credit", "lists", "--kind", "black", "--all")
 
-    _cbec(home, "credit", "train", "--month", "2026-09", "--outcomes", str(month / "credit_outcomes.csv"),
-          "--version", "m2")  # fmt: skip
-    compared = json.loads(_cbec(home, "credit", "compare", "m2", "--month", "2026-09",
-                                "--outcomes", str(month / "credit_outcomes.csv")))  # fmt: skip
+    _cbec(
+        home,
+        "credit",
+        "train",
+        "--month",
+        "2026-09",
+        "--outcomes",
+        str(month / "credit_outcomes.csv"),
+        "--version",
+        "m2",
+    )
+    compared = json.loads(
+        _cbec(home, "credit", "compare", "m2", "--month", "2026-09", "--outcomes", str(month / "credit_outcomes.csv"))
+    )
     assert compared["champion"] == "m1" and "customs_grade_rank" in compared["feature_psi"]
     _cbec(home, "credit", "promote", "m2", "--reason", "半年度重训 / half-yearly retraining")
     assert "m2" in _cbec(home, "credit", "score", "--month", "2026-09")

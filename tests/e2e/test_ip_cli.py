@@ -24,9 +24,7 @@ def test_ip_screen_prints_the_best_mark_per_title(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", "trademarks", str(marks)], env={"CBEC_HOME": str(home)})
     assert result.exit_code == 0, result.output
     titles = tmp_path / "titles.csv"
-    titles.write_text(
-        "title\nN1KE running shoes\nLEG0 building blocks\nPlain cotton T-shirt\n", encoding="utf-8"
-    )
+    titles.write_text("title\nN1KE running shoes\nLEG0 building blocks\nPlain cotton T-shirt\n", encoding="utf-8")
     result = runner.invoke(app, ["ip", "screen", str(titles)], env={"CBEC_HOME": str(home)})
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

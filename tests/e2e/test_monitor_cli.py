@@ -55,9 +55,7 @@ def test_monitor_month_alerts_export_and_backtest(tmp_path: Path) -> None:
     assert len({(r["institution_id"], r["payment_id"]) for r in rows}) == len(rows)
 
     stricter = tmp_path / "stricter.yaml"
-    shipped = (
-        Path(__file__).resolve().parents[2] / "src" / "cbec" / "monitoring" / "rules" / "china_payments.yaml"
-    )
+    shipped = Path(__file__).resolve().parents[2] / "src" / "cbec" / "monitoring" / "rules" / "china_payments.yaml"
     text = shipped.read_text(encoding="utf-8")
     assert "threshold: 5000" in text  # the fan-in style count/spike threshold this test tightens
     stricter.write_text(text.replace("threshold: 5000", "threshold: 1"), encoding="utf-8")

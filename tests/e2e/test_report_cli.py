@@ -28,9 +28,7 @@ def _cbec(home: Path, *args: str) -> str:
 
 def test_stats_reconcile_prints_table_1_with_the_flagged_years(tmp_path: Path) -> None:
     out = _cbec(tmp_path / "home", "stats", "reconcile")
-    rows = {
-        line.split("│")[2].strip(): line for line in out.splitlines() if "cbec_import_export_total" in line
-    }
+    rows = {line.split("│")[2].strip(): line for line in out.splitlines() if "cbec_import_export_total" in line}
     assert "138.12" in rows["2021"] and "agrees" in rows["2021"]
     assert "27.85" in rows["2022"] and "-9.15" in rows["2022"] and "disagrees" in rows["2022"]
     assert "21.47" in rows["2023"] and "-2.57" in rows["2023"] and "disagrees" in rows["2023"]
@@ -41,14 +39,10 @@ def test_stats_reconcile_prints_table_1_with_the_flagged_years(tmp_path: Path) -
 
 
 def test_report_of_a_month_without_payments_says_so(tmp_path: Path) -> None:
-    out = _cbec(
-        tmp_path / "home", "report", "monthly", "--month", "2026-10", "--lang", "en", "--out", str(tmp_path)
-    )
+    out = _cbec(tmp_path / "home", "report", "monthly", "--month", "2026-10", "--lang", "en", "--out", str(tmp_path))
     pdf = tmp_path / "supervision-report-2026-10-en.pdf"
     assert f"PDF:  {pdf}" in out.replace("\n", "")
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "There are no payments for this month." in text and "5,129.3" in text
-    bad = runner.invoke(
-        app, ["report", "monthly", "--month", "2026-13"], env={"CBEC_HOME": str(tmp_path / "h")}
-    )
+    bad = runner.invoke(app, ["report", "monthly", "--month", "2026-13"], env={"CBEC_HOME": str(tmp_path / "h")})
     assert bad.exit_code == 2 and "month must look like 2026-10" in bad.output

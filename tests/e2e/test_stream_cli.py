@@ -17,11 +17,24 @@ from ..integration.monitoring.jetstream_month import stream_name
 __all__ = ["stream_name"]
 runner = CliRunner()
 ROW = {
-    "payment_id": "P1", "institution_id": "PI-1", "channel": "wire", "direction": "outbound", "payer_id": "AC1",
-    "payee_id": "AC2", "payer_type": "individual", "payee_type": "individual", "payer_country": "CN",
-    "payee_country": "US", "enterprise_id": "", "order_id": "", "amount": "120000", "currency": "CNY",
-    "initiated_at": "2026-03-02T10:00:00+08:00", "confirmed_at": "", "status": "succeeded",
-}  # fmt: skip
+    "payment_id": "P1",
+    "institution_id": "PI-1",
+    "channel": "wire",
+    "direction": "outbound",
+    "payer_id": "AC1",
+    "payee_id": "AC2",
+    "payer_type": "individual",
+    "payee_type": "individual",
+    "payer_country": "CN",
+    "payee_country": "US",
+    "enterprise_id": "",
+    "order_id": "",
+    "amount": "120000",
+    "currency": "CNY",
+    "initiated_at": "2026-03-02T10:00:00+08:00",
+    "confirmed_at": "",
+    "status": "succeeded",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -73,9 +86,7 @@ def test_publish_then_drain_both_partitions_and_refuse_misconfiguration(
     )
     assert json.loads(first)["messages"] == 1 and json.loads(first)["checkpoints"] == 1
     summaries = [
-        json.loads(
-            _cbec(home, "monitor", "worker", "--partition", f"{n}/2", *where, "--until-idle", "0.5", "--json")
-        )
+        json.loads(_cbec(home, "monitor", "worker", "--partition", f"{n}/2", *where, "--until-idle", "0.5", "--json"))
         for n in range(2)
     ]
     assert summaries[0]["restored_seq"] == json.loads(first)["last_seq"]  # resumed after the first message

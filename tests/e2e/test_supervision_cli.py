@@ -36,14 +36,23 @@ def test_rate_warn_notice_lifecycle_and_deadline_check(tmp_path: Path) -> None:
     worst = ratings[0]["institution_id"]
     assert worst in _cbec(home, "rate", "--month", "2026-10", "--institution", worst)
 
-    issued = _cbec(home, "notices", "issue", "--kind", "rectification", "--institution", worst,
-                   "--title", "整改通知", "--body", "三单对碰不一致")  # fmt: skip
+    issued = _cbec(
+        home,
+        "notices",
+        "issue",
+        "--kind",
+        "rectification",
+        "--institution",
+        worst,
+        "--title",
+        "整改通知",
+        "--body",
+        "三单对碰不一致",
+    )
     assert issued.startswith("#1 整改通知")
     refused = _cbec(home, "notices", "advance", "1", "--action", "verify", "--reason", "x", code=2)
     assert "does not allow" in refused
-    moved = _cbec(
-        home, "notices", "advance", "1", "--action", "submit_plan", "--reason", "计划", "--actor", "pi"
-    )
+    moved = _cbec(home, "notices", "advance", "1", "--action", "submit_plan", "--reason", "计划", "--actor", "pi")
     assert "plan submitted" in moved
     history = _cbec(home, "notices", "show", "1")
     assert "submit_plan" in history and "计划" in history and "pi" in history

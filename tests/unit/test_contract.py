@@ -25,11 +25,7 @@ def _contract_columns(text: str) -> dict[str, tuple[str, ...]]:
         if current is None:
             continue
         row = re.match(r"\| ([a-z_, ]+) \| [Ro] \|", line)
-        names = (
-            [n.strip() for n in row.group(1).split(",")]
-            if row
-            else re.findall(r"\b([a-z][a-z_]*) [Ro]\b", line)
-        )
+        names = [n.strip() for n in row.group(1).split(",")] if row else re.findall(r"\b([a-z][a-z_]*) [Ro]\b", line)
         out[current] += tuple(names)
     return out
 

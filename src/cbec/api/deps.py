@@ -15,9 +15,7 @@ from cbec.auth.domain import Principal
 from cbec.storage.store import Store
 
 SESSION_COOKIE = "cbec_session"
-bearer = HTTPBearer(
-    auto_error=False, description="API token from POST /api/v1/auth/token or `cbec tokens issue`"
-)
+bearer = HTTPBearer(auto_error=False, description="API token from POST /api/v1/auth/token or `cbec tokens issue`")
 T = TypeVar("T")
 
 

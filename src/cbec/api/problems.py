@@ -40,18 +40,12 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-def problem(
-    request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
-) -> JSONResponse:
+def problem(request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
     """Return a problem+json response."""
     zh, en = TITLES.get(status, ("错误", "Error"))
-    body = Problem(
-        title=en, title_zh=zh, status=status, detail=detail, instance=request.url.path, errors=errors
-    )
+    body = Problem(title=en, title_zh=zh, status=status, detail=detail, instance=request.url.path, errors=errors)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers
-    )
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {

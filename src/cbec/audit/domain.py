@@ -87,14 +87,10 @@ def verify_chain(entries: Iterable[Any], *, head_seq: int, head_hash: str) -> li
             prev_hash=e.prev_hash,
         )
         if recomputed != e.hash:
-            findings.append(
-                Finding(e.seq, "内容与哈希不符（已被修改）/ content does not match its hash (edited)")
-            )
+            findings.append(Finding(e.seq, "内容与哈希不符（已被修改）/ content does not match its hash (edited)"))
         expected_seq, prev = e.seq + 1, e.hash
     if expected_seq - 1 != head_seq or prev != head_hash:
         findings.append(
-            Finding(
-                head_seq, "链尾与记录的链头不符（末尾被删除）/ chain end differs from the head (tail cut)"
-            )
+            Finding(head_seq, "链尾与记录的链头不符（末尾被删除）/ chain end differs from the head (tail cut)")
         )
     return findings

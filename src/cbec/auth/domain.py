@@ -45,9 +45,7 @@ class Principal:
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
         if (self.role in TENANT_COLUMN) != (self.tenant_id is not None):
-            raise ValueError(
-                f"role {self.role} {'needs' if self.role in TENANT_COLUMN else 'takes no'} tenant id"
-            )
+            raise ValueError(f"role {self.role} {'needs' if self.role in TENANT_COLUMN else 'takes no'} tenant id")
 
     @property
     def is_regulator(self) -> bool:

@@ -131,16 +131,12 @@ def resolve_token(*, store: Store, token: str, now: datetime | None = None) -> P
     return resolve_token_until(store=store, token=token, now=now)[0]
 
 
-def resolve_token_until(
-    *, store: Store, token: str, now: datetime | None = None
-) -> tuple[Principal, datetime]:
+def resolve_token_until(*, store: Store, token: str, now: datetime | None = None) -> tuple[Principal, datetime]:
     """Return the principal of a live token and when the token expires, else raise AuthError."""
     now = now or datetime.now(UTC)
     with store.factory() as session:
         row = session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == _digest(token))
+            select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == _digest(token))
         ).first()
     if row is None:
         raise AuthError("令牌无效 / invalid token")

@@ -43,9 +43,7 @@ def list_entries(
         table.add_column(name)
     for e in audit.list_entries(store=store_of(ctx), entity=entity, entity_id=entity_id, limit=limit):
         change = f"{json.dumps(e.before, ensure_ascii=False)} → {json.dumps(e.after, ensure_ascii=False)}"
-        table.add_row(
-            str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.entity}:{e.entity_id}", change
-        )
+        table.add_row(str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.entity}:{e.entity_id}", change)
     console.print(table)
 
 
@@ -72,9 +70,7 @@ def add_user(
     except ValueError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
-    console.print(
-        f"user #{user.id} {user.username} ({user.role}{', ' + user.tenant_id if user.tenant_id else ''})"
-    )
+    console.print(f"user #{user.id} {user.username} ({user.role}{', ' + user.tenant_id if user.tenant_id else ''})")
 
 
 @users_app.command("list")

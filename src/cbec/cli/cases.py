@@ -12,9 +12,7 @@ from rich.table import Table
 from cbec.cli.context import console, err_console, store_of
 from cbec.monitoring.graph import cases
 
-cases_app = typer.Typer(
-    help="案件 / Cases: fund-flow patterns with their alerts and subgraph.", no_args_is_help=True
-)
+cases_app = typer.Typer(help="案件 / Cases: fund-flow patterns with their alerts and subgraph.", no_args_is_help=True)
 
 
 @cases_app.command("list")
@@ -28,12 +26,19 @@ def list_(
     rows = cases.list_cases(store=store_of(ctx), month=month, pattern=pattern, limit=limit)
     table = Table(title="案件 / Cases")
     for name in ("id", "pattern", "severity", "title", "accounts", "payments", "CNY", "first", "alerts"):
-        table.add_column(
-            name, justify="right" if name in ("id", "accounts", "payments", "CNY", "alerts") else "left"
-        )
+        table.add_column(name, justify="right" if name in ("id", "accounts", "payments", "CNY", "alerts") else "left")
     for c in rows:
-        table.add_row(str(c.id), c.pattern, c.severity, c.title_en, str(c.account_count), str(c.payment_count),
-                      f"{c.total_cny:,.2f}", f"{c.first_at:%Y-%m-%d}", str(len(c.alert_ids)))  # fmt: skip
+        table.add_row(
+            str(c.id),
+            c.pattern,
+            c.severity,
+            c.title_en,
+            str(c.account_count),
+            str(c.payment_count),
+            f"{c.total_cny:,.2f}",
+            f"{c.first_at:%Y-%m-%d}",
+            str(len(c.alert_ids)),
+        )
     console.print(table)
 
 
@@ -44,21 +49,24 @@ def show(ctx: typer.Context, case_id: int = typer.Argument(...)) -> None:
     if case is None:
         err_console.print(f"[red]no case {case_id}[/]")
         raise typer.Exit(1)
-    console.print(
-        f"[bold]case #{case.id}[/] {case.pattern} · {case.severity} · {case.status} · {case.case_key}"
-    )
+    console.print(f"[bold]case #{case.id}[/] {case.pattern} · {case.severity} · {case.status} · {case.case_key}")
     console.print(case.title_zh, markup=False)
     console.print(case.title_en, markup=False)
-    console.print(f"{case.first_at.isoformat()} → {case.last_at.isoformat()} · {case.payment_count} payments · "
-                  f"CNY {case.total_cny} · institutions {', '.join(case.institutions)}")  # fmt: skip
+    console.print(
+        f"{case.first_at.isoformat()} → {case.last_at.isoformat()} · {case.payment_count} payments · "
+        f"CNY {case.total_cny} · institutions {', '.join(case.institutions)}"
+    )
     console.print(f"alerts {', '.join(f'#{a}' for a in case.alert_ids)} ({', '.join(case.rule_ids)})")
     console.print("accounts (in / out CNY):")
     for node in case.subgraph["nodes"]:
         console.print(f"  {node['account']}  {node['in_cny']} / {node['out_cny']}", markup=False)
     console.print("payments:")
     for edge in case.subgraph["edges"]:
-        console.print(f"  {edge['at']}  {edge['payer_id']} → {edge['payee_id']}  {edge['amount_cny']}  "
-                      f"{edge['institution_id']}/{edge['payment_id']}", markup=False)  # fmt: skip
+        console.print(
+            f"  {edge['at']}  {edge['payer_id']} → {edge['payee_id']}  {edge['amount_cny']}  "
+            f"{edge['institution_id']}/{edge['payment_id']}",
+            markup=False,
+        )
 
 
 @cases_app.command("export")

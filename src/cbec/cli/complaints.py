@@ -60,9 +60,7 @@ def classify(
 @complaints_app.command("rotate-keys")
 def rotate_keys(
     ctx: typer.Context,
-    new_key_id: str | None = typer.Option(
-        None, help="add a new current master key first (embedded key file only)"
-    ),
+    new_key_id: str | None = typer.Option(None, help="add a new current master key first (embedded key file only)"),
     drop_old: bool = typer.Option(False, help="after re-wrapping, keep only the current key in the key file"),
 ) -> None:
     """Rotate the master key of consumers' personal data: re-wrap every data key under the current key."""
@@ -72,9 +70,7 @@ def rotate_keys(
     count = service.rotate_keys(store=store_of(ctx), actor="cli")
     if drop_old:
         keys.drop_retired(settings, keys.load_keyring(settings))
-    err_console.print(
-        f"re-wrapped {count} sealed value(s) under key {keys.load_keyring(settings).current[0]}"
-    )
+    err_console.print(f"re-wrapped {count} sealed value(s) under key {keys.load_keyring(settings).current[0]}")
 
 
 @complaints_app.command("import")

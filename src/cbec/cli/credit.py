@@ -57,9 +57,7 @@ def train(
         console.print("半年度重训未到期 / half-yearly retraining not due")
         return
     try:
-        model = service.train(
-            store=store, months=month, outcomes=outcomes, validate_month=validate, version=version
-        )
+        model = service.train(store=store, months=month, outcomes=outcomes, validate_month=validate, version=version)
     except (ValueError, FileExistsError) as exc:
         raise _fail(exc) from None
     console.print(f"模型已训练 / model trained: [bold]{model.version}[/] ({model.status}) at {model.path}")
@@ -74,9 +72,13 @@ def models(ctx: typer.Context) -> None:
         table.add_column(name)
     for m in service.list_models(store=store_of(ctx)):
         table.add_row(
-            m.version, m.status, ",".join(m.trained_on), str(m.metrics.get("train", {}).get("auc", "-")),
-            str(m.metrics.get("validation", {}).get("auc", "-")), f"{m.created_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
-        )  # fmt: skip
+            m.version,
+            m.status,
+            ",".join(m.trained_on),
+            str(m.metrics.get("train", {}).get("auc", "-")),
+            str(m.metrics.get("validation", {}).get("auc", "-")),
+            f"{m.created_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+        )
     console.print(table)
 
 
@@ -85,9 +87,7 @@ def compare(
     ctx: typer.Context,
     challenger: str = typer.Argument(...),
     month: str = typer.Option(..., help="the period to compare on"),
-    outcomes: list[Path] = typer.Option(
-        [], "--outcomes", exists=True, help="outcomes of that period (for AUC/KS)"
-    ),
+    outcomes: list[Path] = typer.Option([], "--outcomes", exists=True, help="outcomes of that period (for AUC/KS)"),
 ) -> None:
     """Compare a challenger with the champion: AUC, KS, PSI of the score and of each feature."""
     try:
@@ -152,9 +152,7 @@ def explain(
         f"(score grade {found.score_grade}, model {found.model_version})"
     )
     for rule in found.hard_rules:
-        console.print(
-            f"[red]硬性规则 / hard rule[/] {rule['title_zh']} / {rule['title_en']} — {rule['source']}"
-        )
+        console.print(f"[red]硬性规则 / hard rule[/] {rule['title_zh']} / {rule['title_en']} — {rule['source']}")
     for reason in found.reasons:
         console.print(f"  • {reason['text_zh']} / {reason['text_en']}")
     table = Table(title="信用档案 / Credit file")
@@ -162,13 +160,17 @@ def explain(
         table.add_column(name)
     for f in found.features:
         value = "-" if f.value is None else f"{f.value:.4g}"
-        table.add_row(f"{f.title_zh} / {f.title_en}", value, f.bin or "-", "-" if f.points is None else f"{f.points:+.1f}",
-                      f.source, f.as_of or "-")  # fmt: skip
+        table.add_row(
+            f"{f.title_zh} / {f.title_en}",
+            value,
+            f.bin or "-",
+            "-" if f.points is None else f"{f.points:+.1f}",
+            f.source,
+            f.as_of or "-",
+        )
     console.print(table)
     m = found.measures
-    console.print(
-        f"措施 / measures: {m.title_zh} / {m.title_en} (inspection ×{m.inspection_rate_multiplier})"
-    )
+    console.print(f"措施 / measures: {m.title_zh} / {m.title_en} (inspection ×{m.inspection_rate_multiplier})")
     for e in found.lists:
         console.print(f"{e.list_kind} list: {e.entered_on} → {e.exited_on or '…'} {e.entry_reason}")
 
@@ -204,8 +206,15 @@ def lists_command(
     for name in ("id", "list", "enterprise", "severity", "entered", "exited", "reason"):
         table.add_column(name)
     for e in service.list_entries(store=store_of(ctx), kind=kind, current=not all_entries):
-        table.add_row(str(e.id), e.list_kind, e.enterprise_id, e.severity or "-", str(e.entered_on),
-                      str(e.exited_on or "-"), e.exit_reason or e.entry_reason)  # fmt: skip
+        table.add_row(
+            str(e.id),
+            e.list_kind,
+            e.enterprise_id,
+            e.severity or "-",
+            str(e.entered_on),
+            str(e.exited_on or "-"),
+            e.exit_reason or e.entry_reason,
+        )
     console.print(table)
 
 
@@ -224,11 +233,13 @@ def repair(
     store = store_of(ctx)
     try:
         if application is not None and action:
-            found = service.advance_repair(store=store, application_id=application, action=action, actor=by,
-                                           reason=reason, now=_now(now))  # fmt: skip
+            found = service.advance_repair(
+                store=store, application_id=application, action=action, actor=by, reason=reason, now=_now(now)
+            )
         elif enterprise_id and statement:
-            found = service.apply_repair(store=store, enterprise_id=enterprise_id, statement=statement, actor=by,
-                                         now=_now(now))  # fmt: skip
+            found = service.apply_repair(
+                store=store, enterprise_id=enterprise_id, statement=statement, actor=by, now=_now(now)
+            )
         else:
             raise ValueError("give --enterprise-id and --statement, or --application and --action")
     except (LookupError, ValueError, TransitionError) as exc:

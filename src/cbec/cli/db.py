@@ -45,8 +45,6 @@ def partitions_command(
             return
         ensure_alert_partitions(store.engine, months_ahead(datetime.now(UTC), ahead))
         for partition in alert_partitions(store.engine):
-            console.print(
-                f"{partition.name:<16} {partition.month or '默认 / default':<14} {partition.rows:>12,}"
-            )
+            console.print(f"{partition.name:<16} {partition.month or '默认 / default':<14} {partition.rows:>12,}")
     finally:
         store.close()

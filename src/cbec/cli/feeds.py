@@ -29,9 +29,15 @@ quarantine_app = typer.Typer(help="隔离区 / Rows that broke the contract.", n
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("rows"), TimeElapsedColumn(), console=err_console, transient=False,
-    )  # fmt: skip
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
 
 
 def _run(store: Store, jobs: list[tuple[str, Path]], as_json: bool) -> list[LoadReport]:
@@ -59,11 +65,19 @@ def _run(store: Store, jobs: list[tuple[str, Path]], as_json: bool) -> list[Load
 
 def _counts(report: LoadReport) -> dict[str, object]:
     return {
-        "feed": report.feed, "file": report.source, "batch": report.batch_id, "status": report.status,
-        "encoding": report.encoding, "read": report.read, "accepted": report.accepted,
-        "quarantined": report.quarantined, "duplicate": report.duplicate, "new_versions": report.new_versions,
-        "errors_by_rule": report.errors_by_rule, "warnings": report.warnings,
-    }  # fmt: skip
+        "feed": report.feed,
+        "file": report.source,
+        "batch": report.batch_id,
+        "status": report.status,
+        "encoding": report.encoding,
+        "read": report.read,
+        "accepted": report.accepted,
+        "quarantined": report.quarantined,
+        "duplicate": report.duplicate,
+        "new_versions": report.new_versions,
+        "errors_by_rule": report.errors_by_rule,
+        "warnings": report.warnings,
+    }
 
 
 def _table(reports: list[LoadReport]) -> Table:
@@ -122,9 +136,7 @@ def stats(ctx: typer.Context) -> None:
     for feed, months in by_feed.items():
         if len(months) > 4:  # a long tail of small months reads better as one line
             first, last = months[0][0], months[-1][0]
-            months = [
-                (f"{first} … {last} ({len(months)})", sum(m[1] for m in months), sum(m[2] for m in months))
-            ]
+            months = [(f"{first} … {last} ({len(months)})", sum(m[1] for m in months), sum(m[2] for m in months))]
         for month, current, versions in months:
             table.add_row(feed, month, f"{current:,}", f"{versions:,}")
     console.print(table)
@@ -152,18 +164,14 @@ def quarantine_list(
     table = Table(title="隔离区 / Quarantine")
     for name in ("id", "batch", "feed", "file:line", "rule", "column"):
         table.add_column(name, overflow="fold")
-    for row in service.list_quarantine(
-        store=store_of(ctx), feed=feed, rule=rule, batch_id=batch, limit=limit
-    ):
+    for row in service.list_quarantine(store=store_of(ctx), feed=feed, rule=rule, batch_id=batch, limit=limit):
         where = f"{row.source}:{row.line}" if row.line is not None else row.source
         table.add_row(str(row.id), str(row.batch_id), row.feed, where, row.rule, row.column_name or "")
     console.print(table)
 
 
 @quarantine_app.command("show")
-def quarantine_show(
-    ctx: typer.Context, quarantine_id: int = typer.Argument(..., help="quarantine row id")
-) -> None:
+def quarantine_show(ctx: typer.Context, quarantine_id: int = typer.Argument(..., help="quarantine row id")) -> None:
     """Show one quarantined row: every reason and its raw text."""
     row = service.get_quarantined(store=store_of(ctx), quarantine_id=quarantine_id)
     if row is None:

@@ -25,9 +25,7 @@ def screen(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir
                 f"{file}: 缺少 title 列 / no `title` column (columns: {', '.join(reader.fieldnames or [])})"
             )
             raise typer.Exit(2)
-        listings = [
-            ListingIn(title=row["title"], enterprise_id=row.get("enterprise_id") or None) for row in reader
-        ]
+        listings = [ListingIn(title=row["title"], enterprise_id=row.get("enterprise_id") or None) for row in reader]
     results = ip.screen_titles(store=store_of(ctx), listings=listings)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["title", "mark_id", "mark_text", "score", "signals"])
@@ -50,9 +48,7 @@ def scan(ctx: typer.Context) -> None:
     hits = ip.screen_listings(store=store)
     console.print(f"{hits:,} listings hit a registered mark")
     for risk in ip.enterprise_ip_risk(store=store)[:15]:
-        console.print(
-            f"  {risk.enterprise_id}: {risk.findings}/{risk.listings} listings — {', '.join(risk.marks)}"
-        )
+        console.print(f"  {risk.enterprise_id}: {risk.findings}/{risk.listings} listings — {', '.join(risk.marks)}")
 
 
 @ip_app.command("alias")

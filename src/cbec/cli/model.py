@@ -23,14 +23,18 @@ def print_validation(meta: dict[str, Any]) -> None:
     stages = f" + {second} of the accounts' scores (second stage)" if second else ""
     if meta.get("cascade_cutoff"):
         stages += f" · second stage at first-stage score ≥ {meta['cascade_cutoff']:.4f}"
-    console.print(f"[bold]{meta['name']}[/] v{meta['version']} · {meta['kind']} · threshold {meta['threshold']:.4f} · "
-                  f"{len(meta['features'])} features{stages} · created {meta['created_at']}")  # fmt: skip
+    console.print(
+        f"[bold]{meta['name']}[/] v{meta['version']} · {meta['kind']} · threshold {meta['threshold']:.4f} · "
+        f"{len(meta['features'])} features{stages} · created {meta['created_at']}"
+    )
     console.print(f"验证 / validation: {validation['method']}", markup=False)
     if "f1" in validation:
-        console.print(f"precision {validation['precision']:.3f} · recall {validation['recall']:.3f} · "
-                      f"F1 {validation['f1']:.3f} · PR-AUC {validation['pr_auc']:.3f} · "
-                      f"flagged {validation['flagged']:,} of {validation['payments']:,} "
-                      f"(laundering {validation['laundering']:,})")  # fmt: skip
+        console.print(
+            f"precision {validation['precision']:.3f} · recall {validation['recall']:.3f} · "
+            f"F1 {validation['f1']:.3f} · PR-AUC {validation['pr_auc']:.3f} · "
+            f"flagged {validation['flagged']:,} of {validation['payments']:,} "
+            f"(laundering {validation['laundering']:,})"
+        )
     patterns = validation.get("recall_by_pattern") or {}
     if patterns:
         table = Table(title="按模式召回 / Recall per pattern (out of fold)")
@@ -44,9 +48,7 @@ def print_validation(meta: dict[str, Any]) -> None:
 @model_app.command("train")
 def train(
     ctx: typer.Context,
-    payments: Path = typer.Option(
-        ..., exists=True, dir_okay=False, help="payments feed file (Parquet or CSV)"
-    ),
+    payments: Path = typer.Option(..., exists=True, dir_okay=False, help="payments feed file (Parquet or CSV)"),
     labels: Path | None = typer.Option(
         None, exists=True, dir_okay=False, help="payment_id,is_laundering[,pattern] (Parquet or CSV)"
     ),
@@ -58,15 +60,18 @@ def train(
     settings = settings_of(ctx)
     try:
         result = service.train_model(
-            payments=payments, labels=None if unsupervised else labels, out=out, name=name,
-            fx=load_fx_table(settings.fx_file), timezone=settings.timezone, now=datetime.now(UTC),
-        )  # fmt: skip
+            payments=payments,
+            labels=None if unsupervised else labels,
+            out=out,
+            name=name,
+            fx=load_fx_table(settings.fx_file),
+            timezone=settings.timezone,
+            now=datetime.now(UTC),
+        )
     except ValueError as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    console.print(
-        f"已训练 / trained on {result.payments:,} payments ({result.laundering:,} laundering) → {out}"
-    )
+    console.print(f"已训练 / trained on {result.payments:,} payments ({result.laundering:,} laundering) → {out}")
     print_validation(result.meta)
 
 

@@ -61,9 +61,14 @@ def run(
         if backend is not None and backend not in service.BACKENDS:
             raise ValueError(f"--backend must be one of {', '.join(service.BACKENDS)}, got {backend!r}")
         summary = service.run_month(
-            store=store_of(ctx), month=month, rules=rules, matching=matching, model=model, graph=graph,
+            store=store_of(ctx),
+            month=month,
+            rules=rules,
+            matching=matching,
+            model=model,
+            graph=graph,
             backend=backend,  # type: ignore[arg-type]  # checked above
-        )  # fmt: skip
+        )
     except (RuleSetError, ValueError, FileNotFoundError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
@@ -88,8 +93,9 @@ def rates(
         table.add_column(name, justify="left" if name == by else "right")
     for row in rows[:limit]:
         rate = "-" if row["rate"] is None else f"{row['rate']:.2%}"
-        table.add_row(str(row[by]), f"{row['payments']:,}", f"{row['matched']:,}", rate,
-                      f"{row['refunded_or_reversed']:,}")  # fmt: skip
+        table.add_row(
+            str(row[by]), f"{row['payments']:,}", f"{row['matched']:,}", rate, f"{row['refunded_or_reversed']:,}"
+        )
     console.print(table)
 
 
@@ -120,9 +126,7 @@ def stream(
     ctx: typer.Context,
     source: str = typer.Argument("-", help="payments CSV or JSON Lines file, or - for standard input"),
     rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
-    checkpoint: Path | None = typer.Option(
-        None, help="state file (default: $CBEC_HOME/checkpoints/stream.ckpt)"
-    ),
+    checkpoint: Path | None = typer.Option(None, help="state file (default: $CBEC_HOME/checkpoints/stream.ckpt)"),
 ) -> None:
     """Run the streaming driver over payments as they arrive, checkpointing after every micro-batch."""
     state = checkpoint or settings_of(ctx).checkpoints_dir / "stream.ckpt"
@@ -159,8 +163,14 @@ def publish(
 ) -> None:
     """Publish payments to the JetStream stream, partitioned by every key the rules group by (in time order)."""
     try:
-        summary, problems = service.publish(settings=settings_of(ctx), rows=_rows(source), partitions=partitions,
-                                            rules=rules, stream=stream, prefix=prefix)  # fmt: skip
+        summary, problems = service.publish(
+            settings=settings_of(ctx),
+            rows=_rows(source),
+            partitions=partitions,
+            rules=rules,
+            stream=stream,
+            prefix=prefix,
+        )
     except (service.StreamMismatch, service.NatsUnavailable, OSError) as exc:
         err_console.print(f"{type(exc).__name__}: {exc}", markup=False)
         raise typer.Exit(2) from exc
@@ -184,26 +194,29 @@ def worker(
     checkpoint_every: float = typer.Option(
         10.0, min=0, help="seconds between checkpoints, written by a forked child (0: every batch)"
     ),
-    until_idle: float | None = typer.Option(
-        None, min=0, help="stop after this many seconds without a message"
-    ),
+    until_idle: float | None = typer.Option(None, min=0, help="stop after this many seconds without a message"),
     max_messages: int | None = typer.Option(None, min=1, help="stop after about this many messages"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as one JSON object"),
 ) -> None:
     """Consume one partition: run its rules, store alerts, then ack; checkpoint; SIGTERM stops after the batch."""
     number, count = _partition(partition)
-    options = service.WorkerOptions(stream=stream, prefix=prefix, batch=batch, checkpoint_every=checkpoint_every,
-                                    until_idle=until_idle, max_messages=max_messages)  # fmt: skip
+    options = service.WorkerOptions(
+        stream=stream,
+        prefix=prefix,
+        batch=batch,
+        checkpoint_every=checkpoint_every,
+        until_idle=until_idle,
+        max_messages=max_messages,
+    )
     try:
-        summary = service.work(store=store_of(ctx), partition=number, partitions=count, rules=rules,
-                               options=options, handle_signals=True)  # fmt: skip
+        summary = service.work(
+            store=store_of(ctx), partition=number, partitions=count, rules=rules, options=options, handle_signals=True
+        )
     except (service.NatsUnavailable, ValueError) as exc:
         err_console.print(f"{type(exc).__name__}: {exc}", markup=False)
         raise typer.Exit(2) from exc
     if as_json:
-        sys.stdout.write(
-            json.dumps(dataclasses.asdict(summary) | {"alerts": summary.alerts.model_dump()}) + "\n"
-        )
+        sys.stdout.write(json.dumps(dataclasses.asdict(summary) | {"alerts": summary.alerts.model_dump()}) + "\n")
         return
     print_summary(f"分区监测 / Partition {summary.partition} of {stream}", summary.alerts)
     console.print(
@@ -220,9 +233,18 @@ def alert_table(alerts: list[service.AlertRead]) -> Table:
     for name in ("id", "severity", "rule", "key", "observed", "threshold", "window", "first", "payments"):
         table.add_column(name, overflow="fold")
     for a in alerts:
-        table.add_row(str(a.id), a.severity, a.rule_id, a.key_text, str(a.observed), str(a.threshold or ""),
-                      a.window, a.first_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"), str(a.payment_count),
-                      style=SEVERITY_STYLE.get(a.severity))  # fmt: skip
+        table.add_row(
+            str(a.id),
+            a.severity,
+            a.rule_id,
+            a.key_text,
+            str(a.observed),
+            str(a.threshold or ""),
+            a.window,
+            a.first_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+            str(a.payment_count),
+            style=SEVERITY_STYLE.get(a.severity),
+        )
     return table
 
 
@@ -236,8 +258,9 @@ def list_(
     limit: int = typer.Option(50),
 ) -> None:
     """List alerts, most severe and newest first."""
-    alerts = service.list_alerts(store=store_of(ctx), limit=limit, month=month, rule_id=rule,
-                                 severity=severity, institution_id=institution)  # fmt: skip
+    alerts = service.list_alerts(
+        store=store_of(ctx), limit=limit, month=month, rule_id=rule, severity=severity, institution_id=institution
+    )
     console.print(alert_table(alerts))
 
 
@@ -248,13 +271,13 @@ def show(ctx: typer.Context, alert_id: int = typer.Argument(...)) -> None:
     if alert is None:
         err_console.print(f"[red]no alert {alert_id}[/]")
         raise typer.Exit(1)
-    console.print(
-        f"[bold]#{alert.id}[/] {alert.rule_id} v{alert.rule_version} · {alert.severity} · {alert.key_text}"
-    )
+    console.print(f"[bold]#{alert.id}[/] {alert.rule_id} v{alert.rule_version} · {alert.severity} · {alert.key_text}")
     console.print(alert.explanation_zh, markup=False)
     console.print(alert.explanation_en, markup=False)
-    console.print(f"observed {alert.observed} · threshold {alert.threshold} · window {alert.window} · "
-                  f"{alert.first_at.isoformat()} → {alert.last_at.isoformat()}")  # fmt: skip
+    console.print(
+        f"observed {alert.observed} · threshold {alert.threshold} · window {alert.window} · "
+        f"{alert.first_at.isoformat()} → {alert.last_at.isoformat()}"
+    )
     for ref in alert.payments:
         institution, payment = ref.institution_id, ref.payment_id
         console.print(f"  {institution} / {payment}")
@@ -276,8 +299,15 @@ def export(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["payment_id", "institution_id", "rule_ids", "severity", "alert_ids"])
         for row in rows:
-            writer.writerow([row["payment_id"], row["institution_id"], ";".join(row["rule_ids"]), row["severity"],
-                             ";".join(str(a) for a in row["alert_ids"])])  # fmt: skip
+            writer.writerow(
+                [
+                    row["payment_id"],
+                    row["institution_id"],
+                    ";".join(row["rule_ids"]),
+                    row["severity"],
+                    ";".join(str(a) for a in row["alert_ids"]),
+                ]
+            )
     else:
         err_console.print(f"[red]unknown format {fmt!r}: use csv or json[/]")
         raise typer.Exit(2)
@@ -298,9 +328,7 @@ def snooze(
     by: str = typer.Option("cli", help="who decides"),
 ) -> None:
     """Silence one rule for one key until a time (the reason is kept)."""
-    service.snooze(
-        store=store_of(ctx), rule_id=rule, key=key, until=parse_timestamp(until), reason=reason, by=by
-    )
+    service.snooze(store=store_of(ctx), rule_id=rule, key=key, until=parse_timestamp(until), reason=reason, by=by)
     console.print(f"已暂停 / snoozed {rule} for {key} until {until}")
 
 
@@ -321,19 +349,16 @@ def backtest(
     ctx: typer.Context,
     candidate: Path = typer.Option(..., exists=True, help="the changed rule file"),
     months: str = typer.Option(..., help="comma-separated YYYY-MM"),
-    current: Path | None = typer.Option(
-        None, exists=True, help="the rule file to compare with (default: shipped)"
-    ),
+    current: Path | None = typer.Option(None, exists=True, help="the rule file to compare with (default: shipped)"),
 ) -> None:
     """Run the current and a changed rule set over past months and show alert counts per rule."""
-    rows = service.backtest(
-        store=store_of(ctx), months=months.split(","), candidate=candidate, current=current
-    )
+    rows = service.backtest(store=store_of(ctx), months=months.split(","), candidate=candidate, current=current)
     table = Table(title=f"回测 / Backtest {months}")
     for name in ("rule", "before", "after", "change"):
         table.add_column(name, justify="left" if name == "rule" else "right")
     for row in rows:
         change = row.after - row.before
-        table.add_row(row.rule_id, f"{row.before:,}", f"{row.after:,}", f"{change:+,}",
-                      style="yellow" if change else None)  # fmt: skip
+        table.add_row(
+            row.rule_id, f"{row.before:,}", f"{row.after:,}", f"{change:+,}", style="yellow" if change else None
+        )
     console.print(table)

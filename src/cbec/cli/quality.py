@@ -41,9 +41,7 @@ def cases(ctx: typer.Context, state: str | None = typer.Option(None)) -> None:
     for c in quality.list_cases(store=store_of(ctx), state=state):
         m = measures[c.measure]
         due = "-" if c.due_at is None else f"{c.due_at:%Y-%m-%d}"
-        table.add_row(
-            str(c.id), c.enterprise_id, c.product_name, f"{m.title_zh} / {m.title_en}", c.state, due
-        )
+        table.add_row(str(c.id), c.enterprise_id, c.product_name, f"{m.title_zh} / {m.title_en}", c.state, due)
     console.print(table)
 
 
@@ -57,9 +55,7 @@ def advance_case(
 ) -> None:
     """Take one step on a quality case."""
     try:
-        case = quality.advance_case(
-            store=store_of(ctx), case_id=case_id, action=action, actor=actor, reason=reason
-        )
+        case = quality.advance_case(store=store_of(ctx), case_id=case_id, action=action, actor=actor, reason=reason)
     except (TransitionError, LookupError, PermissionError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
@@ -99,8 +95,6 @@ def add(
 def reach(ctx: typer.Context, year: int = typer.Option(..., help="calendar year")) -> None:
     """People reached in a year against the 100,000 target."""
     r = quality.education_reach(store=store_of(ctx), year=year)
-    console.print(
-        f"{year}: {r.events} events, {r.attendance:,} people = {r.share_of_target:.1%} of {r.target:,}"
-    )
+    console.print(f"{year}: {r.events} events, {r.attendance:,} people = {r.share_of_target:.1%} of {r.target:,}")
     for city, n in r.by_city.items():
         console.print(f"  {city}: {n:,}")

@@ -19,8 +19,11 @@ stats_app = typer.Typer(
     invoke_without_command=True,
 )
 TABLE_1 = "cbec_import_export_total"
-VERDICT = {"agrees": "[green]一致 / agrees[/]", "disagrees": "[bold red]不一致 / disagrees[/]",
-           "no_base": "[dim]无上年数据 / no previous year[/]"}  # fmt: skip
+VERDICT = {
+    "agrees": "[green]一致 / agrees[/]",
+    "disagrees": "[bold red]不一致 / disagrees[/]",
+    "no_base": "[dim]无上年数据 / no previous year[/]",
+}
 
 
 @report_app.command("monthly")
@@ -39,9 +42,11 @@ def monthly(
     seconds = sum(files.build_seconds.values())
     console.print(f"HTML: {files.html}")
     console.print(f"PDF:  {files.pdf}")
-    console.print(f"[dim]数据 / data {files.data} · 构建 / build {seconds:.1f} s · 排版 / render "
-                  f"{files.render_seconds:.1f} s · {files.pages} 页 / pages · 第 {files.revision} 版 / "
-                  f"revision {files.revision}[/]")  # fmt: skip
+    console.print(
+        f"[dim]数据 / data {files.data} · 构建 / build {seconds:.1f} s · 排版 / render "
+        f"{files.render_seconds:.1f} s · {files.pages} 页 / pages · 第 {files.revision} 版 / "
+        f"revision {files.revision}[/]"
+    )
 
 
 @stats_app.callback()
@@ -54,9 +59,7 @@ def stats_main(ctx: typer.Context) -> None:
 @stats_app.command("reconcile")
 def reconcile(
     ctx: typer.Context,
-    tolerance: str | None = typer.Option(
-        None, help="percentage points (default CBEC_GROWTH_TOLERANCE_PP, 0.05)"
-    ),
+    tolerance: str | None = typer.Option(None, help="percentage points (default CBEC_GROWTH_TOLERANCE_PP, 0.05)"),
 ) -> None:
     """Compare every reported growth rate of the official figures with the one computed from the totals."""
     from decimal import Decimal, InvalidOperation
@@ -64,9 +67,7 @@ def reconcile(
     store = store_of(ctx)
     stats.load_official(store=store)
     try:
-        checks = stats.reconciliation(
-            store=store, tolerance_pp=None if tolerance is None else Decimal(tolerance)
-        )
+        checks = stats.reconciliation(store=store, tolerance_pp=None if tolerance is None else Decimal(tolerance))
     except (InvalidOperation, ValueError) as exc:
         err_console.print(f"[red]tolerance {tolerance!r}: {exc}[/]")
         raise typer.Exit(2) from exc
@@ -76,9 +77,16 @@ def reconcile(
         table.add_column(name, justify="left" if name in ("indicator", "verdict") else "right")
     for c in sorted(checks, key=lambda c: c.figure.indicator != TABLE_1):
         f = c.figure
-        table.add_row(f.indicator, str(f.year), f"{f.value} {f.unit}", "—" if c.base_value is None else str(c.base_value),
-                      str(f.reported_growth_pct), "—" if c.computed_growth_pct is None else str(c.computed_growth_pct),
-                      "—" if c.difference_pp is None else f"{c.difference_pp:+}", VERDICT[c.verdict.value])  # fmt: skip
+        table.add_row(
+            f.indicator,
+            str(f.year),
+            f"{f.value} {f.unit}",
+            "—" if c.base_value is None else str(c.base_value),
+            str(f.reported_growth_pct),
+            "—" if c.computed_growth_pct is None else str(c.computed_growth_pct),
+            "—" if c.difference_pp is None else f"{c.difference_pp:+}",
+            VERDICT[c.verdict.value],
+        )
     console.print(table)
     sources = sorted({c.figure.source for c in checks})
     flagged = sum(c.flagged for c in checks)

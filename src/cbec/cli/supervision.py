@@ -14,9 +14,7 @@ from cbec.core.workflow import TransitionError
 from cbec.supervision import service
 from cbec.supervision.lifecycles import KIND_TITLES, STATE_TITLES
 
-notices_app = typer.Typer(
-    help="预警与整改通知 / Risk warnings and rectification notices.", no_args_is_help=True
-)
+notices_app = typer.Typer(help="预警与整改通知 / Risk warnings and rectification notices.", no_args_is_help=True)
 GRADE_STYLE = {"A": "green", "B": "green", "C": "yellow", "D": "red", "E": "bold red"}
 
 
@@ -51,9 +49,7 @@ def rating_table(ratings: list[service.RatingRead], month: str) -> Table:
 def rate(
     ctx: typer.Context,
     month: str = typer.Option(..., help="YYYY-MM"),
-    warn: bool = typer.Option(
-        False, help="issue a risk warning to every institution rated in a warned class"
-    ),
+    warn: bool = typer.Option(False, help="issue a risk warning to every institution rated in a warned class"),
     institution: str | None = typer.Option(None, help="show one institution's modules and evidence"),
     as_json: bool = typer.Option(False, "--json", help="print the ratings as JSON"),
 ) -> None:
@@ -68,9 +64,7 @@ def rate(
     console.print(rating_table(ratings, month))
     if institution:
         for m in ratings[0].modules if ratings else []:
-            console.print(
-                f"[bold]{m.title_zh} / {m.title_en}[/]: value {m.value}, score {m.score} × {m.weight}"
-            )
+            console.print(f"[bold]{m.title_zh} / {m.title_en}[/]: value {m.value}, score {m.score} × {m.weight}")
             console.print_json(json.dumps(m.evidence, ensure_ascii=False, default=str))
     if warn:
         for notice in service.warn_risky(store=store, month=month, actor="cli"):
@@ -86,9 +80,7 @@ def _print_notices(rows: list[service.NoticeRead], title: str) -> None:
     for n in rows:
         state = STATE_TITLES.get(n.state, (n.state, n.state))
         due = f"[bold red]{_local(n.due_at)}[/]" if n.overdue else _local(n.due_at)
-        table.add_row(
-            str(n.id), KIND_TITLES[n.kind][0], n.institution_id, f"{state[0]} / {state[1]}", due, n.title
-        )
+        table.add_row(str(n.id), KIND_TITLES[n.kind][0], n.institution_id, f"{state[0]} / {state[1]}", due, n.title)
     console.print(table)
 
 
@@ -116,25 +108,19 @@ def issue(
 ) -> None:
     """Issue a notice; its deadline is counted in Chinese working days."""
     try:
-        data = service.NoticeCreate(
-            kind=kind, institution_id=institution, title=title, body=body, month=month
-        )
+        data = service.NoticeCreate(kind=kind, institution_id=institution, title=title, body=body, month=month)
         notice = service.issue_notice(store=store_of(ctx), data=data, actor=actor)
     except ValueError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
-    console.print(
-        f"#{notice.id} {KIND_TITLES[notice.kind][0]} → {notice.institution_id}, due {_local(notice.due_at)}"
-    )
+    console.print(f"#{notice.id} {KIND_TITLES[notice.kind][0]} → {notice.institution_id}, due {_local(notice.due_at)}")
 
 
 @notices_app.command("advance")
 def advance(
     ctx: typer.Context,
     notice_id: int = typer.Argument(...),
-    action: str = typer.Option(
-        ..., help="acknowledge, submit_plan, report_rectified, verify, reject, withdraw"
-    ),
+    action: str = typer.Option(..., help="acknowledge, submit_plan, report_rectified, verify, reject, withdraw"),
     reason: str = typer.Option(..., help="why (recorded with who and when)"),
     actor: str = typer.Option("regulator"),
     at: str | None = typer.Option(None, help="when it happened (default now), ISO 8601"),
@@ -163,16 +149,12 @@ def show(ctx: typer.Context, notice_id: int = typer.Argument(...)) -> None:
     for name in ("at", "action", "from", "to", "actor", "reason", "due"):
         table.add_column(name)
     for h in notice.history:
-        table.add_row(
-            _local(h.at), h.action, h.from_state or "-", h.to_state, h.actor, h.reason, _local(h.due_at)
-        )
+        table.add_row(_local(h.at), h.action, h.from_state or "-", h.to_state, h.actor, h.reason, _local(h.due_at))
     console.print(table)
 
 
 @notices_app.command("check")
-def check(
-    ctx: typer.Context, at: str | None = typer.Option(None, help="check as of (default now), ISO 8601")
-) -> None:
+def check(ctx: typer.Context, at: str | None = typer.Option(None, help="check as of (default now), ISO 8601")) -> None:
     """The scheduled deadline check: overdue notices are marked, long overdue ones escalated."""
     moved = service.check_deadlines(store=store_of(ctx), now=_now(at))
     _print_notices(moved, f"期限检查 / Deadline check: {len(moved)} moved")
@@ -194,9 +176,7 @@ def incidents(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")
     ):
         table.add_column(name)
     for i in rows:
-        breach = ", ".join(
-            n for n, b in (("响应/response", i.response_breached), ("修复/fix", i.fix_breached)) if b
-        )
+        breach = ", ".join(n for n, b in (("响应/response", i.response_breached), ("修复/fix", i.fix_breached)) if b)
         table.add_row(
             i.incident_id,
             i.institution_id,
@@ -208,9 +188,7 @@ def incidents(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")
             f"[red]{breach}[/]" if breach else "-",
         )
     console.print(table)
-    console.print(
-        f"{sum(1 for i in rows if i.response_breached or i.fix_breached)} of {len(rows)} past a deadline"
-    )
+    console.print(f"{sum(1 for i in rows if i.response_breached or i.fix_breached)} of {len(rows)} past a deadline")
 
 
 def settlement(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")) -> None:

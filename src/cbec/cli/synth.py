@@ -13,12 +13,15 @@ from cbec.cli.context import console, err_console, settings_of
 from cbec.synth.service import SynthResult, generate
 
 
-def run_synth(
-    out: Path, month: str, payments: int, seed: int, fmt: Literal["csv", "parquet", "jsonl"]
-) -> SynthResult:
+def run_synth(out: Path, month: str, payments: int, seed: int, fmt: Literal["csv", "parquet", "jsonl"]) -> SynthResult:
     """Generate with a progress bar per feed."""
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console) as bar:  # fmt: skip
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+    ) as bar:
         tasks: dict[str, TaskID] = {}
 
         def tick(feed: str, done: int, total: int) -> None:

@@ -69,9 +69,7 @@ def month_summary(*, store: Store, month: str) -> dict[str, object]:
         "total": len(rows),
         "by_category": dict(sorted(categories.items(), key=lambda kv: -kv[1])),
         "by_state": states,
-        "overdue": sum(
-            1 for _, state, due, _ in rows if due is not None and due < now and state not in final
-        ),
+        "overdue": sum(1 for _, state, due, _ in rows if due is not None and due < now and state not in final),
         "satisfaction": round(sum(scores) / len(scores), 2) if scores else None,
     }
 
@@ -98,9 +96,7 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
     finally:
         con.close()
     with store.factory() as session:
-        known = set(
-            session.scalars(select(ComplaintCase.complaint_id).where(ComplaintCase.complaint_id.is_not(None)))
-        )
+        known = set(session.scalars(select(ComplaintCase.complaint_id).where(ComplaintCase.complaint_id.is_not(None))))
     fresh = [r for r in rows if r["complaint_id"] not in known]
     if not fresh:
         return 0
@@ -130,6 +126,14 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
                 due_at=due,
                 updated_at=now,
             )
-            add_case(session, case, actor="feed", at=received, reason="complaints feed", action="complaint.import",
-                     after={"complaint_id": row["complaint_id"], "category": case.category}, now=now)  # fmt: skip
+            add_case(
+                session,
+                case,
+                actor="feed",
+                at=received,
+                reason="complaints feed",
+                action="complaint.import",
+                after={"complaint_id": row["complaint_id"], "category": case.category},
+                now=now,
+            )
     return len(fresh)

@@ -108,9 +108,7 @@ class KeywordPrior(BaseEstimator, TransformerMixin):  # type: ignore[misc]
     def fit(self, texts: Iterable[str], labels: Any = None) -> KeywordPrior:
         """Compile the keyword patterns (nothing is learnt from the data)."""
         self.patterns_ = [
-            re.compile("|".join(terms))
-            for category in CATEGORIES
-            for terms in self.lexicon[category].values()
+            re.compile("|".join(terms)) for category in CATEGORIES for terms in self.lexicon[category].values()
         ]
         return self
 
@@ -159,10 +157,13 @@ def build_pipeline(lexicon: dict[str, dict[str, list[str]]] | None, *, embedding
     parts: list[Any] = [
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, lowercase=False),
         TfidfVectorizer(
-            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, lowercase=False,
+            analyzer="word",
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            lowercase=False,
             token_pattern=r"(?u)\b[a-z][a-z']+\b",
         ),
-    ]  # fmt: skip
+    ]
     if lexicon is not None:
         parts.append(KeywordPrior(lexicon))
     if embedding:

@@ -28,9 +28,7 @@ def load_keyring(settings: Settings) -> KeyRing:
 def add_key(settings: Settings, key_id: str) -> KeyRing:
     """Put a new current key in front of the key file (rotation, step 1); returns the new ring."""
     if settings.data_keys is not None:
-        raise ValueError(
-            "CBEC_DATA_KEYS is set: rotate it where it is kept (add the new key first, then run rotate)"
-        )
+        raise ValueError("CBEC_DATA_KEYS is set: rotate it where it is kept (add the new key first, then run rotate)")
     ring = load_keyring(settings)
     if any(k == key_id for k, _ in ring.keys):
         raise ValueError(f"key id {key_id} is already in the ring")

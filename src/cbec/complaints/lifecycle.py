@@ -61,14 +61,29 @@ def complaint_lifecycle(days: Deadlines) -> Lifecycle:
 
 
 def add_case(
-    session: Session, case: ComplaintCase, *, actor: str, at: datetime, reason: str, action: str,
-    after: dict[str, Any], now: datetime,
-) -> None:  # fmt: skip
+    session: Session,
+    case: ComplaintCase,
+    *,
+    actor: str,
+    at: datetime,
+    reason: str,
+    action: str,
+    after: dict[str, Any],
+    now: datetime,
+) -> None:
     """Store a new case with its first step ("file", into its state, with its due time) and the audit entry."""
     session.add(case)
     session.flush()
-    session.add(ComplaintTransition(case_id=case.id, action="file", from_state=None, to_state=case.state,
-                                    actor=actor, at=at, reason=reason, due_at=case.due_at))  # fmt: skip
-    audit.record(
-        session, actor=actor, action=action, entity="complaint", entity_id=case.id, after=after, now=now
+    session.add(
+        ComplaintTransition(
+            case_id=case.id,
+            action="file",
+            from_state=None,
+            to_state=case.state,
+            actor=actor,
+            at=at,
+            reason=reason,
+            due_at=case.due_at,
+        )
     )
+    audit.record(session, actor=actor, action=action, entity="complaint", entity_id=case.id, after=after, now=now)

@@ -21,9 +21,7 @@ class ComplaintCase(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
     source: Mapped[str] = mapped_column(String(16))  # web, api, feed
-    complaint_id: Mapped[str | None] = mapped_column(
-        String(64), unique=True
-    )  # the feed's id, when from a feed
+    complaint_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the feed's id, when from a feed
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)

@@ -19,9 +19,7 @@ from cbec.storage.store import Store
 PERSONAL = ("consumer_name", "consumer_phone", "consumer_id_number", "consumer_address")
 
 
-def reveal_personal(
-    *, store: Store, case_id: int, principal: Principal, reason: str
-) -> dict[str, str | None]:
+def reveal_personal(*, store: Store, case_id: int, principal: Principal, reason: str) -> dict[str, str | None]:
     """Open a case's personal data for a regulator's admin who states why; the access itself is audited."""
     principal.require(REGULATOR_ADMIN)
     ring = load_keyring(store.settings)
@@ -35,14 +33,10 @@ def reveal_personal(
             entity_id=case_id,
             after={"reason": reason},
         )
-        return {
-            f: (None if getattr(case, f) is None else unseal(getattr(case, f), ring, f)) for f in PERSONAL
-        }
+        return {f: (None if getattr(case, f) is None else unseal(getattr(case, f), ring, f)) for f in PERSONAL}
 
 
-def erase_personal(
-    *, store: Store, case_id: int, actor: str, reason: str, now: datetime | None = None
-) -> None:
+def erase_personal(*, store: Store, case_id: int, actor: str, reason: str, now: datetime | None = None) -> None:
     """Erase a case's personal data (on the consumer's request or at the end of retention); the case stays."""
     now = now or datetime.now(UTC)
     with transaction(store.factory) as session:
@@ -77,9 +71,7 @@ def purge_expired(*, store: Store, now: datetime | None = None) -> int:
             )
         )
     for case_id in ids:
-        erase_personal(
-            store=store, case_id=case_id, actor=SYSTEM_ACTOR, reason=f"retention {years} years", now=now
-        )
+        erase_personal(store=store, case_id=case_id, actor=SYSTEM_ACTOR, reason=f"retention {years} years", now=now)
     return len(ids)
 
 

@@ -79,14 +79,9 @@ def _read(
     case: ComplaintCase, ring: KeyRing, now: datetime, history: list[ComplaintTransition] | None = None
 ) -> ComplaintRead:
     """Show a case with every personal field masked (opened only to be masked, never returned whole)."""
-    masked = {
-        f: (None if getattr(case, f) is None else MASKS[f](unseal(getattr(case, f), ring, f)))
-        for f in PERSONAL
-    }
+    masked = {f: (None if getattr(case, f) is None else MASKS[f](unseal(getattr(case, f), ring, f))) for f in PERSONAL}
     overdue = (
-        case.due_at is not None
-        and case.due_at < now
-        and case.state not in ("closed", "rejected", "closed_unresolved")
+        case.due_at is not None and case.due_at < now and case.state not in ("closed", "rejected", "closed_unresolved")
     )
     return ComplaintRead(
         id=case.id,
@@ -167,8 +162,16 @@ def file_complaint(
             updated_at=now,
             **sealed,
         )
-        add_case(session, case, actor="consumer", at=now, reason=source, action="complaint.file",
-                 after={"state": "received", "category": category, "source": source}, now=now)  # fmt: skip
+        add_case(
+            session,
+            case,
+            actor="consumer",
+            at=now,
+            reason=source,
+            action="complaint.file",
+            after={"state": "received", "category": category, "source": source},
+            now=now,
+        )
         return _read(case, ring, now)
 
 
@@ -190,9 +193,7 @@ def track(*, store: Store, tracking_code: str, now: datetime | None = None) -> C
 
 def _route(store: Store, case: ComplaintCase) -> tuple[str, str] | None:
     """The enterprise when it is registered (reachable), else the platform, else nobody."""
-    if case.enterprise_id and register_row(
-        store=store, feed="enterprises", key={"enterprise_id": case.enterprise_id}
-    ):
+    if case.enterprise_id and register_row(store=store, feed="enterprises", key={"enterprise_id": case.enterprise_id}):
         return "enterprise", case.enterprise_id
     if case.platform_id:
         return "platform", case.platform_id
@@ -220,9 +221,7 @@ def advance_complaint(
             raise NotVisible(f"no complaint {case_id} / 投诉 {case_id} 不存在")
         tenant = principal.tenant_column is not None
         if principal.role == AUDITOR or (tenant and action not in RESPONDENT_ACTIONS):
-            raise Forbidden(
-                f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}"
-            )
+            raise Forbidden(f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}")
         if not tenant and principal.role not in REGULATORS and action not in CONSUMER_ACTIONS:
             raise Forbidden(f"{action} is the regulator's")
         keep_due = case.due_at if (case.state, action) == ("with_respondent", "answer") else None
@@ -305,17 +304,13 @@ def list_complaints(
         query = query.where(ComplaintCase.state == state)
     if principal.tenant_column is not None:
         kind = principal.tenant_column.removesuffix("_id")
-        query = query.where(
-            ComplaintCase.respondent_kind == kind, ComplaintCase.respondent_id == principal.tenant_id
-        )
+        query = query.where(ComplaintCase.respondent_kind == kind, ComplaintCase.respondent_id == principal.tenant_id)
     ring, now = load_keyring(store.settings), now or datetime.now(UTC)
     with store.factory() as session:
         return [_read(c, ring, now) for c in session.scalars(query.limit(limit).offset(offset))]
 
 
-def override_category(
-    *, store: Store, case_id: int, category: str, actor: str, principal: Principal = SYSTEM
-) -> None:
+def override_category(*, store: Store, case_id: int, category: str, actor: str, principal: Principal = SYSTEM) -> None:
     """A person corrects the classifier; the model's guess stays in the audit log."""
     principal.require(*REGULATORS)
     if category not in CATEGORIES:
@@ -345,9 +340,7 @@ def consumer_step(
 ) -> ComplaintRead:
     """The consumer, known only by the tracking code, disputes an answer or closes with a satisfaction score."""
     if action not in CONSUMER_ACTIONS:
-        raise Forbidden(
-            f"消费者只能 {'/'.join(sorted(CONSUMER_ACTIONS))} / a consumer may only dispute or close"
-        )
+        raise Forbidden(f"消费者只能 {'/'.join(sorted(CONSUMER_ACTIONS))} / a consumer may only dispute or close")
     with store.factory() as session:
         case_id = session.scalar(select(ComplaintCase.id).where(ComplaintCase.tracking_code == tracking_code))
     if case_id is None:

@@ -105,9 +105,7 @@ def unseal(token: str, ring: KeyRing, field: str) -> str:
     key_id, wrapped, sealed = _parts(token)
     data_key = _data_key(ring, key_id, wrapped, field)
     try:
-        return (
-            AESGCM(data_key).decrypt(sealed[:12], sealed[12:], f"{PREFIX}|{field}".encode()).decode("utf-8")
-        )
+        return AESGCM(data_key).decrypt(sealed[:12], sealed[12:], f"{PREFIX}|{field}".encode()).decode("utf-8")
     except InvalidTag as exc:
         raise PrivacyError(f"the value of {field} has been altered") from exc
 

@@ -35,9 +35,7 @@ CITIES: tuple[City, ...] = (
     City("331100", "丽水市", "Lishui"),
 )
 
-_BY_NAME: dict[str, City] = {
-    name: city for city in CITIES for name in (city.name_zh, city.short_zh, city.name_en)
-}
+_BY_NAME: dict[str, City] = {name: city for city in CITIES for name in (city.name_zh, city.short_zh, city.name_en)}
 
 
 def city_names() -> frozenset[str]:

@@ -67,9 +67,7 @@ class Lifecycle:
             raise ValueError(f"{self.name}: initial state {self.initial} has no transition")
         for state, deadline in self.deadlines.items():
             if deadline.on_expiry is not None and (state, deadline.on_expiry) not in self.transitions:
-                raise ValueError(
-                    f"{self.name}: {state} expires by {deadline.on_expiry}, which it does not allow"
-                )
+                raise ValueError(f"{self.name}: {state} expires by {deadline.on_expiry}, which it does not allow")
         for (state, _action), _target in self.transitions.items():
             if state in self.final:
                 raise ValueError(f"{self.name}: final state {state} has an outgoing transition")
@@ -127,9 +125,7 @@ def advance(
     target = lifecycle.next_state(state, action)
     # Working days end at midnight in China, whatever zone `now` came in (the store gives UTC).
     due = due_at if due_at is not None else lifecycle.due(target, now.astimezone(SHANGHAI), calendar)
-    return Step(
-        action=action, from_state=state, to_state=target, actor=actor, at=now, reason=reason, due_at=due
-    )
+    return Step(action=action, from_state=state, to_state=target, actor=actor, at=now, reason=reason, due_at=due)
 
 
 def expired(lifecycle: Lifecycle, *, state: str, due_at: datetime | None, now: datetime) -> str | None:

@@ -115,9 +115,7 @@ def kill_after(home: Home, args: list[str], delay: float, log_file: Path) -> boo
         return True
 
 
-def kill_when(
-    home: Home, args: list[str], condition: Callable[[], bool], log_file: Path, timeout: float
-) -> bool:
+def kill_when(home: Home, args: list[str], condition: Callable[[], bool], log_file: Path, timeout: float) -> bool:
     """Start a command and SIGKILL it as soon as `condition()` holds; return whether it held before the exit."""
     process = _start(home, args, log_file)
     deadline = time.monotonic() + timeout
@@ -186,8 +184,10 @@ def run_drill(
             result.runs.append(KillRun(run, delay, landed, after.mid_work, restart, verdict))
             status = "ok" if verdict.clean else f"FAILED: {verdict}"
             where = "mid-work" if after.mid_work else "no half-done work"
-            log(f"  run {run:>3}: kill at {delay:6.2f} s ({where}{'' if landed else ', had finished'}), "
-                f"restart {restart:5.1f} s, {status}")  # fmt: skip
+            log(
+                f"  run {run:>3}: kill at {delay:6.2f} s ({where}{'' if landed else ', had finished'}), "
+                f"restart {restart:5.1f} s, {status}"
+            )
             if verdict.clean or not keep_failed:
                 backend.drop(home)
         return result
@@ -202,19 +202,38 @@ def table(results: list[DrillResult]) -> str:
     def shown(value: int | None) -> str:
         return "-" if value is None else str(value)
 
-    header = ("target", "store", "kills", "while running", "mid-work", "rows lost", "dup rows",
-              "dup alerts/records", "max restart s", "clean run s")  # fmt: skip
+    header = (
+        "target",
+        "store",
+        "kills",
+        "while running",
+        "mid-work",
+        "rows lost",
+        "dup rows",
+        "dup alerts/records",
+        "max restart s",
+        "clean run s",
+    )
     lines = [
-        (r.target, r.store, str(r.kills), str(sum(k.landed_running for k in r.runs)), str(r.mid_work),
-         shown(r.total("rows_lost")),
-         shown(r.total("duplicate_rows")),
-         shown(r.total("duplicate_records")) + (f" ({r.records})" if r.records else ""),
-         f"{r.max_restart_seconds:.1f}", f"{r.clean_seconds:.1f}")
+        (
+            r.target,
+            r.store,
+            str(r.kills),
+            str(sum(k.landed_running for k in r.runs)),
+            str(r.mid_work),
+            shown(r.total("rows_lost")),
+            shown(r.total("duplicate_rows")),
+            shown(r.total("duplicate_records")) + (f" ({r.records})" if r.records else ""),
+            f"{r.max_restart_seconds:.1f}",
+            f"{r.clean_seconds:.1f}",
+        )
         for r in results
-    ]  # fmt: skip
+    ]
     widths = [max(len(row[i]) for row in (header, *lines)) for i in range(len(header))]
     rule = "-+-".join("-" * w for w in widths)
     out = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)), rule]
-    out += [" | ".join(c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
-            for row in lines]  # fmt: skip
+    out += [
+        " | ".join(c.rjust(w) if i > 1 else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        for row in lines
+    ]
     return "\n".join(out)

@@ -153,7 +153,5 @@ def backend(name: str, postgres_url: str | None = None) -> SqliteBackend | Postg
     if name == "sqlite":
         return SqliteBackend()
     if name == "postgresql":
-        return PostgresBackend(
-            postgres_url or os.environ.get("CBEC_TEST_POSTGRES_URL", DEFAULT_POSTGRES_ADMIN_URL)
-        )
+        return PostgresBackend(postgres_url or os.environ.get("CBEC_TEST_POSTGRES_URL", DEFAULT_POSTGRES_ADMIN_URL))
     raise ValueError(f"unknown store {name!r}: use sqlite or postgresql")

@@ -62,9 +62,7 @@ class Census:
 
     registers: dict[str, Counter[tuple[Any, ...]]]
     quarantine: Counter[tuple[Any, ...]]
-    batches: list[
-        tuple[str, str, int, int, int, int]
-    ]  # source, status, read, accepted, quarantined, duplicate
+    batches: list[tuple[str, str, int, int, int, int]]  # source, status, read, accepted, quarantined, duplicate
     staged: list[int]
 
 
@@ -131,10 +129,14 @@ class IngesterTarget:
             shutil.copy(synth.files[feed], self.inputs)
         broken = max(5, rows // 200)
         spoiling = {
-            "payments": ("payment_id", {"amount": "12,5x", "currency": "XXX", "initiated_at": "2026-13-45T25:00"},
-                         ("amount", "99999.99"), broken),
+            "payments": (
+                "payment_id",
+                {"amount": "12,5x", "currency": "XXX", "initiated_at": "2026-13-45T25:00"},
+                ("amount", "99999.99"),
+                broken,
+            ),
             "enterprises": ("enterprise_id", {"enterprise_id": "not-a-uscc"}, ("employees", "999"), 5),
-        }  # fmt: skip
+        }
         for feed, (key, bad, change, count) in spoiling.items():
             if (self.inputs / f"{feed}.csv").exists():
                 spoil(self.inputs / f"{feed}.csv", key, bad, change, count)
@@ -159,8 +161,9 @@ class IngesterTarget:
         """Half-done work is a batch still marked running or files still in staging."""
         state = census(home)
         problems = [f"unreadable lake file {path}" for path in _unreadable(home)]
-        return AfterKill(mid_work=bool(state.staged) or any(b[1] == "running" for b in state.batches),
-                         problems=problems)  # fmt: skip
+        return AfterKill(
+            mid_work=bool(state.staged) or any(b[1] == "running" for b in state.batches), problems=problems
+        )
 
     def verify(self, home: Home, run: int) -> Verdict:
         """Compare the lake, the registers, the quarantine and the batch accounting with the clean load."""
@@ -218,8 +221,11 @@ def _accounting(state: Census, reference: Census) -> list[str]:
         return totals
 
     mine, clean = per_file(state), per_file(reference)
-    problems += [f"{source}: accepted, quarantined {mine.get(source)} != clean {counts}"
-                 for source, counts in clean.items() if mine.get(source) != counts]  # fmt: skip
+    problems += [
+        f"{source}: accepted, quarantined {mine.get(source)} != clean {counts}"
+        for source, counts in clean.items()
+        if mine.get(source) != counts
+    ]
     return problems
 
 

@@ -117,9 +117,7 @@ class ReportBuilderTarget:
         """Exactly one record of a whole PDF with the clean page count, its HTML and charts, nothing left over."""
         records = self._records(home)
         # "rows lost" counts a report lost: no record after the restart
-        verdict = Verdict(
-            rows_lost=int(not records), duplicate_rows=None, duplicate_records=max(0, len(records) - 1)
-        )
+        verdict = Verdict(rows_lost=int(not records), duplicate_rows=None, duplicate_records=max(0, len(records) - 1))
         if not records:
             return verdict
         record = records[0]

@@ -44,9 +44,7 @@ class WorkerTarget:
         with synth.files["payments"].open(encoding="utf-8-sig", newline="") as handle:
             payments = list(csv.DictReader(handle))
         zone = ZoneInfo("Asia/Shanghai")
-        payments.sort(
-            key=lambda r: (parse_timestamp(r["initiated_at"], zone), r["institution_id"], r["payment_id"])
-        )
+        payments.sort(key=lambda r: (parse_timestamp(r["initiated_at"], zone), r["institution_id"], r["payment_id"]))
         self.stream = f"CBEC_CRASH_{uuid.uuid4().hex[:10].upper()}"
         self.prefix = f"crash.{self.stream.lower()}"
         self.fresh = backend.create(work / "fresh", {})
@@ -68,8 +66,22 @@ class WorkerTarget:
 
     def command(self) -> list[str]:
         """Drain the stream (stop after 3 s without a message), checkpointing every micro-batch."""
-        return ["monitor", "worker", "--partition", "0/1", "--stream", self.stream, "--prefix", self.prefix,
-                "--batch", "500", "--checkpoint-every", "0", "--until-idle", "3"]  # fmt: skip
+        return [
+            "monitor",
+            "worker",
+            "--partition",
+            "0/1",
+            "--stream",
+            self.stream,
+            "--prefix",
+            self.prefix,
+            "--batch",
+            "500",
+            "--checkpoint-every",
+            "0",
+            "--until-idle",
+            "3",
+        ]
 
     def remember(self, clean: Home) -> None:
         """Keep the clean run's alerts: key → (payment count, observed)."""

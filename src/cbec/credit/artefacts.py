@@ -67,9 +67,7 @@ def save(models_dir: Path, card: Scorecard, metadata: dict[str, Any]) -> Path:
     (folder / "scorecard.json").write_text(
         json.dumps(scorecard_json(card), ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    (folder / "metadata.json").write_text(
-        json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    (folder / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder
 
 

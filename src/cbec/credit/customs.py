@@ -77,13 +77,9 @@ def parse_grade_file(text: str, source: str, schemes: list[GradeScheme]) -> list
             continue
         if row["grade"] not in scheme.ranks:
             allowed = "、".join(scheme.ranks)
-            problems.append(
-                f"{where}: grade {row['grade']!r} is not used on {day.isoformat()} (allowed: {allowed})"
-            )
+            problems.append(f"{where}: grade {row['grade']!r} is not used on {day.isoformat()} (allowed: {allowed})")
             continue
-        rows.append(
-            GradeRow(day, row["enterprise_id"], row["grade"], scheme.ranks[row["grade"]], row["source"])
-        )
+        rows.append(GradeRow(day, row["enterprise_id"], row["grade"], scheme.ranks[row["grade"]], row["source"]))
     if problems:
         raise CustomsGradeError(source, in_line_order(problems))
     return rows

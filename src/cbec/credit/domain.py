@@ -137,9 +137,7 @@ class Scorecard:
     def best_points(self) -> FloatArray:
         """Return the most points each feature can give."""
         per = self._points_per_woe()
-        return np.array(
-            [max(p * w for w in (*f.woe, f.missing_woe)) for f, p in zip(self.features, per, strict=True)]
-        )
+        return np.array([max(p * w for w in (*f.woe, f.missing_woe)) for f, p in zip(self.features, per, strict=True)])
 
     def score(self, columns: Mapping[str, npt.ArrayLike]) -> tuple[FloatArray, FloatArray]:
         """Return (scores, points matrix) of a batch of rows."""

@@ -62,9 +62,7 @@ def _fx_rows(store: Store, con_currencies: list[str], months: tuple[str, ...]) -
         for c in con_currencies
         if c in fx.currencies()
     ]
-    return pa.table(
-        {"month": [r[0] for r in rows], "currency": [r[1] for r in rows], "cny": [r[2] for r in rows]}
-    )
+    return pa.table({"month": [r[0] for r in rows], "currency": [r[1] for r in rows], "cny": [r[2] for r in rows]})
 
 
 def _lake_sql(window: str, previous: str, last: str, late_days: int) -> dict[str, str]:
@@ -142,13 +140,9 @@ def assemble(
     }
     con = read_side(store=store)
     try:
-        views = {
-            r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
-        }
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
         currencies = (
-            [r[0] for r in con.execute("SELECT DISTINCT currency FROM orders").fetchall()]
-            if "orders" in views
-            else []
+            [r[0] for r in con.execute("SELECT DISTINCT currency FROM orders").fetchall()] if "orders" in views else []
         )
         loaded_months = (
             {r[0] for r in con.execute("SELECT DISTINCT month FROM payments").fetchall()}
@@ -192,9 +186,7 @@ def assemble(
         if risk.enterprise_id in position:
             columns["ip_findings"][position[risk.enterprise_id]] = float(risk.findings)
     sources["ip_findings"]["as_of"] = window[-1]
-    for enterprise_id, (handled, resolved) in complaints_service.resolution_by_enterprise(
-        store=store
-    ).items():
+    for enterprise_id, (handled, resolved) in complaints_service.resolution_by_enterprise(store=store).items():
         if enterprise_id in position and handled:
             columns["complaint_resolution_share"][position[enterprise_id]] = resolved / handled
     grades: list[str | None] = [None] * n
@@ -202,9 +194,7 @@ def assemble(
         if e in position:
             columns["customs_grade_rank"][position[e]] = rank
             grades[position[e]] = grade
-            sources["customs_grade_rank"]["as_of"] = max(
-                sources["customs_grade_rank"]["as_of"] or "", effective
-            )
+            sources["customs_grade_rank"]["as_of"] = max(sources["customs_grade_rank"]["as_of"] or "", effective)
     black: list[str | None] = [black_list.get(e) for e in ids]
     return CreditFiles(
         as_of_month=as_of_month,
@@ -242,9 +232,7 @@ def _fill(
             a = results.get("alerts", {}).get(e)
             paid = float(p["payments"]) if p else 0.0
             weighted = float(a["weighted_alerts"]) if a else 0.0
-            columns["alerts_per_1k_payments"][i] = (
-                1000 * weighted / paid if paid else (np.nan if not a else 1000.0)
-            )
+            columns["alerts_per_1k_payments"][i] = 1000 * weighted / paid if paid else (np.nan if not a else 1000.0)
             columns["high_severity_alerts"][i] = float(a["high_severity_alerts"]) if a else 0.0
         for source, name in (("inspections", "inspection_fails"), ("filings", "filing_problems")):
             if source in results:

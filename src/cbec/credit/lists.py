@@ -45,16 +45,12 @@ def update_lists(
     red_in = black_in = out = 0
     for r in results:
         red_ok = (
-            r.grade == red_rule.grade
-            and not r.hard_rules
-            and customs.get(r.enterprise_id) in red_rule.customs_grades
+            r.grade == red_rule.grade and not r.hard_rules and customs.get(r.enterprise_id) in red_rule.customs_grades
         )
         black_ok = r.grade == black_rule.grade and (bool(r.hard_rules) or not black_rule.needs_hard_rule)
         red_entry = current.get((RED, r.enterprise_id))
         if red_ok and red_entry is None:
-            session.add(
-                _entry(RED, r, period, today, None, "评为 A 级且海关认证 / grade A and customs-certified")
-            )
+            session.add(_entry(RED, r, period, today, None, "评为 A 级且海关认证 / grade A and customs-certified"))
             red_in += 1
         elif not red_ok and red_entry is not None:
             red_entry.exited_on, red_entry.exit_reason = (
@@ -82,9 +78,7 @@ def update_lists(
     return red_in, black_in, out
 
 
-def _entry(
-    kind: str, r: Scored, period: str, today: date, severity: str | None, reason: str
-) -> CreditListEntry:
+def _entry(kind: str, r: Scored, period: str, today: date, severity: str | None, reason: str) -> CreditListEntry:
     return CreditListEntry(
         list_kind=kind,
         enterprise_id=r.enterprise_id,
@@ -128,9 +122,7 @@ def apply(
         )
     )
     if pending is not None:
-        raise ValueError(
-            f"已有待审的修复申请 {pending.id} / repair application {pending.id} is still pending"
-        )
+        raise ValueError(f"已有待审的修复申请 {pending.id} / repair application {pending.id} is still pending")
     window = repair_window(entry.severity, entry.entered_on, config.repair)
     today = now.astimezone(SHANGHAI).date()
     if not window.may_apply(today):
@@ -195,9 +187,7 @@ def move(
         entry = session.get_one(CreditListEntry, application.entry_id)
         if entry.exited_on is None:
             entry.exited_on = now.astimezone(SHANGHAI).date()
-            entry.exit_reason = (
-                f"信用修复申请 {application.id} 获批 / repair application {application.id} approved"
-            )
+            entry.exit_reason = f"信用修复申请 {application.id} 获批 / repair application {application.id} approved"
     return step
 
 
@@ -207,9 +197,7 @@ def check_deadlines(
     """Mark applications whose review deadline has passed as overdue; return the steps taken."""
     lifecycle = repair_lifecycle(config.repair)
     taken = []
-    query = select(RepairApplication).where(
-        RepairApplication.due_at.is_not(None), RepairApplication.due_at < now
-    )
+    query = select(RepairApplication).where(RepairApplication.due_at.is_not(None), RepairApplication.due_at < now)
     for application in session.scalars(query.order_by(RepairApplication.id)):
         for step in overdue_steps(
             lifecycle,

@@ -37,9 +37,7 @@ def read_outcomes(paths: Sequence[Path]) -> dict[tuple[str, str], int]:
                 raise ValueError(f"{path}: outcome file lacks columns {', '.join(missing)}")
             for row in reader:
                 if row["bad"] not in ("0", "1"):
-                    raise ValueError(
-                        f"{path}: line {reader.line_num}: bad must be 0 or 1, not {row['bad']!r}"
-                    )
+                    raise ValueError(f"{path}: line {reader.line_num}: bad must be 0 or 1, not {row['bad']!r}")
                 labels[(row["enterprise_id"], row["as_of_month"])] = int(row["bad"])
     return labels
 
@@ -116,10 +114,14 @@ def register(
     if not has_champion:
         session.add(
             ModelPromotion(
-                version=card.version, previous_version=None, actor="system", at=now, comparison={},
+                version=card.version,
+                previous_version=None,
+                actor="system",
+                at=now,
+                comparison={},
                 reason="首个模型自动成为冠军模型 / the first model becomes champion",
             )
-        )  # fmt: skip
+        )
     return model
 
 
@@ -156,8 +158,12 @@ def promote(
         previous.status = "retired"
     model.status = "champion"
     promotion = ModelPromotion(
-        version=version, previous_version=previous.version if previous else None, reason=reason, actor=actor,
-        comparison=comparison, at=now,
-    )  # fmt: skip
+        version=version,
+        previous_version=previous.version if previous else None,
+        reason=reason,
+        actor=actor,
+        comparison=comparison,
+        at=now,
+    )
     session.add(promotion)
     return promotion

@@ -69,8 +69,9 @@ def score_batch(
     for i, enterprise in enumerate(enterprise_ids):
         grade, applied = score_grades[i], cast(tuple[str, ...], ())
         if fired[i]:
-            graded = apply_hard_rules(grade, {r.feature: facts[r.feature][i] for r in rules if r.feature in facts},
-                                      rules, order)  # fmt: skip
+            graded = apply_hard_rules(
+                grade, {r.feature: facts[r.feature][i] for r in rules if r.feature in facts}, rules, order
+            )
             grade, applied = graded.grade, graded.rules
         row_reasons = []
         for key in reasons[i]:

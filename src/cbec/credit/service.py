@@ -128,11 +128,16 @@ def train(
             "score_psi": modelling.score_psi(card, sample, held),
         }
     metadata = {
-        "version": version, "trained_on": list(months), "validate_month": validate_month,
+        "version": version,
+        "trained_on": list(months),
+        "validate_month": validate_month,
         "label": "bad = became dishonest or a serious violation within 12 months of the as-of month",
-        "outcome_files": [str(p) for p in outcomes], "config_version": config.version,
-        "created_at": now.isoformat(), "metrics": metrics, **report,
-    }  # fmt: skip
+        "outcome_files": [str(p) for p in outcomes],
+        "config_version": config.version,
+        "created_at": now.isoformat(),
+        "metrics": metrics,
+        **report,
+    }
     with transaction(store.factory) as session:
         return _model_read(modelling.register(session, store.settings.models_dir, card, metadata, now=now))
 
@@ -179,26 +184,42 @@ def compare(*, store: Store, challenger: str, month: str, outcomes: Sequence[Pat
             continue
         model, card = _card(store, version)
         reference = credit_files(store=store, month=model.trained_on[-1], config=config)
-        out[role] = modelling.evaluate(card, held) | {
-            "score_psi": modelling.score_psi(card, reference, current)
-        }
+        out[role] = modelling.evaluate(card, held) | {"score_psi": modelling.score_psi(card, reference, current)}
         if role == "champion" or not feature_psi:
             feature_psi = modelling.feature_psi(reference, current)
     gain = (out["challenger"].get("auc") or 0) - (out.get("champion", {}).get("auc") or 0)
     better = "champion" not in out or gain > config.retraining.min_auc_gain
     return ComparisonRead(
-        month=month, champion=champion_model.version if champion_model else None, challenger=challenger,
-        metrics=out, feature_psi=feature_psi,
-        recommendation=(f"promote: AUC +{gain:.4f} / 建议晋升" if better else f"keep the champion: AUC {gain:+.4f} / 保留冠军模型"),
-    )  # fmt: skip
+        month=month,
+        champion=champion_model.version if champion_model else None,
+        challenger=challenger,
+        metrics=out,
+        feature_psi=feature_psi,
+        recommendation=(
+            f"promote: AUC +{gain:.4f} / 建议晋升" if better else f"keep the champion: AUC {gain:+.4f} / 保留冠军模型"
+        ),
+    )
 
 
-def promote(*, store: Store, version: str, reason: str, actor: str, comparison: dict[str, Any] | None = None,
-            now: datetime | None = None) -> ModelRead:  # fmt: skip
+def promote(
+    *,
+    store: Store,
+    version: str,
+    reason: str,
+    actor: str,
+    comparison: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> ModelRead:
     """Make a model the champion with a recorded reason; the previous champion is retired."""
     with transaction(store.factory) as session:
-        modelling.promote(session, version=version, reason=reason, actor=actor, comparison=comparison or {},
-                          now=now or datetime.now(UTC))  # fmt: skip
+        modelling.promote(
+            session,
+            version=version,
+            reason=reason,
+            actor=actor,
+            comparison=comparison or {},
+            now=now or datetime.now(UTC),
+        )
         model = session.scalar(select(CreditModel).where(CreditModel.version == version))
         assert model is not None
         return _model_read(model)
@@ -211,12 +232,7 @@ def retraining_due(*, store: Store, now: datetime | None = None) -> bool:
         return False
     start = datetime(local.year, local.month, 1, tzinfo=SHANGHAI)
     with store.factory() as session:
-        return (
-            session.scalar(
-                select(func.count()).select_from(CreditModel).where(CreditModel.created_at >= start)
-            )
-            == 0
-        )
+        return session.scalar(select(func.count()).select_from(CreditModel).where(CreditModel.created_at >= start)) == 0
 
 
 def score_month(
@@ -252,8 +268,7 @@ def score_month(
                         "grade": r.grade,
                         "hard_rules": list(r.hard_rules),
                         "reasons": r.reasons,
-                        "features": files.row(i)
-                        | {"customs_grade": files.facts["customs_grade"][i], "_as_of": as_of},
+                        "features": files.row(i) | {"customs_grade": files.facts["customs_grade"][i], "_as_of": as_of},
                         "computed_at": now,
                     }
                     for i, r in enumerate(results)
@@ -264,18 +279,20 @@ def score_month(
             session, month, results, customs, today=now.astimezone(SHANGHAI).date(), config=config
         )
     return ScoreSummary(
-        period=month, model_version=model.version, scored=len(results), grades=grades,
+        period=month,
+        model_version=model.version,
+        scored=len(results),
+        grades=grades,
         capped=sum(1 for r in results if r.grade != r.score_grade),
-        ruled=sum(1 for r in results if r.hard_rules), red_entered=red, black_entered=black, exited=exited,
-    )  # fmt: skip
+        ruled=sum(1 for r in results if r.hard_rules),
+        red_entered=red,
+        black_entered=black,
+        exited=exited,
+    )
 
 
 def _entries(session: Any, enterprise_id: str) -> list[ListEntryRead]:
-    query = (
-        select(CreditListEntry)
-        .where(CreditListEntry.enterprise_id == enterprise_id)
-        .order_by(CreditListEntry.id)
-    )
+    query = select(CreditListEntry).where(CreditListEntry.enterprise_id == enterprise_id).order_by(CreditListEntry.id)
     return [ListEntryRead.model_validate(e, from_attributes=True) for e in session.scalars(query)]
 
 
@@ -300,32 +317,48 @@ def explain(*, store: Store, enterprise_id: str, period: str | None = None) -> S
         entries = _entries(session, enterprise_id)
         repairs = [
             _repair_read(session, a)
-            for a in session.scalars(
-                select(RepairApplication).where(RepairApplication.enterprise_id == enterprise_id)
-            )
+            for a in session.scalars(select(RepairApplication).where(RepairApplication.enterprise_id == enterprise_id))
         ]
     _model, card = _card(store, record.model_version)
     as_of = record.features.get("_as_of") or {}
     values = {k: (float("nan") if v is None else v) for k, v in record.features.items() if k in BY_NAME}
     _, points = card.score({k: [v] for k, v in values.items()})
-    per_feature = {f.name: (round(float(points[0, j]), 2), f.bin_label(int(f.bin_index([values[f.name]])[0])))
-                   for j, f in enumerate(card.features)}  # fmt: skip
+    per_feature = {
+        f.name: (round(float(points[0, j]), 2), f.bin_label(int(f.bin_index([values[f.name]])[0])))
+        for j, f in enumerate(card.features)
+    }
     rules = {r.rule_id: r for r in config.hard_rules}
     return ScoreRead(
-        enterprise_id=enterprise_id, period=record.period, model_version=record.model_version, score=record.score,
-        score_grade=record.score_grade, grade=record.grade,
-        hard_rules=[{"rule_id": r, "title_zh": rules[r].title_zh, "title_en": rules[r].title_en,
-                     "source": rules[r].source} for r in record.hard_rules if r in rules],
+        enterprise_id=enterprise_id,
+        period=record.period,
+        model_version=record.model_version,
+        score=record.score,
+        score_grade=record.score_grade,
+        grade=record.grade,
+        hard_rules=[
+            {"rule_id": r, "title_zh": rules[r].title_zh, "title_en": rules[r].title_en, "source": rules[r].source}
+            for r in record.hard_rules
+            if r in rules
+        ],
         reasons=record.reasons,
         features=[
-            FeatureRead(name=f.name, title_zh=f.title_zh, title_en=f.title_en, value=record.features.get(f.name),
-                        source=f.source, as_of=as_of.get(f.source), note=f.placeholder,
-                        points=per_feature.get(f.name, (None, None))[0], bin=per_feature.get(f.name, (None, None))[1])
+            FeatureRead(
+                name=f.name,
+                title_zh=f.title_zh,
+                title_en=f.title_en,
+                value=record.features.get(f.name),
+                source=f.source,
+                as_of=as_of.get(f.source),
+                note=f.placeholder,
+                points=per_feature.get(f.name, (None, None))[0],
+                bin=per_feature.get(f.name, (None, None))[1],
+            )
             for f in FEATURES
         ],
         measures=MeasureRead.model_validate(config.measures[record.grade].model_dump()),
-        lists=entries, repairs=repairs,
-    )  # fmt: skip
+        lists=entries,
+        repairs=repairs,
+    )
 
 
 def export_scores(*, store: Store, period: str, model_version: str | None = None) -> list[dict[str, Any]]:
@@ -366,29 +399,43 @@ def apply_repair(
 ) -> RepairRead:
     """File a credit repair application (allowed once the severity's minimum period has passed)."""
     with transaction(store.factory) as session:
-        application = lists.apply(session, enterprise_id=enterprise_id, statement=statement, actor=actor,
-                                  now=now or datetime.now(UTC), calendar=_calendar(store), config=shipped_config())  # fmt: skip
+        application = lists.apply(
+            session,
+            enterprise_id=enterprise_id,
+            statement=statement,
+            actor=actor,
+            now=now or datetime.now(UTC),
+            calendar=_calendar(store),
+            config=shipped_config(),
+        )
         return _repair_read(session, application)
 
 
-def advance_repair(*, store: Store, application_id: int, action: str, actor: str, reason: str,
-                   now: datetime | None = None) -> RepairRead:  # fmt: skip
+def advance_repair(
+    *, store: Store, application_id: int, action: str, actor: str, reason: str, now: datetime | None = None
+) -> RepairRead:
     """Take one action on a repair application (accept, approve, reject, withdraw)."""
     with transaction(store.factory) as session:
         application = session.get(RepairApplication, application_id)
         if application is None:
             raise LookupError(f"no repair application {application_id} / 修复申请 {application_id} 不存在")
-        lists.move(session, application, action=action, actor=actor, reason=reason, now=now or datetime.now(UTC),
-                   calendar=_calendar(store), config=shipped_config())  # fmt: skip
+        lists.move(
+            session,
+            application,
+            action=action,
+            actor=actor,
+            reason=reason,
+            now=now or datetime.now(UTC),
+            calendar=_calendar(store),
+            config=shipped_config(),
+        )
         return _repair_read(session, application)
 
 
 def check_repair_deadlines(*, store: Store, now: datetime | None = None) -> list[RepairRead]:
     """The scheduled check: mark repair applications overdue when the regulator has not answered in time."""
     with transaction(store.factory) as session:
-        steps = lists.check_deadlines(session, now=now or datetime.now(UTC), calendar=_calendar(store),
-                                      config=shipped_config())  # fmt: skip
-        return [
-            _repair_read(session, session.get_one(RepairApplication, i))
-            for i in sorted({i for i, _ in steps})
-        ]
+        steps = lists.check_deadlines(
+            session, now=now or datetime.now(UTC), calendar=_calendar(store), config=shipped_config()
+        )
+        return [_repair_read(session, session.get_one(RepairApplication, i)) for i in sorted({i for i, _ in steps})]

@@ -41,9 +41,15 @@ def file_checksum(path: Path) -> str:
 def _open_batch(factory: sessionmaker[Session], spec: FeedSpec, path: Path, fmt: str, checksum: str) -> int:
     with transaction(factory) as session:
         batch = IngestBatch(
-            feed=spec.name, source=str(path), checksum=checksum, file_format=fmt, status="running",
-            started_at=datetime.now(UTC), errors_by_rule={}, warnings=[],
-        )  # fmt: skip
+            feed=spec.name,
+            source=str(path),
+            checksum=checksum,
+            file_format=fmt,
+            status="running",
+            started_at=datetime.now(UTC),
+            errors_by_rule={},
+            warnings=[],
+        )
         session.add(batch)
         session.flush()
         return batch.id
@@ -64,8 +70,9 @@ def load_file(
     fmt = file_format or detect_format(path)
     checksum = file_checksum(path)
     batch_id = _open_batch(factory, spec, path, fmt, checksum)
-    report = LoadReport(feed=spec.name, source=str(path), batch_id=batch_id, status="committed",
-                        file_format=fmt, checksum=checksum)  # fmt: skip
+    report = LoadReport(
+        feed=spec.name, source=str(path), batch_id=batch_id, status="committed", file_format=fmt, checksum=checksum
+    )
     quarantine = QuarantineBuffer(spec.name, path.name, guard=PersonalGuard.of(spec, settings))
     info = ReadInfo(file_format=fmt)
     con = connect(settings.timezone)
@@ -151,9 +158,7 @@ def _known_hashes(session: Session, feed: str, quarantine: QuarantineBuffer) -> 
     known: set[str] = set()
     for start in range(0, len(hashes), 500):
         part = hashes[start : start + 500]
-        query = select(QuarantinedRow.raw_hash).where(
-            QuarantinedRow.feed == feed, QuarantinedRow.raw_hash.in_(part)
-        )
+        query = select(QuarantinedRow.raw_hash).where(QuarantinedRow.feed == feed, QuarantinedRow.raw_hash.in_(part))
         known.update(session.scalars(query))
     return known
 
@@ -172,9 +177,7 @@ def _quarantine_conflicts(
         key = ", ".join(f"{k}={row[k]}" for k in spec.key)
         values = table.slice(index, 1).to_pylist()[0]
         text = str(raw[index]) if raw is not None else str(values)
-        quarantine.add_row(
-            int(lines[index].as_py()), [RowError(spec.key[0], "duplicate_key", key)], text, values
-        )
+        quarantine.add_row(int(lines[index].as_py()), [RowError(spec.key[0], "duplicate_key", key)], text, values)
 
 
 def _warnings(spec: FeedSpec, info: ReadInfo, report: LoadReport) -> list[str]:

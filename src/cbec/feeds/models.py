@@ -106,6 +106,4 @@ def register_table(spec: FeedSpec) -> Table:
     )
 
 
-REGISTER_TABLES: dict[str, Table] = {
-    spec.name: register_table(spec) for spec in FEEDS.values() if spec.sink == "db"
-}
+REGISTER_TABLES: dict[str, Table] = {spec.name: register_table(spec) for spec in FEEDS.values() if spec.sink == "db"}

@@ -31,9 +31,7 @@ class QuarantineBuffer:
         extra = f" ({detail})" if detail else ""
         return f"{where}{col}: {describe(rule)} [rule {rule}]{extra}"
 
-    def add_row(
-        self, line: int | None, errors: list[RowError], raw: str, values: dict[str, Any] | None = None
-    ) -> None:
+    def add_row(self, line: int | None, errors: list[RowError], raw: str, values: dict[str, Any] | None = None) -> None:
         """Quarantine a row that broke one or more column rules (`values`: its columns, when it was read)."""
         digest = _digest(raw)
         if self.guard is not None:

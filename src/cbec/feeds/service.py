@@ -29,17 +29,29 @@ def recover(*, store: Store) -> dict[str, list[int]]:
             store.lake.discard(batch.id)
             batch.status = "aborted"
             done["discarded"].append(batch.id)
-            audit.record(session, actor="system", action="ingest.aborted", entity="ingest_batch",
-                         entity_id=batch.id, before={"status": "running"},
-                         after={"status": "aborted", "reason": "the load stopped before its commit"})  # fmt: skip
+            audit.record(
+                session,
+                actor="system",
+                action="ingest.aborted",
+                entity="ingest_batch",
+                entity_id=batch.id,
+                before={"status": "running"},
+                after={"status": "aborted", "reason": "the load stopped before its commit"},
+            )
         for batch_id in store.lake.staged_batches():
             staged = session.get(IngestBatch, batch_id)
             if staged is not None and staged.status in ("committed", "rejected"):
                 files = store.lake.publish(batch_id)
                 done["published"].append(batch_id)
-                audit.record(session, actor="system", action="ingest.published", entity="ingest_batch",
-                             entity_id=batch_id, before={"status": staged.status, "published": False},
-                             after={"status": staged.status, "published": True, "files": files})  # fmt: skip
+                audit.record(
+                    session,
+                    actor="system",
+                    action="ingest.published",
+                    entity="ingest_batch",
+                    entity_id=batch_id,
+                    before={"status": staged.status, "published": False},
+                    after={"status": staged.status, "published": True, "files": files},
+                )
             elif staged is None or staged.status == "aborted":
                 store.lake.discard(batch_id)
                 done["discarded"].append(batch_id)
@@ -174,9 +186,7 @@ def feed_stats(*, store: Store) -> list[tuple[str, str, int, int]]:
         else:
             table = REGISTER_TABLES[spec.name]
             with store.factory() as session:
-                current = (
-                    session.scalar(select(func.count()).select_from(table).where(table.c.is_current)) or 0
-                )
+                current = session.scalar(select(func.count()).select_from(table).where(table.c.is_current)) or 0
                 versions = session.scalar(select(func.count()).select_from(table)) or 0
             if versions:
                 stats.append((spec.name, "-", int(current), int(versions)))
@@ -240,9 +250,7 @@ def quarantined_raw(*, store: Store, feed: str, containing: str) -> list[tuple[i
 def register_row(*, store: Store, feed: str, key: dict[str, str]) -> dict[str, object] | None:
     """Return the current row of a register (enterprises, institutions, ...) with the given key, or None."""
     table = REGISTER_TABLES[feed]
-    query = select(table).where(
-        table.c.is_current.is_(True), *(table.c[name] == value for name, value in key.items())
-    )
+    query = select(table).where(table.c.is_current.is_(True), *(table.c[name] == value for name, value in key.items()))
     with store.factory() as session:
         row = session.execute(query).mappings().first()
     return dict(row) if row is not None else None

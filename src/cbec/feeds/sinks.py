@@ -50,8 +50,9 @@ class LakeSink:
         files = self.lake.files(self.spec.name) + self.lake.staged_files(self.batch_id, self.spec.name)
         columns = ", ".join(f'"{c}"' for c in (*self.spec.names, "_extra", "_version", "_batch_id"))
         if not files:
-            create_existing(self.con, self.spec, f"SELECT {columns} FROM checked, (SELECT 0 AS _version, "
-                                                  f"0 AS _batch_id) LIMIT 0")  # fmt: skip
+            create_existing(
+                self.con, self.spec, f"SELECT {columns} FROM checked, (SELECT 0 AS _version, 0 AS _batch_id) LIMIT 0"
+            )
             return
         keys = _keys(self.spec)
         create_existing(
@@ -92,9 +93,7 @@ class LakeSink:
 class RegisterSink:
     """Keeps register rows in memory and writes them as new versions in the final transaction."""
 
-    def __init__(
-        self, spec: FeedSpec, session: Session, batch_id: int, con: duckdb.DuckDBPyConnection
-    ) -> None:
+    def __init__(self, spec: FeedSpec, session: Session, batch_id: int, con: duckdb.DuckDBPyConnection) -> None:
         self.spec, self.batch_id, self.con = spec, batch_id, con
         self.table = REGISTER_TABLES[spec.name]
         self.pending: list[dict[str, Any]] = []
@@ -108,16 +107,18 @@ class RegisterSink:
         """Hand DuckDB the stored and pending versions as `existing` (registers are small)."""
         names = (*self.spec.names, "_extra", "_version", "_batch_id")
         shape = self.con.sql(
-            "SELECT "
-            + ", ".join(f'"{c}"' for c in (*self.spec.names, "_extra"))
-            + ", 0::INTEGER AS _version, "
+            "SELECT " + ", ".join(f'"{c}"' for c in (*self.spec.names, "_extra")) + ", 0::INTEGER AS _version, "
             "0::BIGINT AS _batch_id FROM checked LIMIT 0"
         ).to_arrow_table()
         rows = [
-            {**{c: r[c] for c in self.spec.names}, "_extra": r["extra"], "_version": r["version"],
-             "_batch_id": r["batch_id"]}
+            {
+                **{c: r[c] for c in self.spec.names},
+                "_extra": r["extra"],
+                "_version": r["version"],
+                "_batch_id": r["batch_id"],
+            }
             for r in (*self.stored, *self.pending)
-        ]  # fmt: skip
+        ]
         schema = pa.schema([field.with_nullable(True) for field in shape.schema])
         self.con.register("register_rows", pa.Table.from_pylist(rows, schema=schema).select(list(names)))
         create_existing(self.con, self.spec, "SELECT * FROM register_rows")

@@ -18,8 +18,13 @@ from cbec.feeds.spec import Column, FeedSpec, Kind
 META_COLUMNS = ("_line", "_extra", "_month")
 _TS_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
 _USCC_SHAPE = "[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}"
-_SQL_TYPES = {Kind.DECIMAL: "DECIMAL(38, 6)", Kind.INTEGER: "BIGINT", Kind.YEAR: "INTEGER",
-              Kind.TIMESTAMP: "TIMESTAMPTZ", Kind.DATE: "DATE"}  # fmt: skip
+_SQL_TYPES = {
+    Kind.DECIMAL: "DECIMAL(38, 6)",
+    Kind.INTEGER: "BIGINT",
+    Kind.YEAR: "INTEGER",
+    Kind.TIMESTAMP: "TIMESTAMPTZ",
+    Kind.DATE: "DATE",
+}
 
 
 @dataclass(frozen=True)
@@ -63,12 +68,8 @@ def _check(column: Column) -> str:
         checks.append(f"WHEN {v} NOT IN {_in_list(column.choices)} THEN 'not_allowed'")
     elif kind is Kind.DECIMAL:
         sign = "-?" if column.signed else ""
-        checks.append(
-            f"WHEN regexp_full_match({v}, '-[0-9]+(\\.[0-9]+)?') AND NOT {column.signed} THEN 'negative'"
-        )
-        checks.append(
-            f"WHEN NOT regexp_full_match({v}, '{sign}[0-9]{{1,24}}(\\.[0-9]{{1,6}})?') THEN 'bad_decimal'"
-        )
+        checks.append(f"WHEN regexp_full_match({v}, '-[0-9]+(\\.[0-9]+)?') AND NOT {column.signed} THEN 'negative'")
+        checks.append(f"WHEN NOT regexp_full_match({v}, '{sign}[0-9]{{1,24}}(\\.[0-9]{{1,6}})?') THEN 'bad_decimal'")
     elif kind is Kind.INTEGER:
         checks.append(f"WHEN NOT regexp_full_match({v}, '-?[0-9]{{1,15}}') THEN 'bad_integer'")
         if column.minimum is not None:
@@ -154,10 +155,12 @@ def _typed_expr(column: Column, present: bool) -> str:
 def prepare_connection(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
     """Load the reference lists that validation joins against."""
     con.execute(f"SET TimeZone = {_lit(timezone)}")
-    con.execute("CREATE OR REPLACE TEMP TABLE iso_country AS SELECT unnest($1::VARCHAR[]) AS code",
-                [sorted(iso_countries())])  # fmt: skip
-    con.execute("CREATE OR REPLACE TEMP TABLE iso_currency AS SELECT unnest($1::VARCHAR[]) AS code",
-                [sorted(iso_currencies())])  # fmt: skip
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE iso_country AS SELECT unnest($1::VARCHAR[]) AS code", [sorted(iso_countries())]
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE iso_currency AS SELECT unnest($1::VARCHAR[]) AS code", [sorted(iso_currencies())]
+    )
 
 
 def validate(con: duckdb.DuckDBPyConnection, spec: FeedSpec, chunk: RawChunk, timezone: str) -> Validated:
@@ -170,9 +173,7 @@ def validate(con: duckdb.DuckDBPyConnection, spec: FeedSpec, chunk: RawChunk, ti
     )
     con.register("raw_chunk", source)
     _load_bad_uscc(con, spec, table)
-    errors = ", ".join(
-        _error_expr(c, c.name in present, chunk.column_rules.get(c.name)) for c in spec.columns
-    )
+    errors = ", ".join(_error_expr(c, c.name in present, chunk.column_rules.get(c.name)) for c in spec.columns)
     typed = ", ".join(_typed_expr(c, c.name in present) for c in spec.columns)
     extra = (
         "to_json(struct_pack(" + ", ".join(f"{_q(n)} := {_q(n)}" for n in extras) + "))::VARCHAR"
@@ -213,8 +214,7 @@ def _explain_bad(chunk: RawChunk, bad: pa.Table, good_rows: int) -> Validated:
             row_errors.append(RowError(column, rule, values.get(column)))
         bad_errors.append(row_errors)
         raws.append(str(chunk.raw[row_index]) if chunk.raw is not None else _as_raw(values))
-    return Validated(good_rows=good_rows, bad_lines=lines, bad_errors=bad_errors, bad_raw=raws,
-                     bad_values=raw_values)  # fmt: skip
+    return Validated(good_rows=good_rows, bad_lines=lines, bad_errors=bad_errors, bad_raw=raws, bad_values=raw_values)
 
 
 def _as_raw(values: dict[str, Any]) -> str:

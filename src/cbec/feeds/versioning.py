@@ -43,9 +43,7 @@ def classify(con: duckdb.DuckDBPyConnection, spec: FeedSpec, batch_id: int) -> C
     """
     keys = ", ".join(_q(k) for k in spec.key)
     join = " AND ".join(f"i.{_q(k)} IS NOT DISTINCT FROM e.{_q(k)}" for k in spec.key)
-    repeats = con.sql(
-        f"SELECT count(*) - count(DISTINCT ({keys})) FROM checked WHERE _errors = ''"
-    ).fetchall()
+    repeats = con.sql(f"SELECT count(*) - count(DISTINCT ({keys})) FROM checked WHERE _errors = ''").fetchall()
     # Ranking keys within the chunk needs a sort and a hash; most chunks repeat no key, so skip both.
     ranked = (
         f"""SELECT * EXCLUDE (_errors), {content_hash_sql(spec)} AS _content,

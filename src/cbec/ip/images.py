@@ -95,9 +95,7 @@ class ImageIndex:
             bands = [b for segment in _segments(probe) for b in _bands(segment)]
             sharing: set[str] = set().union(*(self.segment_buckets.get(b, set()) for b in bands))
             needed = max(3, len(probe.segments.segment_hashes) // 2)
-            scored = [
-                (probe.segments.hash_diff(self.hashes[k].segments, hamming_cutoff=4)[0], k) for k in sharing
-            ]
+            scored = [(probe.segments.hash_diff(self.hashes[k].segments, hamming_cutoff=4)[0], k) for k in sharing]
             matches, key = max(scored, default=(0, ""))
             if matches >= needed:
                 best = ImageMatch(key, MATCH_DISTANCE + 1, "cropped")

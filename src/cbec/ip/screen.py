@@ -104,11 +104,7 @@ class MarkIndex:
                 begin = end - len(key) + 1
                 whole = _is_whole(flat, begin, end, tokens)
                 # a short key counts only as a whole word, or (four letters or more) at the start of one
-                if (
-                    len(key) <= SHORT_KEY
-                    and not whole
-                    and (len(key) < SHORT_KEY or not _starts_word(begin, tokens))
-                ):
+                if len(key) <= SHORT_KEY and not whole and (len(key) < SHORT_KEY or not _starts_word(begin, tokens)):
                     continue
                 for v in vs:
                     found.setdefault(v, set()).add("folded" if whole else "hidden")
@@ -123,14 +119,10 @@ class MarkIndex:
             for length in self.chinese_lengths:
                 for i in range(len(run) - length + 1):
                     piece = run[i : i + length]
-                    keys = [("pinyin", "p:" + r) for r in pinyin_keys(piece)] + [
-                        ("shape", "s:" + shape_key(piece))
-                    ]
+                    keys = [("pinyin", "p:" + r) for r in pinyin_keys(piece)] + [("shape", "s:" + shape_key(piece))]
                     for kind, key in keys:
                         for v in self.chinese.get(key, ()):
-                            found.setdefault(v, set()).add(
-                                kind if piece != self.variants[v].text else "exact_cjk"
-                            )
+                            found.setdefault(v, set()).add(kind if piece != self.variants[v].text else "exact_cjk")
         return found
 
     @staticmethod
@@ -159,9 +151,7 @@ class MarkIndex:
             mark = self.marks[variant.mark]
             if sellers and self._may_use(mark, sellers):
                 continue
-            if own and ways <= {
-                "edit"
-            }:  # the title's brand is the seller's own mark, not one letter off another
+            if own and ways <= {"edit"}:  # the title's brand is the seller's own mark, not one letter off another
                 continue
             score, signals = _score(variant, mark, ways, title, raw_words, classes)
             if score >= HIT_THRESHOLD and (best is None or score > best.score):
@@ -219,9 +209,7 @@ def _score(
         score = 0.8
     else:
         similarity = max((JaroWinkler.similarity(key, w) for w in raw_words), default=0.0)
-        if similarity < (
-            0.85 if len(key) > SHORT_KEY else 0.9
-        ):  # one letter off a short mark is often a word
+        if similarity < (0.85 if len(key) > SHORT_KEY else 0.9):  # one letter off a short mark is often a word
             return 0.0, signals
         signals.add("edit")
         score = 0.6 + 2 * (similarity - 0.85)

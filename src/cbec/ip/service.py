@@ -76,15 +76,12 @@ def _result(title: str, hit: Hit | None) -> ScreenResult:
     )
 
 
-def screen_titles(
-    *, store: Store, listings: Iterable[ListingIn], index: MarkIndex | None = None
-) -> list[ScreenResult]:
+def screen_titles(*, store: Store, listings: Iterable[ListingIn], index: MarkIndex | None = None) -> list[ScreenResult]:
     """Screen titles against every registered mark; the best mark per listing, explained."""
     index = index or MarkIndex.build(load_marks(store=store))
     names = _seller_names(store)
     return [
-        _result(item.title, index.screen(item.title, names.get(item.enterprise_id or "", set())))
-        for item in listings
+        _result(item.title, index.screen(item.title, names.get(item.enterprise_id or "", set()))) for item in listings
     ]
 
 
@@ -141,9 +138,7 @@ def screen_listings(*, store: Store, now: datetime | None = None) -> int:
     index, names = MarkIndex.build(load_marks(store=store)), _seller_names(store)
     hits = 0
     with transaction(store.factory) as session:
-        known = {
-            (a, b) for a, b in session.execute(select(ListingFinding.listing_id, ListingFinding.mark_id))
-        }
+        known = {(a, b) for a, b in session.execute(select(ListingFinding.listing_id, ListingFinding.mark_id))}
         for listing_id, platform_id, enterprise_id, title in rows:
             hit = index.screen(title, names.get(enterprise_id, {enterprise_id}))
             if hit is None:
@@ -276,9 +271,7 @@ def advance_takedown(
             raise NotVisible(f"no takedown case {case_id} / 下架案件 {case_id} 不存在")
         allowed = {PLATFORM: PLATFORM_ACTIONS, ENTERPRISE: SELLER_ACTIONS}.get(principal.role)
         if (allowed is not None and action not in allowed) or principal.role in (INSTITUTION, AUDITOR):
-            raise Forbidden(
-                f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}"
-            )
+            raise Forbidden(f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}")
         _step(
             session,
             case,
@@ -316,9 +309,7 @@ def check_takedown_deadlines(*, store: Store, now: datetime | None = None) -> li
     return moved
 
 
-def list_takedowns(
-    *, store: Store, principal: Principal = SYSTEM, state: str | None = None
-) -> list[TakedownRead]:
+def list_takedowns(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[TakedownRead]:
     """Return the takedown cases the principal may see (a platform its own, a seller those against it)."""
     query = select(TakedownCase).order_by(TakedownCase.id.desc())
     if state:

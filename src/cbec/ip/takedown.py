@@ -13,9 +13,7 @@ from cbec.core.workflow import Deadline, Lifecycle
 PLATFORM_ACTIONS = frozenset({"take_down", "reject", "restore", "close"})
 SELLER_ACTIONS = frozenset({"counter_notice"})
 RIGHTS_HOLDER_WINDOW_HOURS = 15 * 24  # art. 43: 十五日内 (calendar days, holidays included)
-PLATFORM_ACTION_HOURS = (
-    24  # "及时" (promptly): a working assumption of one day, configuration if it must change
-)
+PLATFORM_ACTION_HOURS = 24  # "及时" (promptly): a working assumption of one day, configuration if it must change
 
 
 def takedown_lifecycle() -> Lifecycle:

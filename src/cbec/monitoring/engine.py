@@ -49,10 +49,23 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CENT = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
 PAYMENT_FIELDS = (
-    "institution_id", "payment_id", "channel", "direction", "payer_id", "payee_id", "payer_type",
-    "payee_type", "payer_country", "payee_country", "enterprise_id", "order_id", "amount", "currency",
-    "initiated_at", "status",
-)  # fmt: skip
+    "institution_id",
+    "payment_id",
+    "channel",
+    "direction",
+    "payer_id",
+    "payee_id",
+    "payer_type",
+    "payee_type",
+    "payer_country",
+    "payee_country",
+    "enterprise_id",
+    "order_id",
+    "amount",
+    "currency",
+    "initiated_at",
+    "status",
+)
 
 Facts = dict[str, Any]
 PaymentKey = tuple[str, str]
@@ -264,10 +277,14 @@ def _measure_words(rule: Rule) -> tuple[str, str]:
         return "单笔金额（人民币）", "payment amount in CNY"
     if isinstance(rule, SequenceRule):
         return "转出/转入金额比", "out/in amount ratio"
-    words = {"count": ("笔数", "count"), "sum": ("金额合计（人民币）", "sum in CNY"),
-             "max": ("最大单笔（人民币）", "largest payment in CNY"),
-             "spread": ("最大/最小金额比", "largest/smallest amount"), "ratio": ("金额占比", "amount share"),
-             "distinct": ("不同对手数", "distinct counterparties")}  # fmt: skip
+    words = {
+        "count": ("笔数", "count"),
+        "sum": ("金额合计（人民币）", "sum in CNY"),
+        "max": ("最大单笔（人民币）", "largest payment in CNY"),
+        "spread": ("最大/最小金额比", "largest/smallest amount"),
+        "ratio": ("金额占比", "amount share"),
+        "distinct": ("不同对手数", "distinct counterparties"),
+    }
     return words[rule.clause.measure.kind]
 
 

@@ -70,9 +70,7 @@ def evaluate(alerts: Iterable[Alert], labels: Iterable[Mapping[str, str]]) -> di
 
 def format_scores(scores: Mapping[str, PatternScore]) -> str:
     """Return a plain-text table of the scores."""
-    head = (
-        f"{'pattern':<22}{'labelled':>9}{'recall':>8}{'own':>8}{'precision':>10}{'prec_any':>9}{'flagged':>9}"
-    )
+    head = f"{'pattern':<22}{'labelled':>9}{'recall':>8}{'own':>8}{'precision':>10}{'prec_any':>9}{'flagged':>9}"
     lines = [head]
     for s in scores.values():
         precision = "-" if s.precision is None else f"{s.precision:.3f}"

@@ -50,15 +50,11 @@ class AlertRecord(Base):
         Index("ix_alerts_status_severity", "status", "severity"),
         # The alert queue: most severe, then newest first; by month or by institution. On PostgreSQL each month
         # is a partition, so the queue index needs no month (and serves all months through a merge).
-        Index(
-            "ix_alerts_month_queue", "month", "severity_rank", text("first_at DESC"), text("id DESC")
-        ).ddl_if(dialect="sqlite"),
-        Index("ix_alerts_queue", "severity_rank", text("first_at DESC"), text("id DESC")).ddl_if(
-            dialect="postgresql"
-        ),
-        Index("ix_alerts_month_newest", "month", text("first_at DESC"), text("id DESC")).ddl_if(
+        Index("ix_alerts_month_queue", "month", "severity_rank", text("first_at DESC"), text("id DESC")).ddl_if(
             dialect="sqlite"
         ),
+        Index("ix_alerts_queue", "severity_rank", text("first_at DESC"), text("id DESC")).ddl_if(dialect="postgresql"),
+        Index("ix_alerts_month_newest", "month", text("first_at DESC"), text("id DESC")).ddl_if(dialect="sqlite"),
         Index("ix_alerts_newest", text("first_at DESC"), text("id DESC")).ddl_if(dialect="postgresql"),
         Index(
             "ix_alerts_institution_queue",

@@ -32,9 +32,21 @@ from cbec.monitoring.rules.parser import SHIPPED_RULES, RuleError, check_rule_fi
 from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
 
 __all__ = [
-    "BACKENDS", "DEFAULT_PREFIX", "DEFAULT_STREAM", "AlertRead", "BacktestRow", "NatsUnavailable", "RunSummary",
-    "StreamMismatch", "WorkerOptions", "payment_from_text", "publish", "show_model", "train_model", "work",
-]  # fmt: skip
+    "BACKENDS",
+    "DEFAULT_PREFIX",
+    "DEFAULT_STREAM",
+    "AlertRead",
+    "BacktestRow",
+    "NatsUnavailable",
+    "RunSummary",
+    "StreamMismatch",
+    "WorkerOptions",
+    "payment_from_text",
+    "publish",
+    "show_model",
+    "train_model",
+    "work",
+]
 from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.monitoring.streaming.jetstream.service import (
     DEFAULT_PREFIX,
@@ -82,9 +94,7 @@ def run_month(
     con = read_side(store=store)
     try:
         if "payments" not in lake_views(con):
-            raise ValueError(
-                "尚未导入支付数据，请先运行 cbec ingest / no payments loaded yet: run cbec ingest first"
-            )
+            raise ValueError("尚未导入支付数据，请先运行 cbec ingest / no payments loaded yet: run cbec ingest first")
         count = con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()
         summary.payments = int(count[0][0])
         engine = BatchBackend(store, con, backend or store.settings.batch_backend)
@@ -121,10 +131,18 @@ def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[st
     with transaction(store.factory) as session:
         session.execute(delete(MatchRateRecord).where(MatchRateRecord.month == month))
         session.add_all(
-            MatchRateRecord(month=month, by=by, key=row[by] or "", payments=row["payments"], matched=row["matched"],
-                            refunded_or_reversed=row["refunded_or_reversed"], computed_at=now)
-            for by, rows in rates.items() for row in rows
-        )  # fmt: skip
+            MatchRateRecord(
+                month=month,
+                by=by,
+                key=row[by] or "",
+                payments=row["payments"],
+                matched=row["matched"],
+                refunded_or_reversed=row["refunded_or_reversed"],
+                computed_at=now,
+            )
+            for by, rows in rates.items()
+            for row in rows
+        )
 
 
 def kept_match_rates(*, store: Store, month: str, by: str) -> list[dict[str, Any]] | None:
@@ -134,9 +152,16 @@ def kept_match_rates(*, store: Store, month: str, by: str) -> list[dict[str, Any
         records = list(session.scalars(query))
     if not records:
         return None
-    rows = [{by: r.key or None, "payments": r.payments, "matched": r.matched,
-             "rate": r.matched / r.payments if r.payments else None,
-             "refunded_or_reversed": r.refunded_or_reversed} for r in records]  # fmt: skip
+    rows = [
+        {
+            by: r.key or None,
+            "payments": r.payments,
+            "matched": r.matched,
+            "rate": r.matched / r.payments if r.payments else None,
+            "refunded_or_reversed": r.refunded_or_reversed,
+        }
+        for r in records
+    ]
     return sorted(rows, key=lambda r: (r["rate"] is None, r["rate"] or 0, r[by] or ""))
 
 
@@ -281,9 +306,7 @@ def _visible(principal: Principal, record: AlertRecord) -> bool:
     return "institution_id" not in scoped or record.institution_id == scoped["institution_id"]
 
 
-def export_alerts(
-    *, store: Store, principal: Principal = SYSTEM, month: str | None = None
-) -> list[dict[str, Any]]:
+def export_alerts(*, store: Store, principal: Principal = SYSTEM, month: str | None = None) -> list[dict[str, Any]]:
     """Return one row per alerted payment (of the alerts the principal may see) with rule ids and severity."""
     filters = _scoped(principal, {"month": month})
     with store.factory() as session:
@@ -311,9 +334,7 @@ def snooze(*, store: Store, rule_id: str, key: str, until: datetime, reason: str
         )
 
 
-def backtest(
-    *, store: Store, months: Sequence[str], candidate: Path, current: Path | None = None
-) -> list[BacktestRow]:
+def backtest(*, store: Store, months: Sequence[str], candidate: Path, current: Path | None = None) -> list[BacktestRow]:
     """Run the current and a candidate rule set over past months; count alerts per rule (nothing is stored)."""
     fx, budget = _fx(store), store.settings.batch_memory_mb
     counts: dict[str, Counter[str]] = {"before": Counter(), "after": Counter()}

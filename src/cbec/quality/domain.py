@@ -31,9 +31,7 @@ def hs_code_problem(code: str) -> str | None:
     return None
 
 
-def check_filing(
-    row: dict[str, str | None], known_standards: set[str], countries: set[str]
-) -> list[FilingFinding]:
+def check_filing(row: dict[str, str | None], known_standards: set[str], countries: set[str]) -> list[FilingFinding]:
     """Check one filing on arrival: HS code, the GB standards it cites, its origin."""
     fid, eid = str(row["filing_id"]), str(row["enterprise_id"])
     found: list[FilingFinding] = []
@@ -43,9 +41,7 @@ def check_filing(
     cited = [s.strip() for s in str(row.get("standards") or "").split(";") if s.strip()]
     if not cited:
         found.append(
-            FilingFinding(
-                fid, eid, "no_standard", "未引用任何强制性国家标准", "cites no mandatory GB standard"
-            )
+            FilingFinding(fid, eid, "no_standard", "未引用任何强制性国家标准", "cites no mandatory GB standard")
         )
     for standard in cited:
         if not STANDARD.match(standard):
@@ -70,9 +66,7 @@ def check_filing(
             )
     origin = row.get("origin_country")
     if origin not in countries:
-        found.append(
-            FilingFinding(fid, eid, "origin_invalid", f"原产地无效：{origin}", f"invalid origin: {origin}")
-        )
+        found.append(FilingFinding(fid, eid, "origin_invalid", f"原产地无效：{origin}", f"invalid origin: {origin}"))
     return found
 
 

@@ -43,9 +43,7 @@ def _filings(store: Store) -> list[dict[str, Any]]:
     try:
         if "filings" not in lake_views(con):
             return []
-        cursor = con.execute(
-            "SELECT filing_id, enterprise_id, hs_code, standards, origin_country FROM filings"
-        )
+        cursor = con.execute("SELECT filing_id, enterprise_id, hs_code, standards, origin_country FROM filings")
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
@@ -60,9 +58,7 @@ def check_filings(*, store: Store, now: datetime | None = None) -> dict[str, int
     with transaction(store.factory) as session:
         seen = {(f.filing_id, f.code, f.detail_en) for f in session.scalars(select(FilingFindingRecord))}
         for row in _filings(store):
-            for f in check_filing(
-                {k: (None if v is None else str(v)) for k, v in row.items()}, known, countries
-            ):
+            for f in check_filing({k: (None if v is None else str(v)) for k, v in row.items()}, known, countries):
                 counts[f.code] = counts.get(f.code, 0) + 1
                 if (f.filing_id, f.code, f.detail_en) not in seen:
                     seen.add((f.filing_id, f.code, f.detail_en))
@@ -205,9 +201,7 @@ def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[i
     return sorted(set(moved))
 
 
-def list_cases(
-    *, store: Store, principal: Principal = SYSTEM, state: str | None = None
-) -> list[QualityCaseRead]:
+def list_cases(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[QualityCaseRead]:
     """Return the quality cases the principal may see (an enterprise: its own), newest first."""
     query = select(QualityCase).order_by(QualityCase.id.desc())
     if state:
@@ -240,17 +234,13 @@ def enterprise_quality(*, store: Store, now: datetime | None = None) -> list[Ent
     finally:
         con.close()
     with store.factory() as session:
-        query = select(FilingFindingRecord.enterprise_id, func.count()).group_by(
-            FilingFindingRecord.enterprise_id
-        )
+        query = select(FilingFindingRecord.enterprise_id, func.count()).group_by(FilingFindingRecord.enterprise_id)
         findings = {str(e): int(n) for e, n in session.execute(query).all()}
         cases: dict[str, list[int]] = {}
         for case in session.scalars(select(QualityCase).where(QualityCase.state.not_in(("verified",)))):
             entry = cases.setdefault(case.enterprise_id, [0, 0])
             entry[0] += 1
-            entry[1] += int(
-                case.state in ("overdue", "escalated") or (case.due_at is not None and case.due_at < now)
-            )
+            entry[1] += int(case.state in ("overdue", "escalated") or (case.due_at is not None and case.due_at < now))
     ids = sorted(set(filings) | set(inspected) | set(findings) | set(cases))
     return [
         EnterpriseQuality(

@@ -48,9 +48,7 @@ def fx_table(ctx: BuildContext, months: list[str]) -> pa.Table:
             rows["day"].append(day)
             rows["currency"].append(currency)
             rows["cny_per_unit"].append(rate.quantize(Decimal("1e-10")))
-    schema = pa.schema(
-        [("day", pa.date32()), ("currency", pa.string()), ("cny_per_unit", pa.decimal128(20, 10))]
-    )
+    schema = pa.schema([("day", pa.date32()), ("currency", pa.string()), ("cny_per_unit", pa.decimal128(20, 10))])
     return pa.table(rows, schema=schema)
 
 
@@ -76,9 +74,7 @@ def build_alerts(ctx: BuildContext) -> dict[str, Any]:
         severity[level] += count
 
     def rows(groups: dict[str, Counter[str]]) -> list[dict[str, Any]]:
-        found = [
-            {"key": k, "total": sum(c.values()), **{s: c[s] for s in SEVERITIES}} for k, c in groups.items()
-        ]
+        found = [{"key": k, "total": sum(c.values()), **{s: c[s] for s in SEVERITIES}} for k, c in groups.items()]
         return sorted(found, key=lambda r: (-r["total"], r["key"]))
 
     institutions = rows(by_institution)
@@ -98,9 +94,7 @@ def build_matching(ctx: BuildContext) -> dict[str, Any]:
     # The monitoring run keeps the month's counts; matching again (minutes at 100M payments) only without them.
     kept = monitoring.kept_match_rates(store=ctx.store, month=ctx.month, by="institution_id")
     rows = (
-        kept
-        if kept is not None
-        else monitoring.match_rate_table(store=ctx.store, month=ctx.month, by="institution_id")
+        kept if kept is not None else monitoring.match_rate_table(store=ctx.store, month=ctx.month, by="institution_id")
     )
     checked = sum(int(r["payments"]) for r in rows)
     matched = sum(int(r["matched"]) for r in rows)

@@ -19,8 +19,14 @@ BRAND_INDICATORS = (
     "proposed_new_export_famous_brands",
 )
 # The paper gives job demand only as a ranking (Liu 2025 §3.4, Figure 2 is an image): no numbers.
-OFFICIAL_ROLE_RANKING = ("operations", "promotion", "product_development", "sourcing", "design_photography",
-                         "logistics")  # fmt: skip
+OFFICIAL_ROLE_RANKING = (
+    "operations",
+    "promotion",
+    "product_development",
+    "sourcing",
+    "design_photography",
+    "logistics",
+)
 
 
 def _synthetic(ctx: BuildContext) -> bool:
@@ -34,18 +40,28 @@ def build_statistics(ctx: BuildContext) -> dict[str, Any]:
     figures = stats.official_figures(store=ctx.store)
     computed = {c.figure.year: c.computed_growth_pct for c in checks if c.figure.indicator == TRADE_TOTAL}
     trade = [
-        {"year": f.year, "value": f.value, "reported_growth_pct": f.reported_growth_pct,
-         "computed_growth_pct": computed.get(f.year)}
-        for f in sorted(figures, key=lambda f: f.year) if f.indicator == TRADE_TOTAL and f.region == PROVINCE
-    ]  # fmt: skip
+        {
+            "year": f.year,
+            "value": f.value,
+            "reported_growth_pct": f.reported_growth_pct,
+            "computed_growth_pct": computed.get(f.year),
+        }
+        for f in sorted(figures, key=lambda f: f.year)
+        if f.indicator == TRADE_TOTAL and f.region == PROVINCE
+    ]
     year, mon = ctx.month.split("-")
     suffix = f"_m{mon}"
     monthly = [
-        {"region": f.region, "indicator": f.indicator.removesuffix(suffix), "value": f.value, "unit": f.unit,
-         "source": f.source}
+        {
+            "region": f.region,
+            "indicator": f.indicator.removesuffix(suffix),
+            "value": f.value,
+            "unit": f.unit,
+            "source": f.source,
+        }
         for f in stats.feed_figures(store=ctx.store, year=int(year))
         if f.indicator.endswith(suffix) and f.region == PROVINCE
-    ]  # fmt: skip
+    ]
     return {
         "tolerance_pp": ctx.store.settings.growth_tolerance_pp,
         "reconciliation": [
@@ -102,8 +118,9 @@ def build_brands(ctx: BuildContext) -> dict[str, Any]:
             owners.setdefault(code, set()).add(str(row["owner"]))
     official = [
         {"year": f.year, "indicator": f.indicator, "value": f.value, "unit": f.unit, "source": f.source}
-        for f in stats.official_figures(store=ctx.store) if f.indicator in BRAND_INDICATORS
-    ]  # fmt: skip
+        for f in stats.official_figures(store=ctx.store)
+        if f.indicator in BRAND_INDICATORS
+    ]
     rows = [{"city": c, "marks": n, "owners": len(owners[c])} for c, n in marks.items()]
     return {
         "by_city": sorted(rows, key=lambda r: (-r["marks"], r["city"])),
@@ -125,7 +142,15 @@ def build_talent(ctx: BuildContext) -> dict[str, Any]:
     if ctx.has_view("job_postings"):
         found = ctx.con.execute(_JOBS_SQL, {"month": ctx.month}).fetchall()
         total = sum(int(r[1]) for r in found)
-        rows = [{"role": str(role), "postings": int(n), "share_pct": (Decimal(int(n)) / total * 100).quantize(FEN),
-                 "salary_min": low, "salary_max": high} for role, n, low, high in found]  # fmt: skip
+        rows = [
+            {
+                "role": str(role),
+                "postings": int(n),
+                "share_pct": (Decimal(int(n)) / total * 100).quantize(FEN),
+                "salary_min": low,
+                "salary_max": high,
+            }
+            for role, n, low, high in found
+        ]
     rows.sort(key=lambda r: (-r["postings"], r["role"]))
     return {"by_role": rows, "official_ranking": list(OFFICIAL_ROLE_RANKING), "synthetic": _synthetic(ctx)}

@@ -69,11 +69,7 @@ def build_incidents(ctx: BuildContext) -> dict[str, Any]:
 
 def build_settlement(ctx: BuildContext) -> dict[str, Any]:
     """Payment confirmation time per institution against the < 24 h target and the 3-day baseline."""
-    rows = [
-        k.model_dump()
-        for k in supervision.settlement_kpi(store=ctx.store, month=ctx.month)
-        if k.channel is None
-    ]
+    rows = [k.model_dump() for k in supervision.settlement_kpi(store=ctx.store, month=ctx.month) if k.channel is None]
     confirmed = sum(r["confirmed"] for r in rows)
     within = sum((r["share_within_target"] or 0) * r["payments"] for r in rows)
     payments = sum(r["payments"] for r in rows)

@@ -40,8 +40,15 @@ def cjk_font_path() -> str:
 @contextmanager
 def _style() -> Iterator[None]:
     cjk_font_path()
-    with mpl.rc_context({"font.family": [FONT_FAMILY], "axes.unicode_minus": False, "font.size": 8,
-                         "axes.spines.top": False, "axes.spines.right": False}):  # fmt: skip
+    with mpl.rc_context(
+        {
+            "font.family": [FONT_FAMILY],
+            "axes.unicode_minus": False,
+            "font.size": 8,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    ):
         yield
 
 
@@ -69,8 +76,14 @@ def bar_chart(path: Path, labels: Sequence[str], values: Sequence[float], title:
         return _save(figure, path)
 
 
-def trade_chart(path: Path, years: Sequence[int], totals: Sequence[float], reported: Sequence[float | None],
-                computed: Sequence[float | None], labels: Mapping[str, str]) -> Path:  # fmt: skip
+def trade_chart(
+    path: Path,
+    years: Sequence[int],
+    totals: Sequence[float],
+    reported: Sequence[float | None],
+    computed: Sequence[float | None],
+    labels: Mapping[str, str],
+) -> Path:
     """Draw the yearly totals as bars and the reported and computed growth as lines on a second axis."""
     with _style():
         figure = Figure(figsize=(WIDTH_IN, 2.8))
@@ -84,8 +97,9 @@ def trade_chart(path: Path, years: Sequence[int], totals: Sequence[float], repor
             (computed, "#2f855a", "--s", "computed"),
         ):
             points = [(y, v) for y, v in zip(years, values, strict=True) if v is not None]
-            growth.plot([p[0] for p in points], [p[1] for p in points], style, color=color, label=labels[name],
-                        markersize=4)  # fmt: skip
+            growth.plot(
+                [p[0] for p in points], [p[1] for p in points], style, color=color, label=labels[name], markersize=4
+            )
         growth.set_ylabel("%")
         axes.set_title(labels["title"], loc="left", fontsize=9)
         handles = axes.get_legend_handles_labels()[0] + growth.get_legend_handles_labels()[0]
@@ -117,17 +131,21 @@ def choropleth(path: Path, values: Mapping[str, float], names: Mapping[str, str]
         axes = figure.subplots()
         for code, rings in outlines.items():
             shade = cmap(0.12 + 0.88 * norm(values.get(code, 0.0)))
-            axes.add_collection(
-                PolyCollection(rings, facecolors=[shade], edgecolors="#444444", linewidths=0.4)
-            )
+            axes.add_collection(PolyCollection(rings, facecolors=[shade], edgecolors="#444444", linewidths=0.4))
             x, y = _label_point(rings)
-            axes.text(x, y, f"{names.get(code, code)}\n{values.get(code, 0.0):,.0f}", ha="center", va="center",
-                      fontsize=7, color="#1a202c", path_effects=HALO)  # fmt: skip
+            axes.text(
+                x,
+                y,
+                f"{names.get(code, code)}\n{values.get(code, 0.0):,.0f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#1a202c",
+                path_effects=HALO,
+            )
         axes.set_xlim(118.0, 123.3)
         axes.set_ylim(27.0, 31.3)
-        axes.set_aspect(
-            1 / 0.87
-        )  # cos(29.5°): degrees of longitude are shorter than degrees of latitude here
+        axes.set_aspect(1 / 0.87)  # cos(29.5°): degrees of longitude are shorter than degrees of latitude here
         axes.set_axis_off()
         axes.set_title(title, loc="left", fontsize=9)
         figure.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.6, pad=0.01)

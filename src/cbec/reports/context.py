@@ -68,7 +68,5 @@ class BuildContext:
 
     def has_view(self, name: str) -> bool:
         """Tell whether the read side has a view of that feed (anything was loaded into it)."""
-        rows = self.con.sql(
-            "SELECT 1 FROM duckdb_views() WHERE NOT internal AND view_name = $n", params={"n": name}
-        )
+        rows = self.con.sql("SELECT 1 FROM duckdb_views() WHERE NOT internal AND view_name = $n", params={"n": name})
         return bool(rows.fetchall())

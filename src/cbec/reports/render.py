@@ -58,15 +58,11 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date
-    )
+    env.filters.update(int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date)
     return env
 
 
-def render_html(
-    data: ReportData, *, lang: str, out_dir: Path, sections: tuple[Section, ...] = SECTIONS
-) -> Path:
+def render_html(data: ReportData, *, lang: str, out_dir: Path, sections: tuple[Section, ...] = SECTIONS) -> Path:
     """Draw the charts and write the report's HTML (with relative links to the charts); return its path."""
     t = Texts(lang)
     chart_dir = out_dir / f"charts-{data.month}-{lang}"
@@ -76,13 +72,15 @@ def render_html(
             continue
         section_data = data.sections[section.key]
         made = section.charts(section_data, t, chart_dir) if section.charts else {}
-        laid_out.append({
-            "key": section.key,
-            "title": t(f"section.{section.key}"),
-            "template": f"sections/{section.key}.html.j2",
-            "d": section_data,
-            "charts": {name: path.relative_to(out_dir).as_posix() for name, path in made.items()},
-        })  # fmt: skip
+        laid_out.append(
+            {
+                "key": section.key,
+                "title": t(f"section.{section.key}"),
+                "template": f"sections/{section.key}.html.j2",
+                "d": section_data,
+                "charts": {name: path.relative_to(out_dir).as_posix() for name, path in made.items()},
+            }
+        )
     html = (
         environment()
         .get_template("report.html.j2")

@@ -63,9 +63,7 @@ class ReportData:
         return any(bool(data.get("synthetic")) for data in self.sections.values())
 
 
-def build_report(
-    *, store: Store, month: str, now: datetime, sections: tuple[Section, ...] = SECTIONS
-) -> ReportData:
+def build_report(*, store: Store, month: str, now: datetime, sections: tuple[Section, ...] = SECTIONS) -> ReportData:
     """Build every section's data for a month over one read-side connection (no layout here)."""
     check_month(month)
     con = read_side(store=store)

@@ -48,9 +48,7 @@ def write_data(data: ReportData, out_dir: Path) -> Path:
     """Write the built data as JSON (decimals as exact text), the record of what the report shows."""
     path = out_dir / f"supervision-report-{data.month}-data.json"
     payload = {"month": data.month, "generated_at": data.generated_at.isoformat(), "sections": data.sections}
-    path.write_text(
-        json.dumps(payload, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8"
-    )
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8")
     return path
 
 
@@ -86,8 +84,14 @@ def monthly_report(
             shutil.rmtree(staging, ignore_errors=True)  # a failed render leaves the previous report as it was
             raise
         publish.publish(staging, out)
-        files = ReportFiles(html=out / staged_html.name, pdf=out / staged_pdf.name, data=out / staged_data.name,
-                            build_seconds=data.seconds, render_seconds=render_seconds, pages=pages)  # fmt: skip
+        files = ReportFiles(
+            html=out / staged_html.name,
+            pdf=out / staged_pdf.name,
+            data=out / staged_data.name,
+            build_seconds=data.seconds,
+            render_seconds=render_seconds,
+            pages=pages,
+        )
         with transaction(store.factory) as session:
             record = register(session, files=files, month=month, lang=lang, generated_at=moment, actor=actor)
             return replace(files, revision=record.revision)
@@ -117,9 +121,16 @@ def register(
         entity="report",
         entity_id=record.id,
         before=before,
-        after={"month": month, "kind": KIND, "lang": lang, "revision": record.revision,
-               "pdf": record.pdf_path, "pdf_sha256": record.pdf_sha256, "pages": record.pages},
-    )  # fmt: skip
+        after={
+            "month": month,
+            "kind": KIND,
+            "lang": lang,
+            "revision": record.revision,
+            "pdf": record.pdf_path,
+            "pdf_sha256": record.pdf_sha256,
+            "pages": record.pages,
+        },
+    )
     return record
 
 
@@ -144,10 +155,6 @@ def report_file(*, store: Store, month: str, lang: str) -> Path:
     """Return the month's recorded PDF report in a language, building it when none is recorded or it changed."""
     for record in report_records(store=store, month=month):
         pdf = Path(record.pdf_path)
-        if (
-            (record.kind, record.lang) == (KIND, lang)
-            and pdf.exists()
-            and publish.sha256_of(pdf) == record.pdf_sha256
-        ):
+        if (record.kind, record.lang) == (KIND, lang) and pdf.exists() and publish.sha256_of(pdf) == record.pdf_sha256:
             return pdf
     return monthly_report(store=store, month=month, lang=lang).pdf

@@ -51,9 +51,7 @@ def _month_sums(ctx: BuildContext, month: str, cities: pa.Table) -> Sums:
     return sums
 
 
-def month_rows(
-    con: duckdb.DuckDBPyConnection, *, month: str, fx: pa.Table, cities: pa.Table
-) -> list[tuple[Any, ...]]:
+def month_rows(con: duckdb.DuckDBPyConnection, *, month: str, fx: pa.Table, cities: pa.Table) -> list[tuple[Any, ...]]:
     """Return (dimension, key, payments, amount_cny, unconverted) of a month's succeeded payments, on DuckDB."""
     con.register("_report_fx", fx)
     con.register("_report_cities", cities)
@@ -88,8 +86,13 @@ def build_summary(ctx: BuildContext) -> dict[str, Any]:
     """Return payments and CNY volume (succeeded) by channel, direction, city and corridor, with MoM and YoY."""
     months = [ctx.month, ctx.previous, ctx.last_year]
     if not ctx.has_view("payments"):
-        return {"months": months, "present": [False] * 3, "total": None, "unconverted": 0,
-                **{d: [] for d in DIMENSIONS}}  # fmt: skip
+        return {
+            "months": months,
+            "present": [False] * 3,
+            "total": None,
+            "unconverted": 0,
+            **{d: [] for d in DIMENSIONS},
+        }
     cities = city_table(ctx)
     cells: dict[tuple[str, str, str], tuple[int, Decimal]] = {}
     unconverted = 0
@@ -102,8 +105,10 @@ def build_summary(ctx: BuildContext) -> dict[str, Any]:
 
     def row(dimension: str, key: str) -> dict[str, Any]:
         now = cells.get((months[0], dimension, key), (0, Decimal(0)))
-        before = [cells.get((m, dimension, key), (0, Decimal(0))) if ok else None
-                  for m, ok in zip(months[1:], present[1:], strict=True)]  # fmt: skip
+        before = [
+            cells.get((m, dimension, key), (0, Decimal(0))) if ok else None
+            for m, ok in zip(months[1:], present[1:], strict=True)
+        ]
         total = cells.get((months[0], "total", ""), (0, Decimal(0)))[1]
         return {
             "key": key,

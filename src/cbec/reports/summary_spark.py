@@ -44,9 +44,9 @@ def month_rows_spark(*, store: Store, month: str, fx: pa.Table, cities: pa.Table
     spark.createDataFrame(
         fx.to_pylist(), schema="day DATE, currency STRING, cny_per_unit DECIMAL(20, 10)"
     ).createOrReplaceTempView(names["fx"])
-    spark.createDataFrame(
-        cities.to_pylist(), schema="enterprise_id STRING, city STRING"
-    ).createOrReplaceTempView(names["cities"])
+    spark.createDataFrame(cities.to_pylist(), schema="enterprise_id STRING, city STRING").createOrReplaceTempView(
+        names["cities"]
+    )
     try:
         rows = spark.sql(_SUMMARY_SQL.format(month=month, **names)).collect()
     finally:

@@ -99,6 +99,4 @@ def reconcile(figures: Iterable[Figure], *, tolerance_pp: Decimal) -> list[Growt
 
 def series(figures: Sequence[Figure], indicator: str, region: str) -> list[Figure]:
     """Return one indicator of one region, oldest year first."""
-    return sorted(
-        (f for f in figures if f.indicator == indicator and f.region == region), key=lambda f: f.year
-    )
+    return sorted((f for f in figures if f.indicator == indicator and f.region == region), key=lambda f: f.year)

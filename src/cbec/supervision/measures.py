@@ -29,9 +29,7 @@ def payment_counts(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, int]
     """Return the month's payments per institution."""
     if not has_view(con, "payments"):
         return {}
-    rows = con.execute(
-        "SELECT institution_id, count(*) FROM payments WHERE month = ? GROUP BY ALL", [month]
-    ).fetchall()
+    rows = con.execute("SELECT institution_id, count(*) FROM payments WHERE month = ? GROUP BY ALL", [month]).fetchall()
     return {str(i): int(n) for i, n in rows}
 
 
@@ -93,12 +91,8 @@ def _due_table(con: duckdb.DuckDBPyConnection, month: str, calendar: WorkingCale
     local = "CAST(timezone('Asia/Shanghai', initiated_at) AS DATE)"
     found = con.execute(f"SELECT DISTINCT {local} FROM payments WHERE month = ?", [month]).fetchall()
     initiated: list[date] = [row[0] for row in found]
-    due = [
-        calendar.add_working_days(datetime.combine(d, datetime.min.time(), SHANGHAI), days) for d in initiated
-    ]
-    return pa.table(
-        {"day": pa.array(initiated, pa.date32()), "due_at": pa.array(due, pa.timestamp("us", "UTC"))}
-    )
+    due = [calendar.add_working_days(datetime.combine(d, datetime.min.time(), SHANGHAI), days) for d in initiated]
+    return pa.table({"day": pa.array(initiated, pa.date32()), "due_at": pa.array(due, pa.timestamp("us", "UTC"))})
 
 
 def reporting_quality(

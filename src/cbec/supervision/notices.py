@@ -111,9 +111,7 @@ def move(
 ) -> Step:
     """Apply one action to a notice and record it."""
     lifecycle = lifecycle_of(notice.kind, config)
-    step = advance(
-        lifecycle, state=notice.state, action=action, actor=actor, reason=reason, now=now, calendar=calendar
-    )
+    step = advance(lifecycle, state=notice.state, action=action, actor=actor, reason=reason, now=now, calendar=calendar)
     _record(session, notice, step)
     return step
 
@@ -142,16 +140,12 @@ def check_deadlines(
 def read(notice: Notice, *, now: datetime, history: list[NoticeTransition] | None = None) -> NoticeRead:
     """Return a notice as shown, flagged overdue when its deadline has passed or it is in `overdue`."""
     out = NoticeRead.model_validate(notice, from_attributes=True)
-    out.overdue = notice.state in ("overdue", "escalated") or (
-        notice.due_at is not None and notice.due_at < now
-    )
+    out.overdue = notice.state in ("overdue", "escalated") or (notice.due_at is not None and notice.due_at < now)
     out.history = [TransitionRead.model_validate(t, from_attributes=True) for t in history or []]
     return out
 
 
 def transitions(session: Session, notice_id: int) -> list[NoticeTransition]:
     """Return a notice's recorded steps in order."""
-    query = (
-        select(NoticeTransition).where(NoticeTransition.notice_id == notice_id).order_by(NoticeTransition.id)
-    )
+    query = select(NoticeTransition).where(NoticeTransition.notice_id == notice_id).order_by(NoticeTransition.id)
     return list(session.scalars(query))

@@ -53,9 +53,7 @@ def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime)
     try:
         payments = measures.payment_counts(con, month)
         settled = [
-            r
-            for r in measures.settlement_rows(con, month, config.settlement.target_hours)
-            if r["channel"] is None
+            r for r in measures.settlement_rows(con, month, config.settlement.target_hours) if r["channel"] is None
         ]
         complaints = measures.complaint_counts(con, month)
         incidents = [
@@ -76,10 +74,7 @@ def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime)
     alerts: dict[str, list[dict[str, Any]]] = {}
     for row in monitoring.alert_summary(store=store, month=month):
         alerts.setdefault(row["institution_id"] or "", []).append(row)
-    rates = {
-        r["institution_id"]: r
-        for r in monitoring.match_rate_table(store=store, month=month, by="institution_id")
-    }
+    rates = {r["institution_id"]: r for r in monitoring.match_rate_table(store=store, month=month, by="institution_id")}
     institutions = sorted(set(payments) | {i.institution_id for i in incidents})
     out: dict[str, dict[str, Any]] = {}
     for inst in institutions:
@@ -94,11 +89,7 @@ def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime)
         breached = [i for i in incidents if i.institution_id == inst and i.breached]
         complained, complaint_ids = complaints.get(inst, (0, []))
         dq = quality.get(inst)
-        share = (
-            None
-            if not settle or not settle["payments"]
-            else Decimal(settle["within_target"]) / settle["payments"]
-        )
+        share = None if not settle or not settle["payments"] else Decimal(settle["within_target"]) / settle["payments"]
         out[inst] = {
             "aml": (
                 _per_10k(weighted, n),
@@ -159,8 +150,7 @@ def rate_month(
     config = config or shipped_config()
     now = now or datetime.now(UTC)
     ratings = [
-        rate(inst, month, measured, config.rating)
-        for inst, measured in _measure(store, month, config, now).items()
+        rate(inst, month, measured, config.rating) for inst, measured in _measure(store, month, config, now).items()
     ]
     with transaction(store.factory) as session:
         for r in ratings:

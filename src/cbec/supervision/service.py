@@ -121,9 +121,7 @@ def advance_notice(
         # The admin may record any step (e.g. a plan handed in on paper); otherwise each side takes its own.
         allowed = INSTITUTION_ACTIONS if principal.tenant_column else REGULATOR_ACTIONS
         if principal.role != REGULATOR_ADMIN and (action not in allowed or principal.role == AUDITOR):
-            raise Forbidden(
-                f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}"
-            )
+            raise Forbidden(f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}")
         notices.move(
             session,
             notice,
@@ -152,13 +150,10 @@ def check_deadlines(*, store: Store, now: datetime | None = None) -> list[Notice
     """The scheduled check: mark notices overdue past their deadline and escalate the long overdue."""
     now = now or datetime.now(UTC)
     with transaction(store.factory) as session:
-        steps = notices.check_deadlines(
-            session, now=now, calendar=_calendar(store), config=shipped_config().notices
-        )
+        steps = notices.check_deadlines(session, now=now, calendar=_calendar(store), config=shipped_config().notices)
         moved = sorted({notice_id for notice_id, _ in steps})
         return [
-            notices.read(session.get_one(Notice, i), now=now, history=notices.transitions(session, i))
-            for i in moved
+            notices.read(session.get_one(Notice, i), now=now, history=notices.transitions(session, i)) for i in moved
         ]
 
 
@@ -192,9 +187,7 @@ def get_notice(
         notice = session.get(Notice, notice_id)
         if notice is None or not principal.can_see("institution_id", notice.institution_id):
             return None
-        return notices.read(
-            notice, now=now or datetime.now(UTC), history=notices.transitions(session, notice_id)
-        )
+        return notices.read(notice, now=now or datetime.now(UTC), history=notices.transitions(session, notice_id))
 
 
 def incidents(
@@ -206,9 +199,7 @@ def incidents(
     con = read_side(store=store)
     try:
         rows = [
-            r
-            for r in measures.incident_rows(con, month)
-            if principal.can_see("institution_id", r["institution_id"])
+            r for r in measures.incident_rows(con, month) if principal.can_see("institution_id", r["institution_id"])
         ]
     finally:
         con.close()

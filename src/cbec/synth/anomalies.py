@@ -115,9 +115,7 @@ def structuring(rng: np.random.Generator, ctx: Context, sizes: IntArray, acc: Ac
     start = _group_start(ctx, rng, len(sizes), 8 * SECONDS_PER_DAY)[group]
     core.initiated = start + pos * SECONDS_PER_DAY + rng.integers(0, 6 * HOUR, len(group))
     same_day = variant == 1
-    core.initiated[same_day] = start[same_day] + pos[same_day] * rng.integers(
-        20 * 60, 3 * HOUR, int(same_day.sum())
-    )
+    core.initiated[same_day] = start[same_day] + pos[same_day] * rng.integers(20 * 60, 3 * HOUR, int(same_day.sum()))
     cny = rng.integers(185_000_00, cal.CNY_DAILY_REPORT_THRESHOLD * 100, len(group))
     usd = rng.integers(9_000_00, cal.USD_REPORT_THRESHOLD * 100, len(group))
     usd_quota = rng.integers(45_000_00, cal.USD_ANNUAL_QUOTA * 100, len(group))
@@ -131,9 +129,9 @@ def split_orders(rng: np.random.Generator, ctx: Context, sizes: IntArray, acc: A
     group, pos = _layout(sizes)
     n, reg = len(group), ctx.registers
     core = _rows("split_orders", n)
-    core.segment = np.where(
-        rng.random(len(sizes)) < 0.5, SEGMENT["import_bonded"], SEGMENT["import_direct_mail"]
-    )[group]
+    core.segment = np.where(rng.random(len(sizes)) < 0.5, SEGMENT["import_bonded"], SEGMENT["import_direct_mail"])[
+        group
+    ]
     core.payer = acc.take(len(sizes))[group]
     core.buyer = core.payer
     shop = FOREIGN_SELLERS + rng.integers(0, ctx.business_population, len(sizes))[group]
@@ -236,9 +234,7 @@ def high_risk_corridor(rng: np.random.Generator, ctx: Context, sizes: IntArray, 
     return core
 
 
-def _many_to_one(
-    rng: np.random.Generator, ctx: Context, sizes: IntArray, acc: Accounts, pattern: str
-) -> PaymentCore:
+def _many_to_one(rng: np.random.Generator, ctx: Context, sizes: IntArray, acc: Accounts, pattern: str) -> PaymentCore:
     """Many payers pay one account within a day (fan_in) or one account pays many payees (fan_out)."""
     group, _ = _layout(sizes)
     n = len(group)
@@ -279,9 +275,7 @@ def mule(rng: np.random.Generator, ctx: Context, sizes: IntArray, acc: Accounts)
     core.payer_country[:] = _CN
     core.payee_country = np.where(last, _OFFSHORE[rng.integers(0, len(_OFFSHORE), n)], _CN)
     start = _group_start(ctx, rng, len(sizes), 4 * SECONDS_PER_DAY)[group]
-    core.initiated = start + np.where(
-        last, 3 * SECONDS_PER_DAY + HOUR, rng.integers(0, 3 * SECONDS_PER_DAY, n)
-    )
+    core.initiated = start + np.where(last, 3 * SECONDS_PER_DAY + HOUR, rng.integers(0, 3 * SECONDS_PER_DAY, n))
     core.amount = rng.integers(2_000_00, 30_000_00, n)
     collected = np.bincount(group, weights=np.where(last, 0, core.amount).astype(np.float64))
     forwarded = (collected * 0.95 / float(cal.FX_CNY_PER_UNIT["USD"])).astype(np.int64)
@@ -336,9 +330,7 @@ def mark_base_rows(rng: np.random.Generator, core: PaymentCore, groups: dict[str
     core.has_docs[missing] = False
     core.has_order[missing] = rng.random(len(missing)) < 0.3  # some orders exist but never shipped
     core.pattern[mismatched] = PATTERN["amount_mismatch"]
-    core.mismatch[mismatched] = np.where(
-        rng.random(len(mismatched)) < 0.5, ORDER_MISMATCH, DECLARATION_MISMATCH
-    )
+    core.mismatch[mismatched] = np.where(rng.random(len(mismatched)) < 0.5, ORDER_MISMATCH, DECLARATION_MISMATCH)
 
 
 GENERATORS = {
@@ -354,9 +346,7 @@ GENERATORS = {
 }
 
 
-def anomalous_rows(
-    rng: np.random.Generator, ctx: Context, chunk: int, groups: dict[str, IntArray]
-) -> PaymentCore:
+def anomalous_rows(rng: np.random.Generator, ctx: Context, chunk: int, groups: dict[str, IntArray]) -> PaymentCore:
     """Generate the rows of every added pattern for one chunk."""
     acc = Accounts(chunk)
     return PaymentCore.concat([make(rng, ctx, groups[name], acc) for name, make in GENERATORS.items()])

@@ -16,10 +16,15 @@ from cbec.synth.registers import Registers
 # Country and currency code tables; payments hold indices into them.
 COUNTRIES: tuple[str, ...] = tuple(
     dict.fromkeys(
-        ("CN", *cal.EXPORT_MARKETS, *(o for p in cat.PRODUCTS for o in p.origins), *cal.HIGH_RISK_COUNTRIES,
-         *cal.OFFSHORE_COUNTRIES)
+        (
+            "CN",
+            *cal.EXPORT_MARKETS,
+            *(o for p in cat.PRODUCTS for o in p.origins),
+            *cal.HIGH_RISK_COUNTRIES,
+            *cal.OFFSHORE_COUNTRIES,
+        )
     )
-)  # fmt: skip
+)
 COUNTRY = {code: i for i, code in enumerate(COUNTRIES)}
 CURRENCY = {code: i for i, code in enumerate(cal.CURRENCIES)}
 CHANNEL = {name: i for i, name in enumerate(cal.CHANNELS)}
@@ -41,16 +46,12 @@ FOREIGN_SELLERS = 3 << 32
 ANOMALY_ACCOUNTS = 8 << 32  # + chunk << 24 + serial
 
 
-def enterprise_account(
-    enterprise: npt.NDArray[np.int64], institution: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
+def enterprise_account(enterprise: npt.NDArray[np.int64], institution: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Return the account index of enterprises at institutions."""
     return ENTERPRISE_ACCOUNTS + enterprise * 16 + institution
 
 
-def personal_account(
-    person: npt.NDArray[np.int64], institution: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
+def personal_account(person: npt.NDArray[np.int64], institution: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Return the account index of people (or overseas shops) at institutions: one account per pair."""
     return person * 16 + institution
 
@@ -65,9 +66,7 @@ def institution_cdfs() -> dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.
     out = {}
     for name, ch in CHANNEL.items():
         serving = [
-            (i, inst.channel_weights[name])
-            for i, inst in enumerate(cal.INSTITUTIONS)
-            if name in inst.channel_weights
+            (i, inst.channel_weights[name]) for i, inst in enumerate(cal.INSTITUTIONS) if name in inst.channel_weights
         ]
         out[ch] = (np.array([i for i, _ in serving], dtype=np.int64), cumulative([w for _, w in serving]))
     return out

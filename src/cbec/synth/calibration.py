@@ -199,28 +199,85 @@ PLATFORMS: tuple[Platform, ...] = (
 # --- Countries, currencies, FX ----------------------------------------------------------------
 # [ASSUMED] export markets of Zhejiang CBEC sellers and their weights; [LIU] §3.1 "markets keep widening".
 EXPORT_MARKETS = {
-    "US": 0.26, "GB": 0.07, "DE": 0.06, "FR": 0.04, "ES": 0.03, "IT": 0.03, "NL": 0.02, "PL": 0.02,
-    "RU": 0.08, "JP": 0.04, "KR": 0.03, "AU": 0.03, "CA": 0.03, "BR": 0.04, "MX": 0.04, "SA": 0.03,
-    "AE": 0.03, "TH": 0.02, "MY": 0.02, "SG": 0.02, "PH": 0.02, "ID": 0.02, "VN": 0.02,
-}  # fmt: skip
+    "US": 0.26,
+    "GB": 0.07,
+    "DE": 0.06,
+    "FR": 0.04,
+    "ES": 0.03,
+    "IT": 0.03,
+    "NL": 0.02,
+    "PL": 0.02,
+    "RU": 0.08,
+    "JP": 0.04,
+    "KR": 0.03,
+    "AU": 0.03,
+    "CA": 0.03,
+    "BR": 0.04,
+    "MX": 0.04,
+    "SA": 0.03,
+    "AE": 0.03,
+    "TH": 0.02,
+    "MY": 0.02,
+    "SG": 0.02,
+    "PH": 0.02,
+    "ID": 0.02,
+    "VN": 0.02,
+}
 MARKET_CURRENCY = {
-    "US": "USD", "GB": "GBP", "DE": "EUR", "FR": "EUR", "ES": "EUR", "IT": "EUR", "NL": "EUR", "PL": "PLN",
-    "RU": "CNY", "JP": "JPY", "KR": "KRW", "AU": "AUD", "CA": "CAD", "BR": "BRL", "MX": "MXN", "SA": "SAR",
-    "AE": "AED", "TH": "THB", "MY": "MYR", "SG": "SGD", "PH": "PHP", "ID": "USD", "VN": "USD",
-    "NZ": "NZD", "IE": "EUR", "CL": "USD", "HK": "HKD",
-}  # fmt: skip
+    "US": "USD",
+    "GB": "GBP",
+    "DE": "EUR",
+    "FR": "EUR",
+    "ES": "EUR",
+    "IT": "EUR",
+    "NL": "EUR",
+    "PL": "PLN",
+    "RU": "CNY",
+    "JP": "JPY",
+    "KR": "KRW",
+    "AU": "AUD",
+    "CA": "CAD",
+    "BR": "BRL",
+    "MX": "MXN",
+    "SA": "SAR",
+    "AE": "AED",
+    "TH": "THB",
+    "MY": "MYR",
+    "SG": "SGD",
+    "PH": "PHP",
+    "ID": "USD",
+    "VN": "USD",
+    "NZ": "NZD",
+    "IE": "EUR",
+    "CL": "USD",
+    "HK": "HKD",
+}
 LOCAL_CURRENCY_SHARE = 0.6  # [ASSUMED] retail export buyers paying in their own currency, else USD
 B2B_CURRENCY_MIX = {"USD": 0.85, "EUR": 0.10, "CNY": 0.05}  # [ASSUMED]
 IMPORT_CNY_SHARE = 0.8  # [ASSUMED] imports paid in CNY, the rest in the seller's currency
 ZERO_DECIMAL_CURRENCIES = ("JPY", "KRW")  # ISO 4217 minor unit 0: whole amounts, written with .00
 # Approximate 2023 average CNY per unit (PBoC central parity where published), rounded; sizes amounts only.
 FX_CNY_PER_UNIT = {
-    "CNY": Decimal("1"), "USD": Decimal("7.0467"), "EUR": Decimal("7.66"), "GBP": Decimal("8.79"),
-    "JPY": Decimal("0.0503"), "KRW": Decimal("0.00541"), "AUD": Decimal("4.68"), "CAD": Decimal("5.22"),
-    "SGD": Decimal("5.24"), "MYR": Decimal("1.55"), "THB": Decimal("0.2027"), "PHP": Decimal("0.1268"),
-    "BRL": Decimal("1.41"), "MXN": Decimal("0.397"), "SAR": Decimal("1.879"), "AED": Decimal("1.919"),
-    "PLN": Decimal("1.68"), "NZD": Decimal("4.33"), "HKD": Decimal("0.9002"),
-}  # fmt: skip
+    "CNY": Decimal("1"),
+    "USD": Decimal("7.0467"),
+    "EUR": Decimal("7.66"),
+    "GBP": Decimal("8.79"),
+    "JPY": Decimal("0.0503"),
+    "KRW": Decimal("0.00541"),
+    "AUD": Decimal("4.68"),
+    "CAD": Decimal("5.22"),
+    "SGD": Decimal("5.24"),
+    "MYR": Decimal("1.55"),
+    "THB": Decimal("0.2027"),
+    "PHP": Decimal("0.1268"),
+    "BRL": Decimal("1.41"),
+    "MXN": Decimal("0.397"),
+    "SAR": Decimal("1.879"),
+    "AED": Decimal("1.919"),
+    "PLN": Decimal("1.68"),
+    "NZD": Decimal("4.33"),
+    "HKD": Decimal("0.9002"),
+}
 CURRENCIES = tuple(FX_CNY_PER_UNIT)
 HIGH_RISK_COUNTRIES = ("KP", "IR", "MM")  # [FATF]
 OFFSHORE_COUNTRIES = ("HK", "SG", "AE")  # [ASSUMED] where cycle and rapid in/out legs go abroad
@@ -270,14 +327,23 @@ COMPLAINT_CATEGORIES = {
 # [LIU] §3.4 / Figure 2 ranks demand: operations > promotion > product development > sourcing >
 # design/photography > logistics; the figure's numbers are missing, so the weights are [ASSUMED].
 JOB_ROLES = {
-    "operations": 0.30, "promotion": 0.21, "product_development": 0.16, "sourcing": 0.13,
-    "design_photography": 0.10, "logistics": 0.07, "other": 0.03,
-}  # fmt: skip
+    "operations": 0.30,
+    "promotion": 0.21,
+    "product_development": 0.16,
+    "sourcing": 0.13,
+    "design_photography": 0.10,
+    "logistics": 0.07,
+    "other": 0.03,
+}
 JOB_SALARY_CNY = {  # [ASSUMED] monthly salary range (min low, min high) in CNY
-    "operations": (7_000, 12_000), "promotion": (6_500, 11_000), "product_development": (7_000, 13_000),
-    "sourcing": (6_000, 9_000), "design_photography": (6_000, 10_000), "logistics": (5_000, 7_500),
+    "operations": (7_000, 12_000),
+    "promotion": (6_500, 11_000),
+    "product_development": (7_000, 13_000),
+    "sourcing": (6_000, 9_000),
+    "design_photography": (6_000, 10_000),
+    "logistics": (5_000, 7_500),
     "other": (4_500, 7_000),
-}  # fmt: skip
+}
 
 # [ASSUMED] Beijing-time hourly activity profile (0-23 h) and weekday factors (Monday first).
 HOURLY_PROFILE = (3, 2, 2, 2, 2, 2, 3, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 6, 4)

@@ -25,13 +25,21 @@ class Product(NamedTuple):
 PRODUCTS: tuple[Product, ...] = (
     Product("女式针织连衣裙", "Women's knitted dress", "6104430000", 0.35, "GB 18401-2010", "export", ("CN",), 0.10),
     Product("男式棉制T恤", "Men's cotton T-shirt", "6109100000", 0.25, "GB 18401-2010", "export", ("CN",), 0.10),
-    Product("儿童棉质套装", "Children's cotton clothing set", "6111200000", 0.30, "GB 31701-2015", "export", ("CN",), 0.06),
+    Product(
+        "儿童棉质套装", "Children's cotton clothing set", "6111200000", 0.30, "GB 31701-2015", "export", ("CN",), 0.06
+    ),
     Product("运动休闲鞋", "Casual sports sneakers", "6404110000", 0.80, "", "export", ("CN",), 0.07),
-    Product("拼插积木玩具", "Plastic building blocks toy", "9503000000", 0.60, "GB 6675.1-2014", "export", ("CN",), 0.07),
+    Product(
+        "拼插积木玩具", "Plastic building blocks toy", "9503000000", 0.60, "GB 6675.1-2014", "export", ("CN",), 0.07
+    ),
     Product("圣诞装饰品", "Christmas ornaments set", "9505100000", 0.40, "", "export", ("CN",), 0.06),
     Product("LED吸顶灯", "LED ceiling light", "9405110000", 1.50, "GB 7000.1-2015", "export", ("CN",), 0.06),
-    Product("不锈钢锅具套装", "Stainless steel cookware set", "7323930000", 3.00, "GB 4806.9-2016", "export", ("CN",), 0.06),
-    Product("塑料保鲜盒", "Plastic food storage containers", "3924100000", 0.70, "GB 4806.7-2016", "export", ("CN",), 0.07),
+    Product(
+        "不锈钢锅具套装", "Stainless steel cookware set", "7323930000", 3.00, "GB 4806.9-2016", "export", ("CN",), 0.06
+    ),
+    Product(
+        "塑料保鲜盒", "Plastic food storage containers", "3924100000", 0.70, "GB 4806.7-2016", "export", ("CN",), 0.07
+    ),
     Product("手机保护壳", "Phone case", "3926909000", 0.05, "", "export", ("CN",), 0.08),
     Product("羽绒被", "Goose down duvet", "9404400000", 2.20, "GB 18401-2010", "export", ("CN",), 0.04),
     Product("双肩背包", "Travel backpack", "4202920000", 0.90, "", "export", ("CN",), 0.06),
@@ -40,17 +48,39 @@ PRODUCTS: tuple[Product, ...] = (
     Product("中性笔文具套装", "Gel pen stationery set", "9608100000", 0.20, "GB 21027-2020", "export", ("CN",), 0.04),
     Product("汽车LED大灯", "Car LED headlight bulbs", "8512200000", 0.40, "", "export", ("CN",), 0.02),
     Product("户外露营帐篷", "Camping tent", "6306220000", 3.50, "", "export", ("CN",), 0.02),
-    Product("婴儿配方奶粉", "Infant formula milk powder", "1901101000", 0.90, "GB 10765-2021;GB 7718-2011",
-            "import", ("NZ", "AU", "NL", "DE", "IE", "FR"), 0.22),
-    Product("保湿面霜", "Moisturising face cream", "3304990000", 0.15, "GB 5296.3-2008",
-            "import", ("FR", "KR", "JP", "US"), 0.20),
-    Product("维生素营养补充剂", "Vitamin supplement", "2106909000", 0.30, "GB 7718-2011", "import", ("AU", "US", "NZ"), 0.14),
+    Product(
+        "婴儿配方奶粉",
+        "Infant formula milk powder",
+        "1901101000",
+        0.90,
+        "GB 10765-2021;GB 7718-2011",
+        "import",
+        ("NZ", "AU", "NL", "DE", "IE", "FR"),
+        0.22,
+    ),
+    Product(
+        "保湿面霜",
+        "Moisturising face cream",
+        "3304990000",
+        0.15,
+        "GB 5296.3-2008",
+        "import",
+        ("FR", "KR", "JP", "US"),
+        0.20,
+    ),
+    Product(
+        "维生素营养补充剂", "Vitamin supplement", "2106909000", 0.30, "GB 7718-2011", "import", ("AU", "US", "NZ"), 0.14
+    ),
     Product("红葡萄酒", "Red wine", "2204210000", 1.30, "GB 7718-2011", "import", ("FR", "AU", "CL", "IT"), 0.08),
-    Product("进口饼干零食", "Imported biscuits", "1905310000", 0.40, "GB 7718-2011", "import", ("JP", "KR", "MY"), 0.10),
+    Product(
+        "进口饼干零食", "Imported biscuits", "1905310000", 0.40, "GB 7718-2011", "import", ("JP", "KR", "MY"), 0.10
+    ),
     Product("婴儿纸尿裤", "Baby diapers", "9619001100", 2.00, "", "import", ("JP", "KR"), 0.12),
     Product("香水", "Perfume", "3303000000", 0.25, "GB 5296.3-2008", "import", ("FR", "IT"), 0.08),
-    Product("电动牙刷", "Electric toothbrush", "8509800000", 0.50, "GB 4706.1-2005", "import", ("NL", "DE", "US"), 0.06),
-)  # fmt: skip
+    Product(
+        "电动牙刷", "Electric toothbrush", "8509800000", 0.50, "GB 4706.1-2005", "import", ("NL", "DE", "US"), 0.06
+    ),
+)
 
 NEAR_EXPIRY_HS = ("1901101000", "2106909000", "2204210000", "1905310000")
 
@@ -93,14 +123,47 @@ MARK_CLASSES_BY_TRADE = ("25", "28", "11", "21", "20", "9", "18", "16", "24", "1
 
 # Name parts for enterprises: trade-name characters with pinyin, and industries per enterprise kind.
 TRADE_NAME_CHARS = (
-    ("华", "Hua"), ("跃", "Yue"), ("恒", "Heng"), ("信", "Xin"), ("达", "Da"), ("瑞", "Rui"), ("博", "Bo"),
-    ("凯", "Kai"), ("腾", "Teng"), ("鑫", "Xin"), ("盛", "Sheng"), ("泰", "Tai"), ("宏", "Hong"),
-    ("远", "Yuan"), ("晨", "Chen"), ("嘉", "Jia"), ("丰", "Feng"), ("联", "Lian"), ("创", "Chuang"),
-    ("源", "Yuan"), ("通", "Tong"), ("海", "Hai"), ("天", "Tian"), ("金", "Jin"), ("星", "Xing"),
-    ("云", "Yun"), ("峰", "Feng"), ("阳", "Yang"), ("光", "Guang"), ("美", "Mei"), ("佳", "Jia"),
-    ("力", "Li"), ("科", "Ke"), ("捷", "Jie"), ("立", "Li"), ("和", "He"), ("润", "Run"), ("正", "Zheng"),
-    ("永", "Yong"), ("安", "An"),
-)  # fmt: skip
+    ("华", "Hua"),
+    ("跃", "Yue"),
+    ("恒", "Heng"),
+    ("信", "Xin"),
+    ("达", "Da"),
+    ("瑞", "Rui"),
+    ("博", "Bo"),
+    ("凯", "Kai"),
+    ("腾", "Teng"),
+    ("鑫", "Xin"),
+    ("盛", "Sheng"),
+    ("泰", "Tai"),
+    ("宏", "Hong"),
+    ("远", "Yuan"),
+    ("晨", "Chen"),
+    ("嘉", "Jia"),
+    ("丰", "Feng"),
+    ("联", "Lian"),
+    ("创", "Chuang"),
+    ("源", "Yuan"),
+    ("通", "Tong"),
+    ("海", "Hai"),
+    ("天", "Tian"),
+    ("金", "Jin"),
+    ("星", "Xing"),
+    ("云", "Yun"),
+    ("峰", "Feng"),
+    ("阳", "Yang"),
+    ("光", "Guang"),
+    ("美", "Mei"),
+    ("佳", "Jia"),
+    ("力", "Li"),
+    ("科", "Ke"),
+    ("捷", "Jie"),
+    ("立", "Li"),
+    ("和", "He"),
+    ("润", "Run"),
+    ("正", "Zheng"),
+    ("永", "Yong"),
+    ("安", "An"),
+)
 INDUSTRIES = {
     "manufacturer": (
         ("服饰", "Apparel"),
@@ -147,11 +210,14 @@ REVIEW_TEXTS = {
     5: ("Excellent quality, highly recommend!", "非常满意，五星好评！", "Perfect, exactly as described."),
 }
 DEFECTS = (
-    "邻苯二甲酸酯超标 phthalates above limit", "甲醛含量超标 formaldehyde above limit",
-    "小零件脱落 small parts detach", "标签标识不合格 non-compliant labelling",
-    "电气安全不合格 electrical safety failure", "重金属迁移量超标 heavy metal migration above limit",
+    "邻苯二甲酸酯超标 phthalates above limit",
+    "甲醛含量超标 formaldehyde above limit",
+    "小零件脱落 small parts detach",
+    "标签标识不合格 non-compliant labelling",
+    "电气安全不合格 electrical safety failure",
+    "重金属迁移量超标 heavy metal migration above limit",
     "纤维含量不符 fibre content mismatch",
-)  # fmt: skip
+)
 INSPECTION_AGENCIES = ("浙江省市场监督管理局", "杭州海关技术中心", "宁波海关技术中心", "浙江方圆检测集团")
 INCIDENT_SUMMARIES = (
     "支付接口遭撞库攻击 credential-stuffing attack on the payment API",

@@ -17,9 +17,19 @@ from cbec.synth.registers import build_registers
 from cbec.synth.trade import base_payments
 
 MONTH_KEYED_IDS = (
-    "payment", "order", "waybill", "declaration", "complaint", "review", "filing", "inspection", "listing",
-    "mark", "incident", "posting",
-)  # fmt: skip
+    "payment",
+    "order",
+    "waybill",
+    "declaration",
+    "complaint",
+    "review",
+    "filing",
+    "inspection",
+    "listing",
+    "mark",
+    "incident",
+    "posting",
+)
 STABLE_IDS = ("account", "buyer", "consumer")  # the same people and accounts in every month of a run
 MIN_PAYMENTS = 1_000
 
@@ -60,9 +70,7 @@ def make_context(*, seed: int, month: Month, payments: int, high_risk: tuple[str
     keys = {name: int(k) for name, k in zip(MONTH_KEYED_IDS, monthly, strict=True)}
     keys |= {name: int(k) for name, k in zip(STABLE_IDS, stable, strict=True)}
     registers = build_registers(rng_for(seed, payments, 3), payments)
-    return Context(
-        seed=seed, payments=payments, month=month, registers=registers, keys=keys, high_risk=high_risk
-    )
+    return Context(seed=seed, payments=payments, month=month, registers=registers, keys=keys, high_risk=high_risk)
 
 
 def generate_chunk(ctx: Context, chunk: int, offset: int, size: int) -> ChunkOutput:

@@ -17,31 +17,52 @@ from cbec.synth.month import cumulative, draw
 COMPLAINT_TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
     "quality": {
         "zh": ("收到的{p}质量很差，用了两天就坏了，要求退款。", "{p}做工粗糙，有明显瑕疵，商家拒绝处理。"),
-        "en": ("The {p} broke after two days of use. I want a refund.", "Poor quality {p} with visible defects; the seller refuses to help."),
+        "en": (
+            "The {p} broke after two days of use. I want a refund.",
+            "Poor quality {p} with visible defects; the seller refuses to help.",
+        ),
     },
     "counterfeit": {
         "zh": ("怀疑买到的{p}是假货，包装和官网不一致。", "{p}标称品牌，但防伪码查询无效。"),
-        "en": ("The {p} I received looks fake; the packaging differs from the official one.", "Branded {p} with an invalid authenticity code."),
+        "en": (
+            "The {p} I received looks fake; the packaging differs from the official one.",
+            "Branded {p} with an invalid authenticity code.",
+        ),
     },
     "refund_return": {
         "zh": ("申请退货退款已经20天，商家一直不处理。", "退回的{p}商家已签收，但迟迟不退款。"),
-        "en": ("I returned the {p} a month ago and still have no refund.", "The seller refuses my return request for the {p}."),
+        "en": (
+            "I returned the {p} a month ago and still have no refund.",
+            "The seller refuses my return request for the {p}.",
+        ),
     },
     "delivery": {
         "zh": ("{p}下单一个多月还没收到，物流信息不更新。", "包裹显示已签收但本人没有收到{p}。"),
-        "en": ("My {p} has not arrived after five weeks; tracking stopped updating.", "Tracking says delivered but I never received the {p}."),
+        "en": (
+            "My {p} has not arrived after five weeks; tracking stopped updating.",
+            "Tracking says delivered but I never received the {p}.",
+        ),
     },
     "near_expiry": {
         "zh": ("收到的{p}离过期只剩一个月，页面没有说明是临期商品。", "{p}生产日期过早，临近保质期。"),
-        "en": ("The {p} arrived one month before its expiry date.", "The {p} is close to expiry, which the listing did not say."),
+        "en": (
+            "The {p} arrived one month before its expiry date.",
+            "The {p} is close to expiry, which the listing did not say.",
+        ),
     },
     "description_mismatch": {
         "zh": ("实物与描述不符，{p}颜色和尺寸都不对。", "{p}货不对板，材质和页面宣传不一致。"),
-        "en": ("The {p} does not match the description: wrong size and colour.", "Not as described: the {p} is made of a different material."),
+        "en": (
+            "The {p} does not match the description: wrong size and colour.",
+            "Not as described: the {p} is made of a different material.",
+        ),
     },
     "privacy": {
         "zh": ("下单{p}后频繁接到骚扰电话，怀疑个人信息被泄露。", "商家未经同意把我的信息用于营销。"),
-        "en": ("Since buying the {p} I get spam calls; my data seems to have leaked.", "The seller shared my personal data without consent."),
+        "en": (
+            "Since buying the {p} I get spam calls; my data seems to have leaked.",
+            "The seller shared my personal data without consent.",
+        ),
     },
     "payment": {
         "zh": ("购买{p}被重复扣款，至今未退回。", "支付时汇率和手续费不透明，多扣了钱。"),
@@ -51,7 +72,7 @@ COMPLAINT_TEXTS: dict[str, dict[str, tuple[str, ...]]] = {
         "zh": ("客服态度恶劣，问题一直得不到解决。", "购买{p}后无法开具发票。"),
         "en": ("Customer service never answers my messages.", "I cannot get an invoice for the {p}."),
     },
-}  # fmt: skip
+}
 CLAIMLESS = ("privacy", "other")
 COMPLAINT_CHANNELS = ("platform", "12315", "email", "hotline")
 _CATEGORIES = tuple(cal.COMPLAINT_CATEGORIES)

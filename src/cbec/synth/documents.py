@@ -89,12 +89,20 @@ def _carriers(rng: np.random.Generator, segment: IntArray) -> IntArray:
 def _transit(rng: np.random.Generator, segment: IntArray) -> tuple[IntArray, IntArray]:
     """Draw (payment-to-shipping, shipping-to-delivery) seconds per segment."""
     day = SECONDS_PER_DAY
-    lag = {"export_retail": (4 * HOUR, 3 * day), "export_b2b_direct": (day, 10 * day),
-           "export_b2b_warehouse": (day, 7 * day), "import_bonded": (HOUR, day),
-           "import_direct_mail": (12 * HOUR, 4 * day)}  # fmt: skip
-    trip = {"export_retail": (5 * day, 20 * day), "export_b2b_direct": (15 * day, 40 * day),
-            "export_b2b_warehouse": (20 * day, 45 * day), "import_bonded": (day, 3 * day),
-            "import_direct_mail": (5 * day, 15 * day)}  # fmt: skip
+    lag = {
+        "export_retail": (4 * HOUR, 3 * day),
+        "export_b2b_direct": (day, 10 * day),
+        "export_b2b_warehouse": (day, 7 * day),
+        "import_bonded": (HOUR, day),
+        "import_direct_mail": (12 * HOUR, 4 * day),
+    }
+    trip = {
+        "export_retail": (5 * day, 20 * day),
+        "export_b2b_direct": (15 * day, 40 * day),
+        "export_b2b_warehouse": (20 * day, 45 * day),
+        "import_bonded": (day, 3 * day),
+        "import_direct_mail": (5 * day, 15 * day),
+    }
     to_ship = np.zeros(len(segment), dtype=np.int64)
     on_road = np.zeros(len(segment), dtype=np.int64)
     for name, (low, high) in lag.items():
@@ -111,9 +119,7 @@ def _altered(rng: np.random.Generator, amount: IntArray) -> IntArray:
     return np.maximum(1, np.rint(amount * factor)).astype(np.int64)
 
 
-def document_tables(
-    rng: np.random.Generator, core: PaymentCore, index: IntArray, ctx: Context
-) -> dict[str, pa.Table]:
+def document_tables(rng: np.random.Generator, core: PaymentCore, index: IntArray, ctx: Context) -> dict[str, pa.Table]:
     """Format the orders, waybills and declarations behind order-linked payments."""
     k, reg = ctx.keys, ctx.registers
     o = core.take(core.has_order)
@@ -124,9 +130,7 @@ def document_tables(
     goods = o.amount.copy()
     order_off = o.mismatch == ORDER_MISMATCH
     goods[order_off] = _altered(rng, goods[order_off])
-    items = np.where(b2b, np.rint(rng.lognormal(np.log(200), 0.9, n)), 1 + rng.poisson(0.5, n)).astype(
-        np.int64
-    )
+    items = np.where(b2b, np.rint(rng.lognormal(np.log(200), 0.9, n)), 1 + rng.poisson(0.5, n)).astype(np.int64)
     ordered = o.initiated - np.where(
         b2b, _between(rng, SECONDS_PER_DAY, 10 * SECONDS_PER_DAY, n), _between(rng, 20, 1_800, n)
     )

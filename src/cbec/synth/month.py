@@ -87,9 +87,7 @@ def parse_month(label: str) -> Month:
     )
 
 
-def draw_per_segment(
-    rng: np.random.Generator, segment: IntArray, weights: Callable[[str], list[float]]
-) -> IntArray:
+def draw_per_segment(rng: np.random.Generator, segment: IntArray, weights: Callable[[str], list[float]]) -> IntArray:
     """Draw one option per row from the weights its trade segment gives (`weights(segment name)`)."""
     out = np.zeros(len(segment), dtype=np.int64)
     for s, seg in enumerate(cal.SEGMENTS):

@@ -30,9 +30,7 @@ _TITLE_TAILS = (
 def _table(feed: str, columns: dict[str, pa.Array | list[str]]) -> pa.Table:
     """Build a feed's table, checking its columns against the contract."""
     assert tuple(columns) == FEED_COLUMNS[feed], feed
-    return pa.table(
-        {k: v if isinstance(v, pa.Array) else pa.array(v, type=pa.string()) for k, v in columns.items()}
-    )
+    return pa.table({k: v if isinstance(v, pa.Array) else pa.array(v, type=pa.string()) for k, v in columns.items()})
 
 
 def filings_and_inspections(rng: np.random.Generator, ctx: Context) -> tuple[pa.Table, pa.Table]:
@@ -97,9 +95,7 @@ def trademarks(rng: np.random.Generator, ctx: Context) -> tuple[pa.Table, np.nda
     texts = [m[0] for m in cat.FAMOUS_MARKS] + [reg.brands[o] for o in owners]
     holders = [m[1] for m in cat.FAMOUS_MARKS] + [reg.names[o] for o in owners]
     classes = [m[2] for m in cat.FAMOUS_MARKS] + [
-        ";".join(
-            sorted(set(rng.choice(cat.MARK_CLASSES_BY_TRADE, int(rng.integers(1, 3))).tolist()), key=int)
-        )
+        ";".join(sorted(set(rng.choice(cat.MARK_CLASSES_BY_TRADE, int(rng.integers(1, 3))).tolist()), key=int))
         for _ in owners
     ]
     places = [m[3] for m in cat.FAMOUS_MARKS] + rng.choice(cat.MARK_JURISDICTIONS, len(owners)).tolist()

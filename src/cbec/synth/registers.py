@@ -101,9 +101,7 @@ def build_registers(rng: np.random.Generator, payments: int) -> Registers:
             a, b = rng.integers(0, len(cat.TRADE_NAME_CHARS), 2)
         seen_name.add(name)
         names.append(name)
-        names_en.append(
-            f"{_ENGLISH_SHORT.get(short, town.name_en)} {py_a}{py_b.lower()} {industry_en} Co., Ltd."
-        )
+        names_en.append(f"{_ENGLISH_SHORT.get(short, town.name_en)} {py_a}{py_b.lower()} {industry_en} Co., Ltd.")
     founded = rng.integers(days_from_civil(1995, 1, 1), days_from_civil(2023, 12, 31), n)
     employees = np.maximum(3, rng.lognormal(np.log(40), 1.1, n)).astype(np.int64)
     weight = rng.pareto(cal.SELLER_PARETO_SHAPE, n) + 1.0

@@ -68,9 +68,7 @@ def scale_factor(payments: int) -> Decimal:
     return Decimal(payments) / Decimal(cal.MONTH_PAYMENTS)
 
 
-def _write_once(
-    writers: dict[str, FeedWriter], feed: str, table: pa.Table, progress: Progress | None
-) -> None:
+def _write_once(writers: dict[str, FeedWriter], feed: str, table: pa.Table, progress: Progress | None) -> None:
     """Write a whole feed at once and report it."""
     writers[feed].write(table)
     if progress:
@@ -123,9 +121,7 @@ def generate(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {feed: out_dir / f"{feed}.{EXTENSIONS[fmt]}" for feed in FEEDS}
-    writers: dict[str, FeedWriter] = {
-        feed: open_writer(files[feed], FEED_COLUMNS[feed], fmt) for feed in FEEDS
-    }
+    writers: dict[str, FeedWriter] = {feed: open_writer(files[feed], FEED_COLUMNS[feed], fmt) for feed in FEEDS}
     label_writer = open_writer(out_dir / LABELS_FILE, LABEL_COLUMNS, "csv")
     try:
         totals = TradeTotals()

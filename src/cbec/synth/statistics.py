@@ -55,16 +55,12 @@ def trade_statistics_table(totals: TradeTotals, year: int, month: int, scale: De
     rows.append((cal.PROVINCE, "cbec_import_export_total" + suffix, _yi(exports + imports, scale), "亿元"))
     rows.append((cal.PROVINCE, "cbec_export_total" + suffix, _yi(exports, scale), "亿元"))
     rows.append((cal.PROVINCE, "cbec_import_total" + suffix, _yi(imports, scale), "亿元"))
-    rows.append(
-        (cal.PROVINCE, "cbec_payments_count" + suffix, _count(totals.payments, scale, 10_000), "万笔")
-    )
+    rows.append((cal.PROVINCE, "cbec_payments_count" + suffix, _count(totals.payments, scale, 10_000), "万笔"))
     rows.append((cal.PROVINCE, "cbec_orders_count" + suffix, _count(totals.orders, scale, 10_000), "万单"))
     for i, city in enumerate(cal.CITIES):
         both = int(totals.export_cents[i] + totals.import_cents[i])
         rows.append((city.name, "cbec_import_export_total" + suffix, _yi(both, scale), "亿元"))
-        rows.append(
-            (city.name, "cbec_export_total" + suffix, _yi(int(totals.export_cents[i]), scale), "亿元")
-        )
+        rows.append((city.name, "cbec_export_total" + suffix, _yi(int(totals.export_cents[i]), scale), "亿元"))
     columns = {
         "year": [str(year)] * len(rows),
         "region": [r[0] for r in rows],

@@ -111,9 +111,7 @@ def _choose(rng: np.random.Generator, options: dict[str, float], n: int) -> IntA
 
 def platform_for(rng: np.random.Generator, segment: IntArray) -> IntArray:
     """Draw each order's platform from the platforms that serve its segment."""
-    return draw_per_segment(
-        rng, segment, lambda name: [p.segment_weights.get(name, 0.0) for p in cal.PLATFORMS]
-    )
+    return draw_per_segment(rng, segment, lambda name: [p.segment_weights.get(name, 0.0) for p in cal.PLATFORMS])
 
 
 def origin_of(rng: np.random.Generator, product: IntArray) -> IntArray:
@@ -165,9 +163,7 @@ def base_payments(rng: np.random.Generator, n: int, ctx: Context) -> PaymentCore
 
     # Buyers are people or firms; each has one account per institution it pays through.
     business = rng.integers(0, ctx.business_population, n)
-    buyer = np.where(
-        export & ~b2b, FOREIGN_BUYERS + rng.integers(0, ctx.buyer_population, n), B2B_BUYERS + business
-    )
+    buyer = np.where(export & ~b2b, FOREIGN_BUYERS + rng.integers(0, ctx.buyer_population, n), B2B_BUYERS + business)
     buyer[imp] = CN_CONSUMERS + rng.integers(0, ctx.consumer_population, int(imp.sum()))
     core.buyer = np.where(dom, -1, buyer)
     core.payer = personal_account(buyer, core.institution)

@@ -67,11 +67,7 @@ def file_complaint(
             currency="CNY" if amount_claimed else None,
         )
     except (ValidationError, ArithmeticError) as exc:
-        errors = (
-            [str(e["loc"][-1]) for e in exc.errors()]
-            if isinstance(exc, ValidationError)
-            else ["amount_claimed"]
-        )
+        errors = [str(e["loc"][-1]) for e in exc.errors()] if isinstance(exc, ValidationError) else ["amount_claimed"]
         return page(request, "complaint_form.html.j2", errors=errors, values=values, status_code=422)
     filed = complaints.file_complaint(store=store, data=data, source="web")
     return RedirectResponse(f"/complaint/track/{filed.tracking_code}?new=1", status_code=303)
@@ -119,9 +115,7 @@ def close(
 @router.get("/complaints")
 def complaints_board(request: Request, store: StoreDep, visitor: AnyRole, state: str = "") -> Response:
     """Complaints the user may handle: all for regulators, those routed to it for a business."""
-    rows = complaints.list_complaints(
-        store=store, principal=visitor.principal, state=state or None, limit=200
-    )
+    rows = complaints.list_complaints(store=store, principal=visitor.principal, state=state or None, limit=200)
     return page(request, "complaints.html.j2", visitor, rows=rows, states=STATE_TITLES, state=state)
 
 

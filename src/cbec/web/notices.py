@@ -108,9 +108,7 @@ def portal(request: Request, store: StoreDep, visitor: Tenant) -> Response:
     rating = None
     if principal.role == INSTITUTION:
         month = alerts[0].month if alerts else None
-        found = (
-            [] if month is None else supervision.list_ratings(store=store, month=month, principal=principal)
-        )
+        found = [] if month is None else supervision.list_ratings(store=store, month=month, principal=principal)
         rating = found[0] if found else None
     return page(
         request,

@@ -49,9 +49,7 @@ def overview_page(request: Request, store: StoreDep, visitor: AnyRole, month: Mo
     counts = overview.alert_counts(store=store, month=shown, principal=principal)
     ratings = supervision.list_ratings(store=store, month=shown, principal=principal)
     notices = supervision.list_notices(store=store, principal=principal)
-    open_notices = [
-        n for n in notices if n.state not in ("verified", "acknowledged", "withdrawn", "escalated")
-    ]
+    open_notices = [n for n in notices if n.state not in ("verified", "acknowledged", "withdrawn", "escalated")]
     grades: dict[str, int] = {}
     for r in ratings:
         grades[r.grade] = grades.get(r.grade, 0) + 1
@@ -92,11 +90,7 @@ def zhejiang_outlines(visitor: AnyRole) -> Response:
 def institutions(request: Request, store: StoreDep, visitor: Province, month: MonthQuery = None) -> Response:
     """List the month's institution ratings, worst first."""
     shown, months = pick_month(store, month)
-    ratings = (
-        []
-        if shown is None
-        else supervision.list_ratings(store=store, month=shown, principal=visitor.principal)
-    )
+    ratings = [] if shown is None else supervision.list_ratings(store=store, month=shown, principal=visitor.principal)
     return page(request, "institutions.html.j2", visitor, month=shown, months=months, ratings=ratings)
 
 
@@ -116,9 +110,7 @@ def institution(
     ratings = (
         []
         if shown is None
-        else supervision.list_ratings(
-            store=store, month=shown, institution_id=institution_id, principal=principal
-        )
+        else supervision.list_ratings(store=store, month=shown, institution_id=institution_id, principal=principal)
     )
     notices = supervision.list_notices(store=store, institution_id=institution_id, principal=principal)
     incidents = (

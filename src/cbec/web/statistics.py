@@ -30,8 +30,7 @@ def statistics(request: Request, store: StoreDep, visitor: Province) -> Response
         "years": [c.figure.year for c in trade],
         "totals": [float(c.figure.value) for c in trade],
         "reported": [
-            None if c.figure.reported_growth_pct is None else float(c.figure.reported_growth_pct)
-            for c in trade
+            None if c.figure.reported_growth_pct is None else float(c.figure.reported_growth_pct) for c in trade
         ],
         "computed": [None if c.computed_growth_pct is None else float(c.computed_growth_pct) for c in trade],
     }

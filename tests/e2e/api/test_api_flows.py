@@ -69,17 +69,11 @@ def test_a_notice_runs_from_the_regulator_to_the_institution_and_back(world: Wor
     ).json()
     assert issued["state"] == "issued" and issued["due_at"]
     path = f"/api/v1/notices/{issued['id']}/transitions"
-    refused = world.client.post(
-        path, json={"action": "verify", "reason": "自己核验"}, headers=as_user(world, "pi-a")
-    )
+    refused = world.client.post(path, json={"action": "verify", "reason": "自己核验"}, headers=as_user(world, "pi-a"))
     assert refused.status_code == 403
-    planned = world.client.post(
-        path, json={"action": "submit_plan", "reason": "计划"}, headers=as_user(world, "pi-a")
-    )
+    planned = world.client.post(path, json={"action": "submit_plan", "reason": "计划"}, headers=as_user(world, "pi-a"))
     assert planned.status_code == 200 and planned.json()["state"] == "plan_submitted"
-    wrong = world.client.post(
-        path, json={"action": "verify", "reason": "x"}, headers=as_user(world, "analyst")
-    )
+    wrong = world.client.post(path, json={"action": "verify", "reason": "x"}, headers=as_user(world, "analyst"))
     assert wrong.status_code == 409 and wrong.json()["title_zh"] == "状态冲突"
     shown = world.client.get(f"/api/v1/notices/{issued['id']}", headers=as_user(world, "pi-a")).json()
     assert [(h["action"], h["actor"]) for h in shown["history"]] == [
@@ -91,9 +85,7 @@ def test_a_notice_runs_from_the_regulator_to_the_institution_and_back(world: Wor
 def test_a_revoked_or_wrong_login_gets_no_token_and_no_access(world: World) -> None:
     wrong = world.client.post("/api/v1/auth/token", json={"username": "pi-a", "password": "not the password"})
     assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
-    fresh = world.client.post(
-        "/api/v1/auth/token", json={"username": "pi-b", "password": "correct horse battery"}
-    )
+    fresh = world.client.post("/api/v1/auth/token", json={"username": "pi-b", "password": "correct horse battery"})
     token = fresh.json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert world.client.get("/api/v1/auth/me", headers=headers).json()["role"] == "institution"

@@ -18,9 +18,7 @@ def test_a_complaint_through_the_public_routes_and_the_platforms_portal(world: W
     ).json()
     code = filed["tracking_code"]
     assert (
-        filed["state"] == "received"
-        and filed["consumer_name"] == "J*** D**"
-        and "555" not in filed["consumer_phone"]
+        filed["state"] == "received" and filed["consumer_name"] == "J*** D**" and "555" not in filed["consumer_phone"]
     )
     tracked = world.client.get(f"/api/v1/complaints/track/{code}").json()
     assert tracked["id"] == filed["id"] and tracked["history"][0]["action"] == "file"

@@ -35,13 +35,9 @@ def test_every_route_but_login_refuses_a_request_without_a_token(world: World) -
 def test_an_institution_lists_only_its_own_alerts_even_when_it_asks_for_another(world: World) -> None:
     mine = world.client.get("/api/v1/alerts", params={"limit": 500}, headers=as_user(world, "pi-a")).json()
     assert mine["total"] > 0 and {a["institution_id"] for a in mine["items"]} == {world.mine}
-    asked = world.client.get(
-        "/api/v1/alerts", params={"institution_id": world.theirs}, headers=as_user(world, "pi-a")
-    )
+    asked = world.client.get("/api/v1/alerts", params={"institution_id": world.theirs}, headers=as_user(world, "pi-a"))
     assert {a["institution_id"] for a in asked.json()["items"]} <= {world.mine}
-    everyone = world.client.get(
-        "/api/v1/alerts", params={"limit": 500}, headers=as_user(world, "analyst")
-    ).json()
+    everyone = world.client.get("/api/v1/alerts", params={"limit": 500}, headers=as_user(world, "analyst")).json()
     assert {world.mine, world.theirs} <= {a["institution_id"] for a in everyone["items"]}
     assert everyone["total"] > mine["total"]
 
@@ -52,20 +48,13 @@ def test_another_institutions_alert_and_notice_read_as_missing(world: World) -> 
         params={"institution_id": world.theirs, "limit": 1},
         headers=as_user(world, "analyst"),
     ).json()["items"][0]
-    assert (
-        world.client.get(f"/api/v1/alerts/{theirs['id']}", headers=as_user(world, "pi-a")).status_code == 404
-    )
-    assert (
-        world.client.get(f"/api/v1/alerts/{theirs['id']}", headers=as_user(world, "pi-b")).status_code == 200
-    )
+    assert world.client.get(f"/api/v1/alerts/{theirs['id']}", headers=as_user(world, "pi-a")).status_code == 404
+    assert world.client.get(f"/api/v1/alerts/{theirs['id']}", headers=as_user(world, "pi-b")).status_code == 200
     notices = world.client.get("/api/v1/notices", headers=as_user(world, "analyst")).json()["items"]
     their_notice = next(n for n in notices if n["institution_id"] == world.theirs)
     for user in ("pi-a", "shop", "firm"):
         assert (
-            world.client.get(
-                f"/api/v1/notices/{their_notice['id']}", headers=as_user(world, user)
-            ).status_code
-            == 404
+            world.client.get(f"/api/v1/notices/{their_notice['id']}", headers=as_user(world, user)).status_code == 404
         )
         moved = world.client.post(
             f"/api/v1/notices/{their_notice['id']}/transitions",
@@ -85,15 +74,10 @@ def test_ratings_incidents_and_settlement_show_only_the_callers_institution(worl
         assert {r["institution_id"] for r in rows} <= {world.mine}, path
         everyone = world.client.get(path, params={"month": MONTH}, headers=as_user(world, "analyst")).json()
         assert len({r["institution_id"] for r in everyone}) > 1, path
-    ratings = world.client.get(
-        "/api/v1/ratings", params={"month": MONTH}, headers=as_user(world, "pi-a")
-    ).json()
+    ratings = world.client.get("/api/v1/ratings", params={"month": MONTH}, headers=as_user(world, "pi-a")).json()
     assert [r["institution_id"] for r in ratings] == [world.mine]
     for user in ("shop", "firm"):
-        assert (
-            world.client.get("/api/v1/ratings", params={"month": MONTH}, headers=as_user(world, user)).json()
-            == []
-        )
+        assert world.client.get("/api/v1/ratings", params={"month": MONTH}, headers=as_user(world, user)).json() == []
 
 
 def test_an_institution_cannot_report_or_score_for_another(world: World) -> None:
@@ -108,24 +92,14 @@ def test_an_institution_cannot_report_or_score_for_another(world: World) -> None
         reply = world.client.post(path, json=payment, headers=as_user(world, "pi-a"))
         assert reply.status_code == 403 and reply.json()["title_zh"] == "无权访问", path
     for user in ("analyst", "shop", "firm", "auditor"):
-        assert (
-            world.client.post("/api/v1/payments", json=payment, headers=as_user(world, user)).status_code
-            == 403
-        )
+        assert world.client.post("/api/v1/payments", json=payment, headers=as_user(world, user)).status_code == 403
 
 
 def test_only_regulators_issue_notices_and_only_auditors_and_admins_read_the_audit_log(world: World) -> None:
     notice = {"kind": "warning", "institution_id": world.mine, "title": "预警", "body": "x"}
-    assert (
-        world.client.post("/api/v1/notices", json=notice, headers=as_user(world, "pi-a")).status_code == 403
-    )
-    assert (
-        world.client.post("/api/v1/notices", json=notice, headers=as_user(world, "analyst")).status_code
-        == 201
-    )
+    assert world.client.post("/api/v1/notices", json=notice, headers=as_user(world, "pi-a")).status_code == 403
+    assert world.client.post("/api/v1/notices", json=notice, headers=as_user(world, "analyst")).status_code == 201
     for user, code in (("pi-a", 403), ("analyst", 403), ("auditor", 200), ("admin", 200)):
-        assert world.client.get("/api/v1/audit/verify", headers=as_user(world, user)).status_code == code, (
-            user
-        )
+        assert world.client.get("/api/v1/audit/verify", headers=as_user(world, user)).status_code == code, user
     verified = world.client.get("/api/v1/audit/verify", headers=as_user(world, "auditor")).json()
     assert verified["ok"] and verified["entries"] > 10

@@ -50,9 +50,7 @@ def test_a_complaint_filed_on_the_web_form_runs_to_closure(client: TestClient) -
         f"/complaints/{case_id}/act", data={"action": "accept", "reason": "受理", "csrf": _csrf(board)}
     )
     assert accepted.status_code == 303
-    forged = regulator.post(
-        f"/complaints/{case_id}/act", data={"action": "reject", "reason": "x", "csrf": "0" * 40}
-    )
+    forged = regulator.post(f"/complaints/{case_id}/act", data={"action": "reject", "reason": "x", "csrf": "0" * 40})
     assert forged.status_code == 403
 
     platform = _as(client, "shop")

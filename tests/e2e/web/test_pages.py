@@ -62,9 +62,7 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(client: TestClient, w
 def test_login_never_redirects_to_another_site(client: TestClient) -> None:
     from .world import PASSWORD
 
-    reply = client.post(
-        "/login", data={"username": "admin", "password": PASSWORD, "next": "//evil.example/x"}
-    )
+    reply = client.post("/login", data={"username": "admin", "password": PASSWORD, "next": "//evil.example/x"})
     assert reply.headers["location"] == "/"
 
 
@@ -126,9 +124,7 @@ def test_platforms_and_enterprises_see_no_institution_rows(login: Login, world: 
     assert world.mine not in queue.text and world.theirs not in queue.text
 
 
-def test_the_alert_queue_filters_and_answers_htmx_with_the_table_only(
-    store: Store, login: Login, world: World
-) -> None:
+def test_the_alert_queue_filters_and_answers_htmx_with_the_table_only(store: Store, login: Login, world: World) -> None:
     client = login("admin")
     full = client.get(f"/alerts?institution_id={world.theirs}&severity=")
     assert full.status_code == 200 and "<html" in full.text
@@ -139,9 +135,7 @@ def test_the_alert_queue_filters_and_answers_htmx_with_the_table_only(
     assert "<html" not in partial.text and 'data-testid="alert-table"' in partial.text
 
 
-def test_the_evidence_graph_draws_every_payment_of_the_alert(
-    store: Store, login: Login, world: World
-) -> None:
+def test_the_evidence_graph_draws_every_payment_of_the_alert(store: Store, login: Login, world: World) -> None:
     page = login("analyst").get(f"/alerts/{world.my_alert}")
     graph = _json(page.text, "evidence-data")
     alert = monitoring.get_alert(store=store, alert_id=world.my_alert)

@@ -53,9 +53,7 @@ def build(home: Path) -> World:
             if alert.institution_id and alert.payment_count:
                 by_institution.setdefault(alert.institution_id, []).append(alert.id)
         mine, theirs = sorted(by_institution, key=lambda i: -len(by_institution[i]))[:2]
-        data = supervision.NoticeCreate(
-            kind="rectification", institution_id=theirs, title="整改通知", body="请整改"
-        )
+        data = supervision.NoticeCreate(kind="rectification", institution_id=theirs, title="整改通知", body="请整改")
         notice = supervision.issue_notice(store=store, data=data, actor="regulator")
         users = {
             "admin": ("regulator-admin", None),

@@ -19,9 +19,7 @@ T0 = datetime(2026, 10, 12, 9, 0, tzinfo=SHANGHAI)
 
 def _changes(store: Store) -> int:
     """Make a few state changes through the services; return the notice id."""
-    auth.create_user(
-        store=store, username="analyst", password="correct horse battery", role="regulator-analyst"
-    )
+    auth.create_user(store=store, username="analyst", password="correct horse battery", role="regulator-analyst")
     data = supervision.NoticeCreate(kind="warning", institution_id="PI-X", title="风险预警", body="评级 E")
     notice = supervision.issue_notice(store=store, data=data, actor="analyst", now=T0)
     supervision.advance_notice(

@@ -57,9 +57,7 @@ def test_no_plaintext_personal_data_is_stored_anywhere_in_the_database(store: St
                 )
             )
         ]
-        dump = "\n".join(
-            str(row) for table in tables for row in connection.execute(text(f'SELECT * FROM "{table}"'))
-        )
+        dump = "\n".join(str(row) for table in tables for row in connection.execute(text(f'SELECT * FROM "{table}"')))
     assert "complaint_cases" in tables and filed.tracking_code in dump  # the dump does hold the case
     for secret in (NAME, PHONE, ID_NUMBER, ADDRESS, "13987654321"[3:7] + "4321"):
         assert secret not in dump, secret
@@ -151,9 +149,7 @@ def test_keys_rotate_and_personal_data_is_erased_on_request(store: Store) -> Non
     keys.add_key(store.settings, "k2")
     assert complaints.rotate_keys(store=store) == 4
     keys.drop_retired(store.settings, keys.load_keyring(store.settings))
-    assert complaints.reveal_personal(
-        store=store, case_id=filed.id, principal=admin, reason="调解需要联系消费者"
-    ) == {
+    assert complaints.reveal_personal(store=store, case_id=filed.id, principal=admin, reason="调解需要联系消费者") == {
         "consumer_name": NAME,
         "consumer_phone": PHONE,
         "consumer_id_number": ID_NUMBER,

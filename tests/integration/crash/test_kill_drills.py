@@ -95,9 +95,7 @@ def test_the_ingester_killed_three_times_stores_every_row_once(stores: Backend, 
     opened: list[Store] = []
 
     def running(home: Home) -> Callable[[], bool]:
-        store = open_store(
-            home.settings(), migrate=False
-        )  # migrated by the template already: this only reads
+        store = open_store(home.settings(), migrate=False)  # migrated by the template already: this only reads
         opened.append(store)
         query = select(func.count()).where(IngestBatch.status == "running")
 
@@ -118,9 +116,7 @@ def test_the_ingester_killed_three_times_stores_every_row_once(stores: Backend, 
     # need not leave half-done work; the verdict still must be clean)
     for run, moment in enumerate((running, staging, published), start=1):
         home = stores.clone(target.template(run), tmp_path / f"run{run}")
-        verdict = _kill_and_restart(
-            target, stores, home, run, moment(home), finish, mid_work=moment is not published
-        )
+        verdict = _kill_and_restart(target, stores, home, run, moment(home), finish, mid_work=moment is not published)
         assert verdict == Verdict(rows_lost=0, duplicate_rows=0), run
     for store in opened:
         store.close()
@@ -137,9 +133,7 @@ def test_the_ingester_killed_three_times_stores_every_row_once(stores: Backend, 
     assert "payments: stored content differs from the clean load" in verdict.problems
 
 
-def test_the_report_builder_killed_three_times_leaves_one_whole_report(
-    stores: Backend, tmp_path: Path
-) -> None:
+def test_the_report_builder_killed_three_times_leaves_one_whole_report(stores: Backend, tmp_path: Path) -> None:
     target = ReportBuilderTarget()
     target.prepare(tmp_path / "prepare", stores, rows=1_000)
     clean = stores.clone(target.template(0), tmp_path / "clean")
@@ -165,8 +159,6 @@ def test_the_report_builder_killed_three_times_leaves_one_whole_report(
 
     pdf = clean.path / pdf_name
     assert pdf_pages(pdf) == target.pages > 5
-    pdf.write_bytes(
-        pdf.read_bytes()[: pdf.stat().st_size // 2]
-    )  # what the old in-place write left when killed
+    pdf.write_bytes(pdf.read_bytes()[: pdf.stat().st_size // 2])  # what the old in-place write left when killed
     assert pdf_pages(pdf) is None
     assert "the record's checksum does not match its PDF" in target.verify(clean, 1).problems

@@ -21,9 +21,16 @@ from cbec.synth import SynthResult, generate
 
 MONTH = "2026-09"
 FEEDS = (
-    "enterprises", "payments", "orders", "waybills", "declarations", "complaints", "reviews", "filings",
+    "enterprises",
+    "payments",
+    "orders",
+    "waybills",
+    "declarations",
+    "complaints",
+    "reviews",
+    "filings",
     "inspections",
-)  # fmt: skip
+)
 SCORED_AT = datetime(2026, 10, 15, 10, 0, tzinfo=SHANGHAI)
 
 
@@ -53,11 +60,8 @@ def _customs(province: SynthResult) -> dict[str, str]:
         return {r["enterprise_id"]: r["grade"] for r in csv.DictReader(handle)}
 
 
-def test_train_score_explain_and_export_record_the_model_version(
-    loaded: Store, province: SynthResult
-) -> None:
-    model = service.train(store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v1",
-                          now=SCORED_AT)  # fmt: skip
+def test_train_score_explain_and_export_record_the_model_version(loaded: Store, province: SynthResult) -> None:
+    model = service.train(store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v1", now=SCORED_AT)
     assert model.status == "champion"  # the first model
     assert (Path(model.path) / "scorecard.json").exists()
     metadata = json.loads((Path(model.path) / "metadata.json").read_text(encoding="utf-8"))
@@ -82,9 +86,7 @@ def test_train_score_explain_and_export_record_the_model_version(
     assert str(explained.score) == worst["score"]
     assert [f.name for f in explained.features] == [f.name for f in FEATURES]
     ip = next(f for f in explained.features if f.name == "ip_findings")
-    assert (
-        ip.value == 0.0 and ip.note is None and ip.source == "ip"
-    )  # no listing screened: zero findings, a real 0
+    assert ip.value == 0.0 and ip.note is None and ip.source == "ip"  # no listing screened: zero findings, a real 0
     orders = next(f for f in explained.features if f.name == "order_count")
     assert orders.source == "orders" and orders.as_of is not None and orders.as_of.startswith(MONTH)
     # Reason codes: the features that lost most points, in zh and en, largest loss first.
@@ -97,9 +99,7 @@ def test_train_score_explain_and_export_record_the_model_version(
 
 
 def test_black_list_entry_repair_and_exit_keep_their_history(loaded: Store, province: SynthResult) -> None:
-    service.train(
-        store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v1", now=SCORED_AT
-    )
+    service.train(store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v1", now=SCORED_AT)
     summary = service.score_month(store=loaded, month=MONTH, now=SCORED_AT)
     serious = sorted(e for e, g in _customs(province).items() if g == "严重失信")
     black = service.list_entries(store=loaded, kind="black")
@@ -109,24 +109,51 @@ def test_black_list_entry_repair_and_exit_keep_their_history(loaded: Store, prov
     entry = next(e for e in black if e.enterprise_id == target)
     assert entry.entered_on == date(2026, 10, 15)
     with pytest.raises(ValueError, match="2027-10-15"):  # serious: twelve months before repair
-        service.apply_repair(store=loaded, enterprise_id=target, statement="已整改", actor=target,
-                             now=datetime(2027, 10, 14, 9, 0, tzinfo=SHANGHAI))  # fmt: skip
-    applied = service.apply_repair(store=loaded, enterprise_id=target, statement="已整改并缴清罚款", actor=target,
-                                   now=datetime(2027, 10, 15, 9, 0, tzinfo=SHANGHAI))  # fmt: skip
+        service.apply_repair(
+            store=loaded,
+            enterprise_id=target,
+            statement="已整改",
+            actor=target,
+            now=datetime(2027, 10, 14, 9, 0, tzinfo=SHANGHAI),
+        )
+    applied = service.apply_repair(
+        store=loaded,
+        enterprise_id=target,
+        statement="已整改并缴清罚款",
+        actor=target,
+        now=datetime(2027, 10, 15, 9, 0, tzinfo=SHANGHAI),
+    )
     assert (applied.state, applied.earliest_on, applied.lapses_on) == (
         "submitted",
         date(2027, 10, 15),
         date(2029, 10, 15),
     )
     with pytest.raises(ValueError, match="pending"):
-        service.apply_repair(store=loaded, enterprise_id=target, statement="再次申请", actor=target,
-                             now=datetime(2027, 10, 16, 9, 0, tzinfo=SHANGHAI))  # fmt: skip
-    service.advance_repair(store=loaded, application_id=applied.id, action="accept", actor="regulator",
-                           reason="材料齐全", now=datetime(2027, 10, 18, 9, 0, tzinfo=SHANGHAI))  # fmt: skip
+        service.apply_repair(
+            store=loaded,
+            enterprise_id=target,
+            statement="再次申请",
+            actor=target,
+            now=datetime(2027, 10, 16, 9, 0, tzinfo=SHANGHAI),
+        )
+    service.advance_repair(
+        store=loaded,
+        application_id=applied.id,
+        action="accept",
+        actor="regulator",
+        reason="材料齐全",
+        now=datetime(2027, 10, 18, 9, 0, tzinfo=SHANGHAI),
+    )
     overdue = service.check_repair_deadlines(store=loaded, now=datetime(2027, 12, 31, tzinfo=SHANGHAI))
     assert [a.state for a in overdue] == ["overdue"]
-    done = service.advance_repair(store=loaded, application_id=applied.id, action="approve", actor="regulator",
-                                  reason="整改到位", now=datetime(2028, 1, 4, 9, 0, tzinfo=SHANGHAI))  # fmt: skip
+    done = service.advance_repair(
+        store=loaded,
+        application_id=applied.id,
+        action="approve",
+        actor="regulator",
+        reason="整改到位",
+        now=datetime(2028, 1, 4, 9, 0, tzinfo=SHANGHAI),
+    )
     assert [t.to_state for t in done.history] == ["submitted", "under_review", "overdue", "approved"]
     everything = service.list_entries(store=loaded, kind="black", current=False)
     exited = next(e for e in everything if e.id == entry.id)
@@ -135,14 +162,11 @@ def test_black_list_entry_repair_and_exit_keep_their_history(loaded: Store, prov
     assert target not in {e.enterprise_id for e in service.list_entries(store=loaded, kind="black")}
 
 
-def test_a_challenger_is_compared_and_promoted_with_a_recorded_reason(
-    loaded: Store, province: SynthResult
-) -> None:
-    service.train(
-        store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v1", now=SCORED_AT
+def test_a_challenger_is_compared_and_promoted_with_a_recorded_reason(loaded: Store, province: SynthResult) -> None:
+    service.train(store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v1", now=SCORED_AT)
+    challenger = service.train(
+        store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v2", now=SCORED_AT
     )
-    challenger = service.train(store=loaded, months=[MONTH], outcomes=[province.outcomes_file], version="v2",
-                               now=SCORED_AT)  # fmt: skip
     assert challenger.status == "challenger"
     compared = service.compare(store=loaded, challenger="v2", month=MONTH, outcomes=[province.outcomes_file])
     assert compared.champion == "v1"
@@ -151,8 +175,13 @@ def test_a_challenger_is_compared_and_promoted_with_a_recorded_reason(
     assert set(compared.feature_psi) == {f.name for f in FEATURES}
     with pytest.raises(ValueError, match="reason"):
         service.promote(store=loaded, version="v2", reason=" ", actor="chief")
-    service.promote(store=loaded, version="v2", reason="与冠军持平，新数据训练 / fresh data", actor="chief",
-                    comparison=compared.model_dump(mode="json"))  # fmt: skip
+    service.promote(
+        store=loaded,
+        version="v2",
+        reason="与冠军持平，新数据训练 / fresh data",
+        actor="chief",
+        comparison=compared.model_dump(mode="json"),
+    )
     status = {m.version: m.status for m in service.list_models(store=loaded)}
     assert status == {"v1": "retired", "v2": "champion"}
     assert service.score_month(store=loaded, month=MONTH, now=SCORED_AT).model_version == "v2"

@@ -31,11 +31,7 @@ def _csv_line(values: list[str]) -> str:
 
 def _first(spec: FeedSpec, kind: Kind, *, non_key: bool = False, unsigned: bool = False) -> Column | None:
     for column in spec.columns:
-        if (
-            column.kind is kind
-            and not (non_key and column.name in spec.key)
-            and not (unsigned and column.signed)
-        ):
+        if column.kind is kind and not (non_key and column.name in spec.key) and not (unsigned and column.signed):
             return column
     return None
 
@@ -57,8 +53,12 @@ def _value_mutations(spec: FeedSpec) -> list[tuple[str, str, str, str]]:
     add("negative amount", _first(spec, Kind.DECIMAL, unsigned=True), "-3.00", "negative")
     add("unknown currency", _first(spec, Kind.CURRENCY), "XYZ", "unknown_currency")
     add("unknown country", _first(spec, Kind.COUNTRY), "ZZ", "unknown_country")
-    add("bad credit code check character", _first(spec, Kind.USCC, non_key=True), ENTERPRISE[:-1] + "A",
-        "bad_credit_code")  # fmt: skip
+    add(
+        "bad credit code check character",
+        _first(spec, Kind.USCC, non_key=True),
+        ENTERPRISE[:-1] + "A",
+        "bad_credit_code",
+    )
     add("value not allowed", _first(spec, Kind.ENUM), "bogus", "not_allowed")
     add("bad integer", _first(spec, Kind.INTEGER), "3.5", "bad_integer")
     add("not a Zhejiang city", _first(spec, Kind.CITY), "上海市", "unknown_city")
@@ -122,15 +122,16 @@ def file_cases(feed: str, folder: Path) -> dict[str, tuple[Path, dict[str, objec
         cases[name] = (path, expect)
 
     header = _csv_line(names)
-    write(
-        "bom", b"\xef\xbb\xbf" + (header + good).encode(), {"accepted": 1, "read": 1, "encoding": "utf-8-sig"}
-    )
+    write("bom", b"\xef\xbb\xbf" + (header + good).encode(), {"accepted": 1, "read": 1, "encoding": "utf-8-sig"})
     chinese = dict(row(feed, 201))
     text_column = next((c for c in spec.columns if c.kind is Kind.TEXT and c.name not in spec.key), None)
     if text_column is not None:
         chinese[text_column.name] = "浙江省杭州市滨江区"
-    write("gb18030", (header + _csv_line(list(chinese.values()))).encode("gb18030"),
-          {"accepted": 1, "read": 1, "encoding": "gb18030"})  # fmt: skip
+    write(
+        "gb18030",
+        (header + _csv_line(list(chinese.values()))).encode("gb18030"),
+        {"accepted": 1, "read": 1, "encoding": "gb18030"},
+    )
     write("empty", b"", {"read": 0, "status": "rejected", "rule": "empty_file"})
     write("header-only", header.encode(), {"read": 0, "accepted": 0, "status": "committed"})
     extra = _csv_line([*names, "merchant_note"]) + _csv_line([*row(feed, 202).values(), "kept"])
@@ -138,6 +139,7 @@ def file_cases(feed: str, folder: Path) -> dict[str, tuple[Path, dict[str, objec
     dropped = next(c.name for c in spec.columns if c.required and c.name not in spec.key)
     without = [n for n in names if n != dropped]
     body = "".join(_csv_line([row(feed, 210 + i)[n] for n in without]) for i in range(3))
-    write("missing-column", (_csv_line(without) + body).encode(),
-          {"read": 3, "quarantined": 3, "rule": "missing_column"})  # fmt: skip
+    write(
+        "missing-column", (_csv_line(without) + body).encode(), {"read": 3, "quarantined": 3, "rule": "missing_column"}
+    )
     return cases

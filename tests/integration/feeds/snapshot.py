@@ -26,15 +26,11 @@ def snapshot(store: Store) -> dict[str, Any]:
         for spec in FEEDS.values():
             files = store.lake.files(spec.name)
             if spec.sink == "lake" and files:
-                state[spec.name] = _clean(
-                    con.sql(f"SELECT * FROM {read_view_sql(files)}").to_arrow_table().to_pylist()
-                )
+                state[spec.name] = _clean(con.sql(f"SELECT * FROM {read_view_sql(files)}").to_arrow_table().to_pylist())
     with store.factory() as session:
         for name, table in REGISTER_TABLES.items():
             state[f"reg_{name}"] = _clean([dict(r._mapping) for r in session.execute(select(table))])
         quarantined = session.scalars(select(QuarantinedRow)).all()
-        state["quarantine"] = sorted(
-            (q.feed, q.source, q.line or 0, q.rule, q.message, q.raw) for q in quarantined
-        )
+        state["quarantine"] = sorted((q.feed, q.source, q.line or 0, q.rule, q.message, q.raw) for q in quarantined)
     state["staging"] = store.lake.staged_batches()
     return state

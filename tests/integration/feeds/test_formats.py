@@ -115,9 +115,7 @@ def test_read_side_shows_current_rows_and_all_versions(sqlite_settings_store: St
     assert con.sql("SELECT count(*), count(DISTINCT month) FROM payments_versions").fetchall() == [(4, 1)]
 
 
-def test_blank_values_count_as_empty_and_padded_codes_are_refused(
-    sqlite_settings_store: Store, tmp_path: Path
-) -> None:
+def test_blank_values_count_as_empty_and_padded_codes_are_refused(sqlite_settings_store: Store, tmp_path: Path) -> None:
     rows = [row("payments", i) for i in range(3)]
     rows[0]["payer_id"] = "   "  # required, only spaces
     rows[1]["payer_type"] = "  "  # optional, only spaces: empty, so accepted as null

@@ -131,9 +131,7 @@ def test_a_reader_finishes_the_publish_of_a_killed_load_unless_a_load_is_running
     store = sqlite_settings_store
     path = _valid_file(tmp_path / "pay.csv", "payments", 100)
     with monkeypatch.context() as patch:
-        patch.setattr(
-            Lake, "publish", lambda self, batch_id: (_ for _ in ()).throw(KeyboardInterrupt("killed"))
-        )
+        patch.setattr(Lake, "publish", lambda self, batch_id: (_ for _ in ()).throw(KeyboardInterrupt("killed")))
         with pytest.raises(KeyboardInterrupt):
             ingest(store=store, feed="payments", paths=[path])
     (batch,) = store.lake.staged_batches()

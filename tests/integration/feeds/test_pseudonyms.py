@@ -16,9 +16,7 @@ from cbec.storage.store import Store
 from cbec.synth import generate
 
 
-def test_no_consumer_id_is_stored_as_given_and_a_reload_is_all_duplicates(
-    store: Store, tmp_path: Path
-) -> None:
+def test_no_consumer_id_is_stored_as_given_and_a_reload_is_all_duplicates(store: Store, tmp_path: Path) -> None:
     synth = generate(out_dir=tmp_path / "synth", month="2026-10", payments=2_000, seed=12)
     source = synth.files["complaints"]
     with source.open(encoding="utf-8", newline="") as handle:
@@ -41,18 +39,14 @@ def test_no_consumer_id_is_stored_as_given_and_a_reload_is_all_duplicates(
 def test_the_key_file_is_whole_or_absent_and_an_empty_one_is_refused(sqlite_settings: Settings) -> None:
     key = pseudonym_key(sqlite_settings)
     assert pseudonym_key(sqlite_settings) == key and len(key) == 64
-    assert sorted(p.name for p in sqlite_settings.keys_dir.iterdir()) == [
-        "pseudonym-key"
-    ]  # no temporary left
+    assert sorted(p.name for p in sqlite_settings.keys_dir.iterdir()) == ["pseudonym-key"]  # no temporary left
     # What a first load killed between creating the file and writing it used to leave: never used as a key.
     (sqlite_settings.keys_dir / "pseudonym-key").write_text("", encoding="ascii")
     with pytest.raises(ValueError, match="empty or too short"):
         pseudonym_key(sqlite_settings)
 
 
-def test_quarantine_keeps_no_consumer_id_as_given_and_a_reload_adds_nothing(
-    store: Store, tmp_path: Path
-) -> None:
+def test_quarantine_keeps_no_consumer_id_as_given_and_a_reload_adds_nothing(store: Store, tmp_path: Path) -> None:
     synth = generate(out_dir=tmp_path / "synth", month="2026-10", payments=2_000, seed=12)
     with synth.files["complaints"].open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -70,9 +64,7 @@ def test_quarantine_keeps_no_consumer_id_as_given_and_a_reload_adds_nothing(
     assert (first.accepted, first.quarantined) == (3, 3)
     with store.engine.connect() as connection:
         kept = connection.execute(
-            text(
-                "SELECT raw, message, errors, raw_hash FROM quarantined_rows WHERE feed = 'complaints' ORDER BY line"
-            )
+            text("SELECT raw, message, errors, raw_hash FROM quarantined_rows WHERE feed = 'complaints' ORDER BY line")
         ).all()
     assert len(kept) == 3
     everything = " ".join(str(value) for row in kept for value in row)

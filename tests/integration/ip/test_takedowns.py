@@ -62,9 +62,7 @@ def test_a_counter_notice_unanswered_for_15_days_restores_the_listing(store: Sto
 def test_a_complaint_in_time_keeps_the_listing_removed_and_roles_are_enforced(store: Store) -> None:
     case = _open(store)
     with pytest.raises(Forbidden):
-        ip.advance_takedown(
-            store=store, case_id=case.id, action="take_down", actor="s", reason="x", principal=SELLER
-        )
+        ip.advance_takedown(store=store, case_id=case.id, action="take_down", actor="s", reason="x", principal=SELLER)
     with pytest.raises(NotVisible):
         ip.advance_takedown(
             store=store,

@@ -38,10 +38,13 @@ def _case(
         "orders": {**VALID["orders"], "order_id": ids["order_id"], **(order or {})},
         "waybills": {**VALID["waybills"], "order_id": ids["order_id"], "waybill_id": f"WB-{name}", **(waybill or {})},
         "declarations": {
-            **VALID["declarations"], **ids, "declaration_id": f"DEC-{name}", "waybill_id": f"WB-{name}",
+            **VALID["declarations"],
+            **ids,
+            "declaration_id": f"DEC-{name}",
+            "waybill_id": f"WB-{name}",
             **(declaration or {}),
         },
-    }  # fmt: skip
+    }
     return {feed: [] if feed in without else [row] for feed, row in rows.items()}
 
 
@@ -49,14 +52,24 @@ def _import(name: str, *, mode: str, origin: str) -> dict[str, list[dict[str, st
     """Return a retail import case paid in CNY from China, in a customs mode, shipped from a country."""
     return _case(
         name,
-        payment={"direction": "outbound", "payer_country": "CN", "payee_country": "JP", "amount": "300.00",
-                 "currency": "CNY"},
-        order={"direction": "import", "mode": mode, "buyer_country": "CN", "goods_value": "300.00", "freight": "",
-               "currency": "CNY"},
-        waybill={"origin_country": origin, "destination_country": "CN", "declared_value": "300.00",
-                 "currency": "CNY"},
+        payment={
+            "direction": "outbound",
+            "payer_country": "CN",
+            "payee_country": "JP",
+            "amount": "300.00",
+            "currency": "CNY",
+        },
+        order={
+            "direction": "import",
+            "mode": mode,
+            "buyer_country": "CN",
+            "goods_value": "300.00",
+            "freight": "",
+            "currency": "CNY",
+        },
+        waybill={"origin_country": origin, "destination_country": "CN", "declared_value": "300.00", "currency": "CNY"},
         declaration={"mode": mode, "declared_value": "300.00", "currency": "CNY"},
-    )  # fmt: skip
+    )
 
 
 def cases() -> list[dict[str, list[dict[str, str]]]]:
@@ -87,11 +100,19 @@ def cases() -> list[dict[str, list[dict[str, str]]]]:
         _case("AMBIG", order={"platform_id": "PF-B"}),
         _case("NOWB", without=("waybills",)),
         _case("NODEC", without=("declarations",)),
-        _case("AMT", payment={"amount": "1000.00"}, order={"goods_value": "900.00", "freight": "32.00"},
-              declaration={"declared_value": "900.00"}),
+        _case(
+            "AMT",
+            payment={"amount": "1000.00"},
+            order={"goods_value": "900.00", "freight": "32.00"},
+            declaration={"declared_value": "900.00"},
+        ),
         _case("FX", payment={"amount": "1000.00", "currency": "EUR"}, order=usd_order, declaration=usd_declaration),
-        _case("DECVAL", payment={"amount": "1000.00"}, order=usd_order,
-              declaration={"declared_value": "1200.00", "currency": "USD"}),
+        _case(
+            "DECVAL",
+            payment={"amount": "1000.00"},
+            order=usd_order,
+            declaration={"declared_value": "1200.00", "currency": "USD"},
+        ),
         _case("PAYER", payment={"payer_id": "STRANGER-1"}),
         _case("COUNTRY", waybill={"destination_country": "GB"}),
         _import("IMPORT", mode="9610", origin="CN"),
@@ -103,7 +124,7 @@ def cases() -> list[dict[str, list[dict[str, str]]]]:
         _case("REFUND", payment={"status": "refunded"}, without=("orders", "waybills", "declarations")),
         _case("NOID", payment={"order_id": ""}, without=("orders", "waybills", "declarations")),
         _case("NOV", payment={"initiated_at": "2026-11-03T09:00:00+08:00"}, without=("orders",)),
-    ]  # fmt: skip
+    ]
 
 
 def ambiguous_twin() -> dict[str, str]:

@@ -16,21 +16,47 @@ import pyarrow.parquet as pq
 from cbec.core.clock import SHANGHAI
 
 COLUMNS = (
-    "payment_id", "institution_id", "channel", "direction", "payer_id", "payee_id", "payer_type", "payee_type",
-    "payer_country", "payee_country", "enterprise_id", "order_id", "amount", "currency", "initiated_at",
-    "confirmed_at", "status",
-)  # fmt: skip
+    "payment_id",
+    "institution_id",
+    "channel",
+    "direction",
+    "payer_id",
+    "payee_id",
+    "payer_type",
+    "payee_type",
+    "payer_country",
+    "payee_country",
+    "enterprise_id",
+    "order_id",
+    "amount",
+    "currency",
+    "initiated_at",
+    "confirmed_at",
+    "status",
+)
 
 
 def _row(n: int, payer: str, payee: str, amount: float, at: datetime) -> dict[str, str]:
     kinds = {"I": "individual", "L": "individual", "M": "enterprise"}
     return {
-        "payment_id": f"P{n:06d}", "institution_id": "PI-TEST", "channel": "third_party", "direction": "domestic",
-        "payer_id": payer, "payee_id": payee, "payer_type": kinds[payer[0]], "payee_type": kinds[payee[0]],
-        "payer_country": "CN", "payee_country": "CN", "enterprise_id": "", "order_id": "",
-        "amount": f"{amount:.2f}", "currency": "CNY", "initiated_at": at.isoformat(),
-        "confirmed_at": (at + timedelta(minutes=5)).isoformat(), "status": "succeeded",
-    }  # fmt: skip
+        "payment_id": f"P{n:06d}",
+        "institution_id": "PI-TEST",
+        "channel": "third_party",
+        "direction": "domestic",
+        "payer_id": payer,
+        "payee_id": payee,
+        "payer_type": kinds[payer[0]],
+        "payee_type": kinds[payee[0]],
+        "payer_country": "CN",
+        "payee_country": "CN",
+        "enterprise_id": "",
+        "order_id": "",
+        "amount": f"{amount:.2f}",
+        "currency": "CNY",
+        "initiated_at": at.isoformat(),
+        "confirmed_at": (at + timedelta(minutes=5)).isoformat(),
+        "status": "succeeded",
+    }
 
 
 def labelled_month(
@@ -48,13 +74,14 @@ def labelled_month(
     for shopper in range(150):
         for _ in range(15):
             merchant = f"M{rng.randrange(10)}"
-            rows.append(
-                _row(len(rows), f"I{shopper}", merchant, rng.lognormvariate(6, 0.8), at(rng.uniform(0, 30)))
-            )
+            rows.append(_row(len(rows), f"I{shopper}", merchant, rng.lognormvariate(6, 0.8), at(rng.uniform(0, 30))))
     for _ in range(100):
         a = rng.randrange(150)
-        rows.append(_row(len(rows), f"I{a}", f"I{(a + 1 + rng.randrange(5)) % 150}", rng.uniform(50, 900),
-                         at(rng.uniform(0, 30))))  # fmt: skip
+        rows.append(
+            _row(
+                len(rows), f"I{a}", f"I{(a + 1 + rng.randrange(5)) % 150}", rng.uniform(50, 900), at(rng.uniform(0, 30))
+            )
+        )
     for chain in range(chains):
         day, amount = rng.uniform(1, 28), rng.uniform(800, 3000)
         for hop in range(3):
@@ -66,11 +93,13 @@ def labelled_month(
     pq.write_table(pa.table({c: [r[c] for r in rows] for c in COLUMNS}), payments)
     pattern = dict(laundering)
     pq.write_table(
-        pa.table({
-            "payment_id": [r["payment_id"] for r in rows],
-            "is_laundering": [int(r["payment_id"] in pattern) for r in rows],
-            "pattern": [pattern.get(r["payment_id"], "") for r in rows],
-        }),
+        pa.table(
+            {
+                "payment_id": [r["payment_id"] for r in rows],
+                "is_laundering": [int(r["payment_id"] in pattern) for r in rows],
+                "pattern": [pattern.get(r["payment_id"], "") for r in rows],
+            }
+        ),
         labels,
-    )  # fmt: skip
+    )
     return payments, labels, [p for p, _ in laundering]

@@ -67,14 +67,16 @@ def test_a_snoozed_rule_and_key_is_held_back(loaded: Store) -> None:
     service.run_month(store=loaded, month=MONTH, matching=False)
     target = service.list_alerts(store=loaded, limit=1)[0]
     with loaded.factory() as session:  # forget its episodes, as if they had never been detected
-        same = select(AlertRecord.id).where(AlertRecord.rule_id == target.rule_id,
-                                            AlertRecord.key_text == target.key_text)  # fmt: skip
+        same = select(AlertRecord.id).where(
+            AlertRecord.rule_id == target.rule_id, AlertRecord.key_text == target.key_text
+        )
         session.execute(delete(AlertPayment).where(AlertPayment.alert_id.in_(same)))
         session.execute(delete(AlertRecord).where(AlertRecord.id.in_(same.scalar_subquery())))
         session.commit()
     until = datetime(2027, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
-    service.snooze(store=loaded, rule_id=target.rule_id, key=target.key_text, until=until, reason="known exporter",
-                   by="analyst-1")  # fmt: skip
+    service.snooze(
+        store=loaded, rule_id=target.rule_id, key=target.key_text, until=until, reason="known exporter", by="analyst-1"
+    )
     summary = service.run_month(store=loaded, month=MONTH, matching=False)
     assert summary.snoozed >= 1 and summary.new == 0
     keys = {(a.rule_id, a.key_text) for a in service.list_alerts(store=loaded, limit=None)}
@@ -100,9 +102,7 @@ def test_a_stream_cut_in_two_with_a_checkpoint_stores_what_one_run_stores(
     store: Store, synth_month: SynthResult, tmp_path: Path
 ) -> None:
     with synth_month.files["payments"].open(encoding="utf-8") as handle:
-        rows = sorted(
-            csv.DictReader(handle), key=lambda r: (r["initiated_at"], r["institution_id"], r["payment_id"])
-        )
+        rows = sorted(csv.DictReader(handle), key=lambda r: (r["initiated_at"], r["institution_id"], r["payment_id"]))
     numbered = list(enumerate(rows, start=2))
     checkpoint = tmp_path / "stream.ckpt"
     half = len(numbered) // 2

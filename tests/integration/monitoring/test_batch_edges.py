@@ -41,34 +41,38 @@ CREATE = (
 )
 
 
-def _payment(
-    pid: str, payer: str, payee: str, amount: str, offset: timedelta, **extra: str | None
-) -> Payment:
+def _payment(pid: str, payer: str, payee: str, amount: str, offset: timedelta, **extra: str | None) -> Payment:
     values: dict[str, object] = {
-        "institution_id": "I1", "payment_id": pid, "channel": "wire", "direction": "domestic",
-        "payer_id": payer, "payee_id": payee, "payer_type": "individual", "payee_type": "individual",
-        "payer_country": "CN", "payee_country": "CN", "enterprise_id": None, "order_id": None,
-        "amount": Decimal(amount), "currency": "CNY", "initiated_at": T0 + offset, "status": "succeeded",
-    }  # fmt: skip
+        "institution_id": "I1",
+        "payment_id": pid,
+        "channel": "wire",
+        "direction": "domestic",
+        "payer_id": payer,
+        "payee_id": payee,
+        "payer_type": "individual",
+        "payee_type": "individual",
+        "payer_country": "CN",
+        "payee_country": "CN",
+        "enterprise_id": None,
+        "order_id": None,
+        "amount": Decimal(amount),
+        "currency": "CNY",
+        "initiated_at": T0 + offset,
+        "status": "succeeded",
+    }
     values.update(extra)
     return Payment(**values)  # type: ignore[arg-type]
 
 
 def _payments() -> list[Payment]:
     tie = timedelta(microseconds=7)
-    found = [
-        _payment(f"T-{n:04d}", "TIER", f"P{n % 3}", "1", tie) for n in range(1_200)
-    ]  # past the old limit
-    found += [
-        _payment(f"F-{n}", f"F{n % 4}", "HUB", str(1000 + 10 * n), timedelta(minutes=n)) for n in range(8)
-    ]
+    found = [_payment(f"T-{n:04d}", "TIER", f"P{n % 3}", "1", tie) for n in range(1_200)]  # past the old limit
+    found += [_payment(f"F-{n}", f"F{n % 4}", "HUB", str(1000 + 10 * n), timedelta(minutes=n)) for n in range(8)]
     found += [_payment("F-X", "F0", "HUB", "5000", timedelta(minutes=20))]  # spread too wide from here on
     leave = timedelta(hours=6)  # a payer that left the window counts again only when it comes back
     found += [
         _payment(f"L-{n}", payer, "HUB2", "1000", leave + timedelta(minutes=minute))
-        for n, (payer, minute) in enumerate(
-            [("A", 0), ("B", 10), ("A", 50), ("C", 65), ("D", 110), ("D", 111)]
-        )
+        for n, (payer, minute) in enumerate([("A", 0), ("B", 10), ("A", 50), ("C", 65), ("D", 110), ("D", 111)])
     ]  # 65: B, A, C = 3 fires; 110 and 111: A's 50 is exactly an hour back, so C, D = 2 and nothing fires
     found += [
         _payment("S-1", "SH", "Q", "100", timedelta(hours=2)),
@@ -78,9 +82,7 @@ def _payments() -> list[Payment]:
         _payment("C-1", "CP", "Q", "0.005", timedelta(hours=4), enterprise_id="E1"),  # half a fen: 0.01
         _payment("C-2", "CP", "Q", "0.004", timedelta(hours=4, seconds=1), enterprise_id="E1"),  # 0.00
         _payment("C-3", "CP", "Q", "0.015", timedelta(hours=4, seconds=2), enterprise_id="E1"),  # 0.02
-        _payment(
-            "C-4", "CP", "Q", "0.02", timedelta(hours=4, seconds=2), enterprise_id=None
-        ),  # null key part
+        _payment("C-4", "CP", "Q", "0.02", timedelta(hours=4, seconds=2), enterprise_id=None),  # null key part
         _payment("C-5", "CP", "Q", "0.02", timedelta(hours=4, seconds=3), currency="XXX"),  # no FX rate
         _payment("M-1", "ME", "ME", "10", timedelta(hours=5)),  # to oneself: an inbound and an outbound leg
         _payment("M-2", "ME", "ME", "10", timedelta(hours=5)),

@@ -118,9 +118,7 @@ def test_a_partitioned_run_hands_over_each_partitions_alerts_as_it_finishes(
     assert sorted(a.alert_id for part in found for a in part) == sorted(in_memory)  # each alert once
 
 
-def test_the_budget_chooses_memory_or_partitions(
-    two_months: duckdb.DuckDBPyConnection, rules: RuleSet
-) -> None:
+def test_the_budget_chooses_memory_or_partitions(two_months: duckdb.DuckDBPyConnection, rules: RuleSet) -> None:
     roomy = plan_batch(two_months, ruleset=rules, month=MONTH, memory_mb=4_000)
     assert roomy.in_memory and roomy.rows > 6_000  # March and the 30 days of February before it
     tight = plan_batch(two_months, ruleset=rules, month=MONTH, memory_mb=302)

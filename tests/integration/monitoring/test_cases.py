@@ -33,11 +33,13 @@ def test_a_cycle_becomes_one_case_with_the_rule_alerts_on_its_payments(store: St
         {"account": "ACC-B", "in_cny": "10000.00", "out_cny": "9800.00"},
         {"account": "ACC-C", "in_cny": "9800.00", "out_cny": "9500.00"},
     ]
-    assert [(e["payment_id"], e["payer_id"], e["payee_id"], e["amount_cny"], e["at"]) for e in case.subgraph["edges"]] == [
+    assert [
+        (e["payment_id"], e["payer_id"], e["payee_id"], e["amount_cny"], e["at"]) for e in case.subgraph["edges"]
+    ] == [
         ("GP-1", "ACC-A", "ACC-B", "10000.00", "2026-10-05T10:00:00+08:00"),
         ("GP-2", "ACC-B", "ACC-C", "9800.00", "2026-10-06T09:30:00+08:00"),
         ("GP-3", "ACC-C", "ACC-A", "9500.00", "2026-10-07T15:45:00+08:00"),
-    ]  # fmt: skip
+    ]
 
     alerts = [service.get_alert(store=store, alert_id=a) for a in case.alert_ids]
     (graph_alert,) = [a for a in alerts if a is not None and a.rule_id == "GRAPH-CYCLE"]

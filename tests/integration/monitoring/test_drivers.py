@@ -78,9 +78,15 @@ def streamed_20k(month_20k: Month, rules: RuleSet, fx: FxTable) -> dict[str, Ale
 
 
 RULE_TYPOLOGIES = (
-    "structuring", "split_orders", "rapid_in_out", "dormant_revival", "high_risk_corridor", "mule", "fan_in",
+    "structuring",
+    "split_orders",
+    "rapid_in_out",
+    "dormant_revival",
+    "high_risk_corridor",
+    "mule",
+    "fan_in",
     "fan_out",
-)  # fmt: skip
+)
 
 
 def _essence(
@@ -114,9 +120,7 @@ def test_a_restored_stream_resumes_without_losing_state_or_repeating_alerts(
     assert len(set(before) | set(after)) == len(streamed_20k)
 
 
-def test_the_shipped_rules_catch_every_injected_rule_typology(
-    month_20k: Month, streamed_20k: dict[str, Alert]
-) -> None:
+def test_the_shipped_rules_catch_every_injected_rule_typology(month_20k: Month, streamed_20k: dict[str, Alert]) -> None:
     scores = evaluate(streamed_20k.values(), read_labels(month_20k.labels))
     for pattern in RULE_TYPOLOGIES:
         assert scores[pattern].recall_own >= 0.95, scores[pattern]

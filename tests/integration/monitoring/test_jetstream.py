@@ -66,11 +66,18 @@ def _drain(store: Store, stream: tuple[str, str], partitions: int, **options: ob
     async def run() -> list[WorkerSummary]:
         connection = await nats.connect(NATS_URL)
         workers = [
-            PartitionWorker(store=store, ruleset=load_ruleset(), fx=load_fx_table(), scheme=_scheme(stream[1], partitions),
-                            partition=number, options=WorkerOptions(stream=stream[0], prefix=stream[1], batch=400,
-                            fetch_timeout=0.3, until_idle=1.0, **options))  # type: ignore[arg-type]
+            PartitionWorker(
+                store=store,
+                ruleset=load_ruleset(),
+                fx=load_fx_table(),
+                scheme=_scheme(stream[1], partitions),
+                partition=number,
+                options=WorkerOptions(
+                    stream=stream[0], prefix=stream[1], batch=400, fetch_timeout=0.3, until_idle=1.0, **options
+                ),
+            )  # type: ignore[arg-type]
             for number in range(partitions)
-        ]  # fmt: skip
+        ]
         try:
             return list(await asyncio.gather(*(worker.run(connection) for worker in workers)))
         finally:
@@ -112,8 +119,14 @@ def test_redelivered_republished_and_late_payments_raise_no_second_alert(
     assert stored_alerts(store) == reference
 
     # redelivered messages at or below the covered sequence are skipped without reaching the engines
-    worker = PartitionWorker(store=store, ruleset=load_ruleset(), fx=load_fx_table(), scheme=_scheme(stream_name[1], 2),
-                             partition=0, options=WorkerOptions(stream=stream_name[0], prefix=stream_name[1]))  # fmt: skip
+    worker = PartitionWorker(
+        store=store,
+        ruleset=load_ruleset(),
+        fx=load_fx_table(),
+        scheme=_scheme(stream_name[1], 2),
+        partition=0,
+        options=WorkerOptions(stream=stream_name[0], prefix=stream_name[1]),
+    )
     assert worker.restore() > 0
     subject = f"{stream_name[1]}.payer_id.0"
     assert worker.take([(1, subject, encode(payments[0])), (worker.seq, subject, b"{}")]) == []
@@ -155,8 +168,14 @@ def test_a_background_checkpoint_holds_the_state_at_its_fork(
     scheme = _scheme("ckpt.pay", 1)
 
     def worker() -> PartitionWorker:
-        return PartitionWorker(store=store, ruleset=load_ruleset(), fx=load_fx_table(), scheme=scheme, partition=0,
-                               options=WorkerOptions(stream="CKPT", prefix="ckpt.pay"))  # fmt: skip
+        return PartitionWorker(
+            store=store,
+            ruleset=load_ruleset(),
+            fx=load_fx_table(),
+            scheme=scheme,
+            partition=0,
+            options=WorkerOptions(stream="CKPT", prefix="ckpt.pay"),
+        )
 
     routed = [(subject, encode(p)) for p in payments for subject, _ in scheme.routes(p)]
     messages = [(n, subject, body) for n, (subject, body) in enumerate(routed, 1)]
@@ -216,10 +235,24 @@ def _worker(home: Path, stream: tuple[str, str], partition: int, *cli: str) -> s
     env = os.environ | {"CBEC_HOME": str(home), "CBEC_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
     args = ["-c", LIGHT_WORKER, str(home), stream[0], stream[1], str(partition)]
     if cli:
-        args = ["-m", "cbec.cli.main", "monitor", "worker", "--partition", f"{partition}/2", "--stream", stream[0],
-                "--prefix", stream[1], "--batch", "200", "--checkpoint-every", "1", *cli]  # fmt: skip
-    return subprocess.Popen([sys.executable, *args], env=env, text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)  # fmt: skip
+        args = [
+            "-m",
+            "cbec.cli.main",
+            "monitor",
+            "worker",
+            "--partition",
+            f"{partition}/2",
+            "--stream",
+            stream[0],
+            "--prefix",
+            stream[1],
+            "--batch",
+            "200",
+            "--checkpoint-every",
+            "1",
+            *cli,
+        ]
+    return subprocess.Popen([sys.executable, *args], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _covered(checkpoint: Path) -> int:

@@ -32,9 +32,7 @@ def test_a_server_side_partition_mapping_agrees_with_the_publisher(tmp_path: Pat
         f'listen: 127.0.0.1:{port}\nmappings = {{ "in.*.*": "out.{{{{wildcard(1)}}}}.{{{{partition(7,2)}}}}" }}\n',
         encoding="utf-8",
     )
-    server = subprocess.Popen(
-        [SERVER, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    server = subprocess.Popen([SERVER, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     keys = [f"AC{n:05X}" for n in range(300)] + ["a.b c", "付款人", "CN-US", "x~y"]
 
     async def mapped() -> dict[str, str]:

@@ -43,9 +43,22 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[
     folder = tmp_path_factory.mktemp("labelled")
     payments, labels, laundering = labelled_month(folder / "data")
     model = folder / "model"
-    result = runner.invoke(app, ["model", "train", "--payments", str(payments), "--labels", str(labels),
-                                 "--out", str(model), "--name", "mules"],
-                           env={"CBEC_HOME": str(folder / "home"), "COLUMNS": "200"})  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "model",
+            "train",
+            "--payments",
+            str(payments),
+            "--labels",
+            str(labels),
+            "--out",
+            str(model),
+            "--name",
+            "mules",
+        ],
+        env={"CBEC_HOME": str(folder / "home"), "COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.output
     return payments, model, laundering, result.output
 
@@ -85,8 +98,15 @@ def test_training_again_into_the_same_directory_makes_the_next_version(tmp_path:
     payments, _, _ = labelled_month(tmp_path / "data", chains=6, seed=3)
     model = tmp_path / "model"
     for expected in (1, 2):
-        result = service.train_model(payments=payments, labels=None, out=model, name="anomaly",
-                                     fx=load_fx_table(), timezone="Asia/Shanghai", now=NOW)  # fmt: skip
+        result = service.train_model(
+            payments=payments,
+            labels=None,
+            out=model,
+            name="anomaly",
+            fx=load_fx_table(),
+            timezone="Asia/Shanghai",
+            now=NOW,
+        )
         assert result.meta["version"] == expected
     assert result.meta["kind"] == "isolation_forest" and (model / "model.joblib").exists()
     assert not (model / "model.txt").exists() and result.meta["validation"]["alert_rate"] == 0.001
@@ -116,8 +136,9 @@ def test_monitor_run_with_a_model_adds_scores_and_alerts_and_keeps_every_rule_hi
 
         con = read_side(store=store)
         try:
-            rows = con.sql("SELECT payment_id, score, alerted, top_features, model_version, month "
-                           "FROM payment_scores").fetchall()  # fmt: skip
+            rows = con.sql(
+                "SELECT payment_id, score, alerted, top_features, model_version, month FROM payment_scores"
+            ).fetchall()
         finally:
             con.close()
         assert len(rows) == plain.payments and {r[5] for r in rows} == {"2026-07"}
@@ -164,9 +185,7 @@ def test_monitor_run_with_a_model_from_the_command_line(tmp_path: Path, trained:
 def test_a_model_of_an_older_format_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     # Format 3 read raw features; this cbec ranks them within the frame: such a model would score nonsense.
     (tmp_path / "model.json").write_text('{"format": 3, "kind": "lightgbm", "version": 3}', encoding="utf-8")
-    with pytest.raises(
-        ValueError, match=r"format 3 was trained by an older cbec on other features .* train it again"
-    ):
+    with pytest.raises(ValueError, match=r"format 3 was trained by an older cbec on other features .* train it again"):
         service.show_model(path=tmp_path)
     (tmp_path / "model.json").write_text('{"format": 99, "kind": "lightgbm"}', encoding="utf-8")
     with pytest.raises(ValueError, match="model format 99 is unknown"):

@@ -72,10 +72,7 @@ def test_every_finding_names_its_payment_documents_and_threshold(october: MatchR
     assert late["platform_id"] == "PF-AMZ"
     assert (late["threshold"], late["unit"], late["rule_version"]) == (Decimal(30), "days", 1)
     assert (late["waybill_ids"], late["declaration_ids"]) == (["WB-LATE"], ["DEC-LATE"])
-    assert (
-        late["explanation_en"]
-        == "paid but not shipped in time: first shipment 42.0 days after payment (> 30 days)"
-    )
+    assert late["explanation_en"] == "paid but not shipped in time: first shipment 42.0 days after payment (> 30 days)"
     assert late["explanation_zh"] == "已付款未及时发货：首次发货在付款后 42.0 天，超过 30 天"
     ambiguous = found[("PAY-AMBIG", "ambiguous_order")]
     assert ambiguous["platform_id"] is None
@@ -172,12 +169,20 @@ def test_match_rates_count_checked_payments_and_report_refunds_apart(october: Ma
     ]
     by_platform = {r["platform_id"]: r for r in match_rates(october, "platform_id").to_pylist()}
     assert by_platform["PF-B"] == {
-        "platform_id": "PF-B", "payments": 1, "matched": 1, "rate": 1.0, "refunded_or_reversed": 0
-    }  # fmt: skip
+        "platform_id": "PF-B",
+        "payments": 1,
+        "matched": 1,
+        "rate": 1.0,
+        "refunded_or_reversed": 0,
+    }
     # Without a single order there is no platform: the missing, ambiguous and refunded-without-order ones.
     assert by_platform[None] == {
-        "platform_id": None, "payments": 2, "matched": 0, "rate": 0.0, "refunded_or_reversed": 1
-    }  # fmt: skip
+        "platform_id": None,
+        "payments": 2,
+        "matched": 0,
+        "rate": 0.0,
+        "refunded_or_reversed": 1,
+    }
     assert by_platform["PF-AMZ"]["payments"] == 17
     (enterprise,) = match_rates(october, "enterprise_id").to_pylist()
     assert (enterprise["payments"], enterprise["matched"]) == (20, 4)

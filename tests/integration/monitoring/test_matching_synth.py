@@ -50,7 +50,9 @@ def test_every_labelled_payment_gets_its_finding(sqlite_settings_store: Store, t
     print("findings per reason:", {c["reason"]: c["payment_id_count"] for c in counts})
     checked = [r for r in result.per_payment.to_pylist() if r["checked"]]
     without_payer = sum(not set(r["reasons"]) - {"payer_not_buyer"} for r in checked)
-    print(f"checked payments {len(checked)}, matched {sum(r['matched'] for r in checked)}, "
-          f"matched but for payer_not_buyer {without_payer}")  # fmt: skip
+    print(
+        f"checked payments {len(checked)}, matched {sum(r['matched'] for r in checked)}, "
+        f"matched but for payer_not_buyer {without_payer}"
+    )
     for row in match_rates(result, "platform_id").to_pylist():
         print("platform", row)

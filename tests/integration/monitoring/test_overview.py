@@ -65,14 +65,10 @@ def test_an_institution_sees_only_its_own_payments_and_a_platform_none(loaded: t
     assert institution is not None
     mine = Principal(username="pi", role="institution", tenant_id=institution)
     cities = overview.city_activity(store=store, month=MONTH, principal=mine)
-    assert {c.code: c.payments for c in cities if c.payments} == dict(
-        _payments_per_city(out_dir, institution)
-    )
+    assert {c.code: c.payments for c in cities if c.payments} == dict(_payments_per_city(out_dir, institution))
     shop = Principal(username="shop", role="platform", tenant_id="PF-1")
     assert overview.payment_total(store=store, month=MONTH, principal=shop) == 0
-    assert all(
-        c.payments == c.alerts == 0 for c in overview.city_activity(store=store, month=MONTH, principal=shop)
-    )
+    assert all(c.payments == c.alerts == 0 for c in overview.city_activity(store=store, month=MONTH, principal=shop))
 
 
 def test_the_evidence_graph_is_the_alerts_payments_between_accounts(loaded: tuple[Store, Path]) -> None:

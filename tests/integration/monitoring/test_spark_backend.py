@@ -128,9 +128,7 @@ def test_the_report_summary_sums_are_the_same_on_spark(lake: Lake) -> None:
             "SELECT DISTINCT enterprise_id FROM payments WHERE enterprise_id IS NOT NULL LIMIT 40"
         ).fetchall()
     ]
-    cities = pa.table(
-        {"enterprise_id": some, "city": [["330100", "330200"][n % 2] for n in range(len(some))]}
-    )
+    cities = pa.table({"enterprise_id": some, "city": [["330100", "330200"][n % 2] for n in range(len(some))]})
     duck = sorted(month_rows(con, month=MONTH, fx=fx, cities=cities))
     con.close()
     spark = sorted(month_rows_spark(store=lake.store, month=MONTH, fx=fx, cities=cities))
@@ -143,9 +141,7 @@ def _alerts(lake: Lake) -> list[service.AlertRead]:
 
 
 def test_a_month_run_on_spark_stores_what_the_duckdb_run_stores(lake: Lake, tmp_path: Path) -> None:
-    rules = (
-        tmp_path / "edges.yaml"
-    )  # a small rule set keeps the test short; the shipped set is compared above
+    rules = tmp_path / "edges.yaml"  # a small rule set keeps the test short; the shipped set is compared above
     rules.write_text(RULES, encoding="utf-8")
     on_duckdb = service.run_month(store=lake.store, month=MONTH, rules=rules, backend="duckdb")
     assert on_duckdb.detected > 10 and on_duckdb.match_rate is not None

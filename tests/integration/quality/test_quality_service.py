@@ -37,11 +37,7 @@ def test_failed_inspections_open_one_case_each_and_a_rerun_opens_none(loaded: St
     assert {c.measure for c in opened} <= {"delist", "rectify", "return", "destroy"}
     assert quality.open_cases(store=loaded, now=NOW) == []
     summary = {e.enterprise_id: e for e in quality.enterprise_quality(store=loaded, now=NOW)}
-    assert (
-        sum(e.inspections_failed for e in summary.values())
-        == failed
-        == sum(e.cases_open for e in summary.values())
-    )
+    assert sum(e.inspections_failed for e in summary.values()) == failed == sum(e.cases_open for e in summary.values())
 
 
 def test_filing_checks_are_stored_once(loaded: Store) -> None:
@@ -61,9 +57,7 @@ def test_an_enterprise_reports_its_case_done_and_the_regulator_verifies(loaded: 
             store=loaded, case_id=case.id, action="report_done", actor="s", reason="x", principal=stranger
         )
     with pytest.raises(Forbidden):
-        quality.advance_case(
-            store=loaded, case_id=case.id, action="verify", actor="e", reason="x", principal=owner
-        )
+        quality.advance_case(store=loaded, case_id=case.id, action="verify", actor="e", reason="x", principal=owner)
     done = quality.advance_case(
         store=loaded,
         case_id=case.id,
@@ -74,9 +68,7 @@ def test_an_enterprise_reports_its_case_done_and_the_regulator_verifies(loaded: 
         now=NOW,
     )
     assert done.state == "done_reported"
-    verified = quality.advance_case(
-        store=loaded, case_id=case.id, action="verify", actor="r", reason="核验", now=NOW
-    )
+    verified = quality.advance_case(store=loaded, case_id=case.id, action="verify", actor="r", reason="核验", now=NOW)
     assert verified.state == "verified"
     assert [c.id for c in quality.list_cases(store=loaded, principal=owner)] == [
         c.id for c in quality.list_cases(store=loaded) if c.enterprise_id == case.enterprise_id

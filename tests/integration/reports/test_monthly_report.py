@@ -20,13 +20,35 @@ from cbec.synth.service import generate
 
 MONTH = "2026-10"
 TITLES = {
-    "zh": ["全省概况", "预警情况", "三单对碰匹配率", "支付机构监管评级", "风险预警与整改通知", "安全事件处置时限",
-           "支付确认时间", "消费者保护与产品质量", "知识产权保护", "官方统计与一致性核对", "品牌", "人才需求"],
-    "en": ["Province summary", "Alerts", "Three-document match rates", "Payment institution ratings",
-           "Risk warnings and rectification notices", "Security incidents against their deadlines",
-           "Payment confirmation time", "Consumer protection and product quality", "IP protection",
-           "Official statistics and their reconciliation", "Brands", "Talent demand"],
-}  # fmt: skip
+    "zh": [
+        "全省概况",
+        "预警情况",
+        "三单对碰匹配率",
+        "支付机构监管评级",
+        "风险预警与整改通知",
+        "安全事件处置时限",
+        "支付确认时间",
+        "消费者保护与产品质量",
+        "知识产权保护",
+        "官方统计与一致性核对",
+        "品牌",
+        "人才需求",
+    ],
+    "en": [
+        "Province summary",
+        "Alerts",
+        "Three-document match rates",
+        "Payment institution ratings",
+        "Risk warnings and rectification notices",
+        "Security incidents against their deadlines",
+        "Payment confirmation time",
+        "Consumer protection and product quality",
+        "IP protection",
+        "Official statistics and their reconciliation",
+        "Brands",
+        "Talent demand",
+    ],
+}
 
 
 def _text(pdf: Path) -> tuple[int, list[str]]:
@@ -42,8 +64,10 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
     monitoring.run_month(store=store, month=MONTH)
     now = datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
 
-    files = {lang: monthly_report(store=store, month=MONTH, lang=lang, out_dir=tmp_path / "out", now=now)
-             for lang in ("zh", "en")}  # fmt: skip
+    files = {
+        lang: monthly_report(store=store, month=MONTH, lang=lang, out_dir=tmp_path / "out", now=now)
+        for lang in ("zh", "en")
+    }
 
     with synth.files["payments"].open(encoding="utf-8", newline="") as handle:
         succeeded = sum(row["status"] == "succeeded" for row in csv.DictReader(handle))
@@ -67,8 +91,16 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
         assert "27.85" in whole and "21.47" in whole and "-9.15" in whole  # the flagged Table 1 rows
         assert ("不一致" if lang == "zh" else "disagrees") in whole
         charts = sorted(p.name for p in (tmp_path / "out" / f"charts-{MONTH}-{lang}").iterdir())
-        assert charts == ["alerts-typology.png", "brands-city.png", "ratings-grades.png", "settlement-median.png",
-                          "statistics-trade.png", "summary-channel.png", "summary-city-map.png", "talent-roles.png"]  # fmt: skip
+        assert charts == [
+            "alerts-typology.png",
+            "brands-city.png",
+            "ratings-grades.png",
+            "settlement-median.png",
+            "statistics-trade.png",
+            "summary-channel.png",
+            "summary-city-map.png",
+            "talent-roles.png",
+        ]
 
 
 def test_official_figures_load_once_into_the_register(store: Store) -> None:
@@ -77,8 +109,9 @@ def test_official_figures_load_once_into_the_register(store: Store) -> None:
     assert stats.load_official(store=store) is None  # the same bytes again: skipped, no new batch
     checks = stats.reconciliation(store=store)
     assert [(c.figure.year, c.computed_growth_pct) for c in checks if c.flagged] == [
-        (2022, Decimal("27.85")), (2023, Decimal("21.47"))
-    ]  # fmt: skip
-    assert {
-        f.value for f in stats.official_figures(store=store) if f.indicator == "new_cbec_export_famous_brands"
-    } == {Decimal(84)}
+        (2022, Decimal("27.85")),
+        (2023, Decimal("21.47")),
+    ]
+    assert {f.value for f in stats.official_figures(store=store) if f.indicator == "new_cbec_export_famous_brands"} == {
+        Decimal(84)
+    }

@@ -68,16 +68,12 @@ def test_alerts_of_two_months_are_written_read_updated_and_deleted(store: Store)
         ]
         assert [r.key_text for r in alert_store.query_alerts(session, month="2026-10")] == ["payer_id=A"]
         october = rows[1]
-        assert alert_store.alert_payments(session, [october.id]) == {
-            october.id: [("PI-1", "A-0"), ("PI-1", "A-1")]
-        }
+        assert alert_store.alert_payments(session, [october.id]) == {october.id: [("PI-1", "A-0"), ("PI-1", "A-1")]}
         session.execute(update(AlertRecord).where(AlertRecord.id == october.id).values(status="closed"))
         assert session.get(AlertRecord, october.id) is not None
 
     with transaction(store.factory) as session:
-        assert (
-            session.scalar(select(AlertRecord.status).where(AlertRecord.key_text == "payer_id=A")) == "closed"
-        )
+        assert session.scalar(select(AlertRecord.status).where(AlertRecord.key_text == "payer_id=A")) == "closed"
         session.execute(delete(AlertRecord).where(AlertRecord.month == "2026-10"))
     with transaction(store.factory) as session:
         assert session.scalars(select(AlertRecord.month)).all() == ["2026-11"]
@@ -101,17 +97,13 @@ def test_two_months_land_in_two_partitions_on_postgresql(store: Store) -> None:
     assert store.engine.dialect.name == "postgresql"
     _save(store, [_alert("A", OCTOBER), _alert("B", NOVEMBER), _alert("C", NOVEMBER)])
     with store.engine.connect() as connection:
-        placed = connection.execute(
-            text("SELECT tableoid::regclass::text, key_text FROM alerts ORDER BY key_text")
-        )
+        placed = connection.execute(text("SELECT tableoid::regclass::text, key_text FROM alerts ORDER BY key_text"))
         assert placed.all() == [
             ("alerts_2026_10", "payer_id=A"),
             ("alerts_2026_11", "payer_id=B"),
             ("alerts_2026_11", "payer_id=C"),
         ]
-        plan = "\n".join(
-            r[0] for r in connection.execute(text("EXPLAIN SELECT * FROM alerts WHERE month = '2026-10'"))
-        )
+        plan = "\n".join(r[0] for r in connection.execute(text("EXPLAIN SELECT * FROM alerts WHERE month = '2026-10'")))
     assert "alerts_2026_10" in plan and "alerts_2026_11" not in plan and "alerts_default" not in plan
 
 
@@ -131,9 +123,7 @@ def test_a_month_without_partition_lands_in_the_default_one_and_stays_readable(s
 def test_an_alert_key_is_unique_within_its_month(store: Store) -> None:
     _save(store, [_alert("A", OCTOBER)])
     with pytest.raises(IntegrityError), transaction(store.factory) as session:
-        alert_store.write_alerts(
-            session, [_alert("A", OCTOBER)], ruleset_version="t", source="batch", now=NOW
-        )
+        alert_store.write_alerts(session, [_alert("A", OCTOBER)], ruleset_version="t", source="batch", now=NOW)
 
 
 def test_a_malformed_month_is_refused_before_sql() -> None:
@@ -159,9 +149,7 @@ def test_migration_0012_keeps_existing_alerts_and_their_payments(settings: Setti
                 {"id": n, "key": f"K{n}", "severity": severity, "at": NOW, "month": month},
             )
             connection.execute(
-                text(
-                    "INSERT INTO alert_payments (alert_id, institution_id, payment_id) VALUES (:id, 'PI-1', :p)"
-                ),
+                text("INSERT INTO alert_payments (alert_id, institution_id, payment_id) VALUES (:id, 'PI-1', :p)"),
                 {"id": n, "p": f"P{n}"},
             )
     upgrade(engine)
@@ -185,9 +173,7 @@ def test_migration_0012_keeps_existing_alerts_and_their_payments(settings: Setti
     downgrade(engine, "0011")
     with engine.connect() as connection:
         back = connection.execute(
-            text(
-                "SELECT a.id, p.payment_id FROM alerts a JOIN alert_payments p ON p.alert_id = a.id ORDER BY a.id"
-            )
+            text("SELECT a.id, p.payment_id FROM alerts a JOIN alert_payments p ON p.alert_id = a.id ORDER BY a.id")
         )
         assert [tuple(r) for r in back] == [(1, "P1"), (2, "P2")]
     engine.dispose()

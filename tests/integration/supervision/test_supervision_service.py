@@ -46,36 +46,27 @@ def test_every_institution_is_rated_and_each_score_traces_to_its_rows(monitored:
     ratings = service.rate_month(store=monitored, month=MONTH, now=NOW)
     con = read_side(store=monitored)
     per_institution = dict(
-        con.execute(
-            f"SELECT institution_id, count(*) FROM payments WHERE month = '{MONTH}' GROUP BY 1"
-        ).fetchall()
+        con.execute(f"SELECT institution_id, count(*) FROM payments WHERE month = '{MONTH}' GROUP BY 1").fetchall()
     )
     con.close()
     assert {r.institution_id for r in ratings} >= set(per_institution)
     alerts = monitoring.alert_summary(store=monitored, month=MONTH)
     rates = {
-        r["institution_id"]: r
-        for r in monitoring.match_rate_table(store=monitored, month=MONTH, by="institution_id")
+        r["institution_id"]: r for r in monitoring.match_rate_table(store=monitored, month=MONTH, by="institution_id")
     }
     weights = shipped_config().rating.severity_weights
     for rating in ratings:
         modules = {m.module: m for m in rating.modules}
-        assert rating.total == sum((m.score * m.weight for m in rating.modules), Decimal(0)).quantize(
-            Decimal("0.1")
-        )
+        assert rating.total == sum((m.score * m.weight for m in rating.modules), Decimal(0)).quantize(Decimal("0.1"))
         aml = modules["aml"].evidence
         mine = [a for a in alerts if a["institution_id"] == rating.institution_id]
         assert aml["payments"] == per_institution.get(rating.institution_id, 0)
         assert aml["weighted_alerts"] == sum(weights[a["severity"]] * a["alerts"] for a in mine)
-        assert modules["documents"].evidence["matched"] == rates.get(rating.institution_id, {}).get(
-            "matched", 0
-        )
+        assert modules["documents"].evidence["matched"] == rates.get(rating.institution_id, {}).get("matched", 0)
         quality = modules["data_quality"].evidence
         if rating.institution_id in per_institution:
             # the month was loaded today, long after it closed: an archive replay, not judged late
-            assert (
-                quality["reported"] == quality["unjudged_replayed"] == per_institution[rating.institution_id]
-            )
+            assert quality["reported"] == quality["unjudged_replayed"] == per_institution[rating.institution_id]
             assert quality["late"] == 0
     again = service.rate_month(store=monitored, month=MONTH, now=NOW)
     assert [(r.institution_id, r.total, r.grade) for r in again] == [
@@ -95,9 +86,7 @@ def test_risky_institutions_are_warned_once_per_month(monitored: Store) -> None:
 def test_incidents_are_judged_against_48_hours_and_7_working_days(monitored: Store) -> None:
     found = service.incidents(store=monitored, month=MONTH, now=NOW)
     con = read_side(store=monitored)
-    (reported,) = con.execute(
-        f"SELECT count(*) FROM security_incidents WHERE month = '{MONTH}'"
-    ).fetchone() or (0,)
+    (reported,) = con.execute(f"SELECT count(*) FROM security_incidents WHERE month = '{MONTH}'").fetchone() or (0,)
     con.close()
     assert len(found) == reported > 0
     for incident in found:
@@ -115,10 +104,14 @@ def test_settlement_kpi_matches_the_rows_it_summarises(monitored: Store) -> None
     whole = [k for k in kpi if k.channel is None]
     con = read_side(store=monitored)
     first = whole[0]
-    hours = [r[0] for r in con.execute(
-        "SELECT (epoch(confirmed_at) - epoch(initiated_at)) / 3600.0 FROM payments "
-        f"WHERE month = '{MONTH}' AND status = 'succeeded' AND institution_id = ? AND confirmed_at IS NOT NULL",
-        [first.institution_id]).fetchall()]  # fmt: skip
+    hours = [
+        r[0]
+        for r in con.execute(
+            "SELECT (epoch(confirmed_at) - epoch(initiated_at)) / 3600.0 FROM payments "
+            f"WHERE month = '{MONTH}' AND status = 'succeeded' AND institution_id = ? AND confirmed_at IS NOT NULL",
+            [first.institution_id],
+        ).fetchall()
+    ]
     con.close()
     assert first.confirmed == len(hours)
     assert first.median_hours == round(statistics.median(hours), 2)
@@ -135,22 +128,43 @@ def test_a_rectification_notice_runs_its_lifecycle_and_records_every_step(store:
         kind="rectification", institution_id="PI-X", title="整改通知", body="三单对碰一致率偏低"
     )
     notice = service.issue_notice(store=store, data=data, actor="regulator", now=at("2026-09-29 10:00"))
-    assert notice.state == "issued" and notice.due_at == at(
-        "2026-10-12 23:59:59.999999"
-    )  # across National Day
-    notice = service.advance_notice(store=store, notice_id=notice.id, action="submit_plan", actor="pi-user",
-                                    reason="计划已提交", now=at("2026-10-09 15:00"))  # fmt: skip
+    assert notice.state == "issued" and notice.due_at == at("2026-10-12 23:59:59.999999")  # across National Day
+    notice = service.advance_notice(
+        store=store,
+        notice_id=notice.id,
+        action="submit_plan",
+        actor="pi-user",
+        reason="计划已提交",
+        now=at("2026-10-09 15:00"),
+    )
     with pytest.raises(TransitionError):
-        service.advance_notice(store=store, notice_id=notice.id, action="verify", actor="regulator", reason="x",
-                               now=at("2026-10-10 09:00"))  # fmt: skip
-    notice = service.advance_notice(store=store, notice_id=notice.id, action="report_rectified", actor="pi-user",
-                                    reason="已整改", now=at("2026-10-20 09:00"))  # fmt: skip
-    notice = service.advance_notice(store=store, notice_id=notice.id, action="verify", actor="regulator",
-                                    reason="核验通过", now=at("2026-10-22 09:00"))  # fmt: skip
+        service.advance_notice(
+            store=store, notice_id=notice.id, action="verify", actor="regulator", reason="x", now=at("2026-10-10 09:00")
+        )
+    notice = service.advance_notice(
+        store=store,
+        notice_id=notice.id,
+        action="report_rectified",
+        actor="pi-user",
+        reason="已整改",
+        now=at("2026-10-20 09:00"),
+    )
+    notice = service.advance_notice(
+        store=store,
+        notice_id=notice.id,
+        action="verify",
+        actor="regulator",
+        reason="核验通过",
+        now=at("2026-10-22 09:00"),
+    )
     shown = service.get_notice(store=store, notice_id=notice.id, now=at("2026-10-22 10:00"))
     assert shown is not None and shown.state == "verified" and not shown.overdue
     assert [(h.action, h.actor) for h in shown.history] == [
-        ("issue", "regulator"), ("submit_plan", "pi-user"), ("report_rectified", "pi-user"), ("verify", "regulator")]  # fmt: skip
+        ("issue", "regulator"),
+        ("submit_plan", "pi-user"),
+        ("report_rectified", "pi-user"),
+        ("verify", "regulator"),
+    ]
     assert shown.history[1].reason == "计划已提交"
 
 
@@ -165,6 +179,4 @@ def test_the_scheduled_check_marks_overdue_then_escalates(store: Store) -> None:
     (escalated,) = service.check_deadlines(store=store, now=at("2026-10-13 08:00"))
     assert escalated.state == "escalated"
     assert [h.actor for h in escalated.history] == ["regulator", "system", "system"]
-    assert [n.id for n in service.list_notices(store=store, overdue=True, now=at("2026-10-13 08:00"))] == [
-        notice.id
-    ]
+    assert [n.id for n in service.list_notices(store=store, overdue=True, now=at("2026-10-13 08:00"))] == [notice.id]

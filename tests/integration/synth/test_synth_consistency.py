@@ -63,11 +63,12 @@ def test_mismatched_amounts_differ_by_more_than_five_percent(feed: Feed) -> None
     orders = {o["order_id"]: o for o in feed("orders")}
     by_order = {p["order_id"]: p for p in payments.values() if p["order_id"]}
     by_decl = {d["declaration_id"]: payments[d["payment_id"]] for d in declarations.values()}
-    altered = [
-        (Decimal(declarations[k]["declared_value"]), by_decl[k]) for k in _labelled(feed, "declarations")
+    altered = [(Decimal(declarations[k]["declared_value"]), by_decl[k]) for k in _labelled(feed, "declarations")]
+    altered += [
+        (Decimal(orders[k]["goods_value"]), by_order[k])
+        for k in _labelled(feed, "orders")
+        if k in orders and _labelled(feed)[by_order[k]["payment_id"]] == "amount_mismatch"
     ]
-    altered += [(Decimal(orders[k]["goods_value"]), by_order[k]) for k in _labelled(feed, "orders") if k in orders and
-                _labelled(feed)[by_order[k]["payment_id"]] == "amount_mismatch"]  # fmt: skip
     assert len(altered) >= 5
     for value, payment in altered:
         assert abs(value / Decimal(payment["amount"]) - 1) > Decimal("0.05")
@@ -132,9 +133,7 @@ def test_money_matches_the_calibration_at_this_scale(feed: Feed) -> None:
     assert Decimal(300) < total < Decimal(560)  # the calibrated month is about 427 亿元
     assert Decimal("0.65") < exports / total < Decimal("0.85")  # about 0.767 in 2023
     cities = [
-        r
-        for (region, indicator), r in stats.items()
-        if region != "浙江省" and indicator.startswith("cbec_export")
+        r for (region, indicator), r in stats.items() if region != "浙江省" and indicator.startswith("cbec_export")
     ]
     assert len(cities) == 11
     assert sum(Decimal(r["value"]) for r in cities) == pytest.approx(exports, abs=Decimal("0.2"))
@@ -152,9 +151,7 @@ def test_side_feeds_have_their_calibrated_shapes(feed: Feed) -> None:
     roles = Counter(j["role"] for j in feed("job_postings"))
     assert roles.most_common(1)[0][0] == "operations" and roles["operations"] > roles["logistics"]
     incidents = feed("security_incidents")
-    late = [
-        i for i in incidents if _when(i["responded_at"]) - _when(i["reported_at"]) > dt.timedelta(hours=48)
-    ]
+    late = [i for i in incidents if _when(i["responded_at"]) - _when(i["reported_at"]) > dt.timedelta(hours=48)]
     assert 0 < len(late) < len(incidents)
     filings = {f["filing_id"] for f in feed("filings")}
     assert {i["filing_id"] for i in inspections} <= filings

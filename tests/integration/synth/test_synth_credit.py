@@ -19,9 +19,7 @@ def test_every_enterprise_has_a_customs_grade_and_an_outcome(
     outcomes = csv_rows(result.outcomes_file)
     grades = csv_rows(result.customs_grades_file)
     assert {r["enterprise_id"] for r in outcomes} == enterprises == {r["enterprise_id"] for r in grades}
-    assert {r["as_of_month"] for r in outcomes} == {"2024-03"} and {
-        r["horizon_months"] for r in outcomes
-    } == {"12"}
+    assert {r["as_of_month"] for r in outcomes} == {"2024-03"} and {r["horizon_months"] for r in outcomes} == {"12"}
     # 2024 is before the five-grade scheme: only 高级认证, 常规, 失信 and the 2021 effective date.
     assert {r["grade"] for r in grades} == {"高级认证", "常规", "失信"}
     assert {r["effective_from"] for r in grades} == {"2021-11-01"}
@@ -47,9 +45,7 @@ def test_outcomes_follow_what_the_feeds_show_but_not_exactly(
     assert 0.5 < auc(labels, [complaints.get(e, 0) for e in ids]) < 0.95
 
 
-def test_the_same_enterprises_keep_their_customs_grade_in_another_month(
-    tmp_path: Path, csv_rows: Reader
-) -> None:
+def test_the_same_enterprises_keep_their_customs_grade_in_another_month(tmp_path: Path, csv_rows: Reader) -> None:
     march = generate(out_dir=tmp_path / "a", month="2026-03", payments=1_000, seed=3)
     september = generate(out_dir=tmp_path / "b", month="2026-09", payments=1_000, seed=3)
     before = {r["enterprise_id"]: r["grade"] for r in csv_rows(march.customs_grades_file)}

@@ -18,10 +18,23 @@ Feed = Callable[[str], list[dict[str, str]]]
 CsvRows = Callable[[Path], list[dict[str, str]]]
 MONTH = "2024-03"  # the month the shared fixture generates
 ALL_FEEDS = (
-    "payments", "orders", "waybills", "declarations", "enterprises", "institutions", "platforms", "filings",
-    "inspections", "complaints", "reviews", "listings", "trademarks", "security_incidents", "trade_statistics",
+    "payments",
+    "orders",
+    "waybills",
+    "declarations",
+    "enterprises",
+    "institutions",
+    "platforms",
+    "filings",
+    "inspections",
+    "complaints",
+    "reviews",
+    "listings",
+    "trademarks",
+    "security_incidents",
+    "trade_statistics",
     "job_postings",
-)  # fmt: skip
+)
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
 AMOUNT = re.compile(r"\d+\.\d{2}")
 TIMESTAMP_COLUMNS = {

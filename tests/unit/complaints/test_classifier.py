@@ -11,14 +11,29 @@ from cbec.config import Settings
 PLAIN = {
     "quality": ("吹风机用了一周就坏了，开关失灵", "The blender stopped working after two uses, the motor is dead"),
     "counterfeit": ("买到假货了，专柜鉴定不是正品", "This is a fake, the brand says the serial number does not exist"),
-    "refund_return": ("退货寄回去一个月了，商家还不退款", "I returned the item three weeks ago and still have no refund"),
+    "refund_return": (
+        "退货寄回去一个月了，商家还不退款",
+        "I returned the item three weeks ago and still have no refund",
+    ),
     "delivery": ("快递显示已签收，但我根本没收到包裹", "My parcel never arrived, tracking has not updated for a month"),
-    "near_expiry": ("收到的奶粉还有一个月就过期了，是临期货", "The vitamins arrived expired, the best before date has passed"),
-    "description_mismatch": ("实物与描述不符，颜色和尺码都不对", "Not as described: the listing said leather, it is plastic"),
-    "privacy": ("下单后天天接到骚扰电话，个人信息被泄露了", "My personal data was leaked, scammers called me about my order"),
+    "near_expiry": (
+        "收到的奶粉还有一个月就过期了，是临期货",
+        "The vitamins arrived expired, the best before date has passed",
+    ),
+    "description_mismatch": (
+        "实物与描述不符，颜色和尺码都不对",
+        "Not as described: the listing said leather, it is plastic",
+    ),
+    "privacy": (
+        "下单后天天接到骚扰电话，个人信息被泄露了",
+        "My personal data was leaked, scammers called me about my order",
+    ),
     "payment": ("同一个订单被重复扣款两次", "I was charged twice for the same order on my credit card"),
-    "other": ("客服态度恶劣，一直不回消息，发票也不给开", "Customer service is rude and they refuse to give me an invoice"),
-}  # fmt: skip
+    "other": (
+        "客服态度恶劣，一直不回消息，发票也不给开",
+        "Customer service is rude and they refuse to give me an invoice",
+    ),
+}
 
 
 @pytest.mark.parametrize("category", domain.CATEGORIES)

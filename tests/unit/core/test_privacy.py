@@ -41,9 +41,7 @@ def test_rotation_rewraps_the_data_key_and_the_old_master_key_can_go() -> None:
     token = seal("330102199001011234", RING, "consumer_id_number")
     both = KeyRing.parse(KeyRing.new_key_text("k2") + "," + "k1:" + _key_text(RING))
     moved = rewrap(token, both, "consumer_id_number")
-    assert (
-        key_id_of(moved) == "k2" and moved.rsplit(".", 1)[1] == token.rsplit(".", 1)[1]
-    )  # ciphertext untouched
+    assert key_id_of(moved) == "k2" and moved.rsplit(".", 1)[1] == token.rsplit(".", 1)[1]  # ciphertext untouched
     only_new = KeyRing((both.keys[0],))
     assert unseal(moved, only_new, "consumer_id_number") == "330102199001011234"
     with pytest.raises(PrivacyError, match="not in the key ring"):

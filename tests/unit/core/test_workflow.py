@@ -22,15 +22,36 @@ def at(text: str) -> datetime:
 
 def test_a_rectification_runs_issue_plan_rectified_verified_with_each_deadline() -> None:
     life = rectification_lifecycle(NOTICES)
-    step = advance(life, state="issued", action="submit_plan", actor="pi-user", reason="计划见附件",
-                   now=at("2026-10-12 09:00"), calendar=CAL)  # fmt: skip
+    step = advance(
+        life,
+        state="issued",
+        action="submit_plan",
+        actor="pi-user",
+        reason="计划见附件",
+        now=at("2026-10-12 09:00"),
+        calendar=CAL,
+    )
     assert (step.from_state, step.to_state, step.actor) == ("issued", "plan_submitted", "pi-user")
     # 20 working days after Mon 12 Oct 2026 (no holiday in between): Mon 9 Nov, end of day
     assert step.due_at == at("2026-11-09 23:59:59.999999")
-    step = advance(life, state=step.to_state, action="report_rectified", actor="pi-user", reason="已整改",
-                   now=at("2026-10-20 09:00"), calendar=CAL)  # fmt: skip
-    step = advance(life, state=step.to_state, action="verify", actor="regulator", reason="现场核验通过",
-                   now=at("2026-10-21 09:00"), calendar=CAL)  # fmt: skip
+    step = advance(
+        life,
+        state=step.to_state,
+        action="report_rectified",
+        actor="pi-user",
+        reason="已整改",
+        now=at("2026-10-20 09:00"),
+        calendar=CAL,
+    )
+    step = advance(
+        life,
+        state=step.to_state,
+        action="verify",
+        actor="regulator",
+        reason="现场核验通过",
+        now=at("2026-10-21 09:00"),
+        calendar=CAL,
+    )
     assert step.to_state == "verified" and step.due_at is None
     assert life.actions("verified") == []
 
@@ -51,12 +72,20 @@ def test_a_warning_issued_on_friday_counts_the_adjusted_working_sunday() -> None
 def test_an_action_the_state_does_not_allow_is_refused_in_both_languages() -> None:
     life = warning_lifecycle(NOTICES)
     with pytest.raises(TransitionError) as refused:
-        advance(life, state="acknowledged", action="escalate", actor="x", reason="r", now=at("2026-10-12 09:00"),
-                calendar=CAL)  # fmt: skip
+        advance(
+            life,
+            state="acknowledged",
+            action="escalate",
+            actor="x",
+            reason="r",
+            now=at("2026-10-12 09:00"),
+            calendar=CAL,
+        )
     assert "不允许" in str(refused.value) and "does not allow" in str(refused.value)
     with pytest.raises(ValueError, match="reason"):
-        advance(life, state="issued", action="acknowledge", actor="x", reason=" ", now=at("2026-10-12 09:00"),
-                calendar=CAL)  # fmt: skip
+        advance(
+            life, state="issued", action="acknowledge", actor="x", reason=" ", now=at("2026-10-12 09:00"), calendar=CAL
+        )
 
 
 def test_an_expired_deadline_names_the_scheduled_action_and_final_states_never_expire() -> None:
@@ -71,12 +100,15 @@ def test_an_expired_deadline_names_the_scheduled_action_and_final_states_never_e
 
 def test_a_table_that_leaves_a_final_state_or_expires_into_nothing_is_refused() -> None:
     with pytest.raises(ValueError, match="final state"):
-        Lifecycle(
-            name="t", initial="a", transitions={("a", "go"): "b", ("b", "back"): "a"}, final=frozenset({"b"})
-        )
+        Lifecycle(name="t", initial="a", transitions={("a", "go"): "b", ("b", "back"): "a"}, final=frozenset({"b"}))
     with pytest.raises(ValueError, match="does not allow"):
-        Lifecycle(name="t", initial="a", transitions={("a", "go"): "b"}, final=frozenset({"b"}),
-                  deadlines={"a": Deadline(hours=48)})  # fmt: skip
+        Lifecycle(
+            name="t",
+            initial="a",
+            transitions={("a", "go"): "b"},
+            final=frozenset({"b"}),
+            deadlines={"a": Deadline(hours=48)},
+        )
     with pytest.raises(ValueError, match="either"):
         Deadline(working_days=1, hours=2)
 

@@ -45,16 +45,21 @@ def test_a_repair_is_accepted_then_decided_within_working_days_and_overdue_after
     due = lifecycle.due("submitted", applied, calendar)
     # Working days: 30 Sep, 8 Oct, 9 Oct, Sat 10 Oct (adjusted working day), Mon 12 Oct.
     assert due is not None and due.date() == date(2026, 10, 12)
-    step = advance(lifecycle, state="submitted", action="accept", actor="regulator", reason="材料齐全",
-                   now=datetime(2026, 10, 9, 9, 0, tzinfo=SHANGHAI), calendar=calendar)  # fmt: skip
+    step = advance(
+        lifecycle,
+        state="submitted",
+        action="accept",
+        actor="regulator",
+        reason="材料齐全",
+        now=datetime(2026, 10, 9, 9, 0, tzinfo=SHANGHAI),
+        calendar=calendar,
+    )
     assert step.to_state == "under_review" and step.due_at is not None
     assert expired(lifecycle, state="under_review", due_at=step.due_at, now=step.due_at) is None
     late = datetime(2026, 12, 1, tzinfo=SHANGHAI)
     assert expired(lifecycle, state="under_review", due_at=step.due_at, now=late) == "overdue"
     with pytest.raises(TransitionError):
-        advance(
-            lifecycle, state="approved", action="reject", actor="x", reason="y", now=late, calendar=calendar
-        )
+        advance(lifecycle, state="approved", action="reject", actor="x", reason="y", now=late, calendar=calendar)
 
 
 def test_a_configuration_whose_cap_is_not_a_grade_is_refused_with_its_file(tmp_path: Path) -> None:
@@ -85,7 +90,5 @@ def test_a_grade_file_is_checked_whole_against_the_scheme_of_each_date() -> None
     problems = caught.value.problems
     assert [p.split(":")[0] for p in problems] == ["line 3", "line 4", "line 5"]
     assert "认证" in problems[0] and "check character" in problems[1]
-    good = parse_grade_file(
-        text.split("\n", 3)[0] + "\n" + text.split("\n")[1] + "\n", "g.csv", load_schemes()
-    )
+    good = parse_grade_file(text.split("\n", 3)[0] + "\n" + text.split("\n")[1] + "\n", "g.csv", load_schemes())
     assert [(r.grade, r.rank) for r in good] == [("严重失信", 4)]

@@ -53,9 +53,7 @@ def _card() -> Scorecard:
         name="complaints", splits=(1.0, 5.0), woe=(0.5, -0.2, -1.0), missing_woe=0.0, coefficient=-1.0
     )
     rating = BinnedFeature(name="rating", splits=(3.5,), woe=(-0.8, 0.4), missing_woe=-0.3, coefficient=-0.5)
-    return Scorecard(
-        version="t", intercept=-2.0, features=(complaints, rating), scale=PointsScale(600, 50, 20)
-    )
+    return Scorecard(version="t", intercept=-2.0, features=(complaints, rating), scale=PointsScale(600, 50, 20))
 
 
 def test_bins_follow_optbinning_left_closed_intervals_and_missing_is_its_own_bin() -> None:
@@ -91,12 +89,16 @@ def test_reason_codes_name_the_features_that_lost_the_most_points_first() -> Non
 def test_grades_come_from_bands_and_hard_rules_cap_whatever_the_score() -> None:
     bands = (GradeBand("A", 590), GradeBand("B", 560), GradeBand("C", 530), GradeBand("D", 0))
     assert [grade_of(s, bands) for s in (700, 590, 589.99, 560, 530, 529.5, -10)] == [
-        "A", "A", "B", "B", "C", "D", "D",
-    ]  # fmt: skip
+        "A",
+        "A",
+        "B",
+        "B",
+        "C",
+        "D",
+        "D",
+    ]
     order = ("A", "B", "C", "D")
-    serious = HardRule(
-        "serious", "customs_grade", "D", "严重失信", "seriously dishonest", "law", values=("严重失信",)
-    )
+    serious = HardRule("serious", "customs_grade", "D", "严重失信", "seriously dishonest", "law", values=("严重失信",))
     dishonest = HardRule("dishonest", "customs_grade", "C", "失信", "dishonest", "law", values=("失信",))
     fines = HardRule("fines", "fines", "B", "罚款", "fines", "law", at_least=3)
     rules = (serious, dishonest, fines)
@@ -149,9 +151,15 @@ def test_batch_scoring_grades_and_caps_each_row_as_the_row_by_row_rules_do() -> 
             config.grade_order,
         )
         assert (r.score, r.score_grade, r.grade, r.hard_rules) == (
-            round(float(scores[i]), 2), expected.score_grade, expected.grade, expected.rules,
-        )  # fmt: skip
-        assert [x["feature"] for x in r.reasons] == [f for f, _ in reason_codes(
-            card.points({k: v[i : i + 1] for k, v in columns.items()}), card.best_points(), ["complaints", "rating"]
-        )[0]]  # fmt: skip
+            round(float(scores[i]), 2),
+            expected.score_grade,
+            expected.grade,
+            expected.rules,
+        )
+        assert [x["feature"] for x in r.reasons] == [
+            f
+            for f, _ in reason_codes(
+                card.points({k: v[i : i + 1] for k, v in columns.items()}), card.best_points(), ["complaints", "rating"]
+            )[0]
+        ]
     assert {r.grade for r in results if r.hard_rules} <= {"C", "D"}

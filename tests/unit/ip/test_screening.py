@@ -67,7 +67,5 @@ def test_the_owner_and_a_licensee_may_use_the_mark() -> None:
 
 
 def test_candidates_come_from_the_index_not_a_scan() -> None:
-    big = MarkIndex.build(
-        MARKS + [Mark(f"S{i}", f"Zorvex{i:05d}", "x", frozenset({"9"})) for i in range(5_000)]
-    )
+    big = MarkIndex.build(MARKS + [Mark(f"S{i}", f"Zorvex{i:05d}", "x", frozenset({"9"})) for i in range(5_000)])
     assert set(big.candidates("N1KE running shoes")) == {0}  # only NIKE's variant, none of the 5,000 others

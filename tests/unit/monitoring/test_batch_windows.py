@@ -74,8 +74,12 @@ def test_key_order_sorts_by_key_position_and_side_and_leaves_out_nulls_and_unsel
     selected = np.array([True, True, False, True])
     key, pos, side = key_order([(payee, 0, None), (payer, 1, selected)], 4).cut()
     assert list(zip(key.tolist(), pos.tolist(), side.tolist(), strict=True)) == [
-        (0, 0, 1), (0, 2, 0), (2, 0, 0), (2, 1, 1), (2, 3, 0),
-    ]  # fmt: skip
+        (0, 0, 1),
+        (0, 2, 0),
+        (2, 0, 0),
+        (2, 1, 1),
+        (2, 3, 0),
+    ]
 
 
 def test_compare_is_exact_for_fractions_and_scaled_thresholds() -> None:
@@ -108,10 +112,7 @@ def test_to_fen_rounds_half_up_exactly_like_decimal_even_past_int64_products() -
     )
     with localcontext(prec=60):  # the exact product, however many digits
         expected = [
-            int(
-                (Decimal(m).scaleb(-6) * Decimal(r).scaleb(-10)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-                * 100
-            )
+            int((Decimal(m).scaleb(-6) * Decimal(r).scaleb(-10)).quantize(Decimal("0.01"), ROUND_HALF_UP) * 100)
             for m, r in zip(micro.tolist(), rate.tolist(), strict=True)
         ]
     fen = to_fen(micro, rate)

@@ -98,9 +98,23 @@ def test_amounts_convert_at_the_rate_of_their_shanghai_date() -> None:
     assert to_cny(FX, Decimal("100.005"), "USD", date(2026, 2, 28)) == Decimal("710.04")
     late_utc = datetime(2026, 2, 28, 17, 0, tzinfo=UTC)  # 01:00 on 1 March in Shanghai
     payment = Payment(
-        "I", "P", "wire", "outbound", "A", "B", "individual", "individual", "CN", "KP", None, None,
-        Decimal("10"), "USD", late_utc, "succeeded",
-    )  # fmt: skip
+        "I",
+        "P",
+        "wire",
+        "outbound",
+        "A",
+        "B",
+        "individual",
+        "individual",
+        "CN",
+        "KP",
+        None,
+        None,
+        Decimal("10"),
+        "USD",
+        late_utc,
+        "succeeded",
+    )
     facts = facts_of(payment, FX)
     assert facts is not None
     assert (facts["amount_cny"], facts["corridor"]) == (Decimal("72.00"), "CN-KP")
@@ -109,7 +123,21 @@ def test_amounts_convert_at_the_rate_of_their_shanghai_date() -> None:
 
 def test_a_payment_without_an_fx_rate_is_not_monitored() -> None:
     payment = Payment(
-        "I", "P", None, None, "A", "B", None, None, "CN", "US", None, None,
-        Decimal("10"), "EUR", datetime(2026, 3, 1, tzinfo=UTC), None,
-    )  # fmt: skip
+        "I",
+        "P",
+        None,
+        None,
+        "A",
+        "B",
+        None,
+        None,
+        "CN",
+        "US",
+        None,
+        None,
+        Decimal("10"),
+        "EUR",
+        datetime(2026, 3, 1, tzinfo=UTC),
+        None,
+    )
     assert facts_of(payment, FX) is None

@@ -130,9 +130,7 @@ def test_second_stage_gathers_first_stage_scores_per_account_and_around_each_pay
     col = {name: matrix[:, j].astype(np.float64) for j, name in enumerate(names)}
     # Highest score per account: A and B 0.5 (their payment on day 40), C 0.3; totals A 1.3, B 1.2, C 0.5.
     assert col["payer_score_max"][1] == 0.5 and col["payee_score_max"][1] == pytest.approx(0.3)
-    assert col["pair_score_min"][1] == pytest.approx(0.3) and col["payer_score_total"][0] == pytest.approx(
-        1.3
-    )
+    assert col["pair_score_min"][1] == pytest.approx(0.3) and col["payer_score_total"][0] == pytest.approx(1.3)
     assert col["payee_score_total"][2] == pytest.approx(1.3)
     # Around day 0, A receives from C (0.3) and B (0.5); B pays C and A: its own incoming leg is left out.
     assert col["payer_cpscore_in_7d_total"][0] == pytest.approx(0.8)
@@ -145,9 +143,7 @@ def test_second_stage_gathers_first_stage_scores_per_account_and_around_each_pay
     assert col["payee_legscore_out_7d_total"][0] == pytest.approx(0.6)
     assert col["payer_legscore_out_30d_total"][0] == 0
     assert col["payee_next_out_legscore"][0] == pytest.approx(0.2)  # B forwards first in B→C (0.2)
-    assert col["payer_prev_in_legscore"][4] == pytest.approx(0.4) and math.isnan(
-        col["payer_prev_in_legscore"][0]
-    )
+    assert col["payer_prev_in_legscore"][4] == pytest.approx(0.4) and math.isnan(col["payer_prev_in_legscore"][0])
 
 
 def test_second_stage_rows_asked_for_are_those_of_the_whole_frame_with_scores_from_every_payment() -> None:
@@ -174,8 +170,11 @@ def test_cascade_skips_the_second_stage_under_a_cut_off_chosen_on_the_positives(
     # No positive may be lost out of 4 (1 % of 4 rounds down): half the lowest positive's score.
     assert cascade_cutoff(y, first) == pytest.approx(0.1)
     x = np.asfortranarray(np.linspace(0, 1, 200, dtype=np.float32).reshape(-1, 1))
-    booster = lgb.train({"objective": "binary", "verbose": -1, "num_threads": 1, "min_data_in_leaf": 5},
-                        lgb.Dataset(x, (x[:, 0] > 0.5).astype(int)), 5)  # fmt: skip
+    booster = lgb.train(
+        {"objective": "binary", "verbose": -1, "num_threads": 1, "min_data_in_leaf": 5},
+        lgb.Dataset(x, (x[:, 0] > 0.5).astype(int)),
+        5,
+    )
     rows = np.array([3, 150, 199], dtype=np.int64)
     asked: list[list[int]] = []
 
@@ -191,15 +190,31 @@ def test_cascade_skips_the_second_stage_under_a_cut_off_chosen_on_the_positives(
 
 def test_load_frame_reads_text_columns_with_context_on_both_sides() -> None:
     con = connect()
-    rows = [("P1", "A", "B", "100.50", "2026-06-20T10:00:00+08:00"), ("P2", "B", None, "30", "2026-07-02T10:00:00+08:00"),
-            ("P3", "B", "C", "20", "2026-07-31T23:59:59+08:00"), ("P4", "C", "A", "5", "2026-08-10T00:00:00+08:00"),
-            ("P5", "C", "A", "5", "2026-09-10T00:00:00+08:00")]  # fmt: skip
-    con.register("raw", pa.table({
-        "institution_id": ["PI"] * 5, "payment_id": [r[0] for r in rows], "payer_id": [r[1] for r in rows],
-        "payee_id": [r[2] for r in rows], "payer_type": ["individual"] * 5, "payee_type": ["enterprise"] * 5,
-        "payer_country": ["CN"] * 5, "payee_country": ["CN", "CN", "US", "CN", "CN"], "amount": [r[3] for r in rows],
-        "currency": ["CNY"] * 5, "initiated_at": [r[4] for r in rows],
-    }))  # fmt: skip
+    rows = [
+        ("P1", "A", "B", "100.50", "2026-06-20T10:00:00+08:00"),
+        ("P2", "B", None, "30", "2026-07-02T10:00:00+08:00"),
+        ("P3", "B", "C", "20", "2026-07-31T23:59:59+08:00"),
+        ("P4", "C", "A", "5", "2026-08-10T00:00:00+08:00"),
+        ("P5", "C", "A", "5", "2026-09-10T00:00:00+08:00"),
+    ]
+    con.register(
+        "raw",
+        pa.table(
+            {
+                "institution_id": ["PI"] * 5,
+                "payment_id": [r[0] for r in rows],
+                "payer_id": [r[1] for r in rows],
+                "payee_id": [r[2] for r in rows],
+                "payer_type": ["individual"] * 5,
+                "payee_type": ["enterprise"] * 5,
+                "payer_country": ["CN"] * 5,
+                "payee_country": ["CN", "CN", "US", "CN", "CN"],
+                "amount": [r[3] for r in rows],
+                "currency": ["CNY"] * 5,
+                "initiated_at": [r[4] for r in rows],
+            }
+        ),
+    )
     start, end = datetime(2026, 7, 1, tzinfo=SHANGHAI), datetime(2026, 8, 1, tzinfo=SHANGHAI)
     frame = load_frame(con, source="raw", fx=load_fx_table(), start=start, end=end)
     assert frame.payment_id.tolist() == ["P1", "P2", "P3", "P4"]  # September is beyond 31 days of context
@@ -225,10 +240,7 @@ def test_threshold_maximises_f1_and_figures_are_exact() -> None:
 
 def test_features_read_as_words_in_chinese_and_english() -> None:
     assert describe("payee_next_out_days") == ("收款方下一笔转出间隔天数", "payee next outgoing gap in days")
-    assert (
-        describe("payer_n_in_ind_before_30d")[1]
-        == "payer count incoming (individual counterparties) before 30d"
-    )
+    assert describe("payer_n_in_ind_before_30d")[1] == "payer count incoming (individual counterparties) before 30d"
     assert describe("pair_span") == ("付款方→收款方时间跨度（对数天）", "payer→payee time span (log days)")
     assert describe("payer_p2p_once_share")[1] == "payer person-to-person met once share"
     assert describe("pair_p2p_common_nbrs") == (

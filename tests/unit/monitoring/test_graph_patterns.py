@@ -30,8 +30,18 @@ def run(legs: list[Leg], params: object = PARAMS, institution: str = "PI-A") -> 
     )
     con.executemany(
         "INSERT INTO pay VALUES (?, ?, ?, ?, ?, ?, 'succeeded', TRUE)",
-        [(institution, f"P{n}", a, b, START + int(h * HOUR), amount, ) for n, (a, b, amount, h) in enumerate(legs, 1)],
-    )  # fmt: skip
+        [
+            (
+                institution,
+                f"P{n}",
+                a,
+                b,
+                START + int(h * HOUR),
+                amount,
+            )
+            for n, (a, b, amount, h) in enumerate(legs, 1)
+        ],
+    )
     return detect(con, params=params, source="pay")  # type: ignore[arg-type]
 
 
@@ -98,9 +108,7 @@ def test_an_established_pair_is_left_out_of_the_graph() -> None:
         ("T", "U", "700", 80),
         ("S0", "T", "500", 100),
     ]
-    assert (
-        found(run(legs), "fan_in") == []
-    )  # S0 pays T twice: an established relationship, four one-off payers
+    assert found(run(legs), "fan_in") == []  # S0 pays T twice: an established relationship, four one-off payers
 
 
 def test_scatter_gather_through_two_relays_into_one_sink() -> None:
@@ -123,8 +131,13 @@ def test_bipartite_block_of_three_payers_by_three_payees() -> None:
 
 
 def test_stack_gathers_a_layer_and_passes_it_on() -> None:
-    legs = [("S", "M1", "1000", 0), ("S", "M2", "1000", 1), ("M1", "D", "1000", 20), ("M2", "D", "1000", 21),
-            ("D", "E", "1900", 40)]  # fmt: skip
+    legs = [
+        ("S", "M1", "1000", 0),
+        ("S", "M2", "1000", 1),
+        ("M1", "D", "1000", 20),
+        ("M2", "D", "1000", 21),
+        ("D", "E", "1900", 40),
+    ]
     assert found(run(legs), "stack") == [["P1", "P2", "P3", "P4", "P5"]]
     assert found(run(legs[:4]), "stack") == []
 
@@ -154,9 +167,7 @@ def test_the_parameters_set_the_bounds() -> None:
 
 def test_a_finding_becomes_an_alert_that_explains_itself() -> None:
     (cycle,) = [
-        f
-        for f in run([("A", "B", "1000", 0), ("B", "C", "950", 24), ("C", "A", "900", 48)])
-        if f.pattern == "cycle"
+        f for f in run([("A", "B", "1000", 0), ("B", "C", "950", 24), ("C", "A", "900", 48)]) if f.pattern == "cycle"
     ]
     alert = to_alert(cycle, PARAMS)
     assert alert.rule_id == "GRAPH-CYCLE" and alert.typology == "cycle" and alert.severity == "high"
@@ -164,19 +175,12 @@ def test_a_finding_becomes_an_alert_that_explains_itself() -> None:
     assert alert.payments == (("PI-A", "P1"), ("PI-A", "P2"), ("PI-A", "P3")) and alert.payment_count == 3
     assert alert.observed == Decimal("2850.00") and alert.threshold == Decimal(3)
     for text in (alert.explanation_zh, alert.explanation_en):
-        assert (
-            "A, B, C" in text
-            and "2850.00" in text
-            and "2026-10-01 09:00" in text
-            and "2026-10-03 09:00" in text
-        )
+        assert "A, B, C" in text and "2850.00" in text and "2026-10-01 09:00" in text and "2026-10-03 09:00" in text
 
 
 def test_the_pattern_key_does_not_depend_on_the_order_payments_come_in() -> None:
     (cycle,) = [
-        f
-        for f in run([("A", "B", "1000", 0), ("B", "C", "950", 24), ("C", "A", "900", 48)])
-        if f.pattern == "cycle"
+        f for f in run([("A", "B", "1000", 0), ("B", "C", "950", 24), ("C", "A", "900", 48)]) if f.pattern == "cycle"
     ]
     again = finding_of("cycle", "A", tuple(reversed(cycle.edges)))
     assert again.key == cycle.key and again.edges == cycle.edges
@@ -184,9 +188,7 @@ def test_the_pattern_key_does_not_depend_on_the_order_payments_come_in() -> None
 
 def test_the_subgraph_totals_money_in_and_out_per_account() -> None:
     (cycle,) = [
-        f
-        for f in run([("A", "B", "1000", 0), ("B", "C", "950", 24), ("C", "A", "900", 48)])
-        if f.pattern == "cycle"
+        f for f in run([("A", "B", "1000", 0), ("B", "C", "950", 24), ("C", "A", "900", 48)]) if f.pattern == "cycle"
     ]
     graph = subgraph(cycle.edges)
     assert graph["nodes"] == [
@@ -200,9 +202,28 @@ def test_the_subgraph_totals_money_in_and_out_per_account() -> None:
 
 def test_broken_parameters_are_all_reported() -> None:
     with pytest.raises(GraphConfigError) as caught:
-        parse_graph_params({"id": "x", "version": 0, "graph": {"window": "soon", "hold": "7d", "hub_counterparties": 100,
-                            "max_pair_payments": 1, "amount_ratio": 0.5, "colour": "red"}, "patterns": {"cycle": {}}})  # fmt: skip
+        parse_graph_params(
+            {
+                "id": "x",
+                "version": 0,
+                "graph": {
+                    "window": "soon",
+                    "hold": "7d",
+                    "hub_counterparties": 100,
+                    "max_pair_payments": 1,
+                    "amount_ratio": 0.5,
+                    "colour": "red",
+                },
+                "patterns": {"cycle": {}},
+            }
+        )
     message = str(caught.value)
-    for part in ("version must be a positive integer", "graph.window", "graph.amount_ratio must be a number >= 1",
-                 "graph.colour: unknown parameter", "patterns.fan_out: missing", "patterns.cycle.severity"):  # fmt: skip
+    for part in (
+        "version must be a positive integer",
+        "graph.window",
+        "graph.amount_ratio must be a number >= 1",
+        "graph.colour: unknown parameter",
+        "patterns.fan_out: missing",
+        "patterns.cycle.severity",
+    ):
         assert part in message

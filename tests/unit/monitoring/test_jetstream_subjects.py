@@ -24,10 +24,19 @@ T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
 
 def _payment(pid: str, payer: str | None, payee: str | None, **extra: object) -> Payment:
     values: dict[str, object] = {
-        "institution_id": "PI-1", "payment_id": pid, "channel": "wire", "direction": "outbound",
-        "payer_id": payer, "payee_id": payee, "payer_country": "CN", "payee_country": "US",
-        "amount": Decimal("12.30"), "currency": "USD", "initiated_at": T0, "status": "succeeded",
-    } | extra  # fmt: skip
+        "institution_id": "PI-1",
+        "payment_id": pid,
+        "channel": "wire",
+        "direction": "outbound",
+        "payer_id": payer,
+        "payee_id": payee,
+        "payer_country": "CN",
+        "payee_country": "US",
+        "amount": Decimal("12.30"),
+        "currency": "USD",
+        "initiated_at": T0,
+        "status": "succeeded",
+    } | extra
     return Payment.from_row(values)
 
 
@@ -38,8 +47,10 @@ def test_the_shipped_rules_use_four_key_dimensions_and_each_rule_is_in_exactly_o
     parts = [rules_of(rules, dim) for dim in dims]
     assert sum(len(part.rules) for part in parts) == len(rules.rules)
     assert {r.header.id for r in rules_of(rules, ACCOUNT).rules} == {
-        "CN-RAPID-IN-OUT", "CN-DORMANT-REVIVAL", "CN-MULE-FORWARD"
-    }  # fmt: skip
+        "CN-RAPID-IN-OUT",
+        "CN-DORMANT-REVIVAL",
+        "CN-MULE-FORWARD",
+    }
     with pytest.raises(ValueError, match="no rule keyed by 'corridor'"):
         rules_of(rules, "corridor")
 
@@ -64,9 +75,7 @@ rules:
     lane = partition_of("CN-US", 8)
     assert [subject for subject, _ in routes] == [f"p.payer_id+payee_id.{pair}", f"p.corridor.{lane}"]
     assert [scheme.dim_of(subject) for subject, _ in routes] == ["payer_id+payee_id", "corridor"]
-    assert list(scheme.routes(_payment("P2", "A", None))) == [
-        (f"p.corridor.{lane}", f"corridor.{lane}.PI-1~~P2")
-    ]
+    assert list(scheme.routes(_payment("P2", "A", None))) == [(f"p.corridor.{lane}", f"corridor.{lane}.PI-1~~P2")]
 
 
 def test_fnv1a_matches_the_published_test_vectors() -> None:

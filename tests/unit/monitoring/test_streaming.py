@@ -40,11 +40,20 @@ rules:
 
 def _payment(pid: str, payer: str | None, amount: str, minutes: float, **extra: object) -> Payment:
     values: dict[str, object] = {
-        "institution_id": "I1", "payment_id": pid, "channel": "wire", "direction": "outbound",
-        "payer_id": payer, "payee_id": "X", "payer_type": "individual", "payee_type": None,
-        "payer_country": "CN", "payee_country": "US", "amount": Decimal(amount), "currency": "CNY",
+        "institution_id": "I1",
+        "payment_id": pid,
+        "channel": "wire",
+        "direction": "outbound",
+        "payer_id": payer,
+        "payee_id": "X",
+        "payer_type": "individual",
+        "payee_type": None,
+        "payer_country": "CN",
+        "payee_country": "US",
+        "amount": Decimal(amount),
+        "currency": "CNY",
         "initiated_at": T0 + timedelta(minutes=minutes),
-    } | extra  # fmt: skip
+    } | extra
     return Payment.from_row(values)
 
 
@@ -71,9 +80,7 @@ def test_compiled_filters_decide_like_the_shared_predicate_on_nulls_and_fen_edge
     seen: list[int] = []
     steps = [lambda key, row, i=i: seen.append(i) for i in range(len(rules))]
     dispatch = compile_dispatch(rules, steps, [[] for _ in rules])
-    cases = product(
-        ["individual", "enterprise", None], ["100.00", "100.01", "14.0001", "99.99"], ["CNY", "USD"]
-    )
+    cases = product(["individual", "enterprise", None], ["100.00", "100.01", "14.0001", "99.99"], ["CNY", "USD"])
     checked = 0
     for payee_type, amount, currency in cases:
         payment = _payment("P", "A", amount, 0, payee_type=payee_type, currency=currency)
@@ -124,9 +131,7 @@ PAYMENTS = [
     _payment("P07", "A", "1", 200),  # A: a new COUNT3 window; BAND still open (24h)
     _payment("P08", None, "500", 201),  # no key: held by no rule
     _payment("P09", "A", "1", 201),
-    _payment(
-        "P10", "A", "1", 202
-    ),  # A: COUNT3 fires again, more than 1h after its last firing: a new episode
+    _payment("P10", "A", "1", 202),  # A: COUNT3 fires again, more than 1h after its last firing: a new episode
 ]
 
 
@@ -134,13 +139,9 @@ def test_micro_batches_return_the_latest_state_of_every_alert_one_by_one_gives()
     rules = parse_ruleset(RULES, "unit.yaml")
     one_by_one = _stream(StreamingEngine(rules, FX), PAYMENTS)
     batched = StreamingEngine(rules, FX)
-    in_batches = {
-        a.alert_id: a for n in (0, 3, 7) for a in batched.process_many(PAYMENTS[n : n + 4 if n else 3])
-    }
+    in_batches = {a.alert_id: a for n in (0, 3, 7) for a in batched.process_many(PAYMENTS[n : n + 4 if n else 3])}
     assert in_batches == one_by_one
-    found = {
-        (a.rule_id, a.key[0][1], tuple(p for _, p in a.payments), a.observed) for a in one_by_one.values()
-    }
+    found = {(a.rule_id, a.key[0][1], tuple(p for _, p in a.payments), a.observed) for a in one_by_one.values()}
     assert found == {
         ("BAND", "B", ("P02",), Decimal("150.00")),
         ("BAND", "A", ("P01", "P03", "P04", "P07", "P09", "P10"), Decimal("114.00")),  # in the band all day

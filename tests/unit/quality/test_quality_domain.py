@@ -43,10 +43,7 @@ def test_an_invalid_origin_is_found() -> None:
 
 def test_the_strictest_measure_of_the_cited_categories_wins() -> None:
     config = shipped_config()
-    assert (
-        measure_for({"infant_food", "cosmetics"}, config.measure_by_category, config.default_measure)
-        == "destroy"
-    )
+    assert measure_for({"infant_food", "cosmetics"}, config.measure_by_category, config.default_measure) == "destroy"
     assert measure_for({"cosmetics"}, config.measure_by_category, config.default_measure) == "return"
     assert measure_for({"toys"}, config.measure_by_category, config.default_measure) == "rectify"
     assert measure_for(set(), config.measure_by_category, config.default_measure) == "rectify"

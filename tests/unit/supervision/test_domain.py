@@ -22,9 +22,7 @@ def at(text: str) -> datetime:
 
 
 def _module(good: str, bad: str, weight: str = "0.5") -> ModuleConfig:
-    return ModuleConfig(
-        weight=Decimal(weight), good=Decimal(good), bad=Decimal(bad), title_zh="t", title_en="t"
-    )
+    return ModuleConfig(weight=Decimal(weight), good=Decimal(good), bad=Decimal(bad), title_zh="t", title_en="t")
 
 
 def test_a_module_scores_linearly_between_good_and_bad_in_either_direction() -> None:
@@ -72,9 +70,7 @@ def test_an_incident_is_answered_in_elapsed_hours_and_fixed_in_working_days() ->
         "responded_at": at("2026-10-02 21:30"),
         "fixed_at": at("2026-10-15 18:00"),
     }
-    result = assess_incident(
-        row, now=at("2026-11-01 00:00"), calendar=WorkingCalendar(), config=CONFIG.incidents
-    )
+    result = assess_incident(row, now=at("2026-11-01 00:00"), calendar=WorkingCalendar(), config=CONFIG.incidents)
     assert result.response_due == at("2026-10-02 20:00")  # 48 h, through the National Day holiday
     assert result.response_hours == Decimal("49.5") and result.response_breached is True
     # 7 working days after Wed 30 Sep: 8, 9, 10 (adjusted Saturday), 12, 13, 14, 15 Oct
@@ -90,12 +86,8 @@ def test_an_open_incident_is_breached_only_once_its_deadline_has_passed() -> Non
         "responded_at": None,
         "fixed_at": None,
     }
-    early = assess_incident(
-        row, now=at("2026-10-13 09:00"), calendar=WorkingCalendar(), config=CONFIG.incidents
-    )
-    late = assess_incident(
-        row, now=at("2026-10-14 09:01"), calendar=WorkingCalendar(), config=CONFIG.incidents
-    )
+    early = assess_incident(row, now=at("2026-10-13 09:00"), calendar=WorkingCalendar(), config=CONFIG.incidents)
+    late = assess_incident(row, now=at("2026-10-14 09:01"), calendar=WorkingCalendar(), config=CONFIG.incidents)
     assert (early.response_breached, early.fix_breached, early.breached) == (None, None, False)
     assert (late.response_breached, late.fix_breached, late.breached) == (True, None, True)
 

@@ -30,9 +30,7 @@ Generator = Callable[[np.random.Generator, Context, np.ndarray, anomalies.Accoun
 
 @pytest.fixture(scope="module")
 def ctx() -> Context:
-    return make_context(
-        seed=11, month=parse_month("2024-02"), payments=20_000, high_risk=cal.HIGH_RISK_COUNTRIES
-    )
+    return make_context(seed=11, month=parse_month("2024-02"), payments=20_000, high_risk=cal.HIGH_RISK_COUNTRIES)
 
 
 def _groups(make: Generator, ctx: Context, sizes: list[int]) -> tuple[PaymentCore, list[np.ndarray]]:
@@ -94,9 +92,7 @@ def test_dormant_accounts_wake_up_in_the_last_days(ctx: Context) -> None:
         early, burst = rows[0], rows[1:]
         assert core.pattern[early] == -1 and np.all(core.pattern[burst] == PATTERN["dormant_revival"])
         assert core.initiated[early] < month.start + 3 * DAY
-        assert np.all(core.initiated[burst] >= month.end - 5 * DAY) and np.all(
-            core.initiated[burst] < month.end
-        )
+        assert np.all(core.initiated[burst] >= month.end - 5 * DAY) and np.all(core.initiated[burst] < month.end)
         assert np.all(core.payer[burst] == core.payee[early])
 
 

@@ -20,9 +20,7 @@ def test_segment_means_reproduce_the_money_and_the_export_share() -> None:
     means = cal.segment_mean_cny()
     money = {
         trade: sum(
-            Decimal(str(s.count_share)) * m
-            for s, m in zip(cal.SEGMENTS, means, strict=True)
-            if s.trade == trade
+            Decimal(str(s.count_share)) * m for s, m in zip(cal.SEGMENTS, means, strict=True) if s.trade == trade
         )
         for trade in ("export", "import")
     }

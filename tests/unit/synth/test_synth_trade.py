@@ -12,9 +12,7 @@ from cbec.synth.trade import base_payments, to_cny_cents
 
 @pytest.fixture(scope="module")
 def core() -> PaymentCore:
-    ctx = make_context(
-        seed=3, month=parse_month("2024-05"), payments=50_000, high_risk=cal.HIGH_RISK_COUNTRIES
-    )
+    ctx = make_context(seed=3, month=parse_month("2024-05"), payments=50_000, high_risk=cal.HIGH_RISK_COUNTRIES)
     return base_payments(np.random.default_rng(9), 50_000, ctx)
 
 
@@ -51,9 +49,7 @@ def test_b2b_payments_are_much_larger_than_retail(core: PaymentCore) -> None:
 
 
 def test_settlement_medians_follow_channel_speed(core: PaymentCore) -> None:
-    medians = [
-        np.median(core.settle[(core.channel == CHANNEL[c]) & (core.settle >= 0)]) for c in cal.CHANNELS
-    ]
+    medians = [np.median(core.settle[(core.channel == CHANNEL[c]) & (core.settle >= 0)]) for c in cal.CHANNELS]
     by_name = dict(zip(cal.CHANNELS, medians, strict=True))
     assert by_name["e_cny"] < 10 < by_name["local_wallet"] < 3_600 < by_name["third_party"] < 86_400
     assert by_name["third_party"] < by_name["card"] < by_name["wire"] < 4 * 86_400

@@ -30,9 +30,7 @@ def list_alerts(
 ) -> Page[AlertRead]:
     """List the alerts you may see: most severe and newest first unless `sort` says otherwise."""
     filters = {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id}
-    items = monitoring.list_alerts(
-        store=store, principal=principal, limit=limit, offset=offset, sort=sort, **filters
-    )
+    items = monitoring.list_alerts(store=store, principal=principal, limit=limit, offset=offset, sort=sort, **filters)
     total = monitoring.count_alerts(store=store, principal=principal, **filters)
     return Page[AlertRead](items=items, total=total, limit=limit, offset=offset)
 

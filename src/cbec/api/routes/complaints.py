@@ -61,9 +61,7 @@ def list_complaints(
     state: Annotated[str | None, Query(max_length=20)] = None,
 ) -> list[ComplaintRead]:
     """List the complaints you may see (a business: those routed to it), newest first, masked."""
-    return complaints.list_complaints(
-        store=store, principal=principal, state=state, limit=limit, offset=offset
-    )
+    return complaints.list_complaints(store=store, principal=principal, state=state, limit=limit, offset=offset)
 
 
 class Step(BaseModel):

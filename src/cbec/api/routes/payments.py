@@ -84,9 +84,7 @@ def _load(store: StoreDep, principal: Principal, rows: list[PaymentIn]) -> LoadR
         for row in rows:
             handle.write(json.dumps(row.model_dump(exclude_none=True), ensure_ascii=False) + "\n")
     try:
-        (report,) = ingest(
-            store=store, feed="payments", paths=[path], file_format="jsonl", actor=principal.username
-        )
+        (report,) = ingest(store=store, feed="payments", paths=[path], file_format="jsonl", actor=principal.username)
     finally:
         path.unlink(missing_ok=True)
     return report

@@ -24,9 +24,7 @@ def ratings(
     institution_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[RatingRead]:
     """Return the month's institution ratings you may see, worst first, with every module's evidence."""
-    return supervision.list_ratings(
-        store=store, month=month, institution_id=institution_id, principal=principal
-    )
+    return supervision.list_ratings(store=store, month=month, institution_id=institution_id, principal=principal)
 
 
 @router.get("/notices", response_model=Page[NoticeRead])
@@ -43,9 +41,7 @@ def notices(
     found = supervision.list_notices(
         store=store, institution_id=institution_id, state=state, overdue=overdue, principal=principal
     )
-    return Page[NoticeRead](
-        items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset
-    )
+    return Page[NoticeRead](items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
 
 
 class NoticeIssue(BaseModel):

@@ -60,6 +60,4 @@ class ReadInfo:
 
 def string_table(columns: list[str], values: list[list[str | None]]) -> pa.Table:
     """Build a table of string columns from column-major values."""
-    return pa.table(
-        {name: pa.array(col, type=pa.string()) for name, col in zip(columns, values, strict=True)}
-    )
+    return pa.table({name: pa.array(col, type=pa.string()) for name, col in zip(columns, values, strict=True)})

@@ -58,9 +58,7 @@ class _Lines:
                 text = data.decode(self.encoding)
             except UnicodeDecodeError as exc:
                 raw = data.decode(self.encoding, errors="backslashreplace").rstrip("\r\n")
-                self.bad.append(
-                    RowProblem(self.lineno, "encoding", f"not valid {self.encoding}: {exc.reason}", raw)
-                )
+                self.bad.append(RowProblem(self.lineno, "encoding", f"not valid {self.encoding}: {exc.reason}", raw))
                 continue
             self.pending.append(text)
             yield text

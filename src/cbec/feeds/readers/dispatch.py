@@ -12,9 +12,15 @@ from cbec.feeds.readers.pacs008_reader import read_pacs008
 from cbec.feeds.readers.parquet_reader import read_parquet
 
 _EXTENSIONS = {
-    ".csv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-    ".parquet": "parquet", ".pq": "parquet", ".xml": "xml",
-}  # fmt: skip
+    ".csv": "csv",
+    ".txt": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xml": "xml",
+}
 
 
 def detect_format(path: Path) -> str:
@@ -23,9 +29,7 @@ def detect_format(path: Path) -> str:
         return _EXTENSIONS[path.suffix.lower()]
     except KeyError:
         known = ", ".join(sorted(_EXTENSIONS))
-        raise FileRejected(
-            "unknown_format", f"cannot tell the format of {path.name}; use one of {known}"
-        ) from None
+        raise FileRejected("unknown_format", f"cannot tell the format of {path.name}; use one of {known}") from None
 
 
 def read_chunks(

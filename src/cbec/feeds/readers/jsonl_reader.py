@@ -50,9 +50,7 @@ def read_jsonl(path: Path, chunk_rows: int, info: ReadInfo) -> Iterator[RawChunk
                 problems.append(RowProblem(lineno, rule, f"not JSON: {exc.msg} at column {exc.colno}", text))
                 continue
             if not isinstance(obj, dict):
-                problems.append(
-                    RowProblem(lineno, "malformed_json", "a line must hold one JSON object", text)
-                )
+                problems.append(RowProblem(lineno, "malformed_json", "a line must hold one JSON object", text))
                 continue
             rows.append({str(k): _as_text(v) for k, v in obj.items()})
             columns.update(dict.fromkeys(rows[-1]))

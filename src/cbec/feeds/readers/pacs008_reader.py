@@ -17,10 +17,24 @@ from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, string_tab
 
 _FORBIDDEN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 PAYMENT_COLUMNS = (
-    "payment_id", "institution_id", "channel", "direction", "payer_id", "payee_id", "payer_type",
-    "payee_type", "payer_country", "payee_country", "enterprise_id", "order_id", "amount", "currency",
-    "initiated_at", "confirmed_at", "status",
-)  # fmt: skip
+    "payment_id",
+    "institution_id",
+    "channel",
+    "direction",
+    "payer_id",
+    "payee_id",
+    "payer_type",
+    "payee_type",
+    "payer_country",
+    "payee_country",
+    "enterprise_id",
+    "order_id",
+    "amount",
+    "currency",
+    "initiated_at",
+    "confirmed_at",
+    "status",
+)
 _CHANNELS = {"wire", "card", "third_party", "local_wallet", "e_cny"}
 _DIRECTIONS = {"inbound", "outbound", "domestic"}
 
@@ -99,8 +113,11 @@ def read_pacs008(path: Path, chunk_rows: int, info: ReadInfo, max_bytes: int) ->
         raise FileRejected("file_too_large", f"{size} bytes is over the {max_bytes}-byte limit for XML")
     data = path.read_bytes()
     if _FORBIDDEN.search(data):
-        raise FileRejected("xml_forbidden", "DTD and entity declarations are refused (XML bomb protection)",
-                           data[:2000].decode("utf-8", "replace"))  # fmt: skip
+        raise FileRejected(
+            "xml_forbidden",
+            "DTD and entity declarations are refused (XML bomb protection)",
+            data[:2000].decode("utf-8", "replace"),
+        )
     try:
         root = etree.fromstring(data, parser=_safe_parser())
     except etree.XMLSyntaxError as exc:

@@ -16,9 +16,7 @@ from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 
-def save_alerts(
-    store: Store, alerts: list[Alert], summary: RunSummary, source: str, actor: str = "system"
-) -> None:
+def save_alerts(store: Store, alerts: list[Alert], summary: RunSummary, source: str, actor: str = "system") -> None:
     """Run the filter step and keep what it lets through, in one transaction; add the counts to `summary`."""
     alert_store.prepare_partitions(store.engine, alerts)  # PostgreSQL: the months' partitions exist first
     with transaction(store.factory) as session:

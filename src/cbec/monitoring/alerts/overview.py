@@ -271,9 +271,7 @@ def payment_total(*, store: Store, month: str, principal: Principal = SYSTEM) ->
         con.close()
 
 
-def busiest_enterprises(
-    *, store: Store, month: str, limit: int = 5, principal: Principal = SYSTEM
-) -> list[str]:
+def busiest_enterprises(*, store: Store, month: str, limit: int = 5, principal: Principal = SYSTEM) -> list[str]:
     """Return the enterprises with the most payments in the month (the principal's own), busiest first."""
     scope, params = _payment_scope(principal)
     con = read_side(store=store)

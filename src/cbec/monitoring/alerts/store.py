@@ -108,9 +108,7 @@ def prepare_partitions(engine: Engine, alerts: Iterable[Alert]) -> None:
     ensure_alert_partitions(engine, {month_key(alert.first_at) for alert in alerts})
 
 
-def write_alerts(
-    session: Session, alerts: Iterable[Alert], *, ruleset_version: str, source: str, now: datetime
-) -> int:
+def write_alerts(session: Session, alerts: Iterable[Alert], *, ruleset_version: str, source: str, now: datetime) -> int:
     """Insert alerts and the payments they name; return how many were written."""
     written = 0
     for alert in alerts:

@@ -138,8 +138,6 @@ def run_batch(
         return run_rules(con, ruleset=ruleset, fx=fx, month=month, source=source)
     plan = plan_batch(con, ruleset=ruleset, month=month, source=source, memory_mb=memory_mb)
     found = [
-        alert
-        for part in iter_planned(con, plan, ruleset=ruleset, fx=fx, month=month, source=source)
-        for alert in part
+        alert for part in iter_planned(con, plan, ruleset=ruleset, fx=fx, month=month, source=source) for alert in part
     ]
     return found if plan.in_memory else in_rule_order(ruleset, found)

@@ -47,9 +47,7 @@ def local_days(ts: Ints) -> tuple[Ints, list[date]]:
     first = datetime.fromtimestamp(int(ts.min()) / 1e6, TIMEZONE).date() - timedelta(days=1)
     last = datetime.fromtimestamp(int(ts.max()) / 1e6, TIMEZONE).date() + timedelta(days=1)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    starts = np.array(
-        [micros(datetime(d.year, d.month, d.day, tzinfo=TIMEZONE)) for d in days], dtype=np.int64
-    )
+    starts = np.array([micros(datetime(d.year, d.month, d.day, tzinfo=TIMEZONE)) for d in days], dtype=np.int64)
     return np.searchsorted(starts, ts, side="right") - 1, days
 
 

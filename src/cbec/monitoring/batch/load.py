@@ -178,9 +178,7 @@ def _codes(column: pa.ChunkedArray) -> tuple[Ints, pa.Array]:
     encoded = pa.chunked_array([column.combine_chunks()]).dictionary_encode()
     chunks = encoded.chunks
     dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
-    indices = (
-        pa.chunked_array([c.indices for c in chunks], pa.int32()) if chunks else pa.array([], pa.int32())
-    )
+    indices = pa.chunked_array([c.indices for c in chunks], pa.int32()) if chunks else pa.array([], pa.int32())
     codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
     return codes, dictionary
 

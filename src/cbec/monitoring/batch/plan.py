@@ -92,9 +92,7 @@ def _column(name: str) -> str:
     return CORRIDOR_SQL if name == "corridor" else f'"{name}"'
 
 
-def _bucket_rows(
-    con: duckdb.DuckDBPyConnection, source: str, where: str, columns: tuple[str, ...]
-) -> list[int]:
+def _bucket_rows(con: duckdb.DuckDBPyConnection, source: str, where: str, columns: tuple[str, ...]) -> list[int]:
     """Return the rows read per bucket of a dimension (a payment counts once per column it is keyed by)."""
     counts = [0] * BUCKETS
     for column in columns:
@@ -135,9 +133,7 @@ def pack_within(counts: list[int], limit: int) -> list[list[int]]:
 def _part(name: str, buckets: list[int]) -> Part:
     listed = ", ".join(str(b) for b in buckets)
     columns = ACCOUNT_FIELDS if name == ACCOUNT else (name,)
-    owned = {
-        c: f"({_column(c)} IS NOT NULL AND hash({_column(c)}) % {BUCKETS} IN ({listed}))" for c in columns
-    }
+    owned = {c: f"({_column(c)} IS NOT NULL AND hash({_column(c)}) % {BUCKETS} IN ({listed}))" for c in columns}
     return Part(where="(" + " OR ".join(owned.values()) + ")", owned=owned)
 
 
@@ -168,9 +164,7 @@ def plan_batch(
         subset = RuleSet(id=ruleset.id, version=ruleset.version, rules=tuple(rules), lists=ruleset.lists)
         sub_where = month_filter(subset, month)
         counts = _bucket_rows(con, source, sub_where, ACCOUNT_FIELDS if name == ACCOUNT else (name,))
-        bins = (
-            pack(counts, partitions) if partitions else pack_within(counts, usable // bytes_per_row(subset))
-        )
+        bins = pack(counts, partitions) if partitions else pack_within(counts, usable // bytes_per_row(subset))
         dimensions.append(
             Dimension(
                 name=name,

@@ -46,9 +46,7 @@ class Measures:
         """Return the window sum of amounts in fen (of one side's legs)."""
         if not np.any(self.stream.side):
             return self._get("total", lambda: window_sums(self.fen, self.stream.start))
-        return self._get(
-            ("total", side), lambda: window_sums(self.fen * (self.stream.side == side), self.stream.start)
-        )
+        return self._get(("total", side), lambda: window_sums(self.fen * (self.stream.side == side), self.stream.start))
 
     def side_count(self, side: int) -> Ints:
         """Return the legs of one side in each window."""
@@ -59,9 +57,7 @@ class Measures:
 
     def extreme(self, largest: bool) -> Ints:
         """Return the window max (or min) amount in fen."""
-        return self._get(
-            ("extreme", largest), lambda: window_extreme(self.fen, self.stream.start, largest=largest)
-        )
+        return self._get(("extreme", largest), lambda: window_extreme(self.fen, self.stream.start, largest=largest))
 
     def distinct(self, name: str) -> Ints:
         """Return the distinct non-null values of a key column in each window."""
@@ -73,9 +69,7 @@ class Measures:
     def subset(self, measure: Measure) -> Ints:
         """Return the window sum of the amounts of a ratio's subset rows."""
         inside = self.data.holds(measure.subset)[self.stream.pos]
-        return self._get(
-            ("subset", str(measure.subset)), lambda: window_sums(self.fen * inside, self.stream.start)
-        )
+        return self._get(("subset", str(measure.subset)), lambda: window_sums(self.fen * inside, self.stream.start))
 
     def value(self, measure: Measure) -> tuple[Ints, Ints | None, int]:
         """Return (numerator, denominator or None, fen scale of the numerator) of a measure."""

@@ -35,7 +35,9 @@ def prepare(
     if month is not None:
         start, end = month_bounds(month)
         context = start - timedelta(seconds=context_seconds or ruleset.longest_window.seconds)
-        where = f"initiated_at >= TIMESTAMPTZ '{context.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
+        where = (
+            f"initiated_at >= TIMESTAMPTZ '{context.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
+        )
         in_month = f"initiated_at >= TIMESTAMPTZ '{start.isoformat()}'"
     days = [row[0] for row in con.execute(f"SELECT DISTINCT {local} FROM {source} WHERE {where}").fetchall()]
     con.register("_mon_fx", fx_rates_table(fx, days))

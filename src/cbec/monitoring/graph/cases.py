@@ -47,14 +47,22 @@ def open_cases(session: Session, findings: Sequence[Finding], *, params: GraphPa
         zh, en = NAMES[finding.pattern]
         first = from_micros(finding.first_us)
         case = CaseRecord(
-            case_key=finding.key, pattern=finding.pattern, status="open",
+            case_key=finding.key,
+            pattern=finding.pattern,
+            status="open",
             severity=params.pattern(finding.pattern).severity,
-            title_zh=f"{zh}：{finding.anchor}", title_en=f"{en}: {finding.anchor}", first_at=first,
-            last_at=from_micros(finding.last_us), month=month_key(first),
-            account_count=len(finding.accounts), payment_count=len(finding.edges), total_cny=finding.total_cny,
-            institutions=sorted({e.institution_id for e in finding.edges}), subgraph=subgraph(finding.edges),
+            title_zh=f"{zh}：{finding.anchor}",
+            title_en=f"{en}: {finding.anchor}",
+            first_at=first,
+            last_at=from_micros(finding.last_us),
+            month=month_key(first),
+            account_count=len(finding.accounts),
+            payment_count=len(finding.edges),
+            total_cny=finding.total_cny,
+            institutions=sorted({e.institution_id for e in finding.edges}),
+            subgraph=subgraph(finding.edges),
             created_at=now,
-        )  # fmt: skip
+        )
         session.add(case)
         session.flush()
         session.add_all(

@@ -106,13 +106,14 @@ def parse_graph_params(data: Any, source: str = "<graph parameters>") -> GraphPa
     for name in PATTERNS:
         entry = patterns.get(name) or {}
         where = f"patterns.{name}"
-        errors += [
-            f"{where}.{key}: unknown parameter" for key in set(entry) - _PATTERN_KEYS[name] - {"severity"}
-        ]
+        errors += [f"{where}.{key}: unknown parameter" for key in set(entry) - _PATTERN_KEYS[name] - {"severity"}]
         if entry.get("severity") not in SEVERITIES:
             errors.append(f"{where}.severity must be one of {', '.join(SEVERITIES)}")
-        sizes = {k: (_flag if k == "pass_through" else _positive_int)(entry.get(k), f"{where}.{k}", errors)
-                 for k in sorted(_PATTERN_KEYS[name]) if k not in ("hold", "amount_ratio")}  # fmt: skip
+        sizes = {
+            k: (_flag if k == "pass_through" else _positive_int)(entry.get(k), f"{where}.{k}", errors)
+            for k in sorted(_PATTERN_KEYS[name])
+            if k not in ("hold", "amount_ratio")
+        }
         parsed[name] = PatternParams(
             severity=str(entry.get("severity")),
             sizes=sizes,
@@ -128,9 +129,7 @@ def parse_graph_params(data: Any, source: str = "<graph parameters>") -> GraphPa
         version=_positive_int(data.get("version"), "version", errors),
         window=_window(graph.get("window", "30d"), "graph.window", errors),
         hold=_window(graph.get("hold", "7d"), "graph.hold", errors),
-        hub_counterparties=_positive_int(
-            graph.get("hub_counterparties", 1), "graph.hub_counterparties", errors
-        ),
+        hub_counterparties=_positive_int(graph.get("hub_counterparties", 1), "graph.hub_counterparties", errors),
         max_pair_payments=_positive_int(graph.get("max_pair_payments", 1), "graph.max_pair_payments", errors),
         amount_ratio=_ratio(graph.get("amount_ratio", 1), "graph.amount_ratio", errors),
         patterns=parsed,

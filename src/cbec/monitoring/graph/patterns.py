@@ -21,10 +21,15 @@ NAMES = {
     "chain": ("快进快出转移链", "forwarding chain"),
 }
 SIZE_BOUND = {
-    "fan_out": "min_counterparties", "fan_in": "min_counterparties", "cycle": "min_length",
-    "scatter_gather": "min_intermediaries", "gather_scatter": "min_sources", "bipartite": "min_sources",
-    "stack": "min_width", "chain": "min_length",
-}  # fmt: skip
+    "fan_out": "min_counterparties",
+    "fan_in": "min_counterparties",
+    "cycle": "min_length",
+    "scatter_gather": "min_intermediaries",
+    "gather_scatter": "min_sources",
+    "bipartite": "min_sources",
+    "stack": "min_width",
+    "chain": "min_length",
+}
 SHOWN_ACCOUNTS = 12
 
 
@@ -136,8 +141,14 @@ def subgraph(edges: tuple[GraphEdge, ...]) -> dict[str, Any]:
     return {
         "nodes": [{"account": a, "in_cny": str(i), "out_cny": str(o)} for a, (i, o) in totals.items()],
         "edges": [
-            {"institution_id": e.institution_id, "payment_id": e.payment_id, "payer_id": e.payer_id,
-             "payee_id": e.payee_id, "amount_cny": str(e.amount_cny), "at": from_micros(e.ts).isoformat()}
+            {
+                "institution_id": e.institution_id,
+                "payment_id": e.payment_id,
+                "payer_id": e.payer_id,
+                "payee_id": e.payee_id,
+                "amount_cny": str(e.amount_cny),
+                "at": from_micros(e.ts).isoformat(),
+            }
             for e in edges
         ],
-    }  # fmt: skip
+    }

@@ -32,9 +32,7 @@ def _ratio_sql(a: str, b: str, ratio: Decimal) -> str:
     return f"({a} * 1000 <= {b} * {r} AND {b} * 1000 <= {a} * {r})"
 
 
-def build_graph(
-    con: duckdb.DuckDBPyConnection, *, params: GraphParams, source: str, since_us: int | None
-) -> int:
+def build_graph(con: duckdb.DuckDBPyConnection, *, params: GraphParams, source: str, since_us: int | None) -> int:
     """Create _g_e (the pattern graph's payments, numbered by time) from `source`; return its size."""
     since = "TRUE" if since_us is None else f"ts >= {since_us}"
     con.execute(f"""
@@ -44,7 +42,7 @@ def build_graph(
         FROM {source}
         WHERE payer_id IS NOT NULL AND payee_id IS NOT NULL AND payer_id <> payee_id
           AND coalesce(status, 'succeeded') = 'succeeded' AND {since}
-    """)  # fmt: skip
+    """)
     span_days = con.execute("SELECT coalesce((max(ts) - min(ts)) / 86400e6, 0) FROM _g_all").fetchall()[0][0]
     limit = int(params.hub_counterparties * max(1.0, float(span_days) / 30))
     con.execute(f"""
@@ -52,14 +50,14 @@ def build_graph(
         SELECT a FROM (SELECT dst AS a, count(DISTINCT src) AS d FROM _g_all GROUP BY 1
                        UNION ALL SELECT src, count(DISTINCT dst) FROM _g_all GROUP BY 1)
         GROUP BY a HAVING max(d) > {limit}
-    """)  # fmt: skip
+    """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _g_e AS
         SELECT row_number() OVER (ORDER BY ts, institution_id, payment_id) AS eid, *
         FROM (SELECT g.*, count(*) OVER (PARTITION BY src, dst) AS pair_n
               FROM _g_all AS g ANTI JOIN _g_hub AS h ON h.a = g.src ANTI JOIN _g_hub AS k ON k.a = g.dst)
         WHERE pair_n <= {params.max_pair_payments}
-    """)  # fmt: skip
+    """)
     con.execute("CREATE OR REPLACE TEMP TABLE _g_found (pattern VARCHAR, anchor VARCHAR, eids BIGINT[])")
     return int(con.execute("SELECT count(*) FROM _g_e").fetchall()[0][0])
 
@@ -81,7 +79,7 @@ def fans(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
                               OVER (PARTITION BY {own} ORDER BY ts, eid ROWS UNBOUNDED PRECEDING) AS burst
                     FROM (SELECT *, ts - lag(ts) OVER (PARTITION BY {own} ORDER BY ts, eid) AS gap FROM _g_e)))
             GROUP BY {own}, burst, part HAVING count(DISTINCT {other}) >= {p.size("min_counterparties")}
-        """)  # fmt: skip
+        """)
         through = (
             ""
             if not p.size("pass_through")
@@ -100,7 +98,7 @@ def relays(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
         FROM _g_e AS i JOIN _g_e AS o
           ON o.src = i.dst AND o.ts > i.ts AND o.ts <= i.ts + {params.hold.micros} AND o.dst <> i.src
         WHERE {_ratio_sql("o.fen", "i.fen", params.amount_ratio)}
-    """)  # fmt: skip
+    """)
 
 
 def flows(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
@@ -113,7 +111,7 @@ def flows(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
                max(tout) AS last_ts
         FROM _g_relay WHERE x <> y GROUP BY x, y
         HAVING count(DISTINCT a) >= {k} AND max(tout) - min(ti) <= {window}
-    """)  # fmt: skip
+    """)
     con.execute("""
         INSERT INTO _g_found SELECT 'scatter_gather', x || '→' || y, list_sort(list_concat(ies, oes)) FROM _g_sg
     """)
@@ -127,7 +125,7 @@ def flows(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
         GROUP BY a, burst
         HAVING count(DISTINCT x) >= {gs.size("min_sources")} AND count(DISTINCT y) >= {gs.size("min_targets")}
            AND max(tout) - min(ti) <= {window}
-    """)  # fmt: skip
+    """)
     width = params.pattern("stack").size("min_width")
     # A stack: layers of relays gathered into a sink that passes the money on again (three layers deep).
     con.execute(f"""
@@ -137,7 +135,7 @@ def flows(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
         WHERE len(s.mids) >= {width}
         GROUP BY s.y
         HAVING max(r.tout) - min(s.last_ts) <= {hold}
-    """)  # fmt: skip
+    """)
 
 
 def bipartite(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
@@ -152,13 +150,13 @@ def bipartite(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
             SELECT src, dst FROM (SELECT *, count(*) OVER (PARTITION BY src) AS outs,
                                             count(*) OVER (PARTITION BY dst) AS ins FROM _g_pp)
             WHERE outs >= {targets} AND ins >= {sources}
-        """)  # fmt: skip
+        """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _g_co AS
         SELECT a.src AS s1, list(a.dst ORDER BY a.dst) AS shared
         FROM _g_pp AS a JOIN _g_pp AS b ON a.dst = b.dst AND a.src <> b.src
         GROUP BY a.src, b.src HAVING count(*) >= {targets}
-    """)  # fmt: skip
+    """)
     con.execute(f"""
         INSERT INTO _g_found
         SELECT 'bipartite', array_to_string(shared, ','), list(e.eid ORDER BY e.eid)
@@ -166,7 +164,7 @@ def bipartite(con: duckdb.DuckDBPyConnection, *, params: GraphParams) -> None:
               HAVING count(DISTINCT s1) >= {sources}) AS blk
         JOIN _g_e AS e ON list_contains(blk.srcs, e.src) AND list_contains(blk.shared, e.dst)
         GROUP BY shared HAVING max(e.ts) - min(e.ts) <= {params.window.micros}
-    """)  # fmt: skip
+    """)
 
 
 def paths(con: duckdb.DuckDBPyConnection, *, params: GraphParams, pattern: str) -> None:
@@ -183,14 +181,14 @@ def paths(con: duckdb.DuckDBPyConnection, *, params: GraphParams, pattern: str) 
         SELECT i.eid AS ie, o.eid AS oe FROM _g_e AS i JOIN _g_e AS o
           ON o.src = i.dst AND o.ts > i.ts AND o.ts <= i.ts + {hold} AND o.dst <> i.src
         WHERE {_ratio_sql("o.fen", "i.fen", ratio)}
-    """)  # fmt: skip
+    """)
     fed = "TRUE" if cycle else "eid NOT IN (SELECT oe FROM _g_hop)"  # a chain starts where no relay feeds it
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _g_p AS
         SELECT eid AS e0, src AS start, dst AS cur, ts AS t0, ts AS tl, fen AS fl, [eid] AS eids,
                [src, dst] AS nodes
         FROM _g_e WHERE eid IN (SELECT ie FROM _g_hop) AND {fed}
-    """)  # fmt: skip
+    """)
     con.execute("CREATE OR REPLACE TEMP TABLE _g_chain (e0 BIGINT, start VARCHAR, eids BIGINT[])")
     for hops in range(2, most + 1):
         con.execute(f"""
@@ -201,7 +199,7 @@ def paths(con: duckdb.DuckDBPyConnection, *, params: GraphParams, pattern: str) 
               ON e.src = p.cur AND e.ts > p.tl AND e.ts <= p.tl + {hold} AND e.ts <= p.t0 + {params.window.micros}
             WHERE {_ratio_sql("e.fen", "p.fl", ratio)}
               AND (e.dst = p.start OR NOT list_contains(p.nodes, e.dst))
-        """)  # fmt: skip
+        """)
         if hops >= least:
             if cycle:
                 con.execute("INSERT INTO _g_found SELECT 'cycle', start, eids FROM _g_next WHERE cur = start")
@@ -224,7 +222,7 @@ def collect(con: duckdb.DuckDBPyConnection, *, report_from_us: int | None) -> li
         FROM (SELECT pattern, anchor, eids, row_number() OVER () AS fid FROM (SELECT DISTINCT * FROM _g_found)) AS f,
              unnest(f.eids) AS u(eid) JOIN _g_e AS e ON e.eid = u.eid
         GROUP BY f.fid, f.pattern, f.anchor
-    """).fetchall()  # fmt: skip
+    """).fetchall()
     findings = []
     for pattern, anchor, keys, fens, times in rows:
         if report_from_us is not None and max(times) < report_from_us:
@@ -239,8 +237,21 @@ def collect(con: duckdb.DuckDBPyConnection, *, report_from_us: int | None) -> li
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the detectors' temporary tables."""
-    for name in ("_g_all", "_g_hub", "_g_e", "_g_found", "_g_relay", "_g_fan", "_g_sg", "_g_pp", "_g_co", "_g_hop", "_g_p",
-                 "_g_next", "_g_chain"):  # fmt: skip
+    for name in (
+        "_g_all",
+        "_g_hub",
+        "_g_e",
+        "_g_found",
+        "_g_relay",
+        "_g_fan",
+        "_g_sg",
+        "_g_pp",
+        "_g_co",
+        "_g_hop",
+        "_g_p",
+        "_g_next",
+        "_g_chain",
+    ):
         con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -276,8 +287,7 @@ def detect_month(
     prepare(con, ruleset=ruleset, fx=fx, month=month, source="payments", context_seconds=window)
     try:
         begin = micros(start)
-        return detect(con, params=params, source="_mon_base", since_us=begin - window * 1_000_000,
-                      report_from_us=begin)  # fmt: skip
+        return detect(con, params=params, source="_mon_base", since_us=begin - window * 1_000_000, report_from_us=begin)
     finally:
         con.execute("DROP TABLE IF EXISTS _mon_base")
         con.unregister("_mon_fx")

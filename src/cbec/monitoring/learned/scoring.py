@@ -102,9 +102,15 @@ def train_model(
     finally:
         con.close()
     meta = model_store.save(
-        out, trained, name=name, features=names, second_features=second_names,
-        data_hash=_sha256([p for p in (payments, labels) if p]), created_at=now, context_days=features.CONTEXT.days,
-    )  # fmt: skip
+        out,
+        trained,
+        name=name,
+        features=names,
+        second_features=second_names,
+        data_hash=_sha256([p for p in (payments, labels) if p]),
+        created_at=now,
+        context_days=features.CONTEXT.days,
+    )
     return Training(meta=meta, payments=len(frame), laundering=laundering)
 
 
@@ -130,13 +136,10 @@ def score_month(
     keep_freed_memory()
     trained, meta = model_store.load(model)
     start, end = month_bounds(month)
-    frame = features.load_frame(con, source="payments", fx=fx, start=start, end=end,
-                                context=features.CONTEXT)  # fmt: skip
+    frame = features.load_frame(con, source="payments", fx=fx, start=start, end=end, context=features.CONTEXT)
     names, matrix = features.for_model(frame, trained.kind)
     if names != meta["features"]:
         raise ValueError(f"{model}: the model was trained on other features; train it again with this cbec")
     scored = score(trained, names, matrix, frame)
     path = write_scores(lake_root, month, score_table(scored, frame, meta), meta)
-    return MonthScores(
-        alerts_of(scored, frame, meta), len(scored.rows), path, f"{meta['name']}@{meta['version']}"
-    )
+    return MonthScores(alerts_of(scored, frame, meta), len(scored.rows), path, f"{meta['name']}@{meta['version']}")

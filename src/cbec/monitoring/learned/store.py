@@ -113,6 +113,14 @@ def load(directory: Path) -> tuple[Trained, dict[str, Any]]:
         import joblib
 
         model = joblib.load(directory / "model.joblib")
-    trained = Trained(meta["kind"], model, float(meta["threshold"]), meta["validation"], meta["params"],
-                      list(meta.get("fill", [])), first, float(meta.get("cascade_cutoff", 0.0)))  # fmt: skip
+    trained = Trained(
+        meta["kind"],
+        model,
+        float(meta["threshold"]),
+        meta["validation"],
+        meta["params"],
+        list(meta.get("fill", [])),
+        first,
+        float(meta.get("cascade_cutoff", 0.0)),
+    )
     return trained, meta

@@ -58,9 +58,7 @@ FIRST_STAGE_PARAMS: dict[str, Any] = {**LGBM_PARAMS, "num_leaves": 15, "learning
 # far under it the cut-off is then set: a margin for the unseen data the model will score.
 CASCADE_POSITIVES_LOST = 0.01
 CASCADE_MARGIN = 0.5
-BELOW_CUTOFF_SCALE = (
-    1e-3  # a skipped payment scores first-stage score x this: far below any F1-best threshold
-)
+BELOW_CUTOFF_SCALE = 1e-3  # a skipped payment scores first-stage score x this: far below any F1-best threshold
 UNSUPERVISED_ALERT_RATE = 0.001
 # Prediction is one parallel loop over rows, not training's many small ones: every core helps (the first stage
 # over amlgentex-dev: 1.03 s on one thread, 0.53 s on two, 0.84 s on two beside a busy core).
@@ -102,9 +100,7 @@ def _sample(rows: npt.NDArray[np.int64], y: npt.NDArray[np.int8], seed: int) -> 
     return np.sort(np.concatenate((rows[y[rows] == 1], kept)))
 
 
-def _fit(
-    x: Matrix, y: npt.NDArray[np.int8], rows: npt.NDArray[np.int64], seed: int, *, first: bool = False
-) -> Any:
+def _fit(x: Matrix, y: npt.NDArray[np.int8], rows: npt.NDArray[np.int64], seed: int, *, first: bool = False) -> Any:
     import lightgbm as lgb
 
     kept = _sample(rows, y, seed)
@@ -150,9 +146,7 @@ def cascade_cutoff(y: npt.NDArray[np.int8], first_scores: Scores) -> float:
     return float(positives[int(CASCADE_POSITIVES_LOST * len(positives))]) * CASCADE_MARGIN
 
 
-def cascaded(
-    booster: Any, first: Scores, cutoff: float, features: Callable[[npt.NDArray[np.int64]], Matrix]
-) -> Scores:
+def cascaded(booster: Any, first: Scores, cutoff: float, features: Callable[[npt.NDArray[np.int64]], Matrix]) -> Scores:
     """Return the scores of rows with first-stage scores `first`: the second stage's at or above the cut-off.
 
     `features(positions)` returns the second stage's matrix of those rows only, so skipped rows cost nothing;
@@ -297,8 +291,11 @@ def train_supervised(
     }
     if second is not None:
         params["first_stage"] = {**FIRST_STAGE_PARAMS, "rounds": FIRST_STAGE_ROUNDS}
-        params["cascade"] = {"positives_lost": CASCADE_POSITIVES_LOST, "margin": CASCADE_MARGIN,
-                             "below_cutoff_scale": BELOW_CUTOFF_SCALE}  # fmt: skip
+        params["cascade"] = {
+            "positives_lost": CASCADE_POSITIVES_LOST,
+            "margin": CASCADE_MARGIN,
+            "below_cutoff_scale": BELOW_CUTOFF_SCALE,
+        }
     trained = Trained("lightgbm", booster, threshold, validation, params, first_stage=first, cutoff=cutoff)
     return trained, oof
 
@@ -312,8 +309,11 @@ def train_unsupervised(x: Matrix, *, alert_rate: float = UNSUPERVISED_ALERT_RATE
     forest = IsolationForest(n_estimators=100, max_samples=256, random_state=seed, n_jobs=1).fit(filled)
     scores = -forest.score_samples(filled)
     threshold = float(np.quantile(scores, 1 - alert_rate))
-    validation = {"method": "none (no labels): threshold at the training alert rate",
-                  "payments": len(x), "alert_rate": alert_rate}  # fmt: skip
+    validation = {
+        "method": "none (no labels): threshold at the training alert rate",
+        "payments": len(x),
+        "alert_rate": alert_rate,
+    }
     params = {"n_estimators": 100, "max_samples": 256, "seed": seed}
     return Trained("isolation_forest", forest, threshold, validation, params, [float(v) for v in fill])
 

@@ -10,16 +10,25 @@ from cbec.monitoring.engine import Alert
 from cbec.monitoring.matching.run import RULE_VERSION, MatchResult
 
 SEVERITY = {
-    "missing_order": "high", "missing_waybill": "medium", "missing_declaration": "medium",
-    "ambiguous_order": "medium", "amount_mismatch": "high", "fx_rate_missing": "low",
-    "payer_not_buyer": "medium", "country_mismatch": "medium", "paid_not_shipped": "high",
-    "declaration_payment_mismatch": "medium", "declaration_waybill_mismatch": "medium",
-}  # fmt: skip
+    "missing_order": "high",
+    "missing_waybill": "medium",
+    "missing_declaration": "medium",
+    "ambiguous_order": "medium",
+    "amount_mismatch": "high",
+    "fx_rate_missing": "low",
+    "payer_not_buyer": "medium",
+    "country_mismatch": "medium",
+    "paid_not_shipped": "high",
+    "declaration_payment_mismatch": "medium",
+    "declaration_waybill_mismatch": "medium",
+}
 # Which synthetic typology a finding answers; the rest are plain three-document findings.
 TYPOLOGY = {
-    "missing_order": "payment_without_order", "missing_waybill": "payment_without_order",
-    "missing_declaration": "payment_without_order", "amount_mismatch": "amount_mismatch",
-}  # fmt: skip
+    "missing_order": "payment_without_order",
+    "missing_waybill": "payment_without_order",
+    "missing_declaration": "payment_without_order",
+    "amount_mismatch": "amount_mismatch",
+}
 
 
 def findings_to_alerts(con: duckdb.DuckDBPyConnection, result: MatchResult) -> list[Alert]:

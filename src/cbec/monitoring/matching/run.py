@@ -59,15 +59,19 @@ from cbec.monitoring.matching.sql import (
 )
 
 __all__ = [
-    "REASONS", "RULE_VERSION", "MatchResult", "check_matching_args", "findings_of", "fx_rates_table",
-    "match_documents", "match_rates",
-]  # fmt: skip
+    "REASONS",
+    "RULE_VERSION",
+    "MatchResult",
+    "check_matching_args",
+    "findings_of",
+    "fx_rates_table",
+    "match_documents",
+    "match_rates",
+]
 
 RateKey = Literal["institution_id", "platform_id", "enterprise_id"]
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-FX_SCHEMA = pa.schema(
-    [("day", pa.date32()), ("currency", pa.string()), ("cny_per_unit", pa.decimal128(24, 12))]
-)
+FX_SCHEMA = pa.schema([("day", pa.date32()), ("currency", pa.string()), ("cny_per_unit", pa.decimal128(24, 12))])
 
 
 @dataclass(frozen=True)
@@ -187,14 +191,10 @@ def match_rates(result: MatchResult, by: RateKey) -> pa.Table:
             by: table[by],
             "payments": pc.cast(table["checked"], pa.int64()),
             "matched": pc.cast(pc.fill_null(table["matched"], False), pa.int64()),
-            "refunded_or_reversed": pc.cast(
-                pc.is_in(table["status"], pa.array(["refunded", "reversed"])), pa.int64()
-            ),
+            "refunded_or_reversed": pc.cast(pc.is_in(table["status"], pa.array(["refunded", "reversed"])), pa.int64()),
         }
     )
-    grouped = counts.group_by(by).aggregate(
-        [("payments", "sum"), ("matched", "sum"), ("refunded_or_reversed", "sum")]
-    )
+    grouped = counts.group_by(by).aggregate([("payments", "sum"), ("matched", "sum"), ("refunded_or_reversed", "sum")])
     payments = grouped["payments_sum"]
     matched = grouped["matched_sum"]
     rate = pc.if_else(

@@ -288,9 +288,7 @@ _SHIP_EN = (
     "ELSE format('paid but not shipped in time: first shipment {} days after payment (> {} days)', "
     "printf('%.1f', ship_delay_days), $ship_days) END"
 )
-_OTHER_PAYMENTS = (
-    "array_to_string(list_transform(other_payment_links, lambda d: d.id || ' → ' || d.payment_id), ', ')"
-)
+_OTHER_PAYMENTS = "array_to_string(list_transform(other_payment_links, lambda d: d.id || ' → ' || d.payment_id), ', ')"
 _FOREIGN_WAYBILLS = (
     "array_to_string(list_transform(foreign_waybill_links, lambda d: d.id || ' → ' || d.waybill_id), ', ')"
 )

@@ -23,7 +23,7 @@ from cbec.monitoring.rules.model import (
     MeasureKind,
     ThresholdOp,
     Window,
-)  # fmt: skip
+)
 from cbec.monitoring.rules.yaml_lines import LineMap, LineSeq
 
 
@@ -68,9 +68,7 @@ class RuleChecker:
         for key, dup_line in value.duplicates:
             self.error(dup_line, f"{what}: key {key!r} given twice")
         for key in sorted(set(value) - allowed):
-            self.error(
-                value.lines[key], f"{what}: unknown key {key!r}; allowed: {', '.join(sorted(allowed))}"
-            )
+            self.error(value.lines[key], f"{what}: unknown key {key!r}; allowed: {', '.join(sorted(allowed))}")
         return value
 
     def text(self, data: LineMap, key: str, *, required: bool = True) -> str | None:
@@ -84,9 +82,7 @@ class RuleChecker:
             return None
         return value.strip()
 
-    def number(
-        self, data: LineMap, key: str, *, required: bool = True, positive: bool = False
-    ) -> Decimal | None:
+    def number(self, data: LineMap, key: str, *, required: bool = True, positive: bool = False) -> Decimal | None:
         value = data.get(key)
         if value is None:
             if required:
@@ -100,9 +96,7 @@ class RuleChecker:
             self.error(data.lines[key], f"{key} must be a number, got {value!r}")
             return None
         if not number.is_finite() or number < 0 or (positive and number == 0):
-            self.error(
-                data.lines[key], f"{key} must be a {'positive' if positive else 'non-negative'} number"
-            )
+            self.error(data.lines[key], f"{key} must be a {'positive' if positive else 'non-negative'} number")
             return None
         return number
 
@@ -136,9 +130,7 @@ class RuleChecker:
 
     def condition(self, value: object, line: int) -> Condition | None:
         if not isinstance(value, LineMap):
-            self.error(
-                line, "a condition must be a mapping: {all: [...]}, {any: [...]} or {field: ..., <op>: ...}"
-            )
+            self.error(line, "a condition must be a mapping: {all: [...]}, {any: [...]} or {field: ..., <op>: ...}")
             return None
         for key, dup_line in value.duplicates:
             self.error(dup_line, f"condition: key {key!r} given twice")
@@ -150,9 +142,7 @@ class RuleChecker:
             if not isinstance(parts, LineSeq) or not parts:
                 self.error(value.lines[word], f"'{word}' must be a non-empty list of conditions")
                 return None
-            checked = [
-                self.condition(part, part_line) for part, part_line in zip(parts, parts.lines, strict=True)
-            ]
+            checked = [self.condition(part, part_line) for part, part_line in zip(parts, parts.lines, strict=True)]
             if any(c is None for c in checked):
                 return None
             done = tuple(c for c in checked if c is not None)
@@ -163,14 +153,10 @@ class RuleChecker:
         name = value.get("field")
         ops = [k for k in value if k != "field"]
         if not isinstance(name, str) or name not in FIELDS:
-            self.error(
-                value.lines.get("field", value.line), f"condition: field must be one of {', '.join(FIELDS)}"
-            )
+            self.error(value.lines.get("field", value.line), f"condition: field must be one of {', '.join(FIELDS)}")
             return None
         if len(ops) != 1 or ops[0] not in COMPARE_OPS:
-            self.error(
-                value.line, f"condition on {name}: give exactly one operator of {', '.join(COMPARE_OPS)}"
-            )
+            self.error(value.line, f"condition on {name}: give exactly one operator of {', '.join(COMPARE_OPS)}")
             return None
         op, raw, line = ops[0], value[ops[0]], value.lines[ops[0]]
         if op in ("null", "not_null"):
@@ -199,17 +185,13 @@ class RuleChecker:
         raw = data.get("measure")
         line = data.lines.get("measure", data.line)
         if not isinstance(raw, str):
-            self.error(
-                line, "missing measure: count, sum(amount_cny), max(amount_cny), distinct(<key>) or ratio"
-            )
+            self.error(line, "missing measure: count, sum(amount_cny), max(amount_cny), distinct(<key>) or ratio")
             return None
         text = raw.replace(" ", "")
         if text in ("count", "ratio"):
             if text == "ratio":
                 if "subset" not in data:
-                    self.error(
-                        line, "ratio needs subset: the rows whose amount_cny sum is divided by the window's"
-                    )
+                    self.error(line, "ratio needs subset: the rows whose amount_cny sum is divided by the window's")
                     return None
                 subset = self.condition(data["subset"], data.lines["subset"])
                 return None if subset is None else Measure("ratio", None, subset)
@@ -226,9 +208,7 @@ class RuleChecker:
                     self.error(line, f"{kind}() takes one of {', '.join(allowed)}, got {column!r}")
                     return None
                 return Measure(cast(MeasureKind, kind), column)
-        self.error(
-            line, f"unknown measure {raw!r}: count, sum|max|spread(amount_cny), distinct(<key>), ratio"
-        )
+        self.error(line, f"unknown measure {raw!r}: count, sum|max|spread(amount_cny), distinct(<key>), ratio")
         return None
 
     def clause(self, data: LineMap) -> Clause | None:

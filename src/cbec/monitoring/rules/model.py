@@ -12,10 +12,22 @@ SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
 
 # Columns a condition may test; amount_cny and corridor are derived from each payment.
 TEXT_FIELDS = (
-    "payment_id", "institution_id", "channel", "direction", "payer_id", "payee_id", "payer_type",
-    "payee_type", "payer_country", "payee_country", "enterprise_id", "order_id", "currency", "status",
+    "payment_id",
+    "institution_id",
+    "channel",
+    "direction",
+    "payer_id",
+    "payee_id",
+    "payer_type",
+    "payee_type",
+    "payer_country",
+    "payee_country",
+    "enterprise_id",
+    "order_id",
+    "currency",
+    "status",
     "corridor",
-)  # fmt: skip
+)
 NUMBER_FIELDS = ("amount", "amount_cny")
 FIELDS = TEXT_FIELDS + NUMBER_FIELDS
 GROUP_KEYS = ("payer_id", "payee_id", "enterprise_id", "institution_id", "corridor")

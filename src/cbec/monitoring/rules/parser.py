@@ -21,7 +21,7 @@ from cbec.monitoring.rules.model import (
     RuleSet,
     SequenceRule,
     Severity,
-)  # fmt: skip
+)
 from cbec.monitoring.rules.yaml_lines import LineMap, LineSeq, load_yaml
 
 SHIPPED_RULES = Path(__file__).parent / "china_payments.yaml"
@@ -29,9 +29,8 @@ _HEADER_KEYS = {"id", "kind", "version", "title_zh", "title_en", "severity", "so
 _KIND_KEYS = {
     "row": {"when", "group_by", "window"},
     "aggregate": {"where", "group_by", "window", "measure", "op", "threshold", "min", "subset", "also"},
-    "sequence": {"inbound", "outbound", "window", "min_inbound_cny", "min_outbound_cny",
-                 "min_outbound_count", "ratio"},
-}  # fmt: skip
+    "sequence": {"inbound", "outbound", "window", "min_inbound_cny", "min_outbound_cny", "min_outbound_count", "ratio"},
+}
 _CLAUSE_KEYS = {"measure", "op", "threshold", "min", "subset"}
 
 
@@ -81,9 +80,7 @@ def _rule(check: RuleChecker, data: LineMap, kind: str) -> Rule | None:
                 mapped = check.mapping(item, line, "also clause", _CLAUSE_KEYS)
                 also.append(check.clause(mapped) if mapped is not None else None)
         if header and ok and group and clause and window and all(c is not None for c in also):
-            return AggregateRule(
-                header, where, group, window, clause, tuple(c for c in also if c is not None)
-            )
+            return AggregateRule(header, where, group, window, clause, tuple(c for c in also if c is not None))
         return None
     ok_in, inbound = _optional_condition(check, data, "inbound")
     ok_out, outbound = _optional_condition(check, data, "outbound")
@@ -91,16 +88,10 @@ def _rule(check: RuleChecker, data: LineMap, kind: str) -> Rule | None:
     min_out = check.number(data, "min_outbound_cny", required=False) or Decimal(0)
     count = data.get("min_outbound_count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        check.error(
-            data.lines.get("min_outbound_count", data.line), "min_outbound_count must be a positive integer"
-        )
+        check.error(data.lines.get("min_outbound_count", data.line), "min_outbound_count must be a positive integer")
     if "ratio" not in data:
         check.error(data.line, "missing ratio: {min: <out/in at least>, max: <out/in at most>}")
-    ratio = (
-        check.mapping(data["ratio"], data.lines["ratio"], "ratio", {"min", "max"})
-        if "ratio" in data
-        else None
-    )
+    ratio = check.mapping(data["ratio"], data.lines["ratio"], "ratio", {"min", "max"}) if "ratio" in data else None
     low = check.number(ratio, "min") if ratio is not None else None
     high = check.number(ratio, "max", required=False) if ratio is not None else None
     if low is not None and high is not None and high < low:
@@ -142,9 +133,7 @@ def _parse(text: str, source: str) -> tuple[RuleSet | None, list[RuleError]]:
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for item, line in zip(rules_raw, rules_raw.lines, strict=True):
-        check.rule_id = (
-            item.get("id") if isinstance(item, LineMap) and isinstance(item.get("id"), str) else None
-        )
+        check.rule_id = item.get("id") if isinstance(item, LineMap) and isinstance(item.get("id"), str) else None
         kind = item.get("kind") if isinstance(item, LineMap) else None
         allowed = _HEADER_KEYS | _KIND_KEYS.get(kind if isinstance(kind, str) else "", set())
         data = check.mapping(item, line, "rule", allowed)

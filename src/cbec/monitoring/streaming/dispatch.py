@@ -57,9 +57,7 @@ def expression(condition: Condition, constants: dict[str, object]) -> str:
             return f"({column} in {name})"
         return f"({column} is not None and {column} not in {name})"
     value = condition.value
-    constants[name] = (
-        fen_constant(value) if condition.field == "amount_cny" and isinstance(value, Decimal) else value
-    )
+    constants[name] = fen_constant(value) if condition.field == "amount_cny" and isinstance(value, Decimal) else value
     if condition.op == "eq" and value is not None:  # None == value is False already
         return f"({column} == {name})"
     return f"({column} is not None and {column} {_OPS[condition.op]} {name})"
@@ -84,9 +82,7 @@ def _call(index: int, step: str, key: str, test: str, row: str, extra: str = "")
     ]
 
 
-def compile_dispatch(
-    rules: Sequence[Rule], steps: Sequence[Step], subsets: Sequence[Sequence[Condition]]
-) -> Dispatch:
+def compile_dispatch(rules: Sequence[Rule], steps: Sequence[Step], subsets: Sequence[Sequence[Condition]]) -> Dispatch:
     """Return dispatch(payment, fen, row, fired): run the steps of the rules the payment passes, in rule order.
 
     A step returns the episode it fired into (or None); fired collects (rule index, key, episode).

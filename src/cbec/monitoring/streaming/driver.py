@@ -96,8 +96,17 @@ class StreamingEngine:
         corridor = self._corridors.get(countries)
         if corridor is None:  # one string per corridor, not one per held row
             corridor = self._corridors[countries] = f"{countries[0]}-{countries[1]}"
-        row = (ts, payment.institution_id, payment.payment_id, fen, 0, payment.payer_id, payment.payee_id,
-               payment.enterprise_id, corridor)  # fmt: skip
+        row = (
+            ts,
+            payment.institution_id,
+            payment.payment_id,
+            fen,
+            0,
+            payment.payer_id,
+            payment.payee_id,
+            payment.enterprise_id,
+            corridor,
+        )
         self._dispatch(payment, fen, row, fired)
 
     def _fen(self, amount: Decimal, currency: str, ts: int) -> int | None:

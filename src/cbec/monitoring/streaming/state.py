@@ -25,8 +25,7 @@ _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operato
 class Episode:
     """The open alert of a (rule, key): its id, the payments of its firings' windows, the latest firing."""
 
-    __slots__ = ("alert_id", "count", "first_fire", "first_us", "last_fire_us", "last_included", "observed",
-                 "payments")  # fmt: skip
+    __slots__ = ("alert_id", "count", "first_fire", "first_us", "last_fire_us", "last_included", "observed", "payments")
 
     def __init__(self, alert_id: str, first_fire: PaymentKey, first_us: int) -> None:
         self.alert_id = alert_id
@@ -328,9 +327,7 @@ def _check(clause: Clause, distinct: tuple[int, ...], subsets: list[Any]) -> Cal
     return lambda ks: (v := value(ks)) >= low and compare(v, threshold)
 
 
-def _observer(
-    measure: Measure, distinct: tuple[int, ...], subsets: list[Any]
-) -> Callable[[KeyState], Decimal]:
+def _observer(measure: Measure, distinct: tuple[int, ...], subsets: list[Any]) -> Callable[[KeyState], Decimal]:
     """Return the observed value an alert reports for the rule's measure."""
     value = _value(measure, distinct, subsets)
     if measure.kind == "ratio":

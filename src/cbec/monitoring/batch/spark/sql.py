@@ -234,9 +234,7 @@ def ends_sql(ordered: str, keys: list[str], rules: list[RuleSql], slots: int) ->
         return None
     queries = []
     for name, entries in fields.items():
-        nexts = "".join(
-            f", min(CASE WHEN m{r.index} THEN ord END) OVER later AS n_{alias}" for r, alias in entries
-        )
+        nexts = "".join(f", min(CASE WHEN m{r.index} THEN ord END) OVER later AS n_{alias}" for r, alias in entries)
         ends = ", ".join(
             f"named_struct('tag', '{alias}', 'm', m{r.index}, 'ord', least(n_{alias}, ord + {reach(r.rule, slots) + 1}))"
             for r, alias in entries
@@ -288,12 +286,8 @@ def measured_sql(rows: str, keys: list[str], rules: list[RuleSql], slots: int) -
     )"""
         for r in slid
     )
-    joins = "".join(
-        f" LEFT JOIN slid{r.index} USING ({part}, ord)" for r in slid
-    )  # fmt: skip
-    fired = "".join(
-        f", m{r.index} AND in_month AND {' AND '.join(['TRUE', *r.tests])} AS r{r.index}_f" for r in rules
-    )
+    joins = "".join(f" LEFT JOIN slid{r.index} USING ({part}, ord)" for r in slid)
+    fired = "".join(f", m{r.index} AND in_month AND {' AND '.join(['TRUE', *r.tests])} AS r{r.index}_f" for r in rules)
     return f"""
     WITH measured AS (
         SELECT {part}, side, ts, ord, tie, in_month, fen, institution_id, payment_id, _end

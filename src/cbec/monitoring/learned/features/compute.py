@@ -76,11 +76,11 @@ def load_frame(
         where = f"{at} >= TIMESTAMPTZ '{lo}' AND {at} < TIMESTAMPTZ '{hi}'"
         scope = f"at_ts >= TIMESTAMPTZ '{start.isoformat()}' AND at_ts < TIMESTAMPTZ '{end.isoformat()}'"
     local = "CAST(timezone('Asia/Shanghai', at_ts) AS DATE)"
-    needed = ("institution_id, payment_id, amount, currency, payer_id, payee_id, payer_type, payee_type, "
-              "payer_country, payee_country")  # fmt: skip
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _feat_src AS SELECT {needed}, {at} AS at_ts FROM {source} WHERE {where}"
+    needed = (
+        "institution_id, payment_id, amount, currency, payer_id, payee_id, payer_type, payee_type, "
+        "payer_country, payee_country"
     )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _feat_src AS SELECT {needed}, {at} AS at_ts FROM {source} WHERE {where}")
     days = [row[0] for row in con.execute(f"SELECT DISTINCT {local} FROM _feat_src").fetchall()]
     con.register("_feat_fx", fx_rates_table(fx, days))
     table = con.sql(
@@ -177,12 +177,20 @@ def feature_names() -> list[str]:
     """Return the names of compute's columns, sorted (the model's column order), from a two-payment frame."""
     two = np.array([0, 1], np.int64)
     frame = PaymentFrame(
-        institution_id=np.array(["I", "I"], object), payment_id=np.array(["a", "b"], object), ts=two * DAY,
-        amount=np.ones(2), amount_cny=np.ones(2), payer_id=np.array(["x", "y"], object),
-        payee_id=np.array(["y", "x"], object), payer=two, payee=two[::-1].copy(),
-        payer_individual=np.ones(2, bool), payee_individual=np.ones(2, bool),
-        cross_border=np.zeros(2, bool), in_scope=np.ones(2, bool),
-    )  # fmt: skip
+        institution_id=np.array(["I", "I"], object),
+        payment_id=np.array(["a", "b"], object),
+        ts=two * DAY,
+        amount=np.ones(2),
+        amount_cny=np.ones(2),
+        payer_id=np.array(["x", "y"], object),
+        payee_id=np.array(["y", "x"], object),
+        payer=two,
+        payee=two[::-1].copy(),
+        payer_individual=np.ones(2, bool),
+        payee_individual=np.ones(2, bool),
+        cross_border=np.zeros(2, bool),
+        in_scope=np.ones(2, bool),
+    )
     return sorted(name for name, _ in _columns(frame))
 
 
@@ -270,9 +278,7 @@ def _account_features(frame: PaymentFrame, amount: Floats) -> dict[str, Floats]:
     out_degree_ind = np.bincount(edge_payer, weights=edge_ind.astype(float), minlength=accounts).astype(float)
     edge_from_ind = np.zeros(len(unique_pairs), bool)
     np.logical_or.at(edge_from_ind, pair_index, frame.payer_individual)
-    in_degree_ind = np.bincount(edge_payee, weights=edge_from_ind.astype(float), minlength=accounts).astype(
-        float
-    )
+    in_degree_ind = np.bincount(edge_payee, weights=edge_from_ind.astype(float), minlength=accounts).astype(float)
     reverse = payee * accounts + payer
     found = np.searchsorted(unique_pairs, reverse)
     found = np.minimum(found, len(unique_pairs) - 1)

@@ -46,9 +46,7 @@ def person_to_person(frame: PaymentFrame, amount: Floats) -> dict[str, Floats]:
     personal = frame.payer_individual & frame.payee_individual
     sent = np.bincount(payer[personal], weights=amount[personal], minlength=accounts)
     received = np.bincount(payee[personal], weights=amount[personal], minlength=accounts)
-    personal_count = np.bincount(payer[personal], minlength=accounts) + np.bincount(
-        payee[personal], minlength=accounts
-    )
+    personal_count = np.bincount(payer[personal], minlength=accounts) + np.bincount(payee[personal], minlength=accounts)
     all_count = np.bincount(payer, minlength=accounts) + np.bincount(payee, minlength=accounts)
     neighbour_degree = (undirected @ degree) / np.maximum(degree, 1)
     two_hop = np.asarray((undirected @ undirected).sign().sum(axis=1)).ravel()

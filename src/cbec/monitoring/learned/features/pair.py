@@ -100,9 +100,7 @@ def _pair_use(frame: PaymentFrame, amount: Floats, accounts: int) -> dict[str, F
     square = np.bincount(gid, weights=log_amount**2) / count
     spread = np.sqrt(np.maximum(square - mean**2, 0))
     _, cents = np.unique(np.round(frame.amount * 100).astype(np.int64), return_inverse=True)
-    _, same_index, same_count = np.unique(
-        gid * len(pair) + cents.ravel(), return_inverse=True, return_counts=True
-    )
+    _, same_index, same_count = np.unique(gid * len(pair) + cents.ravel(), return_inverse=True, return_counts=True)
     return {
         "pair_span": _log_days((last - first)[gid]),
         "pair_place": place,

@@ -61,9 +61,7 @@ def read_scheme(description: str | None, prefix: str, stream: str) -> Scheme:
         data = json.loads(description or "")
         return Scheme(prefix, int(data["partitions"]), tuple(str(d) for d in data["dims"]))
     except (ValueError, KeyError, TypeError):
-        raise StreamMismatch(
-            f"stream {stream} was not made by cbec (no partition scheme in its description)"
-        ) from None
+        raise StreamMismatch(f"stream {stream} was not made by cbec (no partition scheme in its description)") from None
 
 
 async def ensure_stream(
@@ -106,9 +104,7 @@ async def stream_scheme(js: JetStreamContext, name: str, prefix: str = DEFAULT_P
     try:
         info = await js.stream_info(name)
     except NotFoundError:
-        raise StreamMismatch(
-            f"stream {name} does not exist: publish with --partitions M to make it"
-        ) from None
+        raise StreamMismatch(f"stream {name} does not exist: publish with --partitions M to make it") from None
     return read_scheme(info.config.description, prefix, name)
 
 

@@ -30,9 +30,17 @@ from cbec.monitoring.streaming.rows import payment_from_text
 from cbec.storage.store import Store
 
 __all__ = [
-    "DEFAULT_PREFIX", "DEFAULT_STREAM", "BatchReport", "NatsUnavailable", "PublishSummary", "StreamMismatch",
-    "WorkerOptions", "WorkerSummary", "publish", "work",
-]  # fmt: skip
+    "DEFAULT_PREFIX",
+    "DEFAULT_STREAM",
+    "BatchReport",
+    "NatsUnavailable",
+    "PublishSummary",
+    "StreamMismatch",
+    "WorkerOptions",
+    "WorkerSummary",
+    "publish",
+    "work",
+]
 
 
 def publish(
@@ -79,10 +87,7 @@ def work(
     options = options or WorkerOptions()
     ruleset, fx = load_ruleset(rules or SHIPPED_RULES), load_fx_table(store.settings.fx_file)
     scheme = Scheme(options.prefix, partitions, dimensions(ruleset))
-    worker = PartitionWorker(store=store, ruleset=ruleset, fx=fx, scheme=scheme,
-                             partition=partition, options=options)  # fmt: skip
+    worker = PartitionWorker(store=store, ruleset=ruleset, fx=fx, scheme=scheme, partition=partition, options=options)
     import uvloop  # the worker spends much of its time in the event loop: uvloop's is cheaper per message
 
-    return uvloop.run(
-        work_on(store.settings.nats_url, worker, on_batch=on_batch, handle_signals=handle_signals)
-    )
+    return uvloop.run(work_on(store.settings.nats_url, worker, on_batch=on_batch, handle_signals=handle_signals))

@@ -213,9 +213,7 @@ class PartitionWorker:
         batches: dict[str, list[Payment]] = {dim: [] for dim in self.engines}
         last = {dim: engine.last_order for dim, engine in self.engines.items()}
         rejected: list[dict[str, Any]] = []
-        decoded: dict[
-            bytes, Payment | ValueError
-        ] = {}  # a payment's messages of several dimensions: one decode
+        decoded: dict[bytes, Payment | ValueError] = {}  # a payment's messages of several dimensions: one decode
         for seq, subject, body in messages:
             if seq <= self.seq:
                 self.summary.replayed += 1
@@ -289,9 +287,7 @@ class PartitionWorker:
         await self._check_stream(js)
         covered = self.restore()
         await self._anchor(js, covered)
-        pull = await BatchPull(
-            nc, self.options.stream, consumer_name(self.partition, self.scheme.partitions)
-        ).start()
+        pull = await BatchPull(nc, self.options.stream, consumer_name(self.partition, self.scheme.partitions)).start()
         options, summary = self.options, self.summary
         last_checkpoint, idle_since = time.monotonic(), time.monotonic()
         dirty = False
@@ -312,9 +308,7 @@ class PartitionWorker:
                     background=options.background_checkpoints
                 ):
                     last_checkpoint, dirty = time.monotonic(), False
-                await (
-                    pull.ack_last()
-                )  # AckPolicy.ALL: acks the whole micro-batch, which arrived in stream order
+                await pull.ack_last()  # AckPolicy.ALL: acks the whole micro-batch, which arrived in stream order
                 summary.messages += len(msgs)
                 summary.last_seq = self.seq
                 if on_batch is not None:
@@ -355,9 +349,7 @@ class PartitionWorker:
             )
         missing = [dim for dim in self.engines if dim not in found.dims]
         if missing:
-            raise StreamMismatch(
-                f"stream {self.options.stream} does not carry dimension(s) {', '.join(missing)}"
-            )
+            raise StreamMismatch(f"stream {self.options.stream} does not carry dimension(s) {', '.join(missing)}")
 
     async def _anchor(self, js: JetStreamContext, covered: int) -> None:
         """(Re)create the partition's durable consumer at the first sequence the checkpoint does not cover.
@@ -380,8 +372,13 @@ class PartitionWorker:
         await js.add_consumer(self.options.stream, config)
 
 
-async def work_on(url: str, worker: PartitionWorker, *, on_batch: Callable[[BatchReport], None] | None = None,
-                  handle_signals: bool = False) -> WorkerSummary:  # fmt: skip
+async def work_on(
+    url: str,
+    worker: PartitionWorker,
+    *,
+    on_batch: Callable[[BatchReport], None] | None = None,
+    handle_signals: bool = False,
+) -> WorkerSummary:
     """Connect to NATS and run a worker; with handle_signals, SIGTERM and SIGINT finish the batch and stop."""
     stop = asyncio.Event()
     if handle_signals:

@@ -36,14 +36,10 @@ def upgrade() -> None:
         ),
         sa.Column("computed_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_institution_ratings")),
-        sa.UniqueConstraint(
-            "month", "institution_id", name=op.f("uq_institution_ratings_month_institution_id")
-        ),
+        sa.UniqueConstraint("month", "institution_id", name=op.f("uq_institution_ratings_month_institution_id")),
     )
     with op.batch_alter_table("institution_ratings", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_institution_ratings_institution_id"), ["institution_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_institution_ratings_institution_id"), ["institution_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_institution_ratings_month"), ["month"], unique=False)
 
     op.create_table(

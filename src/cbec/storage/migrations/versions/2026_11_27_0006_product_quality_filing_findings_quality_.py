@@ -44,9 +44,7 @@ def upgrade() -> None:
         sa.Column("detail_en", sa.String(length=300), nullable=False),
         sa.Column("found_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_filing_findings")),
-        sa.UniqueConstraint(
-            "filing_id", "code", "detail_en", name=op.f("uq_filing_findings_filing_id_code_detail_en")
-        ),
+        sa.UniqueConstraint("filing_id", "code", "detail_en", name=op.f("uq_filing_findings_filing_id_code_detail_en")),
     )
     with op.batch_alter_table("filing_findings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_filing_findings_enterprise_id"), ["enterprise_id"], unique=False)

@@ -41,9 +41,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("listing_id", "mark_id", name=op.f("uq_ip_listing_findings_listing_id_mark_id")),
     )
     with op.batch_alter_table("ip_listing_findings", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_ip_listing_findings_enterprise_id"), ["enterprise_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_ip_listing_findings_enterprise_id"), ["enterprise_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ip_listing_findings_mark_id"), ["mark_id"], unique=False)
 
     op.create_table(
@@ -68,9 +66,7 @@ def upgrade() -> None:
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("added_by", sa.String(length=80), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ip_mark_licences")),
-        sa.UniqueConstraint(
-            "mark_id", "enterprise_id", name=op.f("uq_ip_mark_licences_mark_id_enterprise_id")
-        ),
+        sa.UniqueConstraint("mark_id", "enterprise_id", name=op.f("uq_ip_mark_licences_mark_id_enterprise_id")),
     )
     with op.batch_alter_table("ip_mark_licences", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ip_mark_licences_mark_id"), ["mark_id"], unique=False)

@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ip_takedown_cases")),
     )
     with op.batch_alter_table("ip_takedown_cases", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_ip_takedown_cases_enterprise_id"), ["enterprise_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_ip_takedown_cases_enterprise_id"), ["enterprise_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ip_takedown_cases_listing_id"), ["listing_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_ip_takedown_cases_platform_id"), ["platform_id"], unique=False)
 

@@ -41,9 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_credit_list_entries")),
     )
     with op.batch_alter_table("credit_list_entries", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_credit_list_entries_kind_enterprise", ["list_kind", "enterprise_id"], unique=False
-        )
+        batch_op.create_index("ix_credit_list_entries_kind_enterprise", ["list_kind", "enterprise_id"], unique=False)
 
     op.create_table(
         "credit_model_promotions",
@@ -135,12 +133,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customs_credit_grades")),
     )
     with op.batch_alter_table("customs_credit_grades", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_customs_credit_grades_enterprise", ["enterprise_id", "effective_from"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_customs_credit_grades_input_version"), ["input_version"], unique=False
-        )
+        batch_op.create_index("ix_customs_credit_grades_enterprise", ["enterprise_id", "effective_from"], unique=False)
+        batch_op.create_index(batch_op.f("ix_customs_credit_grades_input_version"), ["input_version"], unique=False)
 
     op.create_table(
         "credit_repair_applications",
@@ -166,9 +160,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_credit_repair_applications_enterprise_id"), ["enterprise_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_credit_repair_applications_entry_id"), ["entry_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_credit_repair_applications_entry_id"), ["entry_id"], unique=False)
         batch_op.create_index("ix_credit_repair_applications_state_due", ["state", "due_at"], unique=False)
 
     op.create_table(

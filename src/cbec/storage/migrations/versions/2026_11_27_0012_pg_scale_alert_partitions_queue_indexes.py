@@ -70,9 +70,7 @@ def upgrade() -> None:
 
 def _add_alert_month(table: str) -> None:
     op.add_column(table, sa.Column("alert_month", sa.String(length=7), nullable=True))
-    op.execute(
-        f"UPDATE {table} SET alert_month = (SELECT month FROM alerts WHERE alerts.id = {table}.alert_id)"
-    )
+    op.execute(f"UPDATE {table} SET alert_month = (SELECT month FROM alerts WHERE alerts.id = {table}.alert_id)")
 
 
 def _upgrade_sqlite() -> None:
@@ -91,9 +89,12 @@ def _upgrade_sqlite() -> None:
             batch.alter_column("alert_month", nullable=False, existing_type=sa.String(length=7))
             batch.drop_constraint(f"fk_{table}_alert_id_alerts", type_="foreignkey")
             batch.create_foreign_key(
-                f"fk_{table}_alert_id_alerts", "alerts", ["alert_id", "alert_month"], ["id", "month"],
+                f"fk_{table}_alert_id_alerts",
+                "alerts",
+                ["alert_id", "alert_month"],
+                ["id", "month"],
                 ondelete="CASCADE",
-            )  # fmt: skip
+            )
 
 
 def _upgrade_postgresql() -> None:
@@ -142,9 +143,7 @@ def _downgrade_sqlite() -> None:
     for table in CHILDREN:
         with op.batch_alter_table(table, recreate="always") as batch:
             batch.drop_constraint(f"fk_{table}_alert_id_alerts", type_="foreignkey")
-            batch.create_foreign_key(
-                f"fk_{table}_alert_id_alerts", "alerts", ["alert_id"], ["id"], ondelete="CASCADE"
-            )
+            batch.create_foreign_key(f"fk_{table}_alert_id_alerts", "alerts", ["alert_id"], ["id"], ondelete="CASCADE")
             batch.drop_column("alert_month")
     op.drop_index("ix_notices_due_at", "notices")
     op.drop_index("ix_alerts_institution_queue", "alerts")
@@ -165,10 +164,12 @@ def _downgrade_postgresql() -> None:
     op.execute("ALTER SEQUENCE alerts_id_seq OWNED BY NONE")
     op.execute("CREATE TABLE alerts_plain (LIKE alerts INCLUDING DEFAULTS)")
     op.execute("ALTER TABLE alerts_plain DROP COLUMN severity_rank")
-    op.execute("INSERT INTO alerts_plain SELECT id, alert_key, rule_id, rule_version, ruleset_version, severity, "
-               "typology, group_key, key_text, observed, threshold, \"window\", first_at, last_at, month, "
-               "institution_id, payment_count, explanation_zh, explanation_en, evidence, status, source, "
-               "created_at FROM alerts")  # fmt: skip
+    op.execute(
+        "INSERT INTO alerts_plain SELECT id, alert_key, rule_id, rule_version, ruleset_version, severity, "
+        'typology, group_key, key_text, observed, threshold, "window", first_at, last_at, month, '
+        "institution_id, payment_count, explanation_zh, explanation_en, evidence, status, source, "
+        "created_at FROM alerts"
+    )
     op.execute("DROP TABLE alerts CASCADE")
     op.execute("ALTER TABLE alerts_plain RENAME TO alerts")
     op.execute("ALTER SEQUENCE alerts_id_seq OWNED BY alerts.id")
