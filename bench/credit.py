@@ -89,10 +89,14 @@ def synthetic(store: Store, outcomes: list[Path]) -> Scorecard:
     print(f"trained in {time.perf_counter() - started:.1f} s (credit files of both months included)")
     train, held = model.metrics["train"], model.metrics["validation"]
     print(
-        f"train      {MONTHS[0]}: AUC {train['auc']:.4f}  KS {train['ks']:.4f}  rows {train['rows']:.0f}  bad rate {train['bad_rate']:.3f}"
+        f"train      {MONTHS[0]}: AUC {train['auc']:.4f}  KS "
+        f"{train['ks']:.4f}  rows {train['rows']:.0f}  bad rate "
+        f"{train['bad_rate']:.3f}"
     )
     print(
-        f"validation {MONTHS[1]}: AUC {held['auc']:.4f}  KS {held['ks']:.4f}  rows {held['rows']:.0f}  bad rate {held['bad_rate']:.3f}"
+        f"validation {MONTHS[1]}: AUC {held['auc']:.4f}  KS "
+        f"{held['ks']:.4f}  rows {held['rows']:.0f}  bad rate "
+        f"{held['bad_rate']:.3f}"
     )
     print(f"score PSI {MONTHS[0]} → {MONTHS[1]}: {held['score_psi']:.4f} (< 0.10 stable, > 0.25 shifted)")
     card = service.scorecard(store=store, version="bench")

@@ -54,7 +54,8 @@ def main() -> None:
         result = generate(out_dir=work / fmt, month="2026-10", payments=args.rows, seed=11, fmt=fmt)
         files[fmt] = result.files["payments"]
     print(
-        f"{'source':<8} {'rows':>10} {'cbec s':>8} {'cbec rows/s':>12} {'duckdb s':>9} {'duckdb rows/s':>14} {'ratio':>6}"
+        f"{'source':<8} {'rows':>10} {'cbec s':>8} {'cbec rows/s':>12} "
+        f"{'duckdb s':>9} {'duckdb rows/s':>14} {'ratio':>6}"
     )
     for fmt, path in files.items():
         seconds, read, accepted, quarantined = _timed_cbec(path, work / f"home-{fmt}")

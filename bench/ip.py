@@ -138,7 +138,8 @@ def images(count: int = 40) -> None:
     for i, h in enumerate(hashes):
         index.add(f"IMG{i}", h)
     print(
-        f"\nimage robustness ({count} procedural product images; pHash distance of 64 bits, match <= 12 or by segments):"
+        f"\nimage robustness ({count} procedural product images; "
+        f"pHash distance of 64 bits, match <= 12 or by segments):"
     )
     print(f"{'edit':<14}{'min':>5}{'median':>8}{'max':>5}{'matched':>10}")
     for name, edit in EDITS.items():

@@ -81,8 +81,10 @@ def _duckdb_peer(con: object) -> float:
           sum(amount) OVER w1 AS sum_24h,
           count(DISTINCT payee_id) OVER w7 AS payees_7d
         FROM payments WHERE month = '2026-10'
-        WINDOW w1 AS (PARTITION BY payer_id ORDER BY initiated_at RANGE BETWEEN INTERVAL 24 HOURS PRECEDING AND CURRENT ROW),
-               w7 AS (PARTITION BY payer_id ORDER BY initiated_at RANGE BETWEEN INTERVAL 7 DAYS PRECEDING AND CURRENT ROW)
+        WINDOW w1 AS (PARTITION BY payer_id ORDER BY initiated_at
+                      RANGE BETWEEN INTERVAL 24 HOURS PRECEDING AND CURRENT ROW),
+               w7 AS (PARTITION BY payer_id ORDER BY initiated_at
+                      RANGE BETWEEN INTERVAL 7 DAYS PRECEDING AND CURRENT ROW)
         """
     )
     return time.perf_counter() - start

@@ -92,7 +92,8 @@ def _fill(store: Store, *, alerts: int, months: list[str], notices: int) -> None
                 """
                 INSERT INTO notices (kind, institution_id, month, origin, state, title, body, evidence, issued_by,
                     issued_at, due_at, updated_at)
-                SELECT 'rectification', 'PI-' || lpad((i % 40)::text, 3, '0'), '2026-10', NULL, st, '整改通知', '请整改',
+                SELECT 'rectification', 'PI-' || lpad((i % 40)::text, 3, '0'), '2026-10', NULL, st,
+                    '整改通知', '请整改',
                     '{}', 'regulator', now() - (i % 300) * interval '1 day',
                     CASE WHEN st IN ('verified', 'withdrawn') THEN NULL
                          ELSE now() + ((i % 60) - 3) * interval '1 day' END,

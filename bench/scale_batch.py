@@ -168,7 +168,8 @@ def main() -> None:
     rules, fx = load_ruleset(), load_fx_table()
     plan = plan_batch(con, ruleset=rules, month=MONTH, memory_mb=args.memory_mb)
     print(
-        f"rule set {rules.id}@{rules.version}: {len(rules.rules)} rules; budget {args.memory_mb:,} MB; {plan.describe()}"
+        f"rule set {rules.id}@{rules.version}: {len(rules.rules)} "
+        f"rules; budget {args.memory_mb:,} MB; {plan.describe()}"
     )
     cpu = time.process_time()
     with PeakRss() as rss:

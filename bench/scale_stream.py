@@ -185,7 +185,8 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
         efficiency = rate / (workers * single) if single else float("nan")
         cpu = statistics.mean(d[4] for d in done)
         print(
-            f"{workers:2d}  {messages / seconds:13,.0f}  {rate:10,.0f}  {sum(d[5] for d in done) / (last - first):10,.0f}"
+            f"{workers:2d}  {messages / seconds:13,.0f}  {rate:10,.0f} "
+            f" {sum(d[5] for d in done) / (last - first):10,.0f}"
             f"  {cpu:12.1f}  {efficiency:10.2f}  {sum(d[7] for d in done):6,}  {sum(d[8] for d in done):4,}"
         )
         asyncio.run(_delete(stream))
@@ -266,7 +267,11 @@ async def _soak_publish(
             ordered = sorted(latencies) or [float("nan")]
             p50, p99 = ordered[len(ordered) // 2] * 1e3, ordered[int(len(ordered) * 0.99)] * 1e3
             print(
-                f"{minute:4d}  {sent / (time.monotonic() - started):11,.0f}  {replay.event_days(sent):10,.1f}  {backlog:7,}  {p50:6.0f}  {p99:6.0f}  "
+                (
+                    f"{minute:4d}  {sent / (time.monotonic() - started):11,.0f} "
+                    f" {replay.event_days(sent):10,.1f}  {backlog:7,} "
+                    f" {p50:6.0f}  {p99:6.0f}  "
+                )
                 + " ".join(f"{r:6.0f}" for r in rss),
                 flush=True,
             )

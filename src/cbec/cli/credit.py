@@ -127,7 +127,8 @@ def score(
     grades = ", ".join(f"[{GRADE_STYLE.get(g, '')}]{g}[/] {n}" for g, n in summary.grades.items())
     console.print(f"{summary.period} 评分 / scored {summary.scored} with {summary.model_version}: {grades}")
     console.print(
-        f"硬性规则 / hard rules fired {summary.ruled}, lowered the grade {summary.capped}; 红名单 / red +{summary.red_entered}; "
+        f"硬性规则 / hard rules fired {summary.ruled}, lowered "
+        f"the grade {summary.capped}; 红名单 / red +{summary.red_entered}; "
         f"黑名单 / black +{summary.black_entered}; 移出 / exited {summary.exited}"
     )
 
@@ -247,5 +248,6 @@ def repair(
     console.print(f"修复申请 / repair application #{found.id}: {found.state} (earliest {found.earliest_on})")
     for t in found.history:
         console.print(
-            f"  {t.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} {t.action}: {t.from_state} → {t.to_state} ({t.actor}) {t.reason}"
+            f"  {t.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} {t.action}: "
+            f"{t.from_state} → {t.to_state} ({t.actor}) {t.reason}"
         )

@@ -23,7 +23,10 @@ def serve(
     # allocations stalls requests for ~0.2 s. Collect the young generations as usual, the old one rarely.
     gc.set_threshold(50_000, 20, 1_000)
     console.print(
-        f"cbec dashboard http://{host}:{port}/ · API http://{host}:{port}/api/v1/docs · store {settings.sqlalchemy_url}",
+        (
+            f"cbec dashboard http://{host}:{port}/ · API http://{host}:{port}/api/v1/docs "
+            f"· store {settings.sqlalchemy_url}"
+        ),
         soft_wrap=True,
     )
     if workers > 1:

@@ -1,9 +1,10 @@
 """Crash target: `cbec report monthly` over a loaded and monitored synthetic month.
 
-Half the runs start with no report, half with the clean run's complete one (so a kill can hit a rebuild). Right after the kill the home must hold the previous complete report or none: at most one record,
-and any PDF in place (recorded or not) complete. After the restart: exactly one record, naming a PDF whose
-checksum it holds, that pypdf opens, with as many pages as the clean build; the HTML's charts in place; no
-staging or temporary file left.
+Half the runs start with no report, half with the clean run's complete one (so a kill can hit a rebuild).
+Right after the kill the home must hold the previous complete report or none: at most one record, and any PDF
+in place (recorded or not) complete. After the restart: exactly one record, naming a PDF whose checksum it
+holds, that pypdf opens, with as many pages as the clean build; the HTML's charts in place; no staging or
+temporary file left.
 """
 
 from __future__ import annotations

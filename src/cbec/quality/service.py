@@ -227,7 +227,9 @@ def enterprise_quality(*, store: Store, now: datetime | None = None) -> list[Ent
             else {
                 str(e): (int(n), int(f))
                 for e, n, f in con.execute(
-                    "SELECT enterprise_id, count(*), count(*) FILTER (WHERE result = 'fail') FROM inspections GROUP BY 1"
+                    "SELECT enterprise_id, count(*), count(*) FILTER "
+                    "(WHERE result = 'fail') FROM inspections GROUP "
+                    "BY 1"
                 ).fetchall()
             }
         )

@@ -14,7 +14,9 @@ ZH: dict[str, str] = {
     "toc": "目录",
     "page": "第 {page} 页",
     "none": "—",
-    "synthetic_note": "本报告的业务数据来自演示用的合成数据（cbec synth），不代表真实情况；官方统计单独列示并注明来源。",
+    "synthetic_note": (
+        "本报告的业务数据来自演示用的合成数据（cbec synth），不代表真实情况；官方统计单独列示并注明来源。"
+    ),
     "feeds_note": "本报告的业务数据来自各报送机构的数据接入；官方统计单独列示并注明来源。",
     "section.summary": "全省概况",
     "section.alerts": "预警情况",
@@ -56,7 +58,9 @@ ZH: dict[str, str] = {
     "col.salary": "月薪中位数（元）",
     "summary.lead": "{month} 全省成功支付 {payments} 笔，金额 {amount} 万元；环比 {mom}，同比 {yoy}。",
     "summary.absent": "该月没有支付数据。",
-    "summary.basis": "口径：状态为成功的支付，按支付日汇率折算人民币；城市取企业名录中的所在地；环比、同比所需月份无数据时显示“—”。",
+    "summary.basis": (
+        "口径：状态为成功的支付，按支付日汇率折算人民币；城市取企业名录中的所在地；环比、同比所需月份无数据时显示“—”。"
+    ),
     "summary.unconverted": "{n} 笔支付缺少当日汇率，计入笔数但未计入金额。",
     "summary.unknown_city": "未关联企业",
     "chart.city_map": "各市支付金额（万元）",
@@ -66,9 +70,13 @@ ZH: dict[str, str] = {
     "alerts.by_institution": "按支付机构（前 {n} 家）",
     "chart.typology": "各类型预警数",
     "matching.lead": "本月核对 {checked} 笔带订单的成功支付，匹配 {matched} 笔，匹配率 {rate}。",
-    "matching.basis": "三单对碰：支付与订单、运单、清单逐一比对（缺单、金额差异超过 5%、付款人非买家、国别不一致、已付未发货等）。",
+    "matching.basis": (
+        "三单对碰：支付与订单、运单、清单逐一比对（缺单、金额差异超过 5%、付款人非买家、国别不一致、已付未发货等）。"
+    ),
     "stats.reconcile": "表 1 总额与增速核对（容差 {tol} 个百分点）",
-    "stats.reconcile_basis": "计算增速 =（本年总额 ÷ 上年总额 − 1）× 100，保留两位小数；公布增速与计算增速之差超过容差的标为不一致。",
+    "stats.reconcile_basis": (
+        "计算增速 =（本年总额 ÷ 上年总额 − 1）× 100，保留两位小数；公布增速与计算增速之差超过容差的标为不一致。"
+    ),
     "stats.flagged": "{n} 项公布增速与由总额计算的增速不一致。",
     "stats.figures": "其他官方数字",
     "stats.targets": "论文提出的目标（目标值，非统计数字）",
@@ -77,7 +85,9 @@ ZH: dict[str, str] = {
     "chart.trade_total": "总额（亿元）",
     "chart.trade_reported": "公布增速 %",
     "chart.trade_computed": "计算增速 %",
-    "brands.lead": "各市品牌数字未见于官方来源（论文图 1 为图片），下表来自商标登记与企业名录的数据接入，不是官方统计。",
+    "brands.lead": (
+        "各市品牌数字未见于官方来源（论文图 1 为图片），下表来自商标登记与企业名录的数据接入，不是官方统计。"
+    ),
     "brands.official": "官方数字（全省）",
     "chart.brands": "各市企业注册商标数（来自数据接入）",
     "talent.lead": "各岗位需求人数未见于官方来源（论文图 2 为图片，仅给出排序），下表来自招聘数据接入，不是官方统计。",
@@ -143,8 +153,11 @@ EN: dict[str, str] = {
     "toc": "Contents",
     "page": "page {page}",
     "none": "—",
-    "synthetic_note": "The business data in this report is the demo's synthetic province (cbec synth), not real activity; "
-    "official statistics are shown apart with their source.",
+    "synthetic_note": (
+        "The business data in this report is the demo's synthetic "
+        "province (cbec synth), not real activity; "
+        "official statistics are shown apart with their source."
+    ),
     "feeds_note": "The business data in this report comes from the reporting parties' feeds; official statistics are "
     "shown apart with their source.",
     "section.summary": "Province summary",

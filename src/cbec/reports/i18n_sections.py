@@ -8,11 +8,21 @@ SUPERVISION_ZH: dict[str, str] = {
     "section.incidents": "安全事件处置时限",
     "section.settlement": "支付确认时间",
     "ratings.lead": "本月共评级 {n} 家支付机构，{changed} 家评级较上月变化。",
-    "ratings.basis": "评级模块：反洗钱与可疑交易、三单对碰、支付确认时间、安全事件时限、消费者投诉、自报数据质量；权重与分档见 supervision.yaml。",
+    "ratings.basis": (
+        "评级模块：反洗钱与可疑交易、三单对碰、支付确认时间、"
+        "安全事件时限、消费者投诉、自报数据质量；权重与分档见 "
+        "supervision.yaml。"
+    ),
     "notices.lead": "本月下发风险预警 {warnings} 份、整改通知 {rectifications} 份；目前逾期未办结 {overdue} 份。",
-    "incidents.lead": "本月报告安全事件 {total} 起，超过 48 小时响应时限 {response} 起，超过 7 个工作日修复时限 {fix} 起。",
-    "incidents.basis": "时限：发现漏洞后 48 小时内应急响应（按自然小时计，含节假日），7 个工作日内完成修复（按中国工作日历计）。",
-    "settlement.lead": "本月完成确认的支付 {confirmed} 笔，{share}% 在 {target} 小时内确认（目标 1 天以内，基线约 {baseline} 小时）。",
+    "incidents.lead": (
+        "本月报告安全事件 {total} 起，超过 48 小时响应时限 {response} 起，超过 7 个工作日修复时限 {fix} 起。"
+    ),
+    "incidents.basis": (
+        "时限：发现漏洞后 48 小时内应急响应（按自然小时计，含节假日），7 个工作日内完成修复（按中国工作日历计）。"
+    ),
+    "settlement.lead": (
+        "本月完成确认的支付 {confirmed} 笔，{share}% 在 {target} 小时内确认（目标 1 天以内，基线约 {baseline} 小时）。"
+    ),
     "chart.grades": "评级分布（机构数）",
     "chart.settlement": "支付确认时间中位数（小时）",
     "col.grade": "评级",
@@ -55,11 +65,32 @@ SUPERVISION_EN: dict[str, str] = {
     "section.incidents": "Security incidents against their deadlines",
     "section.settlement": "Payment confirmation time",
     "ratings.lead": "{n} payment institutions rated this month; {changed} changed class since last month.",
-    "ratings.basis": "Modules: AML and suspicious activity, three-document matching, confirmation time, security-incident deadlines, consumer complaints, data quality of the institution's own feed; weights and bands in supervision.yaml.",
-    "notices.lead": "{warnings} risk warning(s) and {rectifications} rectification notice(s) issued this month; {overdue} open notice(s) are overdue.",
-    "incidents.lead": "{total} security incident(s) reported this month; {response} answered after 48 hours, {fix} fixed after 7 working days.",
-    "incidents.basis": "Deadlines: emergency response within 48 elapsed hours (holidays included) and a fix within 7 Chinese working days.",
-    "settlement.lead": "{confirmed} payments confirmed this month, {share}% within {target} hours (target: under 1 day; baseline about {baseline} hours).",
+    "ratings.basis": (
+        "Modules: AML and suspicious activity, three-document "
+        "matching, confirmation time, security-incident deadlines, "
+        "consumer complaints, data quality of the institution's "
+        "own feed; weights and bands in supervision.yaml."
+    ),
+    "notices.lead": (
+        "{warnings} risk warning(s) and {rectifications} rectification "
+        "notice(s) issued this month; {overdue} open notice(s) "
+        "are overdue."
+    ),
+    "incidents.lead": (
+        "{total} security incident(s) reported this month; {response} "
+        "answered after 48 hours, {fix} fixed after 7 working "
+        "days."
+    ),
+    "incidents.basis": (
+        "Deadlines: emergency response within 48 elapsed hours "
+        "(holidays included) and a fix within 7 Chinese working "
+        "days."
+    ),
+    "settlement.lead": (
+        "{confirmed} payments confirmed this month, {share}% "
+        "within {target} hours (target: under 1 day; baseline "
+        "about {baseline} hours)."
+    ),
     "chart.grades": "Institutions per class",
     "chart.settlement": "Median confirmation time (hours)",
     "col.grade": "Class",
@@ -101,7 +132,11 @@ CONSUMERS_ZH: dict[str, str] = {
     "section.ip": "知识产权保护",
     "consumers.lead": "本月受理消费者投诉 {total} 件，逾期未办结 {overdue} 件，办结满意度均分 {satisfaction}。",
     "quality.title": "产品质量",
-    "quality.lead": "备案 {filings} 件（问题 {findings} 项），抽检 {inspections} 批次、不合格 {failed} 批次；质量案件在办 {open} 件，逾期 {overdue} 件。",
+    "quality.lead": (
+        "备案 {filings} 件（问题 {findings} 项），抽检 {inspections} "
+        "批次、不合格 {failed} 批次；质量案件在办 {open} 件，"
+        "逾期 {overdue} 件。"
+    ),
     "ip.lead": "在售商品与注册商标比对命中 {findings} 条，涉及企业 {enterprises} 家。",
     "ip.takedowns": "下架案件（按状态）",
     "col.category": "类别",
@@ -128,9 +163,16 @@ CONSUMERS_ZH: dict[str, str] = {
 CONSUMERS_EN: dict[str, str] = {
     "section.consumers": "Consumer protection and product quality",
     "section.ip": "IP protection",
-    "consumers.lead": "{total} consumer complaint(s) received this month; {overdue} overdue; mean satisfaction at closure {satisfaction}.",
+    "consumers.lead": (
+        "{total} consumer complaint(s) received this month; {overdue} "
+        "overdue; mean satisfaction at closure {satisfaction}."
+    ),
     "quality.title": "Product quality",
-    "quality.lead": "{filings} filings ({findings} problems found), {inspections} inspections with {failed} failed; {open} quality cases open, {overdue} overdue.",
+    "quality.lead": (
+        "{filings} filings ({findings} problems found), {inspections} "
+        "inspections with {failed} failed; {open} quality cases "
+        "open, {overdue} overdue."
+    ),
     "ip.lead": "{findings} listing(s) hit a registered mark, across {enterprises} enterprise(s).",
     "ip.takedowns": "Takedown cases by state",
     "col.category": "Category",

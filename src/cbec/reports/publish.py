@@ -34,7 +34,9 @@ def report_lock(reports_dir: Path) -> Iterator[None]:
 
 
 def recover(out: Path, cache: Path) -> list[Path]:
-    """Clean up after killed builds (call under the lock): drop staging and temporary files, restore set-aside folders."""
+    """Clean up after killed builds (call under the lock): "
+    "drop staging and temporary files, restore set-aside "
+    "folders."""
     found: list[Path] = []
     for folder in (out, cache):
         if not folder.exists():

@@ -1,4 +1,5 @@
-"""schemathesis against the OpenAPI document: whatever a client sends, the API answers without a 5xx and as documented."""
+"""schemathesis against the OpenAPI document: whatever a "
+"client sends, the API answers without a 5xx and as documented."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Filings checked, failed inspections opened as cases with deadlines, the enterprise reports, the regulator verifies."""
+"""Filings checked, failed inspections opened as cases with "
+"deadlines, the enterprise reports, the regulator verifies."""
 
 from __future__ import annotations
 

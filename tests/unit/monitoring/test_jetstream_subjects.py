@@ -132,17 +132,21 @@ def test_a_payment_survives_the_message_body_and_bad_bodies_are_refused_with_the
         decode(b"\xff")
     with pytest.raises(ValueError, match="required column amount is empty"):
         decode(
-            b'{"institution_id": "I", "payment_id": "P", "currency": "CNY", "initiated_at": "2026-03-01T00:00:00+08:00"}'
+            b'{"institution_id": "I", "payment_id": "P", '
+            b'"currency": "CNY", "initiated_at": "2026-03-01T00:00:00+08:00"}'
         )
     with pytest.raises(ValueError, match="no UTC offset"):
         decode(
-            b'{"institution_id": "I", "payment_id": "P", "amount": "1", "currency": "CNY", "initiated_at": "2026-03-01T00:00:00"}'
+            b'{"institution_id": "I", "payment_id": "P", '
+            b'"amount": "1", "currency": "CNY", "initiated_at": "2026-03-01T00:00:00"}'
         )
     with pytest.raises(ValueError, match="not a decimal"):
         decode(
-            b'{"institution_id": "I", "payment_id": "P", "amount": "x", "currency": "CNY", "initiated_at": "2026-03-01T00:00:00+08:00"}'
+            b'{"institution_id": "I", "payment_id": "P", '
+            b'"amount": "x", "currency": "CNY", "initiated_at": "2026-03-01T00:00:00+08:00"}'
         )
     number = decode(
-        b'{"institution_id": "I", "payment_id": 7, "amount": 1.5, "currency": "CNY", "initiated_at": "2026-03-01T00:00:00+08:00"}'
+        b'{"institution_id": "I", "payment_id": 7, '
+        b'"amount": 1.5, "currency": "CNY", "initiated_at": "2026-03-01T00:00:00+08:00"}'
     )
     assert (number.payment_id, number.amount) == ("7", Decimal("1.5"))
