@@ -20,7 +20,8 @@ import pyarrow as pa
 from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable
 from cbec.monitoring.learned.features.account import account_features
-from cbec.monitoring.learned.features.compute import compute, for_model, load_frame
+from cbec.monitoring.learned.features.compute import compute, for_model
+from cbec.monitoring.learned.features.frame import load_frame
 from cbec.storage.lake import connect
 
 REFERENCE = "6496a45541ed5acaec70e185576c4121e947532e8daa494ae3f6903b793555b2"

@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 
 from cbec.monitoring.engine import Alert, from_micros
 from cbec.monitoring.learned.features.account import account_features
-from cbec.monitoring.learned.features.compute import PaymentFrame, take_rows
+from cbec.monitoring.learned.features.compute import take_rows
+from cbec.monitoring.learned.features.frame import PaymentFrame
 from cbec.monitoring.learned.train import Trained, cascaded, contributions, first_stage_scores, predict, stack
 
 TOP_FEATURES = 3
