@@ -11,13 +11,13 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 
 from cbec.config import Settings
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.feeds.spark_views import spark_read_side
 from cbec.monitoring import service
 from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.batch.spark.driver import run_batch_spark
-from cbec.monitoring.engine import TIMEZONE
 from cbec.monitoring.matching.run import fx_rates_table, match_documents, match_rates
 from cbec.monitoring.matching.spark import match_documents_spark
 from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
@@ -88,7 +88,7 @@ def test_spark_agrees_on_ties_distinct_spread_share_composite_keys_rounding_and_
 
 def test_spark_reads_the_longest_window_before_the_month_as_context_that_never_fires(lake: Lake) -> None:
     fx, rules = load_fx_table(), parse_ruleset(RULES, "edges.yaml")
-    boundary = datetime(2026, 4, 1, tzinfo=TIMEZONE) - T0
+    boundary = datetime(2026, 4, 1, tzinfo=SHANGHAI) - T0
     late = [_payment("B-1", "SH", "Q", "300", boundary - timedelta(hours=1))]
     early = [_payment("B-2", "SH", "Q", "1", boundary)]  # April: its window holds B-1 from March
     con = _load(_payments() + late + early)

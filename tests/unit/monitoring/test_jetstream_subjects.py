@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from cbec.monitoring.engine import TIMEZONE, Payment
+from cbec.core.clock import SHANGHAI
+from cbec.monitoring.engine import Payment
 from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
 from cbec.monitoring.streaming.jetstream.subjects import (
     ACCOUNT,
@@ -19,7 +20,7 @@ from cbec.monitoring.streaming.jetstream.subjects import (
     rules_of,
 )
 
-T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
 
 
 def _payment(pid: str, payer: str | None, payee: str | None, **extra: object) -> Payment:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable
-from cbec.monitoring.engine import TIMEZONE
 from cbec.monitoring.matching.run import MatchResult, check_matching_args, findings_of, fx_rates_table
 from cbec.monitoring.matching.sql import flags_sql
 
@@ -129,7 +129,7 @@ def match_documents_spark(
     empty). The result equals cbec.monitoring.matching.run.match_documents on the same lake.
     """
     check_matching_args(month, tolerance, ship_within_days)
-    spark.conf.set("spark.sql.session.timeZone", TIMEZONE.key)
+    spark.conf.set("spark.sql.session.timeZone", SHANGHAI.key)
     suffix = uuid.uuid4().hex[:10]
     views = {feed: f"_match_{feed}_{suffix}" for feed in ("payments", *EMPTY_FEEDS, "fx")}
     for feed, view in views.items():
