@@ -65,6 +65,10 @@ PAYMENT_FIELDS = (
     "initiated_at",
     "status",
 )
+# An account is a payer or a payee: a sequence rule keys both legs of a payment by the account they touch.
+ACCOUNT_FIELDS = ("payer_id", "payee_id")
+# The name of the dimension whose state is keyed by account (batch partitions, JetStream subjects).
+ACCOUNT_DIMENSION = "account"
 
 Facts = dict[str, Any]
 PaymentKey = tuple[str, str]

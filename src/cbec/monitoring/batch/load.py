@@ -24,7 +24,7 @@ from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable
 from cbec.monitoring.batch.fx import local_days, micro_units, rate_table, to_fen
 from cbec.monitoring.batch.windows import Bools, Ints, compare
-from cbec.monitoring.engine import micros, sql_condition
+from cbec.monitoring.engine import ACCOUNT_FIELDS, micros, sql_condition
 from cbec.monitoring.rules.model import (
     AggregateRule,
     AllOf,
@@ -35,8 +35,6 @@ from cbec.monitoring.rules.model import (
     RuleSet,
     SequenceRule,
 )
-
-ACCOUNT_FIELDS = ("payer_id", "payee_id")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from cbec.core.clock import SHANGHAI
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
-from cbec.monitoring.batch.load import ACCOUNT_FIELDS, key_columns, leaves, month_bounds, rule_conditions
+from cbec.monitoring.batch.load import key_columns, leaves, month_bounds, rule_conditions
 from cbec.monitoring.batch.spark.sql import (
-    ACCOUNT,
+    ACCOUNT_GROUP,
     FEN,
     RuleSql,
     ends_sql,
@@ -31,7 +31,7 @@ from cbec.monitoring.batch.spark.sql import (
     ordered_sql,
     rule_sql,
 )
-from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, Alert, make_alert, micros, ratio
+from cbec.monitoring.engine import ACCOUNT_FIELDS, MAX_ALERT_PAYMENTS, Alert, make_alert, micros, ratio
 from cbec.monitoring.rules.model import AggregateRule, RowRule, Rule, RuleSet, SequenceRule
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def month_frame(
 
 def _stream(base: DataFrame, group: tuple[str, ...]) -> DataFrame:
     """Return a group's rows: one per payment with a whole key; payee and payer legs for the account."""
-    if group == ACCOUNT:
+    if group == ACCOUNT_GROUP:
         inbound = base.where("payee_id IS NOT NULL").selectExpr("payee_id AS k0", "0 AS side", "*")
         outbound = base.where("payer_id IS NOT NULL").selectExpr("payer_id AS k0", "1 AS side", "*")
         return inbound.unionByName(outbound)
