@@ -49,8 +49,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cbec.core.money import FxRateMissing, FxTable
+from cbec.monitoring.matching.joined import DUCKDB, FEED_COLUMNS, empty_feed
 from cbec.monitoring.matching.sql import (
-    EMPTY_FEEDS,
     REASONS,
     RULE_VERSION,
     facts_sql,
@@ -101,7 +101,7 @@ def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Return what to read each feed from: its view, or an empty stand-in when nothing was loaded."""
     query = "SELECT view_name FROM duckdb_views() WHERE NOT internal"
     views = {str(name) for (name,) in con.sql(query).fetchall()}
-    return {feed: feed if feed in views else f"({empty})" for feed, empty in EMPTY_FEEDS.items()}
+    return {feed: feed if feed in views else f"({empty_feed(feed, DUCKDB)})" for feed in FEED_COLUMNS}
 
 
 def _payment_days(con: duckdb.DuckDBPyConnection, month: str | None) -> list[date]:
