@@ -6,11 +6,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
 
+from cbec.core.jsontypes import JsonObject
 from cbec.core.memory import keep_freed_memory
 from cbec.core.money import FxTable
 from cbec.monitoring.batch.driver import month_bounds
@@ -64,7 +64,7 @@ def _labels(con: duckdb.DuckDBPyConnection, path: Path, ids: np.ndarray) -> tupl
 class Training:
     """What `train_model` read and wrote."""
 
-    meta: dict[str, Any]
+    meta: JsonObject
     payments: int
     laundering: int
 
@@ -115,7 +115,7 @@ def train_model(
     return Training(meta=meta, payments=len(frame), laundering=laundering)
 
 
-def show_model(*, path: Path) -> dict[str, Any]:
+def show_model(*, path: Path) -> JsonObject:
     """Return a model directory's metadata."""
     return model_store.load(path)[1]
 
