@@ -17,7 +17,9 @@ from typing import Any
 from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.learned.train import Trained
 
-FORMAT = 4  # 2: person-to-person graph, stacked second stage; 3: pair-use and chain features, a cascade; 4: features ranked within their frame
+# 2: person-to-person graph, stacked second stage; 3: pair-use and chain features, a cascade;
+# 4: features ranked within their frame
+FORMAT = 4
 
 
 def _versions() -> dict[str, str]:

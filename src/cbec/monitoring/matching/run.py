@@ -18,7 +18,8 @@ declarations involved. The checks, exactly:
   declaration vs order: the sum of the order's declared_value vs the order's goods_value.
   Deviations are |a - b| / b, decided in exact decimals. Amounts in the same currency are compared as
   they are; otherwise both are converted to CNY at the rates in effect on the payment's local date
-  (in the read side's time zone, Asia/Shanghai), rounded to fen like FxTable.to_cny. The observed value is the larger failing deviation.
+  (in the read side's time zone, Asia/Shanghai), rounded to fen like FxTable.to_cny. The observed value is
+  the larger failing deviation.
 - fx_rate_missing: a comparison needed a rate the FX table lacks; the amounts could not be checked.
 - payer_not_buyer: payment.payer_id differs from order.buyer_id (in export and import alike the order's
   buyer pays). The ids are compared as strings, so it only holds where institutions and platforms

@@ -1,8 +1,9 @@
 """The DuckDB SQL of three-document matching: one fact row per payment, then one query per finding.
 
 The join of a payment's documents is cbec.monitoring.matching.joined's, which Spark runs too; the comparisons,
-flags and explanations here run in DuckDB for both backends. Queries take the named parameters $tolerance (DECIMAL ratio), $tolerance_text ('5%'), $ship_days
-(INTEGER) and, when a month is given, $month. See cbec.monitoring.matching.run for what each check means.
+flags and explanations here run in DuckDB for both backends. Queries take the named parameters $tolerance
+(DECIMAL ratio), $tolerance_text ('5%'), $ship_days (INTEGER) and, when a month is given, $month. See
+cbec.monitoring.matching.run for what each check means.
 """
 
 from __future__ import annotations

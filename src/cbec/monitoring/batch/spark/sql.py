@@ -236,7 +236,8 @@ def ends_sql(ordered: str, keys: list[str], rules: list[RuleSql], slots: int) ->
     for name, entries in fields.items():
         nexts = "".join(f", min(CASE WHEN m{r.index} THEN ord END) OVER later AS n_{alias}" for r, alias in entries)
         ends = ", ".join(
-            f"named_struct('tag', '{alias}', 'm', m{r.index}, 'ord', least(n_{alias}, ord + {reach(r.rule, slots) + 1}))"
+            f"named_struct('tag', '{alias}', 'm', m{r.index}, "
+            f"'ord', least(n_{alias}, ord + {reach(r.rule, slots) + 1}))"
             for r, alias in entries
         )
         queries.append(f"""
