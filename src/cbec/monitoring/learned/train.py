@@ -6,7 +6,7 @@ validation figures saved with the model are those out-of-fold figures, never sco
 Negatives are sub-sampled for speed (at most NEGATIVES_KEPT per fit); the threshold is chosen on scores of
 every held-out row, so the sampling does not bias it. Without labels an IsolationForest plays the part.
 
-Stacked (given `second`, the account features of features_account.py): a small first stage scores every
+Stacked (given `second`, the account features of features/account.py): a small first stage scores every
 payment, its scores gathered per account become features of the second stage. The second stage is trained on
 first-stage scores that are themselves out of fold, and validation is nested: inside each outer fold the
 first stage is cross-validated on the outer training rows only, so no held-out label reaches either stage.
