@@ -37,6 +37,7 @@ from cbec.monitoring.learned import train as learn
 from cbec.monitoring.learned.detector import score
 from cbec.monitoring.learned.features import account as features_account
 from cbec.monitoring.learned.features import compute as features
+from cbec.monitoring.learned.features.frame import CONTEXT, load_frame
 from cbec.storage.lake import connect
 
 AMLGENTEX = Path(__file__).resolve().parents[2] / "shared" / "data" / "amlgentex-dev"
@@ -60,7 +61,7 @@ class Clock:
 def run(con, trained, label: str, start=None, end=None):  # type: ignore[no-untyped-def]
     fx = load_fx_table()
     with Clock() as load:
-        frame = features.load_frame(con, source="payments", fx=fx, start=start, end=end)
+        frame = load_frame(con, source="payments", fx=fx, start=start, end=end)
     with Clock() as build:
         names, matrix = features.for_model(frame)
     with Clock() as scoring:
@@ -146,7 +147,7 @@ def main() -> None:
     con = connect()
     con.register("raw", pq.read_table(AMLGENTEX / "payments.parquet"))
     con.execute(f"CREATE TABLE payments AS {TYPED}")
-    frame = features.load_frame(con, source="payments", fx=load_fx_table())
+    frame = load_frame(con, source="payments", fx=load_fx_table())
     names, matrix = features.for_model(frame)
     labels = pq.read_table(AMLGENTEX / "labels.parquet").to_pandas().set_index("payment_id")
     y = labels.loc[list(frame.payment_id), "is_laundering"].to_numpy().astype(np.int8)
@@ -177,7 +178,7 @@ def main() -> None:
             second_features=more,
             data_hash="",
             created_at=datetime.now(SHANGHAI),
-            context_days=features.CONTEXT.days,
+            context_days=CONTEXT.days,
         )
         in_fresh_process(model, "amlgentex", 0, "amlgentex-dev, whole set")
         in_fresh_process(

@@ -33,10 +33,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cbec.config import Settings
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.monitoring.batch.driver import run_batch
-from cbec.monitoring.engine import PAYMENT_FIELDS, TIMEZONE, Payment
+from cbec.monitoring.engine import PAYMENT_FIELDS, Payment
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.rules.parser import load_ruleset
 from cbec.monitoring.streaming.driver import StreamingEngine
@@ -117,7 +118,7 @@ def _replayed_hour(parquet: Path, rate: int, seconds: int) -> Iterator[Payment]:
     pa.default_memory_pool().release_unused()  # so that RSS growth from here on is the engine's
     amount_at, id_at = PAYMENT_FIELDS.index("amount"), PAYMENT_FIELDS.index("payment_id")
     time_at = PAYMENT_FIELDS.index("initiated_at")
-    t0 = datetime(int(MONTH[:4]), int(MONTH[5:]), 10, 9, 0, tzinfo=TIMEZONE)
+    t0 = datetime(int(MONTH[:4]), int(MONTH[5:]), 10, 9, 0, tzinfo=SHANGHAI)
     for index in range(rate * seconds):
         values = list(rows[index % len(rows)])
         values[amount_at] = amounts[index % len(rows)]

@@ -42,6 +42,7 @@ from cbec.monitoring.evaluation import evaluate, format_scores, read_labels
 from cbec.monitoring.learned import train as learn
 from cbec.monitoring.learned.features import account as features_account
 from cbec.monitoring.learned.features import compute as features
+from cbec.monitoring.learned.features.frame import load_frame
 from cbec.monitoring.learned.scoring import score_month, train_model
 from cbec.monitoring.matching.alerts import findings_to_alerts
 from cbec.monitoring.matching.run import match_documents
@@ -164,7 +165,7 @@ def next_month(work: Path, store, con, labels: list[dict]) -> None:  # type: ign
 
 def learned(con, labels: list[dict], flagged: set[str], draws: int) -> None:  # type: ignore[no-untyped-def]
     """Print rules alone, model alone (out of fold) and rules + model, per fold draw, then the mean ± sd."""
-    frame = features.load_frame(con, source="payments", fx=load_fx_table())
+    frame = load_frame(con, source="payments", fx=load_fx_table())
     names, matrix = features.for_model(frame)
     by_id = {r["payment_id"]: r for r in labels}
     y = np.array([by_id[p]["is_laundering"] for p in frame.payment_id], dtype=np.int8)

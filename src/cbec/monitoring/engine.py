@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
 from cbec.monitoring.rules.model import (
     FIELDS,
@@ -44,7 +44,6 @@ from cbec.monitoring.rules.model import (
 )
 
 MAX_ALERT_PAYMENTS = 50
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CENT = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
@@ -66,6 +65,10 @@ PAYMENT_FIELDS = (
     "initiated_at",
     "status",
 )
+# An account is a payer or a payee: a sequence rule keys both legs of a payment by the account they touch.
+ACCOUNT_FIELDS = ("payer_id", "payee_id")
+# The name of the dimension whose state is keyed by account (batch partitions, JetStream subjects).
+ACCOUNT_DIMENSION = "account"
 
 Facts = dict[str, Any]
 PaymentKey = tuple[str, str]
@@ -128,12 +131,12 @@ def micros(moment: datetime) -> int:
 
 def from_micros(value: int) -> datetime:
     """Return the Asia/Shanghai datetime of epoch microseconds."""
-    return datetime.fromtimestamp(value / 1_000_000, TIMEZONE).replace(microsecond=value % 1_000_000)
+    return datetime.fromtimestamp(value / 1_000_000, SHANGHAI).replace(microsecond=value % 1_000_000)
 
 
 def local_day(moment: datetime) -> date:
     """Return the Asia/Shanghai calendar date of an instant."""
-    return moment.astimezone(TIMEZONE).date()
+    return moment.astimezone(SHANGHAI).date()
 
 
 def to_cny(fx: FxTable, amount: Decimal, currency: str, on: date) -> Decimal:

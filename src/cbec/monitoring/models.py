@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cbec.core.jsontypes import JsonObject
 from cbec.storage.base import Base
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
@@ -85,7 +86,7 @@ class AlertRecord(Base):
     payment_count: Mapped[int] = mapped_column(Integer)
     explanation_zh: Mapped[str] = mapped_column(Text)
     explanation_en: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    evidence: Mapped[JsonObject] = mapped_column(PortableJSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="open")
     source: Mapped[str] = mapped_column(String(16))  # batch, stream, matching
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -162,7 +163,7 @@ class CaseRecord(Base):
     payment_count: Mapped[int] = mapped_column(Integer)
     total_cny: Mapped[Decimal] = mapped_column(Amount())
     institutions: Mapped[list[str]] = mapped_column(PortableJSON)
-    subgraph: Mapped[dict[str, Any]] = mapped_column(PortableJSON)
+    subgraph: Mapped[JsonObject] = mapped_column(PortableJSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from pydantic import BaseModel, Field
+
+from cbec.core.jsontypes import JsonObject
 
 
 class PaymentRef(BaseModel):
@@ -87,4 +88,4 @@ class CaseRead(BaseModel):
     institutions: list[str]
     alert_ids: list[int] = Field(default_factory=list)
     rule_ids: list[str] = Field(default_factory=list)
-    subgraph: dict[str, Any] = Field(default_factory=dict)
+    subgraph: JsonObject = Field(default_factory=dict)

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import duckdb
 
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable, load_fx_table
 from cbec.monitoring.batch.driver import run_batch
-from cbec.monitoring.engine import TIMEZONE, Alert, Payment
+from cbec.monitoring.engine import Alert, Payment
 from cbec.monitoring.rules.parser import parse_ruleset
 from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.storage.lake import connect
@@ -32,7 +33,7 @@ rules:
   - {{id: SELF, kind: sequence, {HEAD}, inbound: {{field: direction, eq: domestic}},
      outbound: {{field: direction, eq: domestic}}, window: 1h, ratio: {{min: 1, max: 1}}}}
 """
-T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
 CREATE = (
     "CREATE TABLE payments (institution_id VARCHAR, payment_id VARCHAR, channel VARCHAR, direction VARCHAR, "
     "payer_id VARCHAR, payee_id VARCHAR, payer_type VARCHAR, payee_type VARCHAR, payer_country VARCHAR, "
@@ -128,7 +129,7 @@ def test_batch_equals_streaming_on_ties_distinct_spread_share_composite_keys_and
 def test_a_month_run_reads_the_longest_window_before_it_as_context_that_never_fires() -> None:
     rules = parse_ruleset(RULES, "edges.yaml")
     before = [_payment(f"T-{n:04d}", "TIER", "P", "1", timedelta(days=1)) for n in range(1_200)]
-    boundary = datetime(2026, 4, 1, tzinfo=TIMEZONE) - T0
+    boundary = datetime(2026, 4, 1, tzinfo=SHANGHAI) - T0
     late = [_payment("B-1", "SH", "Q", "300", boundary - timedelta(hours=1))]
     early = [_payment("B-2", "SH", "Q", "1", boundary)]  # April: its window holds B-1 from March
     con = _load(before + late + early)

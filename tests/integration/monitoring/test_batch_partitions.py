@@ -10,8 +10,8 @@ from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.monitoring.batch.driver import iter_planned, run_batch
-from cbec.monitoring.batch.plan import ACCOUNT, BatchPlan, pack, pack_within, plan_batch
-from cbec.monitoring.engine import Alert, Payment
+from cbec.monitoring.batch.plan import BatchPlan, pack, pack_within, plan_batch
+from cbec.monitoring.engine import ACCOUNT_DIMENSION, Alert, Payment
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.rules.parser import parse_ruleset
 from cbec.monitoring.streaming.driver import StreamingEngine
@@ -97,8 +97,8 @@ def test_a_partitioned_run_gives_the_alerts_of_the_in_memory_run(
     partitions: int,
 ) -> None:
     plan = plan_batch(two_months, ruleset=rules, month=MONTH, memory_mb=1, partitions=partitions)
-    assert {d.name for d in plan.dimensions} == {ACCOUNT, "enterprise_id", "institution_id", "corridor"}
-    account = next(d for d in plan.dimensions if d.name == ACCOUNT)
+    assert {d.name for d in plan.dimensions} == {ACCOUNT_DIMENSION, "enterprise_id", "institution_id", "corridor"}
+    account = next(d for d in plan.dimensions if d.name == ACCOUNT_DIMENSION)
     assert len(account.parts) == partitions
     found = [a for part in iter_planned(two_months, plan, ruleset=rules, fx=fx, month=MONTH) for a in part]
     assert len(found) == len(in_memory)  # no alert twice
@@ -123,7 +123,7 @@ def test_the_budget_chooses_memory_or_partitions(two_months: duckdb.DuckDBPyConn
     assert roomy.in_memory and roomy.rows > 6_000  # March and the 30 days of February before it
     tight = plan_batch(two_months, ruleset=rules, month=MONTH, memory_mb=302)
     assert not tight.in_memory
-    account = next(d for d in tight.dimensions if d.name == ACCOUNT)
+    account = next(d for d in tight.dimensions if d.name == ACCOUNT_DIMENSION)
     assert len(account.parts) > 1
     assert "partitioned" in tight.describe()
 

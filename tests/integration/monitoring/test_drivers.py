@@ -10,10 +10,11 @@ import duckdb
 import pytest
 
 from cbec.config import Settings
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.monitoring.batch.driver import run_batch
-from cbec.monitoring.engine import TIMEZONE, Alert, Payment
+from cbec.monitoring.engine import Alert, Payment
 from cbec.monitoring.evaluation import evaluate, read_labels
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
@@ -144,7 +145,7 @@ rules:
      typology: test, inbound: {field: direction, eq: inbound}, outbound: {field: direction, eq: outbound},
      window: 1h, ratio: {min: 0.9, max: 1.0}}
 """
-T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
 EDGE_PAYMENTS = [  # (institution, payment, payer, payee, direction, amount, currency, offset)
     ("I1", "A-2", "A", "X", "domestic", "1", "CNY", timedelta(0)),
     ("I1", "A-1", "A", "X", "domestic", "1", "CNY", timedelta(0)),

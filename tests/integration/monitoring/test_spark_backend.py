@@ -11,22 +11,24 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 
 from cbec.config import Settings
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable, load_fx_table
+from cbec.feeds.catalog import FEEDS
 from cbec.feeds.service import ingest, read_side
 from cbec.feeds.spark_views import spark_read_side
 from cbec.monitoring import service
 from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.batch.spark.driver import run_batch_spark
-from cbec.monitoring.engine import TIMEZONE
-from cbec.monitoring.matching.run import fx_rates_table, match_documents, match_rates
+from cbec.monitoring.matching.run import REASONS, fx_rates_table, match_documents, match_rates
 from cbec.monitoring.matching.spark import match_documents_spark
 from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
 from cbec.reports.summary import month_rows
 from cbec.reports.summary_spark import month_rows_spark
-from cbec.storage.spark import spark_session
+from cbec.storage.spark import read_lake_feed, spark_session
 from cbec.storage.store import Store, open_store
 from cbec.synth import generate
 
+from . import documents
 from .test_batch_edges import RULES, T0, _load, _payment, _payments
 
 MONTH = "2026-03"
@@ -88,7 +90,7 @@ def test_spark_agrees_on_ties_distinct_spread_share_composite_keys_rounding_and_
 
 def test_spark_reads_the_longest_window_before_the_month_as_context_that_never_fires(lake: Lake) -> None:
     fx, rules = load_fx_table(), parse_ruleset(RULES, "edges.yaml")
-    boundary = datetime(2026, 4, 1, tzinfo=TIMEZONE) - T0
+    boundary = datetime(2026, 4, 1, tzinfo=SHANGHAI) - T0
     late = [_payment("B-1", "SH", "Q", "300", boundary - timedelta(hours=1))]
     early = [_payment("B-2", "SH", "Q", "1", boundary)]  # April: its window holds B-1 from March
     con = _load(_payments() + late + early)
@@ -114,6 +116,46 @@ def test_spark_matching_gives_the_same_findings_and_match_rates(lake: Lake) -> N
     assert spark.per_payment.sort_by(order).equals(duck.per_payment.sort_by(order))
     for by in ("institution_id", "platform_id", "enterprise_id"):
         assert match_rates(spark, by).equals(match_rates(duck, by))  # type: ignore[arg-type]
+
+
+def _frames(lake: Lake, store: Store, feeds: tuple[str, ...]) -> dict[str, DataFrame]:
+    """Return a store's feeds as Spark frames of the module's session, registering no view by a feed's name."""
+    return {
+        feed: read_lake_feed(lake.spark, store.lake.feed_dir(feed), store.lake.files(feed), FEEDS[feed].key)
+        for feed in feeds
+    }
+
+
+def test_spark_matching_agrees_on_every_hand_written_case_and_without_documents(
+    lake: Lake, sqlite_settings_store: Store, tmp_path: Path
+) -> None:
+    documents.load(sqlite_settings_store, tmp_path / "documents")
+    con = read_side(store=sqlite_settings_store)
+    fx = documents.fx_table()
+    frames = _frames(lake, sqlite_settings_store, documents.DOCUMENT_FEEDS)
+    for month in ("2026-10", None):  # every reason, mixed-currency declarations, a missing rate; all months
+        duck = match_documents(con, month=month, fx=fx)
+        spark = match_documents_spark(lake.spark, frames, con, month=month, fx=fx)
+        assert {r["reason"] for r in duck.findings.to_pylist()} == set(REASONS)
+        assert spark.findings.equals(duck.findings)
+        order = [("institution_id", "ascending"), ("payment_id", "ascending")]
+        assert spark.per_payment.sort_by(order).equals(duck.per_payment.sort_by(order))
+    con.close()
+    # Payments alone: the documents' empty stand-ins on both sides, every payment with an order id missing it.
+    bare = open_store(Settings(home=tmp_path / "bare"))
+    ingest(store=bare, feed="payments", paths=[tmp_path / "documents" / "payments.csv"])
+    con = read_side(store=bare)
+    duck = match_documents(con, month="2026-10", fx=fx)
+    spark = match_documents_spark(lake.spark, _frames(lake, bare, ("payments",)), con, month="2026-10", fx=fx)
+    con.close()
+    bare.close()
+    assert {r["reason"] for r in duck.findings.to_pylist()} == {
+        "missing_order",
+        "missing_waybill",
+        "missing_declaration",
+    }
+    assert spark.findings.equals(duck.findings)
+    assert spark.per_payment.sort_by(order).equals(duck.per_payment.sort_by(order))
 
 
 def test_the_report_summary_sums_are_the_same_on_spark(lake: Lake) -> None:

@@ -14,7 +14,8 @@ from cbec.core.clock import SHANGHAI
 from cbec.core.money import load_fx_table
 from cbec.monitoring.learned.detector import describe
 from cbec.monitoring.learned.features.account import account_features
-from cbec.monitoring.learned.features.compute import DAY, PaymentFrame, compute, feature_names, load_frame
+from cbec.monitoring.learned.features.compute import compute, feature_names
+from cbec.monitoring.learned.features.frame import DAY, PaymentFrame, load_frame
 from cbec.monitoring.learned.train import (
     BELOW_CUTOFF_SCALE,
     best_threshold,

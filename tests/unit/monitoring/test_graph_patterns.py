@@ -9,13 +9,14 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from cbec.monitoring.engine import TIMEZONE, micros
+from cbec.core.clock import SHANGHAI
+from cbec.monitoring.engine import micros
 from cbec.monitoring.graph.config import GraphConfigError, load_graph_params, parse_graph_params
 from cbec.monitoring.graph.patterns import Finding, finding_of, subgraph, to_alert
 from cbec.monitoring.graph.sql import detect
 
 PARAMS = load_graph_params()
-START = micros(datetime(2026, 10, 1, 9, 0, tzinfo=TIMEZONE))
+START = micros(datetime(2026, 10, 1, 9, 0, tzinfo=SHANGHAI))
 HOUR = 3_600_000_000
 
 Leg = tuple[str, str, str, float]  # payer, payee, amount CNY, hours after START

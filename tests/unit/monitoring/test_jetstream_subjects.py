@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from cbec.monitoring.engine import TIMEZONE, Payment
+from cbec.core.clock import SHANGHAI
+from cbec.monitoring.engine import ACCOUNT_DIMENSION, Payment
 from cbec.monitoring.rules.parser import load_ruleset, parse_ruleset
 from cbec.monitoring.streaming.jetstream.subjects import (
-    ACCOUNT,
     Scheme,
     decode,
     dimensions,
@@ -19,7 +19,7 @@ from cbec.monitoring.streaming.jetstream.subjects import (
     rules_of,
 )
 
-T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
 
 
 def _payment(pid: str, payer: str | None, payee: str | None, **extra: object) -> Payment:
@@ -43,10 +43,10 @@ def _payment(pid: str, payer: str | None, payee: str | None, **extra: object) ->
 def test_the_shipped_rules_use_four_key_dimensions_and_each_rule_is_in_exactly_one() -> None:
     rules = load_ruleset()
     dims = dimensions(rules)
-    assert dims == ("payer_id", "payee_id", ACCOUNT, "institution_id")
+    assert dims == ("payer_id", "payee_id", ACCOUNT_DIMENSION, "institution_id")
     parts = [rules_of(rules, dim) for dim in dims]
     assert sum(len(part.rules) for part in parts) == len(rules.rules)
-    assert {r.header.id for r in rules_of(rules, ACCOUNT).rules} == {
+    assert {r.header.id for r in rules_of(rules, ACCOUNT_DIMENSION).rules} == {
         "CN-RAPID-IN-OUT",
         "CN-DORMANT-REVIVAL",
         "CN-MULE-FORWARD",
@@ -107,7 +107,7 @@ def test_every_payment_of_a_key_goes_to_one_partition_and_accounts_to_both_parti
     assert len(set().union(*by_payer.values())) == 4  # 40 keys spread over all 4 partitions
     payment = _payment("P1", "AC0001", "AC0002")
     routes = dict(scheme.routes(payment))
-    account = {s for s in routes if scheme.dim_of(s) == ACCOUNT}
+    account = {s for s in routes if scheme.dim_of(s) == ACCOUNT_DIMENSION}
     expected = {f"cbec.pay.account.{partition_of(k, 4)}" for k in ("AC0001", "AC0002")}
     assert account == expected
     owns = [scheme.owner(p) for p in range(4)]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable
-from cbec.monitoring.engine import TIMEZONE, Alert, Payment, facts_of, predicate, to_cny
+from cbec.monitoring.engine import Alert, Payment, facts_of, predicate, to_cny
 from cbec.monitoring.rules.model import (
     AllOf,
     AnyOf,
@@ -23,7 +24,7 @@ from cbec.monitoring.streaming.dispatch import Row, compile_dispatch
 from cbec.monitoring.streaming.driver import StreamingEngine
 
 FX = FxTable.from_rows([(date(2026, 1, 1), "USD", "7.10"), (date(2026, 3, 1), "USD", "7.2345")])
-T0 = datetime(2026, 3, 10, 10, 0, tzinfo=TIMEZONE)
+T0 = datetime(2026, 3, 10, 10, 0, tzinfo=SHANGHAI)
 RULES = """
 ruleset: unit
 version: 1

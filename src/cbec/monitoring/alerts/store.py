@@ -11,6 +11,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from cbec.core.clock import month_key
+from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.models import SEVERITY_RANK, UNKNOWN_RANK, AlertPayment, AlertRecord, Snooze
 from cbec.storage.partitions import ensure_alert_partitions
@@ -162,14 +163,14 @@ SORTS = {"severity", "-first_at", "first_at", "-id", "id", "rule_id", "instituti
 
 
 def _filtered(
-    query: Select[Any],
+    query: Select[tuple[AlertRecord]],
     *,
     month: str | None,
     rule_id: str | None,
     severity: str | None,
     institution_id: str | None,
     key_contains: str | None,
-) -> Select[Any]:
+) -> Select[tuple[AlertRecord]]:
     if month:
         query = query.where(AlertRecord.month == month)
     if rule_id:
@@ -251,10 +252,10 @@ def alert_payments(session: Session, alert_ids: Sequence[int]) -> dict[int, list
     return found
 
 
-def export_rows(session: Session, alerts: Sequence[AlertRecord]) -> list[dict[str, Any]]:
+def export_rows(session: Session, alerts: Sequence[AlertRecord]) -> list[JsonObject]:
     """Return one row per alerted payment: its key, the rule ids and the highest severity."""
     order = {"critical": 4, "high": 3, "medium": 2, "low": 1}
-    by_payment: dict[tuple[str, str], dict[str, Any]] = {}
+    by_payment: dict[tuple[str, str], JsonObject] = {}
     payments = alert_payments(session, [a.id for a in alerts])
     for alert in alerts:
         for institution, payment in payments.get(alert.id, []):

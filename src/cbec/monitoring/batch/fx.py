@@ -14,9 +14,10 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
 from cbec.monitoring.batch.windows import Ints
-from cbec.monitoring.engine import TIMEZONE, micros
+from cbec.monitoring.engine import micros
 
 RATE_SCALE = 10**10
 DIVISOR = 10**14  # micro-units x rate_e10 -> fen
@@ -44,10 +45,10 @@ def local_days(ts: Ints) -> tuple[Ints, list[date]]:
     """Return each time's Asia/Shanghai day as an index into the returned list of days."""
     if not len(ts):
         return np.zeros(0, dtype=np.int64), []
-    first = datetime.fromtimestamp(int(ts.min()) / 1e6, TIMEZONE).date() - timedelta(days=1)
-    last = datetime.fromtimestamp(int(ts.max()) / 1e6, TIMEZONE).date() + timedelta(days=1)
+    first = datetime.fromtimestamp(int(ts.min()) / 1e6, SHANGHAI).date() - timedelta(days=1)
+    last = datetime.fromtimestamp(int(ts.max()) / 1e6, SHANGHAI).date() + timedelta(days=1)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    starts = np.array([micros(datetime(d.year, d.month, d.day, tzinfo=TIMEZONE)) for d in days], dtype=np.int64)
+    starts = np.array([micros(datetime(d.year, d.month, d.day, tzinfo=SHANGHAI)) for d in days], dtype=np.int64)
     return np.searchsorted(starts, ts, side="right") - 1, days
 
 

@@ -20,10 +20,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable
 from cbec.monitoring.batch.fx import local_days, micro_units, rate_table, to_fen
 from cbec.monitoring.batch.windows import Bools, Ints, compare
-from cbec.monitoring.engine import TIMEZONE, micros, sql_condition
+from cbec.monitoring.engine import ACCOUNT_FIELDS, micros, sql_condition
 from cbec.monitoring.rules.model import (
     AggregateRule,
     AllOf,
@@ -34,8 +35,6 @@ from cbec.monitoring.rules.model import (
     RuleSet,
     SequenceRule,
 )
-
-ACCOUNT_FIELDS = ("payer_id", "payee_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +48,8 @@ class Part:
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """Return the first instant of a 'YYYY-MM' month and of the next one, in Asia/Shanghai."""
     year, mon = (int(part) for part in month.split("-"))
-    start = datetime(year, mon, 1, tzinfo=TIMEZONE)
-    end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=TIMEZONE)
+    start = datetime(year, mon, 1, tzinfo=SHANGHAI)
+    end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI)
     return start, end
 
 

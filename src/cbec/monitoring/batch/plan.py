@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from cbec.monitoring.batch.load import ACCOUNT_FIELDS, Part, key_columns, month_filter, rule_conditions
+from cbec.monitoring.batch.load import Part, key_columns, month_filter, rule_conditions
 from cbec.monitoring.batch.streams import partition_column
+from cbec.monitoring.engine import ACCOUNT_DIMENSION, ACCOUNT_FIELDS
 from cbec.monitoring.rules.model import Rule, RuleSet, SequenceRule
 
 BUCKETS = 1024
-ACCOUNT = "account"
 CORRIDOR_SQL = "coalesce(payer_country, 'None') || '-' || coalesce(payee_country, 'None')"
 # Peak bytes per payment read, measured with bench/scale_batch.py at 10M payments (see docs/monitoring.md):
 # a fixed part (times, amounts, ids, order, sorts) and a part per key column and per condition tested.
@@ -83,9 +83,9 @@ def _leaves(condition: object) -> list[object]:
 def dimension_of(rule: Rule) -> str:
     """Return the dimension a rule is partitioned in: `account` or a key column."""
     if isinstance(rule, SequenceRule):
-        return ACCOUNT
+        return ACCOUNT_DIMENSION
     column = partition_column(rule.group_by)
-    return ACCOUNT if column in ACCOUNT_FIELDS else column
+    return ACCOUNT_DIMENSION if column in ACCOUNT_FIELDS else column
 
 
 def _column(name: str) -> str:
@@ -132,7 +132,7 @@ def pack_within(counts: list[int], limit: int) -> list[list[int]]:
 
 def _part(name: str, buckets: list[int]) -> Part:
     listed = ", ".join(str(b) for b in buckets)
-    columns = ACCOUNT_FIELDS if name == ACCOUNT else (name,)
+    columns = ACCOUNT_FIELDS if name == ACCOUNT_DIMENSION else (name,)
     owned = {c: f"({_column(c)} IS NOT NULL AND hash({_column(c)}) % {BUCKETS} IN ({listed}))" for c in columns}
     return Part(where="(" + " OR ".join(owned.values()) + ")", owned=owned)
 
@@ -163,7 +163,7 @@ def plan_batch(
     for name, rules in grouped.items():
         subset = RuleSet(id=ruleset.id, version=ruleset.version, rules=tuple(rules), lists=ruleset.lists)
         sub_where = month_filter(subset, month)
-        counts = _bucket_rows(con, source, sub_where, ACCOUNT_FIELDS if name == ACCOUNT else (name,))
+        counts = _bucket_rows(con, source, sub_where, ACCOUNT_FIELDS if name == ACCOUNT_DIMENSION else (name,))
         bins = pack(counts, partitions) if partitions else pack_within(counts, usable // bytes_per_row(subset))
         dimensions.append(
             Dimension(

@@ -13,9 +13,9 @@ import numpy as np
 
 from cbec.monitoring.batch.load import MonthData
 from cbec.monitoring.batch.windows import Bools, Ints, KeyOrder, Stream, key_order, window_starts
+from cbec.monitoring.engine import ACCOUNT_FIELDS
 from cbec.monitoring.rules.model import RowRule, Rule, SequenceRule
 
-ACCOUNT = ("payer_id", "payee_id")
 SHARED = ("<account>",)  # the account order's name: never a rule's group key, unlike (payer_id, payee_id)
 SIDE_OF = {"payee_id": 0, "payer_id": 1}
 Part = tuple[Ints, int, Bools | None]  # key codes, side, rows of the stream
@@ -24,7 +24,7 @@ SHARED_SHARE = 8  # a stream with at least 1/8 of the rows is cut from its key's
 
 def partition_column(names: tuple[str, ...]) -> str:
     """Return the key column a group key is partitioned by: an account column when it has one."""
-    return next((name for name in names if name in ACCOUNT), names[0])
+    return next((name for name in names if name in ACCOUNT_FIELDS), names[0])
 
 
 def _owned(data: MonthData, name: str, mask: Bools | None) -> Bools | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from cbec.core.clock import month_key
+from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.engine import from_micros
 from cbec.monitoring.graph.config import GraphParams
 from cbec.monitoring.graph.patterns import NAMES, Finding, subgraph
@@ -109,7 +109,7 @@ def get_case(*, store: Store, case_id: int) -> CaseRead | None:
         return None if case is None else _read(session, case, with_subgraph=True)
 
 
-def export_case(*, store: Store, case_id: int) -> dict[str, Any] | None:
+def export_case(*, store: Store, case_id: int) -> JsonObject | None:
     """Return one case as JSON-ready values: the case, its alerts and its subgraph (nodes and edges)."""
     case = get_case(store=store, case_id=case_id)
     return None if case is None else case.model_dump(mode="json")

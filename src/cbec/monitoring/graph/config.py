@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -61,21 +60,21 @@ class GraphParams:
         return self.patterns[name]
 
 
-def _flag(value: Any, where: str, errors: list[str]) -> int:
+def _flag(value: object, where: str, errors: list[str]) -> int:
     if not isinstance(value, bool):
         errors.append(f"{where} must be true or false, got {value!r}")
         return 0
     return int(value)
 
 
-def _positive_int(value: Any, where: str, errors: list[str]) -> int:
+def _positive_int(value: object, where: str, errors: list[str]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         errors.append(f"{where} must be a positive integer, got {value!r}")
         return 1
     return value
 
 
-def _window(value: Any, where: str, errors: list[str]) -> Window:
+def _window(value: object, where: str, errors: list[str]) -> Window:
     try:
         return Window.parse(str(value))
     except ValueError as exc:
@@ -83,7 +82,7 @@ def _window(value: Any, where: str, errors: list[str]) -> Window:
         return Window(1, "1s")
 
 
-def _ratio(value: Any, where: str, errors: list[str]) -> Decimal:
+def _ratio(value: object, where: str, errors: list[str]) -> Decimal:
     ratio = Decimal(str(value)) if isinstance(value, int | float | str) else Decimal(0)
     if not ratio.is_finite() or ratio < 1:
         errors.append(f"{where} must be a number >= 1, got {value!r}")
@@ -91,7 +90,7 @@ def _ratio(value: Any, where: str, errors: list[str]) -> Decimal:
     return ratio
 
 
-def parse_graph_params(data: Any, source: str = "<graph parameters>") -> GraphParams:
+def parse_graph_params(data: object, source: str = "<graph parameters>") -> GraphParams:
     """Turn parsed YAML into GraphParams or raise GraphConfigError listing every problem."""
     errors: list[str] = []
     if not isinstance(data, dict):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.engine import Alert, from_micros
 from cbec.monitoring.graph.config import GraphParams
 
@@ -132,7 +132,7 @@ def to_alert(finding: Finding, params: GraphParams) -> Alert:
     )
 
 
-def subgraph(edges: tuple[GraphEdge, ...]) -> dict[str, Any]:
+def subgraph(edges: tuple[GraphEdge, ...]) -> JsonObject:
     """Return nodes (accounts with money in and out) and edges (payments) as JSON-ready values."""
     totals: dict[str, list[Decimal]] = {}
     for e in edges:

@@ -11,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.engine import Alert, from_micros
 from cbec.monitoring.learned.features.account import account_features
-from cbec.monitoring.learned.features.compute import PaymentFrame, take_rows
+from cbec.monitoring.learned.features.compute import take_rows
+from cbec.monitoring.learned.features.frame import PaymentFrame
 from cbec.monitoring.learned.train import Trained, cascaded, contributions, first_stage_scores, predict, stack
 
 TOP_FEATURES = 3
@@ -130,7 +131,7 @@ def score(trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], f
     return Scored(rows, scores, alerted, drivers)
 
 
-def alerts_of(scored: Scored, frame: PaymentFrame, meta: dict[str, Any]) -> list[Alert]:
+def alerts_of(scored: Scored, frame: PaymentFrame, meta: JsonObject) -> list[Alert]:
     """Return one alert per payment at or above the threshold, naming the features that drove it."""
     rule_id = f"MODEL-{meta['name']}"
     threshold = Decimal(str(meta["threshold"])).quantize(SCORE_PLACES)
@@ -167,7 +168,7 @@ def alerts_of(scored: Scored, frame: PaymentFrame, meta: dict[str, Any]) -> list
     return alerts
 
 
-def score_table(scored: Scored, frame: PaymentFrame, meta: dict[str, Any]) -> pa.Table:
+def score_table(scored: Scored, frame: PaymentFrame, meta: JsonObject) -> pa.Table:
     """Return the evidence rows: one per scored payment."""
     top: list[str | None] = [None] * len(scored.rows)
     for position, drivers in zip(scored.alerted, scored.drivers, strict=True):
@@ -189,7 +190,7 @@ def score_table(scored: Scored, frame: PaymentFrame, meta: dict[str, Any]) -> pa
     )
 
 
-def write_scores(lake_root: Path, month: str, table: pa.Table, meta: dict[str, Any]) -> Path:
+def write_scores(lake_root: Path, month: str, table: pa.Table, meta: JsonObject) -> Path:
     """Write (or replace) a month's scores of one model version in the lake, atomically."""
     folder = lake_root / "payment_scores" / f"month={month}"
     folder.mkdir(parents=True, exist_ok=True)

@@ -6,11 +6,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
 
+from cbec.core.jsontypes import JsonObject
 from cbec.core.memory import keep_freed_memory
 from cbec.core.money import FxTable
 from cbec.monitoring.batch.driver import month_bounds
@@ -20,6 +20,7 @@ from cbec.monitoring.learned import train as learn
 from cbec.monitoring.learned.detector import alerts_of, score, score_table, write_scores
 from cbec.monitoring.learned.features import account as features_account
 from cbec.monitoring.learned.features import compute as features
+from cbec.monitoring.learned.features.frame import CONTEXT, load_frame
 from cbec.storage.lake import connect
 
 
@@ -63,7 +64,7 @@ def _labels(con: duckdb.DuckDBPyConnection, path: Path, ids: np.ndarray) -> tupl
 class Training:
     """What `train_model` read and wrote."""
 
-    meta: dict[str, Any]
+    meta: JsonObject
     payments: int
     laundering: int
 
@@ -83,7 +84,7 @@ def train_model(
     con = connect(timezone)
     try:
         con.execute(f"CREATE TEMP VIEW _train_payments AS SELECT * FROM {_reader(payments)}")
-        frame = features.load_frame(con, source="_train_payments", fx=fx)
+        frame = load_frame(con, source="_train_payments", fx=fx)
         second_names: list[str] = []
         if labels is None:
             names, matrix = features.for_model(frame, "isolation_forest")
@@ -109,12 +110,12 @@ def train_model(
         second_features=second_names,
         data_hash=_sha256([p for p in (payments, labels) if p]),
         created_at=now,
-        context_days=features.CONTEXT.days,
+        context_days=CONTEXT.days,
     )
     return Training(meta=meta, payments=len(frame), laundering=laundering)
 
 
-def show_model(*, path: Path) -> dict[str, Any]:
+def show_model(*, path: Path) -> JsonObject:
     """Return a model directory's metadata."""
     return model_store.load(path)[1]
 
@@ -136,7 +137,7 @@ def score_month(
     keep_freed_memory()
     trained, meta = model_store.load(model)
     start, end = month_bounds(month)
-    frame = features.load_frame(con, source="payments", fx=fx, start=start, end=end, context=features.CONTEXT)
+    frame = load_frame(con, source="payments", fx=fx, start=start, end=end, context=CONTEXT)
     names, matrix = features.for_model(frame, trained.kind)
     if names != meta["features"]:
         raise ValueError(f"{model}: the model was trained on other features; train it again with this cbec")

@@ -14,10 +14,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.learned.train import Trained
 
-# Model format history: 2 person-to-person graph, stacked second stage; 3 pair-use and chain features, a cascade;
-# 4 features ranked within their frame.
+# 2: person-to-person graph, stacked second stage; 3: pair-use and chain features, a cascade;
+# 4: features ranked within their frame
 FORMAT = 4
 
 
@@ -50,7 +51,7 @@ def save(
     data_hash: str,
     created_at: datetime,
     context_days: int,
-) -> dict[str, Any]:
+) -> JsonObject:
     """Write the model and its metadata (model.json last, so a half-written model is never read)."""
     directory.mkdir(parents=True, exist_ok=True)
     version = previous_version(directory) + 1
@@ -90,12 +91,12 @@ def save(
     return meta
 
 
-def load(directory: Path) -> tuple[Trained, dict[str, Any]]:
+def load(directory: Path) -> tuple[Trained, JsonObject]:
     """Read a model directory; refuse one without metadata or of an unknown format."""
     path = directory / "model.json"
     if not path.exists():
         raise FileNotFoundError(f"{directory}: no model.json (not a cbec model directory)")
-    meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    meta: JsonObject = json.loads(path.read_text(encoding="utf-8"))
     found = meta.get("format")
     if isinstance(found, int) and found < FORMAT:
         raise ValueError(
@@ -108,7 +109,7 @@ def load(directory: Path) -> tuple[Trained, dict[str, Any]]:
     if meta["kind"] == "lightgbm":
         import lightgbm as lgb
 
-        model: Any = lgb.Booster(model_file=str(directory / "model.txt"))
+        model: Any = lgb.Booster(model_file=str(directory / "model.txt"))  # or an IsolationForest below
         if meta.get("second_stage_features"):
             first = lgb.Booster(model_file=str(directory / "first_stage.txt"))
     else:

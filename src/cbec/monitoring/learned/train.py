@@ -6,7 +6,7 @@ validation figures saved with the model are those out-of-fold figures, never sco
 Negatives are sub-sampled for speed (at most NEGATIVES_KEPT per fit); the threshold is chosen on scores of
 every held-out row, so the sampling does not bias it. Without labels an IsolationForest plays the part.
 
-Stacked (given `second`, the account features of features_account.py): a small first stage scores every
+Stacked (given `second`, the account features of features/account.py): a small first stage scores every
 payment, its scores gathered per account become features of the second stage. The second stage is trained on
 first-stage scores that are themselves out of fold, and validation is nested: inside each outer fold the
 first stage is cross-validated on the outer training rows only, so no held-out label reaches either stage.
@@ -25,17 +25,22 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.learned.features.compute import take_rows
+
+if TYPE_CHECKING:  # lightgbm loads when a model is first fitted or read
+    from lightgbm import Booster
 
 FOLDS = 5
 NEGATIVES_KEPT = 30_000  # as good out of fold as 60,000 on amlgentex-dev (3 draws), and fits twice as fast
 ROUNDS = 300
-LGBM_PARAMS: dict[str, Any] = {
+LgbmParams = dict[str, int | float | str | bool]
+LGBM_PARAMS: LgbmParams = {
     "objective": "binary",
     "learning_rate": 0.05,
     "num_leaves": 31,
@@ -53,7 +58,7 @@ LGBM_PARAMS: dict[str, Any] = {
 # 75 rounds at 0.2 against 150 at 0.1 on amlgentex-dev (3 nested draws): F1 0.793 ± 0.009 against
 # 0.799 ± 0.009, recall higher in five of seven patterns, and half the prediction time.
 FIRST_STAGE_ROUNDS = 75
-FIRST_STAGE_PARAMS: dict[str, Any] = {**LGBM_PARAMS, "num_leaves": 15, "learning_rate": 0.2}
+FIRST_STAGE_PARAMS: LgbmParams = {**LGBM_PARAMS, "num_leaves": 15, "learning_rate": 0.2}
 # Share of the training positives (out-of-fold first-stage scores) allowed under the cascade's cut-off, and how
 # far under it the cut-off is then set: a margin for the unseen data the model will score.
 CASCADE_POSITIVES_LOST = 0.01
@@ -74,12 +79,12 @@ class Trained:
     """A fitted detector with its threshold and its out-of-fold validation figures."""
 
     kind: str  # lightgbm or isolation_forest
-    model: Any
+    model: Any  # a lightgbm Booster, or a scikit-learn IsolationForest (untyped)
     threshold: float
-    validation: dict[str, Any]
-    params: dict[str, Any] = field(default_factory=dict)
+    validation: JsonObject
+    params: JsonObject = field(default_factory=dict)
     fill: list[float] = field(default_factory=list)  # per-feature fill values for NaN (isolation forest)
-    first_stage: Any = None  # the first-stage booster of a stacked detector
+    first_stage: Booster | None = None  # the first-stage booster of a stacked detector
     cutoff: float = 0.0  # first-stage score below which the second stage is skipped (0: never skipped)
 
 
@@ -100,7 +105,7 @@ def _sample(rows: npt.NDArray[np.int64], y: npt.NDArray[np.int8], seed: int) -> 
     return np.sort(np.concatenate((rows[y[rows] == 1], kept)))
 
 
-def _fit(x: Matrix, y: npt.NDArray[np.int8], rows: npt.NDArray[np.int64], seed: int, *, first: bool = False) -> Any:
+def _fit(x: Matrix, y: npt.NDArray[np.int8], rows: npt.NDArray[np.int64], seed: int, *, first: bool = False) -> Booster:
     import lightgbm as lgb
 
     kept = _sample(rows, y, seed)
@@ -110,7 +115,7 @@ def _fit(x: Matrix, y: npt.NDArray[np.int8], rows: npt.NDArray[np.int64], seed: 
     return lgb.train({**LGBM_PARAMS, "seed": seed}, data, ROUNDS)
 
 
-def _predict(booster: Any, x: Matrix) -> Scores:
+def _predict(booster: Booster, x: Matrix) -> Scores:
     threads = PREDICT_THREADS if len(x) >= PARALLEL_PREDICT_ROWS else 1
     return np.asarray(booster.predict(x, num_threads=threads), dtype=np.float64)
 
@@ -122,7 +127,7 @@ def _first_stage(
     train_rows: npt.NDArray[np.int64],
     folds: int,
     seed: int,
-) -> tuple[Scores, Any]:
+) -> tuple[Scores, Booster]:
     """Return first-stage scores of every row (out of fold on train_rows, from a fit on all of them elsewhere)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -146,7 +151,9 @@ def cascade_cutoff(y: npt.NDArray[np.int8], first_scores: Scores) -> float:
     return float(positives[int(CASCADE_POSITIVES_LOST * len(positives))]) * CASCADE_MARGIN
 
 
-def cascaded(booster: Any, first: Scores, cutoff: float, features: Callable[[npt.NDArray[np.int64]], Matrix]) -> Scores:
+def cascaded(
+    booster: Booster, first: Scores, cutoff: float, features: Callable[[npt.NDArray[np.int64]], Matrix]
+) -> Scores:
     """Return the scores of rows with first-stage scores `first`: the second stage's at or above the cut-off.
 
     `features(positions)` returns the second stage's matrix of those rows only, so skipped rows cost nothing;
@@ -182,7 +189,7 @@ def figures(
     scores: npt.NDArray[np.float64],
     threshold: float,
     patterns: npt.NDArray[np.object_] | None = None,
-) -> dict[str, Any]:
+) -> JsonObject:
     """Return precision, recall, F1 and PR-AUC at a threshold, and recall per pattern when given."""
     from sklearn.metrics import average_precision_score
 
@@ -191,7 +198,7 @@ def figures(
     precision = tp / int(flagged.sum()) if flagged.any() else 0.0
     recall = tp / int(y.sum()) if y.any() else 0.0
     f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-    result: dict[str, Any] = {
+    result: JsonObject = {
         "payments": len(y),
         "laundering": int(y.sum()),
         "flagged": int(flagged.sum()),
@@ -283,7 +290,7 @@ def train_supervised(
             raise ValueError(f"threshold {threshold} is below the cascade's scaled cut-off")
         fitted = every[first_scores >= cutoff]  # the second stage learns the rows it will score
     booster = _fit(features, y, fitted, seed=folds)
-    params: dict[str, Any] = {
+    params: JsonObject = {
         **LGBM_PARAMS,
         "rounds": ROUNDS,
         "negatives_kept": NEGATIVES_KEPT,
@@ -328,10 +335,12 @@ def predict(trained: Trained, x: Matrix) -> npt.NDArray[np.float64]:
 
 def first_stage_scores(trained: Trained, x: Matrix) -> Scores:
     """Return the first stage's scores of a stacked detector."""
+    if trained.first_stage is None:
+        raise ValueError("a detector without a first stage has no first-stage scores")
     return _predict(trained.first_stage, x)
 
 
-def _contrib(booster: Any, x: Matrix) -> npt.NDArray[np.float64]:
+def _contrib(booster: Booster, x: Matrix) -> npt.NDArray[np.float64]:
     # SHAP values cost a whole tree walk per leaf and row: worth every core even for a few hundred rows.
     threads = PREDICT_THREADS if len(x) >= 100 else 1
     return np.asarray(booster.predict(x, pred_contrib=True, num_threads=threads), dtype=np.float64)[:, :-1]

@@ -18,8 +18,8 @@ declarations involved. The checks, exactly:
   declaration vs order: the sum of the order's declared_value vs the order's goods_value.
   Deviations are |a - b| / b, decided in exact decimals. Amounts in the same currency are compared as
   they are; otherwise both are converted to CNY at the rates in effect on the payment's local date
-  (in the read side's time zone, Asia/Shanghai), rounded to fen like FxTable.to_cny.
-  The observed value is the larger failing deviation.
+  (in the read side's time zone, Asia/Shanghai), rounded to fen like FxTable.to_cny. The observed value is
+  the larger failing deviation.
 - fx_rate_missing: a comparison needed a rate the FX table lacks; the amounts could not be checked.
 - payer_not_buyer: payment.payer_id differs from order.buyer_id (in export and import alike the order's
   buyer pays). The ids are compared as strings, so it only holds where institutions and platforms
@@ -50,8 +50,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cbec.core.money import FxRateMissing, FxTable
+from cbec.monitoring.matching.joined import DUCKDB, FEED_COLUMNS, empty_feed
 from cbec.monitoring.matching.sql import (
-    EMPTY_FEEDS,
     REASONS,
     RULE_VERSION,
     facts_sql,
@@ -102,7 +102,7 @@ def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Return what to read each feed from: its view, or an empty stand-in when nothing was loaded."""
     query = "SELECT view_name FROM duckdb_views() WHERE NOT internal"
     views = {str(name) for (name,) in con.sql(query).fetchall()}
-    return {feed: feed if feed in views else f"({empty})" for feed, empty in EMPTY_FEEDS.items()}
+    return {feed: feed if feed in views else f"({empty_feed(feed, DUCKDB)})" for feed in FEED_COLUMNS}
 
 
 def _payment_days(con: duckdb.DuckDBPyConnection, month: str | None) -> list[date]:

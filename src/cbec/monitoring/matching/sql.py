@@ -1,33 +1,19 @@
 """The DuckDB SQL of three-document matching: one fact row per payment, then one query per finding.
 
-Queries take the named parameters $tolerance (DECIMAL ratio), $tolerance_text ('5%'), $ship_days
-(INTEGER) and, when a month is given, $month. See cbec.monitoring.matching.run for what each check means.
+The join of a payment's documents is cbec.monitoring.matching.joined's, which Spark runs too; the comparisons,
+flags and explanations here run in DuckDB for both backends. Queries take the named parameters $tolerance
+(DECIMAL ratio), $tolerance_text ('5%'), $ship_days (INTEGER) and, when a month is given, $month. See
+cbec.monitoring.matching.run for what each check means.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cbec.monitoring.matching.joined import DUCKDB, joined_sql
 from cbec.monitoring.matching.text import money, percent
 
 RULE_VERSION = 1
-
-# Stand-ins with the lake's column types, for a feed that has no data loaded yet.
-EMPTY_FEEDS = {
-    "payments": "SELECT NULL::VARCHAR AS institution_id, NULL::VARCHAR AS payment_id, NULL::VARCHAR AS order_id, "
-    "NULL::VARCHAR AS enterprise_id, NULL::VARCHAR AS payer_id, NULL::VARCHAR AS payer_country, "
-    "NULL::DECIMAL(38, 6) AS amount, NULL::VARCHAR AS currency, NULL::TIMESTAMPTZ AS initiated_at, "
-    "NULL::VARCHAR AS status, NULL::VARCHAR AS month LIMIT 0",
-    "orders": "SELECT NULL::VARCHAR AS order_id, NULL::VARCHAR AS platform_id, NULL::VARCHAR AS enterprise_id, "
-    "NULL::VARCHAR AS buyer_id, NULL::VARCHAR AS buyer_country, NULL::VARCHAR AS mode, "
-    "NULL::VARCHAR AS direction, NULL::DECIMAL(38, 6) AS goods_value, NULL::DECIMAL(38, 6) AS freight, "
-    "NULL::DECIMAL(38, 6) AS tax, NULL::VARCHAR AS currency LIMIT 0",
-    "waybills": "SELECT NULL::VARCHAR AS waybill_id, NULL::VARCHAR AS order_id, NULL::VARCHAR AS origin_country, "
-    "NULL::VARCHAR AS destination_country, NULL::VARCHAR AS status, NULL::TIMESTAMPTZ AS shipped_at LIMIT 0",
-    "declarations": "SELECT NULL::VARCHAR AS declaration_id, NULL::VARCHAR AS order_id, "
-    "NULL::VARCHAR AS waybill_id, NULL::VARCHAR AS payment_id, NULL::VARCHAR AS currency, "
-    "NULL::DECIMAL(38, 6) AS declared_value LIMIT 0",
-}
 
 
 def _ids(expr: str) -> str:
@@ -36,88 +22,12 @@ def _ids(expr: str) -> str:
 
 def facts_sql(*, sources: dict[str, str], fx: str, by_month: bool) -> str:
     """Return the SELECT of one row per payment with an order_id: its documents, comparisons and flags."""
-    return joined_sql(sources=sources, fx=fx, by_month=by_month) + ",\n" + flags_sql("joined")
-
-
-def joined_sql(*, sources: dict[str, str], fx: str, by_month: bool) -> str:
-    """Return the WITH clauses ending in `joined`: one row per payment with its documents and FX rates."""
-    month = "AND month = $month" if by_month else ""
-    wanted = "order_id IN (SELECT order_id FROM wanted)"
-    return f"""
-WITH pay AS MATERIALIZED (
-    SELECT institution_id, payment_id, order_id, enterprise_id AS payment_enterprise_id, payer_id,
-           payer_country, amount, currency, initiated_at, CAST(initiated_at AS DATE) AS pay_day, status,
-           status = 'succeeded' AS checked
-    FROM {sources["payments"]} WHERE order_id IS NOT NULL {month}
-),
-wanted AS MATERIALIZED (SELECT DISTINCT order_id FROM pay),
-ord AS (
-    SELECT order_id, count(*) AS order_count, list_sort(list(platform_id)) AS order_platform_ids,
-           any_value(platform_id) AS order_platform_id, any_value(enterprise_id) AS order_enterprise_id,
-           any_value(buyer_id) AS buyer_id, any_value(buyer_country) AS buyer_country,
-           any_value(mode) AS mode, any_value(direction) AS order_direction,
-           any_value(goods_value) AS goods_value, any_value(coalesce(freight, 0)) AS freight,
-           any_value(coalesce(tax, 0)) AS tax, any_value(currency) AS order_currency
-    FROM {sources["orders"]} WHERE {wanted} GROUP BY order_id
-),
-wb AS (
-    SELECT order_id, list_sort(list(waybill_id)) AS waybill_ids,
-           list_sort(list_distinct(list(origin_country))) AS origins,
-           list_sort(list_distinct(list(destination_country))) AS destinations,
-           min(shipped_at) FILTER (WHERE status NOT IN ('lost', 'returned')) AS first_shipped_at,
-           list_sort(list(waybill_id || ' ' || status) FILTER (WHERE status IN ('lost', 'returned')))
-               AS failed_waybills
-    FROM {sources["waybills"]} WHERE {wanted} GROUP BY order_id
-),
-decl_rows AS MATERIALIZED (
-    SELECT declaration_id, order_id, waybill_id, payment_id, currency, declared_value
-    FROM {sources["declarations"]} WHERE {wanted}
-),
-decl AS MATERIALIZED (
-    SELECT order_id, list_sort(list(declaration_id)) AS declaration_ids,
-           list_sort(list({{'id': declaration_id, 'payment_id': payment_id, 'waybill_id': waybill_id}}))
-               AS decl_links,
-           list_sort(list_distinct(list(currency))) AS decl_currencies,
-           CASE WHEN min(currency) = max(currency) THEN min(currency) END AS decl_currency,
-           CASE WHEN min(currency) = max(currency) THEN sum(declared_value) END AS decl_value
-    FROM decl_rows GROUP BY order_id
-),
-decl_cur AS (  -- only orders declared in several currencies
-    SELECT order_id, currency, sum(declared_value) AS declared_value FROM decl_rows
-    WHERE order_id IN (SELECT order_id FROM decl WHERE decl_currency IS NULL) GROUP BY order_id, currency
-),
-decl_mixed AS (  -- an order declared in several currencies: sum them in CNY at the payment's date
-    SELECT p.institution_id, p.payment_id, sum(round(d.declared_value * fx.cny_per_unit, 2)) AS decl_value_cny,
-           count(fx.cny_per_unit) = count(*) AS decl_rates_known
-    FROM pay AS p JOIN decl_cur AS d ON d.order_id = p.order_id
-    LEFT JOIN {fx} AS fx ON fx.day = p.pay_day AND fx.currency = d.currency
-    GROUP BY p.institution_id, p.payment_id
-),
-joined AS (
-    SELECT p.*, o.order_count, coalesce(o.order_count = 1, false) AS order_unique, o.order_platform_ids,
-           CASE WHEN o.order_count = 1 THEN o.order_platform_id END AS platform_id,
-           coalesce(CASE WHEN o.order_count = 1 THEN o.order_enterprise_id END, p.payment_enterprise_id)
-               AS enterprise_id,
-           o.buyer_id, o.buyer_country, o.mode, o.order_direction, o.goods_value, o.freight, o.tax,
-           o.goods_value + o.freight + o.tax AS order_total, o.order_currency,
-           w.waybill_ids, w.origins, w.destinations, w.first_shipped_at, w.failed_waybills,
-           d.declaration_ids, d.decl_links, d.decl_currencies, d.decl_currency, d.decl_value,
-           m.decl_value_cny, coalesce(m.decl_rates_known, true) AS decl_rates_known,
-           fp.cny_per_unit AS pay_rate, fo.cny_per_unit AS order_rate, fd.cny_per_unit AS decl_rate
-    FROM pay AS p
-    LEFT JOIN ord AS o ON o.order_id = p.order_id
-    LEFT JOIN wb AS w ON w.order_id = p.order_id
-    LEFT JOIN decl AS d ON d.order_id = p.order_id
-    LEFT JOIN decl_mixed AS m ON m.institution_id = p.institution_id AND m.payment_id = p.payment_id
-    LEFT JOIN {fx} AS fp ON fp.day = p.pay_day AND fp.currency = p.currency
-    LEFT JOIN {fx} AS fo ON fo.day = p.pay_day AND fo.currency = o.order_currency
-    LEFT JOIN {fx} AS fd ON fd.day = p.pay_day AND fd.currency = d.decl_currency
-)"""
+    return joined_sql(DUCKDB, sources=sources, fx=fx, by_month=by_month) + ",\n" + flags_sql("joined")
 
 
 def flags_sql(joined: str) -> str:
     """Return the WITH clauses and SELECT that compare a payment with its documents (from `joined`) and flag
-    each reason; `joined` may be a CTE or a table with the columns of joined_sql."""
+    each reason; `joined` may be a CTE or a table with the columns of joined.joined_sql."""
     return f"""
 compared AS (
     SELECT *,

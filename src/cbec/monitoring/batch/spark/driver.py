@@ -16,10 +16,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cbec.core.clock import SHANGHAI
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
-from cbec.monitoring.batch.load import ACCOUNT_FIELDS, key_columns, leaves, month_bounds, rule_conditions
+from cbec.monitoring.batch.load import key_columns, leaves, month_bounds, rule_conditions
 from cbec.monitoring.batch.spark.sql import (
-    ACCOUNT,
+    ACCOUNT_GROUP,
     FEN,
     RuleSql,
     ends_sql,
@@ -30,7 +31,7 @@ from cbec.monitoring.batch.spark.sql import (
     ordered_sql,
     rule_sql,
 )
-from cbec.monitoring.engine import MAX_ALERT_PAYMENTS, TIMEZONE, Alert, make_alert, micros, ratio
+from cbec.monitoring.engine import ACCOUNT_FIELDS, MAX_ALERT_PAYMENTS, Alert, make_alert, micros, ratio
 from cbec.monitoring.rules.model import AggregateRule, RowRule, Rule, RuleSet, SequenceRule
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def month_frame(
     and the first and last instant they may have (epoch microseconds)."""
     from pyspark.sql import functions as F
 
-    spark.conf.set("spark.sql.session.timeZone", TIMEZONE.key)  # a payment's day is its Shanghai date
+    spark.conf.set("spark.sql.session.timeZone", SHANGHAI.key)  # a payment's day is its Shanghai date
     rows = payments.where("initiated_at IS NOT NULL").select(*(f"`{name}`" for name in read_columns(ruleset)))
     if month is not None:
         start, end = month_bounds(month)
@@ -107,7 +108,7 @@ def month_frame(
 
 def _stream(base: DataFrame, group: tuple[str, ...]) -> DataFrame:
     """Return a group's rows: one per payment with a whole key; payee and payer legs for the account."""
-    if group == ACCOUNT:
+    if group == ACCOUNT_GROUP:
         inbound = base.where("payee_id IS NOT NULL").selectExpr("payee_id AS k0", "0 AS side", "*")
         outbound = base.where("payer_id IS NOT NULL").selectExpr("payer_id AS k0", "1 AS side", "*")
         return inbound.unionByName(outbound)

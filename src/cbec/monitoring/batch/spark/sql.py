@@ -33,7 +33,7 @@ from cbec.monitoring.rules.model import (
     SequenceRule,
 )
 
-ACCOUNT = ("account",)
+ACCOUNT_GROUP = ("account",)  # not a column: the payee and payer legs keyed by their account
 FEN = 100
 
 
@@ -45,7 +45,7 @@ def spark_condition(condition: Condition | None) -> str:
 def group_of(rule: Rule) -> tuple[str, ...]:
     """Return the key a rule's windows run over: the account for payer/payee and sequence rules."""
     if isinstance(rule, SequenceRule) or rule.group_by in (("payer_id",), ("payee_id",)):
-        return ACCOUNT
+        return ACCOUNT_GROUP
     return rule.group_by
 
 
@@ -175,7 +175,7 @@ def rule_sql(index: int, rule: Rule) -> RuleSql:
         sql.numerator, sql.denominator = outbound, inbound
     else:
         condition = spark_condition(rule.when if isinstance(rule, RowRule) else rule.where)
-        if group_of(rule) == ACCOUNT:
+        if group_of(rule) == ACCOUNT_GROUP:
             condition = f"(side = {1 if rule.group_by == ('payer_id',) else 0} AND {condition})"
         sql = RuleSql(index, rule, condition)
         if isinstance(rule, RowRule):
@@ -236,10 +236,8 @@ def ends_sql(ordered: str, keys: list[str], rules: list[RuleSql], slots: int) ->
     for name, entries in fields.items():
         nexts = "".join(f", min(CASE WHEN m{r.index} THEN ord END) OVER later AS n_{alias}" for r, alias in entries)
         ends = ", ".join(
-            (
-                f"named_struct('tag', '{alias}', 'm', m{r.index}, "
-                f"'ord', least(n_{alias}, ord + {reach(r.rule, slots) + 1}))"
-            )
+            f"named_struct('tag', '{alias}', 'm', m{r.index}, "
+            f"'ord', least(n_{alias}, ord + {reach(r.rule, slots) + 1}))"
             for r, alias in entries
         )
         queries.append(f"""

@@ -11,20 +11,11 @@ payer's and the payee's incoming and outgoing payments within 7 and 30 days eith
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from cbec.monitoring.learned.features.pair import nearest
-
-if TYPE_CHECKING:  # features.py is imported by the modules that call this one
-    from cbec.monitoring.learned.features.compute import PaymentFrame
-
-DAY = 86_400
-WINDOWS = (("7d", 7 * DAY), ("30d", 30 * DAY))
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
+from cbec.monitoring.learned.features.frame import WINDOWS, Floats, Ints, Legs, PaymentFrame
 
 
 def account_features(
@@ -38,7 +29,7 @@ def account_features(
     n = len(frame)
     rows = np.arange(n, dtype=np.int64) if rows is None else rows
     payer, payee = frame.payer, frame.payee
-    accounts = int(max(payer.max(initial=-1), payee.max(initial=-1))) + 1
+    accounts = frame.account_count()
     highest = np.zeros(accounts)
     np.maximum.at(highest, payer, first_scores)
     np.maximum.at(highest, payee, first_scores)
@@ -52,9 +43,9 @@ def account_features(
         "payee_score_total": total[payee],
         "pair_score_min": np.minimum(highest[payer], highest[payee]),
     }
-    legs = _Legs.of(frame, rows)
-    cols.update(_counterparty_windows(legs, highest))
-    cols.update(_leg_scores(legs, first_scores))
+    around = _Around.of(frame, rows)
+    cols.update(_counterparty_windows(around, highest))
+    cols.update(_leg_scores(around, first_scores))
     names = sorted(cols)
     matrix = np.empty((len(rows), len(names)), np.float32, order="F")
     for j, name in enumerate(names):
@@ -63,63 +54,54 @@ def account_features(
 
 
 @dataclass(frozen=True)
-class _Legs:
-    """Every payment as a payer leg and a payee leg, sorted by (account, time); the legs of the wanted rows with
-    each window's bounds around them."""
+class _Around:
+    """The frame's legs with each leg's counterparty and payment; the wanted rows' legs with each window's bounds."""
 
-    account: Ints
+    legs: Legs
     counterparty: Ints
-    outgoing: npt.NDArray[np.bool_]
     payment: Ints  # the payment of each leg
     roles: dict[str, Ints]  # per role, the wanted rows' leg positions
     bounds: dict[tuple[str, str], tuple[Ints, Ints]]  # per (window, role): first and past-the-last leg
 
     @classmethod
-    def of(cls, frame: PaymentFrame, rows: Ints) -> _Legs:
+    def of(cls, frame: PaymentFrame, rows: Ints) -> _Around:
         n = len(frame)
-        account = np.concatenate((frame.payer, frame.payee))
-        ts = np.concatenate((frame.ts, frame.ts))
-        t0 = int(ts.min()) if n else 0
-        key = account * (1 << 33) + (ts - t0)  # (account, time) in one integer, as in features.compute
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        position = np.empty(2 * n, np.int64)
-        position[order] = np.arange(2 * n)
-        roles = {"payer": position[rows], "payee": position[rows + n]}
+        legs = Legs.of(frame)
+        roles = legs.roles(rows)
         bounds: dict[tuple[str, str], tuple[Ints, Ints]] = {}
         for role, pos in roles.items():
             ranked = np.argsort(pos)  # sorted queries walk the keys in order (cache-friendly)
-            at = key[pos[ranked]]
+            at = legs.key[pos[ranked]]
             for name, width in WINDOWS:
                 lo, hi = np.empty(len(pos), np.int64), np.empty(len(pos), np.int64)
-                lo[ranked] = np.searchsorted(key, at - width, "left")
-                hi[ranked] = np.searchsorted(key, at + width, "right")
+                lo[ranked] = np.searchsorted(legs.key, at - width, "left")
+                hi[ranked] = np.searchsorted(legs.key, at + width, "right")
                 bounds[(name, role)] = (lo, hi)
         return cls(
-            account=account[order],
-            counterparty=np.concatenate((frame.payee, frame.payer))[order],
-            outgoing=order < n,
-            payment=order % max(n, 1),
+            legs=legs,
+            counterparty=np.concatenate((frame.payee, frame.payer))[legs.order],
+            payment=legs.order % max(n, 1),
             roles=roles,
             bounds=bounds,
         )
 
 
-def _counterparty_windows(legs: _Legs, weight: Floats) -> dict[str, Floats]:
+def _counterparty_windows(around: _Around, weight: Floats) -> dict[str, Floats]:
     """Return, per payment and role, the total and mean counterparty weight of the account's legs nearby.
 
     The payment's own leg is left out, so a payment does not count its own counterparty.
     """
-    size = len(legs.account)
-    leg_weight = weight[legs.counterparty]
+    size = len(around.legs)
+    leg_weight = weight[around.counterparty]
+    outgoing = around.legs.outgoing
     cols: dict[str, Floats] = {}
-    for direction, mask in (("out", legs.outgoing), ("in", ~legs.outgoing)):
+    for direction, mask in (("out", outgoing), ("in", ~outgoing)):
         own = np.where(mask, leg_weight, 0.0)
         weights, counts = np.zeros(size + 1), np.zeros(size + 1)
         np.cumsum(own, out=weights[1:])
         np.cumsum(mask, out=counts[1:])
-        for (name, role), (lo, hi) in legs.bounds.items():
-            pos = legs.roles[role]
+        for (name, role), (lo, hi) in around.bounds.items():
+            pos = around.roles[role]
             summed = weights[hi] - weights[lo] - own[pos]
             count = counts[hi] - counts[lo] - mask[pos]
             cols[f"{role}_cpscore_{direction}_{name}_total"] = summed
@@ -129,26 +111,27 @@ def _counterparty_windows(legs: _Legs, weight: Floats) -> dict[str, Floats]:
     return cols
 
 
-def _leg_scores(legs: _Legs, first_scores: Floats) -> dict[str, Floats]:
+def _leg_scores(around: _Around, first_scores: Floats) -> dict[str, Floats]:
     """Return, per payment and role, the first-stage scores of the account's other payments nearby.
 
     A counterparty's highest score marks a suspicious account, yet ordinary payments between two such
     accounts share it; a pattern's payments cluster in time with other suspicious *payments* of the same
     accounts, and the money a payer forwards arrived in a suspicious payment just before (a chain).
     """
-    size = len(legs.account)
-    score = first_scores[legs.payment]
+    legs = around.legs
+    size = len(legs)
+    score = first_scores[around.payment]
     cols: dict[str, Floats] = {}
     for direction, mask in (("out", legs.outgoing), ("in", ~legs.outgoing)):
         own = np.where(mask, score, 0.0)
         running = np.zeros(size + 1)
         np.cumsum(own, out=running[1:])
-        for (name, role), (lo, hi) in legs.bounds.items():
-            pos = legs.roles[role]
+        for (name, role), (lo, hi) in around.bounds.items():
+            pos = around.roles[role]
             cols[f"{role}_legscore_{direction}_{name}_total"] = running[hi] - running[lo] - own[pos]
         for when, previous in (("prev", True), ("next", False)):
-            found = nearest(mask, legs.account, previous=previous)
+            found = legs.nearest(mask, previous=previous)
             value = np.where(found >= 0, score[np.maximum(found, 0)], np.nan)
-            for role, pos in legs.roles.items():
+            for role, pos in around.roles.items():
                 cols[f"{role}_{when}_{direction}_legscore"] = value[pos]
     return cols

@@ -1,9 +1,6 @@
-"""Window and graph features per payment for the learned detector, vectorised in DuckDB and numpy.
+"""Window and graph features per payment for the learned detector, vectorised in numpy over a frame's legs.
 
-A frame is the payments of a period plus context on both sides (the model looks back *and* ahead: a batch
-run for a month reads the neighbouring months). Every payment becomes two legs, an outbound leg of its
-payer and an inbound leg of its payee; legs sorted by (account, time) turn every window count or sum into
-two binary searches and a difference of running sums, so nothing is computed per payment in Python.
+See cbec.monitoring.learned.features.frame for the frame and its legs; pair and graph add their own features.
 Features are scale-free where they can be (counts, ratios, log-ratios, ranks), so that they carry over
 to data generated with other settings. A missing value (no previous leg, say) is NaN.
 """
@@ -12,118 +9,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
-from cbec.core.money import FxTable
+from cbec.monitoring.learned.features.frame import DAY, WINDOWS, Floats, Ints, Legs, PaymentFrame, log_days
 from cbec.monitoring.learned.features.graph import person_to_person
-from cbec.monitoring.learned.features.pair import Legs, nearest, pair_and_chain
+from cbec.monitoring.learned.features.pair import pair_and_chain
 from cbec.monitoring.learned.features.rank import ranked
-from cbec.monitoring.matching.run import fx_rates_table
-
-DAY = 86_400
-WINDOWS = (("7d", 7 * DAY), ("30d", 30 * DAY))
-CONTEXT = timedelta(days=31)  # the longest window, read on both sides of the scored period
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class PaymentFrame:
-    """Payments in time order with the columns features need; `in_scope` marks the rows to score."""
-
-    institution_id: npt.NDArray[np.object_]
-    payment_id: npt.NDArray[np.object_]
-    ts: Ints  # seconds since the epoch
-    amount: Floats  # in the payment's currency (for rounding)
-    amount_cny: Floats
-    payer_id: npt.NDArray[np.object_]
-    payee_id: npt.NDArray[np.object_]
-    payer: Ints  # dense account codes; a missing account is a singleton of its own
-    payee: Ints
-    payer_individual: npt.NDArray[np.bool_]
-    payee_individual: npt.NDArray[np.bool_]
-    cross_border: npt.NDArray[np.bool_]
-    in_scope: npt.NDArray[np.bool_]
-
-    def __len__(self) -> int:
-        return len(self.ts)
-
-
-def load_frame(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    source: str,
-    fx: FxTable,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    context: timedelta = CONTEXT,
-) -> PaymentFrame:
-    """Read payments of [start, end) plus `context` either side from a table or view of the feed contract.
-
-    Columns may be typed (the lake) or text (a feed file): amounts and times are cast. Without bounds the
-    whole source is in scope. Payments without an FX rate for their day are left out, as in the rules.
-    """
-    at = "CAST(initiated_at AS TIMESTAMPTZ)"
-    where, scope = "TRUE", "TRUE"
-    if start is not None and end is not None:
-        lo, hi = (start - context).isoformat(), (end + context).isoformat()
-        where = f"{at} >= TIMESTAMPTZ '{lo}' AND {at} < TIMESTAMPTZ '{hi}'"
-        scope = f"at_ts >= TIMESTAMPTZ '{start.isoformat()}' AND at_ts < TIMESTAMPTZ '{end.isoformat()}'"
-    local = "CAST(timezone('Asia/Shanghai', at_ts) AS DATE)"
-    needed = (
-        "institution_id, payment_id, amount, currency, payer_id, payee_id, payer_type, payee_type, "
-        "payer_country, payee_country"
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _feat_src AS SELECT {needed}, {at} AS at_ts FROM {source} WHERE {where}")
-    days = [row[0] for row in con.execute(f"SELECT DISTINCT {local} FROM _feat_src").fetchall()]
-    con.register("_feat_fx", fx_rates_table(fx, days))
-    table = con.sql(
-        f"""
-        SELECT p.institution_id, p.payment_id, epoch(p.at_ts)::BIGINT AS ts,
-               CAST(p.amount AS DOUBLE) AS amount,
-               CAST(p.amount AS DOUBLE) * CAST(fx.cny_per_unit AS DOUBLE) AS amount_cny,
-               coalesce(p.payer_id, '~' || p.institution_id || '/' || p.payment_id) AS payer_id,
-               coalesce(p.payee_id, '~~' || p.institution_id || '/' || p.payment_id) AS payee_id,
-               coalesce(p.payer_type = 'individual', FALSE) AS payer_individual,
-               coalesce(p.payee_type = 'individual', FALSE) AS payee_individual,
-               coalesce(p.payer_country <> p.payee_country, FALSE) AS cross_border,
-               {scope} AS in_scope
-        FROM _feat_src AS p
-        JOIN _feat_fx AS fx ON fx.day = {local.replace("at_ts", "p.at_ts")} AND fx.currency = p.currency
-        ORDER BY ts, institution_id, payment_id
-        """
-    ).to_arrow_table()
-    con.execute("DROP TABLE IF EXISTS _feat_src")
-    con.unregister("_feat_fx")
-    # Dense account codes in Arrow (one hash pass over payers then payees), not a SQL join on text ids.
-    both = pa.concat_arrays(table.column("payer_id").chunks + table.column("payee_id").chunks)
-    codes = np.asarray(both.dictionary_encode().indices.to_numpy(), dtype=np.int64)
-    n = table.num_rows
-
-    def column(name: str) -> npt.NDArray[np.generic]:
-        return np.asarray(table.column(name).to_numpy(zero_copy_only=False))
-
-    return PaymentFrame(
-        institution_id=column("institution_id").astype(object),
-        payment_id=column("payment_id").astype(object),
-        ts=column("ts").astype(np.int64),
-        amount=column("amount").astype(np.float64),
-        amount_cny=column("amount_cny").astype(np.float64),
-        payer_id=column("payer_id").astype(object),
-        payee_id=column("payee_id").astype(object),
-        payer=codes[:n],
-        payee=codes[n:],
-        payer_individual=column("payer_individual").astype(bool),
-        payee_individual=column("payee_individual").astype(bool),
-        cross_border=column("cross_border").astype(bool),
-        in_scope=column("in_scope").astype(bool),
-    )
 
 
 def _running(values: Floats) -> Floats:
@@ -138,10 +31,6 @@ def take_rows(matrix: npt.NDArray[np.float32], rows: Ints) -> npt.NDArray[np.flo
     if len(rows) == len(matrix) and bool(np.all(rows == np.arange(len(matrix)))):
         return matrix
     return np.ascontiguousarray(matrix.T[:, rows]).T
-
-
-def _log_days(seconds: Floats) -> Floats:
-    return np.log1p(np.maximum(seconds, 0) / DAY)
 
 
 def compute(frame: PaymentFrame) -> tuple[list[str], npt.NDArray[np.float32]]:
@@ -198,20 +87,11 @@ def _columns(frame: PaymentFrame) -> Iterator[tuple[str, Floats]]:
     """Yield every feature column of the frame as (name, values), one row per payment."""
     n = len(frame)
     amount = np.maximum(frame.amount_cny, 0.01)
-    acct = np.concatenate((frame.payer, frame.payee))
-    counterpart_individual = np.concatenate((frame.payee_individual, frame.payer_individual))
-    out_leg = np.concatenate((np.ones(n, bool), np.zeros(n, bool)))
-    ts = np.concatenate((frame.ts, frame.ts))
-    amt = np.concatenate((amount, amount))
-    t0 = int(ts.min()) if n else 0
-    key = acct * (1 << 33) + (ts - t0)  # (account, time) in one integer: one sort, one binary search
-    order = np.argsort(key, kind="stable")
-    key, acct, ts, amt = key[order], acct[order], ts[order], amt[order]
-    out_leg, counterpart_individual = out_leg[order], counterpart_individual[order]
+    legs = Legs.of(frame)
+    key, out_leg, roles = legs.key, legs.outgoing, legs.roles()
     in_leg = ~out_leg
-    position = np.empty(2 * n, np.int64)
-    position[order] = np.arange(2 * n)
-    roles = {"payer": position[:n], "payee": position[n:]}
+    amt = np.concatenate((amount, amount))[legs.order]
+    counterpart_individual = np.concatenate((frame.payee_individual, frame.payer_individual))[legs.order]
     idx = np.arange(2 * n)
     subsets = {
         "n_out": out_leg.astype(float),
@@ -250,23 +130,22 @@ def _columns(frame: PaymentFrame) -> Iterator[tuple[str, Floats]]:
     del running
     for direction, mask in (("in", in_leg), ("out", out_leg)):
         for when, previous in (("prev", True), ("next", False)):
-            other = nearest(mask, acct, previous=previous)
-            has = other >= 0
-            gap = np.where(has, np.abs(ts - ts[np.maximum(other, 0)]).astype(float), np.nan)
-            ratio = np.where(has, np.log(amt[np.maximum(other, 0)] / amt), np.nan)
+            other = legs.nearest(mask, previous=previous)
+            gap = legs.gap(other)
+            ratio = np.where(other >= 0, np.log(amt[np.maximum(other, 0)] / amt), np.nan)
             for role, pos in roles.items():
-                yield f"{role}_{when}_{direction}_days", _log_days(gap[pos])
+                yield f"{role}_{when}_{direction}_days", log_days(gap[pos])
                 yield f"{role}_{when}_{direction}_amount_logratio", ratio[pos]
     yield from _account_features(frame, amount).items()
     yield from person_to_person(frame, amount).items()
     assert burst is not None  # WINDOWS has a 7-day window
-    yield from pair_and_chain(frame, amount, Legs(order, acct, ts, out_leg, burst)).items()
+    yield from pair_and_chain(frame, amount, legs, burst).items()
 
 
 def _account_features(frame: PaymentFrame, amount: Floats) -> dict[str, Floats]:
     """Return graph and amount features: degrees, pair repeats, reciprocity, usual amounts, rounding."""
     n = len(frame)
-    accounts = int(max(frame.payer.max(initial=-1), frame.payee.max(initial=-1))) + 1
+    accounts = frame.account_count()
     payer, payee = frame.payer, frame.payee
     pair = payer * accounts + payee
     unique_pairs, pair_index, pair_count = np.unique(pair, return_inverse=True, return_counts=True)

@@ -10,16 +10,10 @@ Degrees and counts are over the frame, context included: the batch run reads the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 
-if TYPE_CHECKING:  # features.py calls this module: import its types only for checking
-    from cbec.monitoring.learned.features.compute import PaymentFrame
-
-Floats = npt.NDArray[np.float64]
+from cbec.monitoring.learned.features.frame import Floats, Ints, PaymentFrame
 
 
 def _adjacency(frame: PaymentFrame, accounts: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -36,7 +30,7 @@ def _adjacency(frame: PaymentFrame, accounts: int) -> tuple[sparse.csr_matrix, s
 def person_to_person(frame: PaymentFrame, amount: Floats) -> dict[str, Floats]:
     """Return the person-to-person graph features of every payment of the frame."""
     payer, payee = frame.payer, frame.payee
-    accounts = int(max(payer.max(initial=-1), payee.max(initial=-1))) + 1
+    accounts = frame.account_count()
     if accounts == 0:
         return {}
     directed, undirected = _adjacency(frame, accounts)
@@ -67,8 +61,8 @@ def person_to_person(frame: PaymentFrame, amount: Floats) -> dict[str, Floats]:
 
 
 def _shared_neighbours(
-    payer: npt.NDArray[np.int64],
-    payee: npt.NDArray[np.int64],
+    payer: Ints,
+    payee: Ints,
     undirected: sparse.csr_matrix,
     degree: Floats,
     accounts: int,

@@ -12,54 +12,19 @@ payment (merchants and employers left out, so everyday spending does not hide th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
-
 import numpy as np
-import numpy.typing as npt
 
-if TYPE_CHECKING:  # features.py calls this module: import its types only for checking
-    from cbec.monitoring.learned.features.compute import PaymentFrame
-
-DAY = 86_400
-Floats = npt.NDArray[np.float64]
-Ints = npt.NDArray[np.int64]
+from cbec.monitoring.learned.features.frame import Bools, Floats, Ints, Legs, PaymentFrame, log_days
 
 
-def _log_days(seconds: Floats) -> Floats:
-    return np.log1p(np.maximum(seconds, 0) / DAY)
+def pair_and_chain(frame: PaymentFrame, amount: Floats, legs: Legs, burst: tuple[Ints, Ints]) -> dict[str, Floats]:
+    """Return the pair-use and person-to-person chain features of every payment of the frame.
 
-
-def nearest(mask: npt.NDArray[np.bool_], acct: Ints, *, previous: bool) -> Ints:
-    """Return, per sorted leg, the index of the previous (or next) leg of the same account in `mask`, or -1."""
-    n = len(mask)
-    index = np.arange(n)
-    if previous:
-        last = np.maximum.accumulate(np.where(mask, index, -1))
-        found = np.concatenate(([-1], last[:-1]))
-    else:
-        nxt = np.minimum.accumulate(np.where(mask, index, n)[::-1])[::-1]
-        found = np.concatenate((nxt[1:], [n]))
-    valid = (found >= 0) & (found < n)
-    found = np.where(valid, found, 0)
-    same = valid & (acct[found] == acct)
-    return np.where(same, found, -1)
-
-
-class Legs(NamedTuple):
-    """The legs of features.compute: each payment a payer leg then a payee leg, sorted by (account, time)."""
-
-    order: Ints  # leg i of the sorted legs is leg order[i] of (payer legs, payee legs)
-    account: Ints
-    ts: Ints
-    outgoing: npt.NDArray[np.bool_]
-    burst: tuple[Ints, Ints]  # each leg's first and past-the-last leg within 7 days either side
-
-
-def pair_and_chain(frame: PaymentFrame, amount: Floats, legs: Legs) -> dict[str, Floats]:
-    """Return the pair-use and person-to-person chain features of every payment of the frame."""
+    `burst` holds each leg's first and past-the-last leg within 7 days either side.
+    """
     n = len(frame)
     payer, payee = frame.payer, frame.payee
-    accounts = int(max(payer.max(initial=-1), payee.max(initial=-1))) + 1
+    accounts = frame.account_count()
     if accounts == 0:
         return {}
     cols = _pair_use(frame, amount, accounts)
@@ -75,7 +40,7 @@ def pair_and_chain(frame: PaymentFrame, amount: Floats, legs: Legs) -> dict[str,
     once_share = np.divide(met_once, met, out=np.full(accounts, np.nan), where=met > 0)
     cols["payer_p2p_once_share"] = once_share[payer]
     cols["payee_p2p_once_share"] = once_share[payee]
-    cols.update(_legs(frame, legs, personal, once))
+    cols.update(_legs(legs, burst, personal, once))
     return cols
 
 
@@ -102,7 +67,7 @@ def _pair_use(frame: PaymentFrame, amount: Floats, accounts: int) -> dict[str, F
     _, cents = np.unique(np.round(frame.amount * 100).astype(np.int64), return_inverse=True)
     _, same_index, same_count = np.unique(gid * len(pair) + cents.ravel(), return_inverse=True, return_counts=True)
     return {
-        "pair_span": _log_days((last - first)[gid]),
+        "pair_span": log_days((last - first)[gid]),
         "pair_place": place,
         "pair_place_share": (place + 1) / count[gid],
         "pair_amount_spread": np.where(count[gid] > 1, spread[gid], np.nan),
@@ -110,17 +75,12 @@ def _pair_use(frame: PaymentFrame, amount: Floats, accounts: int) -> dict[str, F
     }
 
 
-def _legs(
-    frame: PaymentFrame, legs: Legs, personal: npt.NDArray[np.bool_], once: npt.NDArray[np.bool_]
-) -> dict[str, Floats]:
+def _legs(legs: Legs, burst: tuple[Ints, Ints], personal: Bools, once: Bools) -> dict[str, Floats]:
     """Return per role the once-only person-to-person legs within 7 days either side and person-to-person gaps."""
-    n = len(frame)
-    size = 2 * n
-    position = np.empty(size, np.int64)
-    position[legs.order] = np.arange(size)
-    roles = {"payer": position[:n], "payee": position[n:]}
+    size = len(legs)
+    roles = legs.roles()
     personal2, once2 = np.tile(personal, 2)[legs.order], np.tile(once, 2)[legs.order]
-    lo, hi = legs.burst
+    lo, hi = burst
     cols: dict[str, Floats] = {}
     for name, mask in (("p2p_legs", personal2), ("p2p_once_legs", once2)):
         running = np.zeros(size + 1)
@@ -131,8 +91,7 @@ def _legs(
     # Previous person-to-person receipt of the payer, next person-to-person payment of the payee.
     for role, direction, previous in (("payer", "in", True), ("payee", "out", False)):
         mask = personal2 & (legs.outgoing if direction == "out" else ~legs.outgoing)
-        found = nearest(mask, legs.account, previous=previous)
-        gap = np.where(found >= 0, np.abs(legs.ts - legs.ts[found]).astype(float), np.nan)
+        gap = legs.gap(legs.nearest(mask, previous=previous))
         when = "prev" if previous else "next"
-        cols[f"{role}_{when}_p2p_{direction}_days"] = _log_days(gap[roles[role]])
+        cols[f"{role}_{when}_p2p_{direction}_days"] = log_days(gap[roles[role]])
     return cols

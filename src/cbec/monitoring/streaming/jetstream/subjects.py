@@ -21,10 +21,9 @@ from typing import Any
 
 import orjson
 
-from cbec.monitoring.engine import PAYMENT_FIELDS, Payment
+from cbec.monitoring.engine import ACCOUNT_DIMENSION, PAYMENT_FIELDS, Payment
 from cbec.monitoring.rules.model import Rule, RuleSet, SequenceRule
 
-ACCOUNT = "account"
 REQUIRED = ("institution_id", "payment_id", "amount", "currency", "initiated_at")
 _SAFE = re.compile(r"[A-Za-z0-9_-]+")
 _FNV_OFFSET, _FNV_PRIME = 0x811C9DC5, 0x01000193
@@ -34,7 +33,7 @@ _REQUIRED_AT = tuple((name, PAYMENT_FIELDS.index(name)) for name in REQUIRED)  #
 
 def dimension(rule: Rule) -> str:
     """Return the key dimension a rule keeps its state by."""
-    return ACCOUNT if isinstance(rule, SequenceRule) else "+".join(rule.group_by)
+    return ACCOUNT_DIMENSION if isinstance(rule, SequenceRule) else "+".join(rule.group_by)
 
 
 def dimensions(ruleset: RuleSet) -> tuple[str, ...]:
@@ -82,7 +81,7 @@ def key_partition(parts: tuple[str, ...], partitions: int) -> int:
 
 def key_parts(payment: Payment, dim: str) -> list[tuple[str, ...]]:
     """Return the keys a payment has in a dimension; a key with a null part is no key (no rule sees it)."""
-    if dim == ACCOUNT:
+    if dim == ACCOUNT_DIMENSION:
         return [(key,) for key in dict.fromkeys((payment.payee_id, payment.payer_id)) if key is not None]
     values = tuple(_column(payment, name) for name in dim.split("+"))
     return [] if any(value is None for value in values) else [values]  # type: ignore[list-item]

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cbec.core.money import FxTable
 from cbec.monitoring.alerts.filter import save_alerts
-from cbec.monitoring.engine import Alert, Payment, micros
+from cbec.monitoring.engine import ACCOUNT_DIMENSION, Alert, Payment, micros
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.schemas import RunSummary
 from cbec.monitoring.streaming.driver import StreamingEngine, write_atomically
@@ -43,7 +43,7 @@ from cbec.monitoring.streaming.jetstream.publish import (
     stream_scheme,
 )
 from cbec.monitoring.streaming.jetstream.pull import BatchPull
-from cbec.monitoring.streaming.jetstream.subjects import ACCOUNT, Scheme, decode, dimensions, rules_of
+from cbec.monitoring.streaming.jetstream.subjects import Scheme, decode, dimensions, rules_of
 from cbec.storage.store import Store
 
 STATE_FORMAT = 1
@@ -123,7 +123,7 @@ class PartitionWorker:
         self.store, self.scheme, self.partition, self.options = store, scheme, partition, options
         owns = scheme.owner(partition)
         self.engines = {
-            dim: StreamingEngine(rules_of(ruleset, dim), fx, owns=owns if dim == ACCOUNT else None)
+            dim: StreamingEngine(rules_of(ruleset, dim), fx, owns=owns if dim == ACCOUNT_DIMENSION else None)
             for dim in dimensions(ruleset)
         }
         self.seq = 0  # the last stream sequence the engines have taken
