@@ -9,7 +9,7 @@ from cbec.auth.domain import ENTERPRISE, INSTITUTION, PLATFORM, ROLE_TITLES
 from cbec.cli.context import console
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
-from cbec.synth.calibration import PLATFORMS
+from cbec.synth import service as synth
 
 DEMO_PASSWORD = "cbec-demo-2026"  # printed on screen: for the synthetic demo only
 DEMO_USERS = {
@@ -32,7 +32,7 @@ def _tenants(store: Store, month: str) -> dict[str, str]:
     return {
         INSTITUTION: max(sorted(counts), key=lambda i: counts[i]) if counts else "BANK-ICBC-ZJ",
         ENTERPRISE: enterprises[0] if enterprises else "91330100MA27XK0Q2B",
-        PLATFORM: PLATFORMS[0].platform_id,
+        PLATFORM: synth.platform_ids()[0],
     }
 
 
