@@ -21,7 +21,7 @@ from sklearn.metrics import confusion_matrix, f1_score
 from sklearn.model_selection import train_test_split
 
 from cbec.complaints import classifier as service
-from cbec.complaints import domain
+from cbec.complaints import domain, pipeline
 from cbec.synth import catalogue
 from cbec.synth.consumers import COMPLAINT_TEXTS
 
@@ -63,7 +63,7 @@ def _confusion(truth: list[str], guess: list[str]) -> None:
 
 
 def held_out(test_size: float, seed: int, threshold: float) -> None:
-    rows = domain.read_labelled()
+    rows = service.read_labelled()
     strata = [f"{r.language}/{r.category}" for r in rows]
     train, test = train_test_split(rows, test_size=test_size, stratify=strata, random_state=seed)
     print(f"labelled set: {len(rows)} rows {dict(Counter(r.language for r in rows))}")
@@ -73,18 +73,18 @@ def held_out(test_size: float, seed: int, threshold: float) -> None:
     )
     variants = (
         ("TF-IDF n-grams only", None, False),
-        ("TF-IDF + keyword prior", domain.load_lexicon(), False),
-        ("shipped: TF-IDF + keyword prior + USE sentence vectors", domain.load_lexicon(), True),
+        ("TF-IDF + keyword prior", service.load_lexicon(), False),
+        ("shipped: TF-IDF + keyword prior + USE sentence vectors", service.load_lexicon(), True),
     )
     for name, lexicon, embedding in variants:
         started = time.perf_counter()
-        model = domain.train(train, lexicon=lexicon, embedding=embedding)
-        predictions = domain.predict(model, [r.text for r in test], threshold=0.0)
+        model = pipeline.train(train, lexicon=lexicon, embedding=embedding)
+        predictions = pipeline.predict(model, [r.text for r in test], threshold=0.0)
         elapsed = time.perf_counter() - started
         truth, guess = [r.category for r in test], [p.predicted for p in predictions]
         _scores(f"held out, {name} (train+predict {elapsed:.1f} s)", truth, guess, [r.language for r in test])
     _confusion(truth, guess)
-    with_fallback = domain.predict(model, [r.text for r in test], threshold=threshold)
+    with_fallback = pipeline.predict(model, [r.text for r in test], threshold=threshold)
     flagged = [p for p in with_fallback if p.needs_review]
     wrong_flagged = sum(p.predicted != r.category for p, r in zip(with_fallback, test, strict=True) if p.needs_review)
     wrong = sum(p.predicted != r.category for p, r in zip(with_fallback, test, strict=True))
@@ -96,15 +96,15 @@ def held_out(test_size: float, seed: int, threshold: float) -> None:
 
 def repeated(test_size: float, seeds: int) -> None:
     """Print macro-F1 mean and spread over several stratified splits: one split of ~180 rows is noisy."""
-    rows = domain.read_labelled()
+    rows = service.read_labelled()
     strata = [f"{r.language}/{r.category}" for r in rows]
-    lexicon = domain.load_lexicon()
+    lexicon = service.load_lexicon()
     scores: dict[str, list[float]] = {"zh": [], "en": [], "all": []}
     for seed in range(seeds):
         train, test = train_test_split(rows, test_size=test_size, stratify=strata, random_state=seed)
         guess = [
             p.predicted
-            for p in domain.predict(domain.train(train, lexicon=lexicon), [r.text for r in test], threshold=0.0)
+            for p in pipeline.predict(pipeline.train(train, lexicon=lexicon), [r.text for r in test], threshold=0.0)
         ]
         for name in scores:
             keep = [i for i, r in enumerate(test) if name in (r.language, "all")]
@@ -122,7 +122,7 @@ def unseen(threshold: float) -> None:
     if not UNSEEN.exists():
         print(f"\n(no unseen set at {UNSEEN})")
         return
-    rows = domain.read_labelled(UNSEEN)
+    rows = service.read_labelled(UNSEEN)
     results = service.classify_texts([r.text for r in rows], threshold=0.0)
     truth, guess = [r.category for r in rows], [c.predicted for c in results]
     _scores(

@@ -11,9 +11,7 @@ from cbec.api import problems
 from cbec.api.deps import TokenCache
 from cbec.api.routes import alerts, audit, auth, complaints, listings, payments, supervision
 from cbec.config import Settings, load_settings
-from cbec.core.money import load_fx_table
-from cbec.monitoring.rules.parser import load_ruleset
-from cbec.monitoring.streaming.driver import StreamingEngine
+from cbec.monitoring import service as monitoring
 from cbec.storage.store import open_store
 from cbec.web.app import mount as mount_web
 
@@ -32,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings, role="api")
         app.state.store = store
-        app.state.scoring_engine = StreamingEngine(load_ruleset(), load_fx_table(settings.fx_file))
+        app.state.scoring_engine = monitoring.scoring_engine(settings=settings)
         app.state.tokens = TokenCache()
         try:
             yield

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
-from cbec.monitoring.graph import cases
+from cbec.monitoring import service as monitoring
 
 cases_app = typer.Typer(help="案件 / Cases: fund-flow patterns with their alerts and subgraph.", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ def list_(
     limit: int = typer.Option(50),
 ) -> None:
     """List cases, newest first."""
-    rows = cases.list_cases(store=store_of(ctx), month=month, pattern=pattern, limit=limit)
+    rows = monitoring.list_cases(store=store_of(ctx), month=month, pattern=pattern, limit=limit)
     table = Table(title="案件 / Cases")
     for name in ("id", "pattern", "severity", "title", "accounts", "payments", "CNY", "first", "alerts"):
         table.add_column(name, justify="right" if name in ("id", "accounts", "payments", "CNY", "alerts") else "left")
@@ -45,7 +45,7 @@ def list_(
 @cases_app.command("show")
 def show(ctx: typer.Context, case_id: int = typer.Argument(...)) -> None:
     """Show one case: its pattern, its alerts, its accounts and payments."""
-    case = cases.get_case(store=store_of(ctx), case_id=case_id)
+    case = monitoring.get_case(store=store_of(ctx), case_id=case_id)
     if case is None:
         err_console.print(f"[red]no case {case_id}[/]")
         raise typer.Exit(1)
@@ -80,7 +80,7 @@ def export(
     if fmt != "json":
         err_console.print(f"[red]unknown format {fmt!r}: use json[/]")
         raise typer.Exit(2)
-    data = cases.export_case(store=store_of(ctx), case_id=case_id)
+    data = monitoring.export_case(store=store_of(ctx), case_id=case_id)
     if data is None:
         err_console.print(f"[red]no case {case_id}[/]")
         raise typer.Exit(1)

@@ -10,8 +10,7 @@ from pathlib import Path
 import typer
 
 from cbec.cli.context import err_console, settings_of, store_of
-from cbec.complaints import keys, service
-from cbec.complaints.errors import EmptyComplaintError
+from cbec.complaints import service
 
 complaints_app = typer.Typer(help="消费者投诉 / Consumer complaints.", no_args_is_help=True)
 
@@ -44,7 +43,7 @@ def classify(
             raise typer.BadParameter(f"{file}:{line}: 空投诉文本 / empty complaint text")
     try:
         results = service.classify_texts(texts, settings=settings_of(ctx), threshold=threshold)
-    except EmptyComplaintError as error:
+    except service.EmptyComplaintError as error:
         raise typer.BadParameter(f"{file}: {error}") from error
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(encoding="utf-8")  # CSV out is UTF-8 whatever the locale says
@@ -64,13 +63,10 @@ def rotate_keys(
     drop_old: bool = typer.Option(False, help="after re-wrapping, keep only the current key in the key file"),
 ) -> None:
     """Rotate the master key of consumers' personal data: re-wrap every data key under the current key."""
-    settings = settings_of(ctx)
-    if new_key_id:
-        keys.add_key(settings, new_key_id)
-    count = service.rotate_keys(store=store_of(ctx), actor="cli")
-    if drop_old:
-        keys.drop_retired(settings, keys.load_keyring(settings))
-    err_console.print(f"re-wrapped {count} sealed value(s) under key {keys.load_keyring(settings).current[0]}")
+    count, current = service.rotate_master_key(
+        store=store_of(ctx), actor="cli", new_key_id=new_key_id, drop_old=drop_old
+    )
+    err_console.print(f"re-wrapped {count} sealed value(s) under key {current}")
 
 
 @complaints_app.command("import")

@@ -15,7 +15,6 @@ from cbec.cli.context import console, err_console, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.credit import service
-from cbec.credit.customs import CustomsGradeError
 
 credit_app = typer.Typer(help="企业信用评级 / Enterprise credit rating.", no_args_is_help=True)
 GRADE_STYLE = {"A": "green", "B": "cyan", "C": "yellow", "D": "red"}
@@ -35,7 +34,7 @@ def customs_grades(ctx: typer.Context, path: Path = typer.Argument(..., exists=T
     """Load a customs credit grade file (effective_from,enterprise_id,grade,source) as a new input version."""
     try:
         version, rows = service.load_customs_grades(store=store_of(ctx), path=path)
-    except CustomsGradeError as exc:
+    except service.CustomsGradeError as exc:
         raise _fail(exc) from None
     console.print(f"海关信用等级已载入 / customs grades loaded: input version {version}, {rows} rows")
 

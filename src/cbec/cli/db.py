@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 import typer
 
 from cbec.cli.context import console, settings_of, store_of
-from cbec.storage.engine import make_engine
-from cbec.storage.migrate import current_revision, upgrade
-from cbec.storage.partitions import alert_partitions, ensure_alert_partitions, months_ahead
+from cbec.storage import service as storage
 
 app = typer.Typer(help="关系库迁移 / Relational store migrations.", no_args_is_help=True)
 
@@ -17,19 +15,14 @@ app = typer.Typer(help="关系库迁移 / Relational store migrations.", no_args
 @app.command("upgrade")
 def upgrade_command(ctx: typer.Context, revision: str = typer.Argument("head")) -> None:
     """Migrate the relational store to a revision (newest by default)."""
-    settings = settings_of(ctx)
-    engine = make_engine(settings)
-    upgrade(engine, revision)
-    console.print(
-        f"[green]数据库已迁移 / store migrated[/] to {current_revision(engine)} ({engine.url.render_as_string()})"
-    )
+    at, where = storage.migrate(settings=settings_of(ctx), revision=revision)
+    console.print(f"[green]数据库已迁移 / store migrated[/] to {at} ({where})")
 
 
 @app.command("current")
 def current_command(ctx: typer.Context) -> None:
     """Show the revision the relational store is at."""
-    engine = make_engine(settings_of(ctx))
-    console.print(current_revision(engine) or "(not migrated)")
+    console.print(storage.revision(settings=settings_of(ctx)) or "(not migrated)")
 
 
 @app.command("partitions")
@@ -40,11 +33,10 @@ def partitions_command(
     """Create the alerts' monthly partitions up to some months ahead and list them (PostgreSQL)."""
     store = store_of(ctx)
     try:
-        if store.engine.dialect.name != "postgresql":
+        if not storage.partitioned(store=store):
             console.print("SQLite: 告警为单表，无分区 / alerts are one table, not partitioned")
             return
-        ensure_alert_partitions(store.engine, months_ahead(datetime.now(UTC), ahead))
-        for partition in alert_partitions(store.engine):
+        for partition in storage.keep_alert_partitions(store=store, now=datetime.now(UTC), ahead=ahead):
             console.print(f"{partition.name:<16} {partition.month or '默认 / default':<14} {partition.rows:>12,}")
     finally:
         store.close()

@@ -11,7 +11,7 @@ from cbec.cli.monitor import alert_table, print_summary
 from cbec.cli.supervision import rating_table
 from cbec.cli.synth import run_synth
 from cbec.complaints import service as complaints
-from cbec.feeds.catalog import FEEDS
+from cbec.feeds import service as feeds
 from cbec.ip import service as ip
 from cbec.monitoring import service as monitoring
 from cbec.quality import service as quality
@@ -30,8 +30,7 @@ def demo(
     console.rule(f"1/8 合成数据 / synthesising {month} ({payments:,} payments)")
     result = run_synth(settings.home_dir / "synth" / month, month, payments, 7, "csv")
     console.rule("2/8 导入 / loading every feed")
-    order = sorted(FEEDS.values(), key=lambda spec: spec.sink != "db")
-    jobs = [(spec.name, result.files[spec.name]) for spec in order if spec.name in result.files]
+    jobs = [(feed, result.files[feed]) for feed in feeds.load_order() if feed in result.files]
     store = store_of(ctx)
     reports = _run(store, jobs, as_json=False)
     console.rule("3/8 再次导入同一支付文件 / loading the payments file again changes nothing")

@@ -8,9 +8,8 @@ from cbec.auth import service as auth
 from cbec.auth.domain import ENTERPRISE, INSTITUTION, PLATFORM, ROLE_TITLES
 from cbec.cli.context import console
 from cbec.monitoring import service as monitoring
-from cbec.monitoring.alerts import overview
 from cbec.storage.store import Store
-from cbec.synth.calibration import PLATFORMS
+from cbec.synth import service as synth
 
 DEMO_PASSWORD = "cbec-demo-2026"  # printed on screen: for the synthetic demo only
 DEMO_USERS = {
@@ -29,11 +28,11 @@ def _tenants(store: Store, month: str) -> dict[str, str]:
     for alert in monitoring.list_alerts(store=store, month=month, limit=None):
         if alert.institution_id:
             counts[alert.institution_id] = counts.get(alert.institution_id, 0) + 1
-    enterprises = overview.busiest_enterprises(store=store, month=month, limit=1)
+    enterprises = monitoring.busiest_enterprises(store=store, month=month, limit=1)
     return {
         INSTITUTION: max(sorted(counts), key=lambda i: counts[i]) if counts else "BANK-ICBC-ZJ",
         ENTERPRISE: enterprises[0] if enterprises else "91330100MA27XK0Q2B",
-        PLATFORM: PLATFORMS[0].platform_id,
+        PLATFORM: synth.platform_ids()[0],
     }
 
 

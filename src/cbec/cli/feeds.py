@@ -19,8 +19,6 @@ from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
 from cbec.feeds import service
-from cbec.feeds.catalog import FEEDS
-from cbec.feeds.readers import FileRejected
 from cbec.feeds.schemas import LoadReport
 from cbec.storage.store import Store
 
@@ -51,7 +49,7 @@ def _run(store: Store, jobs: list[tuple[str, Path]], as_json: bool) -> list[Load
 
             try:
                 reports += service.ingest(store=store, feed=feed, paths=[path], progress=advance)
-            except FileRejected as exc:  # a format we cannot even name
+            except service.FileRejected as exc:  # a format we cannot even name
                 err_console.print(f"[red]{path}: {exc}[/]")
                 raise typer.Exit(2) from exc
             bar.update(task, total=bar.tasks[task].completed)
@@ -99,13 +97,13 @@ def _table(reports: list[LoadReport]) -> Table:
 
 def ingest(
     ctx: typer.Context,
-    feed: str = typer.Argument(..., help=f"feed name: {', '.join(FEEDS)}"),
+    feed: str = typer.Argument(..., help=f"feed name: {', '.join(service.feed_names())}"),
     paths: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="files to load"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object of counts per file"),
 ) -> None:
     """Load files into a feed: every row is stored or quarantined, and counts add up."""
-    if feed not in FEEDS:
-        err_console.print(f"[red]未知数据源 / unknown feed {feed!r}; known: {', '.join(FEEDS)}[/]")
+    if feed not in service.feed_names():
+        err_console.print(f"[red]未知数据源 / unknown feed {feed!r}; known: {', '.join(service.feed_names())}[/]")
         raise typer.Exit(2)
     _run(store_of(ctx), [(feed, p) for p in paths], as_json)
 
@@ -116,8 +114,7 @@ def ingest_dir(
     as_json: bool = typer.Option(False, "--json", help="print one JSON object of counts per file"),
 ) -> None:
     """Load every <feed>.csv/.jsonl/.parquet/.xml file of a folder, registers first."""
-    order = sorted(FEEDS.values(), key=lambda spec: spec.sink != "db")
-    jobs = [(spec.name, path) for spec in order for path in sorted(directory.glob(f"{spec.name}.*"))]
+    jobs = [(feed, path) for feed in service.load_order() for path in sorted(directory.glob(f"{feed}.*"))]
     if not jobs:
         err_console.print(f"[red]no <feed>.<ext> files in {directory}[/]")
         raise typer.Exit(2)

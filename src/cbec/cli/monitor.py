@@ -17,7 +17,6 @@ from rich.table import Table
 from cbec.cli.context import console, err_console, settings_of, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.monitoring import service
-from cbec.monitoring.rules.parser import RuleSetError
 
 monitor_app = typer.Typer(help="支付监测 / Payment monitoring.", no_args_is_help=True)
 alerts_app = typer.Typer(help="预警 / Alerts.", no_args_is_help=True)
@@ -69,7 +68,7 @@ def run(
             graph=graph,
             backend=backend,  # type: ignore[arg-type]  # checked above
         )
-    except (RuleSetError, ValueError, FileNotFoundError) as exc:
+    except (service.RuleSetError, ValueError, FileNotFoundError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
     print_summary(f"监测结果 / Monitoring {month}", summary)

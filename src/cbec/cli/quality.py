@@ -10,7 +10,6 @@ from rich.table import Table
 from cbec.cli.context import console, err_console, store_of
 from cbec.core.workflow import TransitionError
 from cbec.quality import service as quality
-from cbec.quality.config import shipped_config
 
 quality_app = typer.Typer(help="产品质量 / Product quality: filings and quality cases.", no_args_is_help=True)
 education_app = typer.Typer(help="消费者教育 / Consumer education.", no_args_is_help=True)
@@ -34,14 +33,14 @@ def check(ctx: typer.Context) -> None:
 @quality_app.command("cases")
 def cases(ctx: typer.Context, state: str | None = typer.Option(None)) -> None:
     """List quality cases with their measure and deadline."""
-    measures = shipped_config().measures
+    titles = quality.measure_titles()
     table = Table(title="质量案件 / Quality cases")
     for name in ("id", "enterprise", "product", "measure", "state", "due"):
         table.add_column(name)
     for c in quality.list_cases(store=store_of(ctx), state=state):
-        m = measures[c.measure]
+        title_zh, title_en = titles[c.measure]
         due = "-" if c.due_at is None else f"{c.due_at:%Y-%m-%d}"
-        table.add_row(str(c.id), c.enterprise_id, c.product_name, f"{m.title_zh} / {m.title_en}", c.state, due)
+        table.add_row(str(c.id), c.enterprise_id, c.product_name, f"{title_zh} / {title_en}", c.state, due)
     console.print(table)
 
 

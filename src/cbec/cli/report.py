@@ -10,7 +10,6 @@ from rich.table import Table
 from cbec.cli.context import console, err_console, store_of
 from cbec.cli.feeds import stats as feed_stats
 from cbec.reports import service
-from cbec.reports.charts import FontMissing
 from cbec.stats import service as stats
 
 report_app = typer.Typer(help="监管报告 / Supervision reports.", no_args_is_help=True)
@@ -36,7 +35,7 @@ def monthly(
     """Build the month's supervision report from the lake and print the paths of its HTML and PDF."""
     try:
         files = service.monthly_report(store=store_of(ctx), month=month, lang=lang, out_dir=out)
-    except (ValueError, FontMissing) as exc:
+    except (ValueError, service.FontMissing) as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
     seconds = sum(files.build_seconds.values())

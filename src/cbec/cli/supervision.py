@@ -12,7 +12,6 @@ from cbec.cli.context import console, err_console, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.supervision import service
-from cbec.supervision.lifecycles import KIND_TITLES, STATE_TITLES
 
 notices_app = typer.Typer(help="预警与整改通知 / Risk warnings and rectification notices.", no_args_is_help=True)
 GRADE_STYLE = {"A": "green", "B": "green", "C": "yellow", "D": "red", "E": "bold red"}
@@ -78,9 +77,11 @@ def _print_notices(rows: list[service.NoticeRead], title: str) -> None:
     for name in ("id", "kind", "institution", "state", "due", "title"):
         table.add_column(name)
     for n in rows:
-        state = STATE_TITLES.get(n.state, (n.state, n.state))
+        state = service.STATE_TITLES.get(n.state, (n.state, n.state))
         due = f"[bold red]{_local(n.due_at)}[/]" if n.overdue else _local(n.due_at)
-        table.add_row(str(n.id), KIND_TITLES[n.kind][0], n.institution_id, f"{state[0]} / {state[1]}", due, n.title)
+        table.add_row(
+            str(n.id), service.KIND_TITLES[n.kind][0], n.institution_id, f"{state[0]} / {state[1]}", due, n.title
+        )
     console.print(table)
 
 
@@ -113,7 +114,9 @@ def issue(
     except ValueError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
-    console.print(f"#{notice.id} {KIND_TITLES[notice.kind][0]} → {notice.institution_id}, due {_local(notice.due_at)}")
+    console.print(
+        f"#{notice.id} {service.KIND_TITLES[notice.kind][0]} → {notice.institution_id}, due {_local(notice.due_at)}"
+    )
 
 
 @notices_app.command("advance")
@@ -133,7 +136,7 @@ def advance(
     except (TransitionError, LookupError, ValueError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
-    state = STATE_TITLES.get(notice.state, (notice.state, notice.state))
+    state = service.STATE_TITLES.get(notice.state, (notice.state, notice.state))
     console.print(f"#{notice.id}: {state[0]} / {state[1]}, due {_local(notice.due_at)}")
 
 

@@ -15,8 +15,15 @@ from cbec.auth.domain import AUDITOR, REGULATORS, SYSTEM, Forbidden, NotVisible,
 from cbec.complaints.bulk import import_feed, month_summary, resolution_by_enterprise
 from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
-from cbec.complaints.keys import load_keyring
-from cbec.complaints.lifecycle import CONSUMER_ACTIONS, RESPONDENT_ACTIONS, add_case, complaint_lifecycle
+from cbec.complaints.errors import EmptyComplaintError
+from cbec.complaints.keys import add_key, drop_retired, load_keyring
+from cbec.complaints.lifecycle import (
+    CONSUMER_ACTIONS,
+    RESPONDENT_ACTIONS,
+    STATE_TITLES,
+    add_case,
+    complaint_lifecycle,
+)
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
 from cbec.complaints.personal import PERSONAL, erase_personal, purge_expired, reveal_personal, rotate_keys
 from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
@@ -37,9 +44,11 @@ from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 __all__ = [
+    "STATE_TITLES",
     "Classification",
     "ComplaintCreate",
     "ComplaintRead",
+    "EmptyComplaintError",
     "classify_texts",
     "erase_personal",
     "import_feed",
@@ -355,3 +364,19 @@ def consumer_step(
         now=now,
         satisfaction=satisfaction,
     )
+
+
+def rotate_master_key(
+    *, store: Store, actor: str, new_key_id: str | None = None, drop_old: bool = False
+) -> tuple[int, str]:
+    """Rotate the master key of personal data; return how many values were re-wrapped and the current key's id.
+
+    With new_key_id a new current key goes in front of the key file first; every data key is re-wrapped under
+    the current key; with drop_old only that key stays in the file afterwards.
+    """
+    if new_key_id:
+        add_key(store.settings, new_key_id)
+    count = rotate_keys(store=store, actor=actor)
+    if drop_old:
+        drop_retired(store.settings, load_keyring(store.settings))
+    return count, load_keyring(store.settings).current[0]

@@ -17,13 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from sqlalchemy import select
 
 from cbec.crash.homes import Backend, Home
 from cbec.crash.targets import AfterKill, Verdict, register
-from cbec.feeds.catalog import FEEDS
-from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
-from cbec.feeds.pseudonym import pseudonym_key
+from cbec.feeds import service as feed_service
 from cbec.storage.lake import read_view_sql
 from cbec.storage.store import open_store
 from cbec.synth.service import generate
@@ -70,34 +67,12 @@ def census(home: Home) -> Census:
     """Count a home's register rows, quarantined rows and batches (the lake is compared in DuckDB)."""
     store = open_store(home.settings(), migrate=False)
     try:
-        with store.factory() as session:
-            registers = {}
-            for name, table in REGISTER_TABLES.items():
-                columns = [table.c[k] for k in (*FEEDS[name].key, "version")]
-                registers[name] = Counter(tuple(r) for r in session.execute(select(*columns)))
-            quarantine = Counter(
-                tuple(r)
-                for r in session.execute(
-                    select(
-                        QuarantinedRow.feed,
-                        QuarantinedRow.source,
-                        QuarantinedRow.line,
-                        QuarantinedRow.raw_hash,
-                    )
-                )
-            )
-            batches = [
-                (
-                    Path(b.source).name,
-                    b.status,
-                    b.rows_read,
-                    b.rows_accepted,
-                    b.rows_quarantined,
-                    b.rows_duplicate,
-                )
-                for b in session.scalars(select(IngestBatch).order_by(IngestBatch.id))
-            ]
-        return Census(registers, quarantine, batches, store.lake.staged_batches())
+        return Census(
+            feed_service.register_versions(store=store),
+            feed_service.quarantine_fingerprints(store=store),
+            feed_service.batch_accounts(store=store),
+            store.lake.staged_batches(),
+        )
     finally:
         store.close()
 
@@ -125,7 +100,7 @@ class IngesterTarget:
         self.inputs = work / "inputs"
         synth = generate(out_dir=work / "synth", month=MONTH, payments=rows, seed=17, fmt="csv")
         self.inputs.mkdir(parents=True)
-        for feed in self.feeds or tuple(FEEDS):
+        for feed in self.feeds or tuple(feed_service.feed_names()):
             shutil.copy(synth.files[feed], self.inputs)
         broken = max(5, rows // 200)
         spoiling = {
@@ -142,7 +117,8 @@ class IngesterTarget:
                 spoil(self.inputs / f"{feed}.csv", key, bad, change, count)
         self._template = backend.create(work / "template", {"CBEC_INGEST_CHUNK_ROWS": str(CHUNK_ROWS)})
         store = open_store(self._template.settings())  # migrated once, as a deployment is
-        pseudonym_key(store.settings)  # one key shared by every clone, so pseudonyms compare equal
+        # One pseudonym key shared by every clone, so that pseudonyms compare equal.
+        feed_service.prepare_pseudonym_key(settings=store.settings)
         store.close()
 
     def template(self, run: int) -> Home:
@@ -182,8 +158,8 @@ class IngesterTarget:
     def _lake(self, home: Home, problems: list[str]) -> tuple[int, int]:
         lost = doubled = 0
         with duckdb.connect() as con:
-            for spec in FEEDS.values():
-                clean, mine = _lake_files(self.clean, spec.name), _lake_files(home, spec.name)
+            for name, key in feed_service.feed_keys().items():
+                clean, mine = _lake_files(self.clean, name), _lake_files(home, name)
                 if not clean and not mine:
                     continue
                 if not mine:
@@ -192,7 +168,7 @@ class IngesterTarget:
                 if not clean:
                     doubled += _count(con, mine)
                     continue
-                keys = ", ".join(f'"{k}"' for k in (*spec.key, "_version"))
+                keys = ", ".join(f'"{k}"' for k in (*key, "_version"))
                 a, b = read_view_sql(clean), read_view_sql(mine)
                 lost += _scalar(con, f"SELECT count(*) FROM {a} ANTI JOIN {b} USING ({keys})")
                 doubled += _scalar(con, f"SELECT count(*) FROM {b} ANTI JOIN {a} USING ({keys})")
@@ -200,7 +176,7 @@ class IngesterTarget:
                 columns = [c for c in con.sql(f"SELECT * FROM {a}").columns if c not in _VOLATILE]
                 content = "SELECT sum(hash(" + ", ".join(f'"{c}"' for c in columns) + ")::HUGEINT)"
                 if con.sql(f"{content} FROM {a}").fetchall() != con.sql(f"{content} FROM {b}").fetchall():
-                    problems.append(f"{spec.name}: stored content differs from the clean load")
+                    problems.append(f"{name}: stored content differs from the clean load")
         return lost, doubled
 
 

@@ -15,14 +15,10 @@ from pathlib import Path
 
 from cbec.crash.homes import Backend, Home
 from cbec.crash.targets import AfterKill, Verdict, register
-from cbec.feeds.catalog import FEEDS
-from cbec.feeds.service import ingest
+from cbec.feeds import service as feeds
 from cbec.monitoring import service as monitoring
 from cbec.reports import service as reports
-from cbec.reports.models import ReportRecord
-from cbec.reports.publish import STAGING_PREFIX, sha256_of
 from cbec.stats import service as stats
-from cbec.storage.files import leftovers
 from cbec.storage.store import open_store
 from cbec.synth.service import generate
 
@@ -49,12 +45,6 @@ def pdf_pages(path: Path) -> int | None:
         return None
 
 
-def _leftovers(home: Home) -> list[Path]:
-    reports_dir = home.path / "reports"
-    staging = sorted(reports_dir.rglob(f"{STAGING_PREFIX}*")) if reports_dir.exists() else []
-    return sorted({*leftovers(reports_dir), *staging})
-
-
 @register("report")
 class ReportBuilderTarget:
     """The monthly supervision report of a synthetic month, in Chinese."""
@@ -67,8 +57,8 @@ class ReportBuilderTarget:
         synth = generate(out_dir=work / "inputs", month=MONTH, payments=rows, seed=17, fmt="parquet")
         self.fresh = backend.create(work / "fresh", {})
         store = open_store(self.fresh.settings())
-        for spec in sorted(FEEDS.values(), key=lambda s: s.sink != "db"):
-            ingest(store=store, feed=spec.name, paths=[synth.files[spec.name]])
+        for feed in feeds.load_order():
+            feeds.ingest(store=store, feed=feed, paths=[synth.files[feed]])
         monitoring.run_month(store=store, month=MONTH)
         stats.load_official(store=store)
         store.close()
@@ -89,7 +79,7 @@ class ReportBuilderTarget:
             raise AssertionError(f"the clean build's PDF is not whole: {record.pdf_path}")
         self.pages, self.rebuild = pages, clean
 
-    def _records(self, home: Home) -> list[ReportRecord]:
+    def _records(self, home: Home) -> list[reports.ReportRecord]:
         store = open_store(home.settings(), migrate=False)
         try:
             return [r for r in reports.report_records(store=store, month=MONTH) if r.lang == LANG]
@@ -112,7 +102,7 @@ class ReportBuilderTarget:
             problems.append("a record without its PDF")
         if self.template(run) is self.rebuild and not (records and pdf.exists()):
             problems.append("the previous complete report is gone")
-        return AfterKill(mid_work=bool(_leftovers(home)), problems=problems)
+        return AfterKill(mid_work=bool(reports.leftovers(settings=home.settings())), problems=problems)
 
     def verify(self, home: Home, run: int) -> Verdict:
         """Exactly one record of a whole PDF with the clean page count, its HTML and charts, nothing left over."""
@@ -123,7 +113,7 @@ class ReportBuilderTarget:
             return verdict
         record = records[0]
         pdf, html, data = Path(record.pdf_path), Path(record.html_path), Path(record.data_path)
-        if not pdf.exists() or sha256_of(pdf) != record.pdf_sha256:
+        if not reports.pdf_intact(record=record):
             verdict.problems.append("the record's checksum does not match its PDF")
         pages = pdf_pages(pdf) if pdf.exists() else None
         if pages != self.pages:
@@ -135,5 +125,5 @@ class ReportBuilderTarget:
             json.loads(data.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             verdict.problems.append("the data file is missing or not JSON")
-        verdict.problems += [f"left over: {p}" for p in _leftovers(home)]
+        verdict.problems += [f"left over: {p}" for p in reports.leftovers(settings=home.settings())]
         return verdict

@@ -16,14 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
 from cbec.core.clock import parse_timestamp
 from cbec.crash.homes import Backend, Home
 from cbec.crash.targets import AfterKill, Verdict, register
-from cbec.monitoring.models import AlertPayment, AlertRecord
-from cbec.monitoring.streaming.jetstream.service import publish
-from cbec.monitoring.streaming.jetstream.worker import state_dir
+from cbec.monitoring import service as monitoring
 from cbec.storage.store import open_store
 from cbec.synth.service import generate
 
@@ -49,7 +45,7 @@ class WorkerTarget:
         self.prefix = f"crash.{self.stream.lower()}"
         self.fresh = backend.create(work / "fresh", {})
         open_store(self.fresh.settings()).close()  # migrated, as a deployment is before its workers start
-        summary, problems = publish(
+        summary, problems = monitoring.publish(
             settings=self.fresh.settings(),
             rows=enumerate(payments, start=2),
             partitions=1,
@@ -93,27 +89,18 @@ class WorkerTarget:
         """Return the home's alerts, the alert keys stored twice, and payments named twice under one alert."""
         store = open_store(home.settings(), migrate=False)
         try:
-            with store.factory() as session:
-                rows = session.execute(
-                    select(AlertRecord.alert_key, AlertRecord.payment_count, AlertRecord.observed)
-                ).all()
-                doubled = session.execute(
-                    select(func.count())
-                    .select_from(AlertPayment)
-                    .group_by(AlertPayment.alert_id, AlertPayment.institution_id, AlertPayment.payment_id)
-                    .having(func.count() > 1)
-                ).all()
+            rows, doubled = monitoring.stored_alerts(store=store)
         finally:
             store.close()
         keys = Counter(key for key, _, _ in rows)
         alerts = {key: (count, Decimal(observed)) for key, count, observed in rows}
-        return alerts, sum(n - 1 for n in keys.values()), len(doubled)
+        return alerts, sum(n - 1 for n in keys.values()), doubled
 
     def after_kill(self, home: Home, run: int) -> AfterKill:
         """Half-done work: a checkpoint or stored alerts short of the clean run's."""
         store = open_store(home.settings(), migrate=False)
         try:
-            checkpoints = list(state_dir(store, self.stream).glob("*.ckpt"))
+            checkpoints = monitoring.worker_checkpoints(store=store, stream=self.stream)
         finally:
             store.close()
         alerts = self._alerts(home)[0]

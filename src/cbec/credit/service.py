@@ -15,6 +15,7 @@ from cbec.core.clock import SHANGHAI
 from cbec.credit import artefacts, lists, modelling
 from cbec.credit.catalog import BY_NAME, FEATURES
 from cbec.credit.config import CreditConfig, shipped_config
+from cbec.credit.customs import CustomsGradeError as CustomsGradeError  # a refused grade file: callers say why
 from cbec.credit.customs import load_schemes, parse_grade_file
 from cbec.credit.domain import Scorecard
 from cbec.credit.features import CreditFiles, assemble

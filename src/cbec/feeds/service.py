@@ -2,22 +2,54 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from sqlalchemy import func, select
 
 from cbec.audit import service as audit
+from cbec.config import Settings
 from cbec.feeds.catalog import FEEDS, get_feed
 from cbec.feeds.loader import file_checksum, load_file
 from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
+from cbec.feeds.pseudonym import pseudonym_key
+from cbec.feeds.readers import FileRejected as FileRejected  # a file whose format cannot even be named
 from cbec.feeds.schemas import LoadReport, QuarantineRead
 from cbec.storage.engine import transaction
 from cbec.storage.lake import connect, read_view_sql
 from cbec.storage.store import Store
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+
+def feed_names() -> list[str]:
+    """Return the name of every feed of the data standard, in the catalogue's order."""
+    return list(FEEDS)
+
+
+def load_order() -> list[str]:
+    """Return the feeds in the order a whole month loads: the registers (kept in tables) first, then the lake's."""
+    return [spec.name for spec in sorted(FEEDS.values(), key=lambda spec: spec.sink != "db")]
+
+
+def feed_columns() -> dict[str, tuple[str, ...]]:
+    """Return each feed's columns in the contract's order."""
+    return {name: spec.names for name, spec in FEEDS.items()}
+
+
+def feed_keys() -> dict[str, tuple[str, ...]]:
+    """Return each feed's key columns: what makes two rows the same row (a new version of it, or a duplicate)."""
+    return {name: spec.key for name, spec in FEEDS.items()}
+
+
+def prepare_pseudonym_key(*, settings: Settings) -> None:
+    """Make sure the home's pseudonymisation key exists (written once; every later load keys with it)."""
+    pseudonym_key(settings)
 
 
 def recover(*, store: Store) -> dict[str, list[int]]:
@@ -223,6 +255,39 @@ def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
     if scores:
         con.execute(f"CREATE VIEW payment_scores AS SELECT * FROM {read_view_sql(scores)}")
     return con
+
+
+def spark_read_side(*, store: Store, spark: SparkSession) -> dict[str, DataFrame]:
+    """Return the current rows of each lake feed that has files as Spark frames, each also a temporary view."""
+    from cbec.feeds.spark_views import spark_read_side as views  # Spark loads only when a Spark backend asks
+
+    return views(store=store, spark=spark)
+
+
+def register_versions(*, store: Store) -> dict[str, Counter[tuple[Any, ...]]]:
+    """Return, per register, its stored rows' (key columns..., version) counted: what a kill -9 drill compares."""
+    versions: dict[str, Counter[tuple[Any, ...]]] = {}
+    with store.factory() as session:
+        for name, table in REGISTER_TABLES.items():
+            columns = [table.c[k] for k in (*FEEDS[name].key, "version")]
+            versions[name] = Counter(tuple(r) for r in session.execute(select(*columns)))
+    return versions
+
+
+def quarantine_fingerprints(*, store: Store) -> Counter[tuple[Any, ...]]:
+    """Return every quarantined row's (feed, source, line, raw hash), counted."""
+    query = select(QuarantinedRow.feed, QuarantinedRow.source, QuarantinedRow.line, QuarantinedRow.raw_hash)
+    with store.factory() as session:
+        return Counter(tuple(r) for r in session.execute(query))
+
+
+def batch_accounts(*, store: Store) -> list[tuple[str, str, int, int, int, int]]:
+    """Return every batch's (file name, status, read, accepted, quarantined, duplicate), oldest first."""
+    with store.factory() as session:
+        return [
+            (Path(b.source).name, b.status, b.rows_read, b.rows_accepted, b.rows_quarantined, b.rows_duplicate)
+            for b in session.scalars(select(IngestBatch).order_by(IngestBatch.id))
+        ]
 
 
 def batch_receipts(*, store: Store, feed: str) -> list[tuple[int, datetime, int]]:

@@ -1,4 +1,9 @@
-"""What entry points and other contexts call to monitor payments and work with alerts."""
+"""What entry points and other contexts call to monitor payments and work with alerts.
+
+Besides its own functions it hands on, as its own, what its rooms implement for callers: the alerts a principal
+may see (alerts/read.py), the dashboard's read side (alerts/overview.py), fund-flow cases (graph/cases.py),
+the learned model (learned/scoring.py) and the JetStream scale-out (streaming/jetstream/service.py).
+"""
 
 from __future__ import annotations
 
@@ -11,42 +16,35 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from cbec.audit import service as audit
-from cbec.auth.domain import SYSTEM, Principal
+from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import lake_views, read_side
 from cbec.monitoring.alerts import store as alert_store
 from cbec.monitoring.alerts.filter import save_alerts as _save
+from cbec.monitoring.alerts.overview import (
+    alert_breakdown,
+    available_months,
+    busiest_enterprises,
+    city_activity,
+    daily_trend,
+    evidence_graph,
+    payment_total,
+)
+from cbec.monitoring.alerts.read import count_alerts, export_alerts, get_alert, list_alerts
 from cbec.monitoring.batch.backend import BACKENDS, Backend, BatchBackend
 from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.engine import Alert, Payment
-from cbec.monitoring.graph.cases import save_cases
+from cbec.monitoring.graph.cases import export_case, get_case, list_cases, save_cases
 from cbec.monitoring.graph.config import load_graph_params
 from cbec.monitoring.graph.patterns import Finding, to_alert
 from cbec.monitoring.graph.sql import detect_month
 from cbec.monitoring.learned.scoring import score_month, show_model, train_model
 from cbec.monitoring.matching.alerts import findings_to_alerts
 from cbec.monitoring.matching.run import match_documents, match_rates
-from cbec.monitoring.models import AlertRecord, MatchRateRecord
+from cbec.monitoring.models import AlertPayment, AlertRecord, MatchRateRecord
 from cbec.monitoring.rules.model import RuleSet
-from cbec.monitoring.rules.parser import SHIPPED_RULES, RuleError, check_rule_files, load_ruleset
-from cbec.monitoring.schemas import AlertRead, BacktestRow, PaymentRef, RunSummary
-
-__all__ = [
-    "BACKENDS",
-    "DEFAULT_PREFIX",
-    "DEFAULT_STREAM",
-    "AlertRead",
-    "BacktestRow",
-    "NatsUnavailable",
-    "RunSummary",
-    "StreamMismatch",
-    "WorkerOptions",
-    "payment_from_text",
-    "publish",
-    "show_model",
-    "train_model",
-    "work",
-]
+from cbec.monitoring.rules.parser import SHIPPED_RULES, RuleError, RuleSetError, check_rule_files, load_ruleset
+from cbec.monitoring.schemas import AlertRead, BacktestRow, RunSummary
 from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.monitoring.streaming.jetstream.service import (
     DEFAULT_PREFIX,
@@ -57,9 +55,42 @@ from cbec.monitoring.streaming.jetstream.service import (
     publish,
     work,
 )
+from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.monitoring.streaming.rows import payment_from_text
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
+
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_PREFIX",
+    "DEFAULT_STREAM",
+    "AlertRead",
+    "BacktestRow",
+    "NatsUnavailable",
+    "RuleSetError",
+    "RunSummary",
+    "StreamMismatch",
+    "WorkerOptions",
+    "alert_breakdown",
+    "available_months",
+    "busiest_enterprises",
+    "city_activity",
+    "count_alerts",
+    "daily_trend",
+    "evidence_graph",
+    "export_alerts",
+    "export_case",
+    "get_alert",
+    "get_case",
+    "list_alerts",
+    "list_cases",
+    "payment_from_text",
+    "payment_total",
+    "publish",
+    "show_model",
+    "train_model",
+    "work",
+]
 
 
 def check_rules(*, paths: Sequence[Path] | None = None) -> list[RuleError]:
@@ -232,92 +263,46 @@ def stream(
     return summary, problems
 
 
-def _read(record: Any, payments: list[tuple[str, str]] | None = None) -> AlertRead:
-    read = AlertRead.model_validate(record, from_attributes=True)
-    read.payments = [PaymentRef(institution_id=i, payment_id=p) for i, p in payments or []]
-    return read
+def scoring_engine(*, settings: Settings) -> StreamingEngine:
+    """Return a streaming engine of the shipped rules and the settings' FX table, to score payments one by one."""
+    return StreamingEngine(_ruleset(None), load_fx_table(settings.fx_file))
 
 
-def _scoped(principal: Principal, filters: dict[str, str | None]) -> dict[str, str | None]:
-    """Narrow alert filters to what the principal may see: a tenant only ever sees its own alerts."""
-    scoped = dict(filters)
-    if principal.tenant_column == "institution_id":
-        scoped["institution_id"] = principal.tenant_id
-    elif principal.tenant_column == "enterprise_id":
-        scoped["key_contains"] = f"enterprise_id={principal.tenant_id}"
-    elif principal.tenant_column is not None:  # platforms have no payment alerts of their own
-        scoped["institution_id"] = principal.scope("institution_id")
-    return scoped
+def score_payment(*, engine: StreamingEngine, row: Mapping[str, Any], timezone: str) -> tuple[list[Alert], str | None]:
+    """Run one payment (values as text) through the engine: the alerts it fires, and why it was not scored if not.
+
+    The engine keeps its state in memory, so its caller runs payments one at a time, in order.
+    """
+    payment = payment_from_text(row, timezone)
+    skipped, unconverted = engine.skipped, engine.unconverted
+    alerts = engine.process(payment)
+    if engine.skipped > skipped:
+        return alerts, "早于已评分的支付，未评分 / older than a payment already scored: not scored"
+    if engine.unconverted > unconverted:
+        return alerts, "无当日汇率，未评分 / no FX rate for its day: not scored"
+    return alerts, None
 
 
-def list_alerts(
-    *,
-    store: Store,
-    principal: Principal = SYSTEM,
-    limit: int | None = 100,
-    offset: int = 0,
-    sort: str = "severity",
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
-) -> list[AlertRead]:
-    """Return the alerts the principal may see, most severe and newest first (or by `sort`)."""
-    filters = _scoped(
-        principal,
-        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
+def worker_checkpoints(*, store: Store, stream: str) -> list[Path]:
+    """Return the checkpoint files the JetStream workers of a stream keep."""
+    return sorted(state_dir(store, stream).glob("*.ckpt"))
+
+
+def stored_alerts(*, store: Store) -> tuple[list[tuple[str, int, Any]], int]:
+    """Return every stored alert's (key, payment count, observed) and how many payments an alert names twice.
+
+    What the tables hold, below the filter step and the principal's view: what a kill -9 drill compares.
+    """
+    named_twice = (
+        select(func.count())
+        .select_from(AlertPayment)
+        .group_by(AlertPayment.alert_id, AlertPayment.institution_id, AlertPayment.payment_id)
+        .having(func.count() > 1)
     )
     with store.factory() as session:
-        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, **filters)
-        return [_read(r) for r in records]
-
-
-def count_alerts(
-    *,
-    store: Store,
-    principal: Principal = SYSTEM,
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
-) -> int:
-    """Count the alerts list_alerts pages through for the same principal and filters."""
-    filters = _scoped(
-        principal,
-        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
-    )
-    with store.factory() as session:
-        return alert_store.count_alerts(session, **filters)
-
-
-def get_alert(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> AlertRead | None:
-    """Return one alert with the payments it names; None when it does not exist for the principal."""
-    with store.factory() as session:
-        record = session.get(AlertRecord, alert_id)
-        if record is None or not _visible(principal, record):
-            return None
-        return _read(record, alert_store.alert_payments(session, [record.id]).get(record.id, []))
-
-
-def _visible(principal: Principal, record: AlertRecord) -> bool:
-    scoped = _scoped(principal, {})
-    if "key_contains" in scoped:
-        return str(scoped["key_contains"]) in record.key_text
-    return "institution_id" not in scoped or record.institution_id == scoped["institution_id"]
-
-
-def export_alerts(*, store: Store, principal: Principal = SYSTEM, month: str | None = None) -> list[dict[str, Any]]:
-    """Return one row per alerted payment (of the alerts the principal may see) with rule ids and severity."""
-    filters = _scoped(principal, {"month": month})
-    with store.factory() as session:
-        records = alert_store.query_alerts(
-            session,
-            limit=None,
-            month=filters.get("month"),
-            institution_id=filters.get("institution_id"),
-            key_contains=filters.get("key_contains"),
-        )
-        return alert_store.export_rows(session, records)
+        rows = session.execute(select(AlertRecord.alert_key, AlertRecord.payment_count, AlertRecord.observed)).all()
+        doubled = session.execute(named_twice).all()
+    return [(key, count, observed) for key, count, observed in rows], len(doubled)
 
 
 def snooze(*, store: Store, rule_id: str, key: str, until: datetime, reason: str, by: str) -> None:
@@ -353,10 +338,6 @@ def backtest(*, store: Store, months: Sequence[str], candidate: Path, current: P
 
 def alerted_payments(*, store: Store, months: Sequence[str]) -> list[tuple[int, str, str, str]]:
     """Return (alert id, severity, institution id, payment id) for every payment the months' alerts name."""
-    from sqlalchemy import select
-
-    from cbec.monitoring.models import AlertPayment
-
     query = (
         select(AlertRecord.id, AlertRecord.severity, AlertPayment.institution_id, AlertPayment.payment_id)
         .join(AlertPayment, AlertPayment.alert_id == AlertRecord.id)
@@ -369,8 +350,6 @@ def alerted_payments(*, store: Store, months: Sequence[str]) -> list[tuple[int, 
 
 def alert_summary(*, store: Store, month: str) -> list[dict[str, Any]]:
     """Return the month's alerts counted per institution, severity and typology, with their ids."""
-    from sqlalchemy import func, select
-
     query = (
         select(
             AlertRecord.institution_id,

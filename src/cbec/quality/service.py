@@ -319,3 +319,8 @@ def education_reach(*, store: Store, year: int) -> EducationReach:
         by_city=dict(sorted(by_city.items())),
         first_day=min((r[2] for r in rows), default=None),
     )
+
+
+def measure_titles() -> dict[str, tuple[str, str]]:
+    """Return each measure's title in Chinese and in English, by measure name."""
+    return {name: (m.title_zh, m.title_en) for name, m in shipped_config().measures.items()}

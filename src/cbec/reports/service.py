@@ -15,13 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
+from cbec.config import Settings
 from cbec.feeds import service as feeds
 from cbec.reports import publish
-from cbec.reports.models import ReportRecord
+from cbec.reports.charts import FontMissing as FontMissing  # the CJK font charts need is missing: callers say so
+from cbec.reports.models import ReportRecord as ReportRecord  # what report_records returns
 from cbec.reports.render import print_pdf, render_html
 from cbec.reports.sections import SECTIONS, ReportData, build_report
 from cbec.stats import service as stats
 from cbec.storage.engine import transaction
+from cbec.storage.files import leftovers as temporary_files
 from cbec.storage.store import Store
 
 KIND = "monthly"
@@ -143,6 +146,19 @@ def report_records(*, store: Store, month: str | None = None) -> list[ReportReco
         return list(session.scalars(query))
 
 
+def pdf_intact(*, record: ReportRecord) -> bool:
+    """Tell whether a recorded report's PDF is in place with the checksum recorded for it."""
+    pdf = Path(record.pdf_path)
+    return pdf.exists() and publish.sha256_of(pdf) == record.pdf_sha256
+
+
+def leftovers(*, settings: Settings) -> list[Path]:
+    """Return what killed builds left under the reports folder: staging folders and half-written files."""
+    root = settings.reports_dir
+    staging = sorted(root.rglob(f"{publish.STAGING_PREFIX}*")) if root.exists() else []
+    return sorted({*temporary_files(root), *staging})
+
+
 def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
     """Return what the dashboard's statistics page shows: Table 1 checked, brands by city, job demand (feeds)."""
     stats.load_official(store=store)
@@ -154,7 +170,6 @@ def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
 def report_file(*, store: Store, month: str, lang: str) -> Path:
     """Return the month's recorded PDF report in a language, building it when none is recorded or it changed."""
     for record in report_records(store=store, month=month):
-        pdf = Path(record.pdf_path)
-        if (record.kind, record.lang) == (KIND, lang) and pdf.exists() and publish.sha256_of(pdf) == record.pdf_sha256:
-            return pdf
+        if (record.kind, record.lang) == (KIND, lang) and pdf_intact(record=record):
+            return Path(record.pdf_path)
     return monthly_report(store=store, month=month, lang=lang).pdf

@@ -6,7 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from cbec.feeds.spark_views import spark_read_side
+from cbec.feeds.service import spark_read_side
 from cbec.storage.spark import spark_session
 from cbec.storage.store import Store
 

@@ -14,7 +14,7 @@ from cbec.storage.store import Store
 from cbec.supervision import measures, notices
 from cbec.supervision.config import shipped_config
 from cbec.supervision.domain import assess_incident
-from cbec.supervision.lifecycles import INSTITUTION_ACTIONS, REGULATOR_ACTIONS, WARNING
+from cbec.supervision.lifecycles import INSTITUTION_ACTIONS, KIND_TITLES, REGULATOR_ACTIONS, STATE_TITLES, WARNING
 from cbec.supervision.models import Notice
 from cbec.supervision.ratings import list_ratings, rate_month, round_hours
 from cbec.supervision.schemas import (
@@ -27,6 +27,8 @@ from cbec.supervision.schemas import (
 )
 
 __all__ = [
+    "KIND_TITLES",
+    "STATE_TITLES",
     "IncidentRead",
     "NoticeCreate",
     "NoticeRead",

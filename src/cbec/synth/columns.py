@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cbec.feeds.catalog import FEEDS as CATALOG
+from cbec.feeds.service import feed_columns
 
 # One source of truth: the feed specs that ingestion validates against.
-FEED_COLUMNS: dict[str, tuple[str, ...]] = {name: spec.names for name, spec in CATALOG.items()}
+FEED_COLUMNS: dict[str, tuple[str, ...]] = feed_columns()
 
 LABEL_COLUMNS: tuple[str, ...] = ("feed", "key", "institution_id", "pattern")
 

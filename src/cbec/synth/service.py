@@ -169,3 +169,8 @@ def generate(
         labels=label_writer.rows,
         scale_factor=scale_factor(payments),
     )
+
+
+def platform_ids() -> list[str]:
+    """Return the ids of the synthetic province's e-commerce platforms, in the calibration's order."""
+    return [p.platform_id for p in cal.PLATFORMS]

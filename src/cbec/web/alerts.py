@@ -10,7 +10,6 @@ from starlette.responses import RedirectResponse, Response
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import REGULATORS, ROLES
 from cbec.monitoring import service as monitoring
-from cbec.monitoring.alerts import overview
 from cbec.supervision import service as supervision
 from cbec.web.render import not_found, page
 from cbec.web.session import Visitor, check_csrf, needs
@@ -51,7 +50,7 @@ def alert_queue(
         "page_no": page_no,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": {k: v or "" for k, v in filters.items()},
-        "months": overview.available_months(store=store),
+        "months": monitoring.available_months(store=store),
     }
     template = "alert_rows.html.j2" if request.headers.get("hx-request") else "alerts.html.j2"
     return page(request, template, visitor, **context)
@@ -61,7 +60,7 @@ def alert_queue(
 def alert_detail(request: Request, alert_id: RowId, store: StoreDep, visitor: AnyRole) -> Response:
     """Show one alert: its explanation, the evidence graph of its payments, and (for a regulator) a notice form."""
     alert = monitoring.get_alert(store=store, alert_id=alert_id, principal=visitor.principal)
-    graph = overview.evidence_graph(store=store, alert_id=alert_id, principal=visitor.principal)
+    graph = monitoring.evidence_graph(store=store, alert_id=alert_id, principal=visitor.principal)
     if alert is None or graph is None:
         return not_found(request, visitor)
     return page(request, "alert.html.j2", visitor, alert=alert, graph=graph)

@@ -13,7 +13,6 @@ from starlette.responses import RedirectResponse, Response
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import ROLES, NotVisible
 from cbec.complaints import service as complaints
-from cbec.complaints.lifecycle import STATE_TITLES
 from cbec.complaints.schemas import ComplaintCreate
 from cbec.core.workflow import TransitionError
 from cbec.web.i18n import lang_of
@@ -85,7 +84,7 @@ def track(request: Request, store: StoreDep, code: Code, new: int = 0) -> Respon
     found = complaints.track(store=store, tracking_code=code)
     if found is None:
         return page(request, "message.html.j2", status_code=404, message_key="not_found")
-    return page(request, "complaint_track.html.j2", complaint=found, new=bool(new), states=STATE_TITLES)
+    return page(request, "complaint_track.html.j2", complaint=found, new=bool(new), states=complaints.STATE_TITLES)
 
 
 @router.post("/complaint/track/{code}/close")
@@ -116,7 +115,7 @@ def close(
 def complaints_board(request: Request, store: StoreDep, visitor: AnyRole, state: str = "") -> Response:
     """Complaints the user may handle: all for regulators, those routed to it for a business."""
     rows = complaints.list_complaints(store=store, principal=visitor.principal, state=state or None, limit=200)
-    return page(request, "complaints.html.j2", visitor, rows=rows, states=STATE_TITLES, state=state)
+    return page(request, "complaints.html.j2", visitor, rows=rows, states=complaints.STATE_TITLES, state=state)
 
 
 @router.post("/complaints/{case_id}/act")

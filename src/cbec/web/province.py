@@ -13,7 +13,6 @@ from cbec.api.deps import StoreDep
 from cbec.auth.domain import ROLES
 from cbec.core import regions
 from cbec.monitoring import service as monitoring
-from cbec.monitoring.alerts import overview
 from cbec.storage.store import Store
 from cbec.supervision import service as supervision
 from cbec.web.render import not_found, page
@@ -31,7 +30,7 @@ GEOJSON = Path(regions.__file__).resolve().parent / "data" / "zhejiang_cities.ge
 
 def pick_month(store: Store, month: str | None) -> tuple[str | None, list[str]]:
     """Return the month to show (the asked one, else the newest with alerts) and the months to choose from."""
-    months = overview.available_months(store=store)
+    months = monitoring.available_months(store=store)
     return (month or (months[0] if months else None)), months
 
 
@@ -44,9 +43,9 @@ def overview_page(request: Request, store: StoreDep, visitor: AnyRole, month: Mo
     shown, months = pick_month(store, month)
     if shown is None:
         return page(request, "overview.html.j2", visitor, month=None, months=[], data={})
-    cities = overview.city_activity(store=store, month=shown, principal=principal)
-    trend = overview.daily_trend(store=store, month=shown, principal=principal)
-    counts = overview.alert_counts(store=store, month=shown, principal=principal)
+    cities = monitoring.city_activity(store=store, month=shown, principal=principal)
+    trend = monitoring.daily_trend(store=store, month=shown, principal=principal)
+    counts = monitoring.alert_breakdown(store=store, month=shown, principal=principal)
     ratings = supervision.list_ratings(store=store, month=shown, principal=principal)
     notices = supervision.list_notices(store=store, principal=principal)
     open_notices = [n for n in notices if n.state not in ("verified", "acknowledged", "withdrawn", "escalated")]
@@ -61,7 +60,7 @@ def overview_page(request: Request, store: StoreDep, visitor: AnyRole, month: Mo
         "grades": dict(sorted(grades.items())),
     }
     headline = {
-        "payments": overview.payment_total(store=store, month=shown, principal=principal),
+        "payments": monitoring.payment_total(store=store, month=shown, principal=principal),
         "alerts": monitoring.count_alerts(store=store, month=shown, principal=principal),
         "enterprises": sum(c.enterprises for c in cities),
         "open_notices": len(open_notices),

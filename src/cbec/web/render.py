@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cbec.auth.domain import ROLE_TITLES
-from cbec.supervision.lifecycles import KIND_TITLES, STATE_TITLES
+from cbec.supervision import service as supervision
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
 
@@ -100,8 +100,8 @@ def page(
         "as_json": _as_json,
         "visitor": visitor,
         "path": request.url.path,
-        "kind_title": lambda k: pick(lang, KIND_TITLES.get(k), k),
-        "state_title": lambda s: pick(lang, STATE_TITLES.get(s), s),
+        "kind_title": lambda k: pick(lang, supervision.KIND_TITLES.get(k), k),
+        "state_title": lambda s: pick(lang, supervision.STATE_TITLES.get(s), s),
         "action_title": lambda a: pick(lang, ACTION_TITLES.get(a), a),
         "severity_title": lambda s: pick(lang, SEVERITY_TITLES.get(s), s),
     }

@@ -9,7 +9,7 @@ from fastapi import Path as PathParam
 from starlette.responses import FileResponse, Response
 
 from cbec.api.deps import StoreDep
-from cbec.monitoring.alerts import overview
+from cbec.monitoring import service as monitoring
 from cbec.reports import service as reports
 from cbec.stats import service as stats
 from cbec.web.render import page
@@ -22,7 +22,7 @@ Province = Annotated[Visitor, Depends(needs(*PROVINCE_ROLES))]
 @router.get("/statistics")
 def statistics(request: Request, store: StoreDep, visitor: Province) -> Response:
     """Show Table 1 with every reported growth checked, and brands and job demand from the feeds (not official)."""
-    months = overview.available_months(store=store)
+    months = monitoring.available_months(store=store)
     sections = reports.statistics_view(store=store, month=months[0] if months else None)
     checks = stats.reconciliation(store=store)
     trade = [c for c in checks if c.figure.indicator == "cbec_import_export_total"]
@@ -49,7 +49,7 @@ def statistics(request: Request, store: StoreDep, visitor: Province) -> Response
 @router.get("/reports")
 def report_list(request: Request, store: StoreDep, visitor: Province) -> Response:
     """List the months whose monthly supervision report can be downloaded (built on first download)."""
-    return page(request, "reports.html.j2", visitor, months=overview.available_months(store=store))
+    return page(request, "reports.html.j2", visitor, months=monitoring.available_months(store=store))
 
 
 @router.get("/reports/{month}/{lang}.pdf")

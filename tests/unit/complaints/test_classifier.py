@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+
+import joblib
 import pytest
 
 from cbec.complaints import classifier as service
-from cbec.complaints import domain
+from cbec.complaints import domain, pipeline
+from cbec.complaints.errors import EmptyComplaintError
 from cbec.config import Settings
 
 PLAIN = {
@@ -50,7 +54,7 @@ def test_mixed_chinese_and_english_text_is_classified() -> None:
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t　"])
 def test_empty_or_whitespace_text_is_refused(text: str) -> None:
-    with pytest.raises(domain.EmptyComplaintError, match="empty complaint text"):
+    with pytest.raises(EmptyComplaintError, match="empty complaint text"):
         service.classify_texts(["快递丢了", text])
 
 
@@ -58,8 +62,8 @@ def test_confidence_is_a_probability_and_results_are_deterministic() -> None:
     texts = [t for pair in PLAIN.values() for t in pair] + ["hello", "？？？"]
     first = service.classify_texts(texts)
     assert all(0.0 <= r.confidence <= 1.0 for r in first)
-    retrained = domain.train(domain.read_labelled(), lexicon=domain.load_lexicon())
-    again = domain.predict(retrained, texts, threshold=service.DEFAULT_THRESHOLD)
+    retrained = pipeline.train(service.read_labelled(), lexicon=service.load_lexicon())
+    again = pipeline.predict(retrained, texts, threshold=service.DEFAULT_THRESHOLD)
     assert [(r.category, r.confidence) for r in first] == [(p.category, p.confidence) for p in again]
 
 
@@ -91,8 +95,42 @@ def test_model_is_cached_under_models_dir_by_data_hash(sqlite_settings: Settings
 
 
 def test_labelled_set_is_balanced_and_bilingual() -> None:
-    rows = domain.read_labelled()
+    rows = service.read_labelled()
     for language in ("zh", "en"):
         counts = {c: sum(r.category == c and r.language == language for r in rows) for c in domain.CATEGORIES}
         assert min(counts.values()) >= 30, counts
     assert len({r.text for r in rows}) == len(rows)
+
+
+# What a format-1 cache file begins with: the pipeline's keyword prior pickled under cbec.complaints.domain,
+# where the class no longer is.
+MOVED_CLASS_PICKLE = b"\x80\x02ccbec.complaints.domain\nKeywordPrior\n."
+
+
+def test_a_cache_file_naming_a_moved_class_cannot_be_read_as_it_is() -> None:
+    with pytest.raises(AttributeError, match="KeywordPrior"):
+        pickle.loads(MOVED_CLASS_PICKLE)
+
+
+def test_an_older_cache_format_is_never_read_and_the_model_is_trained_again(sqlite_settings: Settings) -> None:
+    current = service.cache_path(sqlite_settings.models_dir, service.training_digest())
+    older = current.with_name(current.name.replace(f"-f{service.CACHE_FORMAT}.joblib", ".joblib"))  # format 1
+    older.parent.mkdir(parents=True, exist_ok=True)
+    older.write_bytes(MOVED_CLASS_PICKLE)
+    service._MEMORY.clear()
+    [result] = service.classify_texts(["假货"], settings=sqlite_settings)
+    assert result.category == "counterfeit"
+    assert isinstance(joblib.load(current), service.TrainedModel)
+    assert older.read_bytes() == MOVED_CLASS_PICKLE
+
+
+def test_an_unreadable_cache_file_is_trained_again_and_replaced(sqlite_settings: Settings) -> None:
+    current = service.cache_path(sqlite_settings.models_dir, service.training_digest())
+    current.parent.mkdir(parents=True, exist_ok=True)
+    current.write_bytes(MOVED_CLASS_PICKLE)
+    service._MEMORY.clear()
+    [result] = service.classify_texts(["假货"], settings=sqlite_settings)
+    assert result.category == "counterfeit" and result.model_version == service.training_digest()[:12]
+    replaced = joblib.load(current)
+    assert isinstance(replaced, service.TrainedModel)
+    assert type(replaced.pipeline.named_steps["features"].transformer_list[2][1]) is pipeline.KeywordPrior

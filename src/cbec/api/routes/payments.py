@@ -15,8 +15,7 @@ from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth.domain import INSTITUTION, REGULATOR_ADMIN, Forbidden, Principal
 from cbec.feeds.schemas import LoadReport
 from cbec.feeds.service import ingest
-from cbec.monitoring.service import payment_from_text
-from cbec.monitoring.streaming.driver import StreamingEngine
+from cbec.monitoring import service as monitoring
 
 router = APIRouter(prefix="/payments", tags=["payments"], responses=PROBLEM_RESPONSES)
 Reporter = Annotated[Principal, Depends(require(INSTITUTION, REGULATOR_ADMIN))]
@@ -110,15 +109,11 @@ def report_batch(
 async def score(payment: PaymentIn, request: Request, principal: Reporter) -> Verdict:
     """Run one payment through the streaming engine (the shipped rules) and return the alerts it fires."""
     _own(principal, [payment])
-    engine: StreamingEngine = request.app.state.scoring_engine
-    parsed = payment_from_text(payment.model_dump(), request.app.state.store.settings.timezone)
-    skipped, unconverted = engine.skipped, engine.unconverted
-    alerts = engine.process(parsed)  # no await inside: the event loop runs one payment at a time, in order
-    note = None
-    if engine.skipped > skipped:
-        note = "早于已评分的支付，未评分 / older than a payment already scored: not scored"
-    elif engine.unconverted > unconverted:
-        note = "无当日汇率，未评分 / no FX rate for its day: not scored"
+    alerts, note = monitoring.score_payment(  # no await inside: the event loop runs one payment at a time, in order
+        engine=request.app.state.scoring_engine,
+        row=payment.model_dump(),
+        timezone=request.app.state.store.settings.timezone,
+    )
     return Verdict(
         payment_id=payment.payment_id,
         institution_id=payment.institution_id,

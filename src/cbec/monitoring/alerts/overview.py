@@ -18,8 +18,8 @@ from sqlalchemy import select
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.regions import CITIES, find_city
 from cbec.feeds.service import read_side, register_rows
-from cbec.monitoring import service as monitoring
 from cbec.monitoring.alerts import store as alert_store
+from cbec.monitoring.alerts.read import get_alert, list_alerts
 from cbec.monitoring.models import AlertRecord
 from cbec.storage.store import Store
 
@@ -108,7 +108,7 @@ def available_months(*, store: Store) -> list[str]:
 
 
 def _alert_payment_rows(store: Store, month: str, principal: Principal) -> list[tuple[int, str, str]]:
-    alerts = monitoring.list_alerts(store=store, principal=principal, month=month, limit=None)
+    alerts = list_alerts(store=store, principal=principal, month=month, limit=None)
     with store.factory() as session:
         payments = alert_store.alert_payments(session, [a.id for a in alerts])
     return [(alert_id, inst, pay) for alert_id, pairs in payments.items() for inst, pay in pairs]
@@ -186,7 +186,7 @@ def daily_trend(*, store: Store, month: str, principal: Principal = SYSTEM) -> l
         con.close()
     alerts: Counter[str] = Counter()
     tz = store.settings.timezone
-    for alert in monitoring.list_alerts(store=store, principal=principal, month=month, limit=None):
+    for alert in list_alerts(store=store, principal=principal, month=month, limit=None):
         alerts[_local_day(alert.first_at, tz)] += 1
     days = sorted(set(payments) | set(alerts))
     return [DayTrend(day=d, payments=payments.get(d, 0), alerts=alerts[d]) for d in days]
@@ -198,9 +198,9 @@ def _local_day(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d")
 
 
-def alert_counts(*, store: Store, month: str, principal: Principal = SYSTEM) -> dict[str, dict[str, int]]:
+def alert_breakdown(*, store: Store, month: str, principal: Principal = SYSTEM) -> dict[str, dict[str, int]]:
     """Return the month's alerts the principal may see counted by severity and by typology."""
-    alerts = monitoring.list_alerts(store=store, principal=principal, month=month, limit=None)
+    alerts = list_alerts(store=store, principal=principal, month=month, limit=None)
     return {
         "severity": dict(Counter(a.severity for a in alerts)),
         "typology": dict(Counter(a.typology for a in alerts)),
@@ -209,7 +209,7 @@ def alert_counts(*, store: Store, month: str, principal: Principal = SYSTEM) -> 
 
 def evidence_graph(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> EvidenceGraph | None:
     """Return the accounts (nodes) and payments (edges) an alert names; None when the alert is not visible."""
-    alert = monitoring.get_alert(store=store, alert_id=alert_id, principal=principal)
+    alert = get_alert(store=store, alert_id=alert_id, principal=principal)
     if alert is None:
         return None
     pairs = [(p.institution_id, p.payment_id) for p in alert.payments]

@@ -43,7 +43,7 @@ class BatchBackend:
 
     def _session(self) -> tuple[SparkSession, dict[str, DataFrame]]:
         if self._spark is None:
-            from cbec.feeds.spark_views import spark_read_side
+            from cbec.feeds.service import spark_read_side
             from cbec.storage.spark import spark_session
 
             self._spark = spark_session(self.store.settings)

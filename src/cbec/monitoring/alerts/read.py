@@ -1,0 +1,99 @@
+"""Alerts as a principal may see them: a tenant reads only its own, exactly like rows that do not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cbec.auth.domain import SYSTEM, Principal
+from cbec.monitoring.alerts import store as alert_store
+from cbec.monitoring.models import AlertRecord
+from cbec.monitoring.schemas import AlertRead, PaymentRef
+from cbec.storage.store import Store
+
+
+def _read(record: Any, payments: list[tuple[str, str]] | None = None) -> AlertRead:
+    read = AlertRead.model_validate(record, from_attributes=True)
+    read.payments = [PaymentRef(institution_id=i, payment_id=p) for i, p in payments or []]
+    return read
+
+
+def _scoped(principal: Principal, filters: dict[str, str | None]) -> dict[str, str | None]:
+    """Narrow alert filters to what the principal may see: a tenant only ever sees its own alerts."""
+    scoped = dict(filters)
+    if principal.tenant_column == "institution_id":
+        scoped["institution_id"] = principal.tenant_id
+    elif principal.tenant_column == "enterprise_id":
+        scoped["key_contains"] = f"enterprise_id={principal.tenant_id}"
+    elif principal.tenant_column is not None:  # platforms have no payment alerts of their own
+        scoped["institution_id"] = principal.scope("institution_id")
+    return scoped
+
+
+def list_alerts(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    limit: int | None = 100,
+    offset: int = 0,
+    sort: str = "severity",
+    month: str | None = None,
+    rule_id: str | None = None,
+    severity: str | None = None,
+    institution_id: str | None = None,
+) -> list[AlertRead]:
+    """Return the alerts the principal may see, most severe and newest first (or by `sort`)."""
+    filters = _scoped(
+        principal,
+        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
+    )
+    with store.factory() as session:
+        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, **filters)
+        return [_read(r) for r in records]
+
+
+def count_alerts(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    month: str | None = None,
+    rule_id: str | None = None,
+    severity: str | None = None,
+    institution_id: str | None = None,
+) -> int:
+    """Count the alerts list_alerts pages through for the same principal and filters."""
+    filters = _scoped(
+        principal,
+        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
+    )
+    with store.factory() as session:
+        return alert_store.count_alerts(session, **filters)
+
+
+def get_alert(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> AlertRead | None:
+    """Return one alert with the payments it names; None when it does not exist for the principal."""
+    with store.factory() as session:
+        record = session.get(AlertRecord, alert_id)
+        if record is None or not _visible(principal, record):
+            return None
+        return _read(record, alert_store.alert_payments(session, [record.id]).get(record.id, []))
+
+
+def _visible(principal: Principal, record: AlertRecord) -> bool:
+    scoped = _scoped(principal, {})
+    if "key_contains" in scoped:
+        return str(scoped["key_contains"]) in record.key_text
+    return "institution_id" not in scoped or record.institution_id == scoped["institution_id"]
+
+
+def export_alerts(*, store: Store, principal: Principal = SYSTEM, month: str | None = None) -> list[dict[str, Any]]:
+    """Return one row per alerted payment (of the alerts the principal may see) with rule ids and severity."""
+    filters = _scoped(principal, {"month": month})
+    with store.factory() as session:
+        records = alert_store.query_alerts(
+            session,
+            limit=None,
+            month=filters.get("month"),
+            institution_id=filters.get("institution_id"),
+            key_contains=filters.get("key_contains"),
+        )
+        return alert_store.export_rows(session, records)
