@@ -182,7 +182,7 @@ def run_drill(
                 verdict.problems.append(str(failed))
             verdict.problems[:0] = [f"after the kill: {p}" for p in after.problems]
             result.runs.append(KillRun(run, delay, landed, after.mid_work, restart, verdict))
-            status = "ok" if verdict.clean else f"FAILED: {verdict}"
+            status = ("ok" if verdict.clean else f"FAILED: {verdict}") + (f"; {verdict.note}" if verdict.note else "")
             where = "mid-work" if after.mid_work else "no half-done work"
             log(
                 f"  run {run:>3}: kill at {delay:6.2f} s ({where}{'' if landed else ', had finished'}), "
@@ -192,6 +192,7 @@ def run_drill(
                 backend.drop(home)
         return result
     finally:
+        target.close()
         if not keep_clean:
             backend.drop(clean)
 

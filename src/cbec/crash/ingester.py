@@ -141,6 +141,9 @@ class IngesterTarget:
             mid_work=bool(state.staged) or any(b[1] == "running" for b in state.batches), problems=problems
         )
 
+    def close(self) -> None:
+        """Nothing outside the homes to release."""
+
     def verify(self, home: Home, run: int) -> Verdict:
         """Compare the lake, the registers, the quarantine and the batch accounting with the clean load."""
         verdict = Verdict()

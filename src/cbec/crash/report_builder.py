@@ -104,6 +104,9 @@ class ReportBuilderTarget:
             problems.append("the previous complete report is gone")
         return AfterKill(mid_work=bool(reports.leftovers(settings=home.settings())), problems=problems)
 
+    def close(self) -> None:
+        """Nothing outside the homes to release."""
+
     def verify(self, home: Home, run: int) -> Verdict:
         """Exactly one record of a whole PDF with the clean page count, its HTML and charts, nothing left over."""
         records = self._records(home)

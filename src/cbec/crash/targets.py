@@ -27,6 +27,7 @@ class Verdict:
     duplicate_rows: int | None = 0
     duplicate_records: int | None = None  # alerts or report records
     problems: list[str] = field(default_factory=list)
+    note: str = ""  # what else the target compared, shown in the run's line (e.g. the worker's pairs)
 
     @property
     def clean(self) -> bool:
@@ -70,6 +71,10 @@ class Target(Protocol):
 
     def verify(self, home: Home, run: int) -> Verdict:
         """Compare a killed-then-restarted home (of run `run`) with the clean reference."""
+        ...
+
+    def close(self) -> None:
+        """Release what prepare made outside the homes (a JetStream stream); the drill calls it at the end."""
         ...
 
 

@@ -8,6 +8,14 @@ Semantics (both drivers implement exactly this; tests/integration/monitoring pro
   the payments passing its filter whose group key has no null part; a sequence rule has two streams
   into one account key: inbound legs (payee_id) and outbound legs (payer_id), an inbound leg ordered
   before an outbound leg of the same payment.
+- *Arrival* (the streaming drivers take payments as they come; the batch driver reads the month and sorts
+  it): payments of one instant may arrive in any order. A streaming engine holds the newest instant's
+  payments and takes them in the order once a later instant arrives or its input is drained (a file's end,
+  a partition with no message for now; scoring one payment at a time drains at once), so ties never depend
+  on arrival. A payment of an earlier instant than one the engine already holds or took (or a repeat) is
+  *late*: skipped and counted. So on a feed in time order (initiated_at never decreasing, ties in any
+  order) every driver takes every payment and they agree alert for alert; which payments of a feed out of
+  time order are late depends on what else an engine saw (docs/streaming.md).
 - The *window* of a payment p is the stream's rows of p's key with initiated_at in (t - W, t] and not
   after p in the order: ties on the timestamp are broken by the order, so no future row is ever needed.
 - A rule *fires* on p when its condition holds over p's window after including p (row: p meets `when`;

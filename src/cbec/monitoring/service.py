@@ -231,7 +231,8 @@ def stream(
     """Feed payments (line, row) through the streaming driver, saving alerts every micro-batch.
 
     With a checkpoint file, state is restored from it first and written after every micro-batch,
-    so a restarted stream resumes where it stopped without repeating alerts.
+    so a restarted stream resumes where it stopped without repeating alerts. The newest instant's payments
+    wait for the next micro-batch (ties in any order, see engine.py) and are taken when the input ends.
     """
     ruleset = _ruleset(rules)
     engine = StreamingEngine(ruleset, _fx(store))
@@ -241,8 +242,8 @@ def stream(
     problems: list[str] = []
     batch: list[Payment] = []
 
-    def flush() -> None:
-        alerts = engine.process_many(batch)
+    def flush(*, last: bool = False) -> None:
+        alerts = engine.process_many(batch, drain=last)  # the last: the input ends, its final instant is taken
         _save(store, alerts, summary, "stream")
         if checkpoint is not None:
             checkpoint.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +259,7 @@ def stream(
         summary.payments += 1
         if len(batch) >= batch_size:
             flush()
-    flush()
+    flush(last=True)
     summary.skipped_rows = engine.skipped + engine.unconverted
     return summary, problems
 

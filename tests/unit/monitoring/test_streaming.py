@@ -140,7 +140,9 @@ def test_micro_batches_return_the_latest_state_of_every_alert_one_by_one_gives()
     rules = parse_ruleset(RULES, "unit.yaml")
     one_by_one = _stream(StreamingEngine(rules, FX), PAYMENTS)
     batched = StreamingEngine(rules, FX)
-    in_batches = {a.alert_id: a for n in (0, 3, 7) for a in batched.process_many(PAYMENTS[n : n + 4 if n else 3])}
+    in_batches = {
+        a.alert_id: a for n in (0, 3, 7) for a in batched.process_many(PAYMENTS[n : n + 4 if n else 3], drain=n == 7)
+    }
     assert in_batches == one_by_one
     found = {(a.rule_id, a.key[0][1], tuple(p for _, p in a.payments), a.observed) for a in one_by_one.values()}
     assert found == {

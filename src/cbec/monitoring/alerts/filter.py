@@ -18,6 +18,8 @@ from cbec.storage.store import Store
 
 def save_alerts(store: Store, alerts: list[Alert], summary: RunSummary, source: str, actor: str = "system") -> None:
     """Run the filter step and keep what it lets through, in one transaction; add the counts to `summary`."""
+    if not alerts:  # nothing to filter or write: no transaction (a micro-batch of one payment rarely alerts)
+        return
     alert_store.prepare_partitions(store.engine, alerts)  # PostgreSQL: the months' partitions exist first
     with transaction(store.factory) as session:
         verdict = alert_store.filter_alerts(session, alerts)

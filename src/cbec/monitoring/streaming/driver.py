@@ -3,6 +3,11 @@
 State per (rule, key) holds only the window's rows and the open episode; a key idle for longer than
 its rule's window can no longer fire or join an episode and is dropped (exact, not an approximation).
 `max_keys_per_rule` adds a hard LRU bound that trades exactness for memory when set.
+
+Arrival (engine.py states it): payments of one instant may arrive in any order, so the engine holds the
+newest instant's payments and takes them in the contract's order once a later instant arrives or the caller
+says its input is drained (`process_many(..., drain=True)`, `drain()`); the held payments are part of the
+state and of every checkpoint. `process` takes its payment at once (the scoring API answers for it now).
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from cbec.monitoring.rules.model import AggregateRule, Rule, RuleSet
 from cbec.monitoring.streaming.dispatch import Fired, Step, compile_dispatch
 from cbec.monitoring.streaming.state import Episode, Keys, build_step, size_and_last
 
-CHECKPOINT_FORMAT = 2  # 2: rows are shared tuples with amounts in fen; closures rebuilt from the rule set
+CHECKPOINT_FORMAT = 3  # 3: the held instant's payments; 2: rows are shared tuples with amounts in fen
 SWEEP_EVERY = 1024
 HOUR_US = 3_600_000_000
 FX_CACHE_SIZE = 4_096
 _ONE = Decimal(1)
+Position = tuple[int, str, str]  # (epoch µs, institution_id, payment_id): the contract's order
+Held = tuple[Position, Payment, int]  # a payment of the newest instant, waiting, with its amount in fen
 
 
 class StreamingEngine:
@@ -58,36 +65,74 @@ class StreamingEngine:
         self._dispatch = compile_dispatch(self.rules, steps, subsets)
         self._rates: dict[tuple[str, int], Decimal | None] = {}
         self._corridors: dict[tuple[str | None, str | None], str] = {}
-        self.last_order: tuple[int, str, str] | None = None
+        self.last_order: Position | None = None  # the last payment taken
+        self.held: list[Held] = []  # the newest instant's payments, not taken yet (all of one instant)
         self.processed = 0
-        self.skipped = 0  # replayed or late payments, ignored
+        self.skipped = 0  # late or repeated payments, ignored
         self.unconverted = 0  # no FX rate
 
     def process(self, payment: Payment) -> list[Alert]:
-        """Take one payment; return the alerts it opened or extended (their latest state)."""
-        fired: Fired = []
-        self._take(payment, fired)
-        return [self._alert(index, key, episode) for index, key, episode in fired]
+        """Take one payment at once (with any held before it); return the alerts it opened or extended."""
+        return self.process_many((payment,), drain=True)
 
-    def process_many(self, payments: Iterable[Payment]) -> list[Alert]:
-        """Take a micro-batch in order; return the latest state of every alert it opened or extended."""
+    def process_many(
+        self, payments: Iterable[Payment], *, drain: bool = False, late: list[int] | None = None
+    ) -> list[Alert]:
+        """Take a micro-batch in arrival order; return the latest state of every alert it opened or extended.
+
+        The newest instant's payments stay held for the next call unless `drain` (the input ends here, or has
+        nothing more for now). The positions in the batch of payments skipped as late or repeated are appended
+        to `late` when given.
+        """
         fired: Fired = []
-        for payment in payments:
-            self._take(payment, fired)
+        for number, payment in enumerate(payments):
+            if not self._arrive(payment, fired) and late is not None:
+                late.append(number)
+        if drain and self.held:
+            self._release(fired)
         latest = {id(episode): (index, key, episode) for index, key, episode in fired}
         return [self._alert(index, key, episode) for index, key, episode in latest.values()]
 
-    def _take(self, payment: Payment, fired: Fired) -> None:
-        """Convert, order-check and route one payment; firings are appended to `fired`."""
+    def drain(self) -> list[Alert]:
+        """Take the held instant's payments now (the input has nothing more for now); return their alerts."""
+        return self.process_many((), drain=True)
+
+    def _arrive(self, payment: Payment, fired: Fired) -> bool:
+        """Convert and order-check one payment, then hold it; False when it is late or a repeat.
+
+        A later instant releases the held one first (its firings are appended to `fired`). A payment is late
+        when it is not after the last one taken or belongs to an instant before the held one.
+        """
         ts = micros(payment.initiated_at)
         fen = self._fen(payment.amount, payment.currency, ts)
         if fen is None:
             self.unconverted += 1
-            return
+            return True
         position = (ts, payment.institution_id, payment.payment_id)
+        if self.held:
+            instant = self.held[0][0][0]
+            if ts > instant:
+                self._release(fired)
+            elif ts < instant or any(h[0] == position for h in self.held):
+                self.skipped += 1
+                return False
         if self.last_order is not None and position <= self.last_order:
             self.skipped += 1
-            return
+            return False
+        self.held.append((position, payment, fen))
+        return True
+
+    def _release(self, fired: Fired) -> None:
+        """Take the held instant's payments in the contract's order."""
+        held, self.held = self.held, []  # a new list: a snapshot may still refer to the old one
+        if len(held) > 1:
+            held.sort(key=lambda h: h[0])
+        for position, payment, fen in held:
+            self._take(payment, fen, position, fired)
+
+    def _take(self, payment: Payment, fen: int, position: Position, fired: Fired) -> None:
+        """Route one payment in order; firings are appended to `fired`."""
+        ts = position[0]
         self.last_order = position
         self.processed += 1
         if self.processed % SWEEP_EVERY == 0:  # only bounds memory: an idle key never changes a result
@@ -169,6 +214,7 @@ class StreamingEngine:
             "rules": [(rule.header.id, rule.header.version) for rule in self.rules],
             "keys": self.keys,
             "counters": (self.last_order, self.processed, self.skipped, self.unconverted),
+            "held": self.held,
         }
 
     def checkpoint(self, path: Path) -> None:
@@ -190,6 +236,7 @@ class StreamingEngine:
             keys.clear()  # the compiled steps hold these very dicts
             keys.update(saved)
         self.last_order, self.processed, self.skipped, self.unconverted = payload["counters"]
+        self.held = list(payload["held"])
 
 
 def write_atomically(path: Path, payload: object) -> None:

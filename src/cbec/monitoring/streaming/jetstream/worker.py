@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cbec.core.money import FxTable
 from cbec.monitoring.alerts.filter import save_alerts
-from cbec.monitoring.engine import ACCOUNT_DIMENSION, Alert, Payment, micros
+from cbec.monitoring.engine import ACCOUNT_DIMENSION, Alert, Payment
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.schemas import RunSummary
 from cbec.monitoring.streaming.driver import StreamingEngine, write_atomically
@@ -207,11 +207,11 @@ class PartitionWorker:
     def take(self, messages: list[tuple[int, str, bytes]]) -> list[Alert]:
         """Run (stream sequence, subject, body) messages through the engines in order; return their alerts.
 
-        Messages at or below the covered sequence are replays and skipped; payments at or before the last
-        one of their dimension arrived late (the engines need time order) and are skipped and listed.
+        Messages at or below the covered sequence are replays and skipped; payments their dimension's engine
+        finds late (an instant before the newest it holds or took, or a repeat) are skipped and listed.
         """
         batches: dict[str, list[Payment]] = {dim: [] for dim in self.engines}
-        last = {dim: engine.last_order for dim, engine in self.engines.items()}
+        sources: dict[str, list[tuple[int, str, bytes]]] = {dim: [] for dim in self.engines}
         rejected: list[dict[str, Any]] = []
         decoded: dict[bytes, Payment | ValueError] = {}  # a payment's messages of several dimensions: one decode
         for seq, subject, body in messages:
@@ -230,42 +230,31 @@ class PartitionWorker:
                     payment = decoded[body] = exc
             if isinstance(payment, ValueError):
                 self.summary.refused += 1
-                rejected.append(
-                    {
-                        "seq": seq,
-                        "subject": subject,
-                        "reason": str(payment),
-                        "body": body.decode("utf-8", "replace"),
-                    }
-                )
+                rejected.append(_rejected(seq, subject, body, str(payment)))
                 continue
-            position = (micros(payment.initiated_at), payment.institution_id, payment.payment_id)
-            previous = last[dim]
-            if previous is not None and position <= previous:
-                self.summary.late += 1
-                rejected.append(
-                    {
-                        "seq": seq,
-                        "subject": subject,
-                        "reason": "late",
-                        "body": body.decode("utf-8", "replace"),
-                    }
-                )
-                continue
-            last[dim] = position
             batches[dim].append(payment)
+            sources[dim].append((seq, subject, body))
         alerts: list[Alert] = []
+        late: list[int]
         for dim, payments in batches.items():
             if payments:
-                engine = self.engines[dim]
+                engine, late = self.engines[dim], []  # the batch's positions its engine found late
                 before = engine.unconverted
-                alerts += engine.process_many(payments)
+                alerts += engine.process_many(payments, late=late)
                 self.summary.unconverted += engine.unconverted - before
-                self.summary.per_dim[dim] = self.summary.per_dim.get(dim, 0) + len(payments)
-                self.summary.alerts.payments += len(payments)  # payment messages: one per dimension
+                self.summary.late += len(late)
+                rejected += (_rejected(*sources[dim][number], "late") for number in late)
+                self.summary.per_dim[dim] = self.summary.per_dim.get(dim, 0) + len(payments) - len(late)
+                self.summary.alerts.payments += len(payments) - len(late)  # payment messages: one per dimension
         if rejected:
-            self._reject(rejected)
+            self._reject(sorted(rejected, key=lambda row: int(row["seq"])))
         return alerts
+
+    def drain(self) -> list[Alert] | None:
+        """Take every engine's held instant (the partition has no message for now); None when none was held."""
+        if not any(engine.held for engine in self.engines.values()):
+            return None
+        return [alert for engine in self.engines.values() for alert in engine.drain()]
 
     def _reject(self, rows: list[dict[str, Any]]) -> None:
         """Keep refused and late messages with the reason (they also stay in the stream)."""
@@ -297,7 +286,11 @@ class PartitionWorker:
                     break
                 msgs = await pull.fetch(options.batch, options.fetch_timeout)
                 if not msgs:
-                    if options.until_idle is not None and time.monotonic() - idle_since >= options.until_idle:
+                    drained = self.drain()  # nothing more for now: the newest instant is complete as far as we know
+                    if drained is not None:
+                        await self._save(drained)
+                        dirty = True
+                    elif options.until_idle is not None and time.monotonic() - idle_since >= options.until_idle:
                         break
                     continue
                 idle_since = time.monotonic()
@@ -390,3 +383,8 @@ async def work_on(
         return await worker.run(connection, stop=stop, on_batch=on_batch)
     finally:
         await connection.close()
+
+
+def _rejected(seq: int, subject: str, body: bytes, reason: str) -> dict[str, Any]:
+    """Return the rejected file's line of a message: its sequence, subject, the reason and the body as text."""
+    return {"seq": seq, "subject": subject, "reason": reason, "body": body.decode("utf-8", "replace")}
