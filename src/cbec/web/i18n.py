@@ -15,6 +15,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "username": ("用户名", "User name"),
     "password": ("密码", "Password"),
     "login_failed": ("用户名或密码错误", "Wrong user name or password"),
+    "login_throttled": ("尝试次数过多，请稍后再试：", "Too many attempts; try again in"),
+    "too_many_filings": ("提交过于频繁，请稍后再试：", "Too many complaints from here; try again in"),
     "overview": ("全省概览", "Province overview"),
     "alerts": ("预警队列", "Alert queue"),
     "institutions": ("支付机构", "Institutions"),

@@ -87,6 +87,7 @@ def page(
     template: str,
     visitor: Visitor | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Response:
     """Render a page with the language, the words and (when logged in) the user and navigation."""
@@ -109,7 +110,7 @@ def page(
         base["nav"] = nav(lang, visitor)
         base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
         base["csrf"] = visitor.csrf
-    return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code)
+    return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
 
 
 def not_found(request: Request, visitor: Visitor) -> Response:
