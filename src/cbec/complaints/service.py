@@ -18,7 +18,14 @@ from cbec.complaints.config import shipped_config
 from cbec.complaints.keys import load_keyring
 from cbec.complaints.lifecycle import CONSUMER_ACTIONS, RESPONDENT_ACTIONS, add_case, complaint_lifecycle
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
-from cbec.complaints.personal import PERSONAL, erase_personal, purge_expired, reveal_personal, rotate_keys
+from cbec.complaints.personal import (
+    PERSONAL,
+    erase_personal,
+    purge_expired,
+    reveal_personal,
+    rotate_keys,
+    seal_text,
+)
 from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
@@ -141,6 +148,7 @@ def file_complaint(
     ring, lifecycle = load_keyring(store.settings), complaint_lifecycle(shipped_config().deadlines)
     category, confidence, model = (classifier or _model(store))(data.text)
     sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
+    text, sealed["text_personal"] = seal_text(data.text, ring)
     due = lifecycle.due("received", now.astimezone(SHANGHAI), _calendar(store))
     with transaction(store.factory) as session:
         case = ComplaintCase(
@@ -148,7 +156,7 @@ def file_complaint(
             source=source,
             received_at=now,
             language=data.language,
-            text=data.text,
+            text=text,
             category=category,
             confidence=confidence,
             category_by=model,
