@@ -157,6 +157,27 @@ class Settings(BaseSettings):
         """Return where streaming state is checkpointed."""
         return self.home_dir / "checkpoints"
 
+    def security_warnings(self) -> list[str]:
+        """Return what a production deployment should change: secrets and anchors kept beside the data."""
+        warnings = []
+        beside = self.keys_dir.is_relative_to(self.home_dir)
+        if beside and (self.data_keys is None or self.pseudonym_key is None):
+            warnings.append(
+                f"personal-data keys are files in {self.keys_dir}, beside the data: set CBEC_DATA_KEYS and "
+                "CBEC_PSEUDONYM_KEY from a secret store, or CBEC_KEYS_DIR to another disk (docs/security.md)"
+            )
+        if beside and (self.audit_key is None or self.audit_signing_key is None):
+            warnings.append(
+                f"audit keys are files in {self.keys_dir}, beside the database: set CBEC_AUDIT_KEY and "
+                "CBEC_AUDIT_SIGNING_KEY from a secret store (docs/security.md)"
+            )
+        if self.audit_checkpoints is None:
+            warnings.append(
+                f"audit checkpoints go to {self.audit_checkpoints_file}: point CBEC_AUDIT_CHECKPOINTS at an "
+                "append-only place the database's administrators cannot rewrite"
+            )
+        return warnings
+
     @property
     def sqlalchemy_url(self) -> str:
         """Return the relational store's URL, defaulting to SQLite under home."""

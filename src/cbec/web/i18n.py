@@ -163,6 +163,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "lang_switch": ("English", "中文"),
     "role": ("角色", "Role"),
     "csrf_failed": ("表单已失效，请刷新后重试", "The form expired; reload and try again"),
+    "too_many": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
     "from_alert": ("来自预警", "From alert"),
     "individual": ("个人账户", "individual"),
     "enterprise": ("企业账户", "enterprise"),
