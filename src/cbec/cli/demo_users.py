@@ -12,7 +12,7 @@ from cbec.monitoring.alerts import overview
 from cbec.storage.store import Store
 from cbec.synth.calibration import PLATFORMS
 
-DEMO_PASSWORD = "cbec-demo-2026"  # printed on screen: for the synthetic demo only
+DEMO_PASSWORD = "cbec-demo-2026"  # nosec B105  # the synthetic demo's login, printed on screen by design
 DEMO_USERS = {
     "demo-admin": "regulator-admin",
     "demo-analyst": "regulator-analyst",
