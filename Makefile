@@ -9,10 +9,11 @@ APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subs
 VENDOR := src/cbec/web/static/vendor
 ECHARTS_VERSION := 5.6.0
 HTMX_VERSION := 2.0.11
+SWAGGER_UI_VERSION := 5.36.0
 CBEC_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export CBEC_TEST_POSTGRES_URL
 
-.PHONY: install system-deps vendor demo test lint typecheck pytest pytest-postgresql bench clean
+.PHONY: install system-deps vendor demo test lint typecheck pytest pytest-postgresql bench audit-deps clean
 
 install: $(STAMP) system-deps vendor
 
@@ -34,7 +35,7 @@ system-deps:
 	  else echo "warning: please install$$missing (apt) for reports and browser tests"; fi; \
 	fi
 
-vendor: $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
+vendor: $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js $(VENDOR)/swagger-ui/swagger-ui-bundle.js
 
 # npm pack checks the tarball against the registry's integrity hash; only the built file and licences are kept.
 $(VENDOR)/echarts.min.js:
@@ -49,6 +50,14 @@ $(VENDOR)/htmx.min.js:
 	cp $$tmp/package/LICENSE $(VENDOR)/htmx/ && \
 	cp $$tmp/package/dist/htmx.min.js $@ && rm -rf $$tmp && echo "vendored htmx $(HTMX_VERSION)"
 
+# The API explorer's assets, served from /static like ECharts (no CDN, a pinned version).
+$(VENDOR)/swagger-ui/swagger-ui-bundle.js:
+	@mkdir -p $(VENDOR)/swagger-ui && tmp=$$(mktemp -d) && \
+	(cd $$tmp && npm pack -q swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null && \
+	 tar -xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz) && \
+	cp $$tmp/package/LICENSE $$tmp/package/NOTICE $$tmp/package/swagger-ui.css $(VENDOR)/swagger-ui/ && \
+	cp $$tmp/package/swagger-ui-bundle.js $@ && rm -rf $$tmp && echo "vendored swagger-ui $(SWAGGER_UI_VERSION)"
+
 demo: install
 	$(BIN)/cbec demo
 
@@ -56,6 +65,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r src
+
+# Known vulnerabilities of the installed packages (PyPI's advisory data via pip-audit); prints what it finds and
+# never fails the build: a machine without the network says so and moves on.
+audit-deps: $(STAMP)
+	@$(BIN)/pip-audit --progress-spinner off --skip-editable 2>&1 || \
+	  echo "pip-audit: findings above (or no network); not failing the build"
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

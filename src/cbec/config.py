@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Where cbec keeps its state and how it behaves; every field can be set as CBEC_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix="CBEC_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CBEC_", env_file=None, extra="ignore", populate_by_name=True)
 
     home: Path = Field(default=Path("var"), description="root of everything cbec writes")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default is a SQLite file under home")
@@ -64,6 +64,48 @@ class Settings(BaseSettings):
     spark_conf: dict[str, str] = Field(
         default_factory=dict, description='extra Spark settings as JSON, e.g. {"spark.executor.memory": "8g"}'
     )
+    keys_dir_path: Path | None = Field(
+        default=None,
+        alias="CBEC_KEYS_DIR",
+        description="folder of the key files of the embedded default; keep it off the data's disk (default home/keys)",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None, description="key of the audit chain's MAC (base64, 32 bytes); default: a key file in keys_dir"
+    )
+    audit_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Ed25519 private key (base64, 32 bytes) signing the audit head checkpoints; default: a key file",
+    )
+    audit_checkpoints: Path | None = Field(
+        default=None,
+        description="append-only file of signed audit head checkpoints, kept apart from the database "
+        "(default home/audit/checkpoints.jsonl)",
+    )
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="largest request body a route takes")
+    max_batch_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="largest body of POST /api/v1/payments/batch"
+    )
+    throttle_storage: str = Field(
+        default="memory://",
+        description="where login and filing counters live (`limits` storage URI); redis://host:6379 in production",
+    )
+    login_account_limits: str = Field(
+        default="5 per minute; 10 per 15 minutes",
+        description="failed logins one account may have; each exhausted window answers 429 until it clears",
+    )
+    login_address_limits: str = Field(
+        default="20 per minute; 100 per hour", description="failed logins one client address may have"
+    )
+    login_lock_after: int = Field(
+        default=20, ge=3, description="consecutive failed logins that lock the account (until unlocked or expired)"
+    )
+    login_lock_minutes: int = Field(default=60, ge=1, description="how long a locked account stays locked")
+    filing_limits: str = Field(
+        default="5 per minute; 30 per hour", description="anonymous complaints one client address may file"
+    )
+    report_build_limits: str = Field(
+        default="3 per hour", description="monthly reports one user may have built on demand (cached ones are free)"
+    )
     complaint_review_threshold: float = Field(
         default=0.35,
         ge=0.0,
@@ -88,8 +130,17 @@ class Settings(BaseSettings):
 
     @property
     def keys_dir(self) -> Path:
-        """Return where the embedded default keeps its personal-data master keys (mode 0600)."""
+        """Return where the embedded default keeps its key files (mode 0600): CBEC_KEYS_DIR, else home/keys."""
+        if self.keys_dir_path is not None:
+            return self.keys_dir_path.expanduser().resolve()
         return self.home_dir / "keys"
+
+    @property
+    def audit_checkpoints_file(self) -> Path:
+        """Return the append-only file of signed audit head checkpoints."""
+        if self.audit_checkpoints is not None:
+            return self.audit_checkpoints.expanduser().resolve()
+        return self.home_dir / "audit" / "checkpoints.jsonl"
 
     @property
     def reports_dir(self) -> Path:
@@ -105,6 +156,27 @@ class Settings(BaseSettings):
     def checkpoints_dir(self) -> Path:
         """Return where streaming state is checkpointed."""
         return self.home_dir / "checkpoints"
+
+    def security_warnings(self) -> list[str]:
+        """Return what a production deployment should change: secrets and anchors kept beside the data."""
+        warnings = []
+        beside = self.keys_dir.is_relative_to(self.home_dir)
+        if beside and (self.data_keys is None or self.pseudonym_key is None):
+            warnings.append(
+                f"personal-data keys are files in {self.keys_dir}, beside the data: set CBEC_DATA_KEYS and "
+                "CBEC_PSEUDONYM_KEY from a secret store, or CBEC_KEYS_DIR to another disk (docs/security.md)"
+            )
+        if beside and (self.audit_key is None or self.audit_signing_key is None):
+            warnings.append(
+                f"audit keys are files in {self.keys_dir}, beside the database: set CBEC_AUDIT_KEY and "
+                "CBEC_AUDIT_SIGNING_KEY from a secret store (docs/security.md)"
+            )
+        if self.audit_checkpoints is None:
+            warnings.append(
+                f"audit checkpoints go to {self.audit_checkpoints_file}: point CBEC_AUDIT_CHECKPOINTS at an "
+                "append-only place the database's administrators cannot rewrite"
+            )
+        return warnings
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from cbec.api import problems
+from cbec.api import explorer, problems
+from cbec.api.body_limit import BodyLimit
 from cbec.api.deps import TokenCache
+from cbec.api.headers import SecurityHeaders
 from cbec.api.routes import alerts, audit, auth, complaints, listings, payments, supervision
 from cbec.config import Settings, load_settings
 from cbec.monitoring import service as monitoring
@@ -43,13 +45,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served by `explorer` from local assets instead of a CDN
         redoc_url=None,
     )
     problems.install(app)
+    app.include_router(explorer.router(f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"))
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, payments, alerts, supervision, complaints, listings, audit):
         api.include_router(module.router)
     app.include_router(api)
     mount_web(app)  # the dashboard at / (after the API, so /api/v1 wins)
+    batch = {f"{API_PREFIX}/payments/batch": settings.max_batch_body_bytes}
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes, by_path=batch)
+    app.add_middleware(SecurityHeaders)  # outermost: a 413 answer gets the headers too
     return app

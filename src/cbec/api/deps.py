@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Generic, TypeVar
@@ -11,10 +12,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from cbec.auth import service as auth
-from cbec.auth.domain import Principal
+from cbec.auth.domain import Forbidden, Principal, csrf_token
 from cbec.storage.store import Store
 
 SESSION_COOKIE = "cbec_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="API token from POST /api/v1/auth/token or `cbec tokens issue`")
 T = TypeVar("T")
 
@@ -62,15 +65,28 @@ def get_principal(
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """Authenticate by bearer token or, for the web, by session cookie; refuse anything else."""
+    """Authenticate by bearer token or, for the web, by session cookie; refuse anything else.
+
+    A state-changing request authenticated by the cookie alone must carry the session's CSRF token in the
+    X-CSRF-Token header (a bearer token cannot be sent by another site, a cookie can).
+    """
     token = credentials.credentials if credentials else request.cookies.get(SESSION_COOKIE)
     if not token:
         raise auth.AuthError("需要登录或令牌 / a bearer token or a session is required")
+    if credentials is None and request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), csrf_token(token).encode()):
+            raise Forbidden("会话请求缺少 CSRF 令牌 / a session request needs the X-CSRF-Token header")
     cache: TokenCache = request.app.state.tokens
     return cache.resolve(store, token)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def client_address(request: Request) -> str:
+    """Return the client's address as the server sees it (uvicorn's --proxy-headers sets it behind a proxy)."""
+    return request.client.host if request.client else "unknown"
 
 
 def require(*roles: str) -> Callable[[Principal], Principal]:

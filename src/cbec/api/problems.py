@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cbec.auth.domain import Forbidden, NotVisible
-from cbec.auth.service import AuthError
+from cbec.auth.service import AuthError, Throttled
 from cbec.core.workflow import TransitionError
 
 MEDIA_TYPE = "application/problem+json"
@@ -24,6 +24,7 @@ TITLES = {
     409: ("状态冲突", "Conflict"),
     413: ("请求过大", "Payload too large"),
     422: ("内容无法处理", "Unprocessable content"),
+    429: ("请求过于频繁", "Too many requests"),
     500: ("服务器内部错误", "Internal server error"),
 }
 
@@ -40,11 +41,17 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-def problem(request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+def problem(
+    request: Request,
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """Return a problem+json response."""
     zh, en = TITLES.get(status, ("错误", "Error"))
     body = Problem(title=en, title_zh=zh, status=status, detail=detail, instance=request.url.path, errors=errors)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {}) | ({"WWW-Authenticate": "Bearer"} if status == 401 else {})
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -65,6 +72,10 @@ def install(app: FastAPI) -> None:
         errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
         return problem(request, 422, "请求内容不符合接口定义 / the request does not match the API", errors)
 
+    async def on_throttled(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Throttled)
+        return problem(request, 429, str(exc), headers={"Retry-After": str(exc.retry_after)})
+
     def mapped(status: int) -> Any:
         async def handler(request: Request, exc: Exception) -> JSONResponse:
             return problem(request, status, str(exc))
@@ -77,4 +88,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Forbidden, mapped(403))
     app.add_exception_handler(NotVisible, mapped(404))
     app.add_exception_handler(TransitionError, mapped(409))
+    app.add_exception_handler(Throttled, on_throttled)
     app.add_exception_handler(ValueError, mapped(422))

@@ -27,6 +27,7 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))  # HMAC of hash under the audit key (not in the database)
 
 
 class AuditHead(Base):

@@ -37,3 +37,5 @@ class VerifyResult(BaseModel):
     entries: int
     ok: bool
     problems: list[Problem]
+    checkpoints: int = 0  # signed head checkpoints found outside the database
+    unkeyed: int = 0  # entries older than the keyed MAC (made before it existed), at the chain's start

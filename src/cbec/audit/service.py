@@ -1,21 +1,56 @@
-"""Record state changes in the audit log (inside the caller's transaction) and verify the chain."""
+"""Record state changes in the audit log (inside the caller's transaction), anchor and verify the chain."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from cbec.audit.domain import GENESIS, canonical, entry_hash, verify_chain
+from cbec.audit.anchor import Anchor, anchor_of
+from cbec.audit.domain import GENESIS, ChainWalk, Finding, canonical, entry_hash, verify_chain
+from cbec.audit.guards import missing_guards
 from cbec.audit.models import AuditEntry, AuditHead
 from cbec.audit.schemas import AuditRead, Problem, VerifyResult
+from cbec.config import Settings
 from cbec.core.workflow import Step
 from cbec.storage.store import Store
 
-__all__ = ["AuditRead", "VerifyResult", "list_entries", "record", "record_step", "verify"]
+__all__ = ["AuditRead", "VerifyResult", "checkpoint", "list_entries", "record", "record_step", "verify"]
+log = logging.getLogger(__name__)
+_PENDING, _LISTENING = "audit_checkpoint", "audit_listening"
+
+
+def _anchor(session: Session) -> Anchor:
+    settings = session.info.get("settings")
+    if not isinstance(settings, Settings):
+        raise RuntimeError("audit entries are written through a Store's sessions (they carry the settings)")
+    return anchor_of(settings)
+
+
+def _checkpoint_after_commit(session: Session, anchor: Anchor, seq: int, digest: str) -> None:
+    """Sign the new head once the transaction commits (a rolled-back entry is never checkpointed)."""
+    if not session.info.get(_LISTENING):
+        session.info[_LISTENING] = True
+
+        def committed(session: Session) -> None:
+            pending = session.info.pop(_PENDING, None)
+            if pending is None:
+                return
+            try:
+                anchor.write_checkpoint(*pending)
+            except OSError:  # the change is committed; the next checkpoint anchors it
+                log.exception("could not append an audit checkpoint to %s", anchor.checkpoints)
+
+        def rolled_back(session: Session) -> None:
+            session.info.pop(_PENDING, None)
+
+        event.listen(session, "after_commit", committed)
+        event.listen(session, "after_rollback", rolled_back)
+    session.info[_PENDING] = (seq, digest)
 
 
 def record(
@@ -29,7 +64,12 @@ def record(
     after: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction: it commits or rolls back with the change it records."""
+    """Append one entry in the caller's transaction: it commits or rolls back with the change it records.
+
+    The entry carries the MAC of its hash (audit key); once the transaction commits, the new head is signed
+    and appended to the checkpoint file.
+    """
+    anchor = _anchor(session)
     head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
@@ -59,15 +99,30 @@ def record(
         after=after_json,
         prev_hash=head.hash,
         hash=digest,
+        mac=anchor.mac(digest),
     )
     session.add(entry)
     head.seq, head.hash = seq, digest
     session.flush()
+    _checkpoint_after_commit(session, anchor, seq, digest)
     return entry
 
 
 def verify(*, store: Store, batch: int = 10_000) -> VerifyResult:
-    """Walk the whole chain; any edited, deleted or cut entry is reported."""
+    """Walk the whole chain against its anchors; any edited, deleted, cut or recomputed entry is reported.
+
+    Also reported: append-only triggers missing or disabled, checkpoint lines whose signature fails, and a
+    chain with entries but no checkpoint at all (not anchored: `cbec audit checkpoint`).
+    """
+    anchor = anchor_of(store.settings)
+    findings: list[Finding] = [Finding(0, problem) for problem in missing_guards(store.engine)]
+    signed: dict[int, str] = {}
+    for line, point in anchor.read_checkpoints():
+        if point is None:
+            findings.append(Finding(0, f"检查点第 {line} 行签名无效（伪造）/ checkpoint line {line}: bad signature"))
+        elif signed.setdefault(point.seq, point.digest) != point.digest:
+            findings.append(Finding(point.seq, f"检查点第 {line} 行自相矛盾 / checkpoint line {line} contradicts"))
+    walk = ChainWalk()
     with store.factory() as session:
         head = session.get(AuditHead, 1)
         head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
@@ -85,18 +140,27 @@ def verify(*, store: Store, batch: int = 10_000) -> VerifyResult:
                 yield from rows
                 last = rows[-1].seq
 
-        counted = 0
-
-        def counting() -> Any:
-            nonlocal counted
-            for e in entries():
-                counted += 1
-                yield e
-
-        findings = verify_chain(counting(), head_seq=head_seq, head_hash=head_hash)
+        findings += verify_chain(
+            entries(), head_seq=head_seq, head_hash=head_hash, mac_key=anchor.mac_key, checkpoints=signed, walk=walk
+        )
+    if walk.entries and not signed:
+        findings.append(Finding(0, "没有签名检查点，链未锚定 / no signed checkpoint: the chain is not anchored"))
     return VerifyResult(
-        entries=counted, ok=not findings, problems=[Problem(seq=f.seq, problem=f.problem) for f in findings]
+        entries=walk.entries,
+        ok=not findings,
+        problems=[Problem(seq=f.seq, problem=f.problem) for f in findings],
+        checkpoints=len(signed),
+        unkeyed=walk.unkeyed,
     )
+
+
+def checkpoint(*, store: Store) -> tuple[int, str]:
+    """Sign the chain's current head into the checkpoint file (anchors a chain made before checkpoints)."""
+    with store.factory() as session:
+        head = session.get(AuditHead, 1)
+        seq, digest = (head.seq, head.hash) if head else (0, GENESIS)
+    anchor_of(store.settings).write_checkpoint(seq, digest)
+    return seq, digest
 
 
 def list_entries(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 REGULATOR_ADMIN = "regulator-admin"
@@ -23,6 +25,26 @@ ROLE_TITLES = {
     ENTERPRISE: ("企业", "enterprise"),
     AUDITOR: ("审计员", "auditor"),
 }
+
+# The longest an API token may live, by role: people's roles hours, reporting systems' roles a month.
+TOKEN_MAX_HOURS = {
+    REGULATOR_ADMIN: 24,
+    REGULATOR_ANALYST: 24 * 7,
+    AUDITOR: 24 * 7,
+    INSTITUTION: 24 * 30,
+    PLATFORM: 24 * 30,
+    ENTERPRISE: 24 * 30,
+}
+
+
+def token_hours_cap(role: str) -> int:
+    """Return the longest lifetime, in hours, of a token of a user with `role`."""
+    return TOKEN_MAX_HOURS[role]
+
+
+def csrf_token(session_token: str) -> str:
+    """Derive the CSRF token of a web session (an HMAC of the session secret, so nothing more is stored)."""
+    return hmac.new(session_token.encode(), b"cbec-csrf", hashlib.sha256).hexdigest()[:40]
 
 
 class Forbidden(PermissionError):

@@ -18,6 +18,7 @@ class UserRead(BaseModel):
     tenant_id: str | None
     display_name: str
     active: bool
+    locked_until: datetime | None = None
 
 
 class TokenIssued(BaseModel):

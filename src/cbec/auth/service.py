@@ -6,25 +6,19 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from cbec.audit import service as audit
-from cbec.auth.domain import ROLES, Principal
+from cbec.auth.domain import ROLES, Principal, token_hours_cap
+from cbec.auth.login import HASHER, AuthError, authenticate, spend, unlock_user
 from cbec.auth.models import ApiToken, User
+from cbec.auth.passwords import check_strength
 from cbec.auth.schemas import TokenIssued, UserRead
+from cbec.auth.throttle import Throttled
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["TokenIssued", "UserRead"]
-_HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("cbec-timing-equaliser")
-MIN_PASSWORD = 10
-
-
-class AuthError(PermissionError):
-    """Login or token refused (the message never tells which part was wrong)."""
+__all__ = ["AuthError", "Throttled", "TokenIssued", "UserRead", "authenticate", "spend", "unlock_user"]
 
 
 def _digest(token: str) -> str:
@@ -46,15 +40,14 @@ def create_user(
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     Principal(username=username, role=role, tenant_id=tenant_id)  # validates the role/tenant pairing
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"密码至少 {MIN_PASSWORD} 位 / password needs at least {MIN_PASSWORD} characters")
+    check_strength(password, username=username)
     now = now or datetime.now(UTC)
     with transaction(store.factory) as session:
         if session.scalar(select(User).where(User.username == username)) is not None:
             raise ValueError(f"用户 {username} 已存在 / user {username} exists")
         user = User(
             username=username,
-            password_hash=_HASHER.hash(password),
+            password_hash=HASHER.hash(password),
             role=role,
             tenant_id=tenant_id,
             display_name=display_name or username,
@@ -75,35 +68,30 @@ def create_user(
         return UserRead.model_validate(user)
 
 
-def authenticate(*, store: Store, username: str, password: str) -> Principal:
-    """Return the principal of a valid login, else raise AuthError (same time and message either way)."""
-    with store.factory() as session:
-        user = session.scalar(select(User).where(User.username == username))
-    try:
-        _HASHER.verify(user.password_hash if user else _DUMMY, password)
-    except (VerificationError, InvalidHashError):
-        raise AuthError("用户名或密码错误 / wrong user name or password") from None
-    if user is None or not user.active:
-        raise AuthError("用户名或密码错误 / wrong user name or password")
-    return Principal(username=user.username, role=user.role, tenant_id=user.tenant_id)
-
-
 def issue_token(
     *,
     store: Store,
     username: str,
     kind: str = "api",
     label: str = "",
-    ttl: timedelta = timedelta(hours=12),
+    ttl: timedelta | None = timedelta(hours=12),
     now: datetime | None = None,
 ) -> TokenIssued:
-    """Issue a random bearer token or session for a user; only its hash is stored."""
+    """Issue a random bearer token or session for a user; only its hash is stored.
+
+    The lifetime must be positive and within the cap of the user's role (`auth.domain.TOKEN_MAX_HOURS`);
+    None gives the cap.
+    """
     now = now or datetime.now(UTC)
     secret = secrets.token_urlsafe(32)
     with transaction(store.factory) as session:
         user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
         if user is None:
             raise AuthError(f"no active user {username}")
+        cap = token_hours_cap(user.role)
+        ttl = timedelta(hours=cap) if ttl is None else ttl
+        if ttl <= timedelta(0) or ttl > timedelta(hours=cap):
+            raise ValueError(f"令牌有效期须在 1 至 {cap} 小时之间 / a {user.role} token lives 1 to {cap} hours")
         token = ApiToken(
             user_id=user.id,
             token_hash=_digest(secret),

@@ -20,14 +20,29 @@ tokens_app = typer.Typer(help="API 令牌 / API tokens.", no_args_is_help=True)
 
 @audit_app.command("verify")
 def verify(ctx: typer.Context) -> None:
-    """Walk the whole hash chain; exit 1 when any entry was edited, deleted or cut off."""
+    """Walk the chain against its MAC key and signed checkpoints; exit 1 when anything was changed or cut off.
+
+    Catches an edited or deleted entry, a cut tail, a chain recomputed with `entry_hash`, forged checkpoint
+    lines and dropped or disabled append-only triggers.
+    """
     result = audit.verify(store=store_of(ctx))
+    anchored = f"{result.checkpoints:,} signed checkpoints"
+    if result.unkeyed:
+        anchored += f", {result.unkeyed:,} entries older than the keyed MAC"
     if result.ok:
-        console.print(f"[green]审计链完整 / audit chain intact[/]: {result.entries:,} entries")
+        console.print(f"[green]审计链完整 / audit chain intact[/]: {result.entries:,} entries, {anchored}")
         return
     for found in result.problems:
         err_console.print(f"[red]#{found.seq}[/] {found.problem}")
+    err_console.print(f"[red]审计链被改动 / audit chain tampered with[/]: {result.entries:,} entries, {anchored}")
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint(ctx: typer.Context) -> None:
+    """Sign the chain's head into the checkpoint file now (after an upgrade, or from cron)."""
+    seq, digest = audit.checkpoint(store=store_of(ctx))
+    console.print(f"checkpoint #{seq} {digest[:16]}… signed / 已签名")
 
 
 @audit_app.command("list")
@@ -77,22 +92,43 @@ def add_user(
 def list_users(ctx: typer.Context) -> None:
     """List users and their roles."""
     table = Table(title="用户 / Users")
-    for name in ("id", "username", "role", "tenant", "active"):
+    for name in ("id", "username", "role", "tenant", "active", "locked until"):
         table.add_column(name)
     for u in auth.list_users(store=store_of(ctx)):
-        table.add_row(str(u.id), u.username, u.role, u.tenant_id or "-", "yes" if u.active else "no")
+        locked = f"{u.locked_until:%Y-%m-%d %H:%M} UTC" if u.locked_until else "-"
+        table.add_row(str(u.id), u.username, u.role, u.tenant_id or "-", "yes" if u.active else "no", locked)
     console.print(table)
+
+
+@users_app.command("unlock")
+def unlock_user(ctx: typer.Context, username: str = typer.Argument(...)) -> None:
+    """Unlock an account locked after failed logins and forget its failures (audited).
+
+    With the default in-memory throttle, the server's own short windows (minutes) are not reached from here:
+    POST /api/v1/auth/unlock clears those too, and with CBEC_THROTTLE_STORAGE=redis://... this command does.
+    """
+    try:
+        was_locked = auth.unlock_user(store=store_of(ctx), username=username, actor="cli")
+    except ValueError as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    console.print(f"{username}: {'unlocked / 已解锁' if was_locked else 'was not locked / 未锁定'}")
 
 
 @tokens_app.command("issue")
 def issue_token(
     ctx: typer.Context,
     username: str = typer.Argument(...),
-    hours: int = typer.Option(24 * 30, help="lifetime in hours"),
+    hours: int | None = typer.Option(None, help="lifetime in hours (default and cap by role: admin 24, tenants 720)"),
     label: str = typer.Option("", help="what the token is for"),
 ) -> None:
     """Issue an API bearer token for a user; the secret is printed once."""
-    issued = auth.issue_token(store=store_of(ctx), username=username, label=label, ttl=timedelta(hours=hours))
+    ttl = None if hours is None else timedelta(hours=hours)
+    try:
+        issued = auth.issue_token(store=store_of(ctx), username=username, label=label, ttl=ttl)
+    except (ValueError, auth.AuthError) as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
     console.print(issued.token, soft_wrap=True)
     err_console.print(f"token #{issued.token_id}, expires {issued.expires_at:%Y-%m-%d %H:%M} UTC")
 

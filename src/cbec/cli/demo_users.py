@@ -11,7 +11,7 @@ from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
 from cbec.synth import service as synth
 
-DEMO_PASSWORD = "cbec-demo-2026"  # printed on screen: for the synthetic demo only
+DEMO_PASSWORD = "cbec-demo-2026"  # nosec B105  # the synthetic demo's login, printed on screen by design
 DEMO_USERS = {
     "demo-admin": "regulator-admin",
     "demo-analyst": "regulator-analyst",

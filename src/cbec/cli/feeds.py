@@ -1,4 +1,11 @@
-"""cbec ingest / ingest-dir / quarantine / stats."""
+"""cbec ingest / ingest-dir / quarantine / stats.
+
+Exit status of `ingest` and `ingest-dir`, so that a script can tell a refused file from a loaded one:
+0 every file loaded (rows that broke the contract are quarantined and counted, never lost);
+2 the command was wrong (unknown feed, no files);
+3 at least one file was refused whole (missing required column, forbidden XML, wrong encoding, empty, unknown
+  format...): its reason is printed on stderr, and in the JSON line's "reason"; the other files still load.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ from cbec.feeds import service
 from cbec.feeds.schemas import LoadReport
 from cbec.storage.store import Store
 
+EXIT_USAGE, EXIT_REFUSED = 2, 3
 quarantine_app = typer.Typer(help="隔离区 / Rows that broke the contract.", no_args_is_help=True)
 
 
@@ -39,7 +47,9 @@ def _progress() -> Progress:
 
 
 def _run(store: Store, jobs: list[tuple[str, Path]], as_json: bool) -> list[LoadReport]:
+    """Load each file; exit 3 after the last one when any was refused whole."""
     reports: list[LoadReport] = []
+    unreadable: list[str] = []
     with _progress() as bar:
         for feed, path in jobs:
             task = bar.add_task(f"{feed} ← {path.name}", total=None)
@@ -49,15 +59,19 @@ def _run(store: Store, jobs: list[tuple[str, Path]], as_json: bool) -> list[Load
 
             try:
                 reports += service.ingest(store=store, feed=feed, paths=[path], progress=advance)
-            except service.FileRejected as exc:  # a format we cannot even name
-                err_console.print(f"[red]{path}: {exc}[/]")
-                raise typer.Exit(2) from exc
+            except service.FileRejected as exc:  # a format we cannot even name: no batch is opened
+                unreadable.append(f"{path}: {exc}")
             bar.update(task, total=bar.tasks[task].completed)
     if as_json:
         for report in reports:
             print(json.dumps(_counts(report), ensure_ascii=False))
     else:
         console.print(_table(reports))
+    refused = unreadable + [f"{r.source}: {r.reason}" for r in reports if r.status == "rejected"]
+    for line in refused:
+        err_console.print(f"拒收 / refused {line}", style="red", markup=False, soft_wrap=True)
+    if refused:
+        raise typer.Exit(EXIT_REFUSED)
     return reports
 
 
@@ -75,6 +89,7 @@ def _counts(report: LoadReport) -> dict[str, object]:
         "new_versions": report.new_versions,
         "errors_by_rule": report.errors_by_rule,
         "warnings": report.warnings,
+        "reason": report.reason,
     }
 
 
@@ -101,10 +116,13 @@ def ingest(
     paths: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="files to load"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object of counts per file"),
 ) -> None:
-    """Load files into a feed: every row is stored or quarantined, and counts add up."""
+    """Load files into a feed: every row is stored or quarantined, and counts add up.
+
+    Exit 0 when every file loaded, 3 when one was refused whole (reason on stderr), 2 for a wrong command.
+    """
     if feed not in service.feed_names():
         err_console.print(f"[red]未知数据源 / unknown feed {feed!r}; known: {', '.join(service.feed_names())}[/]")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     _run(store_of(ctx), [(feed, p) for p in paths], as_json)
 
 
@@ -113,11 +131,11 @@ def ingest_dir(
     directory: Path = typer.Argument(..., exists=True, file_okay=False, help="folder of <feed>.<ext> files"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object of counts per file"),
 ) -> None:
-    """Load every <feed>.csv/.jsonl/.parquet/.xml file of a folder, registers first."""
+    """Load every <feed>.csv/.jsonl/.parquet/.xml file of a folder, registers first (exit 3: a file refused)."""
     jobs = [(feed, path) for feed in service.load_order() for path in sorted(directory.glob(f"{feed}.*"))]
     if not jobs:
         err_console.print(f"[red]no <feed>.<ext> files in {directory}[/]")
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     _run(store_of(ctx), jobs, as_json)
 
 

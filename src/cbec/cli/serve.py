@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import gc
+import socket
 
 import typer
 import uvicorn
 
 from cbec.api.app import create_app
-from cbec.cli.context import console, settings_of
+from cbec.cli.context import console, err_console, settings_of
+
+
+def port_in_use(host: str, port: int) -> str | None:
+    """Return why the server could not listen on host:port, or None when it can (tried before any banner)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
 
 
 def serve(
@@ -19,6 +32,14 @@ def serve(
 ) -> None:
     """Serve the web dashboard at / and the REST API at /api/v1 (OpenAPI document at /api/v1/openapi.json)."""
     settings = settings_of(ctx)
+    problem = port_in_use(host, port)
+    if problem is not None:
+        err_console.print(f"[red]无法监听 / cannot listen on {host}:{port}: {problem}[/]")
+        raise typer.Exit(1)
+    for warning in settings.security_warnings():
+        err_console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    if workers > 1 and settings.throttle_storage.startswith("memory"):
+        err_console.print("[yellow]warning:[/] each worker keeps its own login counters: set CBEC_THROTTLE_STORAGE")
     # The scoring engine keeps millions of small window rows: a full collection over them every few thousand
     # allocations stalls requests for ~0.2 s. Collect the young generations as usual, the old one rarely.
     gc.set_threshold(50_000, 20, 1_000)

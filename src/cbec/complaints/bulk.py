@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from cbec.complaints.classifier import classify_texts
 from cbec.complaints.config import shipped_config
+from cbec.complaints.keys import load_keyring
 from cbec.complaints.lifecycle import add_case, complaint_lifecycle
 from cbec.complaints.models import ComplaintCase
+from cbec.complaints.personal import seal_text
 from cbec.complaints.schemas import CATEGORIES
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
@@ -102,8 +104,10 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
         return 0
     found = classify_texts([r["text"] for r in fresh], settings=store.settings)
     lifecycle, calendar = complaint_lifecycle(shipped_config().deadlines), _calendar(store)
+    ring = load_keyring(store.settings)
     with transaction(store.factory) as session:
         for row, guess in zip(fresh, found, strict=True):
+            text, text_personal = seal_text(row["text"], ring)
             given = row["category"] if row["category"] in CATEGORIES else None
             received = row["received_at"]
             due = lifecycle.due("received", received.astimezone(SHANGHAI), calendar)
@@ -113,7 +117,8 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
                 complaint_id=row["complaint_id"],
                 received_at=received,
                 language=(row["language"] or "zh")[:8],
-                text=row["text"],
+                text=text,
+                text_personal=text_personal,
                 category=given or guess.category,
                 confidence=None if given else Decimal(str(round(guess.confidence, 4))),
                 category_by="platform" if given else f"model:{guess.model_version}",

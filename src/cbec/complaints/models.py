@@ -24,7 +24,8 @@ class ComplaintCase(Base):
     complaint_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the feed's id, when from a feed
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(8))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # personal data typed into it is masked (core.pii)
+    text_personal: Mapped[str | None] = mapped_column(Text)  # sealed original text, only when it held some
     category: Mapped[str] = mapped_column(String(32))
     confidence: Mapped[Decimal | None] = mapped_column(Amount())
     category_by: Mapped[str] = mapped_column(String(80))  # the model version, or the person who overrode it

@@ -11,12 +11,24 @@ from cbec.auth.domain import REGULATOR_ADMIN, Principal
 from cbec.complaints.config import shipped_config
 from cbec.complaints.keys import load_keyring
 from cbec.complaints.models import ComplaintCase
-from cbec.core.privacy import rewrap, unseal
+from cbec.core.pii import mask_personal
+from cbec.core.privacy import KeyRing, rewrap, seal, unseal
 from cbec.core.workflow import SYSTEM_ACTOR
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 PERSONAL = ("consumer_name", "consumer_phone", "consumer_id_number", "consumer_address")
+TEXT_PERSONAL = "text_personal"  # the original free text, sealed, when it held personal data
+
+
+def seal_text(text: str, ring: KeyRing) -> tuple[str, str | None]:
+    """Return a complaint's text with personal data masked, and the original sealed (None: nothing found).
+
+    Mobile numbers, resident ID numbers, bank card numbers and e-mail addresses typed into the text are
+    shown masked like the dedicated fields; the original opens only through `reveal_personal`.
+    """
+    masked, found = mask_personal(text)
+    return (masked, seal(text, ring, TEXT_PERSONAL)) if found else (text, None)
 
 
 def reveal_personal(*, store: Store, case_id: int, principal: Principal, reason: str) -> dict[str, str | None]:
@@ -33,7 +45,9 @@ def reveal_personal(*, store: Store, case_id: int, principal: Principal, reason:
             entity_id=case_id,
             after={"reason": reason},
         )
-        return {f: (None if getattr(case, f) is None else unseal(getattr(case, f), ring, f)) for f in PERSONAL}
+        opened = {f: (None if getattr(case, f) is None else unseal(getattr(case, f), ring, f)) for f in PERSONAL}
+        sealed_text = case.text_personal
+        return opened | {"text": case.text if sealed_text is None else unseal(sealed_text, ring, TEXT_PERSONAL)}
 
 
 def erase_personal(*, store: Store, case_id: int, actor: str, reason: str, now: datetime | None = None) -> None:
@@ -41,7 +55,7 @@ def erase_personal(*, store: Store, case_id: int, actor: str, reason: str, now: 
     now = now or datetime.now(UTC)
     with transaction(store.factory) as session:
         case = session.get_one(ComplaintCase, case_id)
-        for f in PERSONAL:
+        for f in (*PERSONAL, TEXT_PERSONAL):
             setattr(case, f, None)
         case.personal_erased_at = now
         audit.record(
@@ -81,7 +95,7 @@ def rotate_keys(*, store: Store, actor: str = "system") -> int:
     count = 0
     with transaction(store.factory) as session:
         for case in session.scalars(select(ComplaintCase)):
-            for f in PERSONAL:
+            for f in (*PERSONAL, TEXT_PERSONAL):
                 value = getattr(case, f)
                 if value is not None and (new := rewrap(value, ring, f)) != value:
                     setattr(case, f, new)

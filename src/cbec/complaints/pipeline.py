@@ -89,7 +89,7 @@ def build_pipeline(lexicon: dict[str, dict[str, list[str]]] | None, *, embedding
             ngram_range=(1, 2),
             sublinear_tf=True,
             lowercase=False,
-            token_pattern=r"(?u)\b[a-z][a-z']+\b",
+            token_pattern=r"(?u)\b[a-z][a-z']+\b",  # nosec B106  # a tokeniser's regex, not a password
         ),
     ]
     if lexicon is not None:

@@ -25,7 +25,14 @@ from cbec.complaints.lifecycle import (
     complaint_lifecycle,
 )
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
-from cbec.complaints.personal import PERSONAL, erase_personal, purge_expired, reveal_personal, rotate_keys
+from cbec.complaints.personal import (
+    PERSONAL,
+    erase_personal,
+    purge_expired,
+    reveal_personal,
+    rotate_keys,
+    seal_text,
+)
 from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
@@ -150,6 +157,7 @@ def file_complaint(
     ring, lifecycle = load_keyring(store.settings), complaint_lifecycle(shipped_config().deadlines)
     category, confidence, model = (classifier or _model(store))(data.text)
     sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
+    text, sealed["text_personal"] = seal_text(data.text, ring)
     due = lifecycle.due("received", now.astimezone(SHANGHAI), _calendar(store))
     with transaction(store.factory) as session:
         case = ComplaintCase(
@@ -157,7 +165,7 @@ def file_complaint(
             source=source,
             received_at=now,
             language=data.language,
-            text=data.text,
+            text=text,
             category=category,
             confidence=confidence,
             category_by=model,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
+import subprocess  # nosec B404  # starts cbec's own drill targets (no shell)
 import sys
 import time
 from collections.abc import Callable
@@ -78,7 +78,7 @@ class DrillResult:
 
 def _start(home: Home, args: list[str], log_file: Path) -> subprocess.Popen[bytes]:
     with log_file.open("ab") as sink:
-        return subprocess.Popen(
+        return subprocess.Popen(  # nosec B603  # our own interpreter and module, no shell, no outside input
             [sys.executable, "-m", "cbec.cli.main", *args],
             env=home.env(),
             stdout=sink,
@@ -133,7 +133,7 @@ def kill_when(home: Home, args: list[str], condition: Callable[[], bool], log_fi
 
 def kill_delays(clean_seconds: float, kills: int, seed: int, start_fraction: float = 0.0) -> list[float]:
     """Return one seeded random moment in each of `kills` equal slices of [start, clean run time]."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # seeded kill moments for a repeatable drill, not a secret
     start = clean_seconds * start_fraction
     width = (clean_seconds - start) / kills
     delays = [start + width * (i + rng.random()) for i in range(kills)]

@@ -88,6 +88,8 @@ def load_file(
             path, fmt, info, chunk_rows=settings.ingest_chunk_rows, xml_max_bytes=settings.xml_max_bytes
         )
         for chunk_no, chunk in enumerate(chunks):
+            if chunk_no == 0:
+                _refuse_missing_columns(spec, chunk.table.column_names)
             report.read += chunk.read
             for problem in chunk.problems:
                 quarantine.add_problem(problem)
@@ -107,7 +109,7 @@ def load_file(
             if progress:
                 progress(chunk.read)
     except FileRejected as rejected:
-        report.status = "rejected"
+        report.status, report.reason = "rejected", f"{rejected.rule}: {rejected.detail}"
         quarantine.add_file(rejected.rule, rejected.detail, rejected.raw, checksum)
     finally:
         con.close()
@@ -150,6 +152,13 @@ def load_file(
         )
     lake.publish(batch_id)
     return report
+
+
+def _refuse_missing_columns(spec: FeedSpec, present: list[str]) -> None:
+    """Refuse a file whose first rows (a CSV's header) lack a required column: every row would break the contract."""
+    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    if missing:
+        raise FileRejected("missing_column", f"required columns missing from the file: {', '.join(missing)}")
 
 
 def _known_hashes(session: Session, feed: str, quarantine: QuarantineBuffer) -> set[str]:

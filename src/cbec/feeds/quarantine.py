@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,12 @@ from cbec.feeds.rules import describe
 from cbec.feeds.validation import RowError
 
 _VALUE_PREVIEW = 60
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str | None) -> str | None:
+    """Write control characters as `\\xNN` (PostgreSQL refuses NUL in text and JSON; a person sees them)."""
+    return None if text is None else _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass
@@ -51,8 +58,8 @@ class QuarantineBuffer:
                 "rule": first.rule,
                 "column_name": first.column,
                 "message": "\n".join(messages),
-                "errors": [{"column": e.column, "rule": e.rule, "value": e.value} for e in errors],
-                "raw": raw,
+                "errors": [{"column": e.column, "rule": e.rule, "value": printable(e.value)} for e in errors],
+                "raw": printable(raw),
                 "raw_hash": digest,
             }
         )
@@ -76,7 +83,7 @@ class QuarantineBuffer:
                 "column_name": None,
                 "message": self._message(None, None, rule, detail),
                 "errors": [{"column": None, "rule": rule, "value": None}],
-                "raw": raw,
+                "raw": printable(raw),
                 "raw_hash": checksum,
             }
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 RULES: dict[str, tuple[str, str]] = {
-    "missing_column": ("文件缺少必填列", "required column is missing from the file"),
+    "missing_column": ("文件缺少必填列(整个文件被拒收)", "required column is missing (the file is refused)"),
     "required": ("必填值为空", "required value is empty"),
     "too_long": ("字段超长", "value is longer than allowed"),
+    "control_character": ("字段含控制字符(如 NUL)", "value holds a control character (NUL, ESC...)"),
     "not_allowed": ("取值不在允许范围内", "value is not one of the allowed values"),
     "bad_decimal": ("金额/数值格式错误(应为十进制字符串)", "not a decimal string"),
     "negative": ("不允许为负数", "negative value not allowed"),
@@ -38,6 +39,7 @@ RULES: dict[str, tuple[str, str]] = {
     "file_too_large": ("文件超过大小上限", "file over the size limit"),
     "not_pacs008": ("不是 pacs.008 报文", "not a pacs.008 message"),
     "unknown_format": ("无法识别的文件格式", "unknown file format"),
+    "wrong_encoding": ("文件编码不受支持(应为 UTF-8 或 GB18030)", "encoding not accepted (UTF-8 or GB18030)"),
 }
 
 

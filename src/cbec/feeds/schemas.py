@@ -22,6 +22,7 @@ class LoadReport(BaseModel):
     new_versions: int = 0
     errors_by_rule: dict[str, int] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    reason: str | None = Field(default=None, description="why a rejected file was refused whole (rule: detail)")
 
     @property
     def balanced(self) -> bool:

@@ -196,6 +196,11 @@ def quarantine_counts(*, store: Store) -> list[tuple[str, str, int]]:
         return [(f, r, int(n)) for f, r, n in session.execute(query).all()]
 
 
+def months_with_data(*, store: Store, feed: str = "payments") -> list[str]:
+    """Return the months (YYYY-MM) a lake feed holds rows for, oldest first (read from the partition names)."""
+    return sorted({path.parent.name.removeprefix("month=") for path in store.lake.files(feed)})
+
+
 def feed_stats(*, store: Store) -> list[tuple[str, str, int, int]]:
     """Return (feed, month, current rows, stored versions) for every feed; registers have month '-'."""
     stats: list[tuple[str, str, int, int]] = []

@@ -16,6 +16,9 @@ from cbec.feeds.readers.base import RawChunk
 from cbec.feeds.spec import Column, FeedSpec, Kind
 
 META_COLUMNS = ("_line", "_extra", "_month")
+# C0 controls and DEL, except tab, line feed and carriage return (free text may hold those): a NUL inside an
+# id reads as another id to one system and is refused by another (PostgreSQL text).
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _TS_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
 _USCC_SHAPE = "[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}"
 _SQL_TYPES = {
@@ -63,7 +66,10 @@ def _check(column: Column) -> str:
     """Return a SQL expression giving the rule a present, non-empty value breaks, or NULL."""
     v = _q(column.name)
     kind = column.kind
-    checks = [f"WHEN length({v}) > {column.limit} THEN 'too_long'"]
+    checks = [
+        f"WHEN length({v}) > {column.limit} THEN 'too_long'",
+        f"WHEN regexp_matches({v}, '{CONTROL_CHARACTERS}') THEN 'control_character'",
+    ]
     if kind is Kind.ENUM:
         checks.append(f"WHEN {v} NOT IN {_in_list(column.choices)} THEN 'not_allowed'")
     elif kind is Kind.DECIMAL:

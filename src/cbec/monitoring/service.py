@@ -126,7 +126,7 @@ def run_month(
     try:
         if "payments" not in lake_views(con):
             raise ValueError("尚未导入支付数据，请先运行 cbec ingest / no payments loaded yet: run cbec ingest first")
-        count = con.sql(f"SELECT count(*) FROM payments WHERE month = '{month}'").fetchall()
+        count = con.execute("SELECT count(*) FROM payments WHERE month = ?", [month]).fetchall()
         summary.payments = int(count[0][0])
         engine = BatchBackend(store, con, backend or store.settings.batch_backend)
         for found in engine.alerts(ruleset=ruleset, fx=fx, month=month):

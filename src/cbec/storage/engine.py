@@ -86,9 +86,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to the engine."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, settings: Settings | None = None) -> sessionmaker[Session]:
+    """Return a session factory bound to the engine; its sessions carry the settings in `info["settings"]`."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info={"settings": settings} if settings else None)
 
 
 @contextmanager

@@ -58,4 +58,4 @@ def open_store(settings: Settings, *, migrate: bool = True, role: Role = "cli") 
         # This month's and next month's alert partitions exist before any stream writes to them.
         ensure_alert_partitions(engine, months_ahead(datetime.now(UTC), 1))
     lake = Lake(settings.lake_dir, settings.staging_dir)
-    return Store(settings=settings, engine=engine, factory=make_session_factory(engine), lake=lake)
+    return Store(settings=settings, engine=engine, factory=make_session_factory(engine, settings), lake=lake)

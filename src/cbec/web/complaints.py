@@ -10,7 +10,8 @@ from fastapi import Path as PathParam
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
 
-from cbec.api.deps import RowId, StoreDep
+from cbec.api.deps import RowId, StoreDep, client_address
+from cbec.auth import service as auth
 from cbec.auth.domain import ROLES, NotVisible
 from cbec.complaints import service as complaints
 from cbec.complaints.schemas import ComplaintCreate
@@ -68,6 +69,18 @@ def file_complaint(
     except (ValidationError, ArithmeticError) as exc:
         errors = [str(e["loc"][-1]) for e in exc.errors()] if isinstance(exc, ValidationError) else ["amount_claimed"]
         return page(request, "complaint_form.html.j2", errors=errors, values=values, status_code=422)
+    try:
+        auth.spend(store=store, action="complaint", key=client_address(request))
+    except auth.Throttled as exc:
+        return page(
+            request,
+            "complaint_form.html.j2",
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+            errors=[],
+            values=values,
+            retry_after=exc.retry_after,
+        )
     filed = complaints.file_complaint(store=store, data=data, source="web")
     return RedirectResponse(f"/complaint/track/{filed.tracking_code}?new=1", status_code=303)
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from cbec.api.deps import SESSION_COOKIE, StoreDep
+from cbec.api.deps import SESSION_COOKIE, StoreDep, client_address
 from cbec.auth import service as auth
 from cbec.auth.domain import ROLES, Principal
 from cbec.web.i18n import LANG_COOKIE, LANGS
@@ -47,12 +47,25 @@ def login(
     password: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """Check the password, open a session and set it as an HttpOnly, SameSite=Lax cookie."""
-    check_origin(request)
+    """Check the password, open a session and set it as an HttpOnly, SameSite=Lax cookie.
+
+    The post must name this site as its Origin (login CSRF); failures are throttled (429, Retry-After).
+    """
+    check_origin(request, required=True)
     try:
-        principal = auth.authenticate(store=store, username=username, password=password)
+        principal = auth.authenticate(store=store, username=username, password=password, client=client_address(request))
     except auth.AuthError:
         return page(request, "login.html.j2", next=safe_next(next, ""), failed=True, status_code=401)
+    except auth.Throttled as exc:
+        return page(
+            request,
+            "login.html.j2",
+            next=safe_next(next, ""),
+            failed=False,
+            retry_after=exc.retry_after,
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     issued = auth.issue_token(
         store=store,
         username=principal.username,

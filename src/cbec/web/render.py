@@ -57,7 +57,8 @@ def _number(value: Decimal | float | int | None, places: int = 0) -> str:
 def _as_json(value: Any) -> Markup:
     """Return JSON safe to put inside a <script type="application/json"> element."""
     text = json.dumps(value, ensure_ascii=False, default=str)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    escaped = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(escaped)  # nosec B704  # <, > and & are escaped: nothing in it can close the script element
 
 
 def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
@@ -87,6 +88,7 @@ def page(
     template: str,
     visitor: Visitor | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Response:
     """Render a page with the language, the words and (when logged in) the user and navigation."""
@@ -109,7 +111,7 @@ def page(
         base["nav"] = nav(lang, visitor)
         base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
         base["csrf"] = visitor.csrf
-    return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code)
+    return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
 
 
 def not_found(request: Request, visitor: Visitor) -> Response:

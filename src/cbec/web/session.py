@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from fastapi import Depends, Request
 
 from cbec.api.deps import SESSION_COOKIE, StoreDep
 from cbec.auth import service as auth
-from cbec.auth.domain import AUDITOR, REGULATORS, Principal
+from cbec.auth.domain import AUDITOR, REGULATORS, Principal, csrf_token
 
 SESSION_HOURS = 12
 # Regulators and the auditor read the province pages; tenants have their portal (and pages narrowed to them).
@@ -49,11 +48,6 @@ class Visitor:
         return csrf_token(self.session_token)
 
 
-def csrf_token(session_token: str) -> str:
-    """Derive the CSRF token of a session."""
-    return hmac.new(session_token.encode(), b"cbec-csrf", hashlib.sha256).hexdigest()[:40]
-
-
 def _visitor(request: Request, store: StoreDep) -> Visitor:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
@@ -81,13 +75,20 @@ def needs(*roles: str) -> Callable[..., Visitor]:
     return check
 
 
-def check_origin(request: Request) -> None:
-    """Refuse a post whose Origin (or Referer) names another site than this one."""
+def check_origin(request: Request, *, required: bool = False) -> None:
+    """Refuse a post whose Origin (or Referer) names another site than this one.
+
+    With `required` (the login form, which has no session to derive a token from) a post that names no
+    origin at all, or the opaque `null` one, is refused too: browsers send Origin with every form post.
+    """
     claimed = request.headers.get("origin") or request.headers.get("referer")
-    if claimed and claimed != "null":
-        parts = urlsplit(claimed)
-        if parts.netloc and parts.netloc != request.url.netloc:
-            raise CsrfRejected(claimed)
+    if not claimed or claimed == "null":
+        if required:
+            raise CsrfRejected(claimed or "no origin")
+        return
+    parts = urlsplit(claimed)
+    if (parts.netloc or required) and parts.netloc != request.url.netloc:
+        raise CsrfRejected(claimed)
 
 
 def check_csrf(request: Request, visitor: Visitor, submitted: str) -> None:

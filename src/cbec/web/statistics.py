@@ -9,10 +9,12 @@ from fastapi import Path as PathParam
 from starlette.responses import FileResponse, Response
 
 from cbec.api.deps import StoreDep
+from cbec.auth import service as auth
+from cbec.auth.domain import NotVisible
 from cbec.monitoring import service as monitoring
 from cbec.reports import service as reports
 from cbec.stats import service as stats
-from cbec.web.render import page
+from cbec.web.render import not_found, page
 from cbec.web.session import PROVINCE_ROLES, Visitor, needs
 
 router = APIRouter(include_in_schema=False)
@@ -54,11 +56,18 @@ def report_list(request: Request, store: StoreDep, visitor: Province) -> Respons
 
 @router.get("/reports/{month}/{lang}.pdf")
 def report_pdf(
+    request: Request,
     store: StoreDep,
     visitor: Province,
     month: Annotated[str, PathParam(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
     lang: Literal["zh", "en"],
 ) -> Response:
-    """Download a month's report as PDF."""
-    pdf = reports.report_file(store=store, month=month, lang=lang)
+    """Download a month's report as PDF (built on first download: only months with data, a few per hour)."""
+    try:
+        pdf = reports.report_file(store=store, month=month, lang=lang, requested_by=visitor.principal.username)
+    except NotVisible:
+        return not_found(request, visitor)
+    except auth.Throttled as exc:
+        retry = {"Retry-After": str(exc.retry_after)}
+        return page(request, "message.html.j2", visitor, status_code=429, headers=retry, message_key="too_many")
     return FileResponse(pdf, media_type="application/pdf", filename=pdf.name)

@@ -154,6 +154,7 @@ def test_keys_rotate_and_personal_data_is_erased_on_request(store: Store) -> Non
         "consumer_phone": PHONE,
         "consumer_id_number": ID_NUMBER,
         "consumer_address": ADDRESS,
+        "text": "收到的面霜是临期产品，离过期只有一个月",
     }
     with pytest.raises(Forbidden):
         complaints.reveal_personal(
@@ -165,6 +166,27 @@ def test_keys_rotate_and_personal_data_is_erased_on_request(store: Store) -> Non
     complaints.erase_personal(store=store, case_id=filed.id, actor="admin", reason="消费者申请删除")
     shown = complaints.track(store=store, tracking_code=filed.tracking_code)
     assert shown is not None and shown.consumer_name is None and shown.consumer_phone is None and shown.text
+
+
+def test_personal_data_typed_into_the_text_is_masked_and_sealed(store: Store) -> None:
+    """Finding 6: a phone and an ID number in the free text reached the platform unmasked."""
+    said = f"商家不退款，请打我电话 {PHONE} 或发邮件 wang@example.com，身份证 330106198805051232"
+    data = ComplaintCreate(text=said, language="zh", platform_id="PF-7", consumer_name=NAME, consumer_phone=PHONE)
+    filed = complaints.file_complaint(store=store, data=data, now=at("2026-09-29 10:00"))
+    masked = "商家不退款，请打我电话 139****4321 或发邮件 w***@example.com，身份证 330***********1232"
+    assert filed.text == masked
+    shown = complaints.track(store=store, tracking_code=filed.tracking_code)
+    assert shown is not None and shown.text == masked
+    with store.engine.connect() as connection:
+        stored = connection.execute(text("SELECT text, text_personal FROM complaint_cases")).one()
+    assert stored[0] == masked and stored[1].startswith("pd1.") and PHONE not in stored[1]
+    admin = Principal(username="admin", role="regulator-admin")
+    keys.add_key(store.settings, "k2")
+    assert complaints.rotate_keys(store=store) == 3  # name, phone and the text
+    assert complaints.reveal_personal(store=store, case_id=filed.id, principal=admin, reason="调解")["text"] == said
+    complaints.erase_personal(store=store, case_id=filed.id, actor="admin", reason="消费者申请删除")
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT text, text_personal FROM complaint_cases")).one() == (masked, None)
 
 
 def test_the_complaints_feed_becomes_classified_cases_once(store: Store, tmp_path: Path) -> None:

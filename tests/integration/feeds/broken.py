@@ -65,6 +65,7 @@ def _value_mutations(spec: FeedSpec) -> list[tuple[str, str, str, str]]:
     add("bad year", _first(spec, Kind.YEAR), "20x3", "bad_year")
     text = _first(spec, Kind.TEXT, non_key=True) or _first(spec, Kind.TEXT)
     add("over-long field", text, lambda c: "长" * (c.limit + 1), "too_long")
+    add("control character (NUL) in a field", text, "C00\x0006", "control_character")
     return found
 
 
@@ -140,6 +141,9 @@ def file_cases(feed: str, folder: Path) -> dict[str, tuple[Path, dict[str, objec
     without = [n for n in names if n != dropped]
     body = "".join(_csv_line([row(feed, 210 + i)[n] for n in without]) for i in range(3))
     write(
-        "missing-column", (_csv_line(without) + body).encode(), {"read": 3, "quarantined": 3, "rule": "missing_column"}
+        "missing-column",
+        (_csv_line(without) + body).encode(),
+        {"read": 0, "status": "rejected", "rule": "missing_column", "reason": dropped},
     )
+    write("utf-16", (header + good).encode("utf-16"), {"read": 0, "status": "rejected", "rule": "wrong_encoding"})
     return cases

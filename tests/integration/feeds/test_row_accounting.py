@@ -49,6 +49,9 @@ def test_whole_file_cases_add_up(sqlite_settings_store: Store, tmp_path: Path, f
                 assert getattr(report, field) == expect[field], (name, field, report)
         if "rule" in expect:
             assert report.errors_by_rule.get(str(expect["rule"]), 0) >= 1, (name, report.errors_by_rule)
+        if report.status == "rejected":  # the reason names the rule and, for a missing column, the column
+            assert report.reason and report.reason.startswith(f"{expect['rule']}: "), (name, report.reason)
+            assert str(expect.get("reason", "")) in report.reason, (name, report.reason)
         if name == "extra-columns":
             assert any("merchant_note" in w for w in report.warnings)
         if name == "header-only":

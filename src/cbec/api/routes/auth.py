@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
-from cbec.api.deps import PrincipalDep, StoreDep, bearer
+from cbec.api.deps import PrincipalDep, StoreDep, bearer, client_address, require
 from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth import service as auth
-from cbec.auth.domain import ROLE_TITLES, Forbidden
+from cbec.auth.domain import REGULATOR_ADMIN, ROLE_TITLES, Forbidden, Principal
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
@@ -22,7 +22,7 @@ class Login(BaseModel):
 
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=200)
-    hours: int = Field(default=12, ge=1, le=24 * 90, description="token lifetime")
+    hours: int = Field(default=12, ge=1, le=24 * 30, description="token lifetime (capped by role: admin 24 h)")
 
 
 class TokenRead(BaseModel):
@@ -42,10 +42,12 @@ class Me(BaseModel):
     tenant_id: str | None
 
 
-@router.post("/token", response_model=TokenRead)
-def token(body: Login, store: StoreDep) -> TokenRead:
-    """Exchange a user name and password for a bearer token (argon2-checked)."""
-    principal = auth.authenticate(store=store, username=body.username, password=body.password)
+@router.post("/token", response_model=TokenRead, responses={429: PROBLEM_RESPONSES[401]})
+def token(body: Login, store: StoreDep, request: Request) -> TokenRead:
+    """Exchange a user name and password for a bearer token (argon2-checked; failures throttled, then 429)."""
+    principal = auth.authenticate(
+        store=store, username=body.username, password=body.password, client=client_address(request)
+    )
     issued = auth.issue_token(
         store=store, username=principal.username, label="api login", ttl=timedelta(hours=body.hours)
     )
@@ -86,3 +88,25 @@ def me(principal: PrincipalDep) -> Me:
         role_zh=ROLE_TITLES[principal.role][0],
         tenant_id=principal.tenant_id,
     )
+
+
+class Unlock(BaseModel):
+    """The account to unlock."""
+
+    username: str = Field(min_length=1, max_length=80)
+
+
+class Unlocked(BaseModel):
+    """Whether the account was locked when it was unlocked."""
+
+    username: str
+    was_locked: bool
+
+
+@router.post("/unlock", response_model=Unlocked)
+def unlock(
+    body: Unlock, store: StoreDep, principal: Annotated[Principal, Depends(require(REGULATOR_ADMIN))]
+) -> Unlocked:
+    """Unlock an account locked after failed logins and forget its failures (regulator admin)."""
+    was_locked = auth.unlock_user(store=store, username=body.username, actor=principal.username)
+    return Unlocked(username=body.username, was_locked=was_locked)

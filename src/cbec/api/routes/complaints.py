@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from cbec.api.deps import Limit, Offset, PrincipalDep, RowId, StoreDep
+from cbec.api.deps import Limit, Offset, PrincipalDep, RowId, StoreDep, client_address
 from cbec.api.problems import PROBLEM_RESPONSES
+from cbec.auth import service as auth
 from cbec.auth.domain import NotVisible
 from cbec.complaints import service as complaints
 from cbec.complaints.schemas import ComplaintCreate, ComplaintRead
@@ -17,9 +18,10 @@ router = APIRouter(prefix="/complaints", tags=["complaints"], responses=PROBLEM_
 TrackingCode = Annotated[str, Path(pattern=r"^TS[0-9A-F]{12}$", description="the code given at filing")]
 
 
-@router.post("", response_model=ComplaintRead, status_code=201)
-def file(body: ComplaintCreate, store: StoreDep) -> ComplaintRead:
-    """File a complaint (public, no login): keep the tracking code to follow it."""
+@router.post("", response_model=ComplaintRead, status_code=201, responses={429: PROBLEM_RESPONSES[401]})
+def file(body: ComplaintCreate, store: StoreDep, request: Request) -> ComplaintRead:
+    """File a complaint (public, no login; a few per client address, then 429): keep the tracking code."""
+    auth.spend(store=store, action="complaint", key=client_address(request))
     return complaints.file_complaint(store=store, data=body, source="api")
 
 

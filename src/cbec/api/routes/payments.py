@@ -86,7 +86,7 @@ def _load(store: StoreDep, principal: Principal, rows: list[PaymentIn]) -> LoadR
         (report,) = ingest(store=store, feed="payments", paths=[path], file_format="jsonl", actor=principal.username)
     finally:
         path.unlink(missing_ok=True)
-    return report
+    return report.model_copy(update={"source": "api"})  # the staging file's path is the server's business
 
 
 @router.post("", response_model=LoadReport, status_code=201)

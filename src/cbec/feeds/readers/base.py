@@ -48,6 +48,27 @@ class FileRejected(Exception):
         self.raw = raw
 
 
+WIDE_BOMS = {
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\xfe\xff": "UTF-16",
+    b"\xff\xfe": "UTF-16",
+}
+
+
+def refuse_wide_encoding(sample: bytes) -> None:
+    """Refuse a text file in UTF-16 or UTF-32 (by its byte order mark, or by the NUL bytes such text is full of).
+
+    Read as UTF-8 such a file would quarantine every row one by one; refused whole, the sender learns why.
+    """
+    for bom, name in WIDE_BOMS.items():
+        if sample.startswith(bom):
+            raise FileRejected("wrong_encoding", f"the file is {name}; send UTF-8 (or GB18030 for CSV)")
+    head = sample[:4096]
+    if head and head.count(0) * 4 >= len(head):
+        raise FileRejected("wrong_encoding", "the file is full of NUL bytes (UTF-16?); send UTF-8 (or GB18030)")
+
+
 @dataclass
 class ReadInfo:
     """What a reader learnt about the file as a whole."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, string_table
+from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, string_table
 
 SAMPLE_BYTES = 4 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -77,6 +77,7 @@ def read_csv(path: Path, chunk_rows: int, info: ReadInfo) -> Iterator[RawChunk]:
         sample = handle.read(SAMPLE_BYTES)
         if not sample.strip(UTF8_BOM + b" \r\n\t"):
             raise FileRejected("empty_file", "the file has no header and no rows")
+        refuse_wide_encoding(sample)
         info.encoding = detect_encoding(sample)
         handle.seek(0)
         lines = _Lines(handle, info.encoding)
@@ -95,6 +96,10 @@ def _read_header(reader: Iterator[list[str]], lines: _Lines) -> list[str]:
     except csv.Error as exc:
         raise FileRejected("malformed_header", f"the header line cannot be parsed: {exc}") from None
     lines.take_row()
+    if lines.bad and lines.bad[0].line == 1:
+        raise FileRejected("wrong_encoding", f"the header line is not valid {lines.encoding}: send UTF-8 or GB18030")
+    if any("\x00" in name for name in header):
+        raise FileRejected("wrong_encoding", "the header holds NUL bytes: send UTF-8 or GB18030")
     names = [name.strip() for name in header]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, string_table
+from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, string_table
 
 
 def _as_text(value: Any) -> str | None:
@@ -33,6 +33,8 @@ def read_jsonl(path: Path, chunk_rows: int, info: ReadInfo) -> Iterator[RawChunk
     problems: list[RowProblem] = []
     columns: dict[str, None] = {}
     with path.open("rb") as handle:
+        refuse_wide_encoding(handle.read(4096))
+        handle.seek(0)
         for lineno, data in enumerate(handle, start=1):
             seen_any = seen_any or bool(data.strip())
             try:

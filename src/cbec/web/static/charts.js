@@ -1,6 +1,11 @@
-/* Draw the dashboard's charts with the locally served Apache ECharts: city map, trends, evidence graph. */
+/* Draw the dashboard's charts with the locally served Apache ECharts: city map, trends, evidence graph, Table 1.
+   Every tooltip is drawn as canvas text (renderMode "richText"), never as HTML: names and ids come from
+   institutions' data, and text cannot run as script whatever it holds. */
 (function () {
   "use strict";
+  var TEXT_TOOLTIP = { renderMode: "richText" };
+  function tooltip(extra) { return Object.assign({}, TEXT_TOOLTIP, extra || {}); }
+  function text(value) { return value === null || value === undefined ? "" : String(value); }
   function json(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -29,10 +34,10 @@
         var values = data.cities.map(function (c) { return { name: c.name_zh, value: c[metric] }; });
         var max = Math.max.apply(null, values.map(function (v) { return v.value; }).concat([1]));
         map.setOption({
-          tooltip: { trigger: "item", formatter: function (p) {
+          tooltip: tooltip({ trigger: "item", formatter: function (p) {
             var c = data.cities.filter(function (x) { return x.name_zh === p.name; })[0];
-            return c ? (en ? c.name_en : c.name_zh) + "<br>" + labels.payments + ": " + c.payments + "<br>" + labels.alerts + ": " + c.alerts : p.name;
-          } },
+            return c ? [en ? c.name_en : c.name_zh, labels.payments + ": " + c.payments, labels.alerts + ": " + c.alerts].join("\n") : text(p.name);
+          } }),
           visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: true, text: [labels[metric], ""],
                        inRange: { color: metric === "alerts" ? ["#fff5f0", "#fb6a4a", "#a50f15"] : ["#eff6ff", "#6baed6", "#08306b"] } },
           series: [{ name: labels[metric], type: "map", map: "zhejiang", nameMap: nameMap, roam: false,
@@ -50,7 +55,7 @@
     });
     var trend = chart("trend");
     if (trend) trend.setOption({
-      tooltip: { trigger: "axis" }, legend: { data: [labels.payments, labels.alerts] },
+      tooltip: tooltip({ trigger: "axis" }), legend: { data: [labels.payments, labels.alerts] },
       grid: { left: 50, right: 50, top: 36, bottom: 30 },
       xAxis: { type: "category", data: data.trend.map(function (d) { return d.day.slice(5); }) },
       yAxis: [{ type: "value", name: labels.payments }, { type: "value", name: labels.alerts }],
@@ -61,7 +66,7 @@
     });
     var severity = chart("severity");
     if (severity) severity.setOption({
-      tooltip: { trigger: "item" },
+      tooltip: tooltip({ trigger: "item" }),
       series: [{ type: "pie", radius: ["40%", "70%"], data: Object.keys(data.severity).map(function (k) {
         return { name: labels.severity[k] || k, value: data.severity[k], itemStyle: { color: SEVERITY_COLOURS[k] } };
       }) }]
@@ -71,7 +76,7 @@
       var kinds = Object.keys(data.typology).sort(function (a, b) { return data.typology[a] - data.typology[b]; });
       var most = Math.max.apply(null, kinds.map(function (k) { return data.typology[k]; }).concat([1]));
       typology.setOption({
-        tooltip: {}, grid: { left: 8, right: 8, top: 6, bottom: 20 },
+        tooltip: tooltip(), grid: { left: 8, right: 8, top: 6, bottom: 20 },
         xAxis: { type: "value", show: false, max: Math.ceil(most * 2.2) },
         yAxis: { type: "category", data: kinds, axisLabel: { show: false }, axisTick: { show: false } },
         series: [{ type: "bar", barMaxWidth: 14, data: kinds.map(function (k) { return data.typology[k]; }), itemStyle: { color: "#0b5cad" },
@@ -80,7 +85,7 @@
     }
     var grades = chart("grades");
     if (grades) grades.setOption({
-      tooltip: {}, grid: { left: 30, right: 10, top: 10, bottom: 20 },
+      tooltip: tooltip(), grid: { left: 30, right: 10, top: 10, bottom: 20 },
       xAxis: { type: "category", data: Object.keys(data.grades) }, yAxis: { type: "value", minInterval: 1 },
       series: [{ type: "bar", data: Object.keys(data.grades).map(function (g) { return data.grades[g]; }), itemStyle: { color: "#12355b" } }]
     });
@@ -94,10 +99,11 @@
     var colours = { individual: "#4a8fd4", enterprise: "#d9622b", unknown: "#8896a8" };
     var max = Math.max.apply(null, data.nodes.map(function (n) { return n.payments; }).concat([1]));
     graph.setOption({
-      tooltip: { formatter: function (p) {
-        if (p.dataType === "edge") return p.data.payment + "<br>" + p.data.amount + " " + p.data.currency + "<br>" + p.data.at;
-        return p.data.name + "<br>" + (names[p.data.kind] || p.data.kind) + (p.data.country ? " · " + p.data.country : "") + " · " + p.data.payments;
-      } },
+      tooltip: tooltip({ formatter: function (p) {
+        var d = p.data;
+        if (p.dataType === "edge") return [text(d.payment), text(d.amount) + " " + text(d.currency), text(d.at)].join("\n");
+        return text(d.name) + "\n" + text(names[d.kind] || d.kind) + (d.country ? " · " + text(d.country) : "") + " · " + text(d.payments);
+      } }),
       legend: { data: Object.keys(colours).map(function (k) { return names[k] || k; }) },
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true,
@@ -118,5 +124,18 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { overview(); evidence(); });
+  function statistics() {
+    var d = json("trade-data"), labels = json("statistics-labels");
+    var trade = d && chart("trade-chart");
+    if (!trade) return;
+    trade.setOption({
+      tooltip: tooltip({ trigger: "axis" }), legend: {},
+      xAxis: { type: "category", data: d.years }, yAxis: [{ type: "value", name: "亿元" }, { type: "value", name: "%" }],
+      series: [{ name: labels.total, type: "bar", data: d.totals },
+               { name: labels.reported, type: "line", yAxisIndex: 1, data: d.reported },
+               { name: labels.computed, type: "line", yAxisIndex: 1, data: d.computed }]
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { overview(); evidence(); statistics(); });
 })();

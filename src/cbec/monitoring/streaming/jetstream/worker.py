@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import os
-import pickle
+import pickle  # nosec B403  # only our own checkpoint files are read
 import signal
 import time
 from collections.abc import Callable
@@ -144,7 +144,7 @@ class PartitionWorker:
         if not self.checkpoint_path.exists():
             return 0
         with self.checkpoint_path.open("rb") as handle:
-            payload = pickle.load(handle)  # our own file, written by checkpoint()
+            payload = pickle.load(handle)  # nosec B301  # our own file, written by checkpoint()
         where = str(self.checkpoint_path)
         if payload.get("format") != STATE_FORMAT or payload.get("partitions") != self.scheme.partitions:
             raise ValueError(f"{where}: checkpoint is for another format or partition count")
