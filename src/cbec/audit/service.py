@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,10 +11,9 @@ from sqlalchemy.orm import Session
 from cbec.audit.domain import GENESIS, canonical, entry_hash, verify_chain
 from cbec.audit.models import AuditEntry, AuditHead
 from cbec.audit.schemas import AuditRead, Problem, VerifyResult
-from cbec.core.workflow import Step
 from cbec.storage.store import Store
 
-__all__ = ["AuditRead", "VerifyResult", "list_entries", "record", "record_step", "verify"]
+__all__ = ["AuditRead", "VerifyResult", "list_entries", "record", "verify"]
 
 
 def record(
@@ -115,43 +113,3 @@ def list_entries(
         query = query.where(AuditEntry.entity_id == entity_id)
     with store.factory() as session:
         return [AuditRead.model_validate(e) for e in session.scalars(query.limit(limit).offset(offset))]
-
-
-def record_step(
-    session: Session,
-    *,
-    item: Any,
-    step: Step,
-    transition: Callable[..., Any],
-    link: dict[str, int],
-    entity: str,
-) -> None:
-    """Move a lifecycle item (notice, complaint, case...) to its new state, keep the step and audit it.
-
-    `item` has `id`, `state`, `due_at` and `updated_at`; `transition` builds the row of its transitions
-    table, `link` names the item in it (e.g. {"case_id": 7}); the audit entry is `<entity>.<action>`.
-    """
-    before = {"state": item.state, "due_at": item.due_at}
-    item.state, item.due_at, item.updated_at = step.to_state, step.due_at, step.at
-    session.add(
-        transition(
-            **link,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
-    )
-    record(
-        session,
-        actor=step.actor,
-        action=f"{entity}.{step.action}",
-        entity=entity,
-        entity_id=item.id,
-        before=before,
-        after={"state": item.state, "due_at": item.due_at, "reason": step.reason},
-        now=step.at,
-    )

@@ -12,7 +12,7 @@ from cbec.cli.context import console, err_console, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.supervision import service
-from cbec.supervision.lifecycles import KIND_TITLES, STATE_TITLES
+from cbec.supervision.lifecycle import KIND_TITLES, STATE_TITLES
 
 notices_app = typer.Typer(help="预警与整改通知 / Risk warnings and rectification notices.", no_args_is_help=True)
 GRADE_STYLE = {"A": "green", "B": "green", "C": "yellow", "D": "red", "E": "bold red"}

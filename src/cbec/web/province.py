@@ -20,7 +20,7 @@ from cbec.web.render import not_found, page
 from cbec.web.session import PROVINCE_ROLES, Visitor, needs
 
 router = APIRouter(include_in_schema=False)
-# The final states of both notice lifecycles (supervision/lifecycles.py): nothing more is expected.
+# The final states of both notice lifecycles (supervision/lifecycle.py): nothing more is expected.
 CLOSED_STATES = frozenset({"verified", "acknowledged", "withdrawn", "escalated"})
 Province = Annotated[Visitor, Depends(needs(*PROVINCE_ROLES))]
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]

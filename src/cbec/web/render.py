@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cbec.auth.domain import ROLE_TITLES
-from cbec.supervision.lifecycles import KIND_TITLES, STATE_TITLES
+from cbec.supervision.lifecycle import KIND_TITLES, STATE_TITLES
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
 
