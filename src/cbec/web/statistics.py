@@ -9,6 +9,7 @@ from fastapi import Path as PathParam
 from starlette.responses import FileResponse, Response
 
 from cbec.api.deps import StoreDep
+from cbec.core.months import MONTH_PATTERN
 from cbec.monitoring.alerts import overview
 from cbec.reports import service as reports
 from cbec.stats import service as stats
@@ -56,7 +57,7 @@ def report_list(request: Request, store: StoreDep, visitor: Province) -> Respons
 def report_pdf(
     store: StoreDep,
     visitor: Province,
-    month: Annotated[str, PathParam(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    month: Annotated[str, PathParam(pattern=MONTH_PATTERN)],
     lang: Literal["zh", "en"],
 ) -> Response:
     """Download a month's report as PDF."""

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
-from cbec.monitoring.batch.load import ACCOUNT_FIELDS, key_columns, leaves, month_bounds, rule_conditions
+from cbec.core.months import month_bounds
+from cbec.monitoring.batch.load import ACCOUNT_FIELDS, key_columns, leaves, rule_conditions
 from cbec.monitoring.batch.spark.sql import (
     ACCOUNT,
     FEN,
