@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, insert, select
 
 from cbec.core.clock import SHANGHAI
 from cbec.core.months import last_day
+from cbec.core.severity import SEVERITY_WEIGHTS
 from cbec.credit import artefacts, lists, modelling
 from cbec.credit.catalog import BY_NAME, FEATURES
 from cbec.credit.config import CreditConfig, shipped_config
@@ -33,8 +34,6 @@ from cbec.credit.schemas import (
 from cbec.credit.scoring import score_batch
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
-
-SEVERITY_WEIGHTS = {"critical": 4, "high": 3, "medium": 2, "low": 1}  # as supervision.yaml weighs alerts
 
 
 def load_customs_grades(*, store: Store, path: Path, now: datetime | None = None) -> tuple[int, int]:

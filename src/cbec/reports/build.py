@@ -11,12 +11,12 @@ import pyarrow as pa
 from cbec.core.money import BASE_CURRENCY, FxRateMissing
 from cbec.core.months import month_days
 from cbec.core.regions import find_city
+from cbec.core.severity import MOST_SEVERE_FIRST
 from cbec.monitoring import service as monitoring
 from cbec.reports.context import BuildContext
 
 TOP_CORRIDORS = 10
 TOP_INSTITUTIONS = 15
-SEVERITIES = ("critical", "high", "medium", "low")
 DIMENSIONS = ("channel", "direction", "city", "corridor")
 FEN = Decimal("0.01")
 
@@ -67,13 +67,15 @@ def build_alerts(ctx: BuildContext) -> dict[str, Any]:
         severity[level] += count
 
     def rows(groups: dict[str, Counter[str]]) -> list[dict[str, Any]]:
-        found = [{"key": k, "total": sum(c.values()), **{s: c[s] for s in SEVERITIES}} for k, c in groups.items()]
+        found = [
+            {"key": k, "total": sum(c.values()), **{s: c[s] for s in MOST_SEVERE_FIRST}} for k, c in groups.items()
+        ]
         return sorted(found, key=lambda r: (-r["total"], r["key"]))
 
     institutions = rows(by_institution)
     return {
         "total": sum(severity.values()),
-        "severity": {s: severity[s] for s in SEVERITIES},
+        "severity": {s: severity[s] for s in MOST_SEVERE_FIRST},
         "by_typology": rows(by_typology),
         "by_institution": institutions[:TOP_INSTITUTIONS],
         "institutions": len(institutions),
