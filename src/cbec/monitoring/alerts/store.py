@@ -11,7 +11,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from cbec.core.clock import month_key
-from cbec.core.severity import SEVERITY_WEIGHTS, severity_rank
+from cbec.core.severity import most_severe, severity_rank
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.models import AlertPayment, AlertRecord, Snooze
 from cbec.storage.partitions import ensure_alert_partitions
@@ -271,6 +271,5 @@ def export_rows(session: Session, alerts: Sequence[AlertRecord]) -> list[dict[st
             if alert.rule_id not in row["rule_ids"]:
                 row["rule_ids"].append(alert.rule_id)
             row["alert_ids"].append(alert.id)
-            if SEVERITY_WEIGHTS[alert.severity] > SEVERITY_WEIGHTS[row["severity"]]:
-                row["severity"] = alert.severity
+            row["severity"] = most_severe((row["severity"], alert.severity))
     return [by_payment[k] for k in sorted(by_payment)]
