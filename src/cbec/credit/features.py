@@ -85,8 +85,9 @@ def _lake_sql(window: str, previous: str, last: str, late_days: int) -> dict[str
             SELECT o.enterprise_id,
                    avg(CASE WHEN w.status = 'lost' THEN 1.0 ELSE 0.0 END) AS lost_share,
                    avg(CASE WHEN w.status = 'returned' THEN 1.0 ELSE 0.0 END) AS returned_share,
-                   avg(CASE WHEN coalesce(w.delivered_at, TIMESTAMPTZ '{next_month(last)}-01 00:00:00+08') - w.shipped_at
-                            > INTERVAL {late_days} DAY THEN 1.0 ELSE 0.0 END) AS late_delivery_share,
+                   avg(CASE WHEN coalesce(w.delivered_at, TIMESTAMPTZ '{next_month(last)}-01 00:00:00+08')
+                                 - w.shipped_at > INTERVAL {late_days} DAY THEN 1.0 ELSE 0.0 END)
+                       AS late_delivery_share,
                    max(w.shipped_at) AS as_of
             FROM waybills w JOIN orders o USING (order_id)
             WHERE w.month IN {window} AND o.month IN {window} GROUP BY 1""",
