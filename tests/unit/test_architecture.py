@@ -31,7 +31,8 @@ KINDS: dict[str, type[Contract]] = {
     "independence": IndependenceContract,
 }
 ENTRY_POINTS = {"cbec.cli", "cbec.api", "cbec.web"}
-INFRASTRUCTURE = {"cbec.storage", "cbec.config", "cbec.core"}
+# casework: the store side of the one case lifecycle, shared by the contexts that open cases (one service module).
+INFRASTRUCTURE = {"cbec.storage", "cbec.config", "cbec.core", "cbec.casework"}
 PUBLIC = {"service", "schemas"}
 ALSO_PUBLIC = {"cbec.auth.domain"}  # the Principal, its roles, Forbidden and NotVisible
 configure()  # import-linter's own settings (its timer, file system), as lint-imports sets them

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from cbec.auth import service as auth
 from cbec.auth.domain import Forbidden, Principal, csrf_token
+from cbec.core.months import MONTH_PATTERN
 from cbec.storage.store import Store
 
 SESSION_COOKIE = "cbec_session"
@@ -110,5 +111,5 @@ class Page(BaseModel, Generic[T]):
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")]
-Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Month = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="row id")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,10 +15,9 @@ from cbec.audit.guards import missing_guards
 from cbec.audit.models import AuditEntry, AuditHead
 from cbec.audit.schemas import AuditRead, Problem, VerifyResult
 from cbec.config import Settings
-from cbec.core.workflow import Step
 from cbec.storage.store import Store
 
-__all__ = ["AuditRead", "VerifyResult", "checkpoint", "list_entries", "record", "record_step", "verify"]
+__all__ = ["AuditRead", "VerifyResult", "checkpoint", "list_entries", "record", "verify"]
 log = logging.getLogger(__name__)
 _PENDING, _LISTENING = "audit_checkpoint", "audit_listening"
 
@@ -179,43 +177,3 @@ def list_entries(
         query = query.where(AuditEntry.entity_id == entity_id)
     with store.factory() as session:
         return [AuditRead.model_validate(e) for e in session.scalars(query.limit(limit).offset(offset))]
-
-
-def record_step(
-    session: Session,
-    *,
-    item: Any,
-    step: Step,
-    transition: Callable[..., Any],
-    link: dict[str, int],
-    entity: str,
-) -> None:
-    """Move a lifecycle item (notice, complaint, case...) to its new state, keep the step and audit it.
-
-    `item` has `id`, `state`, `due_at` and `updated_at`; `transition` builds the row of its transitions
-    table, `link` names the item in it (e.g. {"case_id": 7}); the audit entry is `<entity>.<action>`.
-    """
-    before = {"state": item.state, "due_at": item.due_at}
-    item.state, item.due_at, item.updated_at = step.to_state, step.due_at, step.at
-    session.add(
-        transition(
-            **link,
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
-    )
-    record(
-        session,
-        actor=step.actor,
-        action=f"{entity}.{step.action}",
-        entity=entity,
-        entity_id=item.id,
-        before=before,
-        after={"state": item.state, "due_at": item.due_at, "reason": step.reason},
-        now=step.at,
-    )

@@ -8,22 +8,20 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from cbec.casework import service as casework
 from cbec.complaints.classifier import classify_texts
 from cbec.complaints.config import shipped_config
 from cbec.complaints.keys import load_keyring
-from cbec.complaints.lifecycle import add_case, complaint_lifecycle
-from cbec.complaints.models import ComplaintCase
+from cbec.complaints.lifecycle import complaint_lifecycle
+from cbec.complaints.models import COMPLAINTS, ComplaintCase
 from cbec.complaints.personal import seal_text
 from cbec.complaints.schemas import CATEGORIES
-from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
+from cbec.core.months import month_bounds
+from cbec.core.workflow import is_overdue
 from cbec.feeds.service import lake_views, read_side
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
-
-
-def _calendar(store: Store) -> WorkingCalendar:
-    return WorkingCalendar.from_file(store.settings.holiday_file)
 
 
 def resolution_by_enterprise(*, store: Store) -> dict[str, tuple[int, int]]:
@@ -46,8 +44,7 @@ def resolution_by_enterprise(*, store: Store) -> dict[str, tuple[int, int]]:
 
 def month_summary(*, store: Store, month: str) -> dict[str, object]:
     """Return the month's complaints by category and by state, the overdue ones and mean satisfaction."""
-    start = datetime.fromisoformat(f"{month}-01T00:00:00+08:00")
-    end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=start.tzinfo)
+    start, end = month_bounds(month)
     now = datetime.now(UTC)
     with store.factory() as session:
         rows = list(
@@ -65,13 +62,13 @@ def month_summary(*, store: Store, month: str) -> dict[str, object]:
     for category, state, _, _ in rows:
         categories[category] = categories.get(category, 0) + 1
         states[state] = states.get(state, 0) + 1
-    final = ("closed", "rejected", "closed_unresolved")
+    lifecycle = complaint_lifecycle(shipped_config().deadlines)
     scores = [s for *_, s in rows if s is not None]
     return {
         "total": len(rows),
         "by_category": dict(sorted(categories.items(), key=lambda kv: -kv[1])),
         "by_state": states,
-        "overdue": sum(1 for _, state, due, _ in rows if due is not None and due < now and state not in final),
+        "overdue": sum(is_overdue(lifecycle, state=state, due_at=due, now=now) for _, state, due, _ in rows),
         "satisfaction": round(sum(scores) / len(scores), 2) if scores else None,
     }
 
@@ -103,14 +100,14 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
     if not fresh:
         return 0
     found = classify_texts([r["text"] for r in fresh], settings=store.settings)
-    lifecycle, calendar = complaint_lifecycle(shipped_config().deadlines), _calendar(store)
+    lifecycle, calendar = complaint_lifecycle(shipped_config().deadlines), store.calendar()
     ring = load_keyring(store.settings)
     with transaction(store.factory) as session:
         for row, guess in zip(fresh, found, strict=True):
             text, text_personal = seal_text(row["text"], ring)
             given = row["category"] if row["category"] in CATEGORIES else None
             received = row["received_at"]
-            due = lifecycle.due("received", received.astimezone(SHANGHAI), calendar)
+            due = lifecycle.due(lifecycle.initial, received.astimezone(SHANGHAI), calendar)
             case = ComplaintCase(
                 tracking_code=f"TS{secrets.token_hex(6).upper()}",
                 source="feed",
@@ -127,17 +124,19 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
                 order_id=row["order_id"],
                 amount_claimed=row["amount_claimed"],
                 currency=row["currency"],
-                state="received",
+                state=lifecycle.initial,
                 due_at=due,
                 updated_at=now,
             )
-            add_case(
+            casework.open_item(
                 session,
+                COMPLAINTS,
                 case,
                 actor="feed",
                 at=received,
+                opening="file",
                 reason="complaints feed",
-                action="complaint.import",
+                audit_action="complaint.import",
                 after={"complaint_id": row["complaint_id"], "category": case.category},
                 now=now,
             )

@@ -1,19 +1,21 @@
-"""The complaint lifecycle on the shared workflow mechanism, with its statutory deadlines."""
+"""The complaint lifecycle: its states, who takes which step, its statutory deadlines. Pure."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy.orm import Session
-
-from cbec.audit import service as audit
+from cbec.auth.domain import ENTERPRISE, PLATFORM, REGULATOR_ADMIN, REGULATOR_ANALYST
 from cbec.complaints.config import Deadlines
-from cbec.complaints.models import ComplaintCase, ComplaintTransition
 from cbec.core.workflow import Deadline, Lifecycle
 
+CONSUMER = "consumer"  # known only by the tracking code, not a login role
 CONSUMER_ACTIONS = frozenset({"dispute", "close"})
 RESPONDENT_ACTIONS = frozenset({"answer", "settle"})  # the enterprise or platform it is routed to
+ROLES = {
+    REGULATOR_ADMIN: None,
+    REGULATOR_ANALYST: None,
+    ENTERPRISE: RESPONDENT_ACTIONS,
+    PLATFORM: RESPONDENT_ACTIONS,
+    CONSUMER: CONSUMER_ACTIONS,
+}
 STATE_TITLES = {
     "received": ("已收到", "received"),
     "accepted": ("已受理", "accepted"),
@@ -57,33 +59,5 @@ def complaint_lifecycle(days: Deadlines) -> Lifecycle:
             "answered": Deadline(working_days=days.settle_working_days),
             "mediation": Deadline(working_days=days.mediation_working_days, on_expiry=None),
         },
+        roles=ROLES,
     )
-
-
-def add_case(
-    session: Session,
-    case: ComplaintCase,
-    *,
-    actor: str,
-    at: datetime,
-    reason: str,
-    action: str,
-    after: dict[str, Any],
-    now: datetime,
-) -> None:
-    """Store a new case with its first step ("file", into its state, with its due time) and the audit entry."""
-    session.add(case)
-    session.flush()
-    session.add(
-        ComplaintTransition(
-            case_id=case.id,
-            action="file",
-            from_state=None,
-            to_state=case.state,
-            actor=actor,
-            at=at,
-            reason=reason,
-            due_at=case.due_at,
-        )
-    )
-    audit.record(session, actor=actor, action=action, entity="complaint", entity_id=case.id, after=after, now=now)

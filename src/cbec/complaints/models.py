@@ -8,17 +8,16 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, UTCDateTime
 
 
-class ComplaintCase(Base):
+class ComplaintCase(CaseColumns):
     """One complaint: what happened, where it is routed, its state and deadline; personal data only sealed."""
 
     __tablename__ = "complaint_cases"
     __table_args__ = (Index("ix_complaint_cases_state_due", "state", "due_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
     source: Mapped[str] = mapped_column(String(16))  # web, api, feed
     complaint_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the feed's id, when from a feed
@@ -36,8 +35,6 @@ class ComplaintCase(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     respondent_kind: Mapped[str | None] = mapped_column(String(16))  # enterprise or platform
     respondent_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    state: Mapped[str] = mapped_column(String(20))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     consumer_name: Mapped[str | None] = mapped_column(Text)  # sealed (core.privacy), never plaintext
     consumer_phone: Mapped[str | None] = mapped_column(Text)
@@ -45,20 +42,14 @@ class ComplaintCase(Base):
     consumer_address: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     personal_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ComplaintTransition(Base):
+class ComplaintTransition(TransitionColumns):
     """One step of a complaint: who, when, why, from which state to which, and the new deadline."""
 
     __tablename__ = "complaint_transitions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("complaint_cases.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[str | None] = mapped_column(String(20))
-    to_state: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    reason: Mapped[str] = mapped_column(Text)
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+COMPLAINTS = CaseTables(entity="complaint", items=ComplaintCase, steps=ComplaintTransition, link="case_id")

@@ -8,23 +8,21 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
-from cbec.auth.domain import AUDITOR, REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
+from cbec.auth.domain import AUDITOR, REGULATORS, SYSTEM, NotVisible, Principal
+from cbec.casework import service as casework
 from cbec.complaints.bulk import import_feed, month_summary, resolution_by_enterprise
 from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
 from cbec.complaints.errors import EmptyComplaintError
 from cbec.complaints.keys import add_key, drop_retired, load_keyring
 from cbec.complaints.lifecycle import (
-    CONSUMER_ACTIONS,
-    RESPONDENT_ACTIONS,
+    CONSUMER,
     STATE_TITLES,
-    add_case,
     complaint_lifecycle,
 )
-from cbec.complaints.models import ComplaintCase, ComplaintTransition
+from cbec.complaints.models import COMPLAINTS, ComplaintCase, ComplaintTransition
 from cbec.complaints.personal import (
     PERSONAL,
     erase_personal,
@@ -34,7 +32,6 @@ from cbec.complaints.personal import (
     seal_text,
 )
 from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
-from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.core.privacy import (
     KeyRing,
@@ -45,7 +42,7 @@ from cbec.core.privacy import (
     seal,
     unseal,
 )
-from cbec.core.workflow import SYSTEM_ACTOR, Step, advance, overdue_steps
+from cbec.core.workflow import SYSTEM_ACTOR, is_overdue
 from cbec.feeds.service import register_row
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
@@ -87,18 +84,13 @@ def _model(store: Store) -> Classifier:
     return classify
 
 
-def _calendar(store: Store) -> WorkingCalendar:
-    return WorkingCalendar.from_file(store.settings.holiday_file)
-
-
 def _read(
     case: ComplaintCase, ring: KeyRing, now: datetime, history: list[ComplaintTransition] | None = None
 ) -> ComplaintRead:
     """Show a case with every personal field masked (opened only to be masked, never returned whole)."""
     masked = {f: (None if getattr(case, f) is None else MASKS[f](unseal(getattr(case, f), ring, f))) for f in PERSONAL}
-    overdue = (
-        case.due_at is not None and case.due_at < now and case.state not in ("closed", "rejected", "closed_unresolved")
-    )
+    lifecycle = complaint_lifecycle(shipped_config().deadlines)
+    overdue = is_overdue(lifecycle, state=case.state, due_at=case.due_at, now=now)
     return ComplaintRead(
         id=case.id,
         tracking_code=case.tracking_code,
@@ -133,17 +125,6 @@ def _visible(principal: Principal, case: ComplaintCase) -> bool:
     )
 
 
-def _record(session: Session, case: ComplaintCase, step: Step) -> None:
-    audit.record_step(
-        session,
-        item=case,
-        step=step,
-        transition=ComplaintTransition,
-        link={"case_id": case.id},
-        entity="complaint",
-    )
-
-
 def file_complaint(
     *,
     store: Store,
@@ -158,7 +139,7 @@ def file_complaint(
     category, confidence, model = (classifier or _model(store))(data.text)
     sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
     text, sealed["text_personal"] = seal_text(data.text, ring)
-    due = lifecycle.due("received", now.astimezone(SHANGHAI), _calendar(store))
+    due = lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), store.calendar())
     with transaction(store.factory) as session:
         case = ComplaintCase(
             tracking_code=f"TS{secrets.token_hex(6).upper()}",
@@ -174,20 +155,21 @@ def file_complaint(
             order_id=data.order_id,
             amount_claimed=data.amount_claimed,
             currency=data.currency,
-            state="received",
+            state=lifecycle.initial,
             due_at=due,
             updated_at=now,
             **sealed,
         )
-        add_case(
+        casework.open_item(
             session,
+            COMPLAINTS,
             case,
-            actor="consumer",
+            actor=CONSUMER,
             at=now,
+            opening="file",
             reason=source,
-            action="complaint.file",
-            after={"state": "received", "category": category, "source": source},
-            now=now,
+            audit_action="complaint.file",
+            after={"state": case.state, "category": category, "source": source},
         )
         return _read(case, ring, now)
 
@@ -198,13 +180,7 @@ def track(*, store: Store, tracking_code: str, now: datetime | None = None) -> C
         case = session.scalar(select(ComplaintCase).where(ComplaintCase.tracking_code == tracking_code))
         if case is None:
             return None
-        history = list(
-            session.scalars(
-                select(ComplaintTransition)
-                .where(ComplaintTransition.case_id == case.id)
-                .order_by(ComplaintTransition.id)
-            )
-        )
+        history = casework.history(session, COMPLAINTS, case.id)
         return _read(case, load_keyring(store.settings), now or datetime.now(UTC), history)
 
 
@@ -230,80 +206,56 @@ def advance_complaint(
 ) -> ComplaintRead:
     """Take one step: the regulator accepts (and routes), the business answers or settles, the consumer closes."""
     now = now or datetime.now(UTC)
-    ring, calendar = load_keyring(store.settings), _calendar(store)
+    ring, calendar = load_keyring(store.settings), store.calendar()
     lifecycle = complaint_lifecycle(shipped_config().deadlines)
     with transaction(store.factory) as session:
         case = session.get(ComplaintCase, case_id)
         if case is None or not _visible(principal, case):
             raise NotVisible(f"no complaint {case_id} / 投诉 {case_id} 不存在")
-        tenant = principal.tenant_column is not None
-        if principal.role == AUDITOR or (tenant and action not in RESPONDENT_ACTIONS):
-            raise Forbidden(f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}")
-        if not tenant and principal.role not in REGULATORS and action not in CONSUMER_ACTIONS:
-            raise Forbidden(f"{action} is the regulator's")
+        # The business's answer does not restart its clock: the settlement deadline still runs.
         keep_due = case.due_at if (case.state, action) == ("with_respondent", "answer") else None
-        _record(
+        casework.take_step(
             session,
+            COMPLAINTS,
             case,
-            advance(
-                lifecycle,
-                state=case.state,
-                action=action,
-                actor=actor,
-                reason=reason,
-                now=now,
-                calendar=calendar,
-                due_at=keep_due,
-            ),
+            lifecycle=lifecycle,
+            action=action,
+            actor=actor,
+            reason=reason,
+            now=now,
+            calendar=calendar,
+            role=principal.role,
+            due_at=keep_due,
         )
         if action in ("accept",) and (target := _route(store, case)) is not None:
             case.respondent_kind, case.respondent_id = target
-            _record(
+            casework.take_step(
                 session,
+                COMPLAINTS,
                 case,
-                advance(
-                    lifecycle,
-                    state=case.state,
-                    action="route",
-                    actor=SYSTEM_ACTOR,
-                    reason=f"routed to {target[0]} {target[1]}",
-                    now=now,
-                    calendar=calendar,
-                ),
+                lifecycle=lifecycle,
+                action="route",
+                actor=SYSTEM_ACTOR,
+                reason=f"routed to {target[0]} {target[1]}",
+                now=now,
+                calendar=calendar,
             )
         if action == "close":
             if satisfaction is None or not 1 <= satisfaction <= 5:
                 raise ValueError("关闭时请评价满意度 1–5 / closing asks for satisfaction 1-5")
             case.satisfaction, case.closed_at = satisfaction, now
-        history = list(
-            session.scalars(
-                select(ComplaintTransition)
-                .where(ComplaintTransition.case_id == case.id)
-                .order_by(ComplaintTransition.id)
-            )
-        )
-        return _read(case, ring, now, history)
+        return _read(case, ring, now, casework.history(session, COMPLAINTS, case.id))
 
 
 def check_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     """The scheduled check: complaints past a deadline escalate; return the ids moved."""
     now = now or datetime.now(UTC)
-    lifecycle, calendar = complaint_lifecycle(shipped_config().deadlines), _calendar(store)
-    moved = []
+    lifecycle = complaint_lifecycle(shipped_config().deadlines)
     with transaction(store.factory) as session:
-        query = select(ComplaintCase).where(ComplaintCase.due_at.is_not(None), ComplaintCase.due_at < now)
-        for case in session.scalars(query):
-            for step in overdue_steps(
-                lifecycle,
-                state=case.state,
-                due_at=case.due_at,
-                updated_at=case.updated_at,
-                now=now,
-                calendar=calendar,
-            ):
-                _record(session, case, step)
-                moved.append(case.id)
-    return moved
+        steps = casework.check_deadlines(
+            session, COMPLAINTS, lifecycle_of=lambda _case: lifecycle, now=now, calendar=store.calendar()
+        )
+    return [case_id for case_id, _ in steps]
 
 
 def list_complaints(
@@ -356,8 +308,7 @@ def consumer_step(
     now: datetime | None = None,
 ) -> ComplaintRead:
     """The consumer, known only by the tracking code, disputes an answer or closes with a satisfaction score."""
-    if action not in CONSUMER_ACTIONS:
-        raise Forbidden(f"消费者只能 {'/'.join(sorted(CONSUMER_ACTIONS))} / a consumer may only dispute or close")
+    casework.require(complaint_lifecycle(shipped_config().deadlines), role=CONSUMER, action=action)
     with store.factory() as session:
         case_id = session.scalar(select(ComplaintCase.id).where(ComplaintCase.tracking_code == tracking_code))
     if case_id is None:

@@ -1,8 +1,11 @@
-"""One lifecycle mechanism for every case the regulator follows: notices, complaints, takedowns.
+"""One lifecycle mechanism for every case the regulator follows: complaints, takedowns, quality cases,
+notices, credit repair applications.
 
-A lifecycle is an explicit transition table `(state, action) -> state`. Deadlines are counted from the
-moment an item enters a state, in Chinese working days (or elapsed hours) from the one working-day
-calendar, so each kind of case only declares its table and its deadlines. Pure: callers pass `now`.
+A lifecycle is an explicit transition table `(state, action) -> state`, who may take which action (by role),
+and a deadline per state, counted from the moment an item enters the state in Chinese working days (or elapsed
+hours) from the one working-day calendar. Each kind of case declares only these; taking a step, refusing one
+(in Chinese and English), the scheduled deadline check and the overdue flag are written here once. Pure:
+callers pass `now` and the calendar; the store side (rows, audit entries) is `cbec.casework.service`.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ class TransitionError(ValueError):
         self.state, self.action = state, action
 
 
+def refusal(role: str, action: str) -> str:
+    """Say, in Chinese and English, that a role may not take an action."""
+    return f"角色 {role} 不能执行 {action} / role {role} may not {action}"
+
+
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """How long an item may stay in a state: working days (end of that day) or elapsed hours."""
@@ -53,13 +61,20 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class Lifecycle:
-    """A named transition table with its initial and final states and the deadline of each state."""
+    """A named transition table: initial and final states, each state's deadline, who may take which action.
+
+    `roles` maps a role to the actions it may take (None: every action); a role it does not name may take
+    none. An empty `roles` declares no restriction (the service behind it decides who reaches it). `late`
+    names the states that show an item as overdue whatever its deadline (e.g. `overdue`, `escalated`).
+    """
 
     name: str
     initial: str
     transitions: Mapping[tuple[str, str], str]
     final: frozenset[str]
     deadlines: Mapping[str, Deadline] = field(default_factory=dict)
+    roles: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+    late: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         states = self.states()
@@ -71,6 +86,8 @@ class Lifecycle:
         for (state, _action), _target in self.transitions.items():
             if state in self.final:
                 raise ValueError(f"{self.name}: final state {state} has an outgoing transition")
+        if not self.late <= states:
+            raise ValueError(f"{self.name}: late states {', '.join(sorted(self.late - states))} are not in the table")
 
     def states(self) -> set[str]:
         """Return every state the table names."""
@@ -79,6 +96,19 @@ class Lifecycle:
     def actions(self, state: str) -> list[str]:
         """Return the actions allowed in a state."""
         return sorted(action for (source, action) in self.transitions if source == state)
+
+    def permits(self, role: str, action: str) -> bool:
+        """Tell whether a role may take an action (always, when the lifecycle declares no roles)."""
+        if not self.roles:
+            return True
+        if role not in self.roles:
+            return False
+        allowed = self.roles[role]
+        return allowed is None or action in allowed
+
+    def actions_for(self, role: str, state: str) -> list[str]:
+        """Return the actions a role may take in a state."""
+        return [action for action in self.actions(state) if self.permits(role, action)]
 
     def next_state(self, state: str, action: str) -> str:
         """Return the state an action leads to, or raise TransitionError."""
@@ -126,6 +156,13 @@ def advance(
     # Working days end at midnight in China, whatever zone `now` came in (the store gives UTC).
     due = due_at if due_at is not None else lifecycle.due(target, now.astimezone(SHANGHAI), calendar)
     return Step(action=action, from_state=state, to_state=target, actor=actor, at=now, reason=reason, due_at=due)
+
+
+def is_overdue(lifecycle: Lifecycle, *, state: str, due_at: datetime | None, now: datetime) -> bool:
+    """Tell whether an item shows as overdue: in a late state, or past its deadline and not finished."""
+    if state in lifecycle.late:
+        return True
+    return due_at is not None and due_at < now and state not in lifecycle.final
 
 
 def expired(lifecycle: Lifecycle, *, state: str, due_at: datetime | None, now: datetime) -> str | None:

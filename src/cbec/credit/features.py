@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
@@ -13,6 +12,7 @@ import pyarrow as pa
 
 from cbec.complaints import service as complaints_service
 from cbec.core.money import load_fx_table
+from cbec.core.months import first_day, months_back, next_month
 from cbec.credit.catalog import FEATURES
 from cbec.feeds.service import read_side, register_rows
 from cbec.ip import service as ip_service
@@ -38,30 +38,13 @@ class CreditFiles:
         return {k: None if np.isnan(v[i]) else float(v[i]) for k, v in self.columns.items()}
 
 
-def months_back(month: str, count: int) -> tuple[str, ...]:
-    """Return the `count` months ending with `month`, oldest first."""
-    year, mon = (int(p) for p in month.split("-"))
-    index = year * 12 + mon - 1
-    return tuple(f"{(i // 12):04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1))
-
-
-def _next(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
-
-
 def _in(months: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{m}'" for m in months) + ")"
 
 
 def _fx_rows(store: Store, con_currencies: list[str], months: tuple[str, ...]) -> pa.Table:
     fx = load_fx_table(store.settings.fx_file)
-    rows = [
-        (m, c, float(fx.rate(c, date(int(m[:4]), int(m[5:]), 1))))
-        for m in months
-        for c in con_currencies
-        if c in fx.currencies()
-    ]
+    rows = [(m, c, float(fx.rate(c, first_day(m)))) for m in months for c in con_currencies if c in fx.currencies()]
     return pa.table({"month": [r[0] for r in rows], "currency": [r[1] for r in rows], "cny": [r[2] for r in rows]})
 
 
@@ -102,10 +85,9 @@ def _lake_sql(window: str, previous: str, last: str, late_days: int) -> dict[str
             SELECT o.enterprise_id,
                    avg(CASE WHEN w.status = 'lost' THEN 1.0 ELSE 0.0 END) AS lost_share,
                    avg(CASE WHEN w.status = 'returned' THEN 1.0 ELSE 0.0 END) AS returned_share,
-                   avg(CASE WHEN coalesce(w.delivered_at,
-                                          TIMESTAMPTZ '{months_back(_next(last), 1)[0]}-01 00:00:00+08')
-                                 - w.shipped_at
-                            > INTERVAL {late_days} DAY THEN 1.0 ELSE 0.0 END) AS late_delivery_share,
+                   avg(CASE WHEN coalesce(w.delivered_at, TIMESTAMPTZ '{next_month(last)}-01 00:00:00+08')
+                                 - w.shipped_at > INTERVAL {late_days} DAY THEN 1.0 ELSE 0.0 END)
+                       AS late_delivery_share,
                    max(w.shipped_at) AS as_of
             FROM waybills w JOIN orders o USING (order_id)
             WHERE w.month IN {window} AND o.month IN {window} GROUP BY 1""",

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cbec.audit import service as audit
+from cbec.casework import service as casework
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import Step, advance, overdue_steps
-from cbec.credit.config import CreditConfig
-from cbec.credit.models import CreditListEntry, RepairApplication, RepairTransition
-from cbec.credit.repair import repair_lifecycle, repair_window
+from cbec.core.workflow import Step
+from cbec.credit.config import SEVERITIES, CreditConfig
+from cbec.credit.lifecycle import repair_lifecycle
+from cbec.credit.models import REPAIRS, CreditListEntry, RepairApplication, RepairTransition
+from cbec.credit.repair import repair_window
 from cbec.credit.scoring import Scored
 
 RED, BLACK = "red", "black"
@@ -61,7 +62,7 @@ def update_lists(
         if black_ok and (BLACK, r.enterprise_id) not in current:
             severity = max(
                 (SEVERITY_OF_RULE.get(rule, "moderate") for rule in r.hard_rules),
-                key=("minor", "moderate", "serious").index,
+                key=SEVERITIES.index,
                 default="moderate",
             )
             reason = "评为 D 级且有法定认定：" + "、".join(r.hard_rules) + " / grade D with a legal finding"
@@ -90,17 +91,6 @@ def _entry(kind: str, r: Scored, period: str, today: date, severity: str | None,
     )
 
 
-def _record(session: Session, application: RepairApplication, step: Step) -> None:
-    audit.record_step(
-        session,
-        item=application,
-        step=step,
-        transition=RepairTransition,
-        link={"application_id": application.id},
-        entity="credit_repair",
-    )
-
-
 def apply(
     session: Session,
     *,
@@ -115,10 +105,11 @@ def apply(
     entry = open_entries(session, BLACK).get((BLACK, enterprise_id))
     if entry is None or entry.severity is None:
         raise LookupError(f"{enterprise_id} 不在黑名单上 / is not on the black list")
+    lifecycle = repair_lifecycle(config.repair)
     pending = session.scalar(
         select(RepairApplication).where(
             RepairApplication.entry_id == entry.id,
-            RepairApplication.state.in_(("submitted", "under_review", "overdue")),
+            RepairApplication.state.in_(sorted(lifecycle.states() - lifecycle.final)),
         )
     )
     if pending is not None:
@@ -130,7 +121,6 @@ def apply(
             f"{entry.severity} 记录最早于 {window.earliest_on} 可申请修复 / "
             f"a {entry.severity} record may be repaired from {window.earliest_on} (recorded {entry.entered_on})"
         )
-    lifecycle = repair_lifecycle(config.repair)
     due = lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), calendar)
     application = RepairApplication(
         enterprise_id=enterprise_id,
@@ -144,20 +134,7 @@ def apply(
         due_at=due,
         updated_at=now,
     )
-    session.add(application)
-    session.flush()
-    session.add(
-        RepairTransition(
-            application_id=application.id,
-            action="apply",
-            from_state=None,
-            to_state=application.state,
-            actor=actor,
-            at=now,
-            reason=statement,
-            due_at=due,
-        )
-    )
+    casework.open_item(session, REPAIRS, application, actor=actor, at=now, opening="apply", reason=statement)
     return application
 
 
@@ -173,16 +150,17 @@ def move(
     config: CreditConfig,
 ) -> Step:
     """Take one action on an application; approval takes the enterprise off the black list that day."""
-    step = advance(
-        repair_lifecycle(config.repair),
-        state=application.state,
+    step = casework.take_step(
+        session,
+        REPAIRS,
+        application,
+        lifecycle=repair_lifecycle(config.repair),
         action=action,
         actor=actor,
         reason=reason,
         now=now,
         calendar=calendar,
     )
-    _record(session, application, step)
     if step.to_state == "approved":
         entry = session.get_one(CreditListEntry, application.entry_id)
         if entry.exited_on is None:
@@ -196,23 +174,11 @@ def check_deadlines(
 ) -> list[tuple[int, Step]]:
     """Mark applications whose review deadline has passed as overdue; return the steps taken."""
     lifecycle = repair_lifecycle(config.repair)
-    taken = []
-    query = select(RepairApplication).where(RepairApplication.due_at.is_not(None), RepairApplication.due_at < now)
-    for application in session.scalars(query.order_by(RepairApplication.id)):
-        for step in overdue_steps(
-            lifecycle,
-            state=application.state,
-            due_at=application.due_at,
-            updated_at=application.updated_at,
-            now=now,
-            calendar=calendar,
-        ):
-            _record(session, application, step)
-            taken.append((application.id, step))
-    return taken
+    return casework.check_deadlines(
+        session, REPAIRS, lifecycle_of=lambda _application: lifecycle, now=now, calendar=calendar
+    )
 
 
 def history(session: Session, application_id: int) -> list[RepairTransition]:
     """Return an application's recorded steps in order."""
-    query = select(RepairTransition).where(RepairTransition.application_id == application_id)
-    return list(session.scalars(query.order_by(RepairTransition.id)))
+    return casework.history(session, REPAIRS, application_id)

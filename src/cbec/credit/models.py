@@ -14,6 +14,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
+from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -58,41 +59,32 @@ class CreditListEntry(Base):
     exit_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class RepairApplication(Base):
+class RepairApplication(CaseColumns):
     """An enterprise's application to repair its credit (信用修复) after a black-list entry."""
 
     __tablename__ = "credit_repair_applications"
     __table_args__ = (Index("ix_credit_repair_applications_state_due", "state", "due_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     enterprise_id: Mapped[str] = mapped_column(String(18), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("credit_list_entries.id"), index=True)
     severity: Mapped[str] = mapped_column(String(12))
-    state: Mapped[str] = mapped_column(String(20))
     statement: Mapped[str] = mapped_column(Text)
     earliest_on: Mapped[date] = mapped_column(Date)
     lapses_on: Mapped[date] = mapped_column(Date)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class RepairTransition(Base):
+class RepairTransition(TransitionColumns):
     """One step of a repair application: who, when, why, from which state to which, the new deadline."""
 
     __tablename__ = "credit_repair_transitions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     application_id: Mapped[int] = mapped_column(
         ForeignKey("credit_repair_applications.id", ondelete="CASCADE"), index=True
     )
-    action: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[str | None] = mapped_column(String(20))
-    to_state: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    reason: Mapped[str] = mapped_column(Text)
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+REPAIRS = CaseTables(entity="credit_repair", items=RepairApplication, steps=RepairTransition, link="application_id")
 
 
 class CreditModel(Base):

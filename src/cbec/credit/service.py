@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
-from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
+from cbec.core.months import last_day
+from cbec.core.severity import SEVERITY_WEIGHTS
 from cbec.credit import artefacts, lists, modelling
 from cbec.credit.catalog import BY_NAME, FEATURES
 from cbec.credit.config import CreditConfig, shipped_config
@@ -34,17 +35,6 @@ from cbec.credit.schemas import (
 from cbec.credit.scoring import score_batch
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
-
-SEVERITY_WEIGHTS = {"critical": 4, "high": 3, "medium": 2, "low": 1}  # as supervision.yaml weighs alerts
-
-
-def _calendar(store: Store) -> WorkingCalendar:
-    return WorkingCalendar.from_file(store.settings.holiday_file)
-
-
-def _month_end(month: str) -> date:
-    year, mon = (int(p) for p in month.split("-"))
-    return date(year + mon // 12, mon % 12 + 1, 1) - timedelta(days=1)
 
 
 def load_customs_grades(*, store: Store, path: Path, now: datetime | None = None) -> tuple[int, int]:
@@ -94,7 +84,7 @@ def credit_files(*, store: Store, month: str, config: CreditConfig | None = None
         window_months=config.window_months,
         late_delivery_days=config.late_delivery_days,
         severity_weights=SEVERITY_WEIGHTS,
-        customs_ranks=_customs_in_force(store, _month_end(month)),
+        customs_ranks=_customs_in_force(store, last_day(month)),
         black_list=black,
     )
 
@@ -406,7 +396,7 @@ def apply_repair(
             statement=statement,
             actor=actor,
             now=now or datetime.now(UTC),
-            calendar=_calendar(store),
+            calendar=store.calendar(),
             config=shipped_config(),
         )
         return _repair_read(session, application)
@@ -427,7 +417,7 @@ def advance_repair(
             actor=actor,
             reason=reason,
             now=now or datetime.now(UTC),
-            calendar=_calendar(store),
+            calendar=store.calendar(),
             config=shipped_config(),
         )
         return _repair_read(session, application)
@@ -437,6 +427,6 @@ def check_repair_deadlines(*, store: Store, now: datetime | None = None) -> list
     """The scheduled check: mark repair applications overdue when the regulator has not answered in time."""
     with transaction(store.factory) as session:
         steps = lists.check_deadlines(
-            session, now=now or datetime.now(UTC), calendar=_calendar(store), config=shipped_config()
+            session, now=now or datetime.now(UTC), calendar=store.calendar(), config=shipped_config()
         )
         return [_repair_read(session, session.get_one(RepairApplication, i)) for i in sorted({i for i, _ in steps})]

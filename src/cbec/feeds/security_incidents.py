@@ -1,8 +1,7 @@
 """security_incidents: incidents that payment institutions report."""
 
+from cbec.core.severity import SEVERITIES
 from cbec.feeds.spec import FeedSpec, Kind, opt, req
-
-SEVERITIES = ("low", "medium", "high", "critical")
 
 SPEC = FeedSpec(
     name="security_incidents",

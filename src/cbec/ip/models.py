@@ -9,6 +9,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
+from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -57,35 +58,27 @@ class ListingFinding(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class TakedownCase(Base):
+class TakedownCase(CaseColumns):
     """A rights holder's notice against a listing and where it stands (E-Commerce Law arts. 42-45)."""
 
     __tablename__ = "ip_takedown_cases"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     listing_id: Mapped[str] = mapped_column(String(64), index=True)
     platform_id: Mapped[str] = mapped_column(String(64), index=True)
     enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
     mark_id: Mapped[str] = mapped_column(String(64))
     rights_holder: Mapped[str] = mapped_column(String(200))
     evidence: Mapped[str] = mapped_column(String(2000))
-    state: Mapped[str] = mapped_column(String(20))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class TakedownTransition(Base):
+class TakedownTransition(TransitionColumns):
     """One step of a takedown case: who, when, why."""
 
     __tablename__ = "ip_takedown_transitions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("ip_takedown_cases.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[str | None] = mapped_column(String(20))
-    to_state: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    reason: Mapped[str] = mapped_column(String(2000))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(2000))  # this table's reasons were always bounded
+
+
+TAKEDOWNS = CaseTables(entity="takedown", items=TakedownCase, steps=TakedownTransition, link="case_id")

@@ -7,34 +7,19 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
-from cbec.auth.domain import (
-    AUDITOR,
-    ENTERPRISE,
-    INSTITUTION,
-    PLATFORM,
-    SYSTEM,
-    Forbidden,
-    NotVisible,
-    Principal,
-)
-from cbec.core.calendar import WorkingCalendar
-from cbec.core.workflow import Step, advance, overdue_steps
+from cbec.auth.domain import PLATFORM, SYSTEM, NotVisible, Principal
+from cbec.casework import service as casework
 from cbec.feeds.service import lake_views, read_side, register_rows
-from cbec.ip.models import ListingFinding, MarkAlias, MarkLicence, TakedownCase, TakedownTransition
+from cbec.ip.lifecycle import takedown_lifecycle
+from cbec.ip.models import TAKEDOWNS, ListingFinding, MarkAlias, MarkLicence, TakedownCase
 from cbec.ip.schemas import EnterpriseIpRisk, ListingIn, ScreenResult, TakedownRead
 from cbec.ip.screen import Hit, Mark, MarkIndex
-from cbec.ip.takedown import PLATFORM_ACTIONS, SELLER_ACTIONS, takedown_lifecycle
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 __all__ = ["EnterpriseIpRisk", "ListingIn", "ScreenResult", "TakedownRead"]
-
-
-def _calendar(store: Store) -> WorkingCalendar:
-    return WorkingCalendar.from_file(store.settings.holiday_file)
 
 
 def load_marks(*, store: Store, today: date | None = None) -> list[Mark]:
@@ -190,17 +175,6 @@ def enterprise_ip_risk(*, store: Store) -> list[EnterpriseIpRisk]:
     return sorted(out, key=lambda r: (-r.findings, r.enterprise_id))
 
 
-def _step(session: Session, case: TakedownCase, step: Step) -> None:
-    audit.record_step(
-        session,
-        item=case,
-        step=step,
-        transition=TakedownTransition,
-        link={"case_id": case.id},
-        entity="takedown",
-    )
-
-
 def open_takedown(
     *,
     store: Store,
@@ -225,20 +199,18 @@ def open_takedown(
             rights_holder=rights_holder,
             evidence=evidence[:2000],
             state=lifecycle.initial,
-            due_at=lifecycle.due(lifecycle.initial, now, _calendar(store)),
+            due_at=lifecycle.due(lifecycle.initial, now, store.calendar()),
             opened_at=now,
             updated_at=now,
         )
-        session.add(case)
-        session.flush()
-        audit.record(
+        casework.open_item(
             session,
+            TAKEDOWNS,
+            case,
             actor=actor,
-            action="takedown.notify",
-            entity="takedown",
-            entity_id=case.id,
+            at=now,
+            audit_action="takedown.notify",
             after={"listing_id": listing_id, "mark_id": mark_id, "due_at": case.due_at},
-            now=now,
         )
         return TakedownRead.model_validate(case)
 
@@ -269,21 +241,17 @@ def advance_takedown(
         )
         if case is None or not visible:
             raise NotVisible(f"no takedown case {case_id} / 下架案件 {case_id} 不存在")
-        allowed = {PLATFORM: PLATFORM_ACTIONS, ENTERPRISE: SELLER_ACTIONS}.get(principal.role)
-        if (allowed is not None and action not in allowed) or principal.role in (INSTITUTION, AUDITOR):
-            raise Forbidden(f"角色 {principal.role} 不能执行 {action} / role {principal.role} may not {action}")
-        _step(
+        casework.take_step(
             session,
+            TAKEDOWNS,
             case,
-            advance(
-                takedown_lifecycle(),
-                state=case.state,
-                action=action,
-                actor=actor,
-                reason=reason,
-                now=now,
-                calendar=_calendar(store),
-            ),
+            lifecycle=takedown_lifecycle(),
+            action=action,
+            actor=actor,
+            reason=reason,
+            now=now,
+            calendar=store.calendar(),
+            role=principal.role,
         )
         return TakedownRead.model_validate(case)
 
@@ -291,22 +259,12 @@ def advance_takedown(
 def check_takedown_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     """The scheduled check: a platform late to act is flagged; 15 days without a complaint or suit restore."""
     now = now or datetime.now(UTC)
-    lifecycle, moved = takedown_lifecycle(), []
+    lifecycle = takedown_lifecycle()
     with transaction(store.factory) as session:
-        for case in session.scalars(
-            select(TakedownCase).where(TakedownCase.due_at.is_not(None), TakedownCase.due_at < now)
-        ):
-            for step in overdue_steps(
-                lifecycle,
-                state=case.state,
-                due_at=case.due_at,
-                updated_at=case.updated_at,
-                now=now,
-                calendar=_calendar(store),
-            ):
-                _step(session, case, step)
-                moved.append(case.id)
-    return moved
+        steps = casework.check_deadlines(
+            session, TAKEDOWNS, lifecycle_of=lambda _case: lifecycle, now=now, calendar=store.calendar()
+        )
+    return [case_id for case_id, _ in steps]
 
 
 def list_takedowns(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[TakedownRead]:

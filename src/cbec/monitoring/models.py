@@ -21,16 +21,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.core.jsontypes import JsonObject
+from cbec.core.severity import severity_rank
 from cbec.storage.base import Base
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
-
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-UNKNOWN_RANK = 9
 
 
 def _severity_rank(context: Any) -> int:  # a DefaultExecutionContext, untyped in SQLAlchemy
     """Rank an inserted alert's severity so the queue order (most severe first) can come from an index."""
-    return SEVERITY_RANK.get(str(context.get_current_parameters().get("severity")), UNKNOWN_RANK)
+    return severity_rank(str(context.get_current_parameters().get("severity")))
 
 
 class AlertRecord(Base):

@@ -1,11 +1,9 @@
-"""Pure product-quality logic: filing checks, the measure a failed inspection opens, its lifecycle."""
+"""Pure product-quality logic: filing checks and the measure a failed inspection opens."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from cbec.core.workflow import Deadline, Lifecycle
 
 STANDARD = re.compile(r"^GB(/T)? \d+(\.\d+)?-\d{4}$")
 
@@ -75,25 +73,3 @@ def measure_for(categories: set[str], by_category: dict[str, str], default: str)
     strictness = ("destroy", "return", "delist", "rectify")
     wanted = {by_category[c] for c in categories if c in by_category} or {default}
     return min(wanted, key=lambda m: strictness.index(m) if m in strictness else len(strictness))
-
-
-def quality_case_lifecycle(measure_days: int, verify_days: int, escalate_days: int) -> Lifecycle:
-    """Opened → done reported (by the enterprise) → verified; a missed deadline → overdue → escalated."""
-    return Lifecycle(
-        name="quality_case",
-        initial="opened",
-        transitions={
-            ("opened", "report_done"): "done_reported",
-            ("opened", "overdue"): "overdue",
-            ("overdue", "report_done"): "done_reported",
-            ("overdue", "escalate"): "escalated",
-            ("done_reported", "verify"): "verified",
-            ("done_reported", "reject"): "opened",
-        },
-        final=frozenset({"verified", "escalated"}),
-        deadlines={
-            "opened": Deadline(working_days=measure_days),
-            "overdue": Deadline(working_days=escalate_days, on_expiry="escalate"),
-            "done_reported": Deadline(working_days=verify_days, on_expiry=None),
-        },
-    )

@@ -8,6 +8,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
+from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import UTCDateTime
 
 
@@ -26,38 +27,29 @@ class FilingFindingRecord(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class QualityCase(Base):
+class QualityCase(CaseColumns):
     """A failed inspection's case: the measure ordered (delist, rectify, return, destroy), state and deadline."""
 
     __tablename__ = "quality_cases"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     inspection_id: Mapped[str] = mapped_column(String(64), unique=True)
     filing_id: Mapped[str | None] = mapped_column(String(64))
     enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
     product_name: Mapped[str] = mapped_column(String(300))
     defect: Mapped[str | None] = mapped_column(Text)
     measure: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(20))
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class QualityCaseTransition(Base):
+class QualityCaseTransition(TransitionColumns):
     """One step of a quality case: who, when, why."""
 
     __tablename__ = "quality_case_transitions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("quality_cases.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[str | None] = mapped_column(String(20))
-    to_state: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    reason: Mapped[str] = mapped_column(Text)
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+QUALITY_CASES = CaseTables(entity="quality_case", items=QualityCase, steps=QualityCaseTransition, link="case_id")
 
 
 class EducationEvent(Base):

@@ -7,34 +7,26 @@ from typing import Any
 
 import pycountry
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
-from cbec.auth.domain import REGULATORS, SYSTEM, Forbidden, NotVisible, Principal
-from cbec.core.calendar import WorkingCalendar
+from cbec.auth.domain import SYSTEM, NotVisible, Principal
+from cbec.casework import service as casework
 from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, Step, advance, overdue_steps
+from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, is_overdue
 from cbec.feeds.service import lake_views, read_side
 from cbec.quality.config import shipped_config, standards
-from cbec.quality.domain import check_filing, measure_for, quality_case_lifecycle
-from cbec.quality.models import EducationEvent, FilingFindingRecord, QualityCase, QualityCaseTransition
+from cbec.quality.domain import check_filing, measure_for
+from cbec.quality.lifecycle import quality_case_lifecycle
+from cbec.quality.models import QUALITY_CASES, EducationEvent, FilingFindingRecord, QualityCase
 from cbec.quality.schemas import EducationReach, EnterpriseQuality, QualityCaseRead
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 __all__ = ["EducationReach", "EnterpriseQuality", "QualityCaseRead"]
-ENTERPRISE_ACTIONS = frozenset({"report_done"})
-
-
-def _calendar(store: Store) -> WorkingCalendar:
-    return WorkingCalendar.from_file(store.settings.holiday_file)
 
 
 def _lifecycle(measure: str) -> Lifecycle:
-    config = shipped_config()
-    return quality_case_lifecycle(
-        config.measures[measure].working_days, config.verify_working_days, config.escalate_after_working_days
-    )
+    return quality_case_lifecycle(shipped_config(), measure)
 
 
 def _filings(store: Store) -> list[dict[str, Any]]:
@@ -73,17 +65,6 @@ def check_filings(*, store: Store, now: datetime | None = None) -> dict[str, int
                         )
                     )
     return counts
-
-
-def _record(session: Session, case: QualityCase, step: Step) -> None:
-    audit.record_step(
-        session,
-        item=case,
-        step=step,
-        transition=QualityCaseTransition,
-        link={"case_id": case.id},
-        entity="quality_case",
-    )
 
 
 def open_cases(*, store: Store, now: datetime | None = None) -> list[QualityCaseRead]:
@@ -125,20 +106,18 @@ def open_cases(*, store: Store, now: datetime | None = None) -> list[QualityCase
                 defect=defect,
                 measure=measure,
                 state=lifecycle.initial,
-                due_at=lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), _calendar(store)),
+                due_at=lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), store.calendar()),
                 opened_at=now,
                 updated_at=now,
             )
-            session.add(case)
-            session.flush()
-            audit.record(
+            casework.open_item(
                 session,
+                QUALITY_CASES,
+                case,
                 actor=SYSTEM_ACTOR,
-                action="quality_case.open",
-                entity="quality_case",
-                entity_id=case.id,
+                at=now,
+                audit_action="quality_case.open",
                 after={"inspection_id": inspection_id, "measure": measure, "due_at": case.due_at},
-                now=now,
             )
             opened.append(QualityCaseRead.model_validate(case))
     return opened
@@ -160,22 +139,17 @@ def advance_case(
         case = session.get(QualityCase, case_id)
         if case is None or not principal.can_see("enterprise_id", case.enterprise_id):
             raise NotVisible(f"no quality case {case_id} / 质量案件 {case_id} 不存在")
-        if principal.tenant_column is not None and action not in ENTERPRISE_ACTIONS:
-            raise Forbidden(f"{action} is the regulator's / 该操作由监管部门执行")
-        if principal.tenant_column is None and principal.role not in REGULATORS:
-            raise Forbidden(f"role {principal.role} may not {action}")
-        _record(
+        casework.take_step(
             session,
+            QUALITY_CASES,
             case,
-            advance(
-                _lifecycle(case.measure),
-                state=case.state,
-                action=action,
-                actor=actor,
-                reason=reason,
-                now=now,
-                calendar=_calendar(store),
-            ),
+            lifecycle=_lifecycle(case.measure),
+            action=action,
+            actor=actor,
+            reason=reason,
+            now=now,
+            calendar=store.calendar(),
+            role=principal.role,
         )
         return QualityCaseRead.model_validate(case)
 
@@ -183,22 +157,15 @@ def advance_case(
 def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     """The scheduled check: cases past their deadline become overdue, then escalate."""
     now = now or datetime.now(UTC)
-    moved: list[int] = []
     with transaction(store.factory) as session:
-        for case in session.scalars(
-            select(QualityCase).where(QualityCase.due_at.is_not(None), QualityCase.due_at < now)
-        ):
-            for step in overdue_steps(
-                _lifecycle(case.measure),
-                state=case.state,
-                due_at=case.due_at,
-                updated_at=case.updated_at,
-                now=now,
-                calendar=_calendar(store),
-            ):
-                _record(session, case, step)
-                moved.append(case.id)
-    return sorted(set(moved))
+        steps = casework.check_deadlines(
+            session,
+            QUALITY_CASES,
+            lifecycle_of=lambda case: _lifecycle(case.measure),
+            now=now,
+            calendar=store.calendar(),
+        )
+    return sorted({case_id for case_id, _ in steps})
 
 
 def list_cases(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[QualityCaseRead]:
@@ -242,7 +209,8 @@ def enterprise_quality(*, store: Store, now: datetime | None = None) -> list[Ent
         for case in session.scalars(select(QualityCase).where(QualityCase.state.not_in(("verified",)))):
             entry = cases.setdefault(case.enterprise_id, [0, 0])
             entry[0] += 1
-            entry[1] += int(case.state in ("overdue", "escalated") or (case.due_at is not None and case.due_at < now))
+            late = is_overdue(_lifecycle(case.measure), state=case.state, due_at=case.due_at, now=now)
+            entry[1] += int(late)
     ids = sorted(set(filings) | set(inspected) | set(findings) | set(cases))
     return [
         EnterpriseQuality(

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 
 from cbec.core.money import BASE_CURRENCY, FxRateMissing
+from cbec.core.months import month_days
 from cbec.core.regions import find_city
+from cbec.core.severity import MOST_SEVERE_FIRST
 from cbec.monitoring import service as monitoring
 from cbec.reports.context import BuildContext
 
 TOP_CORRIDORS = 10
 TOP_INSTITUTIONS = 15
-SEVERITIES = ("critical", "high", "medium", "low")
 DIMENSIONS = ("channel", "direction", "city", "corridor")
 FEN = Decimal("0.01")
 
@@ -28,18 +28,11 @@ def change_pct(now: Decimal | int | None, before: Decimal | int | None) -> Decim
     return ((Decimal(now) / Decimal(before) - 1) * 100).quantize(FEN)
 
 
-def _month_days(month: str) -> list[date]:
-    year, mon = (int(p) for p in month.split("-"))
-    first = date(year, mon, 1)
-    following = date(year + mon // 12, mon % 12 + 1, 1)
-    return [first + timedelta(days=n) for n in range((following - first).days)]
-
-
 def fx_table(ctx: BuildContext, months: list[str]) -> pa.Table:
     """Return (day, currency, cny_per_unit) for every day of the months and every currency the table knows."""
     fx = ctx.fx()
     rows: dict[str, list[Any]] = {"day": [], "currency": [], "cny_per_unit": []}
-    for day in (d for m in months for d in _month_days(m)):
+    for day in (d for m in months for d in month_days(m)):
         for currency in sorted(fx.currencies() | {BASE_CURRENCY}):
             try:
                 rate = Decimal(1) if currency == BASE_CURRENCY else fx.rate(currency, day)
@@ -74,13 +67,15 @@ def build_alerts(ctx: BuildContext) -> dict[str, Any]:
         severity[level] += count
 
     def rows(groups: dict[str, Counter[str]]) -> list[dict[str, Any]]:
-        found = [{"key": k, "total": sum(c.values()), **{s: c[s] for s in SEVERITIES}} for k, c in groups.items()]
+        found = [
+            {"key": k, "total": sum(c.values()), **{s: c[s] for s in MOST_SEVERE_FIRST}} for k, c in groups.items()
+        ]
         return sorted(found, key=lambda r: (-r["total"], r["key"]))
 
     institutions = rows(by_institution)
     return {
         "total": sum(severity.values()),
-        "severity": {s: severity[s] for s in SEVERITIES},
+        "severity": {s: severity[s] for s in MOST_SEVERE_FIRST},
         "by_typology": rows(by_typology),
         "by_institution": institutions[:TOP_INSTITUTIONS],
         "institutions": len(institutions),

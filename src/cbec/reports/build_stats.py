@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from cbec.core.months import parse_month
 from cbec.core.regions import find_city
 from cbec.reports.build import FEN
 from cbec.reports.context import BuildContext
@@ -49,8 +50,8 @@ def build_statistics(ctx: BuildContext) -> dict[str, Any]:
         for f in sorted(figures, key=lambda f: f.year)
         if f.indicator == TRADE_TOTAL and f.region == PROVINCE
     ]
-    year, mon = ctx.month.split("-")
-    suffix = f"_m{mon}"
+    year, mon = parse_month(ctx.month)
+    suffix = f"_m{mon:02d}"
     monthly = [
         {
             "region": f.region,
@@ -59,7 +60,7 @@ def build_statistics(ctx: BuildContext) -> dict[str, Any]:
             "unit": f.unit,
             "source": f.source,
         }
-        for f in stats.feed_figures(store=ctx.store, year=int(year))
+        for f in stats.feed_figures(store=ctx.store, year=year)
         if f.indicator.endswith(suffix) and f.region == PROVINCE
     ]
     return {

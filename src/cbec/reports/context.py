@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
 
 from cbec.core.money import FxTable, load_fx_table
+from cbec.core.months import previous_month, year_before
 from cbec.feeds.service import register_rows
 from cbec.storage.store import Store
-
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def previous_month(month: str) -> str:
-    """Return the month before a 'YYYY-MM' month."""
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
-
-
-def year_before(month: str) -> str:
-    """Return the same month a year earlier."""
-    year, mon = month.split("-")
-    return f"{int(year) - 1}-{mon}"
-
-
-def check_month(month: str) -> str:
-    """Return the month if it looks like 2026-10, else raise ValueError."""
-    if not _MONTH.fullmatch(month):
-        raise ValueError(f"month must look like 2026-10, got {month!r}")
-    return month
 
 
 @dataclass

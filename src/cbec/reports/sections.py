@@ -13,9 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cbec.core.months import check_month
 from cbec.feeds.service import read_side
 from cbec.reports import build, build_consumers, build_stats, build_supervision, section_charts, summary
-from cbec.reports.context import BuildContext, check_month
+from cbec.reports.context import BuildContext
 from cbec.reports.i18n import Texts
 from cbec.storage.store import Store
 

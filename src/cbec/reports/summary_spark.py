@@ -6,6 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from cbec.core.months import check_month
 from cbec.feeds.service import spark_read_side
 from cbec.storage.spark import spark_session
 from cbec.storage.store import Store
@@ -32,8 +33,7 @@ GROUP BY GROUPING SETS ((), (channel), (direction), (city), (corridor))
 
 def month_rows_spark(*, store: Store, month: str, fx: pa.Table, cities: pa.Table) -> list[tuple[Any, ...]]:
     """Return (dimension, key, payments, amount_cny, unconverted) of a month's succeeded payments, on Spark."""
-    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-        raise ValueError(f"month must look like 2026-10, got {month!r}")
+    check_month(month)
     spark = spark_session(store.settings)
     spark.conf.set("spark.sql.session.timeZone", store.settings.timezone)
     frames = spark_read_side(store=store, spark=spark)

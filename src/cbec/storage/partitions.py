@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 
 from cbec.core.clock import month_key
+from cbec.core.months import check_month, months_between, shift_month
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DEFAULT_PARTITION = "alerts_default"
 
 # Months whose partition an engine has already made sure of, so a stream's batches cost no round trip.
@@ -32,19 +32,13 @@ class Partition:
 
 def partition_name(month: str) -> str:
     """Return the partition that holds a month's alerts, e.g. `alerts_2026_10`."""
-    if not MONTH.match(month):
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
-    return "alerts_" + month.replace("-", "_")
+    return "alerts_" + check_month(month).replace("-", "_")
 
 
 def months_ahead(now: datetime, count: int) -> list[str]:
     """Return the month of `now` and the `count` months after it."""
-    year, month = (int(part) for part in month_key(now).split("-"))
-    found = []
-    for step in range(count + 1):
-        y, m = divmod(month - 1 + step, 12)
-        found.append(f"{year + y:04d}-{m + 1:02d}")
-    return found
+    first = month_key(now)
+    return months_between(first, shift_month(first, count))
 
 
 def ensure_alert_partitions(engine: Engine, months: Iterable[str]) -> list[str]:

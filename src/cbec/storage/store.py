@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cbec.config import Settings
+from cbec.core.calendar import WorkingCalendar
 from cbec.storage.engine import Role, make_engine, make_session_factory
 from cbec.storage.lake import Lake
 from cbec.storage.migrate import upgrade
@@ -44,6 +45,10 @@ class Store:
                 yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def calendar(self) -> WorkingCalendar:
+        """Return the working-day calendar with the settings' holiday file, read anew so an edit counts at once."""
+        return WorkingCalendar.from_file(self.settings.holiday_file)
 
     def close(self) -> None:
         """Release the connections."""

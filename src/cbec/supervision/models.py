@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
+from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -29,7 +30,7 @@ class InstitutionRating(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Notice(Base):
+class Notice(CaseColumns):
     """A risk warning (预警) or rectification notice (整改通知) to one institution, with its current state."""
 
     __tablename__ = "notices"
@@ -38,32 +39,23 @@ class Notice(Base):
         Index("ix_notices_due_at", "due_at"),  # the deadline check reads notices past their deadline
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
     institution_id: Mapped[str] = mapped_column(String(64), index=True)
     month: Mapped[str | None] = mapped_column(String(7))
     origin: Mapped[str | None] = mapped_column(String(120), unique=True)  # e.g. rating:2026-10:PI-X
-    state: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
     issued_by: Mapped[str] = mapped_column(String(80))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class NoticeTransition(Base):
+class NoticeTransition(TransitionColumns):
     """One step of a notice's lifecycle: who, when, why, from which state to which, and the new deadline."""
 
     __tablename__ = "notice_transitions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(32))
-    from_state: Mapped[str | None] = mapped_column(String(20))
-    to_state: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    reason: Mapped[str] = mapped_column(Text)
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+NOTICES = CaseTables(entity="notice", items=Notice, steps=NoticeTransition, link="notice_id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from cbec.audit import service as audit
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
+from cbec.core.months import last_day, previous_month
 from cbec.feeds.service import batch_receipts, quarantined_raw, read_side
 from cbec.monitoring import service as monitoring
 from cbec.storage.engine import transaction
@@ -26,20 +27,9 @@ from cbec.supervision.schemas import (
 )
 
 
-def _calendar(store: Store) -> WorkingCalendar:
-    return WorkingCalendar.from_file(store.settings.holiday_file)
-
-
-def _previous(month: str) -> str:
-    year, mon = (int(p) for p in month.split("-"))
-    return f"{year - (mon == 1)}-{12 if mon == 1 else mon - 1:02d}"
-
-
 def _judged_until(month: str, calendar: WorkingCalendar, days: int) -> datetime:
     """Return the end of the N-th working day after the month's last day."""
-    year, mon = (int(p) for p in month.split("-"))
-    last = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI) - timedelta(days=1)
-    return calendar.add_working_days(last, days)
+    return calendar.add_working_days(datetime.combine(last_day(month), time.min, tzinfo=SHANGHAI), days)
 
 
 def _per_10k(count: Decimal | int, payments: int) -> Decimal | None:
@@ -48,7 +38,7 @@ def _per_10k(count: Decimal | int, payments: int) -> Decimal | None:
 
 def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime) -> dict[str, dict[str, Any]]:
     """Return per institution the (value, evidence) of every module."""
-    calendar, rating = _calendar(store), config.rating
+    calendar, rating = store.calendar(), config.rating
     con = read_side(store=store)
     try:
         payments = measures.payment_counts(con, month)
@@ -203,7 +193,7 @@ def list_ratings(
     config = config or shipped_config()
     institution_id = principal.scope("institution_id") or institution_id
     with store.factory() as session:
-        query = select(InstitutionRating).where(InstitutionRating.month.in_([month, _previous(month)]))
+        query = select(InstitutionRating).where(InstitutionRating.month.in_([month, previous_month(month)]))
         if institution_id:
             query = query.where(InstitutionRating.institution_id == institution_id)
         records = list(session.scalars(query))

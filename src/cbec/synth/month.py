@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from cbec.core import months
 from cbec.synth import calibration as cal
 from cbec.synth.codes import SECONDS_PER_DAY, IntArray, days_from_civil
-
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 def cumulative(weights: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -63,14 +61,11 @@ class Month:
 
 def parse_month(label: str) -> Month:
     """Parse 'YYYY-MM' into a Month, or raise ValueError saying what is wrong."""
-    match = _MONTH.fullmatch(label)
-    if not match:
-        raise ValueError(f"month must look like YYYY-MM, got {label!r}")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or not 1990 <= year <= 2100:
+    year, month = months.parse_month(label)
+    if not 1990 <= year <= 2100:
         raise ValueError(f"month out of range: {label!r}")
     first = days_from_civil(year, month, 1)
-    last = days_from_civil(year + (month == 12), month % 12 + 1, 1)
+    last = first + months.last_day(label).day
     day_weights = []
     for offset in range(last - first):
         weekday = (first + offset + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0

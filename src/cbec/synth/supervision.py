@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from cbec.core.severity import SEVERITIES
 from cbec.synth import calibration as cal
 from cbec.synth import catalogue as cat
 from cbec.synth import codes
@@ -14,7 +15,6 @@ from cbec.synth.columns import FEED_COLUMNS
 from cbec.synth.month import cumulative, draw
 
 HOUR = 3_600
-SEVERITIES = ("low", "medium", "high", "critical")
 
 
 def security_incidents_table(rng: np.random.Generator, ctx: Context) -> pa.Table:

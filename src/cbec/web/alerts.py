@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import REGULATORS, ROLES
+from cbec.core.months import MONTH_SHAPE
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
 from cbec.web.render import not_found, page
@@ -26,7 +27,7 @@ def alert_queue(
     request: Request,
     store: StoreDep,
     visitor: AnyRole,
-    month: Annotated[str, Query(pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")] = "",
+    month: Annotated[str, Query(pattern=f"^({MONTH_SHAPE})?$")] = "",
     severity: Severity = "",
     rule_id: Annotated[str, Query(max_length=80)] = "",
     institution_id: Annotated[str, Query(max_length=64)] = "",

@@ -12,6 +12,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from cbec.api.deps import StoreDep
 from cbec.auth.domain import ROLES
 from cbec.core import regions
+from cbec.core.months import MONTH_PATTERN
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
 from cbec.supervision import service as supervision
@@ -19,11 +20,11 @@ from cbec.web.render import not_found, page
 from cbec.web.session import PROVINCE_ROLES, Visitor, needs
 
 router = APIRouter(include_in_schema=False)
-# The final states of both notice lifecycles (supervision/lifecycles.py): nothing more is expected.
+# The final states of both notice lifecycles (supervision/lifecycle.py): nothing more is expected.
 CLOSED_STATES = frozenset({"verified", "acknowledged", "withdrawn", "escalated"})
 Province = Annotated[Visitor, Depends(needs(*PROVINCE_ROLES))]
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
-MonthQuery = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+MonthQuery = Annotated[str | None, Query(pattern=MONTH_PATTERN)]
 # The same file the monthly report draws its choropleth from (see core/data/README.md).
 GEOJSON = Path(regions.__file__).resolve().parent / "data" / "zhejiang_cities.geojson"
 

@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, Response
 from cbec.api.deps import StoreDep
 from cbec.auth import service as auth
 from cbec.auth.domain import NotVisible
+from cbec.core.months import MONTH_PATTERN
 from cbec.monitoring import service as monitoring
 from cbec.reports import service as reports
 from cbec.stats import service as stats
@@ -59,7 +60,7 @@ def report_pdf(
     request: Request,
     store: StoreDep,
     visitor: Province,
-    month: Annotated[str, PathParam(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    month: Annotated[str, PathParam(pattern=MONTH_PATTERN)],
     lang: Literal["zh", "en"],
 ) -> Response:
     """Download a month's report as PDF (built on first download: only months with data, a few per hour)."""

@@ -1,4 +1,4 @@
-"""The shared lifecycle mechanism: explicit transitions, reasons, and deadlines in Chinese working days."""
+"""The one lifecycle mechanism: explicit transitions, roles, reasons, and deadlines in Chinese working days."""
 
 from __future__ import annotations
 
@@ -8,9 +8,19 @@ import pytest
 
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import Deadline, Lifecycle, TransitionError, advance, expired
+from cbec.core.workflow import (
+    SYSTEM_ACTOR,
+    Deadline,
+    Lifecycle,
+    TransitionError,
+    advance,
+    expired,
+    is_overdue,
+    overdue_steps,
+    refusal,
+)
 from cbec.supervision.config import shipped_config
-from cbec.supervision.lifecycles import rectification_lifecycle, warning_lifecycle
+from cbec.supervision.lifecycle import rectification_lifecycle, warning_lifecycle
 
 CAL = WorkingCalendar()
 NOTICES = shipped_config().notices
@@ -116,3 +126,59 @@ def test_a_table_that_leaves_a_final_state_or_expires_into_nothing_is_refused() 
 def test_an_hours_deadline_runs_through_holidays() -> None:
     # 48 elapsed hours from the eve of National Day end during the holiday.
     assert Deadline(hours=48).due(at("2026-09-30 20:00"), CAL) == at("2026-10-02 20:00")
+
+
+def test_each_role_takes_only_its_own_actions() -> None:
+    life = rectification_lifecycle(NOTICES)
+    assert life.permits("regulator-admin", "submit_plan")  # the admin records any step
+    assert life.permits("institution", "submit_plan") and not life.permits("institution", "verify")
+    assert life.permits("regulator-analyst", "verify") and not life.permits("regulator-analyst", "submit_plan")
+    assert not life.permits("auditor", "verify")  # a role the lifecycle does not name takes nothing
+    assert life.actions_for("institution", "overdue") == ["report_rectified", "submit_plan"]
+    assert life.actions_for("regulator-analyst", "overdue") == ["escalate"]
+    assert life.actions_for("auditor", "issued") == []
+
+
+def test_a_lifecycle_without_roles_leaves_the_decision_to_its_service() -> None:
+    life = Lifecycle(name="t", initial="a", transitions={("a", "go"): "b"}, final=frozenset({"b"}))
+    assert life.permits("anyone", "go")
+
+
+def test_a_refusal_says_who_may_not_do_what_in_chinese_and_english() -> None:
+    assert refusal("auditor", "verify") == "角色 auditor 不能执行 verify / role auditor may not verify"
+
+
+def test_a_late_state_must_be_in_the_table() -> None:
+    with pytest.raises(ValueError, match="late states nowhere"):
+        Lifecycle(
+            name="t", initial="a", transitions={("a", "go"): "b"}, final=frozenset({"b"}), late=frozenset({"nowhere"})
+        )
+
+
+def test_overdue_counts_working_days_through_the_national_day_holiday() -> None:
+    life = rectification_lifecycle(NOTICES)
+    # Issued Tue 29 Sep 2026 with 5 working days to send a plan: due Mon 12 Oct, not Sun 4 Oct.
+    due = life.due("issued", at("2026-09-29 10:00"), CAL)
+    assert due == at("2026-10-12 23:59:59.999999")
+    assert not is_overdue(life, state="issued", due_at=due, now=at("2026-10-08 09:00"))
+    assert not is_overdue(life, state="issued", due_at=due, now=at("2026-10-12 23:59"))
+    assert is_overdue(life, state="issued", due_at=due, now=at("2026-10-13 00:00"))
+    # An overdue or escalated notice shows as overdue whatever its deadline; a finished one never does.
+    assert is_overdue(life, state="escalated", due_at=None, now=at("2026-10-01 00:00"))
+    assert not is_overdue(life, state="verified", due_at=due, now=at("2026-12-01 00:00"))
+
+
+def test_the_scheduled_check_takes_each_passed_deadline_at_its_own_time() -> None:
+    life = warning_lifecycle(NOTICES)
+    issued = at("2026-09-29 10:00")
+    # 3 working days: Wed 30 Sep, (1-7 Oct holiday) Thu 8, Fri 9 Oct.
+    due = life.due("issued", issued, CAL)
+    assert due == at("2026-10-09 23:59:59.999999")
+    steps = overdue_steps(life, state="issued", due_at=due, updated_at=issued, now=at("2026-10-14 09:00"), calendar=CAL)
+    assert [(s.action, s.from_state, s.to_state, s.actor) for s in steps] == [
+        ("overdue", "issued", "overdue", SYSTEM_ACTOR),
+        ("escalate", "overdue", "escalated", SYSTEM_ACTOR),
+    ]
+    # Escalated 2 working days after it went overdue: Sat 10 Oct is an adjusted working day, then Mon 12 Oct.
+    assert [s.at for s in steps] == [due, at("2026-10-12 23:59:59.999999")]
+    assert steps[-1].due_at is None and "已过 / deadline passed" in steps[0].reason

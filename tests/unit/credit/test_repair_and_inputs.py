@@ -9,10 +9,12 @@ import pytest
 
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
+from cbec.core.months import add_months
 from cbec.core.workflow import TransitionError, advance, expired
 from cbec.credit.config import load_config, shipped_config
 from cbec.credit.customs import CustomsGradeError, load_schemes, parse_grade_file, scheme_on
-from cbec.credit.repair import add_months, repair_lifecycle, repair_window
+from cbec.credit.lifecycle import repair_lifecycle
+from cbec.credit.repair import repair_window
 
 REPAIR = shipped_config().repair
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from cbec.api.deps import Limit, Offset, Page, PrincipalDep, RowId, StoreDep
 from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth.domain import NotVisible
+from cbec.core.months import MONTH_PATTERN
 from cbec.monitoring import service as monitoring
 from cbec.monitoring.schemas import AlertRead
 
@@ -23,7 +24,7 @@ def list_alerts(
     limit: Limit = 50,
     offset: Offset = 0,
     sort: Sort = "severity",
-    month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     rule_id: Annotated[str | None, Query(max_length=80)] = None,
     severity: Literal["critical", "high", "medium", "low"] | None = None,
     institution_id: Annotated[str | None, Query(max_length=64)] = None,

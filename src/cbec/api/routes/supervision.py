@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from cbec.api.deps import Limit, Month, Offset, Page, PrincipalDep, RowId, StoreDep, require
 from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth.domain import REGULATORS, NotVisible, Principal
+from cbec.core.months import MONTH_PATTERN
 from cbec.supervision import service as supervision
 from cbec.supervision.schemas import IncidentRead, NoticeCreate, NoticeRead, RatingRead, SettlementRead
 
@@ -51,7 +52,7 @@ class NoticeIssue(BaseModel):
     institution_id: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=300)
     body: str = Field(min_length=1, max_length=4000)
-    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: str | None = Field(default=None, pattern=MONTH_PATTERN)
 
 
 @router.post("/notices", response_model=NoticeRead, status_code=201)

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from cbec.core.clock import month_key
 from cbec.core.jsontypes import JsonObject
+from cbec.core.severity import most_severe, severity_rank
 from cbec.monitoring.engine import Alert
-from cbec.monitoring.models import SEVERITY_RANK, UNKNOWN_RANK, AlertPayment, AlertRecord, Snooze
+from cbec.monitoring.models import AlertPayment, AlertRecord, Snooze
 from cbec.storage.partitions import ensure_alert_partitions
 
 
@@ -119,7 +120,7 @@ def write_alerts(session: Session, alerts: Iterable[Alert], *, ruleset_version: 
             rule_version=alert.rule_version,
             ruleset_version=ruleset_version,
             severity=alert.severity,
-            severity_rank=SEVERITY_RANK.get(alert.severity, UNKNOWN_RANK),
+            severity_rank=severity_rank(alert.severity),
             typology=alert.typology,
             group_key=dict(alert.key),
             key_text=key_text(alert),
@@ -177,7 +178,7 @@ def _filtered(
         query = query.where(AlertRecord.rule_id == rule_id)
     if severity:
         # The rank too, so the queue index reads just that severity's range.
-        rank = SEVERITY_RANK.get(severity, UNKNOWN_RANK)
+        rank = severity_rank(severity)
         query = query.where(AlertRecord.severity == severity, AlertRecord.severity_rank == rank)
     if institution_id:
         query = query.where(AlertRecord.institution_id == institution_id)
@@ -254,7 +255,6 @@ def alert_payments(session: Session, alert_ids: Sequence[int]) -> dict[int, list
 
 def export_rows(session: Session, alerts: Sequence[AlertRecord]) -> list[JsonObject]:
     """Return one row per alerted payment: its key, the rule ids and the highest severity."""
-    order = {"critical": 4, "high": 3, "medium": 2, "low": 1}
     by_payment: dict[tuple[str, str], JsonObject] = {}
     payments = alert_payments(session, [a.id for a in alerts])
     for alert in alerts:
@@ -272,6 +272,5 @@ def export_rows(session: Session, alerts: Sequence[AlertRecord]) -> list[JsonObj
             if alert.rule_id not in row["rule_ids"]:
                 row["rule_ids"].append(alert.rule_id)
             row["alert_ids"].append(alert.id)
-            if order[alert.severity] > order[row["severity"]]:
-                row["severity"] = alert.severity
+            row["severity"] = most_severe((row["severity"], alert.severity))
     return [by_payment[k] for k in sorted(by_payment)]

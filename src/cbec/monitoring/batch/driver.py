@@ -22,7 +22,8 @@ import numpy as np
 import pyarrow as pa
 
 from cbec.core.money import FxTable
-from cbec.monitoring.batch.load import MonthData, Part, load_month, month_bounds, workers
+from cbec.core.months import month_bounds
+from cbec.monitoring.batch.load import MonthData, Part, load_month, workers
 from cbec.monitoring.batch.plan import BatchPlan, plan_batch
 from cbec.monitoring.batch.rules import fires
 from cbec.monitoring.batch.streams import Streams

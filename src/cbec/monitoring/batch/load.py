@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -20,8 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cbec.core.clock import SHANGHAI
 from cbec.core.money import FxTable
+from cbec.core.months import month_bounds
 from cbec.monitoring.batch.fx import local_days, micro_units, rate_table, to_fen
 from cbec.monitoring.batch.windows import Bools, Ints, compare
 from cbec.monitoring.engine import ACCOUNT_FIELDS, micros, sql_condition
@@ -43,14 +43,6 @@ class Part:
 
     where: str
     owned: dict[str, str]
-
-
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """Return the first instant of a 'YYYY-MM' month and of the next one, in Asia/Shanghai."""
-    year, mon = (int(part) for part in month.split("-"))
-    start = datetime(year, mon, 1, tzinfo=SHANGHAI)
-    end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, end
 
 
 def month_filter(ruleset: RuleSet, month: str | None) -> str:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from cbec.monitoring.rules.model import SEVERITIES, Window
+from cbec.core.severity import SEVERITIES
+from cbec.monitoring.rules.model import Window
 
 SHIPPED_GRAPH = Path(__file__).parents[1] / "rules" / "graph_patterns.yaml"
 PATTERNS = ("fan_out", "fan_in", "cycle", "scatter_gather", "gather_scatter", "bipartite", "stack", "chain")

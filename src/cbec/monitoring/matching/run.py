@@ -38,7 +38,6 @@ declarations involved. The checks, exactly:
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cbec.core.money import FxRateMissing, FxTable
+from cbec.core.months import check_month
 from cbec.monitoring.matching.joined import DUCKDB, FEED_COLUMNS, empty_feed
 from cbec.monitoring.matching.sql import (
     REASONS,
@@ -71,7 +71,6 @@ __all__ = [
 ]
 
 RateKey = Literal["institution_id", "platform_id", "enterprise_id"]
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 FX_SCHEMA = pa.schema([("day", pa.date32()), ("currency", pa.string()), ("cny_per_unit", pa.decimal128(24, 12))])
 
 
@@ -118,8 +117,8 @@ def _payment_days(con: duckdb.DuckDBPyConnection, month: str | None) -> list[dat
 
 def check_matching_args(month: str | None, tolerance: Decimal, ship_within_days: int) -> None:
     """Raise ValueError for a month, tolerance or shipping delay matching cannot use."""
-    if month is not None and not _MONTH.fullmatch(month):
-        raise ValueError(f"month must look like 2026-10, got {month!r}")
+    if month is not None:
+        check_month(month)
     if not Decimal(0) < tolerance < Decimal(1):
         raise ValueError(f"tolerance must be a ratio between 0 and 1, got {tolerance}")
     if ship_within_days < 0:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-Severity = Literal["low", "medium", "high", "critical"]
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high", "critical")
+from cbec.core.severity import Severity
 
 # Columns a condition may test; amount_cny and corridor are derived from each payment.
 TEXT_FIELDS = (

@@ -9,9 +9,9 @@ from typing import cast
 
 import yaml
 
+from cbec.core.severity import SEVERITIES, Severity
 from cbec.monitoring.rules.checker import RuleChecker, RuleError, RuleSetError
 from cbec.monitoring.rules.model import (
-    SEVERITIES,
     AggregateRule,
     Clause,
     Condition,
@@ -20,7 +20,6 @@ from cbec.monitoring.rules.model import (
     RuleHeader,
     RuleSet,
     SequenceRule,
-    Severity,
 )
 from cbec.monitoring.rules.yaml_lines import LineMap, LineSeq, load_yaml
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from cbec.core.clock import SHANGHAI
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
-from cbec.monitoring.batch.load import key_columns, leaves, month_bounds, rule_conditions
+from cbec.core.months import month_bounds
+from cbec.monitoring.batch.load import key_columns, leaves, rule_conditions
 from cbec.monitoring.batch.spark.sql import (
     ACCOUNT_GROUP,
     FEN,

@@ -1,7 +1,8 @@
-"""The lifecycles of risk warnings (预警) and rectification notices (整改通知) on the shared mechanism."""
+"""The lifecycles of risk warnings (预警) and rectification notices (整改通知): states, roles, deadlines. Pure."""
 
 from __future__ import annotations
 
+from cbec.auth.domain import INSTITUTION, REGULATOR_ADMIN, REGULATOR_ANALYST
 from cbec.core.workflow import Deadline, Lifecycle
 from cbec.supervision.config import NoticeConfig
 
@@ -11,6 +12,9 @@ KINDS = (WARNING, RECTIFICATION)
 # Who may take which action: the institution answers, the regulator decides (the scheduled check is the system).
 INSTITUTION_ACTIONS = frozenset({"acknowledge", "submit_plan", "report_rectified"})
 REGULATOR_ACTIONS = frozenset({"acknowledge", "verify", "reject", "withdraw", "escalate", "overdue"})
+# The admin may record any step (e.g. a plan handed in on paper); otherwise each side takes its own.
+ROLES = {REGULATOR_ADMIN: None, REGULATOR_ANALYST: REGULATOR_ACTIONS, INSTITUTION: INSTITUTION_ACTIONS}
+LATE = frozenset({"overdue", "escalated"})  # shown as overdue whatever the deadline
 KIND_TITLES = {WARNING: ("风险预警", "risk warning"), RECTIFICATION: ("整改通知", "rectification notice")}
 STATE_TITLES = {
     "issued": ("已下发", "issued"),
@@ -42,6 +46,8 @@ def warning_lifecycle(config: NoticeConfig) -> Lifecycle:
             "issued": Deadline(working_days=days.acknowledge_working_days),
             "overdue": Deadline(working_days=days.escalate_after_working_days, on_expiry="escalate"),
         },
+        roles=ROLES,
+        late=LATE,
     )
 
 
@@ -70,4 +76,6 @@ def rectification_lifecycle(config: NoticeConfig) -> Lifecycle:
             "rectified": Deadline(working_days=days.verify_working_days, on_expiry=None),
             "overdue": Deadline(working_days=days.escalate_after_working_days, on_expiry="escalate"),
         },
+        roles=ROLES,
+        late=LATE,
     )

@@ -1,4 +1,4 @@
-"""Takedown cases under the E-Commerce Law arts. 42-45, on the shared lifecycle mechanism.
+"""The takedown lifecycle under the E-Commerce Law arts. 42-45: states, who acts, the statutory periods. Pure.
 
 Notice (art. 42: the rights holder notifies the platform with preliminary evidence) → the platform takes the
 listing down promptly and forwards the notice → the seller may file a counter-notice (art. 43) → the rights
@@ -8,10 +8,19 @@ that time it restores the listing (art. 43), otherwise the listing stays removed
 
 from __future__ import annotations
 
+from cbec.auth.domain import ENTERPRISE, PLATFORM, REGULATOR_ADMIN, REGULATOR_ANALYST
 from cbec.core.workflow import Deadline, Lifecycle
 
 PLATFORM_ACTIONS = frozenset({"take_down", "reject", "restore", "close"})
 SELLER_ACTIONS = frozenset({"counter_notice"})
+# The platform acts, the seller (an enterprise) counter-notifies, the regulator records any step, e.g. the
+# rights holder's complaint or suit (complain_or_sue); institutions and auditors take none.
+ROLES = {
+    REGULATOR_ADMIN: None,
+    REGULATOR_ANALYST: None,
+    PLATFORM: PLATFORM_ACTIONS,
+    ENTERPRISE: SELLER_ACTIONS,
+}
 RIGHTS_HOLDER_WINDOW_HOURS = 15 * 24  # art. 43: 十五日内 (calendar days, holidays included)
 PLATFORM_ACTION_HOURS = 24  # "及时" (promptly): a working assumption of one day, configuration if it must change
 
@@ -36,4 +45,5 @@ def takedown_lifecycle() -> Lifecycle:
             "notified": Deadline(hours=PLATFORM_ACTION_HOURS),
             "counter_noticed": Deadline(hours=RIGHTS_HOLDER_WINDOW_HOURS, on_expiry="restore"),
         },
+        roles=ROLES,
     )

@@ -1,0 +1,178 @@
+"""What the five kinds of case call to open an item, take a step, run the deadline check and read the history.
+
+Each kind passes its `CaseTables` (items, steps, audit name) and its `Lifecycle` (states, roles, deadlines);
+everything happens in the caller's session and transaction. A step moves the item, keeps a row in the kind's
+transitions table and writes the audit entry `<entity>.<action>` with the state and deadline before and after,
+so the table and the audit log always tell the same story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cbec.audit import service as audit
+from cbec.auth.domain import Forbidden
+from cbec.core.calendar import WorkingCalendar
+from cbec.core.workflow import Lifecycle, Step, advance, overdue_steps, refusal
+from cbec.storage.cases import CaseTables, ItemT, StepT
+
+__all__ = ["check_deadlines", "history", "open_item", "record", "require", "take_step"]
+
+
+def require(lifecycle: Lifecycle, *, role: str, action: str) -> None:
+    """Raise Forbidden, in Chinese and English, unless the lifecycle lets the role take the action."""
+    if not lifecycle.permits(role, action):
+        raise Forbidden(refusal(role, action))
+
+
+def open_item(
+    session: Session,
+    tables: CaseTables[ItemT, StepT],
+    item: ItemT,
+    *,
+    actor: str,
+    at: datetime,
+    opening: str | None = None,
+    reason: str = "",
+    audit_action: str | None = None,
+    after: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Store a new item (already in its initial state, with its deadline) and what its kind records of the opening.
+
+    `opening` names the first step (from no state into the item's, e.g. "file"), kept with `reason` at `at`;
+    `audit_action` the audit entry, with `after`, written at `now` (default `at`). A kind that keeps no
+    opening step or no opening entry leaves the name None.
+    """
+    session.add(item)
+    session.flush()
+    if opening is not None:
+        session.add(
+            tables.steps(
+                **{tables.link: item.id},
+                action=opening,
+                from_state=None,
+                to_state=item.state,
+                actor=actor,
+                at=at,
+                reason=reason,
+                due_at=item.due_at,
+            )
+        )
+    if audit_action is not None:
+        audit.record(
+            session,
+            actor=actor,
+            action=audit_action,
+            entity=tables.entity,
+            entity_id=item.id,
+            after=after,
+            now=now or at,
+        )
+
+
+def record(session: Session, tables: CaseTables[ItemT, StepT], item: ItemT, step: Step) -> None:
+    """Move an item to a step's state and deadline, keep the step and audit it."""
+    before = {"state": item.state, "due_at": item.due_at}
+    item.state, item.due_at, item.updated_at = step.to_state, step.due_at, step.at
+    session.add(
+        tables.steps(
+            **{tables.link: item.id},
+            action=step.action,
+            from_state=step.from_state,
+            to_state=step.to_state,
+            actor=step.actor,
+            at=step.at,
+            reason=step.reason,
+            due_at=step.due_at,
+        )
+    )
+    audit.record(
+        session,
+        actor=step.actor,
+        action=f"{tables.entity}.{step.action}",
+        entity=tables.entity,
+        entity_id=item.id,
+        before=before,
+        after={"state": item.state, "due_at": item.due_at, "reason": step.reason},
+        now=step.at,
+    )
+
+
+def take_step(
+    session: Session,
+    tables: CaseTables[ItemT, StepT],
+    item: ItemT,
+    *,
+    lifecycle: Lifecycle,
+    action: str,
+    actor: str,
+    reason: str,
+    now: datetime,
+    calendar: WorkingCalendar,
+    role: str | None = None,
+    due_at: datetime | None = None,
+) -> Step:
+    """Take one action on an item and record it: the role may take it, the state allows it, a reason is given.
+
+    The new state's deadline is due_at when given, else the lifecycle's. role None: the caller has settled
+    who may act (the system routing a case, a consumer known only by a tracking code).
+    """
+    if role is not None:
+        require(lifecycle, role=role, action=action)
+    step = advance(
+        lifecycle,
+        state=item.state,
+        action=action,
+        actor=actor,
+        reason=reason,
+        now=now,
+        calendar=calendar,
+        due_at=due_at,
+    )
+    record(session, tables, item, step)
+    return step
+
+
+def check_deadlines(
+    session: Session,
+    tables: CaseTables[ItemT, StepT],
+    *,
+    lifecycle_of: Callable[[ItemT], Lifecycle],
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> list[tuple[int, Step]]:
+    """The scheduled check: move every item past its deadline; return (item id, step) in the order taken.
+
+    An item late twice over is first marked overdue at its deadline, then escalated at the next; each step
+    happens at the deadline it answers, so a check run late records what happened when it did.
+    """
+    taken: list[tuple[int, Step]] = []
+    query = (
+        select(tables.items)
+        .where(tables.items.due_at.is_not(None), tables.items.due_at < now)
+        .order_by(tables.items.id)
+    )
+    for item in session.scalars(query):
+        for step in overdue_steps(
+            lifecycle_of(item),
+            state=item.state,
+            due_at=item.due_at,
+            updated_at=item.updated_at,
+            now=now,
+            calendar=calendar,
+        ):
+            record(session, tables, item, step)
+            taken.append((item.id, step))
+    return taken
+
+
+def history(session: Session, tables: CaseTables[ItemT, StepT], item_id: int) -> list[StepT]:
+    """Return an item's recorded steps in order."""
+    link = getattr(tables.steps, tables.link)
+    return list(session.scalars(select(tables.steps).where(link == item_id).order_by(tables.steps.id)))
