@@ -20,7 +20,9 @@ class BodyTooLarge(HTTPException):
     """A request body passed its route's limit (raised from `receive`, so the route never sees the body)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"请求体超过 {limit} 字节 / the request body is over the {limit}-byte limit")
+        detail = f"请求体超过 {limit} 字节 / the request body is over the {limit}-byte limit"
+        # Closing the connection stops the client's upload; kept open, the server would read the rest to drop it.
+        super().__init__(413, detail, headers={"Connection": "close"})
         self.limit = limit
 
 

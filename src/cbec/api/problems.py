@@ -65,7 +65,7 @@ def install(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        return problem(request, exc.status_code, str(exc.detail))
+        return problem(request, exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

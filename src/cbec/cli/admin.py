@@ -33,7 +33,7 @@ def verify(ctx: typer.Context) -> None:
         console.print(f"[green]审计链完整 / audit chain intact[/]: {result.entries:,} entries, {anchored}")
         return
     for found in result.problems:
-        err_console.print(f"[red]#{found.seq}[/] {found.problem}")
+        err_console.print(f"[red]#{found.seq}[/] {found.problem}", soft_wrap=True)
     err_console.print(f"[red]审计链被改动 / audit chain tampered with[/]: {result.entries:,} entries, {anchored}")
     raise typer.Exit(1)
 
@@ -83,7 +83,7 @@ def add_user(
             actor="cli",
         )
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
+        err_console.print(str(exc), markup=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     console.print(f"user #{user.id} {user.username} ({user.role}{', ' + user.tenant_id if user.tenant_id else ''})")
 
@@ -127,7 +127,7 @@ def issue_token(
     try:
         issued = auth.issue_token(store=store_of(ctx), username=username, label=label, ttl=ttl)
     except (ValueError, auth.AuthError) as exc:
-        err_console.print(str(exc), markup=False)
+        err_console.print(str(exc), markup=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     console.print(issued.token, soft_wrap=True)
     err_console.print(f"token #{issued.token_id}, expires {issued.expires_at:%Y-%m-%d %H:%M} UTC")
