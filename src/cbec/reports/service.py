@@ -172,13 +172,15 @@ def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
 def report_file(*, store: Store, month: str, lang: str, requested_by: str | None = None) -> Path:
     """Return the month's recorded PDF report in a language, building it when none is recorded or it changed.
 
-    Only a month the payments feed holds data for is built (else NotVisible); a build on someone's request
-    counts against their `report_build_limits` (auth.Throttled when used up), a recorded report is free.
+    Only a month that was reported before or that the payments feed holds data for is built (else NotVisible);
+    a build on someone's request counts against their `report_build_limits` (auth.Throttled when used up), a
+    recorded report is free.
     """
-    for record in report_records(store=store, month=month):
+    records = report_records(store=store, month=month)
+    for record in records:
         if (record.kind, record.lang) == (KIND, lang) and pdf_intact(record=record):
             return Path(record.pdf_path)
-    if month not in feeds.months_with_data(store=store):
+    if not records and month not in feeds.months_with_data(store=store):
         raise NotVisible(f"{month} 没有数据，无法生成报告 / no data for {month}: no report to build")
     if requested_by is not None:
         auth.spend(store=store, action="report_build", key=requested_by)
