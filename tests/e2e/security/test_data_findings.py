@@ -40,14 +40,25 @@ def chain_home(tmp_path: Path) -> Path:
     return home
 
 
-def _tamper(home: Path, *statements: str, params: dict[str, Any] | None = None) -> None:
+# The append-only triggers as the migration makes them: PostgreSQL has one for UPDATE OR DELETE.
+DROP_TRIGGERS = {
+    "sqlite": ("DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"),
+    "postgresql": ("DROP TRIGGER audit_log_no_update ON audit_log",),
+}
+DELETE_TRIGGER = {"sqlite": "audit_log_no_delete", "postgresql": "audit_log_no_update"}
+
+
+def _tamper(home: Path, *statements: str, params: dict[str, Any] | None = None) -> str:
+    """Drop the append-only triggers and run the statements, as whoever holds the database could; return the dialect."""
     store = open_store(Settings(home=home), migrate=False)
     try:
+        dialect = store.engine.dialect.name
         with store.engine.begin() as connection:
-            for statement in ("DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete", *statements):
+            for statement in (*DROP_TRIGGERS[dialect], *statements):
                 connection.execute(text(statement), params or {})
     finally:
         store.close()
+    return dialect
 
 
 def test_finding_5_a_cut_tail_with_the_head_moved_back_is_caught(chain_home: Path) -> None:
@@ -56,7 +67,7 @@ def test_finding_5_a_cut_tail_with_the_head_moved_back_is_caught(chain_home: Pat
     with store.engine.connect() as connection:
         second = connection.execute(text("SELECT hash FROM audit_log WHERE seq = 2")).scalar_one()
     store.close()
-    _tamper(
+    dialect = _tamper(
         chain_home,
         "DELETE FROM audit_log WHERE seq = 3",
         "UPDATE audit_head SET seq = 2, hash = :hash",
@@ -65,7 +76,7 @@ def test_finding_5_a_cut_tail_with_the_head_moved_back_is_caught(chain_home: Pat
     ran = _cbec(chain_home, "audit", "verify")
     assert ran.exit_code == 1
     assert "a signed checkpoint reaches #3 but the chain ends at #2 (tail cut)" in ran.output
-    assert "append-only trigger audit_log_no_delete was dropped" in ran.output
+    assert f"append-only trigger {DELETE_TRIGGER[dialect]} was dropped" in ran.output
 
 
 def test_finding_5_a_chain_recomputed_with_entry_hash_is_caught(chain_home: Path) -> None:
