@@ -8,7 +8,6 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from rich.table import Table
 
 from cbec.cli.context import console, err_console, settings_of, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
+from cbec.core.figures import figure
 from cbec.monitoring import service
 
 monitor_app = typer.Typer(help="支付监测 / Payment monitoring.", no_args_is_help=True)
@@ -254,11 +254,6 @@ def alert_table(alerts: list[service.AlertRead]) -> Table:
             style=SEVERITY_STYLE.get(a.severity),
         )
     return table
-
-
-def figure(value: Decimal) -> str:
-    """A measured value as a person reads it: thousands separated, no trailing zeros (30, 340,605.6, 0.9572)."""
-    return f"{value.normalize():,f}"
 
 
 @alerts_app.command("list")

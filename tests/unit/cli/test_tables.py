@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cbec.cli.feeds import _table
-from cbec.cli.monitor import alert_table, figure
+from cbec.cli.monitor import alert_table
+from cbec.core.figures import figure
 from cbec.feeds.schemas import LoadReport
 from cbec.monitoring.schemas import AlertRead
 
