@@ -17,6 +17,7 @@ from cbec.cli import (
     monitor,
     quality,
     report,
+    security,
     serve,
     supervision,
     synth,
@@ -63,6 +64,7 @@ app.add_typer(ip.ip_app, name="ip")
 app.add_typer(model.model_app, name="model")
 app.add_typer(cases.cases_app, name="cases")
 app.add_typer(credit.credit_app, name="credit")
+app.add_typer(security.security_app, name="security")
 
 if __name__ == "__main__":
     app()

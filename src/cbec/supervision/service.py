@@ -24,6 +24,18 @@ from cbec.supervision.schemas import (
     SettlementRead,
     TransitionRead,
 )
+from cbec.supervision.security.schemas import DEADLINE_COLUMNS as DEADLINE_COLUMNS
+from cbec.supervision.security.schemas import FindingRead as FindingRead
+from cbec.supervision.security.schemas import ScanImportRead as ScanImportRead
+from cbec.supervision.security.schemas import SecuritySummaryRead as SecuritySummaryRead
+from cbec.supervision.security.schemas import UpgradeRead as UpgradeRead
+from cbec.supervision.security.service import advance_finding as advance_finding
+from cbec.supervision.security.service import check as check_security
+from cbec.supervision.security.service import get_finding as get_finding
+from cbec.supervision.security.service import import_scan as import_scan
+from cbec.supervision.security.service import list_findings as list_findings
+from cbec.supervision.security.service import record_upgrade as record_upgrade
+from cbec.supervision.security.service import security_summary as security_summary
 
 __all__ = [
     "KIND_TITLES",
@@ -34,6 +46,7 @@ __all__ = [
     "RatingRead",
     "SettlementRead",
     "TransitionRead",
+    "check_security",
     "list_ratings",
     "rate_month",
 ]
