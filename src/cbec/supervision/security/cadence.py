@@ -157,7 +157,7 @@ def record_upgrade(
     item = session.scalar(
         select(SecurityUpgrade).where(SecurityUpgrade.institution_id == institution_id, SecurityUpgrade.half == half)
     )
-    before = None if item is None else {"planned_on": item.planned_on, "done_on": item.done_on}
+    before = None if item is None else {"planned_on": str(item.planned_on), "done_on": str(item.done_on)}
     if item is None:
         item = SecurityUpgrade(institution_id=institution_id, half=half)
         session.add(item)
@@ -171,7 +171,7 @@ def record_upgrade(
         entity="security_upgrade",
         entity_id=f"{institution_id}:{half}",
         before=before,
-        after={"planned_on": planned_on, "done_on": done_on, "evidence": evidence[:200]},
+        after={"planned_on": str(planned_on), "done_on": str(done_on), "evidence": evidence[:200]},
         now=now,
     )
     finding = session.scalar(select(SecurityFinding).where(SecurityFinding.finding_id == f"UP-{institution_id}-{half}"))
