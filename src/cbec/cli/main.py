@@ -41,6 +41,7 @@ def main(ctx: typer.Context) -> None:
 app.command("synth")(synth.synth)
 app.command("ingest")(feeds.ingest)
 app.command("ingest-dir")(feeds.ingest_dir)
+app.command("ingest-status")(feeds.ingest_status)
 app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")

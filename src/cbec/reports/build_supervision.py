@@ -75,6 +75,8 @@ def build_settlement(ctx: BuildContext) -> dict[str, Any]:
     payments = sum(r["payments"] for r in rows)
     return {
         "rows": rows,
+        "from_messages": sum(r["from_messages"] for r in rows),  # timed by pacs.008/pacs.002 pairs
+        "self_reported": sum(r["self_reported"] for r in rows),  # timed by the feed's confirmed_at
         "confirmed": confirmed,
         "share_within_target": within / payments if payments else None,
         "target_hours": rows[0]["target_hours"] if rows else 24,

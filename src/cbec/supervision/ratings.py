@@ -98,7 +98,9 @@ def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime)
                 None if share is None else share.quantize(Decimal("0.0001")),
                 {}
                 if settle is None
-                else {k: settle[k] for k in ("payments", "confirmed", "within_target")}
+                else {
+                    k: settle[k] for k in ("payments", "confirmed", "within_target", "from_messages", "self_reported")
+                }
                 | {
                     "median_hours": round_hours(settle["median_hours"]),
                     "p90_hours": round_hours(settle["p90_hours"]),

@@ -246,6 +246,21 @@ def settlement_kpi(*, store: Store, month: str, principal: Principal = SYSTEM) -
             median_vs_baseline=None
             if r["median_hours"] is None
             else round(float(r["median_hours"]) / target.baseline_hours, 3),
+            from_messages=r["from_messages"],
+            self_reported=r["self_reported"],
+            source=_source(r["from_messages"], r["self_reported"]),
+            self_reported_median_hours=round_hours(r["self_median_hours"]),
+            self_reported_share_within_target=r["self_within_target"] / r["payments"] if r["payments"] else None,
+            median_difference_hours=None
+            if r["median_hours"] is None or r["self_median_hours"] is None
+            else round(float(r["median_hours"]) - float(r["self_median_hours"]), 2),
         )
         for r in rows
     ]
+
+
+def _source(from_messages: int, self_reported: int) -> str:
+    """Name the source of a settlement figure: the messages, the feed's confirmed_at, or both."""
+    if from_messages and self_reported:
+        return "mixed"
+    return "pacs.002" if from_messages else "confirmed_at"
