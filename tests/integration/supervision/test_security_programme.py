@@ -260,3 +260,24 @@ def test_the_half_yearly_upgrade_is_a_dated_plan_item_and_its_absence_a_finding(
     assert (item.half, item.evidence) == ("2026-H2", "change CHG-2026-118")
     upgrade = service.get_finding(store=store, finding_id=f"UP-{PI1}-2026-H2")
     assert upgrade is not None and upgrade.state == "verified"
+
+
+def test_overdue_findings_and_missed_scans_feed_the_institution_rating(store: Store) -> None:
+    service.import_scan(
+        store=store,
+        path=FILES / "nuclei-external.sarif",
+        institution_id=PI1,
+        kind="external",
+        actor="t",
+        now=at("2026-09-30 11:00"),
+    )
+    service.check_security(store=store, month="2026-10", now=at("2026-11-02 09:00"))
+    (rating,) = service.rate_month(store=store, month="2026-10", now=at("2026-11-02 10:00"))
+    incidents = next(m for m in rating.modules if m.module == "incidents")
+    overdue = sorted(f.finding_id for f in service.list_findings(store=store, now=at("2026-11-01 00:00")) if f.overdue)
+    assert len(overdue) == 2  # the critical and high scan findings (the missed scan is due on 3 November)
+    assert incidents.evidence["findings_overdue"] == overdue
+    assert incidents.evidence["missed_scans"] == [f"MS-{PI1}-internal-2026-10"]
+    assert incidents.value == 2 and str(incidents.score) == "33.3"
+    summary = service.security_summary(store=store, month="2026-10", now=at("2026-11-02 10:00"))
+    assert [(s.institution_id, s.critical_high_open, len(s.overdue)) for s in summary] == [(PI1, 3, 2)]

@@ -204,7 +204,7 @@ def security_summary(
         scan_rows = session.execute(
             select(SecurityScan.institution_id, SecurityScan.scanned_at).where(SecurityScan.status == "imported")
         ).all()
-        all_findings = list(session.scalars(select(SecurityFinding).where(SecurityFinding.discovered_at < end)))
+        all_findings = list(session.scalars(select(SecurityFinding).where(SecurityFinding.discovered_at <= end)))
         moved = {
             (fid, action)
             for fid, action in session.execute(
@@ -223,12 +223,15 @@ def security_summary(
             SecuritySummaryRead(
                 institution_id=inst,
                 scans=sum(1 for i, t in scan_rows if i == inst and t is not None and start <= t < end),
-                new_findings=sum(1 for f in mine if f.origin == "scan" and f.discovered_at >= start),
+                new_findings=sum(1 for f in mine if f.origin == "scan" and start <= f.discovered_at < end),
                 critical_high_open=sum(
                     1 for f in mine if f.severity in ("critical", "high") and f.state not in (FIXED, VERIFIED)
                 ),
                 overdue=sorted(f.finding_id for f in mine if _late(f, cutoff)),
-                missed_scans=sorted(f.finding_id for f in mine if f.origin != "scan" and f.discovered_at >= start),
+                # a missed period's finding is discovered at the period's end: the first instant after the month
+                missed_scans=sorted(
+                    f.finding_id for f in mine if f.origin != "scan" and start < f.discovered_at <= end
+                ),
                 verified=sum(1 for f in mine if (f.finding_id, "verify") in moved),
                 reopened=sum(1 for f in mine if (f.finding_id, "reopen") in moved),
             )
