@@ -281,3 +281,19 @@ def test_overdue_findings_and_missed_scans_feed_the_institution_rating(store: St
     assert incidents.value == 2 and str(incidents.score) == "33.3"
     summary = service.security_summary(store=store, month="2026-10", now=at("2026-11-02 10:00"))
     assert [(s.institution_id, s.critical_high_open, len(s.overdue)) for s in summary] == [(PI1, 3, 2)]
+
+
+def test_a_scan_made_late_but_imported_before_the_check_verifies_the_missed_one_at_once(store: Store) -> None:
+    service.import_scan(
+        store=store,
+        path=FILES / "trivy-gateway.json",
+        institution_id=PI1,
+        kind="internal",
+        actor="t",
+        now=at("2026-10-08 10:00"),
+    )
+    done = service.check_security(store=store, month="2026-09", now=at("2026-10-09 08:00"))
+    assert f"MS-{PI1}-internal-2026-09" in done["opened"]
+    missed = service.get_finding(store=store, finding_id=f"MS-{PI1}-internal-2026-09")
+    assert missed is not None and missed.state == "verified"
+    assert [s.action for s in missed.history] == ["discover", "verify"]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
 from cbec.core.calendar import WorkingCalendar
+from cbec.core.clock import SHANGHAI
 from cbec.supervision.config import SCAN_KINDS, SupervisionConfig
 from cbec.supervision.security import findings
 from cbec.supervision.security.domain import Period, closing_period, deadlines, missed, period_of
@@ -69,6 +70,14 @@ def _missing(
     return True
 
 
+def _verify_late(
+    session: Session, fid: str, *, kind: str, at: datetime, actor: str, now: datetime, calendar: WorkingCalendar
+) -> None:
+    finding = session.scalars(select(SecurityFinding).where(SecurityFinding.finding_id == fid)).one()
+    reason = f"已于 {at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 补做{kind}扫描 / a late {kind} scan was made"
+    findings.step(session, finding, action="verify", actor=actor, reason=reason, now=now, calendar=calendar)
+
+
 def check_cadence(
     session: Session,
     *,
@@ -94,6 +103,7 @@ def check_cadence(
                 continue
             times = [t for k, t in scans if k == kind and t is not None]
             if missed(times, period):
+                later = sorted(t for t in times if period.end <= t <= now)
                 zh, en = KIND_TITLES[kind]
                 fid = f"MS-{institution}-{kind}-{period.label}"
                 title = f"{period.label} 未按期开展{zh} / no {en} in {period.label}"
@@ -111,6 +121,8 @@ def check_cadence(
                     config=config,
                 ):
                     opened.append(fid)
+                    if later:  # the check ran after a late scan was imported: the late scan verifies at once
+                        _verify_late(session, fid, kind=kind, at=later[0], actor=actor, now=now, calendar=calendar)
         period = closing_period(month, security.upgrade_every_months, security.since)
         if period is not None and now >= period.end:
             done = session.scalar(
