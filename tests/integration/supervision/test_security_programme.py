@@ -297,3 +297,17 @@ def test_a_scan_made_late_but_imported_before_the_check_verifies_the_missed_one_
     missed = service.get_finding(store=store, finding_id=f"MS-{PI1}-internal-2026-09")
     assert missed is not None and missed.state == "verified"
     assert [s.action for s in missed.history] == ["discover", "verify"]
+
+
+def test_a_finding_listed_twice_in_one_file_is_stored_once_and_the_copy_quarantined(
+    store: Store, tmp_path: Path
+) -> None:
+    doc = json.loads((FILES / "nuclei-external.sarif").read_text())
+    doc["runs"][0]["results"].append(doc["runs"][0]["results"][0])
+    twice = tmp_path / "twice.sarif"
+    twice.write_text(json.dumps(doc))
+    report = service.import_scan(
+        store=store, path=twice, institution_id=PI1, kind="external", actor="t", now=at("2026-09-30 11:00")
+    )
+    assert (report.read, report.new) == (5, 4)
+    assert [(q.location, q.rule) for q in report.quarantined] == [("runs[0].results[4]", "duplicate_in_file")]
