@@ -202,3 +202,21 @@ def quarantine_show(ctx: typer.Context, quarantine_id: int = typer.Argument(...,
     console.print(row.message, markup=False)
     console.rule("raw / 原始内容")
     console.print(row.raw, markup=False, highlight=False)
+
+
+def ingest_status(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="ISO 20022 pacs.002 files"),
+) -> None:
+    """Load pacs.002 payment status reports beside the payments (the settlement KPI times payments by them).
+
+    Exit 0 when every file loaded, 3 when one was refused whole (reason on stderr).
+    """
+    store = store_of(ctx)
+    for path in paths:
+        try:
+            counts = service.load_payment_status(store=store, path=path, actor="cli")
+        except service.FileRejected as exc:
+            err_console.print(f"[red]{path}: {exc}[/]")
+            raise typer.Exit(EXIT_REFUSED) from exc
+        console.print_json(json.dumps(counts | {"file": str(path)}, ensure_ascii=False))

@@ -17,6 +17,7 @@ from cbec.cli import (
     monitor,
     quality,
     report,
+    security,
     serve,
     supervision,
     synth,
@@ -42,6 +43,7 @@ def main(ctx: typer.Context) -> None:
 app.command("synth")(synth.synth)
 app.command("ingest")(feeds.ingest)
 app.command("ingest-dir")(feeds.ingest_dir)
+app.command("ingest-status")(feeds.ingest_status)
 app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")
@@ -65,6 +67,7 @@ app.add_typer(ip.ip_app, name="ip")
 app.add_typer(model.model_app, name="model")
 app.add_typer(cases.cases_app, name="cases")
 app.add_typer(credit.credit_app, name="credit")
+app.add_typer(security.security_app, name="security")
 
 if __name__ == "__main__":
     app()

@@ -208,6 +208,9 @@ def settlement(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM"
         "p90 h",
         "< 24 h",
         "median/72h",
+        "source",
+        "self-reported median h",
+        "difference h",
     ):
         table.add_column(name, justify="left" if name in ("institution", "channel") else "right")
     for r in rows:
@@ -221,5 +224,8 @@ def settlement(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM"
             str(r.p90_hours),
             share,
             str(r.median_vs_baseline),
+            f"{r.source} ({r.from_messages:,} pacs.002, {r.self_reported:,} confirmed_at)",
+            str(r.self_reported_median_hours),
+            str(r.median_difference_hours),
         )
     console.print(table)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
@@ -107,3 +108,29 @@ def register_table(spec: FeedSpec) -> Table:
 
 
 REGISTER_TABLES: dict[str, Table] = {spec.name: register_table(spec) for spec in FEEDS.values() if spec.sink == "db"}
+
+
+class PaymentStatusReport(Base):
+    """One transaction status of an ISO 20022 pacs.002 message, or the reason it could not be used.
+
+    Kept beside the payments lake: the settlement KPI pairs a payment with the pacs.002 that settles it
+    (ACSC/ACCC). A row with a `problem` is the quarantine of this message kind (its rule, line and raw text).
+    """
+
+    __tablename__ = "payment_status_reports"
+    __table_args__ = (UniqueConstraint("msg_id", "tx_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    msg_id: Mapped[str] = mapped_column(String(64))
+    tx_index: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(1000))
+    line: Mapped[int | None] = mapped_column(Integer)
+    payment_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    original_msg_id: Mapped[str | None] = mapped_column(String(64))
+    original_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str | None] = mapped_column(String(4))
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    problem: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime())

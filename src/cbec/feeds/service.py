@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from cbec.config import Settings
 from cbec.feeds.catalog import FEEDS, get_feed
 from cbec.feeds.loader import file_checksum, load_file
 from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
+from cbec.feeds.payment_status import load_status_file, settlements
 from cbec.feeds.pseudonym import pseudonym_key
 from cbec.feeds.readers import FileRejected as FileRejected  # a file whose format cannot even be named
 from cbec.feeds.schemas import LoadReport, QuarantineRead
@@ -255,11 +256,25 @@ def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
             f"(SELECT {keys}, _version - 1 AS _version FROM {spec.name}_versions WHERE _version > 1) "
             f"USING ({keys}, _version)"
         )
+    # Settlements proven by pacs.002 messages (relational): the settlement KPI prefers them to confirmed_at.
+    with store.factory() as session:
+        settled = settlements(session)
+    if settled.num_rows:
+        con.register("payment_settlements", settled)
     # Evidence written by the learned detector (cbec.monitoring.learned.detector): one file per month and model version.
     scores = store.lake.files("payment_scores")
     if scores:
         con.execute(f"CREATE VIEW payment_scores AS SELECT * FROM {read_view_sql(scores)}")
     return con
+
+
+def load_payment_status(
+    *, store: Store, path: Path, actor: str = "system", now: datetime | None = None
+) -> dict[str, int | str]:
+    """Load a pacs.002 status report beside the payments (safely, idempotently); return the counts."""
+    return load_status_file(
+        store.factory, path, max_bytes=store.settings.xml_max_bytes, actor=actor, now=now or datetime.now(UTC)
+    )
 
 
 def spark_read_side(*, store: Store, spark: SparkSession) -> dict[str, DataFrame]:

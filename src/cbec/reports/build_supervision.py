@@ -77,8 +77,23 @@ def build_settlement(ctx: BuildContext) -> dict[str, Any]:
     payments = sum(r["payments"] for r in rows)
     return {
         "rows": rows,
+        "from_messages": sum(r["from_messages"] for r in rows),  # timed by pacs.008/pacs.002 pairs
+        "self_reported": sum(r["self_reported"] for r in rows),  # timed by the feed's confirmed_at
         "confirmed": confirmed,
         "share_within_target": within / payments if payments else None,
         "target_hours": rows[0]["target_hours"] if rows else 24,
         "baseline_hours": rows[0]["baseline_hours"] if rows else 72,
+    }
+
+
+def build_security(ctx: BuildContext) -> dict[str, Any]:
+    """The payment security programme of the month: scans, findings, overdue steps, missed scans and upgrades."""
+    rows = [s.model_dump() for s in supervision.security_summary(store=ctx.store, month=ctx.month)]
+    return {
+        "rows": rows,
+        "scans": sum(r["scans"] for r in rows),
+        "new": sum(r["new_findings"] for r in rows),
+        "open": sum(r["critical_high_open"] for r in rows),
+        "overdue": sum(len(r["overdue"]) for r in rows),
+        "missed": sum(len(r["missed_scans"]) for r in rows),
     }

@@ -7,6 +7,26 @@ SUPERVISION_ZH: dict[str, str] = {
     "section.notices": "风险预警与整改通知",
     "section.incidents": "安全事件处置时限",
     "section.settlement": "支付确认时间",
+    "section.security": "支付安全管理：漏洞扫描与系统升级",
+    "security.lead": (
+        "本月导入扫描 {scans} 次，新发现漏洞 {new} 个；"
+        "高危及以上未修复 {open} 个，超期 {overdue} 个，漏扫或未升级 {missed} 项。"
+    ),
+    "security.basis": (
+        "外部扫描每季度、内部认证扫描每月（supervision.yaml 可按机构设置）；"
+        "高危及以上漏洞自发现起 48 小时内启动应急预案、7 个工作日内修复，并由后续扫描核验；"
+        "每半年完成一次系统全面升级。"
+    ),
+    "settlement.sources": (
+        "来源：{messages} 笔按 pacs.008/pacs.002 报文计时，{claimed} 笔按机构自报 confirmed_at 计时。"
+    ),
+    "col.scans": "扫描",
+    "col.new_findings": "新漏洞",
+    "col.critical_high_open": "高危未修复",
+    "col.overdue_findings": "超期",
+    "col.missed_scans": "漏扫/未升级",
+    "col.source": "来源",
+    "col.self_median_h": "自报中位数（小时）",
     "ratings.lead": "本月共评级 {n} 家支付机构，{changed} 家评级较上月变化。",
     "ratings.lead_first": "本月共评级 {n} 家支付机构；上月未评级，本月为首次评级，无变化可比。",
     "ratings.basis": (
@@ -65,6 +85,27 @@ SUPERVISION_EN: dict[str, str] = {
     "section.notices": "Risk warnings and rectification notices",
     "section.incidents": "Security incidents against their deadlines",
     "section.settlement": "Payment confirmation time",
+    "section.security": "Payment security programme: scans and upgrades",
+    "security.lead": (
+        "{scans} scan(s) imported this month, {new} new finding(s); {open} high or critical finding(s) unresolved, "
+        "{overdue} overdue, {missed} missed scan(s) or upgrade(s)."
+    ),
+    "security.basis": (
+        "External scans quarterly and authenticated internal scans monthly (per institution in supervision.yaml); "
+        "high and critical findings need the emergency plan started within 48 hours of discovery and a fix within "
+        "7 working days, verified by a later scan; a full system upgrade every half-year."
+    ),
+    "settlement.sources": (
+        "Sources: {messages} payment(s) timed by their pacs.008/pacs.002 messages, {claimed} by the institution's "
+        "self-reported confirmed_at."
+    ),
+    "col.scans": "Scans",
+    "col.new_findings": "New findings",
+    "col.critical_high_open": "High+ unresolved",
+    "col.overdue_findings": "Overdue",
+    "col.missed_scans": "Missed scans/upgrades",
+    "col.source": "Source",
+    "col.self_median_h": "Self-reported median (h)",
     "ratings.lead": "{n} payment institutions rated this month; {changed} changed class since last month.",
     "ratings.lead_first": "{n} payment institutions rated this month, for the first time: no earlier class to compare.",
     "ratings.basis": (

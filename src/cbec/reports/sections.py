@@ -40,6 +40,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("ratings", build_supervision.build_ratings, section_charts.ratings_charts),
     Section("notices", build_supervision.build_notices),
     Section("incidents", build_supervision.build_incidents),
+    Section("security", build_supervision.build_security),
     Section("settlement", build_supervision.build_settlement, section_charts.settlement_charts),
     Section("consumers", build_consumers.build_consumers),
     Section("ip", build_consumers.build_ip),

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from cbec.core.config_files import load_yaml_model
 
 SHIPPED_CONFIG = Path(__file__).with_name("supervision.yaml")
+SCAN_KINDS = ("external", "internal")
 MODULES = ("aml", "documents", "settlement", "incidents", "complaints", "data_quality")
 
 
@@ -94,6 +95,39 @@ class SettlementConfig(_Strict):
     baseline_hours: int = Field(ge=1)
 
 
+class ScanCadence(_Strict):
+    """Months between two scans of each kind: the external (ASV) scan and the authenticated internal scan."""
+
+    external: int = Field(ge=1, le=12)
+    internal: int = Field(ge=1, le=12)
+
+    def months(self, kind: str) -> int:
+        """Return the months per period of a scan kind."""
+        if kind not in SCAN_KINDS:
+            raise ValueError(f"scan kind must be one of {', '.join(SCAN_KINDS)}, not {kind!r}")
+        return self.external if kind == "external" else self.internal
+
+
+class SecurityConfig(_Strict):
+    """The payment security programme: scan cadence, which findings carry deadlines, the half-yearly upgrade.
+
+    The deadlines themselves (48 elapsed hours, 7 working days) are the incidents' (`incidents:`), one rule.
+    """
+
+    since: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    cadence: ScanCadence
+    institutions: dict[str, ScanCadence] = Field(default_factory=dict)
+    urgent_severities: tuple[str, ...]
+    missed_scan_severity: str
+    upgrade_every_months: int = Field(ge=1, le=12)
+    max_file_bytes: int = Field(ge=1)
+    max_findings: int = Field(ge=1)
+
+    def cadence_of(self, institution_id: str) -> ScanCadence:
+        """Return an institution's cadence: its own when configured, else the default."""
+        return self.institutions.get(institution_id, self.cadence)
+
+
 class SupervisionConfig(_Strict):
     """The whole supervision configuration with its version and source."""
 
@@ -103,6 +137,7 @@ class SupervisionConfig(_Strict):
     notices: NoticeConfig
     incidents: IncidentConfig
     settlement: SettlementConfig
+    security: SecurityConfig
 
 
 def load_config(path: Path | None = None) -> SupervisionConfig:

@@ -34,23 +34,41 @@ def payment_counts(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, int]
 
 
 def settlement_rows(con: duckdb.DuckDBPyConnection, month: str, target_hours: int) -> list[dict[str, Any]]:
-    """Return per institution and channel: confirmed payments, median and p90 hours, share within target."""
+    """Return per institution and channel: payments, median and p90 hours, share within target, and sources.
+
+    A payment's confirmation time is from its pacs.008 (the creation time its pacs.002 carries, else the
+    payment's initiated_at) to the pacs.002 that settles it (ACSC/ACCC) when one was loaded; otherwise the
+    feed's self-reported confirmed_at. `from_messages` and `self_reported` count each source, and the
+    self-reported median is kept beside so the two can be compared.
+    """
     if not has_view(con, "payments"):
         return []
-    cursor = con.execute(
-        """
-        WITH t AS (
-            SELECT institution_id, channel, confirmed_at,
-                   (epoch(confirmed_at) - epoch(initiated_at)) / 3600.0 AS hours
-            FROM payments WHERE month = ? AND status = 'succeeded'
+    if has_view(con, "payment_settlements"):
+        joined = (
+            "LEFT JOIN payment_settlements AS s ON s.payment_id = p.payment_id",
+            "(epoch(s.settled_at) - epoch(coalesce(s.message_created_at, p.initiated_at))) / 3600.0",
         )
-        SELECT institution_id, channel, count(*) AS payments, count(confirmed_at) AS confirmed,
+    else:
+        joined = ("", "CAST(NULL AS DOUBLE)")
+    cursor = con.execute(
+        f"""
+        WITH t AS (
+            SELECT p.institution_id, p.channel, p.confirmed_at,
+                   (epoch(p.confirmed_at) - epoch(p.initiated_at)) / 3600.0 AS self_hours,
+                   {joined[1]} AS message_hours
+            FROM payments AS p {joined[0]} WHERE p.month = ? AND p.status = 'succeeded'
+        ), h AS (SELECT *, coalesce(message_hours, self_hours) AS hours FROM t)
+        SELECT institution_id, channel, count(*) AS payments, count(hours) AS confirmed,
                quantile_cont(hours, 0.5) AS median_hours, quantile_cont(hours, 0.9) AS p90_hours,
-               count(*) FILTER (WHERE hours < ?) AS within_target
-        FROM t GROUP BY GROUPING SETS ((institution_id, channel), (institution_id))
+               count(*) FILTER (WHERE hours < ?) AS within_target,
+               count(message_hours) AS from_messages,
+               count(*) FILTER (WHERE message_hours IS NULL AND self_hours IS NOT NULL) AS self_reported,
+               quantile_cont(self_hours, 0.5) AS self_median_hours,
+               count(*) FILTER (WHERE self_hours < ?) AS self_within_target
+        FROM h GROUP BY GROUPING SETS ((institution_id, channel), (institution_id))
         ORDER BY institution_id, channel NULLS FIRST
         """,
-        [month, target_hours],
+        [month, target_hours, target_hours],
     )
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

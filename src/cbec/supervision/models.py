@@ -59,3 +59,6 @@ class NoticeTransition(TransitionColumns):
 
 
 NOTICES = CaseTables(entity="notice", items=Notice, steps=NoticeTransition, link="notice_id")
+
+
+import cbec.supervision.security.models  # noqa: E402,F401  (the security programme's tables join the schema here)

@@ -25,6 +25,7 @@ from cbec.supervision.schemas import (
     ModuleRead,
     RatingRead,
 )
+from cbec.supervision.security.service import security_summary
 
 
 def _judged_until(month: str, calendar: WorkingCalendar, days: int) -> datetime:
@@ -65,7 +66,9 @@ def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime)
     for row in monitoring.alert_summary(store=store, month=month):
         alerts.setdefault(row["institution_id"] or "", []).append(row)
     rates = {r["institution_id"]: r for r in monitoring.match_rate_table(store=store, month=month, by="institution_id")}
-    institutions = sorted(set(payments) | {i.institution_id for i in incidents})
+    security = {s.institution_id: s for s in security_summary(store=store, month=month, now=now)}
+    late_findings = {i: s.overdue for i, s in security.items() if s.overdue}
+    institutions = sorted(set(payments) | {i.institution_id for i in incidents} | set(late_findings))
     out: dict[str, dict[str, Any]] = {}
     for inst in institutions:
         n = payments.get(inst, 0)
@@ -98,17 +101,21 @@ def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime)
                 None if share is None else share.quantize(Decimal("0.0001")),
                 {}
                 if settle is None
-                else {k: settle[k] for k in ("payments", "confirmed", "within_target")}
+                else {
+                    k: settle[k] for k in ("payments", "confirmed", "within_target", "from_messages", "self_reported")
+                }
                 | {
                     "median_hours": round_hours(settle["median_hours"]),
                     "p90_hours": round_hours(settle["p90_hours"]),
                 },
             ),
             "incidents": (
-                Decimal(len(breached)),
+                Decimal(len(breached) + len(late_findings.get(inst, []))),
                 {
                     "breached": [i.incident_id for i in breached],
                     "reported": sum(1 for i in incidents if i.institution_id == inst),
+                    "findings_overdue": late_findings.get(inst, []),
+                    "missed_scans": security[inst].missed_scans if inst in security else [],
                 },
             ),
             "complaints": (

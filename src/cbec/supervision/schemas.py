@@ -105,3 +105,11 @@ class SettlementRead(BaseModel):
     target_hours: int
     baseline_hours: int
     median_vs_baseline: float | None  # median / baseline: below 1 is faster than the 3-day baseline
+    # Which source each figure has: payments timed by their pacs.008/pacs.002 pair, and by the feed's own
+    # confirmed_at (the fallback); `source` says "pacs.002", "confirmed_at" or "mixed".
+    from_messages: int = 0
+    self_reported: int = 0
+    source: str = "confirmed_at"
+    self_reported_median_hours: float | None = None  # confirmed_at alone, for comparison
+    self_reported_share_within_target: float | None = None
+    median_difference_hours: float | None = None  # median minus the self-reported median

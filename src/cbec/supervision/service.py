@@ -24,6 +24,18 @@ from cbec.supervision.schemas import (
     SettlementRead,
     TransitionRead,
 )
+from cbec.supervision.security.schemas import DEADLINE_COLUMNS as DEADLINE_COLUMNS
+from cbec.supervision.security.schemas import FindingRead as FindingRead
+from cbec.supervision.security.schemas import ScanImportRead as ScanImportRead
+from cbec.supervision.security.schemas import SecuritySummaryRead as SecuritySummaryRead
+from cbec.supervision.security.schemas import UpgradeRead as UpgradeRead
+from cbec.supervision.security.service import advance_finding as advance_finding
+from cbec.supervision.security.service import check as check_security
+from cbec.supervision.security.service import get_finding as get_finding
+from cbec.supervision.security.service import import_scan as import_scan
+from cbec.supervision.security.service import list_findings as list_findings
+from cbec.supervision.security.service import record_upgrade as record_upgrade
+from cbec.supervision.security.service import security_summary as security_summary
 
 __all__ = [
     "KIND_TITLES",
@@ -34,6 +46,7 @@ __all__ = [
     "RatingRead",
     "SettlementRead",
     "TransitionRead",
+    "check_security",
     "list_ratings",
     "rate_month",
 ]
@@ -238,6 +251,21 @@ def settlement_kpi(*, store: Store, month: str, principal: Principal = SYSTEM) -
             median_vs_baseline=None
             if r["median_hours"] is None
             else round(float(r["median_hours"]) / target.baseline_hours, 3),
+            from_messages=r["from_messages"],
+            self_reported=r["self_reported"],
+            source=_source(r["from_messages"], r["self_reported"]),
+            self_reported_median_hours=round_hours(r["self_median_hours"]),
+            self_reported_share_within_target=r["self_within_target"] / r["payments"] if r["payments"] else None,
+            median_difference_hours=None
+            if r["median_hours"] is None or r["self_median_hours"] is None
+            else round(float(r["median_hours"]) - float(r["self_median_hours"]), 2),
         )
         for r in rows
     ]
+
+
+def _source(from_messages: int, self_reported: int) -> str:
+    """Name the source of a settlement figure: the messages, the feed's confirmed_at, or both."""
+    if from_messages and self_reported:
+        return "mixed"
+    return "pacs.002" if from_messages else "confirmed_at"

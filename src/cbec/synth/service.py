@@ -23,6 +23,8 @@ from cbec.synth.credit import (
     hidden_propensity,
     outcomes_table,
 )
+from cbec.synth.iso20022 import PairFiles as PairFiles
+from cbec.synth.iso20022 import write_pairs as write_pairs
 from cbec.synth.month import parse_month
 from cbec.synth.products import filings_and_inspections, listings, trademarks
 from cbec.synth.registers import institutions_table, platforms_table

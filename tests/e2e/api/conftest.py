@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,6 +40,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             kind="rectification", institution_id=institution, title="整改通知", body="请整改"
         )
         supervision.issue_notice(store=store, data=data, actor="regulator")
+    # One scan each, so the security routes have findings of two tenants (tests/files/security).
+    scans = Path(__file__).resolve().parents[2] / "files" / "security"
+    supervision.import_scan(store=store, path=scans / "nuclei-external.sarif", institution_id=mine, actor="t")
+    supervision.import_scan(store=store, path=scans / "trivy-gateway.json", institution_id=theirs, actor="t")
     users = {
         "admin": ("regulator-admin", None),
         "analyst": ("regulator-analyst", None),

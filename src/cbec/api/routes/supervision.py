@@ -1,18 +1,19 @@
-"""/ratings, /notices, /incidents, /settlement: supervision of payment institutions."""
+"""/ratings, /notices, /incidents, /settlement, /security: supervision of payment institutions."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from cbec.api.deps import Limit, Month, Offset, Page, PrincipalDep, RowId, StoreDep, require
 from cbec.api.problems import PROBLEM_RESPONSES
-from cbec.auth.domain import REGULATORS, NotVisible, Principal
+from cbec.auth.domain import INSTITUTION, REGULATORS, NotVisible, Principal
 from cbec.core.months import MONTH_PATTERN
 from cbec.supervision import service as supervision
 from cbec.supervision.schemas import IncidentRead, NoticeCreate, NoticeRead, RatingRead, SettlementRead
+from cbec.supervision.service import FindingRead
 
 router = APIRouter(tags=["supervision"], responses=PROBLEM_RESPONSES)
 
@@ -103,3 +104,40 @@ def incidents(month: Month, store: StoreDep, principal: PrincipalDep) -> list[In
 def settlement(month: Month, store: StoreDep, principal: PrincipalDep) -> list[SettlementRead]:
     """Return settlement confirmation time per institution and channel (yours only, for an institution)."""
     return supervision.settlement_kpi(store=store, month=month, principal=principal)
+
+
+FindingId = Annotated[str, Path(pattern=r"^(SF|MS|UP)-[A-Za-z0-9_.-]{1,76}$", description="finding id")]
+SecurityReader = Annotated[Principal, Depends(require(*REGULATORS, INSTITUTION))]
+
+
+@router.get("/security/findings", response_model=list[FindingRead])
+def security_findings(
+    store: StoreDep,
+    principal: SecurityReader,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+    institution_id: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[FindingRead]:
+    """Return the security findings you may see (an institution: its own), discovered or due in the month."""
+    return supervision.list_findings(store=store, month=month, institution_id=institution_id, principal=principal)
+
+
+@router.get("/security/findings/{finding_id}", response_model=FindingRead)
+def security_finding(finding_id: FindingId, store: StoreDep, principal: SecurityReader) -> FindingRead:
+    """Return one finding with its deadlines and every step."""
+    found = supervision.get_finding(store=store, finding_id=finding_id, principal=principal)
+    if found is None:
+        raise NotVisible(f"no finding {finding_id} / 漏洞 {finding_id} 不存在")
+    return found
+
+
+@router.post("/security/findings/{finding_id}/transitions", response_model=FindingRead)
+def security_step(finding_id: FindingId, body: Transition, store: StoreDep, principal: SecurityReader) -> FindingRead:
+    """Record a step: the institution starts its emergency plan or reports the fix (verified by a later scan)."""
+    return supervision.advance_finding(
+        store=store,
+        finding_id=finding_id,
+        action=body.action,
+        actor=principal.username,
+        reason=body.reason,
+        principal=principal,
+    )

@@ -1,0 +1,1 @@
+"""The payment security programme of each institution: scan findings, cadence, deadlines, the half-yearly upgrade."""
