@@ -13,7 +13,7 @@ SUPERVISION_ZH: dict[str, str] = {
         "高危及以上未修复 {open} 个，超期 {overdue} 个，漏扫或未升级 {missed} 项。"
     ),
     "security.basis": (
-        "外部扫描每季度、内部认证扫描每月（supervision.yaml 可按机构设置）；"
+        "外部扫描每季度、内部认证扫描每月（可按机构另行设定）；"
         "高危及以上漏洞自发现起 48 小时内启动应急预案、7 个工作日内修复，并由后续扫描核验；"
         "每半年完成一次系统全面升级。"
     ),
@@ -91,7 +91,7 @@ SUPERVISION_EN: dict[str, str] = {
         "{overdue} overdue, {missed} missed scan(s) or upgrade(s)."
     ),
     "security.basis": (
-        "External scans quarterly and authenticated internal scans monthly (per institution in supervision.yaml); "
+        "External scans quarterly and authenticated internal scans monthly (each institution may have its own); "
         "high and critical findings need the emergency plan started within 48 hours of discovery and a fix within "
         "7 working days, verified by a later scan; a full system upgrade every half-year."
     ),

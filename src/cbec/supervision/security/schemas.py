@@ -7,21 +7,13 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cbec.casework.schemas import StepRead
+
 DEADLINE_COLUMNS = ("finding_id", "institution_id", "severity", "discovered_at", "respond_by", "fix_by", "status")
 
 
-class FindingStepRead(BaseModel):
+class FindingStepRead(StepRead):
     """One recorded step of a finding."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    action: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
-    due_at: datetime | None
 
 
 class FindingRead(BaseModel):

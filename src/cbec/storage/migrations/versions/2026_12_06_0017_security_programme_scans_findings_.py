@@ -1,6 +1,6 @@
 """security programme (scans, findings, quarantine, upgrades) and pacs.002 statuses (branch security21)
 
-Revision ID: 0018
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-06 21:09:27.338818
 """
@@ -12,8 +12,9 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import cbec.storage.types
+from cbec.storage import ddl
 
-revision: str = "0018"
+revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -141,36 +142,15 @@ def upgrade() -> None:
     with op.batch_alter_table("security_quarantine", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_security_quarantine_scan_id"), ["scan_id"], unique=False)
 
-    op.create_table(
-        "security_finding_transitions",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("finding_pk", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=32), nullable=False),
-        sa.Column("from_state", sa.String(length=20), nullable=True),
-        sa.Column("to_state", sa.String(length=20), nullable=False),
-        sa.Column("actor", sa.String(length=80), nullable=False),
-        sa.Column("at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("due_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["finding_pk"],
-            ["security_findings.id"],
-            name=op.f("fk_security_finding_transitions_finding_pk_security_findings"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_security_finding_transitions")),
+    ddl.create_transition_table(
+        "security_finding_transitions", case_column="finding_pk", case_table="security_findings", reason=sa.Text()
     )
-    with op.batch_alter_table("security_finding_transitions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_security_finding_transitions_finding_pk"), ["finding_pk"], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
 
-    with op.batch_alter_table("security_finding_transitions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_security_finding_transitions_finding_pk"))
-
-    op.drop_table("security_finding_transitions")
+    ddl.drop_transition_table("security_finding_transitions", case_column="finding_pk")
     with op.batch_alter_table("security_quarantine", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_security_quarantine_scan_id"))
 
