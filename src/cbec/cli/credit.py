@@ -195,6 +195,30 @@ def export(
         console.print(f"{len(rows)} 行已导出 / rows exported to {out}")
 
 
+@credit_app.command("customs-export")
+def customs_export(
+    ctx: typer.Context,
+    month: str = typer.Option(..., help="YYYY-MM: the grades in force at the end of this month"),
+    out: Path | None = typer.Option(None, help="CSV file (default: stdout)"),
+) -> None:
+    """Export the grade and its measures (fast clearance, inspection multiplier) per enterprise for customs."""
+    try:
+        rows = service.customs_export(store=store_of(ctx), month=month, actor="cli", now=datetime.now(SHANGHAI))
+    except ValueError as exc:
+        raise _fail(exc) from None
+    handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        writer = csv.DictWriter(handle, fieldnames=list(service.CUSTOMS_EXPORT_COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    finally:
+        if out:
+            handle.close()
+    if out:
+        fast = sum(r["fast_clearance"] == "1" for r in rows)
+        console.print(f"{len(rows)} 行已导出 / rows exported to {out}; 快速通关 / fast clearance: {fast}")
+
+
 @credit_app.command("lists")
 def lists_command(
     ctx: typer.Context,

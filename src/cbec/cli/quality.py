@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
 from cbec.core.workflow import TransitionError
+from cbec.credit import service as credit
 from cbec.quality import service as quality
 
 quality_app = typer.Typer(help="产品质量 / Product quality: filings and quality cases.", no_args_is_help=True)
@@ -63,6 +64,27 @@ def standards_command(standards_file: Path | None = STANDARDS_FILE) -> None:
     )
     for source in summary.sources:
         console.print(f"  • {source}", markup=False)
+
+
+@quality_app.command("sample")
+def sample(
+    ctx: typer.Context,
+    month: str = typer.Option(..., help="YYYY-MM: the month of the inspection plan"),
+    base_rate: float | None = typer.Option(None, min=0.0, max=1.0, help="share drawn at grade B (quality.yaml)"),
+) -> None:
+    """Draw the month's inspection sample by credit grade (D inspected more, A less); each draw is audited."""
+    try:
+        result = credit.draw_inspection_sample(store=store_of(ctx), month=month, actor="cli", base_rate=base_rate)
+    except ValueError as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    table = Table(title=f"抽检 / Inspection sample {result.month} (base rate {result.base_rate:.0%})")
+    for name in ("grade", "enterprises", "drawn", "rate"):
+        table.add_column(name, justify="right")
+    for g in result.by_grade:
+        table.add_row(g.grade, f"{g.enterprises:,}", f"{g.drawn:,}", f"{g.rate:.0%}")
+    console.print(table)
+    console.print(f"抽中 / drawn: {len(result.drawn):,} enterprises")
 
 
 @quality_app.command("cases")

@@ -21,7 +21,7 @@ _EDITION = re.compile(r"(-\d{4}|:\d{4}.*)$")
 
 
 def standard_number(citation: str) -> str:
-    """Return a citation's standard number without its edition: 'GB 2760-2014' → 'GB 2760', 'EN 71-3:2019' → 'EN 71-3'."""
+    """Return a citation's number without its edition: 'GB 2760-2014' → 'GB 2760', 'EN 71-3:2019' → 'EN 71-3'."""
     return _EDITION.sub("", " ".join(citation.split())).upper()
 
 
