@@ -144,3 +144,22 @@ def test_unauthenticated_requests_are_refused(walk: Walk) -> None:
 def test_unknown_enterprise_reads_as_missing(walk: Walk) -> None:
     status, _ = walk.get("analyst", "/credit/enterprises/91330100MA27XK0Q2B")
     assert status == 404
+
+
+def _browser(walk: Walk, user: str) -> TestClient:
+    client = TestClient(walk.client.app, follow_redirects=False, headers={"Origin": "http://testserver"})
+    reply = client.post("/login", data={"username": user, "password": PASSWORD})
+    assert reply.status_code == 303, reply.text
+    return client
+
+
+def test_the_credit_page_shows_grades_to_a_regulator_and_only_its_own_file_to_an_enterprise(walk: Walk) -> None:
+    regulator = _browser(walk, "analyst").get("/credit")
+    assert regulator.status_code == 200 and "script-src 'self'" in regulator.headers["content-security-policy"]
+    assert 'data-testid="grade-counts"' in regulator.text and walk.other in regulator.text
+    partner = _browser(walk, "bank")
+    assert partner.post("/login", data={"username": "bank", "password": PASSWORD}).headers["location"] == "/credit"
+    assert walk.other in partner.get("/credit").text
+    firm = _browser(walk, "firm").get("/credit")
+    assert firm.status_code == 200 and walk.firm in firm.text and walk.other not in firm.text
+    assert _browser(walk, "shop").get("/credit").status_code == 403
