@@ -6,7 +6,7 @@ month applies the same measures and records nothing twice.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,12 +20,15 @@ from cbec.credit.config import shipped_config
 from cbec.credit.customs import customs_export_rows
 from cbec.credit.models import CreditScore
 from cbec.credit.sampling import counts_by_grade, draw_sample
-from cbec.credit.schemas import GradeSample, InspectionSample
+from cbec.credit.schemas import GradeSample, InspectionSample, TighteningRead
+from cbec.monitoring import service as monitoring
+from cbec.quality import service as quality
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 SAMPLE_ENTITY = "credit_inspection_sample"
 CLEARANCE_ENTITY = "credit_fast_clearance"
+TOLERANCE_ENTITY = "credit_monitoring_tolerance"
 
 
 def grades_in_force(session: Session, month: str) -> dict[str, tuple[str, str]]:
@@ -84,6 +87,17 @@ def draw_inspection_sample(
     )
 
 
+def inspection_sample(
+    *, store: Store, month: str, actor: str = "system", base_rate: float | None = None, now: datetime | None = None
+) -> InspectionSample:
+    """Draw the month's quality inspection sample among enterprises with filings, weighted by credit grade."""
+    population = [e.enterprise_id for e in quality.enterprise_quality(store=store) if e.filings > 0]
+    rate = quality.inspection_base_rate() if base_rate is None else base_rate
+    return draw_inspection_sample(
+        store=store, month=month, population=population, base_rate=rate, actor=actor, now=now or datetime.now(UTC)
+    )
+
+
 def customs_export(*, store: Store, month: str, actor: str, now: datetime) -> list[dict[str, str]]:
     """Return the customs export of a month (grade and measures per enterprise); audit each fast-clearance flag."""
     config = shipped_config()
@@ -118,3 +132,48 @@ def monitoring_tolerances(*, store: Store, month: str, tolerance: Decimal) -> di
             tightened = (tolerance * Decimal(str(factor))).quantize(Decimal("0.0001"))
             out[enterprise_id] = {"grade": grade, "credit_period": period, "tolerance": tightened}
     return out
+
+
+def apply_monitoring_tightening(*, store: Store, month: str, actor: str, now: datetime) -> TighteningRead:
+    """Run the month's three-document amount check at each low grade's tighter tolerance; audit each enterprise."""
+    base = monitoring.MATCH_TOLERANCE
+    tightened = monitoring_tolerances(store=store, month=month, tolerance=base)
+    asked = {
+        e: monitoring.Tightened(
+            tolerance=t["tolerance"],
+            why_zh=f"信用等级 {t['grade']}（{t['credit_period']}）",
+            why_en=f"credit grade {t['grade']} ({t['credit_period']})",
+        )
+        for e, t in tightened.items()
+    }
+    found, new = monitoring.run_tightened_matching(store=store, month=month, tolerances=asked, base=base)
+    done = _recorded(store, TOLERANCE_ENTITY, month)
+    with transaction(store.factory) as session:
+        for enterprise_id, t in tightened.items():
+            if f"{month}:{enterprise_id}" in done:
+                continue
+            record(
+                session,
+                actor=actor,
+                action="credit_measure.monitoring_tolerance",
+                entity=TOLERANCE_ENTITY,
+                entity_id=f"{month}:{enterprise_id}",
+                after={
+                    "grade": t["grade"],
+                    "credit_period": t["credit_period"],
+                    "tolerance": str(t["tolerance"]),
+                    "base_tolerance": str(base),
+                    "alerts_found": found.get(enterprise_id, 0),
+                },
+                now=now,
+            )
+    by_grade: dict[str, int] = {}
+    for t in tightened.values():
+        by_grade[t["grade"]] = by_grade.get(t["grade"], 0) + 1
+    return TighteningRead(
+        month=month,
+        base_tolerance=base,
+        enterprises_by_grade=dict(sorted(by_grade.items())),
+        alerts_found=sum(found.values()),
+        alerts_new=new,
+    )

@@ -177,3 +177,13 @@ class CreditHistoryRead(_Read):
     score: Decimal
     model_version: str
     computed_at: datetime
+
+
+class TighteningRead(_Read):
+    """What the tighter three-document tolerance of low grades found in a month."""
+
+    month: str
+    base_tolerance: Decimal
+    enterprises_by_grade: dict[str, int]
+    alerts_found: int
+    alerts_new: int

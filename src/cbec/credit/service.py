@@ -21,8 +21,8 @@ from cbec.credit.customs import CustomsGradeError as CustomsGradeError  # a refu
 from cbec.credit.customs import load_schemes, parse_grade_file
 from cbec.credit.domain import Scorecard
 from cbec.credit.features import CreditFiles, assemble
-from cbec.credit.measures import customs_export, monitoring_tolerances
-from cbec.credit.measures import draw_inspection_sample as _draw
+from cbec.credit.measures import apply_monitoring_tightening, customs_export, monitoring_tolerances
+from cbec.credit.measures import inspection_sample as draw_inspection_sample
 from cbec.credit.models import CreditListEntry, CreditModel, CreditScore, CustomsGrade, RepairApplication
 from cbec.credit.schemas import (
     ComparisonRead,
@@ -36,12 +36,12 @@ from cbec.credit.schemas import (
     RepairRead,
     ScoreRead,
     ScoreSummary,
+    TighteningRead,
     TransitionRead,
 )
 from cbec.credit.scoring import score_batch
 from cbec.credit.sharing import history, rating, ratings
 from cbec.credit.sharing import list_entries as shared_list_entries
-from cbec.quality import service as quality
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -49,24 +49,16 @@ __all__ = [
     "CreditHistoryRead",
     "CreditRatingRead",
     "InspectionSample",
+    "TighteningRead",
+    "apply_monitoring_tightening",
     "customs_export",
+    "draw_inspection_sample",
     "history",
     "monitoring_tolerances",
     "rating",
     "ratings",
     "shared_list_entries",
 ]
-
-
-def draw_inspection_sample(
-    *, store: Store, month: str, actor: str = "system", base_rate: float | None = None, now: datetime | None = None
-) -> InspectionSample:
-    """Draw the month's quality inspection sample among enterprises with filings, weighted by credit grade."""
-    population = [e.enterprise_id for e in quality.enterprise_quality(store=store) if e.filings > 0]
-    rate = quality.inspection_base_rate() if base_rate is None else base_rate
-    return _draw(
-        store=store, month=month, population=population, base_rate=rate, actor=actor, now=now or datetime.now(UTC)
-    )
 
 
 def load_customs_grades(*, store: Store, path: Path, now: datetime | None = None) -> tuple[int, int]:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from cbec.audit import service as audit
 from cbec.core.clock import SHANGHAI
+from cbec.core.money import load_fx_table
 from cbec.credit import service
-from cbec.feeds.service import ingest
+from cbec.feeds.service import ingest, read_side
 from cbec.monitoring import service as monitoring
+from cbec.monitoring.matching.run import match_documents
 from cbec.storage.store import Store
 from cbec.synth import generate
 
@@ -73,3 +75,39 @@ def test_grades_drive_sampling_customs_flags_and_tolerances(store: Store, tmp_pa
     tolerances = service.monitoring_tolerances(store=store, month=MONTH, tolerance=Decimal("0.05"))
     assert set(tolerances) == {e for e, g in grades.items() if g in "CD"}
     assert {t["tolerance"] for t in tolerances.values()} <= {Decimal("0.0400"), Decimal("0.0250")}
+
+    # The synthetic province has no amount deviation between 2.5 % and 5 %: the tightening finds nothing new,
+    # and each C or D enterprise's tighter tolerance is audited once with its grade.
+    tightened = service.apply_monitoring_tightening(store=store, month=MONTH, actor="cli", now=NOW)
+    assert tightened.enterprises_by_grade == dict(sorted(Counter(g for g in grades.values() if g in "CD").items()))
+    assert (tightened.alerts_found, tightened.alerts_new) == (0, 0)
+    applied = audit.list_entries(store=store, entity="credit_monitoring_tolerance", limit=10_000)
+    assert {e.entity_id for e in applied} == {f"{MONTH}:{e}" for e in tolerances}
+    assert all(e.after and e.after["grade"] in "CD" and e.after["tolerance"] in ("0.0400", "0.0250") for e in applied)
+    service.apply_monitoring_tightening(store=store, month=MONTH, actor="cli", now=NOW)
+    assert len(audit.list_entries(store=store, entity="credit_monitoring_tolerance", limit=10_000)) == len(applied)
+
+
+def test_tightened_matching_alerts_only_the_named_enterprises_above_their_own_tolerance(
+    store: Store, tmp_path: Path
+) -> None:
+    grades = _scored(store, tmp_path)
+    con = read_side(store=store)
+    try:
+        findings = match_documents(con, month=MONTH, fx=load_fx_table(store.settings.fx_file)).findings.to_pylist()
+    finally:
+        con.close()
+    mismatched = Counter(f["enterprise_id"] for f in findings if f["reason"] == "amount_mismatch")
+    observed = {f["enterprise_id"]: f["observed"] for f in findings if f["reason"] == "amount_mismatch"}
+    assert mismatched  # at least one enterprise whose amounts differ by more than 5 %
+    clean = next(e for e in grades if e not in mismatched)
+
+    def run(tolerance_of: dict[str, Decimal]) -> tuple[dict[str, int], int]:
+        asked = {e: monitoring.Tightened(tolerance=t, why_zh="测试", why_en="test") for e, t in tolerance_of.items()}
+        return monitoring.run_tightened_matching(store=store, month=MONTH, tolerances=asked, base=Decimal("0.99"))
+
+    found, new = run({e: Decimal("0.05") for e in mismatched} | {clean: Decimal("0.05")})
+    assert found == dict(mismatched)  # the enterprise without a deviation is named but has nothing
+    assert new == 0  # the ordinary run alerted these payments already: nothing twice
+    above = {e: min(Decimal("0.98"), observed[e] + Decimal("0.01")) for e in mismatched}
+    assert run(above) == ({}, 0)  # a deviation within the enterprise's own tolerance is no finding
