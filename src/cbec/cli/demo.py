@@ -47,6 +47,12 @@ def demo(
     console.rule("6/8 月度监管报告 / the monthly supervision report")
     imported = complaints.import_feed(store=store, month=month)
     quality.check_filings(store=store)
+    conformity, table = quality.check_standards(store=store), quality.standards_table()
+    kinds = ", ".join(f"{kind} {n:,}" for kind, n in conformity.by_kind.items()) or "-"
+    console.print(
+        f"标准对照 / standards table ({table.requirements} requirements, {table.correspondences} correspondences, "
+        f"{len(table.sources)} sources; a subset): {conformity.filings:,} filings checked, findings: {kinds}"
+    )
     cases = quality.open_cases(store=store)
     hits = ip.screen_listings(store=store)
     console.print(
