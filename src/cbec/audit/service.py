@@ -75,30 +75,19 @@ def record(
     at = (now or datetime.now(UTC)).astimezone(UTC)
     before_json, after_json = canonical(before), canonical(after)
     seq = head.seq + 1
-    digest = entry_hash(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=before_json,
-        after=after_json,
-        prev_hash=head.hash,
-    )
-    entry = AuditEntry(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=before_json,
-        after=after_json,
-        prev_hash=head.hash,
-        hash=digest,
-        mac=anchor.mac(digest),
-    )
+    fields = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "before": before_json,
+        "after": after_json,
+        "prev_hash": head.hash,
+    }
+    digest = entry_hash(**fields)
+    entry = AuditEntry(**fields, hash=digest, mac=anchor.mac(digest))
     session.add(entry)
     head.seq, head.hash = seq, digest
     session.flush()

@@ -9,7 +9,7 @@ so the table and the audit log always tell the same story.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,8 +20,10 @@ from cbec.auth.domain import Forbidden
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.workflow import Lifecycle, Step, advance, overdue_steps, refusal
 from cbec.storage.cases import CaseTables, ItemT, StepT
+from cbec.storage.engine import transaction
+from cbec.storage.store import Store
 
-__all__ = ["check_deadlines", "history", "open_item", "record", "require", "take_step"]
+__all__ = ["check_deadlines", "history", "open_item", "record", "require", "run_deadline_check", "take_step"]
 
 
 def require(lifecycle: Lifecycle, *, role: str, action: str) -> None:
@@ -170,6 +172,20 @@ def check_deadlines(
             record(session, tables, item, step)
             taken.append((item.id, step))
     return taken
+
+
+def run_deadline_check(
+    store: Store,
+    tables: CaseTables[ItemT, StepT],
+    *,
+    lifecycle_of: Callable[[ItemT], Lifecycle],
+    now: datetime | None = None,
+) -> list[int]:
+    """Run `check_deadlines` in its own transaction on the store's calendar; return the ids of the items moved."""
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        steps = check_deadlines(session, tables, lifecycle_of=lifecycle_of, now=now, calendar=store.calendar())
+    return list(dict.fromkeys(item_id for item_id, _ in steps))
 
 
 def history(session: Session, tables: CaseTables[ItemT, StepT], item_id: int) -> list[StepT]:

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import TextIO
+
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cbec.config import Settings
 from cbec.storage.store import Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def show_warnings_as_notes() -> None:
+    """Print warnings meant for the user (the calendar's coverage) as a plain note on stderr, without a source path."""
+
+    def note(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        err_console.print(f"[yellow]注意 / note:[/] {escape(str(message))}", soft_wrap=True)
+
+    warnings.showwarning = note
 
 
 def settings_of(ctx: typer.Context) -> Settings:

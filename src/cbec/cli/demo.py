@@ -46,6 +46,14 @@ def demo(
     console.print(f"风险预警 / risk warnings issued: {len(warned)} (cbec notices list)")
     console.rule("6/8 月度监管报告 / the monthly supervision report")
     imported = complaints.import_feed(store=store, month=month)
+    # The regulator accepts the month's complaints so that each is routed to the business named in its
+    # order: the enterprise and platform portals then have something to answer.
+    routed = [
+        complaints.advance_complaint(
+            store=store, case_id=c.id, action="accept", actor="demo-analyst", reason="演示受理 / accepted in the demo"
+        )
+        for c in complaints.list_complaints(store=store, state="received", limit=1_000)
+    ]
     quality.check_filings(store=store)
     conformity, table = quality.check_standards(store=store), quality.standards_table()
     kinds = ", ".join(f"{kind} {n:,}" for kind, n in conformity.by_kind.items()) or "-"
@@ -56,7 +64,8 @@ def demo(
     cases = quality.open_cases(store=store)
     hits = ip.screen_listings(store=store)
     console.print(
-        f"投诉立案 / complaints opened from the feed: {imported}; 质量案件 / quality cases: {len(cases)}; "
+        f"投诉立案 / complaints opened from the feed: {imported}, accepted and routed: "
+        f"{sum(1 for c in routed if c.respondent_id)}; 质量案件 / quality cases: {len(cases)}; "
         f"商标命中 / listings hitting a mark: {hits}"
     )
     report = monthly_report(store=store, month=month, lang="zh")

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -94,19 +95,24 @@ def _counts(report: LoadReport) -> dict[str, object]:
 
 
 def _table(reports: list[LoadReport]) -> Table:
-    table = Table(title="导入结果 / Load results (read = accepted + quarantined + duplicate)")
-    table.add_column("batch", justify="right")
-    table.add_column("feed ← file", no_wrap=True)
+    """Return the load reports as a table; errors by rule follow it as a caption, one line per file with errors."""
+    table = Table(title="导入结果 / Load results (read = accepted + quarantined + duplicate)", box=box.SIMPLE_HEAD)
+    table.add_column("batch", justify="right", no_wrap=True)
+    table.add_column("feed ← file", no_wrap=True, overflow="ellipsis")
     for name in ("读取\nread", "接收\naccepted", "隔离\nquarantined", "重复\nduplicate", "新版本\nversions"):
         table.add_column(name, justify="right", no_wrap=True, min_width=6)
-    table.add_column("errors by rule", overflow="fold", ratio=1)
+    errors = []
     for r in reports:
-        rules = ", ".join(f"{k}={v}" for k, v in r.errors_by_rule.items())
         style = "red" if r.status == "rejected" else None
         name = Path(r.source).name
         source = r.feed if Path(name).stem == r.feed else f"{r.feed} ← {name}"
         counts = (r.read, r.accepted, r.quarantined, r.duplicate, r.new_versions)
-        table.add_row(str(r.batch_id), source, *(f"{n:,}" for n in counts), rules, style=style)
+        table.add_row(str(r.batch_id), source, *(f"{n:,}" for n in counts), style=style)
+        if r.errors_by_rule:
+            errors.append(f"{r.batch_id} {name}: " + ", ".join(f"{k}={v}" for k, v in r.errors_by_rule.items()))
+    if errors:
+        table.caption = "隔离原因 / errors by rule\n" + "\n".join(errors)
+        table.caption_justify = "left"
     return table
 
 

@@ -21,6 +21,7 @@ from cbec.cli import (
     supervision,
     synth,
 )
+from cbec.cli.context import show_warnings_as_notes
 from cbec.config import load_settings
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app = typer.Typer(
 @app.callback()
 def main(ctx: typer.Context) -> None:
     """Build the settings (CBEC_* environment variables) once for every command."""
+    show_warnings_as_notes()
     ctx.obj = load_settings()
 
 

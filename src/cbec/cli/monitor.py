@@ -12,15 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, settings_of, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
+from cbec.core.figures import figure
 from cbec.monitoring import service
 
 monitor_app = typer.Typer(help="支付监测 / Payment monitoring.", no_args_is_help=True)
 alerts_app = typer.Typer(help="预警 / Alerts.", no_args_is_help=True)
 rules_app = typer.Typer(help="监测规则 / Monitoring rules (YAML).", no_args_is_help=True)
+SEVERITY_SHORT = {"critical": "crit", "high": "high", "medium": "med", "low": "low"}
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
 
 
@@ -228,20 +231,26 @@ def worker(
 
 
 def alert_table(alerts: list[service.AlertRead]) -> Table:
-    table = Table(title="预警 / Alerts")
-    for name in ("id", "severity", "rule", "key", "observed", "threshold", "window", "first", "payments"):
-        table.add_column(name, overflow="fold")
+    """Return alerts as a table that stays readable at 80 columns: the key shortens, ids and numbers never wrap."""
+    table = Table(title="预警 / Alerts", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("sev", no_wrap=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("key", overflow="ellipsis", no_wrap=True, max_width=16)
+    table.add_column("observed", justify="right", no_wrap=True)
+    table.add_column("limit", justify="right", no_wrap=True)
+    table.add_column("win", no_wrap=True)
+    table.add_column("first", no_wrap=True)
     for a in alerts:
         table.add_row(
             str(a.id),
-            a.severity,
+            SEVERITY_SHORT.get(a.severity, a.severity),
             a.rule_id,
             a.key_text,
-            str(a.observed),
-            str(a.threshold or ""),
+            figure(a.observed),
+            figure(a.threshold) if a.threshold is not None else "",
             a.window,
-            a.first_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
-            str(a.payment_count),
+            a.first_at.astimezone(SHANGHAI).strftime("%m-%d %H:%M"),
             style=SEVERITY_STYLE.get(a.severity),
         )
     return table

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 import typer
+from rich import box
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
@@ -27,12 +28,12 @@ def _local(moment: datetime | None) -> str:
 
 def rating_table(ratings: list[service.RatingRead], month: str) -> Table:
     """Return the ratings as a table: module scores, total, class and last month's class."""
-    table = Table(title=f"支付机构监管评级 / Institution ratings {month}")
-    table.add_column("institution")
+    table = Table(title=f"支付机构监管评级 / Institution ratings {month}", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("institution", no_wrap=True)
     for m in ratings[0].modules if ratings else []:
-        table.add_column(m.module, justify="right")
+        table.add_column(m.module, justify="right", overflow="ellipsis", min_width=5)
     for name in ("total", "class", "before"):
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
     for r in ratings:
         style = GRADE_STYLE.get(r.grade, "")
         table.add_row(

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from cbec.casework import service as casework
 from cbec.complaints.classifier import classify_texts
 from cbec.complaints.config import shipped_config
+from cbec.complaints.domain import CATEGORIES
 from cbec.complaints.keys import load_keyring
 from cbec.complaints.lifecycle import complaint_lifecycle
 from cbec.complaints.models import COMPLAINTS, ComplaintCase
 from cbec.complaints.personal import seal_text
-from cbec.complaints.schemas import CATEGORIES
 from cbec.core.clock import SHANGHAI
 from cbec.core.months import month_bounds
 from cbec.core.workflow import is_overdue

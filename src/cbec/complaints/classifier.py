@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from cbec.complaints.domain import CATEGORIES, LabelledComplaint
-from cbec.complaints.schemas import Category, Classification
+from cbec.complaints.domain import CATEGORIES, Category, LabelledComplaint
+from cbec.complaints.schemas import Classification
 from cbec.config import Settings
 
 if TYPE_CHECKING:

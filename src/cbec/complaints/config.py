@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from cbec.core.config_files import load_yaml_model
 
 SHIPPED_CONFIG = Path(__file__).with_name("complaints.yaml")
 
@@ -40,11 +41,7 @@ class ComplaintsConfig(_Strict):
 
 def load_config(path: Path | None = None) -> ComplaintsConfig:
     """Read and validate a complaints configuration (the shipped one by default)."""
-    target = path or SHIPPED_CONFIG
-    try:
-        return ComplaintsConfig.model_validate(yaml.safe_load(target.read_text(encoding="utf-8")))
-    except (yaml.YAMLError, ValueError) as exc:
-        raise ValueError(f"{target}: {exc}") from exc
+    return load_yaml_model(ComplaintsConfig, path or SHIPPED_CONFIG)
 
 
 @cache

@@ -10,10 +10,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from cbec.complaints.errors import EmptyComplaintError
 
-CATEGORIES = (
+Category = Literal[
     "quality",
     "counterfeit",
     "refund_return",
@@ -23,7 +24,8 @@ CATEGORIES = (
     "privacy",
     "payment",
     "other",
-)
+]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 FALLBACK = "other"
 _SPACES = re.compile(r"\s+")
 

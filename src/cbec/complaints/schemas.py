@@ -8,17 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CATEGORIES = (
-    "quality",
-    "counterfeit",
-    "refund_return",
-    "delivery",
-    "near_expiry",
-    "description_mismatch",
-    "privacy",
-    "payment",
-    "other",
-)
+from cbec.casework.schemas import StepRead
+from cbec.complaints.domain import CATEGORIES as CATEGORIES
+from cbec.complaints.domain import Category as Category
 
 
 class ComplaintCreate(BaseModel):
@@ -39,18 +31,8 @@ class ComplaintCreate(BaseModel):
     consumer_address: str | None = Field(default=None, max_length=300)
 
 
-class ComplaintStep(BaseModel):
+class ComplaintStep(StepRead):
     """One recorded step."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    action: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
-    due_at: datetime | None
 
 
 class ComplaintRead(BaseModel):
@@ -78,19 +60,6 @@ class ComplaintRead(BaseModel):
     consumer_id_number: str | None
     consumer_address: str | None
     history: list[ComplaintStep] = Field(default_factory=list)
-
-
-Category = Literal[
-    "quality",
-    "counterfeit",
-    "refund_return",
-    "delivery",
-    "near_expiry",
-    "description_mismatch",
-    "privacy",
-    "payment",
-    "other",
-]
 
 
 class Classification(BaseModel):

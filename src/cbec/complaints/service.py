@@ -15,6 +15,7 @@ from cbec.casework import service as casework
 from cbec.complaints.bulk import import_feed, month_summary, resolution_by_enterprise
 from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
+from cbec.complaints.domain import CATEGORIES
 from cbec.complaints.errors import EmptyComplaintError
 from cbec.complaints.keys import add_key, drop_retired, load_keyring
 from cbec.complaints.lifecycle import (
@@ -31,7 +32,7 @@ from cbec.complaints.personal import (
     rotate_keys,
     seal_text,
 )
-from cbec.complaints.schemas import CATEGORIES, Classification, ComplaintCreate, ComplaintRead, ComplaintStep
+from cbec.complaints.schemas import Classification, ComplaintCreate, ComplaintRead, ComplaintStep
 from cbec.core.clock import SHANGHAI
 from cbec.core.privacy import (
     KeyRing,
@@ -249,13 +250,8 @@ def advance_complaint(
 
 def check_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     """The scheduled check: complaints past a deadline escalate; return the ids moved."""
-    now = now or datetime.now(UTC)
     lifecycle = complaint_lifecycle(shipped_config().deadlines)
-    with transaction(store.factory) as session:
-        steps = casework.check_deadlines(
-            session, COMPLAINTS, lifecycle_of=lambda _case: lifecycle, now=now, calendar=store.calendar()
-        )
-    return [case_id for case_id, _ in steps]
+    return casework.run_deadline_check(store, COMPLAINTS, lifecycle_of=lambda _case: lifecycle, now=now)
 
 
 def list_complaints(

@@ -133,6 +133,7 @@ class WorkingCalendar:
         self._warned.add(year)
         warnings.warn(
             CalendarCoverageWarning(
+                f"{year} 年的节假日安排尚未收录：按周一至周五计工作日，另有自定义 {self.extra.entries_in(year)} 条 / "
                 f"chinesecalendar has no data for {year}: counting Mon–Fri as working days, "
                 f"with {self.extra.entries_in(year)} entries for {year} from {self.extra.source}"
             ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cbec.core.config_files import load_yaml_model
 from cbec.credit.domain import GradeBand, HardRule, PointsScale
 
 SHIPPED_CONFIG = Path(__file__).with_name("credit.yaml")
@@ -173,12 +173,7 @@ class CreditConfig(_Strict):
 
 def load_config(path: Path | None = None) -> CreditConfig:
     """Read and validate a credit configuration (the shipped one by default)."""
-    target = path or SHIPPED_CONFIG
-    try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-        return CreditConfig.model_validate(data)
-    except (yaml.YAMLError, ValueError) as exc:
-        raise ValueError(f"{target}: {exc}") from exc
+    return load_yaml_model(CreditConfig, path or SHIPPED_CONFIG)
 
 
 @cache

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cbec.casework.schemas import StepRead
+
 
 class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -67,16 +69,8 @@ class ListEntryRead(_Read):
     exit_reason: str | None
 
 
-class TransitionRead(_Read):
+class TransitionRead(StepRead):
     """One recorded step of a repair application."""
-
-    action: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
-    due_at: datetime | None
 
 
 class RepairRead(_Read):

@@ -258,13 +258,8 @@ def advance_takedown(
 
 def check_takedown_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     """The scheduled check: a platform late to act is flagged; 15 days without a complaint or suit restore."""
-    now = now or datetime.now(UTC)
     lifecycle = takedown_lifecycle()
-    with transaction(store.factory) as session:
-        steps = casework.check_deadlines(
-            session, TAKEDOWNS, lifecycle_of=lambda _case: lifecycle, now=now, calendar=store.calendar()
-        )
-    return [case_id for case_id, _ in steps]
+    return casework.run_deadline_check(store, TAKEDOWNS, lifecycle_of=lambda _case: lifecycle, now=now)
 
 
 def list_takedowns(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[TakedownRead]:

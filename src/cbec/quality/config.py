@@ -6,8 +6,9 @@ import csv
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cbec.core.config_files import load_yaml_model
 
 SHIPPED_CONFIG = Path(__file__).with_name("quality.yaml")
 STANDARDS_FILE = Path(__file__).parent / "data" / "gb_standards.csv"
@@ -53,7 +54,7 @@ class QualityConfig(BaseModel):
 @cache
 def shipped_config() -> QualityConfig:
     """Return the shipped configuration, read once."""
-    return QualityConfig.model_validate(yaml.safe_load(SHIPPED_CONFIG.read_text(encoding="utf-8")))
+    return load_yaml_model(QualityConfig, SHIPPED_CONFIG)
 
 
 @cache

@@ -174,16 +174,9 @@ def advance_case(
 
 def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     """The scheduled check: cases past their deadline become overdue, then escalate."""
-    now = now or datetime.now(UTC)
-    with transaction(store.factory) as session:
-        steps = casework.check_deadlines(
-            session,
-            QUALITY_CASES,
-            lifecycle_of=lambda case: _lifecycle(case.measure),
-            now=now,
-            calendar=store.calendar(),
-        )
-    return sorted({case_id for case_id, _ in steps})
+    return casework.run_deadline_check(
+        store, QUALITY_CASES, lifecycle_of=lambda case: _lifecycle(case.measure), now=now
+    )
 
 
 def list_cases(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[QualityCaseRead]:

@@ -31,6 +31,8 @@ def build_ratings(ctx: BuildContext) -> dict[str, Any]:
         "modules": [m.module for m in ratings[0].modules] if ratings else [],
         "grades": dict(sorted(grades.items())),
         "changed": sum(1 for r in ratings if r.previous_grade and r.previous_grade != r.grade),
+        "compared": sum(1 for r in ratings if r.previous_grade),
+        "rules_version": supervision.rating_rules_version(),
     }
 
 

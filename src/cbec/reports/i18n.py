@@ -68,6 +68,7 @@ ZH: dict[str, str] = {
     "alerts.lead": "本月共产生预警 {total} 条，涉及支付机构 {institutions} 家。",
     "alerts.by_typology": "按类型",
     "alerts.by_institution": "按支付机构（前 {n} 家）",
+    "alerts.no_institution": "跨机构账户（不归属单一机构）",
     "chart.typology": "各类型预警数",
     "matching.lead": "本月核对 {checked} 笔带订单的成功支付，匹配 {matched} 笔，匹配率 {rate}。",
     "matching.basis": (
@@ -210,6 +211,7 @@ EN: dict[str, str] = {
     "alerts.lead": "{total} alerts this month, at {institutions} payment institutions.",
     "alerts.by_typology": "By typology",
     "alerts.by_institution": "By institution (top {n})",
+    "alerts.no_institution": "accounts across institutions (none alone)",
     "chart.typology": "Alerts by typology",
     "matching.lead": "{checked} succeeded payments with an order were checked this month, {matched} matched: {rate}.",
     "matching.basis": "Three-document matching: each payment against its order, waybill and customs list (missing "

@@ -8,10 +8,11 @@ SUPERVISION_ZH: dict[str, str] = {
     "section.incidents": "安全事件处置时限",
     "section.settlement": "支付确认时间",
     "ratings.lead": "本月共评级 {n} 家支付机构，{changed} 家评级较上月变化。",
+    "ratings.lead_first": "本月共评级 {n} 家支付机构；上月未评级，本月为首次评级，无变化可比。",
     "ratings.basis": (
         "评级模块：反洗钱与可疑交易、三单对碰、支付确认时间、"
-        "安全事件时限、消费者投诉、自报数据质量；权重与分档见 "
-        "supervision.yaml。"
+        "安全事件时限、消费者投诉、自报数据质量；权重与分档依据《非银行支付机构分类评级管理办法》框架"
+        "下的省级监管评分规则（第 {version} 版）。"
     ),
     "notices.lead": "本月下发风险预警 {warnings} 份、整改通知 {rectifications} 份；目前逾期未办结 {overdue} 份。",
     "incidents.lead": (
@@ -65,11 +66,13 @@ SUPERVISION_EN: dict[str, str] = {
     "section.incidents": "Security incidents against their deadlines",
     "section.settlement": "Payment confirmation time",
     "ratings.lead": "{n} payment institutions rated this month; {changed} changed class since last month.",
+    "ratings.lead_first": "{n} payment institutions rated this month, for the first time: no earlier class to compare.",
     "ratings.basis": (
         "Modules: AML and suspicious activity, three-document "
         "matching, confirmation time, security-incident deadlines, "
         "consumer complaints, data quality of the institution's "
-        "own feed; weights and bands in supervision.yaml."
+        "own feed; weights and bands follow the provincial scoring rules (version {version}) set within the "
+        "PBoC's framework for classifying non-bank payment institutions."
     ),
     "notices.lead": (
         "{warnings} risk warning(s) and {rectifications} rectification "

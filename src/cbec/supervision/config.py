@@ -6,8 +6,9 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cbec.core.config_files import load_yaml_model
 
 SHIPPED_CONFIG = Path(__file__).with_name("supervision.yaml")
 MODULES = ("aml", "documents", "settlement", "incidents", "complaints", "data_quality")
@@ -106,12 +107,7 @@ class SupervisionConfig(_Strict):
 
 def load_config(path: Path | None = None) -> SupervisionConfig:
     """Read and validate a supervision configuration (the shipped one by default)."""
-    target = path or SHIPPED_CONFIG
-    try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-        return SupervisionConfig.model_validate(data)
-    except (yaml.YAMLError, ValueError) as exc:
-        raise ValueError(f"{target}: {exc}") from exc
+    return load_yaml_model(SupervisionConfig, path or SHIPPED_CONFIG)
 
 
 @cache

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cbec.casework.schemas import StepRead
+
 
 class ModuleRead(BaseModel):
     """One module of a rating with the evidence behind its score."""
@@ -48,18 +50,8 @@ class NoticeCreate(BaseModel):
     evidence: dict[str, Any] = Field(default_factory=dict)
 
 
-class TransitionRead(BaseModel):
+class TransitionRead(StepRead):
     """One recorded step of a notice."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    action: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
-    due_at: datetime | None
 
 
 class NoticeRead(BaseModel):

@@ -39,6 +39,11 @@ __all__ = [
 ]
 
 
+def rating_rules_version() -> int:
+    """Return the version of the rating rules in force (the shipped supervision configuration)."""
+    return shipped_config().version
+
+
 def warn_risky(*, store: Store, month: str, actor: str, now: datetime | None = None) -> list[NoticeRead]:
     """Issue a risk warning to every institution rated in a warned class (once per institution and month)."""
     config = shipped_config()

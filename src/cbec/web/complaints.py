@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParam
 from pydantic import ValidationError
 from starlette.responses import RedirectResponse, Response
@@ -22,6 +23,7 @@ from cbec.web.session import Visitor, check_csrf, check_origin, needs
 
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
+TRACKING_CODE = re.compile(r"TS[0-9A-F]{12}")
 Code = Annotated[str, PathParam(pattern=r"^TS[0-9A-F]{12}$")]
 
 
@@ -86,17 +88,24 @@ def file_complaint(
 
 
 @router.get("/complaint/track")
-def track_lookup(code: str = "") -> Response:
-    """Go to a complaint's page from the code typed in."""
-    return RedirectResponse(f"/complaint/track/{code.strip().upper()}", status_code=303)
+def track_lookup(request: Request, code: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """The lookup form; a well-formed code goes to its complaint's page, a malformed one is named as such."""
+    typed = code.strip().upper()
+    if not typed:
+        return page(request, "complaint_lookup.html.j2", code="", malformed=False)
+    if not TRACKING_CODE.fullmatch(typed):
+        return page(request, "complaint_lookup.html.j2", status_code=400, code=code.strip(), malformed=True)
+    return RedirectResponse(f"/complaint/track/{typed}", status_code=303)
 
 
 @router.get("/complaint/track/{code}")
-def track(request: Request, store: StoreDep, code: Code, new: int = 0) -> Response:
+def track(request: Request, store: StoreDep, code: Annotated[str, PathParam(max_length=64)], new: int = 0) -> Response:
     """Show where a complaint stands (public, by tracking code; personal data masked)."""
+    if not TRACKING_CODE.fullmatch(code):
+        return page(request, "complaint_lookup.html.j2", status_code=404, code=code, malformed=True)
     found = complaints.track(store=store, tracking_code=code)
     if found is None:
-        return page(request, "message.html.j2", status_code=404, message_key="not_found")
+        return page(request, "complaint_lookup.html.j2", status_code=404, code=code, malformed=False, unknown=True)
     return page(request, "complaint_track.html.j2", complaint=found, new=bool(new), states=complaints.STATE_TITLES)
 
 

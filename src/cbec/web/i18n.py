@@ -38,6 +38,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "amount_claimed": ("诉求金额（元）", "Amount claimed (CNY)"),
     "submit_complaint": ("提交投诉", "Submit"),
     "tracking_code": ("查询码", "Tracking code"),
+    "track_complaint": ("查询投诉进度", "Track a complaint"),
+    "look_up": ("查询", "Look up"),
+    "tracking_code_malformed": (
+        "查询码格式不对：应为 TS 加 12 位数字或字母 A–F，例如 TS0123456789AB。",
+        "That is not a tracking code: it is TS followed by 12 digits or letters A–F, e.g. TS0123456789AB.",
+    ),
+    "tracking_code_unknown": (
+        "没有这个查询码的投诉，请核对后再试。",
+        "No complaint has this tracking code; please check it and try again.",
+    ),
     "track": ("查询", "Track"),
     "complaint_filed": (
         "投诉已受理登记，请保存查询码：",

@@ -8,7 +8,6 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -16,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from cbec.auth.domain import ENTERPRISE, PARTNER, ROLE_TITLES
+from cbec.core.clock import SHANGHAI
+from cbec.core.figures import figure
 from cbec.supervision import service as supervision
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
@@ -24,7 +25,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 # Jinja escapes by file extension (.html), which *.html.j2 does not end in: escape everything.
 TEMPLATES.env.autoescape = True
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACTION_TITLES = {
     "issue": ("下发", "issue"),
     "acknowledge": ("确认收到", "acknowledge"),
@@ -103,6 +103,7 @@ def page(
         "pick": partial(pick, lang),
         "when": _when,
         "number": _number,
+        "figure": figure,
         "as_json": _as_json,
         "visitor": visitor,
         "path": request.url.path,

@@ -69,3 +69,21 @@ def test_a_complaint_filed_on_the_web_form_runs_to_closure(client: TestClient) -
     closed = client.post(f"/complaint/track/{code}/close", data={"satisfaction": "4", "action": "close"})
     assert closed.status_code == 303
     assert "已办结" in client.get(f"/complaint/track/{code}").text
+
+
+def test_the_tracking_lookup_answers_a_person_not_a_script(client: TestClient) -> None:
+    client.cookies.clear()
+    empty = client.get("/complaint/track", follow_redirects=False)
+    assert empty.status_code == 200 and 'name="code"' in empty.text and "lookup-error" not in empty.text
+    typo = client.get("/complaint/track", params={"code": "ts12345"})
+    assert (
+        typo.status_code == 400 and "查询码格式不对" in typo.text and "problem+json" not in typo.headers["content-type"]
+    )
+    english = client.get("/complaint/track/TS12345", cookies={"cbec_lang": "en"})
+    assert english.status_code == 404 and "That is not a tracking code" in english.text and "^TS" not in english.text
+    unknown = client.get("/complaint/track", params={"code": "ts0123456789ab"}, follow_redirects=False)
+    assert unknown.status_code == 303 and unknown.headers["location"] == "/complaint/track/TS0123456789AB"
+    missing = client.get(unknown.headers["location"])
+    assert missing.status_code == 404 and "没有这个查询码的投诉" in missing.text
+    login = client.get("/login").text
+    assert 'href="/complaint"' in login and 'href="/complaint/track"' in login

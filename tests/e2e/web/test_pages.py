@@ -145,6 +145,8 @@ def test_the_evidence_graph_draws_every_payment_of_the_alert(store: Store, login
     }
     accounts = {e["source"] for e in graph["edges"]} | {e["target"] for e in graph["edges"]}
     assert {n["id"] for n in graph["nodes"]} == accounts
+    observed = f"{alert.observed.normalize():,f}"
+    assert f"<dd>{observed}</dd>" in page.text and (alert.observed < 1000 or "," in observed)
 
 
 def test_issuing_a_notice_needs_the_sessions_csrf_token(store: Store, login: Login, world: World) -> None:

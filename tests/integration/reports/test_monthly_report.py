@@ -73,8 +73,10 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
         succeeded = sum(row["status"] == "succeeded" for row in csv.DictReader(handle))
     html = files["zh"].html.read_text(encoding="utf-8")
     assert f"全省成功支付 {succeeded:,} 笔" in html
-    alerts = len(monitoring.list_alerts(store=store, limit=None, month=MONTH))
-    assert alerts and f"本月共产生预警 {alerts:,} 条" in html
+    listed = monitoring.list_alerts(store=store, limit=None, month=MONTH)
+    institutions = {a.institution_id for a in listed if a.institution_id}
+    assert listed and f"本月共产生预警 {len(listed):,} 条，涉及支付机构 {len(institutions)} 家" in html
+    assert "首次评级，无变化可比" in html and "supervision.yaml" not in html  # no earlier month; no file names
     kept = monitoring.kept_match_rates(store=store, month=MONTH, by="institution_id")
     fresh = monitoring.match_rate_table(store=store, month=MONTH, by="institution_id")
     assert kept is not None and kept == fresh  # what the monitoring run kept is what matching again gives

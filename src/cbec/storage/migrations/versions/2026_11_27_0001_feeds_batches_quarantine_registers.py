@@ -12,6 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import cbec.storage.types
+from cbec.storage import ddl
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -82,9 +83,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_quarantined_rows_feed_raw_hash", ["feed", "raw_hash"], unique=False)
         batch_op.create_index("ix_quarantined_rows_feed_rule", ["feed", "rule"], unique=False)
 
-    op.create_table(
+    ddl.create_register_table(
         "reg_enterprises",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        ["enterprise_id"],
         sa.Column("enterprise_id", sa.String(length=18), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("name_en", sa.String(length=200), nullable=True),
@@ -92,68 +93,32 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("founded_on", sa.Date(), nullable=True),
         sa.Column("employees", sa.BigInteger(), nullable=True),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("source_line", sa.BigInteger(), nullable=True),
-        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column("extra", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_enterprises_batch_id_ingest_batches")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_enterprises")),
     )
-    with op.batch_alter_table("reg_enterprises", schema=None) as batch_op:
-        batch_op.create_index("ix_reg_enterprises_key", ["enterprise_id", "version"], unique=True)
 
-    op.create_table(
+    ddl.create_register_table(
         "reg_institutions",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        ["institution_id"],
         sa.Column("institution_id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("licence_no", sa.String(length=64), nullable=True),
         sa.Column("country", sa.String(length=2), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("source_line", sa.BigInteger(), nullable=True),
-        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column("extra", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_institutions_batch_id_ingest_batches")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_institutions")),
     )
-    with op.batch_alter_table("reg_institutions", schema=None) as batch_op:
-        batch_op.create_index("ix_reg_institutions_key", ["institution_id", "version"], unique=True)
 
-    op.create_table(
+    ddl.create_register_table(
         "reg_platforms",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        ["platform_id"],
         sa.Column("platform_id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("name_en", sa.String(length=200), nullable=True),
         sa.Column("enterprise_id", sa.String(length=18), nullable=True),
         sa.Column("city", sa.String(length=16), nullable=True),
         sa.Column("country", sa.String(length=2), nullable=True),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("source_line", sa.BigInteger(), nullable=True),
-        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column("extra", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_platforms_batch_id_ingest_batches")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_platforms")),
     )
-    with op.batch_alter_table("reg_platforms", schema=None) as batch_op:
-        batch_op.create_index("ix_reg_platforms_key", ["platform_id", "version"], unique=True)
 
-    op.create_table(
+    ddl.create_register_table(
         "reg_trade_statistics",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        ["year", "region", "indicator", "source"],
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("region", sa.String(length=64), nullable=False),
         sa.Column("indicator", sa.String(length=100), nullable=False),
@@ -161,25 +126,11 @@ def upgrade() -> None:
         sa.Column("unit", sa.String(length=16), nullable=False),
         sa.Column("reported_growth_pct", cbec.storage.types.Amount(precision=38, scale=6), nullable=True),
         sa.Column("source", sa.String(length=300), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("source_line", sa.BigInteger(), nullable=True),
-        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column("extra", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_trade_statistics_batch_id_ingest_batches")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_trade_statistics")),
     )
-    with op.batch_alter_table("reg_trade_statistics", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_reg_trade_statistics_key", ["year", "region", "indicator", "source", "version"], unique=True
-        )
 
-    op.create_table(
+    ddl.create_register_table(
         "reg_trademarks",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        ["mark_id"],
         sa.Column("mark_id", sa.String(length=64), nullable=False),
         sa.Column("mark_text", sa.String(length=200), nullable=False),
         sa.Column("owner", sa.String(length=200), nullable=False),
@@ -187,44 +138,17 @@ def upgrade() -> None:
         sa.Column("jurisdiction", sa.String(length=8), nullable=False),
         sa.Column("registered_at", sa.Date(), nullable=True),
         sa.Column("image", sa.String(length=1000), nullable=True),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("is_current", sa.Boolean(), nullable=False),
-        sa.Column("batch_id", sa.Integer(), nullable=False),
-        sa.Column("source_line", sa.BigInteger(), nullable=True),
-        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
-        sa.Column("extra", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["ingest_batches.id"], name=op.f("fk_reg_trademarks_batch_id_ingest_batches")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reg_trademarks")),
     )
-    with op.batch_alter_table("reg_trademarks", schema=None) as batch_op:
-        batch_op.create_index("ix_reg_trademarks_key", ["mark_id", "version"], unique=True)
 
 
 def downgrade() -> None:
     """Revert this revision."""
 
-    with op.batch_alter_table("reg_trademarks", schema=None) as batch_op:
-        batch_op.drop_index("ix_reg_trademarks_key")
-
-    op.drop_table("reg_trademarks")
-    with op.batch_alter_table("reg_trade_statistics", schema=None) as batch_op:
-        batch_op.drop_index("ix_reg_trade_statistics_key")
-
-    op.drop_table("reg_trade_statistics")
-    with op.batch_alter_table("reg_platforms", schema=None) as batch_op:
-        batch_op.drop_index("ix_reg_platforms_key")
-
-    op.drop_table("reg_platforms")
-    with op.batch_alter_table("reg_institutions", schema=None) as batch_op:
-        batch_op.drop_index("ix_reg_institutions_key")
-
-    op.drop_table("reg_institutions")
-    with op.batch_alter_table("reg_enterprises", schema=None) as batch_op:
-        batch_op.drop_index("ix_reg_enterprises_key")
-
-    op.drop_table("reg_enterprises")
+    ddl.drop_register_table("reg_trademarks")
+    ddl.drop_register_table("reg_trade_statistics")
+    ddl.drop_register_table("reg_platforms")
+    ddl.drop_register_table("reg_institutions")
+    ddl.drop_register_table("reg_enterprises")
     with op.batch_alter_table("quarantined_rows", schema=None) as batch_op:
         batch_op.drop_index("ix_quarantined_rows_feed_rule")
         batch_op.drop_index("ix_quarantined_rows_feed_raw_hash")

@@ -12,6 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 import cbec.storage.types
+from cbec.storage import ddl
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -68,35 +69,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_notices_institution_id"), ["institution_id"], unique=False)
         batch_op.create_index("ix_notices_state_due", ["state", "due_at"], unique=False)
 
-    op.create_table(
-        "notice_transitions",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("notice_id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=32), nullable=False),
-        sa.Column("from_state", sa.String(length=20), nullable=True),
-        sa.Column("to_state", sa.String(length=20), nullable=False),
-        sa.Column("actor", sa.String(length=80), nullable=False),
-        sa.Column("at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("due_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["notice_id"],
-            ["notices.id"],
-            name=op.f("fk_notice_transitions_notice_id_notices"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_transitions")),
-    )
-    with op.batch_alter_table("notice_transitions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_notice_transitions_notice_id"), ["notice_id"], unique=False)
+    ddl.create_transition_table("notice_transitions", case_column="notice_id", case_table="notices", reason=sa.Text())
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table("notice_transitions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notice_transitions_notice_id"))
-
-    op.drop_table("notice_transitions")
+    ddl.drop_transition_table("notice_transitions", case_column="notice_id")
     with op.batch_alter_table("notices", schema=None) as batch_op:
         batch_op.drop_index("ix_notices_state_due")
         batch_op.drop_index(batch_op.f("ix_notices_institution_id"))

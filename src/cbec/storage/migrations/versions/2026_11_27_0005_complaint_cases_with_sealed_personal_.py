@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cbec.storage.types
+from cbec.storage import ddl
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -59,35 +60,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_complaint_cases_respondent_id"), ["respondent_id"], unique=False)
         batch_op.create_index("ix_complaint_cases_state_due", ["state", "due_at"], unique=False)
 
-    op.create_table(
-        "complaint_transitions",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=32), nullable=False),
-        sa.Column("from_state", sa.String(length=20), nullable=True),
-        sa.Column("to_state", sa.String(length=20), nullable=False),
-        sa.Column("actor", sa.String(length=80), nullable=False),
-        sa.Column("at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("due_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"],
-            ["complaint_cases.id"],
-            name=op.f("fk_complaint_transitions_case_id_complaint_cases"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint_transitions")),
+    ddl.create_transition_table(
+        "complaint_transitions", case_column="case_id", case_table="complaint_cases", reason=sa.Text()
     )
-    with op.batch_alter_table("complaint_transitions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_complaint_transitions_case_id"), ["case_id"], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table("complaint_transitions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_complaint_transitions_case_id"))
-
-    op.drop_table("complaint_transitions")
+    ddl.drop_transition_table("complaint_transitions", case_column="case_id")
     with op.batch_alter_table("complaint_cases", schema=None) as batch_op:
         batch_op.drop_index("ix_complaint_cases_state_due")
         batch_op.drop_index(batch_op.f("ix_complaint_cases_respondent_id"))

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import cbec.storage.types
+from cbec.storage import ddl
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -69,35 +70,14 @@ def upgrade() -> None:
     with op.batch_alter_table("quality_cases", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_quality_cases_enterprise_id"), ["enterprise_id"], unique=False)
 
-    op.create_table(
-        "quality_case_transitions",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=32), nullable=False),
-        sa.Column("from_state", sa.String(length=20), nullable=True),
-        sa.Column("to_state", sa.String(length=20), nullable=False),
-        sa.Column("actor", sa.String(length=80), nullable=False),
-        sa.Column("at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("due_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"],
-            ["quality_cases.id"],
-            name=op.f("fk_quality_case_transitions_case_id_quality_cases"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_quality_case_transitions")),
+    ddl.create_transition_table(
+        "quality_case_transitions", case_column="case_id", case_table="quality_cases", reason=sa.Text()
     )
-    with op.batch_alter_table("quality_case_transitions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_quality_case_transitions_case_id"), ["case_id"], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table("quality_case_transitions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_quality_case_transitions_case_id"))
-
-    op.drop_table("quality_case_transitions")
+    ddl.drop_transition_table("quality_case_transitions", case_column="case_id")
     with op.batch_alter_table("quality_cases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_quality_cases_enterprise_id"))
 

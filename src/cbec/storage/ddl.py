@@ -1,0 +1,75 @@
+"""Migration building blocks for the table shapes that recur: versioned registers and case transitions.
+
+Migrations call these instead of spelling the same columns out again. A block's output is part of every
+migration that uses it, so it is frozen like a migration: change a shape by adding a new block (or a new
+migration), never by editing one of these. `tests/integration/test_migrations_schema.py` checks the schema the
+migrations build against the models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.sql.schema import SchemaItem
+
+from cbec.storage.types import UTCDateTime
+
+
+def create_register_table(table: str, key: Sequence[str], *columns: SchemaItem) -> None:
+    """Create a versioned register fed by an ingest batch: its own columns, then version and lineage, keyed by `key`."""
+    op.create_table(
+        table,
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        *columns,
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("is_current", sa.Boolean(), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_line", sa.BigInteger(), nullable=True),
+        sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
+        sa.Column("extra", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["batch_id"], ["ingest_batches.id"], name=op.f(f"fk_{table}_batch_id_ingest_batches")),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.create_index(f"ix_{table}_key", [*key, "version"], unique=True)
+
+
+def drop_register_table(table: str) -> None:
+    """Drop a register made by `create_register_table`."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_index(f"ix_{table}_key")
+    op.drop_table(table)
+
+
+def create_transition_table(table: str, *, case_column: str, case_table: str, reason: sa.types.TypeEngine[str]) -> None:
+    """Create the transition log of a case table (one row per lifecycle step), as `storage.cases` maps it."""
+    op.create_table(
+        table,
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column(case_column, sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("actor", sa.String(length=80), nullable=False),
+        sa.Column("at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reason", reason, nullable=False),
+        sa.Column("due_at", UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            [case_column],
+            [f"{case_table}.id"],
+            name=op.f(f"fk_{table}_{case_column}_{case_table}"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.create_index(batch_op.f(f"ix_{table}_{case_column}"), [case_column], unique=False)
+
+
+def drop_transition_table(table: str, *, case_column: str) -> None:
+    """Drop a transition log made by `create_transition_table`."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f(f"ix_{table}_{case_column}"))
+    op.drop_table(table)
