@@ -10,8 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from cbec.core.config_files import load_yaml_model
 
 SHIPPED_TABLE = Path(__file__).parent / "data" / "product_standards.yaml"
 GENERAL_TRADE, RETAIL_IMPORT, EXPORT = "general_trade", "cbec_retail_import", "export"
@@ -107,10 +108,9 @@ class StandardsFileError(ValueError):
 
 def _parse(path: Path) -> StandardsTable:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return StandardsTable.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise StandardsFileError(f"{path}: {exc}") from exc
+        return load_yaml_model(StandardsTable, path)
+    except (ValueError, OSError) as exc:  # load_yaml_model names the file
+        raise StandardsFileError(str(exc) if isinstance(exc, ValueError) else f"{path}: {exc}") from exc
 
 
 def extend(base: StandardsTable, extra: StandardsTable) -> StandardsTable:
