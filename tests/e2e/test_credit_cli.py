@@ -59,6 +59,17 @@ def test_train_score_explain_export_lists_and_repair(tmp_path: Path) -> None:
     capped = next(r for r in rows if "customs_serious_dishonesty" in r["hard_rules"])
     assert capped["grade"] == "D"
 
+    sampled = _cbec(home, "quality", "sample", "--month", "2026-10")
+    assert "Inspection sample 2026-10" in sampled and "drawn:" in sampled
+    customs = list(csv.DictReader(io.StringIO(_cbec(home, "credit", "customs-export", "--month", "2026-09"))))
+    assert len(customs) == 200
+    assert {r["enterprise_id"] for r in customs if r["fast_clearance"] == "1"} == {
+        r["enterprise_id"] for r in rows if r["grade"] == "A"
+    }
+    checked = _cbec(home, "quality", "check")
+    assert "missing_mandatory" in checked and "standards table" in checked
+    assert "subset" in _cbec(home, "quality", "standards")
+
     explained = json.loads(_cbec(home, "credit", "explain", capped["enterprise_id"], "--json"))
     assert explained["grade"] == "D" and explained["hard_rules"][0]["rule_id"] == "customs_serious_dishonesty"
     assert explained["lists"][0]["list_kind"] == "black" and explained["lists"][0]["entered_on"] == "2026-10-15"

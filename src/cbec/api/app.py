@@ -11,7 +11,7 @@ from cbec.api import explorer, problems
 from cbec.api.body_limit import BodyLimit
 from cbec.api.deps import TokenCache
 from cbec.api.headers import SecurityHeaders
-from cbec.api.routes import alerts, audit, auth, complaints, listings, payments, supervision
+from cbec.api.routes import alerts, audit, auth, complaints, credit, listings, payments, supervision
 from cbec.config import Settings, load_settings
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import open_store
@@ -21,7 +21,8 @@ API_PREFIX = "/api/v1"
 DESCRIPTION = """浙江跨境电商监管平台 API / Zhejiang cross-border e-commerce supervision platform API.
 
 Every route needs a role: send `Authorization: Bearer <token>` (POST /api/v1/auth/token). Payment institutions,
-platforms and enterprises see only their own rows. Errors are RFC 9457 problem details with a Chinese title."""
+platforms and enterprises see only their own rows; registered partners (role `partner`) read shared credit
+ratings. Errors are RFC 9457 problem details with a Chinese title."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(explorer.router(f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"))
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, payments, alerts, supervision, complaints, listings, audit):
+    for module in (auth, payments, alerts, supervision, complaints, listings, credit, audit):
         api.include_router(module.router)
     app.include_router(api)
     mount_web(app)  # the dashboard at / (after the API, so /api/v1 wins)

@@ -12,10 +12,18 @@ INSTITUTION = "institution"
 PLATFORM = "platform"
 ENTERPRISE = "enterprise"
 AUDITOR = "auditor"
-ROLES = (REGULATOR_ADMIN, REGULATOR_ANALYST, INSTITUTION, PLATFORM, ENTERPRISE, AUDITOR)
+# A registered partner that credit information is shared with (a platform, bank or logistics firm): it reads
+# enterprise credit ratings and lists, nothing else; its tenant id names the partner organisation.
+PARTNER = "partner"
+ROLES = (REGULATOR_ADMIN, REGULATOR_ANALYST, INSTITUTION, PLATFORM, ENTERPRISE, AUDITOR, PARTNER)
 REGULATORS = frozenset({REGULATOR_ADMIN, REGULATOR_ANALYST})
 # The column that names a tenant's own rows, per tenant role.
-TENANT_COLUMN = {INSTITUTION: "institution_id", PLATFORM: "platform_id", ENTERPRISE: "enterprise_id"}
+TENANT_COLUMN = {
+    INSTITUTION: "institution_id",
+    PLATFORM: "platform_id",
+    ENTERPRISE: "enterprise_id",
+    PARTNER: "partner_id",  # no table has it: a partner sees no tenant's rows, only what credit shares
+}
 NO_ACCESS = "no-access:" + "-" * 90  # matches no row: every tenant id column is at most 64 characters
 ROLE_TITLES = {
     REGULATOR_ADMIN: ("监管管理员", "regulator (admin)"),
@@ -24,6 +32,7 @@ ROLE_TITLES = {
     PLATFORM: ("电商平台", "e-commerce platform"),
     ENTERPRISE: ("企业", "enterprise"),
     AUDITOR: ("审计员", "auditor"),
+    PARTNER: ("信用信息共享合作方", "credit-sharing partner"),
 }
 
 # The longest an API token may live, by role: people's roles hours, reporting systems' roles a month.
@@ -34,6 +43,7 @@ TOKEN_MAX_HOURS = {
     INSTITUTION: 24 * 30,
     PLATFORM: 24 * 30,
     ENTERPRISE: 24 * 30,
+    PARTNER: 24 * 30,
 }
 
 

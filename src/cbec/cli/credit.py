@@ -195,6 +195,46 @@ def export(
         console.print(f"{len(rows)} 行已导出 / rows exported to {out}")
 
 
+@credit_app.command("customs-export")
+def customs_export(
+    ctx: typer.Context,
+    month: str = typer.Option(..., help="YYYY-MM: the grades in force at the end of this month"),
+    out: Path | None = typer.Option(None, help="CSV file (default: stdout)"),
+) -> None:
+    """Export the grade and its measures (fast clearance, inspection multiplier) per enterprise for customs."""
+    try:
+        rows = service.customs_export(store=store_of(ctx), month=month, actor="cli", now=datetime.now(SHANGHAI))
+    except ValueError as exc:
+        raise _fail(exc) from None
+    handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        writer = csv.DictWriter(handle, fieldnames=list(service.CUSTOMS_EXPORT_COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    finally:
+        if out:
+            handle.close()
+    if out:
+        fast = sum(r["fast_clearance"] == "1" for r in rows)
+        console.print(f"{len(rows)} 行已导出 / rows exported to {out}; 快速通关 / fast clearance: {fast}")
+
+
+@credit_app.command("tighten-monitoring")
+def tighten_monitoring(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM: the month to check")) -> None:
+    """Check the month's three-document amounts at the tighter tolerance of grades C and D (credit.yaml)."""
+    try:
+        result = service.apply_monitoring_tightening(
+            store=store_of(ctx), month=month, actor="cli", now=datetime.now(SHANGHAI)
+        )
+    except ValueError as exc:
+        raise _fail(exc) from None
+    grades = ", ".join(f"{g} {n}" for g, n in result.enterprises_by_grade.items()) or "-"
+    console.print(
+        f"{result.month} 收紧容差 / tightened tolerance (base {result.base_tolerance:.0%}) for {grades}: "
+        f"{result.alerts_found} amount mismatches found, {result.alerts_new} new alerts"
+    )
+
+
 @credit_app.command("lists")
 def lists_command(
     ctx: typer.Context,

@@ -55,6 +55,12 @@ def demo(
         for c in complaints.list_complaints(store=store, state="received", limit=1_000)
     ]
     quality.check_filings(store=store)
+    conformity, table = quality.check_standards(store=store), quality.standards_table()
+    kinds = ", ".join(f"{kind} {n:,}" for kind, n in conformity.by_kind.items()) or "-"
+    console.print(
+        f"标准对照 / standards table ({table.requirements} requirements, {table.correspondences} correspondences, "
+        f"{len(table.sources)} sources; a subset): {conformity.filings:,} filings checked, findings: {kinds}"
+    )
     cases = quality.open_cases(store=store)
     hits = ip.screen_listings(store=store)
     console.print(

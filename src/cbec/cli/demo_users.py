@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from cbec.auth import service as auth
-from cbec.auth.domain import ENTERPRISE, INSTITUTION, PLATFORM, ROLE_TITLES
+from cbec.auth.domain import ENTERPRISE, INSTITUTION, PARTNER, PLATFORM, ROLE_TITLES
 from cbec.cli.context import console
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
@@ -19,6 +19,7 @@ DEMO_USERS = {
     "demo-platform": PLATFORM,
     "demo-enterprise": ENTERPRISE,
     "demo-auditor": "auditor",
+    "demo-partner": PARTNER,  # a bank registered to read shared credit ratings
 }
 
 
@@ -33,6 +34,7 @@ def _tenants(store: Store, month: str) -> dict[str, str]:
         INSTITUTION: max(sorted(counts), key=lambda i: counts[i]) if counts else "BANK-ICBC-ZJ",
         ENTERPRISE: enterprises[0] if enterprises else "91330100MA27XK0Q2B",
         PLATFORM: synth.platform_ids()[0],
+        PARTNER: "BANK-PARTNER-ZJ",
     }
 
 

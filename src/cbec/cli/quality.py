@@ -3,31 +3,88 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
 from cbec.core.workflow import TransitionError
+from cbec.credit import service as credit
 from cbec.quality import service as quality
 
 quality_app = typer.Typer(help="产品质量 / Product quality: filings and quality cases.", no_args_is_help=True)
 education_app = typer.Typer(help="消费者教育 / Consumer education.", no_args_is_help=True)
 
 
+STANDARDS_FILE = typer.Option(
+    None, "--standards", exists=True, dir_okay=False, help="a table extending the shipped one"
+)
+
+
 @quality_app.command("check")
-def check(ctx: typer.Context) -> None:
-    """Check every filing (HS code, cited GB standards, origin) and open cases for failed inspections."""
+def check(ctx: typer.Context, standards_file: Path | None = STANDARDS_FILE) -> None:
+    """Check every filing (HS code, cited standards, origin; the standards table) and open quality cases."""
     store = store_of(ctx)
+    try:
+        result = quality.check_standards(store=store, standards_file=standards_file)
+    except quality.StandardsFileError as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
     counts = quality.check_filings(store=store)
     opened = quality.open_cases(store=store)
     table = Table(title="备案检查 / Filing checks")
     table.add_column("finding")
     table.add_column("filings", justify="right")
-    for code, n in sorted(counts.items()):
+    for code, n in sorted((counts | result.by_kind).items()):
         table.add_row(code, f"{n:,}")
     console.print(table)
-    console.print(f"质量案件 / quality cases opened: {len(opened)}")
+    modes = ", ".join(f"{m} {n:,}" for m, n in result.by_trade_mode.items())
+    console.print(
+        f"标准对照 / standards table: {result.filings:,} active filings ({modes}); "
+        f"{result.filings_with_findings:,} with findings, {result.cases_opened:,} cases opened"
+    )
+    console.print(f"质量案件 / quality cases opened for failed inspections: {len(opened)}")
+
+
+@quality_app.command("standards")
+def standards_command(standards_file: Path | None = STANDARDS_FILE) -> None:
+    """Show the standards table's size and sources (a subset: extend it with --standards FILE)."""
+    try:
+        summary = quality.standards_table(standards_file=standards_file)
+    except quality.StandardsFileError as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    subset = "子集 / subset" if summary.subset else "完整 / complete"
+    console.print(
+        f"标准对照表 / standards table ({subset}): {summary.requirements} requirements over "
+        f"{summary.hs_prefixes} HS prefixes naming {summary.chinese_standards} Chinese standards; "
+        f"{summary.correspondences} foreign correspondences ({summary.stricter_cn} with a stricter Chinese rule); "
+        f"positive list {summary.positive_list_prefixes} HS prefixes; {len(summary.sources)} sources"
+    )
+    for source in summary.sources:
+        console.print(f"  • {source}", markup=False)
+
+
+@quality_app.command("sample")
+def sample(
+    ctx: typer.Context,
+    month: str = typer.Option(..., help="YYYY-MM: the month of the inspection plan"),
+    base_rate: float | None = typer.Option(None, min=0.0, max=1.0, help="share drawn at grade B (quality.yaml)"),
+) -> None:
+    """Draw the month's inspection sample by credit grade (D inspected more, A less); each draw is audited."""
+    try:
+        result = credit.draw_inspection_sample(store=store_of(ctx), month=month, actor="cli", base_rate=base_rate)
+    except ValueError as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    table = Table(title=f"抽检 / Inspection sample {result.month} (base rate {result.base_rate:.0%})")
+    for name in ("grade", "enterprises", "drawn", "rate"):
+        table.add_column(name, justify="right")
+    for g in result.by_grade:
+        table.add_row(g.grade, f"{g.enterprises:,}", f"{g.drawn:,}", f"{g.rate:.0%}")
+    console.print(table)
+    console.print(f"抽中 / drawn: {len(result.drawn):,} enterprises")
 
 
 @quality_app.command("cases")

@@ -44,6 +44,8 @@ class MeasureConfig(_Strict):
     check_frequency: str
     title_zh: str
     title_en: str
+    # The share of the three-document amount tolerance that applies to this grade's enterprises (1: unchanged).
+    monitoring_tolerance_factor: float = Field(default=1.0, gt=0, le=1)
 
 
 class HardRuleConfig(_Strict):

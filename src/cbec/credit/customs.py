@@ -83,3 +83,40 @@ def parse_grade_file(text: str, source: str, schemes: list[GradeScheme]) -> list
     if problems:
         raise CustomsGradeError(source, in_line_order(problems))
     return rows
+
+
+CUSTOMS_EXPORT_COLUMNS = (
+    "enterprise_id",
+    "credit_period",
+    "credit_grade",
+    "fast_clearance",
+    "inspection_rate_multiplier",
+    "priority_service",
+    "measure_zh",
+    "measure_en",
+)
+
+
+def customs_export_rows(
+    grades: dict[str, tuple[str, str]], measures: dict[str, dict[str, object]]
+) -> list[dict[str, str]]:
+    """Return the rows customs receives: per enterprise its grade (and period) and the measures that grade carries.
+
+    `grades` maps enterprise → (period, grade); `measures` maps grade → its measure configuration.
+    """
+    rows = []
+    for enterprise_id, (period, grade) in sorted(grades.items()):
+        m = measures[grade]
+        rows.append(
+            {
+                "enterprise_id": enterprise_id,
+                "credit_period": period,
+                "credit_grade": grade,
+                "fast_clearance": "1" if m["fast_clearance"] else "0",
+                "inspection_rate_multiplier": f"{m['inspection_rate_multiplier']}",
+                "priority_service": "1" if m["priority_service"] else "0",
+                "measure_zh": str(m["title_zh"]),
+                "measure_en": str(m["title_en"]),
+            }
+        )
+    return rows

@@ -52,6 +52,7 @@ class MeasureRead(_Read):
     check_frequency: str
     title_zh: str
     title_en: str
+    monitoring_tolerance_factor: float = 1.0
 
 
 class ListEntryRead(_Read):
@@ -125,3 +126,58 @@ class ComparisonRead(_Read):
     metrics: dict[str, dict[str, float | None]]
     feature_psi: dict[str, float]
     recommendation: str
+
+
+class GradeSample(_Read):
+    """How many enterprises of a grade were in the population and drawn, at which rate."""
+
+    grade: str
+    enterprises: int
+    drawn: int
+    rate: float
+
+
+class InspectionSample(_Read):
+    """A month's inspection sample drawn by credit grade."""
+
+    month: str
+    base_rate: float
+    by_grade: list[GradeSample]
+    drawn: list[str]
+
+
+class CreditRatingRead(_Read):
+    """An enterprise's credit rating as shared: grade, score, reasons, hard rules, measures, lists."""
+
+    enterprise_id: str
+    period: str
+    grade: str
+    grade_title_zh: str
+    grade_title_en: str
+    score: Decimal
+    model_version: str
+    reasons: list[dict[str, Any]]
+    hard_rules: list[str]
+    measures: MeasureRead
+    lists: list[ListEntryRead] = Field(default_factory=list)
+    computed_at: datetime
+
+
+class CreditHistoryRead(_Read):
+    """One period's rating of an enterprise."""
+
+    period: str
+    grade: str
+    score: Decimal
+    model_version: str
+    computed_at: datetime
+
+
+class TighteningRead(_Read):
+    """What the tighter three-document tolerance of low grades found in a month."""
+
+    month: str
+    base_tolerance: Decimal
+    enterprises_by_grade: dict[str, int]
+    alerts_found: int
+    alerts_new: int

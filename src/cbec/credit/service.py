@@ -16,25 +16,49 @@ from cbec.core.severity import SEVERITY_WEIGHTS
 from cbec.credit import artefacts, lists, modelling
 from cbec.credit.catalog import BY_NAME, FEATURES
 from cbec.credit.config import CreditConfig, shipped_config
+from cbec.credit.customs import CUSTOMS_EXPORT_COLUMNS as CUSTOMS_EXPORT_COLUMNS  # the customs file's header
 from cbec.credit.customs import CustomsGradeError as CustomsGradeError  # a refused grade file: callers say why
 from cbec.credit.customs import load_schemes, parse_grade_file
 from cbec.credit.domain import Scorecard
 from cbec.credit.features import CreditFiles, assemble
+from cbec.credit.measures import apply_monitoring_tightening, customs_export, monitoring_tolerances
+from cbec.credit.measures import inspection_sample as draw_inspection_sample
 from cbec.credit.models import CreditListEntry, CreditModel, CreditScore, CustomsGrade, RepairApplication
 from cbec.credit.schemas import (
     ComparisonRead,
+    CreditHistoryRead,
+    CreditRatingRead,
     FeatureRead,
+    InspectionSample,
     ListEntryRead,
     MeasureRead,
     ModelRead,
     RepairRead,
     ScoreRead,
     ScoreSummary,
+    TighteningRead,
     TransitionRead,
 )
 from cbec.credit.scoring import score_batch
+from cbec.credit.sharing import history, rating, ratings
+from cbec.credit.sharing import list_entries as shared_list_entries
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
+
+__all__ = [
+    "CreditHistoryRead",
+    "CreditRatingRead",
+    "InspectionSample",
+    "TighteningRead",
+    "apply_monitoring_tightening",
+    "customs_export",
+    "draw_inspection_sample",
+    "history",
+    "monitoring_tolerances",
+    "rating",
+    "ratings",
+    "shared_list_entries",
+]
 
 
 def load_customs_grades(*, store: Store, path: Path, now: datetime | None = None) -> tuple[int, int]:

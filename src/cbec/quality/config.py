@@ -37,10 +37,15 @@ class QualityConfig(BaseModel):
     verify_working_days: int = Field(ge=1)
     escalate_after_working_days: int = Field(ge=1)
     education_target_per_year: int = Field(ge=1)
+    # The measure a standards finding on a filing opens, by finding kind; the strictest of a filing's wins.
+    measure_by_finding: dict[str, str] = Field(default_factory=dict)
+    # The share of filings an inspection sample draws at the routine grade (credit.yaml scales it per grade).
+    inspection_base_rate: float = Field(default=0.1, gt=0, le=1)
 
     @model_validator(mode="after")
     def _known_measures(self) -> QualityConfig:
-        unknown = ({self.default_measure} | set(self.measure_by_category.values())) - set(self.measures)
+        named = {self.default_measure} | set(self.measure_by_category.values()) | set(self.measure_by_finding.values())
+        unknown = named - set(self.measures)
         if unknown:
             raise ValueError(f"unknown measures: {', '.join(sorted(unknown))}")
         return self

@@ -46,3 +46,26 @@ class EducationReach(BaseModel):
     share_of_target: float
     by_city: dict[str, int]
     first_day: date | None
+
+
+class StandardsCheck(BaseModel):
+    """What a check of the filings against the standards table found."""
+
+    filings: int
+    by_trade_mode: dict[str, int]
+    by_kind: dict[str, int]
+    filings_with_findings: int
+    cases_opened: int
+
+
+class StandardsTableSummary(BaseModel):
+    """The standards table's size and sources."""
+
+    subset: bool
+    requirements: int
+    hs_prefixes: int
+    chinese_standards: int
+    correspondences: int
+    stricter_cn: int
+    positive_list_prefixes: int
+    sources: list[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pycountry
@@ -14,15 +15,31 @@ from cbec.casework import service as casework
 from cbec.core.clock import SHANGHAI
 from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, is_overdue
 from cbec.feeds.service import lake_views, read_side
+from cbec.quality import conformity
 from cbec.quality.config import shipped_config, standards
 from cbec.quality.domain import check_filing, measure_for
 from cbec.quality.lifecycle import quality_case_lifecycle
 from cbec.quality.models import QUALITY_CASES, EducationEvent, FilingFindingRecord, QualityCase
-from cbec.quality.schemas import EducationReach, EnterpriseQuality, QualityCaseRead
+from cbec.quality.schemas import (
+    EducationReach,
+    EnterpriseQuality,
+    QualityCaseRead,
+    StandardsCheck,
+    StandardsTableSummary,
+)
+from cbec.quality.standards import StandardsFileError as StandardsFileError  # a refused user table: callers say why
+from cbec.quality.standards import load_table
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["EducationReach", "EnterpriseQuality", "QualityCaseRead"]
+__all__ = [
+    "EducationReach",
+    "EnterpriseQuality",
+    "QualityCaseRead",
+    "StandardsCheck",
+    "StandardsFileError",
+    "StandardsTableSummary",
+]
 
 
 def _lifecycle(measure: str) -> Lifecycle:
@@ -45,7 +62,8 @@ def _filings(store: Store) -> list[dict[str, Any]]:
 def check_filings(*, store: Store, now: datetime | None = None) -> dict[str, int]:
     """Check every current filing (HS code, cited GB standards, origin); store new findings; count them by code."""
     now = now or datetime.now(UTC)
-    known, countries = set(standards()), {c.alpha_2 for c in pycountry.countries}
+    known = set(standards()) | load_table().chinese_codes()
+    countries = {c.alpha_2 for c in pycountry.countries}
     counts: dict[str, int] = {}
     with transaction(store.factory) as session:
         seen = {(f.filing_id, f.code, f.detail_en) for f in session.scalars(select(FilingFindingRecord))}
@@ -285,3 +303,19 @@ def education_reach(*, store: Store, year: int) -> EducationReach:
 def measure_titles() -> dict[str, tuple[str, str]]:
     """Return each measure's title in Chinese and in English, by measure name."""
     return {name: (m.title_zh, m.title_en) for name, m in shipped_config().measures.items()}
+
+
+def check_standards(*, store: Store, standards_file: Path | None = None, now: datetime | None = None) -> StandardsCheck:
+    """Check every active filing against the standards table (shipped, or extended by a user file)."""
+    table = load_table(standards_file)
+    return conformity.check_filings_against_standards(store=store, table=table, now=now or datetime.now(UTC))
+
+
+def standards_table(*, standards_file: Path | None = None) -> StandardsTableSummary:
+    """Return the standards table's size and sources (shipped, or extended by a user file)."""
+    return conformity.summarise(load_table(standards_file))
+
+
+def inspection_base_rate() -> float:
+    """Return the share of enterprises an inspection sample draws at the routine grade."""
+    return shipped_config().inspection_base_rate

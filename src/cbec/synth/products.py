@@ -33,6 +33,31 @@ def _table(feed: str, columns: dict[str, pa.Array | list[str]]) -> pa.Table:
     return pa.table({k: v if isinstance(v, pa.Array) else pa.array(v, type=pa.string()) for k, v in columns.items()})
 
 
+# Foreign standards an importer cites beside (or for) the Chinese ones, by HS heading and origin ("*": any).
+_FOREIGN_CITED = {
+    ("1901", "*"): "CXS 72-1981",
+    ("3304", "FR"): "Regulation (EC) No 1223/2009",
+    ("3303", "FR"): "Regulation (EC) No 1223/2009",
+    ("3304", "KR"): "ISO 22716:2007",
+    ("3304", "JP"): "ISO 22716:2007",
+    ("2106", "US"): "21 CFR 101",
+    ("1905", "*"): "21 CFR 172.730",
+    ("2204", "*"): "Regulation (EU) No 1169/2011",
+}
+FOREIGN_CITING_SHARE = 0.3  # of import filings that cite any standard
+
+
+def _with_foreign(rng: np.random.Generator, cited: list[str], hs: list[str], origin: list[str]) -> list[str]:
+    """Add an origin's standard to some import filings (a separate stream: the other columns stay as they were)."""
+    out = []
+    for text, code, country in zip(cited, hs, origin, strict=True):
+        foreign = _FOREIGN_CITED.get((code[:4], country)) or _FOREIGN_CITED.get((code[:4], "*"))
+        if foreign and text and country != "CN" and rng.random() < FOREIGN_CITING_SHARE:
+            text = f"{text};{foreign}"
+        out.append(text)
+    return out
+
+
 def filings_and_inspections(rng: np.random.Generator, ctx: Context) -> tuple[pa.Table, pa.Table]:
     """File products for producers and sample a quarter of the filings this month (about 5% fail)."""
     reg = ctx.registers
@@ -60,7 +85,12 @@ def filings_and_inspections(rng: np.random.Generator, ctx: Context) -> tuple[pa.
             "brand": [reg.brands[o] if b else "" for o, b in zip(owners, branded, strict=True)],
             "hs_code": [cat.PRODUCTS[p].hs_code for p in product],
             "origin_country": origin,
-            "standards": [cat.PRODUCTS[p].standards for p in product],
+            "standards": _with_foreign(
+                np.random.default_rng([ctx.seed, 21]),
+                [cat.PRODUCTS[p].standards for p in product],
+                [cat.PRODUCTS[p].hs_code for p in product],
+                origin,
+            ),
             "filed_at": codes.local_timestamps(filed),
             "status": codes.pick(("approved", "pending", "revoked"), status),
         },

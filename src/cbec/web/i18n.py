@@ -179,6 +179,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "enterprise": ("企业账户", "enterprise"),
     "unknown": ("未知", "unknown"),
     "city_table": ("各市明细", "Per city"),
+    "credit": ("企业信用", "Enterprise credit"),
+    "credit_grades": ("信用等级分布", "Grades"),
+    "credit_grade": ("等级", "Grade"),
+    "credit_enterprises": ("企业数", "Enterprises"),
+    "credit_ratings": ("信用评级", "Ratings"),
+    "credit_enterprise": ("企业", "Enterprise"),
+    "credit_period": ("期间", "Period"),
+    "credit_score": ("分数", "Score"),
+    "credit_reasons": ("原因", "Reasons"),
+    "credit_measures": ("措施", "Measures"),
+    "credit_fast_clearance": ("快速通关", "fast clearance"),
+    "credit_inspection": ("查验率", "inspection rate"),
+    "credit_lists": ("红黑名单", "Red and black lists"),
+    "credit_list": ("名单", "List"),
 }
 
 

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import SESSION_COOKIE, StoreDep, client_address
 from cbec.auth import service as auth
-from cbec.auth.domain import ROLES, Principal
+from cbec.auth.domain import PARTNER, ROLES, Principal
 from cbec.web.i18n import LANG_COOKIE, LANGS
 from cbec.web.render import page
 from cbec.web.session import (
@@ -30,6 +30,8 @@ AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 
 def home_of(principal: Principal) -> str:
     """Return where a user lands: the province overview for regulators, the portal for tenants."""
+    if principal.role == PARTNER:
+        return "/credit"  # a partner reads shared credit and nothing else
     return "/" if principal.role in PROVINCE_ROLES else "/portal"
 
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cbec.auth.domain import ROLE_TITLES
+from cbec.auth.domain import ENTERPRISE, PARTNER, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
 from cbec.supervision import service as supervision
@@ -71,14 +71,18 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/notices", "notices"),
             ("/complaints", "complaints"),
             ("/statistics", "statistics"),
+            ("/credit", "credit"),
             ("/reports", "reports"),
         ]
+    elif visitor.principal.role == PARTNER:
+        keys = [("/credit", "credit")]
     else:
         keys = [
             ("/portal", "portal"),
             ("/alerts", "alerts"),
             ("/notices", "notices"),
             ("/complaints", "complaints"),
+            *([("/credit", "credit")] if visitor.principal.role == ENTERPRISE else []),
         ]
     return [(path, translate(lang, key)) for path, key in keys]
 

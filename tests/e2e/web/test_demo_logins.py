@@ -22,7 +22,7 @@ def test_demo_users_cover_every_role_once_and_reruns_change_nothing(store: Store
 
 
 def test_each_demo_login_opens_its_home_page(store: Store, client: TestClient) -> None:
-    homes = {"regulator-admin": "/", "regulator-analyst": "/", "auditor": "/"}
+    homes = {"regulator-admin": "/", "regulator-analyst": "/", "auditor": "/", "partner": "/credit"}
     for username, role, _ in ensure_demo_users(store=store, month=MONTH):
         reply = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
         assert reply.status_code == 303, username
