@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import ahocorasick
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from cbec.ip.lexicon import common_words, reference_cue, shape_key, title_classes
@@ -28,6 +29,7 @@ from cbec.ip.normalize import chinese_runs, fold, fuzzy_pinyin_keys, has_cjk, jo
 MIN_KEY = 2  # a folded key this short is only ever matched as a whole word
 SHORT_KEY = 4  # keys up to this length must be whole words
 HIT_THRESHOLD = 0.6
+_EDIT_ONLY = {"edit"}
 _SEPARATORS = re.compile(r"[\W_]+")  # what a seller puts between the letters of a name: N i k e, 耐 克
 _MODEL_NUMBER = re.compile(r"([a-z]{2,3})(\d{1,3})")  # AJ1, AF1, NB574: a short alias and a model number
 
@@ -182,7 +184,8 @@ class MarkIndex:
         )
         latin = [w for w in joined_words(title) if not has_cjk(w)]
         # folded once per title, not once per candidate
-        raw_words = [(w, k) for w in latin + [a + b for a, b in itertools.pairwise(latin)] if (k := fold(w))]
+        pairs = [(w, k) for w in latin + [a + b for a, b in itertools.pairwise(latin)] if (k := fold(w))]
+        raw_words = ([w for w, _ in pairs], [k for _, k in pairs])  # as written (lower case) and folded
         cue = reference_cue(title)
         for v, ways in found.items():
             variant = self.variants[v]
@@ -247,15 +250,16 @@ def _score(
     mark: Mark,
     ways: set[str],
     title: str,
-    raw_words: list[tuple[str, str]],
+    raw_words: tuple[list[str], list[str]],
     classes: frozenset[str],
     cue: str | None,
 ) -> tuple[float, set[str]]:
     signals: set[str] = set()
     overlap = bool(classes and mark.classes & classes)
-    in_word = {w for w in ways if w.endswith("@word")}
-    # a sound match inside a common word counts only on the mark's own goods (化为 耳机 is 华为; 化为乌有 is not)
-    ways = (ways - in_word) | ({w.removesuffix("@word") for w in in_word} if overlap else set())
+    if ways != _EDIT_ONLY and any(w.endswith("@word") for w in ways):
+        in_word = {w for w in ways if w.endswith("@word")}
+        # a sound match inside a common word counts only on the mark's own goods (化为 耳机 is 华为; 化为乌有 is not)
+        ways = (ways - in_word) | ({w.removesuffix("@word") for w in in_word} if overlap else set())
     if "folded" in ways or "hidden" in ways:
         verbatim = variant.text.lower() in title.lower()
         spaced = not verbatim and _SEPARATORS.sub("", variant.text.lower()) in _SEPARATORS.sub("", title.lower())
@@ -310,11 +314,13 @@ def _score(
     return score, signals
 
 
-def _edit_score(key: str, raw_words: list[tuple[str, str]]) -> float:
+def _edit_score(key: str, raw_words: tuple[list[str], list[str]]) -> float:
     """Score the title word closest to a key one edit away; 0 when it is a common word or not close enough."""
-    similarity, plain = max(((JaroWinkler.similarity(key, k), w) for w, k in raw_words), default=(0.0, ""))
-    if similarity < (0.85 if len(key) > SHORT_KEY else 0.9):  # one letter off a short mark is often a word
+    cutoff = 0.85 if len(key) > SHORT_KEY else 0.9  # one letter off a short mark is often a word
+    best = process.extractOne(key, raw_words[1], scorer=JaroWinkler.similarity, score_cutoff=cutoff)
+    if best is None:
         return 0.0
-    if plain in common_words("en"):  # couch is not COACH, channel is not CHANEL
+    _, similarity, at = best
+    if raw_words[0][at] in common_words("en"):  # couch is not COACH, channel is not CHANEL
         return 0.0
     return 0.6 + 2 * (similarity - 0.85)
