@@ -61,3 +61,26 @@ def alias(
     """Add a name a brand is sold under (Chinese name, nickname)."""
     ip.add_alias(store=store_of(ctx), mark_id=mark_id, alias=name, actor=actor)
     console.print(f"{mark_id}: alias {name}")
+
+
+@ip_app.command("aliases")
+def aliases(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    actor: str = typer.Option("rights-holder"),
+) -> None:
+    """Load a rights holder's nickname file (CSV `mark`,`alias`; mark by id or text): each nickname once."""
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not {"mark", "alias"} <= set(reader.fieldnames or []):
+            err_console.print(f"{file}: 需要 mark 与 alias 列 / needs `mark` and `alias` columns")
+            raise typer.Exit(2)
+        rows = [(reader.line_num, row) for row in reader]
+    result = ip.import_aliases(store=store_of(ctx), rows=rows, source=str(file), actor=actor)
+    console.print(
+        f"别名 / aliases: {result.added} added, {result.unchanged} already there, {len(result.problems)} refused"
+    )
+    for problem in result.problems:
+        err_console.print(f"  {problem}")
+    if result.problems:
+        raise typer.Exit(1)

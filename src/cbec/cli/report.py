@@ -1,4 +1,5 @@
-"""cbec report / cbec stats reconcile: the monthly supervision report and the official figures' reconciliation."""
+"""cbec report / cbec stats reconcile / cbec stats logistics: the monthly report, the official figures' reconciliation
+and logistics cost and time."""
 
 from __future__ import annotations
 
@@ -90,3 +91,68 @@ def reconcile(
     sources = sorted({c.figure.source for c in checks})
     flagged = sum(c.flagged for c in checks)
     console.print(f"{flagged} flagged · 来源 / sources: {'; '.join(sources)}")
+
+
+DIMENSION_TITLES = {
+    "corridor": "通道 / corridor",
+    "carrier": "承运商 / carrier",
+    "mode": "模式 / mode",
+    "total": "全省 / province",
+}
+
+
+def _cell(value: object) -> str:
+    return "—" if value is None else str(value)
+
+
+@stats_app.command("logistics")
+def logistics(
+    ctx: typer.Context,
+    month: str = typer.Option(..., help="YYYY-MM"),
+    top: int = typer.Option(10, min=1, max=100, help="rows per table"),
+) -> None:
+    """Freight per parcel and per kg (CNY) and transit days p50/p90 by corridor, carrier and mode; the trend."""
+    try:
+        report = stats.logistics(store=store_of(ctx), month=month)
+    except ValueError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    columns = ("parcels", "delivered", "lost/returned", "kg", "costed", "CNY/parcel", "CNY/kg", "p50 d", "p90 d")
+    for dimension in DIMENSION_TITLES:
+        rows = [report.total] if dimension == "total" else [g for g in report.groups if g.dimension == dimension]
+        table = Table(title=f"物流成本与时效 / Logistics cost and time {month}: {DIMENSION_TITLES[dimension]}")
+        table.add_column(dimension)
+        for name in columns:
+            table.add_column(name, justify="right")
+        for g in rows[:top]:
+            table.add_row(
+                g.key,
+                str(g.parcels),
+                str(g.delivered),
+                str(g.lost_or_returned),
+                str(g.weight_kg),
+                str(g.costed),
+                _cell(g.cost_per_parcel),
+                _cell(g.cost_per_kg),
+                _cell(g.transit_p50_days),
+                _cell(g.transit_p90_days),
+            )
+        console.print(table)
+    trend = Table(title="趋势 / trend")
+    for name in ("month", "parcels", "CNY/parcel", "CNY/kg", "p50 d", "p90 d"):
+        trend.add_column(name, justify="left" if name == "month" else "right")
+    for m in report.trend:
+        trend.add_row(
+            m.month,
+            str(m.parcels),
+            _cell(m.cost_per_parcel),
+            _cell(m.cost_per_kg),
+            _cell(m.transit_p50_days),
+            _cell(m.transit_p90_days),
+        )
+    console.print(trend)
+    console.print(
+        "[dim]成本为订单所列运费（按下单日汇率折人民币），包邮订单不计 / cost is the freight the order "
+        "states, in CNY at the order date's rate; free-shipping orders are not costed · "
+        f"{report.unconverted} 无汇率 / without an FX rate[/]"
+    )

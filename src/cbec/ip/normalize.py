@@ -35,6 +35,8 @@ _FOLD = str.maketrans(
 )
 _PAIRS = (("vv", "w"), ("rn", "m"), ("cl", "d"))
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_CJK_GAPPED = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+(?:[\s\-_·・•.*/|+~]{1,3}[\u3400-\u9fff\uf900-\ufaff]+)*")
 _WORD = re.compile(r"[a-z0-9@$|!]+|[\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -77,6 +79,45 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unconfuse(text).lower())
 
 
+def joined_words(text: str) -> list[str]:
+    """Split a title like `words`, then rejoin letters spaced apart (`N i k e`, `G-U-C-C-I` → one word).
+
+    Three or more one-character Latin words in a row are one word a seller pulled apart: folded apart they
+    would miss the pairs folding (`cl` → `d`) that the mark's own key went through.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words(text), ""]:
+        if len(word) == 1 and not has_cjk(word):
+            run.append(word)
+            continue
+        out.extend(["".join(run)] if len(run) >= 3 else run)
+        run = []
+        if word:
+            out.append(word)
+    return out
+
+
+def chinese_runs(text: str) -> list[tuple[str, frozenset[int]]]:
+    """Return the runs of Chinese characters of a text, rejoined where a space or a sign split a name (耐 克, 戴·森).
+
+    With each run come the places where it was rejoined (an index i: a gap stood before run[i]), so that no word
+    is read across a gap the seller left between two words (三新 手机壳 holds no 新手).
+    """
+    runs: list[tuple[str, frozenset[int]]] = []
+    for run in _CJK_GAPPED.findall(unconfuse(text)):
+        gaps: set[int] = set()
+        joined: list[str] = []
+        position = 0
+        for part in _CJK_RUN.findall(run):
+            if joined:
+                gaps.add(position)
+            joined.append(part)
+            position += len(part)
+        runs.append(("".join(joined), frozenset(gaps)))
+    return runs
+
+
 def has_cjk(text: str) -> bool:
     """Tell whether a text contains Chinese characters."""
     return _CJK.search(text) is not None
@@ -97,4 +138,37 @@ def pinyin_keys(chars: str, limit: int = 8) -> tuple[str, ...]:
     keys = [""]
     for reading in pinyin(chars, style=Style.NORMAL, heteronym=True, errors="ignore"):
         keys = [k + r for k in keys for r in dict.fromkeys(reading)][:limit]
+    return tuple(keys)
+
+
+# Initials and finals that speakers (and so sellers) merge; each pair is folded to one spelling.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
+_FUZZY_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
+_HU_TO_F = {"i": "fei", "n": "fen", "": "fu"}  # 灰 hui ~ 飞 fei, 胡 hu ~ 芙 fu (the southern f/h merger)
+
+
+def fuzzy_syllable(syllable: str) -> str:
+    """Fold one toneless pinyin syllable under the usual fuzzy pairs (z/zh, c/ch, s/sh, n/l, f/hu, an/ang ...)."""
+    if syllable.startswith("hu"):
+        rest = syllable[2:]
+        syllable = _HU_TO_F.get(rest, "f" + rest)
+    for merged, kept in _FUZZY_INITIALS:
+        if syllable.startswith(merged):
+            syllable = kept + syllable[len(merged) :]
+            break
+    for merged, kept in _FUZZY_FINALS:
+        if syllable.endswith(merged):
+            return syllable[: -len(merged)] + kept
+    return syllable
+
+
+@lru_cache(maxsize=262_144)
+def fuzzy_pinyin_keys(chars: str, limit: int = 8) -> tuple[str, ...]:
+    """Return the fuzzy pinyin of Chinese characters (索丽 and 索尼 both give `suoni`), at most `limit` readings."""
+    from pypinyin import Style, pinyin
+
+    keys = [""]
+    for reading in pinyin(chars, style=Style.NORMAL, heteronym=True, errors="ignore"):
+        folded = dict.fromkeys(fuzzy_syllable(r) for r in reading)
+        keys = [k + "'" + r for k in keys for r in folded][:limit]  # ' keeps syllables apart: xi'an is not xian
     return tuple(keys)

@@ -14,6 +14,14 @@ class ListingIn(BaseModel):
     enterprise_id: str | None = Field(default=None, max_length=32)
 
 
+class AliasImport(BaseModel):
+    """What loading a rights holder's nickname file did: rows added, rows already there, rows refused and why."""
+
+    added: int
+    unchanged: int
+    problems: list[str]
+
+
 class ScreenResult(BaseModel):
     """The best mark for a listing (empty when none), its score and the signals that fired."""
 

@@ -14,12 +14,12 @@ from cbec.casework import service as casework
 from cbec.feeds.service import lake_views, read_side, register_rows
 from cbec.ip.lifecycle import takedown_lifecycle
 from cbec.ip.models import TAKEDOWNS, ListingFinding, MarkAlias, MarkLicence, TakedownCase
-from cbec.ip.schemas import EnterpriseIpRisk, ListingIn, ScreenResult, TakedownRead
+from cbec.ip.schemas import AliasImport, EnterpriseIpRisk, ListingIn, ScreenResult, TakedownRead
 from cbec.ip.screen import Hit, Mark, MarkIndex
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["EnterpriseIpRisk", "ListingIn", "ScreenResult", "TakedownRead"]
+__all__ = ["AliasImport", "EnterpriseIpRisk", "ListingIn", "ScreenResult", "TakedownRead"]
 
 
 def load_marks(*, store: Store, today: date | None = None) -> list[Mark]:
@@ -84,6 +84,48 @@ def add_alias(*, store: Store, mark_id: str, alias: str, actor: str) -> None:
             after={"alias": alias},
             now=now,
         )
+
+
+ALIAS_MAX_CHARS = 200
+
+
+def import_aliases(*, store: Store, rows: Iterable[tuple[int, dict[str, str]]], source: str, actor: str) -> AliasImport:
+    """Load a rights holder's nicknames for its marks (`mark`: mark id or text, `alias`), each once.
+
+    `rows` are (line, row) of the file `source`. A row whose mark is not registered, or whose alias is empty or
+    too long, is refused with its file and line; the rest are added in one transaction, each audited. Loading
+    the same file again adds nothing.
+    """
+    marks = register_rows(store=store, feed="trademarks")
+    by_key = {str(r["mark_id"]).casefold(): str(r["mark_id"]) for r in marks}
+    by_key.update((str(r["mark_text"]).casefold(), str(r["mark_id"])) for r in marks)
+    now = datetime.now(UTC)
+    added, unchanged, problems = 0, 0, []
+    with transaction(store.factory) as session:
+        known = {(a, b) for a, b in session.execute(select(MarkAlias.mark_id, MarkAlias.alias))}
+        for line, row in rows:
+            mark_id = by_key.get((row.get("mark") or "").strip().casefold())
+            alias = (row.get("alias") or "").strip()
+            if mark_id is None:
+                problems.append(f"{source}:{line}: 未注册的商标 / no registered mark {row.get('mark')!r}")
+            elif not alias or len(alias) > ALIAS_MAX_CHARS:
+                problems.append(f"{source}:{line}: 别名为空或超过 {ALIAS_MAX_CHARS} 字 / alias empty or too long")
+            elif (mark_id, alias) in known:
+                unchanged += 1
+            else:
+                known.add((mark_id, alias))
+                session.add(MarkAlias(mark_id=mark_id, alias=alias, added_by=actor, added_at=now))
+                audit.record(
+                    session,
+                    actor=actor,
+                    action="ip.alias_add",
+                    entity="mark",
+                    entity_id=mark_id,
+                    after={"alias": alias, "source": source},
+                    now=now,
+                )
+                added += 1
+    return AliasImport(added=added, unchanged=unchanged, problems=problems)
 
 
 def add_licence(

@@ -1,4 +1,4 @@
-"""Build the statistics, brand and talent sections: official figures beside what the feeds report."""
+"""Build the statistics, brand, talent and logistics sections: official figures beside what the feeds report."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cbec.reports.context import BuildContext
 from cbec.stats import service as stats
 
 TRADE_TOTAL = "cbec_import_export_total"
+DIMENSIONS = ("mode", "carrier", "corridor")  # the logistics section's tables, in order
 PROVINCE = "浙江省"
 BRAND_INDICATORS = (
     "overseas_trademarks_registered_by_cbec_enterprises",
@@ -155,3 +156,19 @@ def build_talent(ctx: BuildContext) -> dict[str, Any]:
         ]
     rows.sort(key=lambda r: (-r["postings"], r["role"]))
     return {"by_role": rows, "official_ranking": list(OFFICIAL_ROLE_RANKING), "synthetic": _synthetic(ctx)}
+
+
+TOP_LOGISTICS_ROWS = 8
+
+
+def build_logistics(ctx: BuildContext) -> dict[str, Any]:
+    """Return the month's logistics cost and transit days by mode, carrier and corridor, and the trend."""
+    report = stats.logistics(store=ctx.store, month=ctx.month)
+    by = {d: [g.model_dump() for g in report.groups if g.dimension == d][:TOP_LOGISTICS_ROWS] for d in DIMENSIONS}
+    return {
+        "total": report.total.model_dump(),
+        "by": by,
+        "trend": [m.model_dump() for m in report.trend],
+        "unconverted": report.unconverted,
+        "synthetic": _synthetic(ctx),
+    }

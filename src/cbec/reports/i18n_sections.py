@@ -202,6 +202,28 @@ CONSUMERS_ZH: dict[str, str] = {
     "measure.rectify": "整改",
     "measure.return": "退运",
     "measure.destroy": "销毁",
+    "section.logistics": "跨境物流成本与时效",
+    "logistics.lead": (
+        "本月发运 {parcels} 件，妥投 {delivered} 件，丢失或退回 {gone} 件；运单时效中位数 {p50} 天、"
+        "90% 分位 {p90} 天；有运费记录的 {costed} 件平均每件 {per_parcel} 元、每公斤 {per_kg} 元。"
+    ),
+    "logistics.note": "运费为订单所列运费，按下单日汇率折合人民币；包邮订单不计入成本。时效为发运至妥投。",
+    "logistics.trend": "近六个月趋势",
+    "logistics.by.mode": "按物流模式",
+    "logistics.by.carrier": "按承运商",
+    "logistics.by.corridor": "按通道（起运国-目的国）",
+    "col.parcels": "件数",
+    "col.delivered": "妥投",
+    "col.costed": "计费件数",
+    "col.per_parcel": "元/件",
+    "col.per_kg": "元/公斤",
+    "col.p50": "时效中位数（天）",
+    "col.p90": "时效90%分位（天）",
+    "col.month": "月份",
+    "mode.direct_mail": "直邮",
+    "mode.bonded": "保税",
+    "mode.overseas_warehouse": "海外仓",
+    "mode.unknown": "未知",
 }
 
 CONSUMERS_EN: dict[str, str] = {
@@ -238,4 +260,30 @@ CONSUMERS_EN: dict[str, str] = {
     "measure.rectify": "rectify",
     "measure.return": "return",
     "measure.destroy": "destroy",
+    "section.logistics": "Cross-border logistics cost and time",
+    "logistics.lead": (
+        "{parcels} parcel(s) shipped this month, {delivered} delivered, {gone} lost or returned; transit median "
+        "{p50} days, 90th percentile {p90} days; the {costed} parcel(s) with a freight charge cost CNY "
+        "{per_parcel} each, CNY {per_kg} per kg."
+    ),
+    "logistics.note": (
+        "Freight is what the order states, in CNY at the order date's rate; free-shipping orders are not costed. "
+        "Transit runs from shipped to delivered."
+    ),
+    "logistics.trend": "Trend over six months",
+    "logistics.by.mode": "By shipping mode",
+    "logistics.by.carrier": "By carrier",
+    "logistics.by.corridor": "By corridor (origin-destination)",
+    "col.parcels": "Parcels",
+    "col.delivered": "Delivered",
+    "col.costed": "Costed",
+    "col.per_parcel": "CNY/parcel",
+    "col.per_kg": "CNY/kg",
+    "col.p50": "Transit p50 (days)",
+    "col.p90": "Transit p90 (days)",
+    "col.month": "Month",
+    "mode.direct_mail": "direct mail",
+    "mode.bonded": "bonded",
+    "mode.overseas_warehouse": "overseas warehouse",
+    "mode.unknown": "unknown",
 }

@@ -47,6 +47,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("statistics", build_stats.build_statistics, section_charts.statistics_charts),
     Section("brands", build_stats.build_brands, section_charts.brands_charts),
     Section("talent", build_stats.build_talent, section_charts.talent_charts),
+    Section("logistics", build_stats.build_logistics),
 )
 
 

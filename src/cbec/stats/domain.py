@@ -100,3 +100,26 @@ def reconcile(figures: Iterable[Figure], *, tolerance_pp: Decimal) -> list[Growt
 def series(figures: Sequence[Figure], indicator: str, region: str) -> list[Figure]:
     """Return one indicator of one region, oldest year first."""
     return sorted((f for f in figures if f.indicator == indicator and f.region == region), key=lambda f: f.year)
+
+
+# The customs supervision mode of an order says how its goods travelled: a parcel sent to the buyer (9610 retail,
+# 9710 B2B direct), from a bonded warehouse in China (1210) or through a warehouse abroad (9810).
+SHIPPING_MODE_OF_CUSTOMS_MODE = {
+    "9610": "direct_mail",
+    "9710": "direct_mail",
+    "1210": "bonded",
+    "9810": "overseas_warehouse",
+}
+LOGISTICS_DIMENSIONS = ("corridor", "carrier", "mode")
+
+
+def per_unit(total: Decimal | None, count: Decimal | int | None) -> Decimal | None:
+    """Return total / count to the fen (half up), None when there is nothing to divide by."""
+    if total is None or not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def days(value: float | None) -> Decimal | None:
+    """Return a number of days to a tenth (half up), None when there is none."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

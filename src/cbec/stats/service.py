@@ -7,10 +7,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cbec.core.money import load_fx_table
+from cbec.core.months import check_month
 from cbec.feeds.schemas import LoadReport
-from cbec.feeds.service import ingest_once, register_rows
+from cbec.feeds.service import ingest_once, lake_views, read_side, register_rows
 from cbec.stats.domain import Figure, GrowthCheck, Target, reconcile
+from cbec.stats.logistics import logistics_report
+from cbec.stats.schemas import LogisticsGroup, LogisticsMonth, LogisticsReport
 from cbec.storage.store import Store
+
+__all__ = ["LogisticsGroup", "LogisticsMonth", "LogisticsReport"]
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED_FIGURES = DATA / "official_trade_statistics.csv"
@@ -86,3 +92,14 @@ def reconciliation(*, store: Store, tolerance_pp: Decimal | None = None) -> list
     """Check every reported growth rate of the register's official figures against the totals."""
     tolerance = store.settings.growth_tolerance_pp if tolerance_pp is None else tolerance_pp
     return reconcile(official_figures(store=store), tolerance_pp=tolerance)
+
+
+def logistics(*, store: Store, month: str) -> LogisticsReport:
+    """Return a month's logistics cost (CNY per parcel and per kg) and transit days (p50, p90) by corridor,
+    carrier and shipping mode, with the province's trend over the six months to it (see `stats.logistics`)."""
+    check_month(month)
+    con = read_side(store=store)
+    try:
+        return logistics_report(con, load_fx_table(store.settings.fx_file), month, lake_views(con))
+    finally:
+        con.close()

@@ -111,10 +111,10 @@ FAMOUS_MARKS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("adidas", "adidas AG", "25;28", "EU", ("adibas", "adidos", "addidas")),
     ("Apple", "Apple Inc.", "9", "US", ("Appple", "Aple")),
     ("SAMSUNG", "Samsung Electronics Co., Ltd.", "9", "KR", ("SAMSUNQ", "SAMSANG")),
-    ("PHILIPS", "Koninklijke Philips N.V.", "9;11", "EU", ("PHILIPPS", "PHILLIPS")),
+    ("PHILIPS", "Koninklijke Philips N.V.", "9;11", "EU", ("PHILIPPS", "PHILIIPS")),
     ("dyson", "Dyson Technology Limited", "7;11", "GB", ("dysen", "dayson")),
     ("LEGO", "LEGO Juris A/S", "28", "EU", ("LEG0", "LEGGO")),
-    ("Canon", "Canon Inc.", "9", "JP", ("Cannon", "Canom")),
+    ("Canon", "Canon Inc.", "9", "JP", ("Caanon", "Canom")),
     ("PANDORA", "Pandora A/S", "14", "EU", ("PANDORRA", "PANDOURA")),
     ("HUAWEI", "华为技术有限公司", "9", "CN", ("HUAWEl", "HUAVVEI")),
 )

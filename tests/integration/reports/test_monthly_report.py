@@ -34,6 +34,7 @@ TITLES = {
         "官方统计与一致性核对",
         "品牌",
         "人才需求",
+        "跨境物流成本与时效",
     ],
     "en": [
         "Province summary",
@@ -49,6 +50,7 @@ TITLES = {
         "Official statistics and their reconciliation",
         "Brands",
         "Talent demand",
+        "Cross-border logistics cost and time",
     ],
 }
 
@@ -83,6 +85,10 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
     fresh = monitoring.match_rate_table(store=store, month=MONTH, by="institution_id")
     assert kept is not None and kept == fresh  # what the monitoring run kept is what matching again gives
     assert "合成数据" in html and "浙江省商务厅 (Liu 2025 Table 1)" in html
+    parcels = stats.logistics(store=store, month=MONTH).total
+    assert parcels.parcels and parcels.cost_per_kg is not None
+    assert f"本月发运 {parcels.parcels:,} 件，妥投 {parcels.delivered:,} 件" in html
+    assert f"每公斤 {parcels.cost_per_kg:,.2f} 元" in html and "海外仓" in html
 
     for lang, titles in TITLES.items():
         pages, text = _text(files[lang].pdf)
