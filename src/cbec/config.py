@@ -112,6 +112,27 @@ class Settings(BaseSettings):
         le=1.0,
         description="a complaint classified below this confidence becomes `other`, flagged for review",
     )
+    webhook_keys: SecretStr | None = Field(
+        default=None,
+        description="master keys sealing webhook secrets, `id:base64key,...`, current first; default: a key file",
+    )
+    webhook_retry_seconds: list[int] = Field(
+        default=[30, 120, 600, 3600, 4 * 3600, 12 * 3600],
+        min_length=1,
+        max_length=20,
+        description="wait before each retry of a failed webhook delivery (JSON list); attempts = retries + 1",
+    )
+    webhook_retry_jitter: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="each wait is spread by up to this share either way"
+    )
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30, description="one delivery attempt's timeout")
+    webhook_max_body_bytes: int = Field(
+        default=64 * 1024, ge=1024, le=1024 * 1024, description="largest webhook body sent (larger: dead letter)"
+    )
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="allow webhook URLs on loopback and private networks (tests, local development only)",
+    )
 
     @property
     def home_dir(self) -> Path:
