@@ -7,7 +7,7 @@ verification for receivers are in docs/api.md (Webhooks).
 
 from __future__ import annotations
 
-import random
+import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -44,6 +44,7 @@ __all__ = [
     "TargetRefused",
 ]
 LEASE = timedelta(minutes=2)  # a claimed delivery is not claimed again before this, unless recorded
+JITTER = secrets.SystemRandom()  # the OS generator: bandit need not be told that jitter is no secret
 
 
 def verify_signature(
@@ -160,7 +161,7 @@ def deliver_due(
     """
     settings, run = store.settings, DeliveryRun()
     now = now or datetime.now(UTC)
-    draw = spread or (lambda: random.uniform(-1.0, 1.0))
+    draw = spread or (lambda: JITTER.uniform(-1.0, 1.0))
     ring = keys.load_keyring(settings)
     with transaction(store.factory) as session:
         claimed = outbox.claim(session, now=now, limit=limit, lease=LEASE)
