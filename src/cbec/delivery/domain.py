@@ -84,7 +84,10 @@ def check_url(url: str) -> tuple[str, str]:
         raise TargetRefused(
             f"网址过长（上限 {MAX_URL_CHARS} 字符） / the URL is longer than {MAX_URL_CHARS} characters"
         )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise TargetRefused("网址格式无效 / the URL is malformed") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused("只接受 http(s) 网址 / only http and https URLs with a host are accepted")
     if parts.username or parts.password:

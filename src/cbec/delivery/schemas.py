@@ -8,12 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class EndpointCreate(BaseModel):
-    """A webhook endpoint to register for one tenant (an institution, platform or enterprise)."""
+    """A webhook endpoint to register: a tenant registers for itself, a regulator names the tenant."""
 
-    tenant_column: str = Field(default="institution_id", pattern="^(institution_id|platform_id|enterprise_id)$")
-    tenant_id: str = Field(min_length=1, max_length=64)
-    url: str = Field(min_length=8, max_length=500)
-    secret: str | None = Field(default=None, min_length=24, max_length=200, description="None: cbec makes one")
+    url: str = Field(min_length=8, max_length=500, description="http(s) URL on a public address")
+    secret: str | None = Field(default=None, min_length=24, max_length=200, description="omit: cbec makes one")
+    tenant_column: str | None = Field(
+        default=None, pattern="^(institution_id|platform_id|enterprise_id)$", description="default: institution_id"
+    )
+    tenant_id: str | None = Field(default=None, min_length=1, max_length=64, description="a tenant: omit (yourself)")
 
 
 class EndpointRead(BaseModel):

@@ -27,7 +27,7 @@ def resolve(host: str) -> list[str]:
     """Return every address a host name resolves to (an address literal resolves to itself)."""
     try:
         found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except socket.gaierror:
+    except (OSError, UnicodeError, ValueError):  # no such name, or not a name at all
         return []
     return sorted({str(info[4][0]) for info in found})
 

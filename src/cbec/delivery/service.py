@@ -58,19 +58,31 @@ def _can_see(principal: Principal, endpoint: WebhookEndpoint) -> bool:
     return principal.can_see(endpoint.tenant_column, endpoint.tenant_id)
 
 
+def _owner(data: EndpointCreate, principal: Principal) -> tuple[str, str]:
+    """Return whose endpoint this is: a tenant's own (naming another is refused), or the tenant a regulator names."""
+    if principal.tenant_column is not None and principal.tenant_id is not None:
+        if (data.tenant_column or principal.tenant_column, data.tenant_id or principal.tenant_id) != (
+            principal.tenant_column,
+            principal.tenant_id,
+        ):
+            raise Forbidden("只能为本机构登记推送地址 / you may register an endpoint only for yourself")
+        return principal.tenant_column, principal.tenant_id
+    principal.require(*REGULATORS)
+    if data.tenant_id is None:
+        raise ValueError("请指明推送地址所属机构 / name the tenant (tenant_id) the endpoint belongs to")
+    return data.tenant_column or "institution_id", data.tenant_id
+
+
 def register_endpoint(
     *, store: Store, data: EndpointCreate, principal: Principal, now: datetime | None = None
 ) -> EndpointCreated:
     """Register a webhook endpoint: a tenant for itself, a regulator for any tenant; the secret is shown once."""
-    if principal.tenant_column is None:
-        principal.require(*REGULATORS)
-    elif (data.tenant_column, data.tenant_id) != (principal.tenant_column, principal.tenant_id):
-        raise Forbidden("只能为本机构登记推送地址 / you may register an endpoint only for yourself")
+    column, tenant = _owner(data, principal)
     sender.check_target(data.url, allow_private=store.settings.webhook_allow_private_targets)
     now, secret = now or datetime.now(UTC), data.secret or keys.new_secret()
     endpoint = WebhookEndpoint(
-        tenant_column=data.tenant_column,
-        tenant_id=data.tenant_id,
+        tenant_column=column,
+        tenant_id=tenant,
         url=data.url,
         secret_sealed=keys.seal_secret(secret, keys.load_keyring(store.settings)),
         active=True,
