@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,3 +121,18 @@ def test_public_addresses_pass_and_an_unresolved_host_is_refused() -> None:
     check_addresses("hooks.example.com", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"], allow_private=False)
     with pytest.raises(TargetRefused, match="does not resolve"):
         check_addresses("nowhere.invalid", [], allow_private=True)
+
+
+def test_the_verification_example_in_the_api_docs_accepts_a_signed_request_and_refuses_a_changed_one() -> None:
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    example = docs.split("## Webhooks", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(example, "docs/api.md", "exec"), namespace)
+    now = int(time.time())
+    headers = {"X-CBEC-Timestamp": str(now), "X-CBEC-Signature": sign(SECRET, now, BODY)}
+    namespace["verify"](SECRET, headers, BODY)
+    with pytest.raises(ValueError, match="mismatch"):
+        namespace["verify"](SECRET, headers, BODY + b" ")
+    old = {"X-CBEC-Timestamp": str(now - 301), "X-CBEC-Signature": sign(SECRET, now - 301, BODY)}
+    with pytest.raises(ValueError, match="replay"):
+        namespace["verify"](SECRET, old, BODY)
