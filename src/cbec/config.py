@@ -192,6 +192,16 @@ class Settings(BaseSettings):
                 f"audit keys are files in {self.keys_dir}, beside the database: set CBEC_AUDIT_KEY and "
                 "CBEC_AUDIT_SIGNING_KEY from a secret store (docs/security.md)"
             )
+        if beside and self.webhook_keys is None:
+            warnings.append(
+                f"the key sealing webhook secrets is a file in {self.keys_dir}, beside the data: set "
+                "CBEC_WEBHOOK_KEYS from a secret store, or CBEC_KEYS_DIR to another disk (docs/api.md, Webhooks)"
+            )
+        if self.webhook_allow_private_targets:
+            warnings.append(
+                "CBEC_WEBHOOK_ALLOW_PRIVATE_TARGETS is on: webhooks may call loopback and private networks "
+                "(for tests and local development only)"
+            )
         if self.audit_checkpoints is None:
             warnings.append(
                 f"audit checkpoints go to {self.audit_checkpoints_file}: point CBEC_AUDIT_CHECKPOINTS at an "

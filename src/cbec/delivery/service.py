@@ -13,11 +13,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
 from cbec.auth.domain import REGULATORS, TENANT_COLUMN, Forbidden, NotVisible, Principal
+from cbec.config import Settings
+from cbec.core.privacy import KeyRing, PrivacyError
 from cbec.delivery import domain, keys, outbox, sender
 from cbec.delivery.domain import DEAD, PENDING, STATE_TITLES, STATES, Outcome, SignatureError, TargetRefused
 from cbec.delivery.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -179,23 +182,11 @@ def deliver_due(
         claimed = outbox.claim(session, now=now, limit=limit, lease=LEASE)
     with sender.client(settings.webhook_timeout_seconds) as client:
         for item in claimed:
-            body = item.body.encode("utf-8")
-            if len(body) > settings.webhook_max_body_bytes:
-                outcome = Outcome(None, f"body of {len(body)} bytes exceeds {settings.webhook_max_body_bytes}", 0)
-                state, retry_at = DEAD, None
-            else:
-                outcome = sender.post(
-                    client,
-                    url=item.url,
-                    secret=keys.open_secret(item.secret_sealed, ring),
-                    body=body,
-                    event_id=item.event_id,
-                    event_type=item.event_type,
-                    attempt=item.attempt,
-                    allow_private=settings.webhook_allow_private_targets,
-                    now=int(now.timestamp()),
-                )
-                state, retry_at = domain.next_state(
+            outcome, hopeless = _attempt(client, item, ring=ring, settings=settings, now=now)
+            state, retry_at = (
+                (DEAD, None)
+                if hopeless
+                else domain.next_state(
                     outcome,
                     item.attempt,
                     settings.webhook_retry_seconds,
@@ -203,6 +194,7 @@ def deliver_due(
                     spread=draw(),
                     now=now,
                 )
+            )
             with transaction(store.factory) as session:
                 outbox.record(
                     session, delivery_id=item.delivery_id, outcome=outcome, state=state, retry_at=retry_at, now=now
@@ -212,6 +204,31 @@ def deliver_due(
             run.retrying += state == PENDING
             run.dead += state == DEAD
     return run
+
+
+def _attempt(
+    client: httpx.Client, item: outbox.Claimed, *, ring: KeyRing, settings: Settings, now: datetime
+) -> tuple[Outcome, bool]:
+    """Make one attempt at a claimed delivery; the flag says no retry can help (the body is too large)."""
+    body = item.body.encode("utf-8")
+    if len(body) > settings.webhook_max_body_bytes:
+        return Outcome(None, f"body of {len(body)} bytes exceeds {settings.webhook_max_body_bytes}", 0), True
+    try:
+        secret = keys.open_secret(item.secret_sealed, ring)
+    except PrivacyError as exc:  # a key retired too early: an error in the log, not a dead worker
+        return Outcome(None, f"the secret does not open: {exc}"[:500], 0), False
+    outcome = sender.post(
+        client,
+        url=item.url,
+        secret=secret,
+        body=body,
+        event_id=item.event_id,
+        event_type=item.event_type,
+        attempt=item.attempt,
+        allow_private=settings.webhook_allow_private_targets,
+        now=int(now.timestamp()),
+    )
+    return outcome, False
 
 
 def deliver_forever(*, store: Store, poll_seconds: float = 5.0, passes: int | None = None) -> DeliveryRun:

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from cbec.audit import service as audit
 from cbec.auth.domain import Forbidden, NotVisible, Principal
 from cbec.config import Settings
+from cbec.core.privacy import KeyRing
 from cbec.delivery import service as delivery
 from cbec.delivery.domain import verify_signature
 from cbec.delivery.models import WebhookDelivery, WebhookEndpoint
@@ -218,3 +220,22 @@ def test_a_body_over_the_limit_is_a_dead_letter_at_once(settings: Settings) -> N
         assert dead.last_error is not None and "exceeds 1024" in dead.last_error
     finally:
         store.close()
+
+
+def test_a_secret_that_no_longer_opens_is_a_logged_failure_not_a_stopped_worker(hooks: Store) -> None:
+    _register(hooks, "http://127.0.0.1:9/hook")
+    _issue(hooks, "PI-A")
+    rotated = hooks.settings.model_copy(update={"webhook_keys": SecretStr(KeyRing.new_key_text("w9"))})
+    elsewhere = open_store(rotated)  # the same database, a key ring without the key that sealed the secret
+    try:
+        run = delivery.deliver_due(store=elsewhere, now=NOW, **NO_JITTER)
+    finally:
+        elsewhere.close()
+    assert run.model_dump() == {"attempted": 1, "delivered": 0, "retrying": 1, "dead": 0}
+    [row] = delivery.list_deliveries(store=hooks, principal=REGULATOR)
+    assert row.last_error is not None and row.last_error.startswith("the secret does not open")
+
+
+def test_the_settings_warn_about_a_webhook_key_beside_the_data_and_private_targets(hooks: Store) -> None:
+    warnings = " ".join(hooks.settings.security_warnings())
+    assert "CBEC_WEBHOOK_KEYS" in warnings and "CBEC_WEBHOOK_ALLOW_PRIVATE_TARGETS is on" in warnings
