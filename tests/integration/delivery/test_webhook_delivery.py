@@ -239,3 +239,16 @@ def test_a_secret_that_no_longer_opens_is_a_logged_failure_not_a_stopped_worker(
 def test_the_settings_warn_about_a_webhook_key_beside_the_data_and_private_targets(hooks: Store) -> None:
     warnings = " ".join(hooks.settings.security_warnings())
     assert "CBEC_WEBHOOK_KEYS" in warnings and "CBEC_WEBHOOK_ALLOW_PRIVATE_TARGETS is on" in warnings
+
+
+def test_the_worker_loop_delivers_what_is_due_now_and_then_waits(hooks: Store) -> None:
+    with receiver([202]) as site:
+        _register(hooks, site.url)
+        supervision.issue_notice(
+            store=hooks,
+            data=supervision.NoticeCreate(kind="warning", institution_id="PI-A", title="风险预警", body="评级 E"),
+            actor="regulator",
+        )
+        total = delivery.deliver_forever(store=hooks, poll_seconds=0.01, passes=2)
+    assert total.model_dump() == {"attempted": 1, "delivered": 1, "retrying": 0, "dead": 0}
+    assert len(site.received) == 1
