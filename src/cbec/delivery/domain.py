@@ -14,7 +14,7 @@ import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 SCHEME = "v1"
 TIMESTAMP_HEADER = "X-CBEC-Timestamp"
@@ -111,6 +111,21 @@ def check_addresses(host: str, addresses: Sequence[str], *, allow_private: bool)
             raise TargetRefused(
                 f"目标地址 {address} 不是公网地址 / the target {host} resolves to a non-public address ({address})"
             )
+
+
+def pinned(url: str, addresses: Sequence[str]) -> tuple[str, str, str]:
+    """Return the URL aimed at one checked address (IPv4 first), its Host header, and the TLS server name.
+
+    Connecting to the address that was checked, not to whatever the name resolves to a moment later, closes
+    the DNS-rebinding gap between the check and the connection; Host and SNI keep the name, so virtual hosts
+    and certificate verification work as for the name.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    address = next((a for a in addresses if ":" not in a), addresses[0])
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc)), parts.netloc, host
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from cbec.delivery.domain import (
     TargetRefused,
     check_addresses,
     check_url,
+    pinned,
     sign,
 )
 
@@ -32,10 +33,12 @@ def resolve(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in found})
 
 
-def check_target(url: str, *, allow_private: bool) -> None:
-    """Raise TargetRefused unless the URL is http(s) and (unless allowed) resolves to public addresses only."""
+def check_target(url: str, *, allow_private: bool) -> list[str]:
+    """Return the URL's addresses; raise TargetRefused unless it is http(s) and (unless allowed) public only."""
     _, host = check_url(url)
-    check_addresses(host, resolve(host), allow_private=allow_private)
+    addresses = resolve(host)
+    check_addresses(host, addresses, allow_private=allow_private)
+    return addresses
 
 
 def post(
@@ -52,8 +55,9 @@ def post(
 ) -> Outcome:
     """POST one signed body; return the status code or the error, never raise for the receiver's failings.
 
-    The target is checked again right before each attempt (a name may resolve elsewhere since it was
-    registered); redirects are not followed, so a 3xx is a failed attempt, not a way around the check.
+    The target is resolved and checked again right before each attempt (a name may resolve elsewhere since
+    it was registered) and the connection goes to the address checked; redirects are not followed, so a 3xx
+    is a failed attempt, not a way around the check.
     """
     started = time.perf_counter()
     headers = {
@@ -66,9 +70,10 @@ def post(
         SIGNATURE_HEADER: sign(secret, now, body),
     }
     try:
-        check_target(url, allow_private=allow_private)
+        target, headers["Host"], server_name = pinned(url, check_target(url, allow_private=allow_private))
+        extensions = {"sni_hostname": server_name} if target.startswith("https:") else {}
         # Streamed and left unread: the receiver's answer is its status code, whatever body it sends back.
-        with client.stream("POST", url, content=body, headers=headers) as reply:
+        with client.stream("POST", target, content=body, headers=headers, extensions=extensions) as reply:
             status, error = reply.status_code, None if reply.is_success else f"HTTP {reply.status_code}"
     except TargetRefused as exc:
         status, error = None, f"refused: {exc}"

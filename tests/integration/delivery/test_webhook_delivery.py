@@ -252,3 +252,13 @@ def test_the_worker_loop_delivers_what_is_due_now_and_then_waits(hooks: Store) -
         total = delivery.deliver_forever(store=hooks, poll_seconds=0.01, passes=2)
     assert total.model_dump() == {"attempted": 1, "delivered": 1, "retrying": 0, "dead": 0}
     assert len(site.received) == 1
+
+
+def test_a_named_target_is_called_at_the_address_checked_with_its_name_as_host(hooks: Store) -> None:
+    with receiver([200]) as site:
+        named = site.url.replace("127.0.0.1", "localhost")
+        _register(hooks, named)
+        _issue(hooks, "PI-A")
+        assert delivery.deliver_due(store=hooks, now=NOW, **NO_JITTER).delivered == 1
+    [request] = site.received
+    assert request.headers["Host"] == named.split("/")[2]  # localhost:<port>

@@ -21,6 +21,7 @@ from cbec.delivery.domain import (
     check_addresses,
     check_url,
     next_state,
+    pinned,
     retry_delay,
     sign,
     verify_signature,
@@ -136,3 +137,18 @@ def test_the_verification_example_in_the_api_docs_accepts_a_signed_request_and_r
     old = {"X-CBEC-Timestamp": str(now - 301), "X-CBEC-Signature": sign(SECRET, now - 301, BODY)}
     with pytest.raises(ValueError, match="replay"):
         namespace["verify"](SECRET, old, BODY)
+
+
+def test_the_connection_is_pinned_to_the_checked_address_and_keeps_the_name_for_host_and_tls() -> None:
+    url = "https://hooks.example.com:8443/cbec?x=1"
+    addresses = ["2606:2800:220:1:248:1893:25c8:1946", "93.184.216.34"]
+    assert pinned(url, addresses) == (
+        "https://93.184.216.34:8443/cbec?x=1",
+        "hooks.example.com:8443",
+        "hooks.example.com",
+    )
+    assert pinned("http://hooks.example.com/h", addresses[:1]) == (
+        "http://[2606:2800:220:1:248:1893:25c8:1946]/h",
+        "hooks.example.com",
+        "hooks.example.com",
+    )
