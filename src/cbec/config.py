@@ -112,6 +112,27 @@ class Settings(BaseSettings):
         le=1.0,
         description="a complaint classified below this confidence becomes `other`, flagged for review",
     )
+    webhook_keys: SecretStr | None = Field(
+        default=None,
+        description="master keys sealing webhook secrets, `id:base64key,...`, current first; default: a key file",
+    )
+    webhook_retry_seconds: list[int] = Field(
+        default=[30, 120, 600, 3600, 4 * 3600, 12 * 3600],
+        min_length=1,
+        max_length=20,
+        description="wait before each retry of a failed webhook delivery (JSON list); attempts = retries + 1",
+    )
+    webhook_retry_jitter: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="each wait is spread by up to this share either way"
+    )
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0, le=30, description="one delivery attempt's timeout")
+    webhook_max_body_bytes: int = Field(
+        default=64 * 1024, ge=1024, le=1024 * 1024, description="largest webhook body sent (larger: dead letter)"
+    )
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="allow webhook URLs on loopback and private networks (tests, local development only)",
+    )
 
     @property
     def home_dir(self) -> Path:
@@ -170,6 +191,16 @@ class Settings(BaseSettings):
             warnings.append(
                 f"audit keys are files in {self.keys_dir}, beside the database: set CBEC_AUDIT_KEY and "
                 "CBEC_AUDIT_SIGNING_KEY from a secret store (docs/security.md)"
+            )
+        if beside and self.webhook_keys is None:
+            warnings.append(
+                f"the key sealing webhook secrets is a file in {self.keys_dir}, beside the data: set "
+                "CBEC_WEBHOOK_KEYS from a secret store, or CBEC_KEYS_DIR to another disk (docs/api.md, Webhooks)"
+            )
+        if self.webhook_allow_private_targets:
+            warnings.append(
+                "CBEC_WEBHOOK_ALLOW_PRIVATE_TARGETS is on: webhooks may call loopback and private networks "
+                "(for tests and local development only)"
             )
         if self.audit_checkpoints is None:
             warnings.append(

@@ -21,6 +21,7 @@ from cbec.cli import (
     serve,
     supervision,
     synth,
+    webhooks,
 )
 from cbec.cli.context import show_warnings_as_notes
 from cbec.config import load_settings
@@ -68,6 +69,7 @@ app.add_typer(model.model_app, name="model")
 app.add_typer(cases.cases_app, name="cases")
 app.add_typer(credit.credit_app, name="credit")
 app.add_typer(security.security_app, name="security")
+app.add_typer(webhooks.webhooks_app, name="webhooks")
 
 if __name__ == "__main__":
     app()

@@ -11,6 +11,7 @@ def metadata() -> MetaData:
     import cbec.auth.models
     import cbec.complaints.models
     import cbec.credit.models
+    import cbec.delivery.models
     import cbec.feeds.models
     import cbec.ip.models
     import cbec.monitoring.models

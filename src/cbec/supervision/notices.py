@@ -11,8 +11,9 @@ from cbec.casework import service as casework
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.core.workflow import Lifecycle, Step, is_overdue
+from cbec.delivery import service as delivery
 from cbec.supervision.config import NoticeConfig
-from cbec.supervision.lifecycle import KINDS, RECTIFICATION, rectification_lifecycle, warning_lifecycle
+from cbec.supervision.lifecycle import KIND_TITLES, KINDS, RECTIFICATION, rectification_lifecycle, warning_lifecycle
 from cbec.supervision.models import NOTICES, Notice, NoticeTransition
 from cbec.supervision.schemas import NoticeCreate, NoticeRead, TransitionRead
 
@@ -72,7 +73,34 @@ def issue(
             "title": notice.title,
         },
     )
+    queue_webhook(session, notice, now=now)
     return notice, True
+
+
+def queue_webhook(session: Session, notice: Notice, *, now: datetime) -> int:
+    """Queue the issued notice for the institution's webhook endpoints, in the issuing transaction (the outbox)."""
+    zh, en = KIND_TITLES[notice.kind]
+    return delivery.queue_event(
+        session,
+        tenant_column="institution_id",
+        tenant_id=notice.institution_id,
+        event_type=f"notice.{notice.kind}.issued",
+        subject=f"notice:{notice.id}",
+        data={
+            "notice_id": notice.id,
+            "kind": notice.kind,
+            "kind_title": {"zh": zh, "en": en},
+            "institution_id": notice.institution_id,
+            "month": notice.month,
+            "state": notice.state,
+            "title": notice.title,
+            "body": notice.body,
+            "issued_at": notice.issued_at.isoformat(),
+            "due_at": notice.due_at.isoformat() if notice.due_at else None,
+            "portal_path": f"/notices/{notice.id}",
+        },
+        now=now,
+    )
 
 
 def move(
