@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+from sqlalchemy import select
 
 from cbec.complaints import service as complaints_service
 from cbec.core.money import load_fx_table
-from cbec.core.months import first_day, months_back, next_month
+from cbec.core.months import first_day, last_day, months_back, next_month
+from cbec.core.severity import SEVERITY_WEIGHTS
+from cbec.credit import lists
 from cbec.credit.catalog import FEATURES
+from cbec.credit.config import CreditConfig, shipped_config
+from cbec.credit.models import CustomsGrade
 from cbec.feeds.service import read_side, register_rows
 from cbec.ip import service as ip_service
 from cbec.monitoring import service as monitoring
@@ -256,3 +262,30 @@ def _fill_matching(
     for e, (paid, matched) in checked.items():
         if e in position:
             columns["document_mismatch_rate"][position[e]] = 1 - matched / paid
+
+
+def customs_in_force(store: Store, on: date) -> dict[str, tuple[int, str, str]]:
+    """Return enterprise -> (rank, grade, effective date) in force on a day (latest date, then latest load)."""
+    query = (
+        select(CustomsGrade.enterprise_id, CustomsGrade.rank, CustomsGrade.grade, CustomsGrade.effective_from)
+        .where(CustomsGrade.effective_from <= on)
+        .order_by(CustomsGrade.effective_from, CustomsGrade.input_version)
+    )
+    with store.factory() as session:
+        return {e: (r, g, d.isoformat()) for e, r, g, d in session.execute(query).all()}
+
+
+def credit_files(*, store: Store, month: str, config: CreditConfig | None = None) -> CreditFiles:
+    """Assemble every registered enterprise's credit file as of the end of a month."""
+    config = config or shipped_config()
+    with store.factory() as session:
+        black = {e.enterprise_id: e.severity or "" for e in lists.open_entries(session, lists.BLACK).values()}
+    return assemble(
+        store=store,
+        as_of_month=month,
+        window_months=config.window_months,
+        late_delivery_days=config.late_delivery_days,
+        severity_weights=SEVERITY_WEIGHTS,
+        customs_ranks=customs_in_force(store, last_day(month)),
+        black_list=black,
+    )

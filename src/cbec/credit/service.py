@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,28 +10,24 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 
 from cbec.core.clock import SHANGHAI
-from cbec.core.months import last_day
-from cbec.core.severity import SEVERITY_WEIGHTS
-from cbec.credit import artefacts, lists, modelling
+from cbec.credit import lists
 from cbec.credit.catalog import BY_NAME, FEATURES
-from cbec.credit.config import CreditConfig, shipped_config
+from cbec.credit.config import shipped_config
 from cbec.credit.customs import CUSTOMS_EXPORT_COLUMNS as CUSTOMS_EXPORT_COLUMNS  # the customs file's header
 from cbec.credit.customs import CustomsGradeError as CustomsGradeError  # a refused grade file: callers say why
 from cbec.credit.customs import load_schemes, parse_grade_file
-from cbec.credit.domain import Scorecard
-from cbec.credit.features import CreditFiles, assemble
+from cbec.credit.features import CreditFiles as CreditFiles
+from cbec.credit.features import credit_files as credit_files
 from cbec.credit.measures import apply_monitoring_tightening, customs_export, monitoring_tolerances
 from cbec.credit.measures import inspection_sample as draw_inspection_sample
-from cbec.credit.models import CreditListEntry, CreditModel, CreditScore, CustomsGrade, RepairApplication
+from cbec.credit.models import CreditListEntry, CreditScore, CustomsGrade, RepairApplication
 from cbec.credit.schemas import (
-    ComparisonRead,
     CreditHistoryRead,
     CreditRatingRead,
     FeatureRead,
     InspectionSample,
     ListEntryRead,
     MeasureRead,
-    ModelRead,
     RepairRead,
     ScoreRead,
     ScoreSummary,
@@ -42,6 +37,13 @@ from cbec.credit.schemas import (
 from cbec.credit.scoring import score_batch
 from cbec.credit.sharing import history, rating, ratings
 from cbec.credit.sharing import list_entries as shared_list_entries
+from cbec.credit.versions import compare as compare
+from cbec.credit.versions import list_models as list_models
+from cbec.credit.versions import model_in_force
+from cbec.credit.versions import promote as promote
+from cbec.credit.versions import retraining_due as retraining_due
+from cbec.credit.versions import scorecard as scorecard
+from cbec.credit.versions import train as train
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -86,170 +88,6 @@ def load_customs_grades(*, store: Store, path: Path, now: datetime | None = None
     return version, len(rows)
 
 
-def _customs_in_force(store: Store, on: date) -> dict[str, tuple[int, str, str]]:
-    """Return enterprise -> (rank, grade, effective date) in force on a day (latest date, then latest load)."""
-    query = (
-        select(CustomsGrade.enterprise_id, CustomsGrade.rank, CustomsGrade.grade, CustomsGrade.effective_from)
-        .where(CustomsGrade.effective_from <= on)
-        .order_by(CustomsGrade.effective_from, CustomsGrade.input_version)
-    )
-    with store.factory() as session:
-        return {e: (r, g, d.isoformat()) for e, r, g, d in session.execute(query).all()}
-
-
-def credit_files(*, store: Store, month: str, config: CreditConfig | None = None) -> CreditFiles:
-    """Assemble every registered enterprise's credit file as of the end of a month."""
-    config = config or shipped_config()
-    with store.factory() as session:
-        black = {e.enterprise_id: e.severity or "" for e in lists.open_entries(session, lists.BLACK).values()}
-    return assemble(
-        store=store,
-        as_of_month=month,
-        window_months=config.window_months,
-        late_delivery_days=config.late_delivery_days,
-        severity_weights=SEVERITY_WEIGHTS,
-        customs_ranks=_customs_in_force(store, last_day(month)),
-        black_list=black,
-    )
-
-
-def _model_read(m: CreditModel) -> ModelRead:
-    return ModelRead.model_validate(m, from_attributes=True)
-
-
-def train(
-    *,
-    store: Store,
-    months: Sequence[str],
-    outcomes: Sequence[Path],
-    validate_month: str | None = None,
-    version: str | None = None,
-    now: datetime | None = None,
-) -> ModelRead:
-    """Fit a scorecard on the credit files of `months` labelled by later outcomes, save and register it."""
-    config, now = shipped_config(), now or datetime.now(UTC)
-    labels = modelling.read_outcomes(outcomes)
-    files = [credit_files(store=store, month=m, config=config) for m in months]
-    sample = modelling.labelled(files, labels)
-    if len(set(sample.bad.tolist())) < 2:
-        raise ValueError("training needs labelled goods and bads / 训练需要有好坏标签的样本")
-    version = version or f"credit-{now.astimezone(SHANGHAI):%Y%m%d-%H%M%S}"
-    card, report = modelling.fit(sample, version=version, config=config)
-    metrics: dict[str, Any] = {"train": modelling.evaluate(card, sample)}
-    if validate_month:
-        held = credit_files(store=store, month=validate_month, config=config)
-        metrics["validation"] = modelling.evaluate(card, modelling.labelled([held], labels)) | {
-            "month": validate_month,
-            "score_psi": modelling.score_psi(card, sample, held),
-        }
-    metadata = {
-        "version": version,
-        "trained_on": list(months),
-        "validate_month": validate_month,
-        "label": "bad = became dishonest or a serious violation within 12 months of the as-of month",
-        "outcome_files": [str(p) for p in outcomes],
-        "config_version": config.version,
-        "created_at": now.isoformat(),
-        "metrics": metrics,
-        **report,
-    }
-    with transaction(store.factory) as session:
-        return _model_read(modelling.register(session, store.settings.models_dir, card, metadata, now=now))
-
-
-def list_models(*, store: Store) -> list[ModelRead]:
-    """Return every registered model, newest first."""
-    with store.factory() as session:
-        return [_model_read(m) for m in session.scalars(select(CreditModel).order_by(CreditModel.id.desc()))]
-
-
-def _card(store: Store, version: str | None) -> tuple[CreditModel, Scorecard]:
-    with store.factory() as session:
-        model = (
-            modelling.champion(session)
-            if version is None
-            else session.scalar(select(CreditModel).where(CreditModel.version == version))
-        )
-    if model is None:
-        raise LookupError("no such model; train one with `cbec credit train` / 无可用模型，请先训练")
-    return model, artefacts.load(Path(model.path))
-
-
-def scorecard(*, store: Store, version: str | None = None) -> Scorecard:
-    """Return a registered model's scorecard (the champion by default)."""
-    return _card(store, version)[1]
-
-
-def compare(*, store: Store, challenger: str, month: str, outcomes: Sequence[Path] = ()) -> ComparisonRead:
-    """Compare a challenger with the champion on a period: AUC, KS, score PSI and each feature's PSI."""
-    config = shipped_config()
-    current = credit_files(store=store, month=month, config=config)
-    labels = modelling.read_outcomes(outcomes)
-    held = modelling.labelled([current], labels)
-    out: dict[str, dict[str, float | None]] = {}
-    champion_model: CreditModel | None
-    with store.factory() as session:
-        champion_model = modelling.champion(session)
-    feature_psi: dict[str, float] = {}
-    for role, version in (
-        ("champion", champion_model.version if champion_model else None),
-        ("challenger", challenger),
-    ):
-        if version is None:
-            continue
-        model, card = _card(store, version)
-        reference = credit_files(store=store, month=model.trained_on[-1], config=config)
-        out[role] = modelling.evaluate(card, held) | {"score_psi": modelling.score_psi(card, reference, current)}
-        if role == "champion" or not feature_psi:
-            feature_psi = modelling.feature_psi(reference, current)
-    gain = (out["challenger"].get("auc") or 0) - (out.get("champion", {}).get("auc") or 0)
-    better = "champion" not in out or gain > config.retraining.min_auc_gain
-    return ComparisonRead(
-        month=month,
-        champion=champion_model.version if champion_model else None,
-        challenger=challenger,
-        metrics=out,
-        feature_psi=feature_psi,
-        recommendation=(
-            f"promote: AUC +{gain:.4f} / 建议晋升" if better else f"keep the champion: AUC {gain:+.4f} / 保留冠军模型"
-        ),
-    )
-
-
-def promote(
-    *,
-    store: Store,
-    version: str,
-    reason: str,
-    actor: str,
-    comparison: dict[str, Any] | None = None,
-    now: datetime | None = None,
-) -> ModelRead:
-    """Make a model the champion with a recorded reason; the previous champion is retired."""
-    with transaction(store.factory) as session:
-        modelling.promote(
-            session,
-            version=version,
-            reason=reason,
-            actor=actor,
-            comparison=comparison or {},
-            now=now or datetime.now(UTC),
-        )
-        model = session.scalar(select(CreditModel).where(CreditModel.version == version))
-        assert model is not None
-        return _model_read(model)
-
-
-def retraining_due(*, store: Store, now: datetime | None = None) -> bool:
-    """Tell whether the half-yearly retraining is due: a retraining month and no model trained in it yet."""
-    local = (now or datetime.now(UTC)).astimezone(SHANGHAI)
-    if local.month not in shipped_config().retraining.months:
-        return False
-    start = datetime(local.year, local.month, 1, tzinfo=SHANGHAI)
-    with store.factory() as session:
-        return session.scalar(select(func.count()).select_from(CreditModel).where(CreditModel.created_at >= start)) == 0
-
-
 def score_month(
     *, store: Store, month: str, model_version: str | None = None, now: datetime | None = None
 ) -> ScoreSummary:
@@ -258,7 +96,7 @@ def score_month(
     A rerun for the same period and model replaces that run's scores; other models' scores stay.
     """
     config, now = shipped_config(), now or datetime.now(UTC)
-    model, card = _card(store, model_version)
+    model, card = model_in_force(store, model_version)
     files = credit_files(store=store, month=month, config=config)
     results = score_batch(card, files.enterprise_ids, files.columns, files.facts, config)
     grades: dict[str, int] = {g: 0 for g in config.grade_order}
@@ -334,7 +172,7 @@ def explain(*, store: Store, enterprise_id: str, period: str | None = None) -> S
             _repair_read(session, a)
             for a in session.scalars(select(RepairApplication).where(RepairApplication.enterprise_id == enterprise_id))
         ]
-    _model, card = _card(store, record.model_version)
+    _model, card = model_in_force(store, record.model_version)
     as_of = record.features.get("_as_of") or {}
     values = {k: (float("nan") if v is None else v) for k, v in record.features.items() if k in BY_NAME}
     _, points = card.score({k: [v] for k, v in values.items()})
