@@ -10,7 +10,7 @@ import pycountry
 from sqlalchemy import func, select
 
 from cbec.audit import service as audit
-from cbec.auth.domain import SYSTEM, NotVisible, Principal
+from cbec.auth.domain import SYSTEM, Principal
 from cbec.casework import service as casework
 from cbec.core.workflow import Lifecycle, is_overdue
 from cbec.feeds.service import lake_views, read_side
@@ -142,24 +142,20 @@ def advance_case(
     now: datetime | None = None,
 ) -> QualityCaseRead:
     """The enterprise reports the measure done; the regulator verifies or rejects."""
-    now = now or datetime.now(UTC)
-    with transaction(store.factory) as session:
-        case = session.get(QualityCase, case_id)
-        if case is None or not principal.can_see("enterprise_id", case.enterprise_id):
-            raise NotVisible(f"no quality case {case_id} / 质量案件 {case_id} 不存在")
-        casework.take_step(
-            session,
-            QUALITY_CASES,
-            case,
-            lifecycle=_lifecycle(case.measure),
-            action=action,
-            actor=actor,
-            reason=reason,
-            now=now,
-            calendar=store.calendar(),
-            role=principal.role,
-        )
-        return QualityCaseRead.model_validate(case)
+    return casework.step_visible(
+        store,
+        QUALITY_CASES,
+        case_id,
+        visible=lambda case: principal.can_see("enterprise_id", case.enterprise_id),
+        missing=f"no quality case {case_id} / 质量案件 {case_id} 不存在",
+        lifecycle_of=lambda case: _lifecycle(case.measure),
+        action=action,
+        actor=actor,
+        reason=reason,
+        role=principal.role,
+        read=QualityCaseRead.model_validate,
+        now=now,
+    )
 
 
 def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
