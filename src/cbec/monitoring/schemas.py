@@ -59,6 +59,10 @@ class RunSummary(BaseModel):
     model: str | None = None  # name@version of the learned detector, when one scored the month
     scored: int = 0
     cases: int = 0
+    triage: str | None = None  # config version/profile of the triage step, when it ran
+    large_value_reports: int = 0  # reports the month makes due (the register; never review items)
+    review_items_passed: int = 0  # payments whose risk score passed the queue threshold
+    review_items_new: int = 0  # of those, the ones that had no review item yet
 
 
 class BacktestRow(BaseModel):

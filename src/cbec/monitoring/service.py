@@ -57,6 +57,7 @@ from cbec.monitoring.streaming.jetstream.service import (
 )
 from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.monitoring.streaming.rows import payment_from_text
+from cbec.monitoring.triage.run import triage_month
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -115,9 +116,15 @@ def run_month(
     model: Path | None = None,
     graph: bool = False,
     backend: Backend | None = None,
+    triage: bool = True,
 ) -> RunSummary:
-    """Run the rules and matching (on `backend`, else CBEC_BATCH_BACKEND), and when asked graph patterns and a model."""
+    """Run the rules and matching (on `backend`, else CBEC_BATCH_BACKEND), and when asked graph patterns and a model.
+
+    Then triage (monitoring/triage/): large-value reports to their register, one risk score per payment, and a
+    review item for each payment whose score passes the threshold.
+    """
     ruleset, fx = _ruleset(rules), _fx(store)
+    model_scores: Path | None = None
     findings: list[Finding] = []
     params = load_graph_params()
     summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
@@ -142,7 +149,7 @@ def run_month(
         if model is not None:
             scores = score_month(con, model=model, month=month, fx=fx, lake_root=store.lake.root)
             alerts += scores.alerts
-            summary.model, summary.scored = scores.model, scores.scored
+            summary.model, summary.scored, model_scores = scores.model, scores.scored, scores.path
         if graph:
             findings = detect_month(con, params=params, ruleset=ruleset, fx=fx, month=month)
             alerts += [to_alert(f, params) for f in findings]
@@ -153,7 +160,24 @@ def run_month(
         _keep_match_rates(store, month, kept)
     if findings:
         summary.cases = save_cases(store=store, findings=findings, params=params, now=datetime.now(UTC))
+    if triage:
+        _triage(store, month, ruleset, fx, model_scores, summary)
     return summary
+
+
+def _triage(
+    store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None, summary: RunSummary
+) -> None:
+    """Triage the month just stored, on a read-side connection of its own; add what it did to `summary`."""
+    con = read_side(store=store)
+    try:
+        done = triage_month(
+            store=store, con=con, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores, now=datetime.now(UTC)
+        )
+    finally:
+        con.close()
+    summary.large_value_reports, summary.review_items_new = done.reports_due, done.items_new
+    summary.review_items_passed, summary.triage = done.passed, f"{done.config_version}/{done.profile}"
 
 
 def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[str, Any]]]) -> None:

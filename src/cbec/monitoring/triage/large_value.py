@@ -1,0 +1,138 @@
+"""The large-value report register: each customer's local day over a CN-LV-* threshold, one report due each.
+
+PBoC Order [2016] No. 3 (as amended in 2018), art. 5: a customer's transfers are reported when a single one or the
+day's total reaches the line (a natural person's cross-border transfers CNY 200,000 or USD 10,000 equivalent, a
+non-natural person's transfers CNY 2,000,000 or USD 200,000 equivalent), the total counted per customer and per
+side (money in or out); art. 6: a transaction meeting two lines is reported under each. Reports are due within
+five working days of the day. So the register counts by the Asia/Shanghai calendar day, not the rules' rolling
+24 hours: the rules (typology `large_value`) stay what finds them, and say which lines apply; this module asks
+the same rules' `where` over each local day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+
+from cbec.core.calendar import WorkingCalendar
+from cbec.core.money import FxTable
+from cbec.monitoring.batch.driver import month_bounds
+from cbec.monitoring.engine import sql_condition
+from cbec.monitoring.matching.run import fx_rates_table
+from cbec.monitoring.rules.model import AggregateRule, RuleSet
+
+LARGE_VALUE = "large_value"
+DUE_WORKING_DAYS = 5
+PAYMENT_IDS_KEPT = 500  # a day's payments of one customer named in the report; all are counted
+_LOCAL_DAY = "CAST(timezone('Asia/Shanghai', initiated_at) AS DATE)"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDue:
+    """One large-value report a reporting institution owes for one customer's day."""
+
+    institution_id: str
+    trade_date: date
+    rule_id: str
+    rule_version: int
+    customer_id: str
+    customer_type: str
+    direction: str
+    currencies: list[str]
+    payment_count: int
+    total_cny: Decimal
+    threshold_cny: Decimal
+    payment_ids: list[str]
+    legal_basis: str
+    due_on: date
+
+    @property
+    def key(self) -> tuple[str, date, str, str]:
+        """Return what makes the report one: institution, day, rule and customer."""
+        return (self.institution_id, self.trade_date, self.rule_id, self.customer_id)
+
+
+def large_value_rules(ruleset: RuleSet) -> list[AggregateRule]:
+    """Return the rule set's large-value rules: day sums of amount_cny keyed by one account."""
+    found = []
+    for rule in ruleset.rules:
+        if rule.header.typology != LARGE_VALUE:
+            continue
+        if not isinstance(rule, AggregateRule) or rule.clause.measure.text != "sum(amount_cny)" or rule.also:
+            raise ValueError(f"{rule.header.id}: a large-value rule must be an aggregate of sum(amount_cny) alone")
+        if rule.clause.op != ">=" or rule.clause.min is not None:
+            raise ValueError(f"{rule.header.id}: a large-value rule's clause is sum(amount_cny) >= threshold")
+        if len(rule.group_by) != 1 or rule.group_by[0] not in ("payer_id", "payee_id"):
+            raise ValueError(f"{rule.header.id}: a large-value rule is grouped by payer_id or payee_id alone")
+        found.append(rule)
+    return found
+
+
+def _rule_sql(index: int, rule: AggregateRule) -> str:
+    customer = rule.group_by[0]
+    side = "payer_type" if customer == "payer_id" else "payee_type"
+    threshold = Decimal(rule.clause.threshold)
+    return f"""
+        SELECT {index} AS rule, institution_id, day, "{customer}" AS customer, any_value("{side}") AS customer_type,
+               any_value(direction) AS direction, list(DISTINCT currency ORDER BY currency) AS currencies,
+               count(*) AS payments, sum(amount_cny) AS total_cny,
+               list(payment_id ORDER BY initiated_at, payment_id)[1:{PAYMENT_IDS_KEPT}] AS payment_ids
+        FROM _lv_base
+        WHERE {sql_condition(rule.where)} AND "{customer}" IS NOT NULL
+        GROUP BY institution_id, day, "{customer}"
+        HAVING sum(amount_cny) >= CAST('{threshold}' AS DECIMAL(38, 2))
+    """
+
+
+def reports_due(
+    con: duckdb.DuckDBPyConnection, *, ruleset: RuleSet, fx: FxTable, month: str, calendar: WorkingCalendar
+) -> list[ReportDue]:
+    """Return the reports the month's payments make due (read from the `payments` view), by local day."""
+    rules = large_value_rules(ruleset)
+    if not rules:
+        return []
+    start, end = month_bounds(month)
+    where = f"initiated_at >= TIMESTAMPTZ '{start.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
+    days = [row[0] for row in con.execute(f"SELECT DISTINCT {_LOCAL_DAY} FROM payments WHERE {where}").fetchall()]
+    any_rule = " OR ".join(sql_condition(rule.where) for rule in rules)
+    con.register("_lv_fx", fx_rates_table(fx, days))
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _lv_base AS
+            SELECT p.*, {_LOCAL_DAY.replace("initiated_at", "p.initiated_at")} AS day,
+                   CAST(round(CAST(p.amount AS DECIMAL(38, 6)) * fx.cny_per_unit, 2) AS DECIMAL(38, 2)) AS amount_cny
+            FROM (SELECT * FROM payments WHERE {where} AND ({any_rule})) AS p
+            JOIN _lv_fx AS fx ON fx.day = {_LOCAL_DAY.replace("initiated_at", "p.initiated_at")}
+                 AND fx.currency = p.currency
+            """
+        )
+        query = " UNION ALL ".join(_rule_sql(i, rule) for i, rule in enumerate(rules))
+        rows = con.execute(f"{query} ORDER BY institution_id, day, rule, customer").fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _lv_base")
+        con.unregister("_lv_fx")
+    return [
+        ReportDue(
+            institution_id=str(institution),
+            trade_date=day,
+            rule_id=rules[index].header.id,
+            rule_version=rules[index].header.version,
+            customer_id=str(customer),
+            customer_type=str(customer_type or ""),
+            direction=str(direction or ""),
+            currencies=[str(c) for c in currencies],
+            payment_count=int(payments),
+            total_cny=Decimal(total),
+            threshold_cny=Decimal(rules[index].clause.threshold),
+            payment_ids=[str(p) for p in payment_ids],
+            legal_basis=rules[index].header.source,
+            due_on=calendar.add_working_days(day, DUE_WORKING_DAYS),
+        )
+        for index, institution, day, customer, customer_type, direction, currencies, payments, total, payment_ids in (
+            rows
+        )
+    ]
