@@ -20,6 +20,7 @@ from cbec.cli import (
     serve,
     supervision,
     synth,
+    triage,
 )
 from cbec.config import load_settings
 
@@ -44,7 +45,7 @@ app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")
 app.add_typer(monitor.monitor_app, name="monitor")
-app.add_typer(monitor.alerts_app, name="alerts")
+app.add_typer(triage.alerts_app, name="alerts")  # monitor.py's commands and triage's
 app.add_typer(monitor.rules_app, name="rules")
 app.command("rate")(supervision.rate)
 app.command("incidents")(supervision.incidents)

@@ -282,41 +282,6 @@ def show(ctx: typer.Context, alert_id: int = typer.Argument(...)) -> None:
         console.print(f"  {institution} / {payment}")
 
 
-@alerts_app.command("export")
-def export(
-    ctx: typer.Context,
-    fmt: str = typer.Option("csv", "--format", help="csv or json"),
-    month: str | None = typer.Option(None),
-    out: Path | None = typer.Option(None, help="file to write (default: standard output)"),
-) -> None:
-    """Export one row per alerted payment: payment_id, institution_id, rule ids, severity."""
-    rows = service.export_alerts(store=store_of(ctx), month=month)
-    buffer = io.StringIO()
-    if fmt == "json":
-        json.dump(rows, buffer, ensure_ascii=False, indent=1)
-    elif fmt == "csv":
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["payment_id", "institution_id", "rule_ids", "severity", "alert_ids"])
-        for row in rows:
-            writer.writerow(
-                [
-                    row["payment_id"],
-                    row["institution_id"],
-                    ";".join(row["rule_ids"]),
-                    row["severity"],
-                    ";".join(str(a) for a in row["alert_ids"]),
-                ]
-            )
-    else:
-        err_console.print(f"[red]unknown format {fmt!r}: use csv or json[/]")
-        raise typer.Exit(2)
-    if out:
-        out.write_text(buffer.getvalue(), encoding="utf-8")
-        err_console.print(f"{len(rows):,} alerted payments → {out}")
-    else:
-        sys.stdout.write(buffer.getvalue())
-
-
 @alerts_app.command("snooze")
 def snooze(
     ctx: typer.Context,

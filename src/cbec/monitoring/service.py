@@ -2,7 +2,8 @@
 
 Besides its own functions it hands on, as its own, what its rooms implement for callers: the alerts a principal
 may see (alerts/read.py), the dashboard's read side (alerts/overview.py), fund-flow cases (graph/cases.py),
-the learned model (learned/scoring.py) and the JetStream scale-out (streaming/jetstream/service.py).
+the learned model (learned/scoring.py), triage's review queue and report register (triage/read.py) and the
+JetStream scale-out (streaming/jetstream/service.py).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from cbec.monitoring.streaming.jetstream.service import (
 )
 from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.monitoring.streaming.rows import payment_from_text
+from cbec.monitoring.triage.read import export_queue, list_items, list_reports
 from cbec.monitoring.triage.run import triage_month
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
@@ -81,10 +83,13 @@ __all__ = [
     "evidence_graph",
     "export_alerts",
     "export_case",
+    "export_queue",
     "get_alert",
     "get_case",
     "list_alerts",
     "list_cases",
+    "list_items",
+    "list_reports",
     "payment_from_text",
     "payment_total",
     "publish",

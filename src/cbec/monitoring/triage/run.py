@@ -40,7 +40,9 @@ class TriageSummary:
     config_version: str = ""
 
 
-def score_items(found: PaymentSignals, config: TriageConfig, *, month: str, with_model: bool) -> list[triage_store.NewItem]:
+def score_items(
+    found: PaymentSignals, config: TriageConfig, *, month: str, with_model: bool
+) -> list[triage_store.NewItem]:
     """Return the rows of `found` that pass the profile's threshold, as review items that say why."""
     profile = config.profile(with_model)
     scores, contributions = combine(found.signals, profile)
@@ -106,7 +108,9 @@ def triage_month(
     summary.reports_due = len(due)
     with store.factory() as session:
         evidence, history = evidence_table(session, month), history_table(session, month)
-    found = gather(con, month=month, evidence=evidence, history=history, model_scores=model_scores, all_payments=with_model)
+    found = gather(
+        con, month=month, evidence=evidence, history=history, model_scores=model_scores, all_payments=with_model
+    )
     summary.scored = len(found)
     scores, _ = combine(found.signals, profile)
     _keep_evidence(store.lake.root, month, found, scores, f"{config.version}/{profile.name}")
