@@ -139,7 +139,7 @@ def gather(
         model = "SELECT * FROM _tri_model_scores"
     join = "LEFT JOIN" if all_payments else "JOIN"
     try:
-        result = con.execute(
+        result = con.sql(
             f"""
             WITH ev AS (
                 SELECT institution_id, payment_id,
@@ -172,7 +172,7 @@ def gather(
             FROM flagged AS f LEFT JOIN _tri_hist AS h ON h.account_id = f.payer_id
             ORDER BY f.institution_id, f.payment_id
             """,
-            {"month": month},
+            params={"month": month},
         ).to_arrow_table()
     finally:
         for name in ("_tri_ev", "_tri_hist") + (("_tri_model_scores",) if model_scores is not None else ()):
