@@ -14,7 +14,6 @@ def metadata() -> MetaData:
     import cbec.feeds.models
     import cbec.ip.models
     import cbec.monitoring.models
-    import cbec.monitoring.triage.models
     import cbec.quality.models
     import cbec.reports.models
     import cbec.supervision.models  # noqa: F401

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select, update
+from tests.integration.monitoring.labelled import COLUMNS
 
 from cbec.auth.domain import Principal
 from cbec.core.clock import SHANGHAI
@@ -22,7 +23,6 @@ from cbec.monitoring.rules.parser import load_ruleset
 from cbec.monitoring.triage.models import LargeValueReport, ReviewItem
 from cbec.monitoring.triage.run import triage_month
 from cbec.storage.store import Store
-from tests.integration.monitoring.labelled import COLUMNS
 
 MONTH = "2026-10"
 

@@ -82,13 +82,14 @@ def parse_config(raw: Any, source: str = "<triage config>") -> TriageConfig:
     version = raw.get("version")
     if not isinstance(version, str | int) or isinstance(version, bool) or not str(version).strip():
         problems.append("version: a version name is needed")
-    profiles_raw = raw.get("profiles") if isinstance(raw.get("profiles"), dict) else {}
+    profiles_raw: dict[str, Any] = raw["profiles"] if isinstance(raw.get("profiles"), dict) else {}
     for name in PROFILES:
         if name not in profiles_raw:
             problems.append(f"profiles.{name}: missing")
     profiles = {name: _profile(name, profiles_raw[name], problems) for name in PROFILES if name in profiles_raw}
     bands: list[tuple[str, float]] = []
-    for severity, lowest in (raw.get("severity") or {}).items():
+    given_bands: dict[str, Any] = raw["severity"] if isinstance(raw.get("severity"), dict) else {}
+    for severity, lowest in given_bands.items():
         if severity not in SEVERITIES:
             problems.append(f"severity.{severity}: not a severity ({', '.join(SEVERITIES)})")
             continue
@@ -96,8 +97,9 @@ def parse_config(raw: Any, source: str = "<triage config>") -> TriageConfig:
     if not bands:
         problems.append("severity: give the lowest score of each severity band")
     texts: dict[str, SignalText] = {}
+    given_texts: dict[str, Any] = raw["signals"] if isinstance(raw.get("signals"), dict) else {}
     for signal in SIGNALS:
-        entry = (raw.get("signals") or {}).get(signal)
+        entry = given_texts.get(signal)
         if not isinstance(entry, dict):
             problems.append(f"signals.{signal}: the signal's zh and en texts are missing")
             continue

@@ -80,14 +80,16 @@ class TriageConfig:
 
 def logit(p: Floats) -> Floats:
     """Return log(p / (1 - p)), p clipped away from 0 and 1."""
-    q = np.clip(p, 1e-9, 1 - 1e-9)
-    return np.log(q / (1 - q))  # type: ignore[no-any-return]
+    q: Floats = np.clip(p, 1e-9, 1 - 1e-9)
+    result: Floats = np.log(q / (1 - q))
+    return result
 
 
 def model_margin(scores: Floats, threshold: float) -> Floats:
     """Return how far each model score sits above its own alert threshold, in log-odds, clipped."""
     at = logit(np.array([threshold], dtype=np.float64))[0]
-    return np.clip(logit(scores) - at, -MARGIN_LIMIT, MARGIN_LIMIT)  # type: ignore[no-any-return]
+    clipped: Floats = np.clip(logit(scores) - at, -MARGIN_LIMIT, MARGIN_LIMIT)
+    return clipped
 
 
 def combine(signals: Floats, profile: Profile) -> tuple[Floats, Floats]:
@@ -104,7 +106,7 @@ def account_rollup(accounts: npt.NDArray[np.int64], scores: Floats) -> Floats:
     known = accounts >= 0
     best = np.full(int(accounts.max()) + 1 if known.any() else 1, -np.inf)
     np.maximum.at(best, accounts[known], scores[known])
-    return np.where(known, best[np.where(known, accounts, 0)], scores)  # type: ignore[no-any-return]
+    return np.where(known, best[np.where(known, accounts, 0)], scores)
 
 
 def severity_of(score: float, bands: tuple[tuple[str, float], ...]) -> str:

@@ -97,7 +97,7 @@ class PaymentSignals:
     signals: Floats
 
     def __len__(self) -> int:
-        return self.ids.num_rows
+        return int(self.ids.num_rows)
 
     def rows(self, at: npt.NDArray[np.int64]) -> list[tuple[str, str, str | None]]:
         """Return (institution_id, payment_id, payer_id) of some rows."""
