@@ -182,12 +182,10 @@ def test_the_export_lists_the_queue_one_row_per_payment_open_or_true_positive(lo
     _triage_with_model(loaded, tmp_path, {"Q1": 0.99, "Q3": 0.99, "Q5": 0.99})
     with loaded.factory.begin() as session:
         session.execute(
-            update(ReviewItem)
-            .where(ReviewItem.payment_id == "Q3")
-            .values(status="closed", disposition="false_positive")
+            update(ReviewItem).where(ReviewItem.payment_id == "Q3").values(state="closed", disposition="false_positive")
         )
         session.execute(
-            update(ReviewItem).where(ReviewItem.payment_id == "Q5").values(status="closed", disposition="true_positive")
+            update(ReviewItem).where(ReviewItem.payment_id == "Q5").values(state="closed", disposition="true_positive")
         )
     rows = service.export_queue(store=loaded, month=MONTH)
     assert sorted(r["payment_id"] for r in rows) == ["Q1", "Q5"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Float, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.core.jsontypes import JsonObject
 from cbec.storage.base import Base
+from cbec.storage.cases import CaseColumns, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -47,23 +48,23 @@ class LargeValueReport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ReviewItem(Base):
+class ReviewItem(CaseColumns):
     """A payment whose combined risk score passed the queue threshold: suspicion for a person to review.
 
-    `contributions` lists the evidence that raised the score most, each with its share and a reason in Chinese
-    and English; `account_score` is the payer account's rolled-up score over the month.
+    On the shared case lifecycle (triage/lifecycle.py): `state` new, assigned, in_review, pending_check or
+    closed, with `disposition` once closed. `contributions` lists the evidence that raised the score most, each
+    with its share and a reason in Chinese and English; `account_score` is the payer account's rolled-up score.
     """
 
     __tablename__ = "review_items"
     __table_args__ = (
         UniqueConstraint("institution_id", "payment_id", name="uq_review_items_payment"),
-        Index("ix_review_items_queue", "status", text("score DESC"), "id"),
-        Index("ix_review_items_institution_queue", "institution_id", "status", text("score DESC"), "id"),
+        Index("ix_review_items_queue", "state", text("score DESC"), "id"),
+        Index("ix_review_items_institution_queue", "institution_id", "state", text("score DESC"), "id"),
         Index("ix_review_items_month", "month"),
         Index("ix_review_items_account", "account_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     month: Mapped[str] = mapped_column(String(7))
     institution_id: Mapped[str] = mapped_column(String(64))
     payment_id: Mapped[str] = mapped_column(String(64))
@@ -75,6 +76,16 @@ class ReviewItem(Base):
     contributions: Mapped[list[JsonObject]] = mapped_column(PortableJSON)
     reason_zh: Mapped[str] = mapped_column(Text)
     reason_en: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    assignee: Mapped[str | None] = mapped_column(String(80))
     disposition: Mapped[str | None] = mapped_column(String(20))
+    disposition_reason: Mapped[str | None] = mapped_column(Text)
+    proposed_by: Mapped[str | None] = mapped_column(String(80))  # maker of a close awaiting its checker
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewItemTransition(TransitionColumns):
+    """One step of a review item (assign, start, comment, close, the maker-checker pair)."""
+
+    __tablename__ = "review_item_transitions"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), index=True)

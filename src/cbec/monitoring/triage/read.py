@@ -44,7 +44,7 @@ def list_items(
     if month is not None:
         query = query.where(ReviewItem.month == month)
     if status is not None:
-        query = query.where(ReviewItem.status == status)
+        query = query.where(ReviewItem.state == status)
     query = query.order_by(ReviewItem.score.desc(), ReviewItem.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -62,7 +62,7 @@ def _item(r: ReviewItem) -> dict[str, Any]:
         "score": r.score,
         "account_score": r.account_score,
         "severity": r.severity,
-        "status": r.status,
+        "status": r.state,
         "disposition": r.disposition,
         "config_version": r.config_version,
         "contributions": r.contributions,
@@ -74,7 +74,7 @@ def _item(r: ReviewItem) -> dict[str, Any]:
 
 def export_queue(*, store: Store, principal: Principal = SYSTEM, month: str | None = None) -> list[dict[str, Any]]:
     """Return one row per payment of the review queue: open items, and closed ones disposed as true positive."""
-    query = select(ReviewItem).where((ReviewItem.status != "closed") | (ReviewItem.disposition == "true_positive"))
+    query = select(ReviewItem).where((ReviewItem.state != "closed") | (ReviewItem.disposition == "true_positive"))
     scoped = _institution(principal)
     if scoped is not None:
         query = query.where(ReviewItem.institution_id == scoped)
@@ -89,7 +89,7 @@ def export_queue(*, store: Store, principal: Principal = SYSTEM, month: str | No
                 "account_id": r.account_id,
                 "score": r.score,
                 "severity": r.severity,
-                "status": r.status,
+                "status": r.state,
                 "disposition": r.disposition,
                 "review_item_id": r.id,
                 "reason_en": r.reason_en,

@@ -101,7 +101,8 @@ def save_items(session: Session, items: Sequence[NewItem], *, now: datetime) -> 
             contributions=i.contributions,
             reason_zh=i.reason_zh,
             reason_en=i.reason_en,
-            status="new",
+            state="new",
+            updated_at=now,
             created_at=now,
         )
         for i in new

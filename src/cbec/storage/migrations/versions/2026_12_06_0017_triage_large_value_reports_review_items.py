@@ -6,7 +6,8 @@ Create Date: 2026-12-06 21:30:00
 
 `large_value_reports` holds one report due per institution, local day, CN-LV-* rule and customer, with its due
 date (five working days); `review_items` holds the payments whose combined risk score passed the queue
-threshold, with their top contributions in Chinese and English.
+threshold, with their top contributions in Chinese and English, on the shared case lifecycle (state, deadline);
+`review_item_transitions` their steps.
 """
 
 from collections.abc import Sequence
@@ -57,6 +58,9 @@ def upgrade() -> None:
     op.create_table(
         "review_items",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("due_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("institution_id", sa.String(length=64), nullable=False),
         sa.Column("payment_id", sa.String(length=64), nullable=False),
@@ -68,23 +72,44 @@ def upgrade() -> None:
         sa.Column("contributions", JSON, nullable=False),
         sa.Column("reason_zh", sa.Text(), nullable=False),
         sa.Column("reason_en", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("assignee", sa.String(length=80), nullable=True),
         sa.Column("disposition", sa.String(length=20), nullable=True),
+        sa.Column("disposition_reason", sa.Text(), nullable=True),
+        sa.Column("proposed_by", sa.String(length=80), nullable=True),
         sa.Column("created_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
         sa.UniqueConstraint("institution_id", "payment_id", name="uq_review_items_payment"),
     )
-    op.create_index("ix_review_items_queue", "review_items", ["status", sa.text("score DESC"), "id"])
+    op.create_index("ix_review_items_queue", "review_items", ["state", sa.text("score DESC"), "id"])
     op.create_index(
-        "ix_review_items_institution_queue",
-        "review_items",
-        ["institution_id", "status", sa.text("score DESC"), "id"],
+        "ix_review_items_institution_queue", "review_items", ["institution_id", "state", sa.text("score DESC"), "id"]
     )
     op.create_index("ix_review_items_month", "review_items", ["month"])
     op.create_index("ix_review_items_account", "review_items", ["account_id"])
+    op.create_table(
+        "review_item_transitions",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("actor", sa.String(length=80), nullable=False),
+        sa.Column("at", cbec.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("due_at", cbec.storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["review_items.id"],
+            name=op.f("fk_review_item_transitions_item_id_review_items"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_item_transitions")),
+    )
+    op.create_index(op.f("ix_review_item_transitions_item_id"), "review_item_transitions", ["item_id"], unique=False)
 
 
 def downgrade() -> None:
-    """Drop the two tables."""
+    """Drop the three tables."""
+    op.drop_table("review_item_transitions")
     op.drop_table("review_items")
     op.drop_table("large_value_reports")
