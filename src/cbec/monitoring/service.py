@@ -58,8 +58,17 @@ from cbec.monitoring.streaming.jetstream.service import (
 )
 from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.monitoring.streaming.rows import payment_from_text
-from cbec.monitoring.triage.read import export_queue, list_items, list_reports
+from cbec.monitoring.triage.lifecycle import DISPOSITIONS
+from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
 from cbec.monitoring.triage.run import triage_month
+from cbec.monitoring.triage.workflow import (
+    assign_item,
+    check_close,
+    close_item,
+    comment_item,
+    item_steps,
+    start_item,
+)
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -67,6 +76,7 @@ __all__ = [
     "BACKENDS",
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
+    "DISPOSITIONS",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",
@@ -75,9 +85,13 @@ __all__ = [
     "StreamMismatch",
     "WorkerOptions",
     "alert_breakdown",
+    "assign_item",
     "available_months",
     "busiest_enterprises",
+    "check_close",
     "city_activity",
+    "close_item",
+    "comment_item",
     "count_alerts",
     "daily_trend",
     "evidence_graph",
@@ -86,6 +100,8 @@ __all__ = [
     "export_queue",
     "get_alert",
     "get_case",
+    "get_item",
+    "item_steps",
     "list_alerts",
     "list_cases",
     "list_items",
@@ -94,6 +110,7 @@ __all__ = [
     "payment_total",
     "publish",
     "show_model",
+    "start_item",
     "train_model",
     "work",
 ]

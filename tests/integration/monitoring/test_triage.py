@@ -3,80 +3,26 @@ one risk score per payment; only what passes opens an item; the export lists the
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select, update
-from tests.integration.monitoring.labelled import COLUMNS
+from tests.integration.monitoring.triage_month import MONTH, ROWS, load_rows, triage_with_model
 
 from cbec.auth.domain import Principal
-from cbec.core.clock import SHANGHAI
-from cbec.feeds.service import ingest, read_side
 from cbec.monitoring import service
-from cbec.monitoring.rules.parser import load_ruleset
 from cbec.monitoring.triage.models import LargeValueReport, ReviewItem
-from cbec.monitoring.triage.run import triage_month
 from cbec.storage.store import Store
-
-MONTH = "2026-10"
-
-
-def _payment(
-    pid: str, institution: str, payer: str, payer_type: str, amount: str, currency: str, at: datetime
-) -> dict[str, str]:
-    return {
-        "payment_id": pid,
-        "institution_id": institution,
-        "channel": "wire",
-        "direction": "outbound",
-        "payer_id": payer,
-        "payee_id": f"X-{pid}",
-        "payer_type": payer_type,
-        "payee_type": "enterprise",
-        "payer_country": "CN",
-        "payee_country": "US",
-        "enterprise_id": "",
-        "order_id": "",
-        "amount": amount,
-        "currency": currency,
-        "initiated_at": at.isoformat(),
-        "confirmed_at": (at + timedelta(minutes=5)).isoformat(),
-        "status": "succeeded",
-    }
-
-
-def _day(d: int, hour: int) -> datetime:
-    return datetime(2026, 10, d, hour, tzinfo=SHANGHAI)
-
-
-ROWS = [
-    # Individual I1 at PI-A: CNY 150,000 + 60,000 on 9 October (a day of 210,000: one report, two payments) ...
-    _payment("P1", "PI-A", "I1", "individual", "150000.00", "CNY", _day(9, 10)),
-    _payment("P2", "PI-A", "I1", "individual", "60000.00", "CNY", _day(9, 21)),
-    # ... and 150,000 on 10 October: within 24 hours of P2 (the rule's rolling window fires), but that day alone
-    # stays under the line: no report for it.
-    _payment("P3", "PI-A", "I1", "individual", "150000.00", "CNY", _day(10, 8)),
-    # Enterprise E1 at PI-B: USD 300,000 on 12 October, over USD 200,000 equivalent.
-    _payment("P4", "PI-B", "E1", "enterprise", "300000.00", "USD", _day(12, 11)),
-] + [_payment(f"Q{n}", "PI-B", f"I{100 + n}", "individual", "88.00", "CNY", _day(3 + n % 20, 12)) for n in range(40)]
 
 
 @pytest.fixture
 def loaded(store: Store, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "payments.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(ROWS)
-    (report,) = ingest(store=store, feed="payments", paths=[path])
-    assert (report.accepted, report.quarantined) == (len(ROWS), 0)
-    yield store
+    """The store with the hand-made month's payments loaded."""
+    yield load_rows(store, tmp_path)
 
 
 def test_large_value_days_go_to_the_register_with_due_dates_and_never_to_the_queue(loaded: Store) -> None:
@@ -117,7 +63,7 @@ def test_a_second_run_adds_no_report_and_no_item(loaded: Store) -> None:
 
 def test_an_institution_sees_only_its_own_reports_and_items(loaded: Store, tmp_path: Path) -> None:
     service.run_month(store=loaded, month=MONTH, matching=False, graph=False, triage=False)
-    _triage_with_model(loaded, tmp_path, {"Q1": 0.99, "P1": 0.98})
+    triage_with_model(loaded, tmp_path, {"Q1": 0.99, "P1": 0.98})
     pi_a = Principal("a", "institution", "PI-A")
     assert [r["customer_id"] for r in service.list_reports(store=loaded, principal=pi_a)] == ["I1"]
     assert [i["payment_id"] for i in service.list_items(store=loaded, principal=pi_a)] == ["P1"]
@@ -127,38 +73,9 @@ def test_an_institution_sees_only_its_own_reports_and_items(loaded: Store, tmp_p
     assert service.list_items(store=loaded, principal=shop) == []
 
 
-def _triage_with_model(store: Store, tmp_path: Path, high: dict[str, float]) -> None:
-    """Triage the month as if a model had scored it: `high` payments at their score, the rest at 0.01."""
-    ids = [r["payment_id"] for r in ROWS]
-    institutions = [r["institution_id"] for r in ROWS]
-    scores = [high.get(p, 0.01) for p in ids]
-    path = tmp_path / "scores.parquet"
-    pq.write_table(
-        pa.table({"institution_id": institutions, "payment_id": ids, "score": scores, "threshold": [0.5] * len(ids)}),
-        path,
-    )
-    config = tmp_path / "weights.yaml"
-    shipped = (Path(service.__file__).parent / "triage" / "weights.yaml").read_text(encoding="utf-8")
-    config.write_text(shipped, encoding="utf-8")
-    con = read_side(store=store)
-    try:
-        triage_month(
-            store=store,
-            con=con,
-            month=MONTH,
-            ruleset=load_ruleset(),
-            fx=service._fx(store),
-            model_scores=path,
-            now=datetime(2026, 11, 1, tzinfo=SHANGHAI),
-            config_path=config,
-        )
-    finally:
-        con.close()
-
-
 def test_only_payments_past_the_threshold_open_items_that_say_why(loaded: Store, tmp_path: Path) -> None:
     service.run_month(store=loaded, month=MONTH, matching=False, graph=False, triage=False)
-    _triage_with_model(loaded, tmp_path, {"Q1": 0.99, "Q2": 0.2})
+    triage_with_model(loaded, tmp_path, {"Q1": 0.99, "Q2": 0.2})
     items = service.list_items(store=loaded, limit=None)
     assert [i["payment_id"] for i in items] == ["Q1"]  # 0.2 is under the model's own threshold; 0.01 far under
     item = items[0]
@@ -179,7 +96,7 @@ def service_threshold() -> float:
 
 def test_the_export_lists_the_queue_one_row_per_payment_open_or_true_positive(loaded: Store, tmp_path: Path) -> None:
     service.run_month(store=loaded, month=MONTH, matching=False, graph=False, triage=False)
-    _triage_with_model(loaded, tmp_path, {"Q1": 0.99, "Q3": 0.99, "Q5": 0.99})
+    triage_with_model(loaded, tmp_path, {"Q1": 0.99, "Q3": 0.99, "Q5": 0.99})
     with loaded.factory.begin() as session:
         session.execute(
             update(ReviewItem).where(ReviewItem.payment_id == "Q3").values(state="closed", disposition="false_positive")

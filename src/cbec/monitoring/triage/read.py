@@ -49,10 +49,20 @@ def list_items(
     if limit is not None:
         query = query.limit(limit)
     with store.factory() as session:
-        return [_item(r) for r in session.scalars(query)]
+        return [item_view(r) for r in session.scalars(query)]
 
 
-def _item(r: ReviewItem) -> dict[str, Any]:
+def get_item(*, store: Store, item_id: int, principal: Principal = SYSTEM) -> dict[str, Any] | None:
+    """Return one review item, or None when it does not exist for the principal."""
+    with store.factory() as session:
+        item = session.get(ReviewItem, item_id)
+        if item is None or not principal.can_see("institution_id", item.institution_id):
+            return None
+        return item_view(item)
+
+
+def item_view(r: ReviewItem) -> dict[str, Any]:
+    """Return a review item as entry points show it."""
     return {
         "id": r.id,
         "month": r.month,
@@ -64,6 +74,10 @@ def _item(r: ReviewItem) -> dict[str, Any]:
         "severity": r.severity,
         "status": r.state,
         "disposition": r.disposition,
+        "disposition_reason": r.disposition_reason,
+        "assignee": r.assignee,
+        "proposed_by": r.proposed_by,
+        "due_at": r.due_at,
         "config_version": r.config_version,
         "contributions": r.contributions,
         "reason_zh": r.reason_zh,

@@ -118,7 +118,7 @@ def triage_month(
     summary.passed = len(items)
     with transaction(store.factory) as session:
         added, changed = triage_store.save_reports(session, due, month=month, now=now)
-        new = triage_store.save_items(session, items, now=now)
+        new = triage_store.save_items(session, items, now=now, calendar=store.calendar())
         summary.reports_added, summary.items_new = added, len(new)
         if added or changed or new:
             audit.record(

@@ -9,8 +9,11 @@ from datetime import datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from cbec.core.calendar import WorkingCalendar
+from cbec.core.clock import SHANGHAI
 from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.triage.large_value import ReportDue
+from cbec.monitoring.triage.lifecycle import DUE_WORKING_DAYS
 from cbec.monitoring.triage.models import LargeValueReport, ReviewItem
 
 CHUNK = 500  # keys per IN (...) lookup
@@ -84,7 +87,9 @@ def existing_items(session: Session, keys: Sequence[tuple[str, str]]) -> set[tup
     return found
 
 
-def save_items(session: Session, items: Sequence[NewItem], *, now: datetime) -> list[NewItem]:
+def save_items(
+    session: Session, items: Sequence[NewItem], *, now: datetime, calendar: WorkingCalendar
+) -> list[NewItem]:
     """Open a review item for each payment that has none (an item once opened is the analyst's); return the new."""
     have = existing_items(session, [(i.institution_id, i.payment_id) for i in items])
     new = [i for i in items if (i.institution_id, i.payment_id) not in have]
@@ -102,6 +107,7 @@ def save_items(session: Session, items: Sequence[NewItem], *, now: datetime) -> 
             reason_zh=i.reason_zh,
             reason_en=i.reason_en,
             state="new",
+            due_at=calendar.add_working_days(now.astimezone(SHANGHAI), DUE_WORKING_DAYS.get(i.severity, 5)),
             updated_at=now,
             created_at=now,
         )
