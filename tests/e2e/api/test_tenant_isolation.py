@@ -16,7 +16,9 @@ OPEN_ROUTES = {
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{alert_id}", "1").replace("{notice_id}", "1").replace("{case_id}", "1")
+    return (
+        path.replace("{alert_id}", "1").replace("{notice_id}", "1").replace("{case_id}", "1").replace("{item_id}", "1")
+    )
 
 
 def test_every_route_but_login_refuses_a_request_without_a_token(world: World) -> None:
