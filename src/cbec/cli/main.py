@@ -17,6 +17,7 @@ from cbec.cli import (
     monitor,
     quality,
     report,
+    review,
     serve,
     supervision,
     synth,
@@ -47,6 +48,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(triage.alerts_app, name="alerts")  # monitor.py's commands and triage's
 app.add_typer(monitor.rules_app, name="rules")
+app.add_typer(review.review_app, name="review")
 app.command("rate")(supervision.rate)
 app.command("incidents")(supervision.incidents)
 app.command("settlement")(supervision.settlement)

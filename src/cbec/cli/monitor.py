@@ -39,6 +39,12 @@ def print_summary(title: str, summary: service.RunSummary) -> None:
     )
     if summary.model:
         console.print(f"学习模型 / model {summary.model} scored {summary.scored:,} payments")
+    if summary.triage:
+        console.print(
+            f"分流 / triage {summary.triage}: 待审事项 / review items {summary.review_items_passed:,} "
+            f"(new {summary.review_items_new:,}) · 大额交易报告 / large-value reports {summary.large_value_reports:,} "
+            "(cbec alerts queue · cbec alerts reports)"
+        )
 
 
 @monitor_app.command("run")
