@@ -63,6 +63,7 @@ class RunSummary(BaseModel):
     large_value_reports: int = 0  # reports the month makes due (the register; never review items)
     review_items_passed: int = 0  # payments whose risk score passed the queue threshold
     review_items_new: int = 0  # of those, the ones that had no review item yet
+    triage_seconds: float = 0.0  # what the triage step took of the run
 
 
 class BacktestRow(BaseModel):

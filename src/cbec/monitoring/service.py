@@ -8,6 +8,7 @@ JetStream scale-out (streaming/jetstream/service.py).
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -191,6 +192,7 @@ def _triage(
     store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None, summary: RunSummary
 ) -> None:
     """Triage the month just stored, on a read-side connection of its own; add what it did to `summary`."""
+    started = time.perf_counter()
     con = read_side(store=store)
     try:
         done = triage_month(
@@ -200,6 +202,7 @@ def _triage(
         con.close()
     summary.large_value_reports, summary.review_items_new = done.reports_due, done.items_new
     summary.review_items_passed, summary.triage = done.passed, f"{done.config_version}/{done.profile}"
+    summary.triage_seconds = round(time.perf_counter() - started, 3)
 
 
 def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[str, Any]]]) -> None:

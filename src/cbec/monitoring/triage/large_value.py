@@ -12,7 +12,7 @@ the same rules' `where` over each local day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import duckdb
@@ -20,6 +20,7 @@ import duckdb
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.money import FxTable
 from cbec.monitoring.batch.driver import month_bounds
+from cbec.monitoring.batch.load import leaves
 from cbec.monitoring.engine import sql_condition
 from cbec.monitoring.matching.run import fx_rates_table
 from cbec.monitoring.rules.model import AggregateRule, RuleSet
@@ -28,6 +29,19 @@ LARGE_VALUE = "large_value"
 DUE_WORKING_DAYS = 5
 PAYMENT_IDS_KEPT = 500  # a day's payments of one customer named in the report; all are counted
 _LOCAL_DAY = "CAST(timezone('Asia/Shanghai', initiated_at) AS DATE)"
+# What a report names, besides the columns the rules' `where` reads.
+_COLUMNS = (
+    "institution_id",
+    "payment_id",
+    "payer_id",
+    "payee_id",
+    "payer_type",
+    "payee_type",
+    "direction",
+    "currency",
+    "amount",
+    "initiated_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,25 +104,32 @@ def _rule_sql(index: int, rule: AggregateRule) -> str:
 def reports_due(
     con: duckdb.DuckDBPyConnection, *, ruleset: RuleSet, fx: FxTable, month: str, calendar: WorkingCalendar
 ) -> list[ReportDue]:
-    """Return the reports the month's payments make due (read from the `payments` view), by local day."""
+    """Return the reports the month's payments make due (read from the `payments` view), by local day.
+
+    Reads the month's partition only, the columns the rules need only, and the rows some rule's `where` passes.
+    """
     rules = large_value_rules(ruleset)
     if not rules:
         return []
     start, end = month_bounds(month)
-    where = f"initiated_at >= TIMESTAMPTZ '{start.isoformat()}' AND initiated_at < TIMESTAMPTZ '{end.isoformat()}'"
-    days = [row[0] for row in con.execute(f"SELECT DISTINCT {_LOCAL_DAY} FROM payments WHERE {where}").fetchall()]
+    days = [start.date() + timedelta(days=n) for n in range((end - start).days)]
+    needed = {leaf.field for rule in rules if rule.where is not None for leaf in leaves(rule.where)}
+    columns = sorted(needed | set(_COLUMNS))
     any_rule = " OR ".join(sql_condition(rule.where) for rule in rules)
     con.register("_lv_fx", fx_rates_table(fx, days))
     try:
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE _lv_base AS
-            SELECT p.*, {_LOCAL_DAY.replace("initiated_at", "p.initiated_at")} AS day,
+            SELECT p.*, fx.day,
                    CAST(round(CAST(p.amount AS DECIMAL(38, 6)) * fx.cny_per_unit, 2) AS DECIMAL(38, 2)) AS amount_cny
-            FROM (SELECT * FROM payments WHERE {where} AND ({any_rule})) AS p
-            JOIN _lv_fx AS fx ON fx.day = {_LOCAL_DAY.replace("initiated_at", "p.initiated_at")}
-                 AND fx.currency = p.currency
-            """
+            FROM (
+                SELECT {", ".join(f'"{c}"' for c in columns)}, {_LOCAL_DAY} AS local_day
+                FROM payments WHERE month = $month AND ({any_rule})
+            ) AS p
+            JOIN _lv_fx AS fx ON fx.day = p.local_day AND fx.currency = p.currency
+            """,
+            {"month": month},
         )
         query = " UNION ALL ".join(_rule_sql(i, rule) for i, rule in enumerate(rules))
         rows = con.execute(f"{query} ORDER BY institution_id, day, rule, customer").fetchall()
