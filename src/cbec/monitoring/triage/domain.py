@@ -22,7 +22,7 @@ SIGNALS: tuple[str, ...] = (
     "rule_high",  # 1 when a suspicion rule of high or critical severity names the payment
     "rule_count",  # distinct suspicion rules naming it, at most RULE_COUNT_CAP
     "graph",  # 1 when a fund-flow graph pattern names it
-    "documents",  # 1 when a three-document mismatch names it
+    "documents",  # distinct three-document findings naming it, at most RULE_COUNT_CAP
     "account_evidence",  # log(1 + the payer account's other payments with evidence this month)
     "account_history",  # log(1 + review items on the payer account in earlier months)
 )

@@ -146,7 +146,8 @@ def gather(
                        max(CASE WHEN kind = 'rule' AND high THEN 1 ELSE 0 END) AS rule_high,
                        least(count(DISTINCT CASE WHEN kind = 'rule' THEN rule_id END), {RULE_COUNT_CAP}) AS rule_count,
                        max(CASE WHEN kind = 'graph' THEN 1 ELSE 0 END) AS graph,
-                       max(CASE WHEN kind = 'documents' THEN 1 ELSE 0 END) AS documents
+                       least(count(DISTINCT CASE WHEN kind = 'documents' THEN rule_id END), {RULE_COUNT_CAP})
+                           AS documents
                 FROM _tri_ev GROUP BY institution_id, payment_id
             ),
             m AS ({model}),
