@@ -8,7 +8,6 @@ JetStream scale-out (streaming/jetstream/service.py).
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -61,7 +60,7 @@ from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.monitoring.streaming.rows import payment_from_text
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
 from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
-from cbec.monitoring.triage.run import triage_month
+from cbec.monitoring.triage.run import triage_stored_month
 from cbec.monitoring.triage.workflow import (
     assign_item,
     check_close,
@@ -191,18 +190,11 @@ def run_month(
 def _triage(
     store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None, summary: RunSummary
 ) -> None:
-    """Triage the month just stored, on a read-side connection of its own; add what it did to `summary`."""
-    started = time.perf_counter()
-    con = read_side(store=store)
-    try:
-        done = triage_month(
-            store=store, con=con, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores, now=datetime.now(UTC)
-        )
-    finally:
-        con.close()
+    """Triage the month just stored (triage/run.py); add what it did, and how long it took, to `summary`."""
+    done = triage_stored_month(store=store, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores)
     summary.large_value_reports, summary.review_items_new = done.reports_due, done.items_new
     summary.review_items_passed, summary.triage = done.passed, f"{done.config_version}/{done.profile}"
-    summary.triage_seconds = round(time.perf_counter() - started, 3)
+    summary.triage_seconds = done.seconds
 
 
 def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[str, Any]]]) -> None:

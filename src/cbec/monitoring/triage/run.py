@@ -6,8 +6,9 @@ Everything scored stays as evidence in the lake (payment_triage/month=M/), passi
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 
 from cbec.audit import service as audit
 from cbec.core.money import FxTable
+from cbec.feeds.service import read_side
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.triage import store as triage_store
 from cbec.monitoring.triage.config import load_config
@@ -38,6 +40,7 @@ class TriageSummary:
     items_new: int = 0
     profile: str = ""
     config_version: str = ""
+    seconds: float = 0.0
 
 
 def score_items(
@@ -136,3 +139,19 @@ def triage_month(
                 },
             )
     return summary
+
+
+def triage_stored_month(
+    *, store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None
+) -> TriageSummary:
+    """Triage a month whose alerts are stored, on a read-side connection of its own; time it."""
+    started = time.perf_counter()
+    con = read_side(store=store)
+    try:
+        done = triage_month(
+            store=store, con=con, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores, now=datetime.now(UTC)
+        )
+    finally:
+        con.close()
+    done.seconds = round(time.perf_counter() - started, 3)
+    return done
