@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from cbec.monitoring.rules.model import AggregateRule, Measure
+from cbec.monitoring.rules.parser import load_ruleset
 from cbec.monitoring.triage.config import TriageConfigError, load_config
 from cbec.monitoring.triage.domain import (
     SIGNALS,
@@ -18,6 +22,7 @@ from cbec.monitoring.triage.domain import (
     reasons,
     severity_of,
 )
+from cbec.monitoring.triage.large_value import large_value_rules
 
 BROKEN = Path(__file__).resolve().parents[2] / "files" / "triage" / "broken_weights.yaml"
 
@@ -110,3 +115,22 @@ def test_a_broken_configuration_reports_every_problem_at_once() -> None:
     ]
     for text in expected:
         assert any(p.startswith(text) for p in problems), (text, problems)
+
+
+def test_the_shipped_large_value_rules_are_day_sums_by_one_account_citing_article_5() -> None:
+    rules = large_value_rules(load_ruleset())
+    assert len(rules) == 8 and all(r.header.id.startswith("CN-LV-") for r in rules)
+    assert all("第五条" in r.header.source for r in rules)
+    assert {r.clause.threshold for r in rules} == {Decimal(200000), Decimal(71000), Decimal(2000000), Decimal(1420000)}
+
+
+def test_a_large_value_rule_that_is_no_day_sum_is_refused() -> None:
+    shipped = load_ruleset()
+    rule = shipped.rule("CN-LV-IND-OUT-CNY")
+    assert isinstance(rule, AggregateRule)
+    counted = replace(rule, clause=replace(rule.clause, measure=Measure("count")))
+    with pytest.raises(ValueError, match="CN-LV-IND-OUT-CNY: a large-value rule must be an aggregate of sum"):
+        large_value_rules(replace(shipped, rules=(counted,)))
+    two_keys = replace(rule, group_by=("payer_id", "institution_id"))
+    with pytest.raises(ValueError, match="grouped by payer_id or payee_id alone"):
+        large_value_rules(replace(shipped, rules=(two_keys,)))
