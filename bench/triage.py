@@ -170,14 +170,14 @@ def dev(work: Path) -> None:
     print(f"{len(ids):,} payments, {int(y.sum())} laundering; payment level, out of fold where learned:")
     for name, flagged_ids in kinds.items():
         if name != "model alerts":
-            print(f"  {name:<34}{prf(y, np.array([p in flagged_ids for p in ids]))}")
+            print(f"  {name:<38}{prf(y, np.array([p in flagged_ids for p in ids]))}")
     print(
-        f"  {'before: every alert + model alerts':<34}{prf(y, model_flag | member(ids, kinds['all alerts (before)']))}"
+        f"  {'before: every alert + model alerts':<38}{prf(y, model_flag | member(ids, kinds['all alerts (before)']))}"
     )
-    print(f"  {'model alone (OOF)':<34}{prf(y, model_flag)}")
+    print(f"  {'model alone (OOF)':<38}{prf(y, model_flag)}")
     combined = combiner_oof(x, y, groups)
     cut = learn.best_threshold(y, combined)
-    print(f"  {'after: combined score (OOF)':<34}{prf(y, combined >= cut)}  threshold {cut:.4f}")
+    print(f"  {'after: combined score (OOF)':<38}{prf(y, combined >= cut)}  threshold {cut:.4f}")
     final = fit_combiner(x, y)
     print(
         "weights of the final fit (profile with_model): intercept " + f"{final.intercept_[0]:+.4f}; threshold {cut:.4f}"
@@ -244,15 +244,15 @@ def held_out(work: Path, store: Store, truth: set[str]) -> None:
     model_flag = sep.signals[:, SIGNALS.index("model_margin")] >= 0
     print(f"September: {len(sep_ids):,} payments, {int(y_sep.sum())} laundering; combiner threshold {cut:.4f}")
     print(
-        f"  {'before: every alert + model alerts':<34}"
+        f"  {'before: every alert + model alerts':<38}"
         f"{prf(y_sep, model_flag | member(sep_ids, kinds['all alerts (before)']))}"
     )
-    print(f"  {'model alone':<34}{prf(y_sep, model_flag)}")
+    print(f"  {'model alone':<38}{prf(y_sep, model_flag)}")
     for name in ("rules", "large-value rules", "graph patterns"):
-        print(f"  {name:<34}{prf(y_sep, np.array([p in kinds[name] for p in sep_ids]))}")
-    print(f"  {'after: review queue':<34}{prf(y_sep, np.array([p in items for p in sep_ids]))}")
+        print(f"  {name:<38}{prf(y_sep, np.array([p in kinds[name] for p in sep_ids]))}")
+    print(f"  {'after: review queue':<38}{prf(y_sep, np.array([p in items for p in sep_ids]))}")
     shipped_items = {i.payment_id for i in score_items(sep, shipped, month="2026-09", with_model=True)}
-    print(f"  {'after, shipped weights (saw Sep)':<34}{prf(y_sep, np.array([p in shipped_items for p in sep_ids]))}")
+    print(f"  {'after, shipped weights (saw Sep)':<38}{prf(y_sep, np.array([p in shipped_items for p in sep_ids]))}")
     _ = combine
 
 
