@@ -251,9 +251,24 @@ def held_out(work: Path, store: Store, truth: set[str]) -> None:
     for name in ("rules", "large-value rules", "graph patterns"):
         print(f"  {name:<38}{prf(y_sep, np.array([p in kinds[name] for p in sep_ids]))}")
     print(f"  {'after: review queue':<38}{prf(y_sep, np.array([p in items for p in sep_ids]))}")
+    product_through(store, work, y_sep, sep_ids)
     shipped_items = {i.payment_id for i in score_items(sep, shipped, month="2026-09", with_model=True)}
     print(f"  {'after, shipped weights (saw Sep)':<38}{prf(y_sep, np.array([p in shipped_items for p in sep_ids]))}")
     _ = combine
+
+
+def product_through(store: Store, work: Path, y_sep: np.ndarray, sep_ids: list[str]) -> None:
+    """`cbec monitor run --month 2026-09 --model` (July-August's model), then the export: triage's share of the run."""
+    start = time.perf_counter()
+    summary = service.run_month(store=store, month="2026-09", matching=False, graph=True, model=work / "model-07-08")
+    seconds = time.perf_counter() - start
+    queued = {r["payment_id"] for r in service.export_queue(store=store, month="2026-09")}
+    share = summary.triage_seconds / (seconds - summary.triage_seconds)
+    print(
+        f"  {'through the product, shipped weights':<38}{prf(y_sep, member(sep_ids, queued))}\n"
+        f"  (run_month with the model {seconds:.1f} s, of which triage {summary.triage_seconds:.2f} s: +{share:.1%}; "
+        f"{summary.review_items_passed} review items, {summary.large_value_reports:,} large-value reports due)"
+    )
 
 
 def demo(work: Path) -> None:

@@ -119,7 +119,7 @@ def export(
 def queue(
     ctx: typer.Context,
     month: str | None = typer.Option(None),
-    status: str | None = typer.Option(None, help="new, assigned, in_review or closed"),
+    status: str | None = typer.Option(None, help="new, assigned, in_review, pending_check or closed"),
     institution: str | None = typer.Option(None),
     limit: int = typer.Option(30, min=1),
 ) -> None:
