@@ -4,16 +4,17 @@ one risk score per payment; only what passes opens an item; the export lists the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select, update
-from tests.integration.monitoring.triage_month import MONTH, ROWS, load_rows, triage_with_model
+from tests.integration.monitoring.triage_month import MONTH, ROWS, load_rows, payment, triage_with_model
 
 from cbec.auth.domain import Principal
+from cbec.core.clock import SHANGHAI
 from cbec.monitoring import service
 from cbec.monitoring.triage.models import LargeValueReport, ReviewItem
 from cbec.storage.store import Store
@@ -59,6 +60,17 @@ def test_a_second_run_adds_no_report_and_no_item(loaded: Store) -> None:
     assert again.large_value_reports == 2 and again.review_items_new == 0
     with loaded.factory() as session:
         assert [(r.id, r.created_at) for r in session.scalars(select(LargeValueReport))] == before
+
+
+def test_a_day_that_grows_with_late_payments_refreshes_its_report(loaded: Store, tmp_path: Path) -> None:
+    service.run_month(store=loaded, month=MONTH, matching=False, graph=False)
+    late = payment("P5", "PI-A", "I1", "individual", "5000.00", "CNY", datetime(2026, 10, 9, 23, tzinfo=SHANGHAI))
+    load_rows(loaded, tmp_path, [late], name="late")
+    again = service.run_month(store=loaded, month=MONTH, matching=False, graph=False)
+    assert again.large_value_reports == 2
+    (i1,) = [r for r in service.list_reports(store=loaded, month=MONTH) if r["customer_id"] == "I1"]
+    assert (i1["payment_count"], i1["total_cny"], i1["payment_ids"]) == (3, Decimal("215000.00"), ["P1", "P2", "P5"])
+    assert i1["due_on"] == "2026-10-15"
 
 
 def test_an_institution_sees_only_its_own_reports_and_items(loaded: Store, tmp_path: Path) -> None:

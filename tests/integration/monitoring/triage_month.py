@@ -20,7 +20,7 @@ from cbec.storage.store import Store
 MONTH = "2026-10"
 
 
-def _payment(
+def payment(
     pid: str, institution: str, payer: str, payer_type: str, amount: str, currency: str, at: datetime
 ) -> dict[str, str]:
     return {
@@ -50,24 +50,25 @@ def _day(d: int, hour: int) -> datetime:
 
 ROWS = [
     # Individual I1 at PI-A: CNY 150,000 + 60,000 on 9 October (a day of 210,000: one report, two payments) ...
-    _payment("P1", "PI-A", "I1", "individual", "150000.00", "CNY", _day(9, 10)),
-    _payment("P2", "PI-A", "I1", "individual", "60000.00", "CNY", _day(9, 21)),
+    payment("P1", "PI-A", "I1", "individual", "150000.00", "CNY", _day(9, 10)),
+    payment("P2", "PI-A", "I1", "individual", "60000.00", "CNY", _day(9, 21)),
     # ... and 150,000 on 10 October: within 24 hours of P2 (the rule's rolling window fires), but that day alone
     # stays under the line: no report for it.
-    _payment("P3", "PI-A", "I1", "individual", "150000.00", "CNY", _day(10, 8)),
+    payment("P3", "PI-A", "I1", "individual", "150000.00", "CNY", _day(10, 8)),
     # Enterprise E1 at PI-B: USD 300,000 on 12 October, over USD 200,000 equivalent.
-    _payment("P4", "PI-B", "E1", "enterprise", "300000.00", "USD", _day(12, 11)),
-] + [_payment(f"Q{n}", "PI-B", f"I{100 + n}", "individual", "88.00", "CNY", _day(3 + n % 20, 12)) for n in range(40)]
+    payment("P4", "PI-B", "E1", "enterprise", "300000.00", "USD", _day(12, 11)),
+] + [payment(f"Q{n}", "PI-B", f"I{100 + n}", "individual", "88.00", "CNY", _day(3 + n % 20, 12)) for n in range(40)]
 
 
-def load_rows(store: Store, tmp_path: Path) -> Store:
-    path = tmp_path / "payments.csv"
+def load_rows(store: Store, tmp_path: Path, rows: list[dict[str, str]] = ROWS, name: str = "payments") -> Store:
+    """Load payment rows (the hand-made month by default) through the payments feed."""
+    path = tmp_path / f"{name}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(ROWS)
+        writer.writerows(rows)
     (report,) = ingest(store=store, feed="payments", paths=[path])
-    assert (report.accepted, report.quarantined) == (len(ROWS), 0)
+    assert (report.accepted, report.quarantined) == (len(rows), 0)
     return store
 
 
