@@ -238,7 +238,7 @@ def held_out(work: Path, store: Store, truth: set[str]) -> None:
         severity_bands=shipped.severity_bands,
         texts=shipped.texts,
     )
-    items = {i.payment_id for i in score_items(sep, config, month="2026-09", with_model=True)}
+    items = {i.payment_id for i in score_items(sep, config, month="2026-09", with_model=True)[0]}
     sep_ids = sep.ids.column("payment_id").to_pylist()
     kinds = alert_kinds(store, ("2026-09",))
     model_flag = sep.signals[:, SIGNALS.index("model_margin")] >= 0
@@ -252,7 +252,7 @@ def held_out(work: Path, store: Store, truth: set[str]) -> None:
         print(f"  {name:<38}{prf(y_sep, np.array([p in kinds[name] for p in sep_ids]))}")
     print(f"  {'after: review queue':<38}{prf(y_sep, np.array([p in items for p in sep_ids]))}")
     product_through(store, work, y_sep, sep_ids)
-    shipped_items = {i.payment_id for i in score_items(sep, shipped, month="2026-09", with_model=True)}
+    shipped_items = {i.payment_id for i in score_items(sep, shipped, month="2026-09", with_model=True)[0]}
     print(f"  {'after, shipped weights (saw Sep)':<38}{prf(y_sep, np.array([p in shipped_items for p in sep_ids]))}")
     _ = combine
 

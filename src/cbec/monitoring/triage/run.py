@@ -22,7 +22,7 @@ from cbec.feeds.service import read_side
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.triage import store as triage_store
 from cbec.monitoring.triage.config import load_config
-from cbec.monitoring.triage.domain import SIGNALS, TriageConfig, account_rollup, combine, reasons, severity_of
+from cbec.monitoring.triage.domain import SIGNALS, Floats, TriageConfig, account_rollup, combine, reasons, severity_of
 from cbec.monitoring.triage.large_value import reports_due
 from cbec.monitoring.triage.signals import PaymentSignals, evidence_table, gather, history_table
 from cbec.storage.engine import transaction
@@ -45,8 +45,8 @@ class TriageSummary:
 
 def score_items(
     found: PaymentSignals, config: TriageConfig, *, month: str, with_model: bool
-) -> list[triage_store.NewItem]:
-    """Return the rows of `found` that pass the profile's threshold, as review items that say why."""
+) -> tuple[list[triage_store.NewItem], Floats]:
+    """Return the rows of `found` that pass the profile's threshold, as review items that say why, and every score."""
     profile = config.profile(with_model)
     scores, contributions = combine(found.signals, profile)
     rolled = account_rollup(found.accounts, scores)
@@ -72,7 +72,7 @@ def score_items(
                 reason_en="; ".join(r.en for r in why),
             )
         )
-    return items
+    return items, scores
 
 
 def _keep_evidence(lake_root: Path, month: str, found: PaymentSignals, scores: np.ndarray, config: str) -> Path:
@@ -115,9 +115,8 @@ def triage_month(
         con, month=month, evidence=evidence, history=history, model_scores=model_scores, all_payments=with_model
     )
     summary.scored = len(found)
-    scores, _ = combine(found.signals, profile)
+    items, scores = score_items(found, config, month=month, with_model=with_model)
     _keep_evidence(store.lake.root, month, found, scores, f"{config.version}/{profile.name}")
-    items = score_items(found, config, month=month, with_model=with_model)
     summary.passed = len(items)
     with transaction(store.factory) as session:
         added, changed = triage_store.save_reports(session, due, month=month, now=now)

@@ -165,13 +165,16 @@ def gather(
                                THEN 1 ELSE 0 END AS has_evidence
                 FROM base
             )
-            SELECT f.institution_id, f.payment_id, f.payer_id, f.score, f.threshold,
-                   f.rule_high, f.rule_count, f.graph, f.documents,
-                   CASE WHEN f.payer_id IS NULL THEN 0
-                        ELSE sum(f.has_evidence) OVER (PARTITION BY f.payer_id) - f.has_evidence END AS others,
-                   coalesce(h.items, 0) AS history
+            SELECT f.institution_id, f.payment_id, f.payer_id,
+                   CAST(coalesce(f.score, -1) AS DOUBLE) AS score,
+                   CAST(coalesce(f.threshold, 0.5) AS DOUBLE) AS threshold,
+                   CAST(f.rule_high AS DOUBLE) AS rule_high, CAST(f.rule_count AS DOUBLE) AS rule_count,
+                   CAST(f.graph AS DOUBLE) AS graph, CAST(f.documents AS DOUBLE) AS documents,
+                   CAST(CASE WHEN f.payer_id IS NULL THEN 0
+                             ELSE sum(f.has_evidence) OVER (PARTITION BY f.payer_id) - f.has_evidence END
+                        AS DOUBLE) AS others,
+                   CAST(coalesce(h.items, 0) AS DOUBLE) AS history
             FROM flagged AS f LEFT JOIN _tri_hist AS h ON h.account_id = f.payer_id
-            ORDER BY f.institution_id, f.payment_id
             """,
             params={"month": month},
         ).to_arrow_table()
@@ -182,7 +185,8 @@ def gather(
 
 
 def _column(table: pa.Table, name: str) -> Floats:
-    return np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=np.float64)
+    """Return a DOUBLE column without nulls (the query casts and fills them) as a numpy array."""
+    return np.asarray(table.column(name).to_numpy(), dtype=np.float64)
 
 
 def _signals(table: pa.Table, *, with_model: bool) -> PaymentSignals:
@@ -192,7 +196,7 @@ def _signals(table: pa.Table, *, with_model: bool) -> PaymentSignals:
     if n:
         score = _column(table, "score")
         threshold = _column(table, "threshold")
-        scored = ~np.isnan(score)
+        scored = score >= 0  # -1: no model score
         margin = np.full(n, -MARGIN_LIMIT if with_model else 0.0)
         if scored.any():
             margin[scored] = np.clip(logit(score[scored]) - logit(threshold[scored]), -MARGIN_LIMIT, MARGIN_LIMIT)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from cbec.core.calendar import WorkingCalendar
@@ -42,36 +42,39 @@ def save_reports(session: Session, reports: Sequence[ReportDue], *, month: str, 
         (r.institution_id, r.trade_date, r.rule_id, r.customer_id): r
         for r in session.scalars(select(LargeValueReport).where(LargeValueReport.month == month))
     }
-    added = changed = 0
+    rows: list[dict[str, object]] = []
+    changed = 0
     for report in reports:
         kept = existing.get(report.key)
         if kept is None:
-            session.add(
-                LargeValueReport(
-                    institution_id=report.institution_id,
-                    trade_date=report.trade_date,
-                    month=month,
-                    rule_id=report.rule_id,
-                    rule_version=report.rule_version,
-                    customer_id=report.customer_id,
-                    customer_type=report.customer_type,
-                    direction=report.direction,
-                    currencies=report.currencies,
-                    payment_count=report.payment_count,
-                    total_cny=report.total_cny,
-                    threshold_cny=report.threshold_cny,
-                    payment_ids=report.payment_ids,
-                    legal_basis=report.legal_basis,
-                    due_on=report.due_on,
-                    status="due",
-                    created_at=now,
-                )
+            rows.append(
+                {
+                    "institution_id": report.institution_id,
+                    "trade_date": report.trade_date,
+                    "month": month,
+                    "rule_id": report.rule_id,
+                    "rule_version": report.rule_version,
+                    "customer_id": report.customer_id,
+                    "customer_type": report.customer_type,
+                    "direction": report.direction,
+                    "currencies": report.currencies,
+                    "payment_count": report.payment_count,
+                    "total_cny": report.total_cny,
+                    "threshold_cny": report.threshold_cny,
+                    "payment_ids": report.payment_ids,
+                    "legal_basis": report.legal_basis,
+                    "due_on": report.due_on,
+                    "status": "due",
+                    "created_at": now,
+                }
             )
-            added += 1
         elif (kept.payment_count, kept.total_cny) != (report.payment_count, report.total_cny):
             kept.payment_count, kept.total_cny = report.payment_count, report.total_cny
             kept.payment_ids, kept.currencies = report.payment_ids, report.currencies
             changed += 1
+    if rows:  # one executemany, not an ORM object per report (a month can make thousands due)
+        session.execute(insert(LargeValueReport), rows)
+    added = len(rows)
     return added, changed
 
 
