@@ -85,20 +85,18 @@ def large_value_rules(ruleset: RuleSet) -> list[AggregateRule]:
     return found
 
 
-def _rule_sql(index: int, rule: AggregateRule) -> str:
-    customer = rule.group_by[0]
-    side = "payer_type" if customer == "payer_id" else "payee_type"
-    threshold = Decimal(rule.clause.threshold)
-    return f"""
-        SELECT {index} AS rule, institution_id, day, "{customer}" AS customer, any_value("{side}") AS customer_type,
-               any_value(direction) AS direction, list(DISTINCT currency ORDER BY currency) AS currencies,
-               count(*) AS payments, sum(amount_cny) AS total_cny,
-               list(payment_id ORDER BY initiated_at, payment_id)[1:{PAYMENT_IDS_KEPT}] AS payment_ids
-        FROM _lv_base
-        WHERE {sql_condition(rule.where)} AND "{customer}" IS NOT NULL
-        GROUP BY institution_id, day, "{customer}"
-        HAVING sum(amount_cny) >= CAST('{threshold}' AS DECIMAL(38, 2))
-    """
+def _legs_sql(rules: list[AggregateRule]) -> str:
+    """Return one SELECT per rule of the rows it counts, keyed by (rule, institution, day, customer)."""
+    legs = []
+    for index, rule in enumerate(rules):
+        customer = rule.group_by[0]
+        side = "payer_type" if customer == "payer_id" else "payee_type"
+        legs.append(
+            f"""SELECT {index} AS rule, institution_id, day, "{customer}" AS customer, "{side}" AS customer_type,
+                   direction, currency, amount_cny, payment_id, initiated_at
+            FROM base WHERE r{index} AND "{customer}" IS NOT NULL"""
+        )
+    return " UNION ALL ".join(legs)
 
 
 def reports_due(
@@ -116,25 +114,38 @@ def reports_due(
     needed = {leaf.field for rule in rules if rule.where is not None for leaf in leaves(rule.where)}
     columns = sorted(needed | set(_COLUMNS))
     any_rule = " OR ".join(sql_condition(rule.where) for rule in rules)
-    con.register("_lv_fx", fx_rates_table(fx, days))
-    try:
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE _lv_base AS
+    flags = ", ".join(f"{sql_condition(rule.where)} AS r{i}" for i, rule in enumerate(rules))
+    lines = " ".join(
+        f"WHEN {i} THEN CAST('{Decimal(r.clause.threshold)}' AS DECIMAL(38, 2))" for i, r in enumerate(rules)
+    )
+    # One pass: the month's candidate rows once (materialised), each rule's legs, the (rule, customer, day) sums
+    # over the line, then the ids and currencies of those groups only.
+    query = f"""
+        WITH base AS MATERIALIZED (
             SELECT p.*, fx.day,
                    CAST(round(CAST(p.amount AS DECIMAL(38, 6)) * fx.cny_per_unit, 2) AS DECIMAL(38, 2)) AS amount_cny
             FROM (
-                SELECT {", ".join(f'"{c}"' for c in columns)}, {_LOCAL_DAY} AS local_day
+                SELECT {", ".join(f'"{c}"' for c in columns)}, {flags}, {_LOCAL_DAY} AS local_day
                 FROM payments WHERE month = $month AND ({any_rule})
             ) AS p
             JOIN _lv_fx AS fx ON fx.day = p.local_day AND fx.currency = p.currency
-            """,
-            {"month": month},
+        ),
+        legs AS ({_legs_sql(rules)}),
+        due AS (
+            SELECT rule, institution_id, day, customer FROM legs GROUP BY rule, institution_id, day, customer
+            HAVING sum(amount_cny) >= CASE rule {lines} END
         )
-        query = " UNION ALL ".join(_rule_sql(i, rule) for i, rule in enumerate(rules))
-        rows = con.execute(f"{query} ORDER BY institution_id, day, rule, customer").fetchall()
+        SELECT l.rule, l.institution_id, l.day, l.customer, any_value(l.customer_type), any_value(l.direction),
+               list(DISTINCT l.currency ORDER BY l.currency), count(*), sum(l.amount_cny),
+               list(l.payment_id ORDER BY l.initiated_at, l.payment_id)[1:{PAYMENT_IDS_KEPT}]
+        FROM legs AS l JOIN due USING (rule, institution_id, day, customer)
+        GROUP BY l.rule, l.institution_id, l.day, l.customer
+        ORDER BY l.institution_id, l.day, l.rule, l.customer
+    """
+    con.register("_lv_fx", fx_rates_table(fx, days))
+    try:
+        rows = con.execute(query, {"month": month}).fetchall()
     finally:
-        con.execute("DROP TABLE IF EXISTS _lv_base")
         con.unregister("_lv_fx")
     return [
         ReportDue(
