@@ -5,12 +5,22 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cbec.cli.context import console, store_of
+from cbec.cli.context import console, err_console, store_of
+from cbec.core.months import check_month
 from cbec.quality import service as quality
 from cbec.stats import service as stats
 from cbec.talent import service as talent
 
 talent_app = typer.Typer(help="人才：需求、流失、培训 / Talent: demand, turnover, training.", no_args_is_help=True)
+
+
+def _month(month: str) -> str:
+    """Return a valid month or stop with exit code 2 saying why."""
+    try:
+        return check_month(month)
+    except ValueError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
 
 
 def _num(value: object) -> str:
@@ -20,7 +30,7 @@ def _num(value: object) -> str:
 @talent_app.command("demand")
 def demand(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")) -> None:
     """Job postings of a month by role (with the paper's Fig. 2 rank) and by city, with salary percentiles."""
-    report = talent.demand(store=store_of(ctx), month=month)
+    report = talent.demand(store=store_of(ctx), month=_month(month))
     console.print(f"{month}: {report.postings:,} 条招聘 / postings")
     table = Table("岗位 / role", "排名 / rank", "论文 / paper", "招聘 / postings", "%", "P25", "P50", "P90")
     for rank, cell in zip(report.ranking, report.by_role, strict=True):
@@ -40,7 +50,7 @@ def demand(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")) -
 @talent_app.command("turnover")
 def turnover(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")) -> None:
     """Hires, leavers and turnover by role in a month; core roles (talent.yaml) marked ★ and flagged ⚠."""
-    report = talent.turnover(store=store_of(ctx), month=month)
+    report = talent.turnover(store=store_of(ctx), month=_month(month))
     table = Table(
         "岗位 / role", "企业 / firms", "期初 / start", "入职 / hires", "离职 / leavers", "流失率 / turnover %"
     )

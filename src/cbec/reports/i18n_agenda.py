@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 AGENDA_ZH: dict[str, str] = {
-    "section.talent": "人才：需求、核心岗位流失与培训项目",
+    "section.talent": "人才：需求、流失与培训",
     "section.education": "消费者教育",
     "brands.lead": (
         "图 1（各市新增出口名牌）按品牌认定名录计算；论文给出的数字（仅全省合计）并列于旁，并注明为论文数字。"
@@ -69,7 +69,7 @@ AGENDA_ZH: dict[str, str] = {
 }
 
 AGENDA_EN: dict[str, str] = {
-    "section.talent": "Talent: demand, turnover of core roles and training programmes",
+    "section.talent": "Talent: demand, turnover and training",
     "section.education": "Consumer education",
     "brands.lead": "Fig. 1 (new export famous brands by city) is counted from the brand-recognitions register; the "
     "paper's figures (provincial totals only) stand beside it, labelled as the paper's.",
