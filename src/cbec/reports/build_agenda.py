@@ -49,7 +49,8 @@ def build_talent(ctx: BuildContext) -> dict[str, Any]:
     """Return the month's demand by role and city, turnover of core roles and the year's training programmes."""
     demand = talent.demand(store=ctx.store, month=ctx.month)
     turnover = talent.turnover(store=ctx.store, month=ctx.month)
-    training = talent.training(store=ctx.store, year=parse_month(ctx.month)[0])
+    # The year's programmes started by the month's end: a report of October does not list December's.
+    training = talent.training(store=ctx.store, year=parse_month(ctx.month)[0], until=last_day(ctx.month))
     by_city = [c.model_dump() | {"city": _code(c.city or "")} for c in demand.by_city][:TOP_CITIES]
     return {
         "postings": demand.postings,

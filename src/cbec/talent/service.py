@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -123,11 +124,17 @@ def _programme(row: dict[str, Any], cap: Decimal) -> ProgrammeRead:
     )
 
 
-def training(*, store: Store, year: int | None = None, config: Path | None = None) -> TrainingReport:
-    """Return the training programmes (those starting in `year`, or all) checked against the funding cap."""
+def training(
+    *, store: Store, year: int | None = None, until: date | None = None, config: Path | None = None
+) -> TrainingReport:
+    """Return the training programmes (starting in `year`, or all; started by `until`) checked against the cap."""
     cap = load_config(config).funding_cap_cny
-    rows = [r for r in register_rows(store=store, feed="training_programmes")]
-    programmes = [_programme(r, cap) for r in rows if year is None or r["start_date"].year == year]
+    rows = [
+        r
+        for r in register_rows(store=store, feed="training_programmes")
+        if (year is None or r["start_date"].year == year) and (until is None or r["start_date"] <= until)
+    ]
+    programmes = [_programme(r, cap) for r in rows]
     programmes.sort(key=lambda p: (p.over_cap_by is None, p.start_date, p.programme_id))
     kinds = sorted({p.provider_kind for p in programmes})
     modes = sorted({p.mode for p in programmes})

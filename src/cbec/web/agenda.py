@@ -48,7 +48,7 @@ def talent_page(
         month=chosen,
         demand=talent.demand(store=store, month=chosen),
         turnover=talent.turnover(store=store, month=chosen),
-        training=talent.training(store=store, year=parse_month(chosen)[0]),
+        training=talent.training(store=store, year=parse_month(chosen)[0], until=last_day(chosen)),
     )
 
 

@@ -141,6 +141,10 @@ def test_training_funding_is_checked_against_the_cap(loaded: Store) -> None:
     assert (report.over_cap, report.funding_total, report.cap_cny) == (1, Decimal("2200000.00"), Decimal(1_000_000))
     assert {g.key: g.trainees for g in report.by_provider_kind} == {"association": 50, "government": 100}
     assert len(talent.training(store=loaded).programmes) == 3  # every year
+    assert [p.programme_id for p in talent.training(store=loaded, until=date(2026, 4, 30)).programmes] == [
+        "TP-1",
+        "TP-5",
+    ]  # started by the end of April
 
 
 def test_education_reach_by_channel_and_city_against_the_yearly_target(loaded: Store) -> None:
