@@ -80,8 +80,8 @@ AGENDA_EN: dict[str, str] = {
     "col.paper_figure": "Paper's figure",
     "col.brands": "Export famous brands",
     "label.register": "brand-recognitions register",
-    "talent.lead": "{n} job postings this month (job postings feed). The paper's Figure 2 gives demand only as a "
-    "ranking, with no numbers.",
+    "talent.lead": "Job postings this month (job postings feed): {n}. The paper's Figure 2 gives demand only as "
+    "a ranking, with no numbers.",
     "talent.demand": "Demand by role and monthly salary percentiles (CNY, posted minimum)",
     "talent.ranking": "The paper's Figure 2 ranking: ",
     "talent.agrees": "this month's ranking agrees with the paper's",
