@@ -22,6 +22,7 @@ from cbec.cli import (
     serve,
     supervision,
     synth,
+    talent,
     triage,
     webhooks,
 )
@@ -65,6 +66,7 @@ app.add_typer(complaints.complaints_app, name="complaints")
 app.command("serve")(serve.serve)
 app.add_typer(quality.quality_app, name="quality")
 app.add_typer(quality.education_app, name="education")
+app.add_typer(talent.talent_app, name="talent")
 app.add_typer(report.stats_app, name="stats")
 app.add_typer(report.report_app, name="report")
 app.add_typer(ip.ip_app, name="ip")

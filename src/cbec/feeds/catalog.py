@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from cbec.feeds import (
+    brand_recognitions,
     complaints,
     declarations,
+    education_events,
+    employment_records,
     enterprises,
     filings,
     inspections,
@@ -18,6 +21,7 @@ from cbec.feeds import (
     security_incidents,
     trade_statistics,
     trademarks,
+    training_programmes,
     waybills,
 )
 from cbec.feeds.spec import FeedSpec
@@ -41,6 +45,10 @@ FEEDS: dict[str, FeedSpec] = {
         security_incidents,
         trade_statistics,
         job_postings,
+        employment_records,
+        training_programmes,
+        education_events,
+        brand_recognitions,
     )
 }
 
