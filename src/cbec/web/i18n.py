@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from cbec.web.words import WORDS
+
 LANG_COOKIE = "cbec_lang"
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -194,6 +196,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "credit_lists": ("红黑名单", "Red and black lists"),
     "credit_list": ("名单", "List"),
 }
+
+TEXT.update(WORDS)
 
 
 def lang_of(request: Request) -> str:

@@ -51,6 +51,18 @@ def _shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _undrawn_charts(page: object) -> list[str]:
+    """Wait (up to 5 s) for every chart box on the page to be drawn; name those that were not."""
+    every_drawn = "() => [...document.querySelectorAll('.chart')].every(n => n.querySelector('canvas'))"
+    try:
+        page.wait_for_function(every_drawn, timeout=5000)  # type: ignore[attr-defined]
+    except Exception:  # Playwright's TimeoutError: the names of the undrawn charts say more
+        undrawn = "ns => ns.filter(n => !n.querySelector('canvas')).map(n => n.id)"
+        ids = page.eval_on_selector_all(".chart", undrawn)  # type: ignore[attr-defined]
+        return [f"chart not drawn: {i}" for i in ids]
+    return []
+
+
 def _walk_one(browser: object, base_url: str, who: str, lang: str, width: int, shots: Path, axe: object) -> list[Visit]:
     context = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": width, "height": 900 if width > 800 else 844}, locale="zh-CN" if lang == "zh" else "en-US"
@@ -62,12 +74,12 @@ def _walk_one(browser: object, base_url: str, who: str, lang: str, width: int, s
     browser_login(page, base_url, USERS[who])
     page.wait_for_load_state("load")
     page.goto(f"{base_url}/lang/{lang}?next=/")
-    links = page.eval_on_selector_all("header nav a", "nodes => nodes.map(n => n.getAttribute('href'))")
+    links = page.eval_on_selector_all("header nav.wide a", "nodes => nodes.map(n => n.getAttribute('href'))")
     visits = []
     for path in links:
         errors.clear()
         reply = page.goto(f"{base_url}{path}")
-        page.wait_for_load_state("networkidle")
+        errors.extend(_undrawn_charts(page))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         result = axe.run(page)  # type: ignore[attr-defined]
         violations = [
@@ -98,10 +110,9 @@ def test_every_navigation_link_for_every_kind_of_user(
     ]
     problems = [p for visit in visits for p in visit.problems()]
     print(f"walk: {len(visits)} pages in {time.monotonic() - started:.1f} s, screenshots in {shots}")
-    print(
-        f"console errors {sum(len(v.errors) for v in visits)}, wider than the window {sum(v.overflow > 0 for v in visits)},"
-        f" axe serious/critical {sum(len(v.violations) for v in visits)}"
-    )
+    errors, wide = sum(len(v.errors) for v in visits), sum(v.overflow > 0 for v in visits)
+    serious = sum(len(v.violations) for v in visits)
+    print(f"console errors {errors}, wider than the window {wide}, axe serious/critical {serious}")
     for problem in problems:
         print(problem)
     # Every kind of user reaches pages, in both languages and both widths.

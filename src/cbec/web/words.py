@@ -1,0 +1,41 @@
+"""The words of the case pages (complaints queue, quality, cases), kept apart so i18n.TEXT merges easily."""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    "menu": ("菜单", "Menu"),
+    "trade_total": ("跨境电商进出口额", "CBEC import and export"),
+    "unit_100m_cny": ("亿元", "CNY 100 m"),
+    "quality": ("质量监管", "Quality"),
+    "cases": ("案件总览", "Cases"),
+    "received_at": ("收到时间", "Received"),
+    "respondent": ("被投诉方", "Respondent"),
+    "no_respondent": ("未分派", "not routed yet"),
+    "complaint": ("投诉", "Complaint"),
+    "details": ("详情", "Details"),
+    "overdue_note": (
+        "标为“已逾期”的行已超过法定处理期限（按中国工作日计算），请优先处理。",
+        "Rows marked “overdue” are past their statutory deadline (counted in Chinese working days): handle them first.",
+    ),
+    "overdue_by": ("已逾期", "overdue since"),
+    "read_only": ("只读角色：可查看，不能处理。", "Read-only role: you may look, not act."),
+    "take_step": ("处理投诉", "Act on this complaint"),
+    "no_steps": ("当前状态下您无可执行操作", "Nothing for you to do in this state"),
+    "order_id": ("订单号", "Order number"),
+    "consumer": ("消费者", "Consumer"),
+    "sort": ("排序", "Sort"),
+    "newest": ("最新在前", "newest first"),
+    "due_first": ("截止最早在前", "earliest deadline first"),
+    "case_kind": ("案件类型", "Kind of case"),
+    "case_ref": ("编号", "Reference"),
+    "subject": ("对象", "Subject"),
+    "open_only": ("仅看未结", "Open only"),
+    "kind_complaint": ("消费者投诉", "complaint"),
+    "kind_takedown": ("知识产权下架", "IP takedown"),
+    "kind_quality_case": ("质量案件", "quality case"),
+    "kind_notice": ("监管通知", "notice"),
+    "kind_credit_repair": ("信用修复", "credit repair"),
+    "filings": ("备案", "Filings"),
+    "findings": ("抽检发现", "Findings"),
+    "quality_cases": ("质量案件", "Quality cases"),
+}
