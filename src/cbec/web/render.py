@@ -17,6 +17,8 @@ from starlette.responses import Response
 from cbec.auth.domain import ENTERPRISE, PARTNER, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
+from cbec.feeds import service as feeds
+from cbec.storage.store import Store
 from cbec.supervision import service as supervision
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
@@ -35,6 +37,14 @@ ACTION_TITLES = {
     "withdraw": ("撤回", "withdraw"),
     "escalate": ("升级处理", "escalate"),
     "overdue": ("标记逾期", "mark overdue"),
+    "accept": ("受理", "accept"),
+    "route": ("分派", "route"),
+    "answer": ("答复", "answer"),
+    "settle": ("和解", "settle"),
+    "mediate": ("转调解", "mediate"),
+    "fail": ("调解终止", "end mediation"),
+    "dispute": ("有异议", "dispute"),
+    "close": ("办结", "close"),
 }
 SEVERITY_TITLES = {
     "critical": ("严重", "critical"),
@@ -59,6 +69,15 @@ def _as_json(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, default=str)
     escaped = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(escaped)  # nosec B704  # <, > and & are escaped: nothing in it can close the script element
+
+
+NAMED_REGISTERS = {"institution": "institutions", "enterprise": "enterprises", "platform": "platforms"}
+Registers = dict[str, dict[str, tuple[str, str]]]
+
+
+def registers(store: Store) -> Registers:
+    """Return the names of institutions, enterprises and platforms by code, to show beside the codes."""
+    return {kind: feeds.register_names(store=store, feed=feed) for kind, feed in NAMED_REGISTERS.items()}
 
 
 def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
@@ -112,6 +131,9 @@ def page(
         "action_title": lambda a: pick(lang, ACTION_TITLES.get(a), a),
         "severity_title": lambda s: pick(lang, SEVERITY_TITLES.get(s), s),
     }
+    names: Registers = context.pop("registers", None) or {}
+    # name_of("enterprise", code): the register's name in the page's language, "" when the register has none.
+    base["name_of"] = lambda kind, code: pick(lang, names.get(kind, {}).get(code or ""), "")
     if visitor is not None:
         base["nav"] = nav(lang, visitor)
         base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
