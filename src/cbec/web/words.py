@@ -4,6 +4,7 @@ from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
     "menu": ("菜单", "Menu"),
+    "unit_payments": ("笔", "payments"),
     "trade_total": ("跨境电商进出口额", "CBEC import and export"),
     "unit_100m_cny": ("亿元", "CNY 100 m"),
     "quality": ("质量监管", "Quality"),
