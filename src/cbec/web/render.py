@@ -91,6 +91,8 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/complaints", "complaints"),
             ("/statistics", "statistics"),
             ("/credit", "credit"),
+            ("/quality", "quality"),
+            ("/cases", "cases"),
             ("/reports", "reports"),
         ]
     elif visitor.principal.role == PARTNER:
@@ -101,7 +103,8 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/alerts", "alerts"),
             ("/notices", "notices"),
             ("/complaints", "complaints"),
-            *([("/credit", "credit")] if visitor.principal.role == ENTERPRISE else []),
+            *([("/credit", "credit"), ("/quality", "quality")] if visitor.principal.role == ENTERPRISE else []),
+            ("/cases", "cases"),
         ]
     return [(path, translate(lang, key)) for path, key in keys]
 

@@ -39,4 +39,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "filings": ("备案", "Filings"),
     "findings": ("抽检发现", "Findings"),
     "quality_cases": ("质量案件", "Quality cases"),
+    "quality_by_enterprise": ("各企业质量情况", "Quality per enterprise"),
+    "inspections": ("抽检", "Inspections"),
+    "inspections_failed": ("抽检不合格", "Inspections failed"),
+    "cases_open": ("未结案件", "Open cases"),
+    "product": ("商品", "Product"),
+    "measure": ("处置措施", "Measure"),
+    "unit_items": ("件", "items"),
 }
