@@ -29,6 +29,7 @@ from cbec.monitoring.alerts.overview import (
     city_activity,
     daily_trend,
     evidence_graph,
+    payment_amounts,
     payment_total,
 )
 from cbec.monitoring.alerts.read import count_alerts, export_alerts, get_alert, list_alerts
@@ -87,6 +88,7 @@ __all__ = [
     "get_case",
     "list_alerts",
     "list_cases",
+    "payment_amounts",
     "payment_from_text",
     "payment_total",
     "publish",

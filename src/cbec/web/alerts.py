@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -68,7 +69,21 @@ def alert_detail(request: Request, alert_id: RowId, store: StoreDep, visitor: An
     graph = monitoring.evidence_graph(store=store, alert_id=alert_id, principal=visitor.principal)
     if alert is None or graph is None:
         return not_found(request, visitor)
-    return page(request, "alert.html.j2", visitor, alert=alert, graph=graph)
+    # Where the money went or came from: the countries of the accounts other than China's (a corridor alert's point).
+    countries = sorted({n.country for n in graph.nodes if n.country and n.country != "CN"})
+    amounts: dict[str, Decimal] = {}
+    for edge in graph.edges:
+        amounts[edge.currency] = amounts.get(edge.currency, Decimal(0)) + edge.amount
+    return page(
+        request,
+        "alert.html.j2",
+        visitor,
+        alert=alert,
+        graph=graph,
+        countries=countries,
+        amounts=amounts,
+        registers=registers(store),
+    )
 
 
 @router.post("/alerts/{alert_id}/notice")

@@ -46,4 +46,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "product": ("商品", "Product"),
     "measure": ("处置措施", "Measure"),
     "unit_items": ("件", "items"),
+    "unwarned_title": ("待处置：C 级及以下机构尚无未结通知", "To act on: class C or lower, no open notice"),
+    "unwarned_text": (
+        "以下机构本月评级为 C 级或更低，但目前没有未结的监管通知。请打开机构页面下发风险提示或整改通知。",
+        "These institutions are rated C or lower this month but have no open notice. Open one to issue a warning or a"
+        " rectification notice.",
+    ),
+    "counterparty_countries": ("对方国家/地区", "Counterparty countries"),
+    "evidence_amount": ("涉及金额", "Amount named"),
 }

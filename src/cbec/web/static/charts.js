@@ -67,7 +67,7 @@
     var severity = chart("severity");
     if (severity) severity.setOption({
       tooltip: tooltip({ trigger: "item" }),
-      series: [{ type: "pie", radius: ["40%", "70%"], data: Object.keys(data.severity).map(function (k) {
+      series: [{ type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}\n{c}" }, data: Object.keys(data.severity).map(function (k) {
         return { name: labels.severity[k] || k, value: data.severity[k], itemStyle: { color: SEVERITY_COLOURS[k] } };
       }) }]
     });
