@@ -12,7 +12,7 @@ from cbec.auth.domain import INSTITUTION, ROLES, TENANT_COLUMN, Forbidden
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
-from cbec.web.render import not_found, page
+from cbec.web.render import not_found, page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +43,7 @@ def board(
         visitor,
         notices=notices,
         filters={"state": state, "overdue": overdue, "institution_id": institution_id},
+        registers=registers(store),
     )
 
 
@@ -53,7 +54,9 @@ def notice_detail(request: Request, notice_id: RowId, store: StoreDep, visitor: 
     if notice is None:
         return not_found(request, visitor)
     actions = supervision.notice_actions(notice=notice, principal=visitor.principal)
-    return page(request, "notice.html.j2", visitor, notice=notice, actions=actions, error=None)
+    return page(
+        request, "notice.html.j2", visitor, notice=notice, actions=actions, error=None, registers=registers(store)
+    )
 
 
 @router.post("/notices/{notice_id}/act")
@@ -120,4 +123,5 @@ def portal(request: Request, store: StoreDep, visitor: Tenant) -> Response:
         notices=notices,
         deadlines=deadlines,
         rating=rating,
+        registers=registers(store),
     )

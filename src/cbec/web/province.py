@@ -97,7 +97,15 @@ def institutions(request: Request, store: StoreDep, visitor: Province, month: Mo
     """List the month's institution ratings, worst first."""
     shown, months = pick_month(store, month)
     ratings = [] if shown is None else supervision.list_ratings(store=store, month=shown, principal=visitor.principal)
-    return page(request, "institutions.html.j2", visitor, month=shown, months=months, ratings=ratings)
+    return page(
+        request,
+        "institutions.html.j2",
+        visitor,
+        month=shown,
+        months=months,
+        ratings=ratings,
+        registers=registers(store),
+    )
 
 
 @router.get("/institutions/{institution_id}")
@@ -134,6 +142,7 @@ def institution(
         request,
         "institution.html.j2",
         visitor,
+        registers=registers(store),
         institution_id=institution_id,
         month=shown,
         months=months,

@@ -52,6 +52,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "These institutions are rated C or lower this month but have no open notice. Open one to issue a warning or a"
         " rectification notice.",
     ),
+    "more_currencies": ("另有 {n} 种币种", "and {n} more currencies"),
     "counterparty_countries": ("对方国家/地区", "Counterparty countries"),
     "evidence_amount": ("涉及金额", "Amount named"),
 }

@@ -22,8 +22,9 @@ def test_the_overview_gives_the_amount_beside_the_count_and_names_the_institutio
     html = login("analyst").get("/", params={"month": MONTH}).text
     amounts = monitoring.payment_amounts(store=store, month=MONTH)
     assert amounts and all(total > Decimal(0) for total in amounts.values())
-    ccy, total = next(iter(amounts.items()))
-    assert f'data-testid="amount-{ccy}">{ccy} {total:,.2f}</span>' in html
+    for ccy in ("CNY", "USD"):
+        assert f'data-testid="amount-{ccy}">{ccy} {amounts[ccy]:,.2f}</span>' in html
+    assert f"另有 {len(amounts) - 3} 种币种" in html  # CNY, USD and EUR summed; the others counted
     names = feeds.register_names(store=store, feed="institutions")
     worst = supervision.list_ratings(store=store, month=MONTH)[0].institution_id
     assert f'">{names[worst][0]}</a> <span class="code">{worst}</span>' in html
