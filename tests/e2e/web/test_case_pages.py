@@ -40,3 +40,14 @@ def test_the_quality_page_opens_for_the_regulator_and_the_enterprise(login: Call
     english = login("firm").get("/quality", cookies={"cbec_lang": "en"})
     assert english.status_code == 200 and "Quality per enterprise" in english.text
     assert login("pi-a").get("/quality").status_code == 403
+
+
+def test_the_platform_and_the_enterprise_find_what_is_theirs_on_the_case_board(
+    login: Callable[[str], TestClient],
+) -> None:
+    shop = login("shop").get("/cases").text
+    assert set(re.findall(r'data-kind="([a-z_]+)"', shop)) == {"complaint", "takedown"}
+    assert "包裹三周未到" in shop and "退货后一个月" not in shop
+    firm = login("firm").get("/cases", cookies={"cbec_lang": "en"}).text
+    assert "退货后一个月仍未退款" in firm and "包裹三周未到" not in firm
+    assert "IP takedown" in firm and "platform notified" in firm  # kinds and states in the page's language

@@ -75,6 +75,11 @@ def _walk_one(browser: object, base_url: str, who: str, lang: str, width: int, s
     page.wait_for_load_state("load")
     page.goto(f"{base_url}/lang/{lang}?next=/")
     links = page.eval_on_selector_all("header nav.wide a", "nodes => nodes.map(n => n.getAttribute('href'))")
+    if width < 800:  # on a phone the row is hidden and the menu opens on a tap, every link in it
+        assert not page.is_visible("header nav.wide")
+        page.click("header details.menu summary")
+        assert page.locator("header details.menu nav a:visible").count() == len(links)
+        page.screenshot(path=str(shots / f"{who}-{lang}-{width}-menu.png"))
     visits = []
     for path in links:
         errors.clear()
