@@ -17,10 +17,12 @@ from cbec.cli import (
     monitor,
     quality,
     report,
+    review,
     security,
     serve,
     supervision,
     synth,
+    triage,
     webhooks,
 )
 from cbec.cli.context import show_warnings_as_notes
@@ -49,8 +51,9 @@ app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")
 app.add_typer(monitor.monitor_app, name="monitor")
-app.add_typer(monitor.alerts_app, name="alerts")
+app.add_typer(triage.alerts_app, name="alerts")  # monitor.py's commands and triage's
 app.add_typer(monitor.rules_app, name="rules")
+app.add_typer(review.review_app, name="review")
 app.command("rate")(supervision.rate)
 app.command("incidents")(supervision.incidents)
 app.command("settlement")(supervision.settlement)

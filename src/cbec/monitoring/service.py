@@ -2,7 +2,8 @@
 
 Besides its own functions it hands on, as its own, what its rooms implement for callers: the alerts a principal
 may see (alerts/read.py), the dashboard's read side (alerts/overview.py), fund-flow cases (graph/cases.py),
-the learned model (learned/scoring.py) and the JetStream scale-out (streaming/jetstream/service.py).
+the learned model (learned/scoring.py), triage's review queue and report register (triage/read.py) and the
+JetStream scale-out (streaming/jetstream/service.py).
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ from cbec.monitoring.streaming.jetstream.service import (
 )
 from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.monitoring.streaming.rows import payment_from_text
+from cbec.monitoring.triage.lifecycle import DISPOSITIONS
+from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
+from cbec.monitoring.triage.run import triage_stored_month
+from cbec.monitoring.triage.workflow import (
+    assign_item,
+    check_close,
+    close_item,
+    comment_item,
+    item_steps,
+    start_item,
+)
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -68,6 +80,7 @@ __all__ = [
     "BACKENDS",
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
+    "DISPOSITIONS",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",
@@ -76,23 +89,33 @@ __all__ = [
     "StreamMismatch",
     "WorkerOptions",
     "alert_breakdown",
+    "assign_item",
     "available_months",
     "busiest_enterprises",
+    "check_close",
     "city_activity",
+    "close_item",
+    "comment_item",
     "count_alerts",
     "daily_trend",
     "evidence_graph",
     "export_alerts",
     "export_case",
+    "export_queue",
     "get_alert",
     "get_case",
+    "get_item",
+    "item_steps",
     "list_alerts",
     "list_cases",
+    "list_items",
+    "list_reports",
     "payment_amounts",
     "payment_from_text",
     "payment_total",
     "publish",
     "show_model",
+    "start_item",
     "train_model",
     "work",
 ]
@@ -120,9 +143,15 @@ def run_month(
     model: Path | None = None,
     graph: bool = False,
     backend: Backend | None = None,
+    triage: bool = True,
 ) -> RunSummary:
-    """Run the rules and matching (on `backend`, else CBEC_BATCH_BACKEND), and when asked graph patterns and a model."""
+    """Run the rules and matching (on `backend`, else CBEC_BATCH_BACKEND), and when asked graph patterns and a model.
+
+    Then triage (monitoring/triage/): large-value reports to their register, one risk score per payment, and a
+    review item for each payment whose score passes the threshold.
+    """
     ruleset, fx = _ruleset(rules), _fx(store)
+    model_scores: Path | None = None
     findings: list[Finding] = []
     params = load_graph_params()
     summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
@@ -147,7 +176,7 @@ def run_month(
         if model is not None:
             scores = score_month(con, model=model, month=month, fx=fx, lake_root=store.lake.root)
             alerts += scores.alerts
-            summary.model, summary.scored = scores.model, scores.scored
+            summary.model, summary.scored, model_scores = scores.model, scores.scored, scores.path
         if graph:
             findings = detect_month(con, params=params, ruleset=ruleset, fx=fx, month=month)
             alerts += [to_alert(f, params) for f in findings]
@@ -158,6 +187,8 @@ def run_month(
         _keep_match_rates(store, month, kept)
     if findings:
         summary.cases = save_cases(store=store, findings=findings, params=params, now=datetime.now(UTC))
+    if triage:
+        _triage(store, month, ruleset, fx, model_scores, summary)
     return summary
 
 
@@ -181,6 +212,16 @@ def run_tightened_matching(
     summary = RunSummary(month=month, ruleset="three_document_tightened")
     _save(store, [alert for _, alert in found], summary, "batch")
     return dict(Counter(enterprise for enterprise, _ in found)), summary.new
+
+
+def _triage(
+    store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None, summary: RunSummary
+) -> None:
+    """Triage the month just stored (triage/run.py); add what it did, and how long it took, to `summary`."""
+    done = triage_stored_month(store=store, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores)
+    summary.large_value_reports, summary.review_items_new = done.reports_due, done.items_new
+    summary.review_items_passed, summary.triage = done.passed, f"{done.config_version}/{done.profile}"
+    summary.triage_seconds = done.seconds
 
 
 def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[str, Any]]]) -> None:

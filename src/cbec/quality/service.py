@@ -10,12 +10,12 @@ import pycountry
 from sqlalchemy import func, select
 
 from cbec.audit import service as audit
-from cbec.auth.domain import SYSTEM, NotVisible, Principal
+from cbec.auth.domain import SYSTEM, Principal
 from cbec.casework import service as casework
-from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, is_overdue
+from cbec.core.workflow import Lifecycle, is_overdue
 from cbec.feeds.service import lake_views, read_side
 from cbec.quality import conformity
+from cbec.quality.cases import open_case
 from cbec.quality.config import shipped_config, standards
 from cbec.quality.domain import check_filing, measure_for
 from cbec.quality.lifecycle import quality_case_lifecycle
@@ -115,27 +115,17 @@ def open_cases(*, store: Store, now: datetime | None = None) -> list[QualityCase
                 config.measure_by_category,
                 config.default_measure,
             )
-            lifecycle = _lifecycle(measure)
-            case = QualityCase(
-                inspection_id=inspection_id,
+            case = open_case(
+                session,
+                key=inspection_id,
                 filing_id=filing_id,
                 enterprise_id=enterprise_id,
-                product_name=product,
+                product=product,
                 defect=defect,
                 measure=measure,
-                state=lifecycle.initial,
-                due_at=lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), store.calendar()),
-                opened_at=now,
-                updated_at=now,
-            )
-            casework.open_item(
-                session,
-                QUALITY_CASES,
-                case,
-                actor=SYSTEM_ACTOR,
-                at=now,
-                audit_action="quality_case.open",
-                after={"inspection_id": inspection_id, "measure": measure, "due_at": case.due_at},
+                now=now,
+                calendar=store.calendar(),
+                evidence={"inspection_id": inspection_id},
             )
             opened.append(QualityCaseRead.model_validate(case))
     return opened
@@ -152,24 +142,20 @@ def advance_case(
     now: datetime | None = None,
 ) -> QualityCaseRead:
     """The enterprise reports the measure done; the regulator verifies or rejects."""
-    now = now or datetime.now(UTC)
-    with transaction(store.factory) as session:
-        case = session.get(QualityCase, case_id)
-        if case is None or not principal.can_see("enterprise_id", case.enterprise_id):
-            raise NotVisible(f"no quality case {case_id} / 质量案件 {case_id} 不存在")
-        casework.take_step(
-            session,
-            QUALITY_CASES,
-            case,
-            lifecycle=_lifecycle(case.measure),
-            action=action,
-            actor=actor,
-            reason=reason,
-            now=now,
-            calendar=store.calendar(),
-            role=principal.role,
-        )
-        return QualityCaseRead.model_validate(case)
+    return casework.step_visible(
+        store,
+        QUALITY_CASES,
+        case_id,
+        visible=lambda case: principal.can_see("enterprise_id", case.enterprise_id),
+        missing=f"no quality case {case_id} / 质量案件 {case_id} 不存在",
+        lifecycle_of=lambda case: _lifecycle(case.measure),
+        action=action,
+        actor=actor,
+        reason=reason,
+        role=principal.role,
+        read=QualityCaseRead.model_validate,
+        now=now,
+    )
 
 
 def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
