@@ -9,6 +9,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "unit_100m_cny": ("亿元", "CNY 100 m"),
     "quality": ("质量监管", "Quality"),
     "cases": ("案件总览", "Cases"),
+    "my_cases": ("我的案件", "My cases"),
     "received_at": ("收到时间", "Received"),
     "respondent": ("被投诉方", "Respondent"),
     "no_respondent": ("未分派", "not routed yet"),

@@ -51,3 +51,12 @@ def test_the_platform_and_the_enterprise_find_what_is_theirs_on_the_case_board(
     firm = login("firm").get("/cases", cookies={"cbec_lang": "en"}).text
     assert "退货后一个月仍未退款" in firm and "包裹三周未到" not in firm
     assert "IP takedown" in firm and "platform notified" in firm  # kinds and states in the page's language
+
+
+def test_the_platform_portal_shows_its_cases_and_the_institution_portal_does_not(
+    login: Callable[[str], TestClient],
+) -> None:
+    portal = login("shop").get("/portal").text
+    section = re.search(r'data-testid="my-cases">(.*?)</section>', portal, re.S)
+    assert section is not None and "包裹三周未到" in section.group(1) and "知识产权下架" in section.group(1)
+    assert 'data-testid="my-cases"' not in login("pi-a").get("/portal").text
