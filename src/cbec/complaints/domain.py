@@ -26,6 +26,17 @@ Category = Literal[
     "other",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
+CATEGORY_TITLES: dict[str, tuple[str, str]] = {
+    "quality": ("商品质量", "product quality"),
+    "counterfeit": ("假冒商品", "counterfeit goods"),
+    "refund_return": ("退款退货", "refunds and returns"),
+    "delivery": ("物流配送", "delivery"),
+    "near_expiry": ("临期商品", "near expiry"),
+    "description_mismatch": ("货不对板", "not as described"),
+    "privacy": ("个人信息", "privacy"),
+    "payment": ("支付问题", "payment"),
+    "other": ("其他", "other"),
+}
 FALLBACK = "other"
 _SPACES = re.compile(r"\s+")
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from cbec.audit import service as audit
 from cbec.auth.domain import AUDITOR, REGULATORS, SYSTEM, NotVisible, Principal
@@ -15,11 +15,12 @@ from cbec.casework import service as casework
 from cbec.complaints.bulk import import_feed, month_summary, resolution_by_enterprise
 from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
-from cbec.complaints.domain import CATEGORIES
+from cbec.complaints.domain import CATEGORIES, CATEGORY_TITLES
 from cbec.complaints.errors import EmptyComplaintError
 from cbec.complaints.keys import add_key, drop_retired, load_keyring
 from cbec.complaints.lifecycle import (
     CONSUMER,
+    CONSUMER_ACTIONS,
     STATE_TITLES,
     complaint_lifecycle,
 )
@@ -49,6 +50,8 @@ from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 __all__ = [
+    "CATEGORIES",
+    "CATEGORY_TITLES",
     "STATE_TITLES",
     "Classification",
     "ComplaintCreate",
@@ -254,25 +257,61 @@ def check_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
     return casework.run_deadline_check(store, COMPLAINTS, lifecycle_of=lambda _case: lifecycle, now=now)
 
 
+def _listing(principal: Principal, state: str | None, category: str | None) -> Select[ComplaintCase]:
+    query = select(ComplaintCase)
+    if state:
+        query = query.where(ComplaintCase.state == state)
+    if category:
+        query = query.where(ComplaintCase.category == category)
+    if principal.tenant_column is not None:
+        kind = principal.tenant_column.removesuffix("_id")
+        query = query.where(ComplaintCase.respondent_kind == kind, ComplaintCase.respondent_id == principal.tenant_id)
+    return query
+
+
 def list_complaints(
     *,
     store: Store,
     principal: Principal = SYSTEM,
     state: str | None = None,
+    category: str | None = None,
     limit: int = 100,
     offset: int = 0,
     now: datetime | None = None,
 ) -> list[ComplaintRead]:
     """Return the complaints the principal may see (a business: those routed to it), newest first, masked."""
-    query = select(ComplaintCase).order_by(ComplaintCase.id.desc())
-    if state:
-        query = query.where(ComplaintCase.state == state)
-    if principal.tenant_column is not None:
-        kind = principal.tenant_column.removesuffix("_id")
-        query = query.where(ComplaintCase.respondent_kind == kind, ComplaintCase.respondent_id == principal.tenant_id)
+    query = _listing(principal, state, category).order_by(ComplaintCase.id.desc())
     ring, now = load_keyring(store.settings), now or datetime.now(UTC)
     with store.factory() as session:
         return [_read(c, ring, now) for c in session.scalars(query.limit(limit).offset(offset))]
+
+
+def count_complaints(
+    *, store: Store, principal: Principal = SYSTEM, state: str | None = None, category: str | None = None
+) -> int:
+    """Return how many complaints list_complaints would give without a limit (for paging)."""
+    query = select(func.count()).select_from(_listing(principal, state, category).subquery())
+    with store.factory() as session:
+        return int(session.scalar(query) or 0)
+
+
+def get_complaint(
+    *, store: Store, case_id: int, principal: Principal = SYSTEM, now: datetime | None = None
+) -> ComplaintRead:
+    """Return one complaint with its history, masked; NotVisible when missing or routed to another business."""
+    with store.factory() as session:
+        case = session.get(ComplaintCase, case_id)
+        if case is None or not _visible(principal, case):
+            raise NotVisible(f"no complaint {case_id} / 投诉 {case_id} 不存在")
+        history = casework.history(session, COMPLAINTS, case.id)
+        return _read(case, load_keyring(store.settings), now or datetime.now(UTC), history)
+
+
+def actions_for(*, role: str, state: str) -> list[str]:
+    """Return the steps a role may take on a complaint in this state (none for a reader such as the auditor)."""
+    steps = complaint_lifecycle(shipped_config().deadlines).actions_for(role, state)
+    # route and overdue are the system's own steps; close and dispute are the consumer's, by tracking code.
+    return [a for a in steps if a not in ("route", "overdue") and (role == CONSUMER or a not in CONSUMER_ACTIONS)]
 
 
 def override_category(*, store: Store, case_id: int, category: str, actor: str, principal: Principal = SYSTEM) -> None:

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 
+from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.clock import SHANGHAI
+from cbec.core.workflow import is_overdue
 from cbec.credit import lists
 from cbec.credit.catalog import BY_NAME, FEATURES
 from cbec.credit.config import shipped_config
@@ -18,6 +20,8 @@ from cbec.credit.customs import CustomsGradeError as CustomsGradeError  # a refu
 from cbec.credit.customs import load_schemes, parse_grade_file
 from cbec.credit.features import CreditFiles as CreditFiles
 from cbec.credit.features import credit_files as credit_files
+from cbec.credit.lifecycle import STATE_TITLES as REPAIR_STATE_TITLES  # the repair states in words
+from cbec.credit.lifecycle import repair_lifecycle
 from cbec.credit.measures import apply_monitoring_tightening, customs_export, monitoring_tolerances
 from cbec.credit.measures import inspection_sample as draw_inspection_sample
 from cbec.credit.models import CreditListEntry, CreditScore, CustomsGrade, RepairApplication
@@ -48,6 +52,7 @@ from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
 __all__ = [
+    "REPAIR_STATE_TITLES",
     "CreditHistoryRead",
     "CreditRatingRead",
     "InspectionSample",
@@ -292,3 +297,19 @@ def check_repair_deadlines(*, store: Store, now: datetime | None = None) -> list
             session, now=now or datetime.now(UTC), calendar=store.calendar(), config=shipped_config()
         )
         return [_repair_read(session, session.get_one(RepairApplication, i)) for i in sorted({i for i, _ in steps})]
+
+
+def list_repairs(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[RepairRead]:
+    """Return the repair applications the principal may see (an enterprise: its own), newest first."""
+    query = select(RepairApplication).order_by(RepairApplication.id.desc())
+    if state:
+        query = query.where(RepairApplication.state == state)
+    if (scope := principal.scope("enterprise_id")) is not None:
+        query = query.where(RepairApplication.enterprise_id == scope)
+    with store.factory() as session:
+        return [RepairRead.model_validate(a, from_attributes=True) for a in session.scalars(query)]
+
+
+def repair_overdue(*, repair: RepairRead, now: datetime) -> bool:
+    """Tell whether a repair application shows as overdue (its review late, or past its deadline and open)."""
+    return is_overdue(repair_lifecycle(shipped_config().repair), state=repair.state, due_at=repair.due_at, now=now)

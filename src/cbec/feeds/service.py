@@ -164,6 +164,19 @@ def register_rows(*, store: Store, feed: str) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in session.execute(select(*columns).where(table.c.is_current))]
 
 
+def register_names(*, store: Store, feed: str) -> dict[str, tuple[str, str]]:
+    """Return each current row's key → (Chinese name, English name), for putting names beside codes on pages.
+
+    A register without an English name (institutions) gives its one name for both.
+    """
+    spec = get_feed(feed)
+    table = REGISTER_TABLES[spec.name]
+    english = table.c["name_en"] if "name_en" in table.c else table.c["name"]
+    query = select(table.c[spec.key[0]], table.c["name"], english).where(table.c.is_current)
+    with store.factory() as session:
+        return {str(key): (str(zh), str(en or zh)) for key, zh, en in session.execute(query)}
+
+
 def list_quarantine(
     *,
     store: Store,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from cbec.audit import service as audit
 from cbec.auth.domain import PLATFORM, SYSTEM, Principal
 from cbec.casework import service as casework
+from cbec.core.workflow import is_overdue
 from cbec.feeds.service import lake_views, read_side, register_rows
 from cbec.ip.lifecycle import takedown_lifecycle
 from cbec.ip.models import TAKEDOWNS, ListingFinding, MarkAlias, MarkLicence, TakedownCase
@@ -317,3 +318,8 @@ def list_findings(*, store: Store, enterprise_id: str | None = None) -> list[Lis
         query = query.where(ListingFinding.enterprise_id == enterprise_id)
     with store.factory() as session:
         return list(session.scalars(query))
+
+
+def takedown_overdue(*, case: TakedownRead, now: datetime) -> bool:
+    """Tell whether a takedown case shows as overdue (past its deadline and not finished)."""
+    return is_overdue(takedown_lifecycle(), state=case.state, due_at=case.due_at, now=now)

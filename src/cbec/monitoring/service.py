@@ -29,6 +29,7 @@ from cbec.monitoring.alerts.overview import (
     city_activity,
     daily_trend,
     evidence_graph,
+    payment_amounts,
     payment_total,
 )
 from cbec.monitoring.alerts.read import count_alerts, export_alerts, get_alert, list_alerts
@@ -111,6 +112,7 @@ __all__ = [
     "list_cases",
     "list_items",
     "list_reports",
+    "payment_amounts",
     "payment_from_text",
     "payment_total",
     "publish",

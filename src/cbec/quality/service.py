@@ -178,8 +178,10 @@ def list_cases(*, store: Store, principal: Principal = SYSTEM, state: str | None
         return [QualityCaseRead.model_validate(c) for c in session.scalars(query)]
 
 
-def enterprise_quality(*, store: Store, now: datetime | None = None) -> list[EnterpriseQuality]:
-    """Return per enterprise its filings, findings, inspections (failed) and open or overdue cases."""
+def enterprise_quality(
+    *, store: Store, now: datetime | None = None, principal: Principal = SYSTEM
+) -> list[EnterpriseQuality]:
+    """Return per enterprise its filings, findings, inspections (failed), open and overdue cases (a tenant: its own)."""
     now = now or datetime.now(UTC)
     filings: dict[str, int] = {}
     for row in _filings(store):
@@ -211,6 +213,8 @@ def enterprise_quality(*, store: Store, now: datetime | None = None) -> list[Ent
             late = is_overdue(_lifecycle(case.measure), state=case.state, due_at=case.due_at, now=now)
             entry[1] += int(late)
     ids = sorted(set(filings) | set(inspected) | set(findings) | set(cases))
+    if (scope := principal.scope("enterprise_id")) is not None:
+        ids = [e for e in ids if e == scope]
     return [
         EnterpriseQuality(
             enterprise_id=e,
@@ -244,3 +248,8 @@ def standards_table(*, standards_file: Path | None = None) -> StandardsTableSumm
 def inspection_base_rate() -> float:
     """Return the share of enterprises an inspection sample draws at the routine grade."""
     return shipped_config().inspection_base_rate
+
+
+def case_overdue(*, case: QualityCaseRead, now: datetime) -> bool:
+    """Tell whether a quality case shows as overdue (in a late state, or past its deadline and not finished)."""
+    return is_overdue(_lifecycle(case.measure), state=case.state, due_at=case.due_at, now=now)

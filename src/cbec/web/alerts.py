@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -12,7 +13,7 @@ from cbec.auth.domain import REGULATORS, ROLES
 from cbec.core.months import MONTH_SHAPE
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
-from cbec.web.render import not_found, page
+from cbec.web.render import not_found, page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -20,6 +21,7 @@ AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Regulator = Annotated[Visitor, Depends(needs(*sorted(REGULATORS)))]
 PAGE_SIZE = 25
 Severity = Literal["", "critical", "high", "medium", "low"]
+Sort = Literal["severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"]
 
 
 @router.get("/alerts")
@@ -32,8 +34,9 @@ def alert_queue(
     rule_id: Annotated[str, Query(max_length=80)] = "",
     institution_id: Annotated[str, Query(max_length=64)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    sort: Sort = "severity",
 ) -> Response:
-    """List the alerts the user may see; an htmx request gets only the table back."""
+    """List the alerts the user may see, sorted by a column; an htmx request gets only the table back."""
     filters: dict[str, Any] = {
         "month": month or None,
         "severity": severity or None,
@@ -43,7 +46,7 @@ def alert_queue(
     principal = visitor.principal
     total = monitoring.count_alerts(store=store, principal=principal, **filters)
     alerts = monitoring.list_alerts(
-        store=store, principal=principal, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, **filters
+        store=store, principal=principal, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort=sort, **filters
     )
     context: dict[str, Any] = {
         "alerts": alerts,
@@ -52,6 +55,8 @@ def alert_queue(
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": {k: v or "" for k, v in filters.items()},
         "months": monitoring.available_months(store=store),
+        "sort": sort,
+        "registers": registers(store),
     }
     template = "alert_rows.html.j2" if request.headers.get("hx-request") else "alerts.html.j2"
     return page(request, template, visitor, **context)
@@ -64,7 +69,21 @@ def alert_detail(request: Request, alert_id: RowId, store: StoreDep, visitor: An
     graph = monitoring.evidence_graph(store=store, alert_id=alert_id, principal=visitor.principal)
     if alert is None or graph is None:
         return not_found(request, visitor)
-    return page(request, "alert.html.j2", visitor, alert=alert, graph=graph)
+    # Where the money went or came from: the countries of the accounts other than China's (a corridor alert's point).
+    countries = sorted({n.country for n in graph.nodes if n.country and n.country != "CN"})
+    amounts: dict[str, Decimal] = {}
+    for edge in graph.edges:
+        amounts[edge.currency] = amounts.get(edge.currency, Decimal(0)) + edge.amount
+    return page(
+        request,
+        "alert.html.j2",
+        visitor,
+        alert=alert,
+        graph=graph,
+        countries=countries,
+        amounts=amounts,
+        registers=registers(store),
+    )
 
 
 @router.post("/alerts/{alert_id}/notice")

@@ -18,7 +18,7 @@ from cbec.complaints import service as complaints
 from cbec.complaints.schemas import ComplaintCreate
 from cbec.core.workflow import TransitionError
 from cbec.web.i18n import lang_of
-from cbec.web.render import page
+from cbec.web.render import not_found, page, registers
 from cbec.web.session import Visitor, check_csrf, check_origin, needs
 
 router = APIRouter(include_in_schema=False)
@@ -133,11 +133,65 @@ def close(
     return RedirectResponse(f"/complaint/track/{code}", status_code=303)
 
 
+PAGE_SIZE = 25
+
+
 @router.get("/complaints")
-def complaints_board(request: Request, store: StoreDep, visitor: AnyRole, state: str = "") -> Response:
-    """Complaints the user may handle: all for regulators, those routed to it for a business."""
-    rows = complaints.list_complaints(store=store, principal=visitor.principal, state=state or None, limit=200)
-    return page(request, "complaints.html.j2", visitor, rows=rows, states=complaints.STATE_TITLES, state=state)
+def complaints_board(
+    request: Request,
+    store: StoreDep,
+    visitor: AnyRole,
+    state: Annotated[str, Query(max_length=32)] = "",
+    category: Annotated[str, Query(max_length=32)] = "",
+    page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+) -> Response:
+    """Complaints the user may handle (all for regulators, those routed to it for a business), a page at a time."""
+    state = state if state in complaints.STATE_TITLES else ""
+    category = category if category in complaints.CATEGORIES else ""
+    who, chosen_state, chosen_category = visitor.principal, state or None, category or None
+    total = complaints.count_complaints(store=store, principal=who, state=chosen_state, category=chosen_category)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page_no = min(page_no, pages)
+    rows = complaints.list_complaints(
+        store=store,
+        principal=who,
+        state=chosen_state,
+        category=chosen_category,
+        limit=PAGE_SIZE,
+        offset=(page_no - 1) * PAGE_SIZE,
+    )
+    return page(
+        request,
+        "complaints.html.j2",
+        visitor,
+        rows=rows,
+        total=total,
+        page_no=page_no,
+        pages=pages,
+        filters={"state": state, "category": category},
+        states=complaints.STATE_TITLES,
+        categories=complaints.CATEGORY_TITLES,
+        registers=registers(store),
+    )
+
+
+@router.get("/complaints/{case_id}")
+def complaint_detail(request: Request, store: StoreDep, visitor: AnyRole, case_id: RowId) -> Response:
+    """One complaint: what happened, who answers it, its deadline, its history and the steps this user may take."""
+    try:
+        found = complaints.get_complaint(store=store, case_id=case_id, principal=visitor.principal)
+    except NotVisible:
+        return not_found(request, visitor)
+    return page(
+        request,
+        "complaint.html.j2",
+        visitor,
+        c=found,
+        steps=complaints.actions_for(role=visitor.principal.role, state=found.state),
+        states=complaints.STATE_TITLES,
+        categories=complaints.CATEGORY_TITLES,
+        registers=registers(store),
+    )
 
 
 @router.post("/complaints/{case_id}/act")
@@ -162,7 +216,7 @@ def act(
             principal=visitor.principal,
         )
     except NotVisible:
-        return page(request, "message.html.j2", visitor, status_code=404, message_key="not_found")
+        return not_found(request, visitor)
     except (TransitionError, PermissionError):
         return page(request, "message.html.j2", visitor, status_code=409, message_key="not_allowed")
-    return RedirectResponse("/complaints", status_code=303)
+    return RedirectResponse(f"/complaints/{case_id}", status_code=303)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from cbec.web.i18n_agenda import AGENDA_TEXT
+from cbec.web.words import WORDS
 
 LANG_COOKIE = "cbec_lang"
 LANGS = ("zh", "en")
@@ -196,6 +197,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "credit_lists": ("红黑名单", "Red and black lists"),
     "credit_list": ("名单", "List"),
 }
+
+TEXT.update(WORDS)
 
 
 def lang_of(request: Request) -> str:

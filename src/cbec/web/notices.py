@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
-from cbec.auth.domain import INSTITUTION, ROLES, TENANT_COLUMN, Forbidden
+from cbec.auth.domain import ENTERPRISE, INSTITUTION, PLATFORM, ROLES, TENANT_COLUMN, Forbidden, Principal
+from cbec.cases import service as cases
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service as monitoring
+from cbec.storage.store import Store
 from cbec.supervision import service as supervision
-from cbec.web.render import not_found, page
+from cbec.web.render import not_found, page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +45,7 @@ def board(
         visitor,
         notices=notices,
         filters={"state": state, "overdue": overdue, "institution_id": institution_id},
+        registers=registers(store),
     )
 
 
@@ -53,7 +56,9 @@ def notice_detail(request: Request, notice_id: RowId, store: StoreDep, visitor: 
     if notice is None:
         return not_found(request, visitor)
     actions = supervision.notice_actions(notice=notice, principal=visitor.principal)
-    return page(request, "notice.html.j2", visitor, notice=notice, actions=actions, error=None)
+    return page(
+        request, "notice.html.j2", visitor, notice=notice, actions=actions, error=None, registers=registers(store)
+    )
 
 
 @router.post("/notices/{notice_id}/act")
@@ -120,4 +125,14 @@ def portal(request: Request, store: StoreDep, visitor: Tenant) -> Response:
         notices=notices,
         deadlines=deadlines,
         rating=rating,
+        registers=registers(store),
+        **_my_cases(store, principal),
     )
+
+
+def _my_cases(store: Store, principal: Principal) -> dict[str, Any]:
+    """A platform's or an enterprise's cases (complaints routed to it, takedowns...); an institution has its notices."""
+    if principal.role not in (PLATFORM, ENTERPRISE):
+        return {"cases": None}
+    found = cases.case_board(store=store, principal=principal)
+    return {"cases": found[:10], "case_total": len(found), "case_overdue": sum(r.overdue for r in found)}

@@ -16,7 +16,7 @@ from cbec.core.months import MONTH_PATTERN
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
 from cbec.supervision import service as supervision
-from cbec.web.render import not_found, page
+from cbec.web.render import not_found, page, registers
 from cbec.web.session import PROVINCE_ROLES, Visitor, needs
 
 router = APIRouter(include_in_schema=False)
@@ -62,6 +62,7 @@ def overview_page(request: Request, store: StoreDep, visitor: AnyRole, month: Mo
     }
     headline = {
         "payments": monitoring.payment_total(store=store, month=shown, principal=principal),
+        "amounts": monitoring.payment_amounts(store=store, month=shown, principal=principal),
         "alerts": monitoring.count_alerts(store=store, month=shown, principal=principal),
         "enterprises": sum(c.enterprises for c in cities),
         "open_notices": len(open_notices),
@@ -77,6 +78,11 @@ def overview_page(request: Request, store: StoreDep, visitor: AnyRole, month: Mo
         headline=headline,
         cities=cities,
         worst=ratings[:8],
+        # Class C and below with no open notice: the overview asks the regulator to act on them.
+        unwarned=[
+            r for r in ratings if r.grade >= "C" and r.institution_id not in {n.institution_id for n in open_notices}
+        ],
+        registers=registers(store),
     )
 
 
@@ -91,7 +97,15 @@ def institutions(request: Request, store: StoreDep, visitor: Province, month: Mo
     """List the month's institution ratings, worst first."""
     shown, months = pick_month(store, month)
     ratings = [] if shown is None else supervision.list_ratings(store=store, month=shown, principal=visitor.principal)
-    return page(request, "institutions.html.j2", visitor, month=shown, months=months, ratings=ratings)
+    return page(
+        request,
+        "institutions.html.j2",
+        visitor,
+        month=shown,
+        months=months,
+        ratings=ratings,
+        registers=registers(store),
+    )
 
 
 @router.get("/institutions/{institution_id}")
@@ -128,6 +142,7 @@ def institution(
         request,
         "institution.html.j2",
         visitor,
+        registers=registers(store),
         institution_id=institution_id,
         month=shown,
         months=months,

@@ -18,6 +18,8 @@ from cbec.auth.domain import ENTERPRISE, PARTNER, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
 from cbec.core.regions import CITIES, find_city
+from cbec.feeds import service as feeds
+from cbec.storage.store import Store
 from cbec.supervision import service as supervision
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
@@ -36,6 +38,14 @@ ACTION_TITLES = {
     "withdraw": ("撤回", "withdraw"),
     "escalate": ("升级处理", "escalate"),
     "overdue": ("标记逾期", "mark overdue"),
+    "accept": ("受理", "accept"),
+    "route": ("分派", "route"),
+    "answer": ("答复", "answer"),
+    "settle": ("和解", "settle"),
+    "mediate": ("转调解", "mediate"),
+    "fail": ("调解终止", "end mediation"),
+    "dispute": ("有异议", "dispute"),
+    "close": ("办结", "close"),
 }
 SEVERITY_TITLES = {
     "critical": ("严重", "critical"),
@@ -62,6 +72,15 @@ def _as_json(value: Any) -> Markup:
     return Markup(escaped)  # nosec B704  # <, > and & are escaped: nothing in it can close the script element
 
 
+NAMED_REGISTERS = {"institution": "institutions", "enterprise": "enterprises", "platform": "platforms"}
+Registers = dict[str, dict[str, tuple[str, str]]]
+
+
+def registers(store: Store) -> Registers:
+    """Return the names of institutions, enterprises and platforms by code, to show beside the codes."""
+    return {kind: feeds.register_names(store=store, feed=feed) for kind, feed in NAMED_REGISTERS.items()}
+
+
 def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
     """Return the navigation (path, label) the user's role may open."""
     if visitor.principal.role in PROVINCE_ROLES:
@@ -75,6 +94,8 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/talent", "talent"),
             ("/education", "education"),
             ("/credit", "credit"),
+            ("/quality", "quality"),
+            ("/cases", "cases"),
             ("/reports", "reports"),
         ]
     elif visitor.principal.role == PARTNER:
@@ -85,7 +106,8 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/alerts", "alerts"),
             ("/notices", "notices"),
             ("/complaints", "complaints"),
-            *([("/credit", "credit")] if visitor.principal.role == ENTERPRISE else []),
+            *([("/credit", "credit"), ("/quality", "quality")] if visitor.principal.role == ENTERPRISE else []),
+            ("/cases", "cases"),
         ]
     return [(path, translate(lang, key)) for path, key in keys]
 
@@ -124,6 +146,9 @@ def page(
         "severity_title": lambda s: pick(lang, SEVERITY_TITLES.get(s), s),
         "city_name": partial(city_name, lang),
     }
+    names: Registers = context.pop("registers", None) or {}
+    # name_of("enterprise", code): the register's name in the page's language, "" when the register has none.
+    base["name_of"] = lambda kind, code: pick(lang, names.get(kind, {}).get(code or ""), "")
     if visitor is not None:
         base["nav"] = nav(lang, visitor)
         base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)

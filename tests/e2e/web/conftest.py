@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from cbec.api.app import create_app
 from cbec.storage.store import Store, open_store
 
+from .browsing import CHROMIUM, free_port
 from .world import PASSWORD, World, build
 
 
@@ -41,3 +45,31 @@ def login(client: TestClient) -> Callable[[str], TestClient]:
         return client
 
     return as_user
+
+
+@pytest.fixture(scope="module")
+def base_url(world: World) -> Iterator[str]:
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(world.settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # Debian's browser, never one Playwright downloads.
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield launched
+        launched.close()

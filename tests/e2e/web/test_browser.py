@@ -2,55 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from cbec.api.app import create_app
+from .browsing import browser_login, needs_chromium
+from .world import World
 
-from .world import PASSWORD, World
-
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make system-deps)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def base_url(world: World) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(world.settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # Debian's browser, never one Playwright downloads.
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -65,13 +25,6 @@ def shoot(tmp_path: Path, record_property: Callable[[str, object], None]) -> Cal
     return screenshot
 
 
-def _login(page: object, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("form[action='/login'] button[type=submit]")  # type: ignore[attr-defined]
-
-
 def test_regulator_issues_a_notice_and_the_institution_submits_a_plan(
     world: World, base_url: str, browser: object, shoot: Callable[[object, str], Path]
 ) -> None:
@@ -81,7 +34,7 @@ def test_regulator_issues_a_notice_and_the_institution_submits_a_plan(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     # The regulator lands on the province overview: the city map and the charts are drawn.
-    _login(page, base_url, "analyst")
+    browser_login(page, base_url, "analyst")
     page.wait_for_url(f"{base_url}/")
     page.wait_for_selector("#city-map[data-ready='1'] canvas")
     page.wait_for_selector("#trend canvas")
@@ -124,7 +77,7 @@ def test_regulator_issues_a_notice_and_the_institution_submits_a_plan(
     page.wait_for_url(f"{base_url}/login")
 
     # The institution lands on its portal and finds the notice among those to answer.
-    _login(page, base_url, "pi-a")
+    browser_login(page, base_url, "pi-a")
     page.wait_for_url(f"{base_url}/portal")
     assert title in page.inner_text("[data-testid=to-answer-section]")
     shoot(page, "4-portal")
@@ -142,7 +95,7 @@ def test_regulator_issues_a_notice_and_the_institution_submits_a_plan(
 
     # The other institution cannot open this notice.
     page.click("header form[action='/logout'] button")
-    _login(page, base_url, "pi-b")
+    browser_login(page, base_url, "pi-b")
     page.wait_for_url(f"{base_url}/portal")
     reply = page.goto(notice_url)
     assert reply is not None and reply.status == 404

@@ -45,23 +45,30 @@ def test_a_complaint_filed_on_the_web_form_runs_to_closure(client: TestClient) -
 
     regulator = _as(client, "analyst")
     board = regulator.get("/complaints").text
-    case_id = re.search(r'action="/complaints/(\d+)/act"', board).group(1)  # type: ignore[union-attr]
+    case_id = re.search(r'href="/complaints/(\d+)" data-testid="complaint-link"', board).group(1)  # type: ignore[union-attr]
+    detail = regulator.get(f"/complaints/{case_id}").text
+    assert "买的奶粉" in detail and 'value="accept"' in detail and 'value="reject"' in detail
     accepted = regulator.post(
-        f"/complaints/{case_id}/act", data={"action": "accept", "reason": "受理", "csrf": _csrf(board)}
+        f"/complaints/{case_id}/act", data={"action": "accept", "reason": "受理", "csrf": _csrf(detail)}
     )
-    assert accepted.status_code == 303
+    assert accepted.status_code == 303 and accepted.headers["location"] == f"/complaints/{case_id}"
     forged = regulator.post(f"/complaints/{case_id}/act", data={"action": "reject", "reason": "x", "csrf": "0" * 40})
     assert forged.status_code == 403
 
     platform = _as(client, "shop")
     mine = platform.get("/complaints").text
-    assert "临近保质期" in mine
+    assert "临近保质期" in mine and f'href="/complaints/{case_id}"' in mine
+    routed = platform.get(f"/complaints/{case_id}").text
+    assert 'data-testid="respondent">PF-1' in routed and 'value="settle"' in routed and 'value="accept"' not in routed
     settled = platform.post(
-        f"/complaints/{case_id}/act", data={"action": "settle", "reason": "已全额退款", "csrf": _csrf(mine)}
+        f"/complaints/{case_id}/act", data={"action": "settle", "reason": "已全额退款", "csrf": _csrf(routed)}
     )
     assert settled.status_code == 303
     other = _as(client, "pi-a")
     assert "临近保质期" not in other.get("/complaints").text  # an institution sees none of it
+    assert other.get(f"/complaints/{case_id}").status_code == 404  # nor, by its number, the one routed elsewhere
+    auditor = _as(client, "auditor").get(f"/complaints/{case_id}").text
+    assert "complaint-action-form" not in auditor and "只读角色" in auditor
 
     client.cookies.pop(SESSION_COOKIE, None)
     tracked = client.get(f"/complaint/track/{code}").text

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from cbec.auth import service as auth
+from cbec.complaints import service as complaints
+from cbec.complaints.schemas import ComplaintCreate
 from cbec.config import Settings
-from cbec.feeds.service import ingest
+from cbec.feeds.service import ingest, register_names
+from cbec.ip import service as ip
 from cbec.monitoring import service as monitoring
-from cbec.storage.store import open_store
+from cbec.storage.store import Store, open_store
 from cbec.supervision import service as supervision
 from cbec.synth import generate
 
@@ -41,6 +45,38 @@ class World:
     my_alert: int
     their_alert: int
     their_notice: int
+    firm: str  # the credit code of user "firm"
+
+
+def _cases_for_the_portals(store: Store, firm: str) -> None:
+    """Give the platform and the enterprise something of their own: routed complaints and a takedown."""
+    routed = (
+        ("PF-1", None, "delivery", "包裹三周未到，平台客服不回复"),
+        (None, firm, "refund_return", "退货后一个月仍未退款"),
+    )
+    for platform, enterprise, category, text in routed:
+        data = ComplaintCreate(
+            text=text,
+            language="zh",
+            consumer_name="韩梅梅",
+            consumer_phone="13600000000",
+            platform_id=platform,
+            enterprise_id=enterprise,
+        )
+        filed = complaints.file_complaint(
+            store=store, data=data, classifier=lambda _t, c=category: (c, Decimal("0.9"), "world")
+        )
+        complaints.advance_complaint(store=store, case_id=filed.id, action="accept", actor="regulator", reason="受理")
+    ip.open_takedown(
+        store=store,
+        listing_id="LST-0001",
+        platform_id="PF-1",
+        enterprise_id=firm,
+        mark_id="TM-0001",
+        rights_holder="示例品牌",
+        evidence="商品标题使用近似商标",
+        actor="rights-holder",
+    )
 
 
 def build(home: Path) -> World:
@@ -60,17 +96,19 @@ def build(home: Path) -> World:
         mine, theirs = sorted(by_institution, key=lambda i: -len(by_institution[i]))[:2]
         data = supervision.NoticeCreate(kind="rectification", institution_id=theirs, title="整改通知", body="请整改")
         notice = supervision.issue_notice(store=store, data=data, actor="regulator")
+        firm = min(register_names(store=store, feed="enterprises"))  # a registered enterprise: complaints reach it
         users = {
             "admin": ("regulator-admin", None),
             "analyst": ("regulator-analyst", None),
             "pi-a": ("institution", mine),
             "pi-b": ("institution", theirs),
             "shop": ("platform", "PF-1"),
-            "firm": ("enterprise", "91330100MA27XK0Q2B"),
+            "firm": ("enterprise", firm),
             "auditor": ("auditor", None),
         }
         for name, (role, tenant) in users.items():
             auth.create_user(store=store, username=name, password=PASSWORD, role=role, tenant_id=tenant)
+        _cases_for_the_portals(store, firm)
     finally:
         store.close()
     return World(
@@ -80,4 +118,5 @@ def build(home: Path) -> World:
         my_alert=min(by_institution[mine]),
         their_alert=min(by_institution[theirs]),
         their_notice=notice.id,
+        firm=firm,
     )

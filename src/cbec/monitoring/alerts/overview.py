@@ -271,6 +271,19 @@ def payment_total(*, store: Store, month: str, principal: Principal = SYSTEM) ->
         con.close()
 
 
+def payment_amounts(*, store: Store, month: str, principal: Principal = SYSTEM) -> dict[str, Decimal]:
+    """Return the month's payment amounts the principal may see, summed per currency, largest first."""
+    scope, params = _payment_scope(principal)
+    con = read_side(store=store)
+    try:
+        if not _has_payments(con):
+            return {}
+        query = f"SELECT currency, sum(amount) FROM payments WHERE month = ? AND {scope} GROUP BY 1 ORDER BY 2 DESC"
+        return {str(c): Decimal(str(total)) for c, total in con.execute(query, [month, *params]).fetchall()}
+    finally:
+        con.close()
+
+
 def busiest_enterprises(*, store: Store, month: str, limit: int = 5, principal: Principal = SYSTEM) -> list[str]:
     """Return the enterprises with the most payments in the month (the principal's own), busiest first."""
     scope, params = _payment_scope(principal)

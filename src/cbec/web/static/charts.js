@@ -67,7 +67,7 @@
     var severity = chart("severity");
     if (severity) severity.setOption({
       tooltip: tooltip({ trigger: "item" }),
-      series: [{ type: "pie", radius: ["40%", "70%"], data: Object.keys(data.severity).map(function (k) {
+      series: [{ type: "pie", radius: ["40%", "70%"], label: { formatter: "{b}\n{c}" }, data: Object.keys(data.severity).map(function (k) {
         return { name: labels.severity[k] || k, value: data.severity[k], itemStyle: { color: SEVERITY_COLOURS[k] } };
       }) }]
     });
@@ -130,7 +130,7 @@
     if (!trade) return;
     trade.setOption({
       tooltip: tooltip({ trigger: "axis" }), legend: {},
-      xAxis: { type: "category", data: d.years }, yAxis: [{ type: "value", name: "亿元" }, { type: "value", name: "%" }],
+      xAxis: { type: "category", data: d.years }, yAxis: [{ type: "value", name: labels.unit }, { type: "value", name: "%" }],
       series: [{ name: labels.total, type: "bar", data: d.totals },
                { name: labels.reported, type: "line", yAxisIndex: 1, data: d.reported },
                { name: labels.computed, type: "line", yAxisIndex: 1, data: d.computed }]

@@ -1,0 +1,27 @@
+"""The app served by uvicorn on a free port and Debian's Chromium, shared by the browser tests."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from .world import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make system-deps)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def browser_login(page: object, base_url: str, username: str) -> None:
+    """Log in through the form, as a person would."""
+    page.goto(f"{base_url}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("form[action='/login'] button[type=submit]")  # type: ignore[attr-defined]
