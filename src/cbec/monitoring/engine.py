@@ -39,6 +39,7 @@ from typing import Any
 
 from cbec.core.clock import SHANGHAI
 from cbec.core.money import BASE_CURRENCY, FxRateMissing, FxTable
+from cbec.core.payments import PARTY_FIELDS
 from cbec.monitoring.rules.model import (
     FIELDS,
     AggregateRule,
@@ -60,14 +61,7 @@ PAYMENT_FIELDS = (
     "payment_id",
     "channel",
     "direction",
-    "payer_id",
-    "payee_id",
-    "payer_type",
-    "payee_type",
-    "payer_country",
-    "payee_country",
-    "enterprise_id",
-    "order_id",
+    *PARTY_FIELDS,
     "amount",
     "currency",
     "initiated_at",

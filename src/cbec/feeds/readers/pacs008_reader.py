@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 from lxml import etree
 
+from cbec.core.payments import PARTY_FIELDS
 from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, string_table
 
 _FORBIDDEN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -21,14 +22,7 @@ PAYMENT_COLUMNS = (
     "institution_id",
     "channel",
     "direction",
-    "payer_id",
-    "payee_id",
-    "payer_type",
-    "payee_type",
-    "payer_country",
-    "payee_country",
-    "enterprise_id",
-    "order_id",
+    *PARTY_FIELDS,
     "amount",
     "currency",
     "initiated_at",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from cbec.core.payments import PARTY_FIELDS
 from cbec.core.severity import Severity
 
 # Columns a condition may test; amount_cny and corridor are derived from each payment.
@@ -15,14 +16,7 @@ TEXT_FIELDS = (
     "institution_id",
     "channel",
     "direction",
-    "payer_id",
-    "payee_id",
-    "payer_type",
-    "payee_type",
-    "payer_country",
-    "payee_country",
-    "enterprise_id",
-    "order_id",
+    *PARTY_FIELDS,
     "currency",
     "status",
     "corridor",
