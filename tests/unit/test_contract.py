@@ -8,7 +8,9 @@ from pathlib import Path
 from cbec.feeds.catalog import FEEDS
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract" / "FEEDS.md"
-FEED_COLUMNS = {name: spec.names for name, spec in FEEDS.items()}
+FEED_COLUMNS = {name: spec.names for name, spec in FEEDS.items() if not spec.own}
+OWN_FEEDS = {name for name, spec in FEEDS.items() if spec.own}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "feeds.md"
 
 
 def _contract_columns(text: str) -> dict[str, tuple[str, ...]]:
@@ -43,3 +45,13 @@ def test_required_columns_follow_the_r_marks() -> None:
     for names, mark in payments.items():
         for name in names.split(", "):
             assert FEEDS["payments"].column_index[name].required == (mark == "R"), name
+
+
+def test_cbecs_own_feeds_are_not_in_feeds_md_and_are_documented_in_docs_feeds_md() -> None:
+    contract, docs = CONTRACT.read_text(encoding="utf-8"), DOCS.read_text(encoding="utf-8")
+    assert {"patents", "copyrights", "customs_recordations"} <= OWN_FEEDS
+    for name in OWN_FEEDS:
+        assert f"## {name}" not in contract, name
+        assert f"### {name}" in docs, name
+        for column in FEEDS[name].names:
+            assert f"`{column}`" in docs.split(f"### {name}")[1].split("###")[0], (name, column)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from cbec.feeds import (
     complaints,
+    customs_recordations,
+    copyrights,
     declarations,
     enterprises,
     filings,
@@ -12,6 +14,7 @@ from cbec.feeds import (
     job_postings,
     listings,
     orders,
+    patents,
     payments,
     platforms,
     reviews,
@@ -41,6 +44,9 @@ FEEDS: dict[str, FeedSpec] = {
         security_incidents,
         trade_statistics,
         job_postings,
+        patents,
+        copyrights,
+        customs_recordations,
     )
 }
 

@@ -70,7 +70,7 @@ def opt(name: str, kind: Kind = Kind.TEXT, **options: object) -> Column:
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """A feed of the data standard (contract/FEEDS.md)."""
+    """A feed of the data standard (contract/FEEDS.md), or one of cbec's own feeds (`own`) kept to its rules."""
 
     name: str
     title_zh: str
@@ -80,6 +80,7 @@ class FeedSpec:
     sink: Literal["lake", "db"]
     month_column: str | None = None
     formats: tuple[str, ...] = ("csv", "jsonl", "parquet")
+    own: bool = False  # cbec's own feed, not (yet) in contract/FEEDS.md; documented in docs/feeds.md
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
