@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cbec.feeds import (
     complaints,
-    customs_recordations,
     copyrights,
+    customs_recordations,
     declarations,
     enterprises,
     filings,

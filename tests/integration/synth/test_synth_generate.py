@@ -34,6 +34,9 @@ ALL_FEEDS = (
     "security_incidents",
     "trade_statistics",
     "job_postings",
+    "patents",
+    "copyrights",
+    "customs_recordations",
 )
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
 AMOUNT = re.compile(r"\d+\.\d{2}")
