@@ -177,6 +177,7 @@ def _statement(
         f"权利人初步证据说明:{case.evidence or '(无)'}",
         "",
         "一、处理经过(《电子商务法》第四十二条至第四十五条)",
+        f"  {_local(case.opened_at)}  notify:权利人通知 → notified({case.rights_holder})",
     ]
     lines += [f"  {_local(s.at)}  {s.action}:{s.from_state or '—'} → {s.to_state}({s.actor}){s.reason}" for s in steps]
     lines += ["", f"二、监测发现({len(findings)} 项,详见 findings.json)"]
@@ -225,6 +226,7 @@ def evidence_package(
         timeline = io.StringIO()
         writer = csv.writer(timeline, lineterminator="\n")
         writer.writerow(["时间", "动作", "原状态", "新状态", "操作人", "理由"])
+        writer.writerow([_local(case.opened_at), "notify", "", "notified", case.rights_holder, case.evidence])
         for s in steps:
             writer.writerow([_local(s.at), s.action, s.from_state or "", s.to_state, s.actor, s.reason])
         border = [
