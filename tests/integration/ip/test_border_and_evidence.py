@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,60 +12,16 @@ from sqlalchemy import select
 
 from cbec.audit.models import AuditEntry
 from cbec.auth.domain import NotVisible, Principal
-from cbec.core.clock import SHANGHAI
-from cbec.feeds.service import ingest
 from cbec.ip import service as ip
 from cbec.storage.store import Store
 
-INFRINGER, LICENSEE, OWNER_SHOP, QUIET = (
-    "91330100MA27XK0Q2K",
-    "91330200MA2AB1CD3Y",
-    "91330100716105852F",
-    "913301000000000037",
-)
-T0 = datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI)
-
-
-def _csv(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _load_world(store: Store, folder: Path) -> None:
-    files = {
-        "enterprises": "enterprise_id,name,city,kind\n"
-        f"{INFRINGER},杭州甲贸易有限公司,杭州市,trader\n{LICENSEE},宁波乙鞋业有限公司,宁波市,manufacturer\n"
-        f'{OWNER_SHOP},"Nike, Inc.",杭州市,trader\n{QUIET},杭州丁贸易有限公司,杭州市,trader\n',
-        "trademarks": 'mark_id,mark_text,owner,nice_classes,jurisdiction\nTM-1,NIKE,"Nike, Inc.",25;28,US\n',
-        "customs_recordations": "recordation_id,right_kind,right_id,owner,licensees,hs_codes,valid_from,valid_to\n"
-        f'T2021-1,trademark,TM-1,"Nike, Inc.",{LICENSEE},6404;6403,2021-01-01,2031-01-01\n'
-        'T2010-9,trademark,TM-1,"Nike, Inc.",,8517,2010-01-01,2020-12-31\n'
-        "T-BAD,trademark,TM-2,Someone,,6404,2021-13-01,2031-01-01\n",
-        "listings": "listing_id,platform_id,enterprise_id,title,listed_at\n"
-        f"LS-A,PF-1,{INFRINGER},N1KE running shoes,2026-10-01T10:00:00+08:00\n"
-        f"LS-B,PF-1,{LICENSEE},NIKE running shoes,2026-10-01T10:00:00+08:00\n"
-        f"LS-C,PF-2,{OWNER_SHOP},NIKE running shoes,2026-10-01T10:00:00+08:00\n"
-        f"LS-D,PF-2,{QUIET},Plain canvas shoes,2026-10-01T10:00:00+08:00\n",
-        "declarations": "declaration_id,order_id,waybill_id,enterprise_id,mode,declared_value,currency,hs_code,"
-        "declared_at\n"
-        f"DC-1,O1,W1,{INFRINGER},9610,120.00,USD,6404110000,2026-10-08T10:00:00+08:00\n"
-        f"DC-2,O2,W2,{INFRINGER},9610,80.00,USD,8517130000,2026-10-08T10:00:00+08:00\n"
-        f"DC-3,O3,W3,{LICENSEE},9610,90.00,USD,6404110000,2026-10-08T10:00:00+08:00\n"
-        f"DC-4,O4,W4,{QUIET},9610,95.00,USD,6404110000,2026-10-08T10:00:00+08:00\n"
-        f"DC-5,O5,W5,{OWNER_SHOP},9610,95.00,USD,6403990000,2026-10-08T10:00:00+08:00\n"
-        f"DC-6,O6,W6,{INFRINGER},9610,95.00,USD,6403990000,2026-09-08T10:00:00+08:00\n",
-    }
-    for feed, text in files.items():
-        reports = ingest(store=store, feed=feed, paths=[_csv(folder / f"{feed}.csv", text)])
-        if feed == "customs_recordations":
-            assert (reports[0].accepted, reports[0].quarantined) == (2, 1)  # T-BAD: month 13, with file and line
-    ip.screen_listings(store=store, now=T0)
+from .copies_world import INFRINGER, LICENSEE, QUIET, T0, load_border_world
 
 
 def test_declarations_of_recorded_goods_from_neither_owner_nor_licensee_are_flagged(
     store: Store, tmp_path: Path
 ) -> None:
-    _load_world(store, tmp_path)
+    load_border_world(store, tmp_path)
     flags = ip.flag_border(store=store, month="2026-10", now=T0)
     assert [(f.declaration_id, f.recordation_id, f.hs_code) for f in flags] == [("DC-1", "T2021-1", "6404110000")]
     flag = flags[0]
@@ -90,7 +45,7 @@ def test_declarations_of_recorded_goods_from_neither_owner_nor_licensee_are_flag
 def test_an_evidence_package_lists_every_file_with_its_hash_and_refuses_a_changed_file(
     store: Store, tmp_path: Path
 ) -> None:
-    _load_world(store, tmp_path)
+    load_border_world(store, tmp_path)
     ip.flag_border(store=store, month="2026-10", now=T0)
     case = ip.open_takedown(
         store=store,
