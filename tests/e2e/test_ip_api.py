@@ -158,3 +158,36 @@ def test_copy_findings_and_border_flags_are_scoped_to_their_tenant(
     for user in ("pf1", "pi", "auditor"):
         assert api.get("/api/v1/ip/border-flags", params={"month": "2026-10"}, headers=as_[user]).status_code == 403
     assert api.get("/api/v1/ip/border-flags", params={"month": "2026-13"}, headers=as_["admin"]).status_code == 422
+
+
+def _login(api: TestClient, user: str) -> dict[str, str]:
+    reply = api.post(
+        "/login",
+        data={"username": user, "password": PASSWORD},
+        headers={"Origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303, reply.text
+    return {"cbec_session": reply.cookies["cbec_session"]}
+
+
+def test_the_ip_page_shows_each_party_its_own_cases_and_findings_escaped(
+    client: tuple[TestClient, dict[str, dict[str, str]]],
+) -> None:
+    api, as_ = client
+    notice = _notice("PF-1", INFRINGER) | {"rights_holder": "<b>Evil</b> Corp", "listing_id": "LS-WEB"}
+    case = api.post("/api/v1/ip/takedowns", json=notice, headers=as_["admin"]).json()
+    theirs = api.post("/api/v1/ip/takedowns", json=_notice("PF-2", LICENSEE), headers=as_["admin"]).json()
+
+    seller = _login(api, "seller")
+    html = api.get("/ip", cookies=seller, params={"month": "2026-10"}).text
+    assert "LS-WEB" in html and "&lt;b&gt;Evil&lt;/b&gt; Corp" in html and "<b>Evil</b>" not in html
+    assert "PF-1/LS-IMG</td>" in html and "PF-2/LS-IMG2" not in html
+    assert "DC-1" in html and 'href="/ip"' in html  # its border flag; the nav entry
+    detail = api.get(f"/ip/takedowns/{case['id']}", cookies=seller)
+    assert detail.status_code == 200 and "LS-WEB" in detail.text
+    assert api.get(f"/ip/takedowns/{theirs['id']}", cookies=seller).status_code == 404
+
+    platform = api.get("/ip", cookies=_login(api, "pf2"), params={"month": "2026-10"}).text
+    assert "PF-2/LS-IMG2" in platform and "LS-WEB" not in platform and "DC-1" not in platform
+    assert api.get("/ip", cookies=_login(api, "pi"), follow_redirects=False).status_code == 403

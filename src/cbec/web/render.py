@@ -14,7 +14,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cbec.auth.domain import ENTERPRISE, PARTNER, ROLE_TITLES
+from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
 from cbec.supervision import service as supervision
@@ -72,6 +72,7 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/complaints", "complaints"),
             ("/statistics", "statistics"),
             ("/credit", "credit"),
+            *([("/ip", "ip")] if visitor.principal.role != AUDITOR else []),
             ("/reports", "reports"),
         ]
     elif visitor.principal.role == PARTNER:
@@ -83,6 +84,7 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/notices", "notices"),
             ("/complaints", "complaints"),
             *([("/credit", "credit")] if visitor.principal.role == ENTERPRISE else []),
+            *([("/ip", "ip")] if visitor.principal.role in (PLATFORM, ENTERPRISE) else []),
         ]
     return [(path, translate(lang, key)) for path, key in keys]
 
