@@ -13,7 +13,6 @@ def metadata() -> MetaData:
     import cbec.credit.models
     import cbec.delivery.models
     import cbec.feeds.models
-    import cbec.ip.copy_models
     import cbec.ip.models
     import cbec.monitoring.models
     import cbec.quality.models
