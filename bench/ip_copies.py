@@ -31,13 +31,18 @@ from cbec.storage.store import open_store
 from ip_images import EDITS as IMAGE_EDITS
 from ip_images import product_image
 from ip_texts import EDITS as TEXT_EDITS
-from ip_texts import description
+from ip_texts import description, shared_clauses
 
 SELLER = "91330100MA27XK0Q2K"
 
 
-def write_feeds(folder: Path, registered: int, unrelated: int, texts: int, negatives: int) -> dict[str, str]:
-    """Write patents, copyrights and listings files; return the truth: listing id → right id ('' unrelated)."""
+def write_feeds(
+    folder: Path, registered: int, unrelated: int, texts: int, negatives: int, written: dict[str, str]
+) -> dict[str, str]:
+    """Write patents, copyrights and listings files; return the truth: listing id → right id ('' unrelated).
+
+    `written` receives each registered text and each unrelated description by its work or listing id.
+    """
     images, truth, rows = folder / "images", {}, []
     images.mkdir(parents=True)
     with (folder / "patents.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -65,13 +70,15 @@ def write_feeds(folder: Path, registered: int, unrelated: int, texts: int, negat
         w.writerow(["work_id", "kind", "title", "owner", "content"])
         for i in range(texts):
             text = description(rng)
+            written[f"W{i}"] = text
             w.writerow([f"W{i}", "text", f"描述 {i}", "Holder", text])
             for edit, apply in TEXT_EDITS.items():
                 truth[f"LS-T{i}-{edit}"] = f"W{i}"
                 rows.append((f"LS-T{i}-{edit}", "", apply(text, rng)))
     for j in range(negatives):
         truth[f"LS-N{j}"] = ""
-        rows.append((f"LS-N{j}", "", description(rng)))
+        written[f"LS-N{j}"] = description(rng)
+        rows.append((f"LS-N{j}", "", written[f"LS-N{j}"]))
     with (folder / "listings.csv").open("w", newline="", encoding="utf-8") as handle:
         w = csv.writer(handle)
         w.writerow(["listing_id", "platform_id", "enterprise_id", "title", "image", "listed_at", "description"])
@@ -107,7 +114,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        truth = write_feeds(root, args.registered, args.unrelated, args.texts, args.negatives)
+        written: dict[str, str] = {}
+        truth = write_feeds(root, args.registered, args.unrelated, args.texts, args.negatives, written)
         env = {"CBEC_HOME": str(root / "home")}
         runner = CliRunner()
         for feed in ("patents", "copyrights", "listings"):
@@ -135,6 +143,19 @@ def main() -> None:
             "LS-T",
             "LS-N",
         )
+        # The unrelated descriptions are drawn from the same six-clause phrase banks as the registered ones: some
+        # share most of their clauses with a registered text by chance. How many clauses the false matches share:
+        shared = Counter(
+            shared_clauses(written[listing], written[work]) for listing, work in texts.items() if listing[:4] == "LS-N"
+        )
+        by_shared = dict(sorted(shared.items()))
+        print(f"  false matches by clauses shared word for word with the matched text (of 6): {by_shared}")
+        near = sum(
+            1
+            for j in range(args.negatives)
+            if max(shared_clauses(written[f"LS-N{j}"], written[f"W{i}"]) for i in range(args.texts)) >= 4
+        )
+        print(f"  unrelated descriptions sharing ≥ 4 of 6 clauses with some registered text by chance: {near}")
 
 
 if __name__ == "__main__":

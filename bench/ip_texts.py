@@ -126,3 +126,8 @@ EDITS = {
     "padded": pad,
     "all three": combined,
 }
+
+
+def shared_clauses(a: str, b: str) -> int:
+    """Return how many clauses two descriptions share word for word."""
+    return len(set(_clauses(a)) & set(_clauses(b)))
