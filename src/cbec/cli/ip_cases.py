@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
+from cbec.core.clock import SHANGHAI
 from cbec.ip import service as ip
 
 takedown_app = typer.Typer(
     help="下架案件 / takedowns (E-Commerce Law arts. 42-45): notice, platform action, counter-notice, restoration.",
     no_args_is_help=True,
 )
+
+
+def _local(when: datetime | None) -> str:
+    return when.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -45,10 +51,13 @@ def open_case(
         evidence=note,
         actor=actor,
     )
+    console.print(f"#{case.id}: {case.state}, platform to act by {_local(case.due_at)}")
     for path in evidence:
-        kept = ip.add_evidence(store=store, case_id=case.id, name=path.name, data=path.read_bytes(), actor=actor)
+        try:
+            kept = ip.add_evidence(store=store, case_id=case.id, name=path.name, data=path.read_bytes(), actor=actor)
+        except ValueError as exc:  # the case stands; the file can be given again with evidence-add
+            raise _fail(exc) from exc
         console.print(f"  evidence {kept.name}  sha256 {kept.sha256}  {kept.size} bytes")
-    console.print(f"#{case.id}: {case.state}, platform to act by {case.due_at:%Y-%m-%d %H:%M}")
 
 
 @takedown_app.command("step")
@@ -64,7 +73,7 @@ def step(
         case = ip.advance_takedown(store=store_of(ctx), case_id=case_id, action=action, actor=actor, reason=reason)
     except (LookupError, ValueError) as exc:
         raise _fail(exc) from exc
-    due = f", due {case.due_at:%Y-%m-%d %H:%M}" if case.due_at else ""
+    due = f", due {_local(case.due_at)}" if case.due_at else ""
     console.print(f"#{case.id}: {case.state}{due}")
 
 
@@ -90,7 +99,7 @@ def list_cases(ctx: typer.Context, state: str | None = typer.Option(None)) -> No
     """List takedown cases, newest first."""
     table = Table("id", "listing", "platform", "seller", "right", "state", "due")
     for c in ip.list_takedowns(store=store_of(ctx), state=state):
-        due = f"{c.due_at:%Y-%m-%d %H:%M}" if c.due_at else ""
+        due = _local(c.due_at) if c.due_at else ""
         table.add_row(str(c.id), c.listing_id, c.platform_id, c.enterprise_id, c.mark_id, c.state, due)
     console.print(table)
 
@@ -105,9 +114,8 @@ def show(ctx: typer.Context, case_id: int = typer.Argument(...)) -> None:
         raise _fail(exc) from exc
     console.print(f"#{case.id} {case.listing_id} ({case.platform_id}) seller {case.enterprise_id}: {case.state}")
     for s in ip.takedown_steps(store=store, case_id=case_id):
-        console.print(
-            f"  {s.at:%Y-%m-%d %H:%M} {s.action}: {s.from_state or '-'} → {s.to_state} ({s.actor}) {s.reason}"
-        )
+        moved = f"{s.from_state or '-'} → {s.to_state}"
+        console.print(f"  {_local(s.at)} {s.action}: {moved} ({s.actor}) {s.reason}", markup=False)
     for e in ip.list_evidence(store=store, case_id=case_id):
         console.print(f"  evidence {e.name}  sha256 {e.sha256}  {e.size} bytes")
 

@@ -261,7 +261,9 @@ def evidence_package(
             for name, data in entries:
                 info = zipfile.ZipInfo(name, date_time=now.astimezone(SHANGHAI).timetuple()[:6])
                 archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-            archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+            info = zipfile.ZipInfo("manifest.json", date_time=now.astimezone(SHANGHAI).timetuple()[:6])
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+            archive.writestr(info, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
         write_atomic(out, buffer.getvalue())
         audit.record(
             session,
