@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from cbec.cli.main import app
 from cbec.config import Settings
+from cbec.core.clock import SHANGHAI
 from cbec.storage.store import open_store
 
 from ..integration.ip.copies_world import INFRINGER, load_border_world
@@ -107,3 +109,21 @@ def test_a_takedown_from_notice_to_evidence_package_through_the_cli(tmp_path: Pa
         assert all(hashlib.sha256(archive.read(f["name"])).hexdigest() == f["sha256"] for f in manifest["files"])
         assert "DC-1" in archive.read("border_flags.json").decode("utf-8")
         assert "complain_or_sue" in archive.read("timeline.csv").decode("utf-8-sig")
+
+
+def test_fifteen_days_after_a_counter_notice_without_a_complaint_the_deadline_check_restores(tmp_path: Path) -> None:
+    env = {"CBEC_HOME": str(tmp_path / "home")}
+    notice = ["ip", "takedown", "open", "--listing-id", "LS-9", "--platform-id", "PF-1", "--enterprise-id", INFRINGER]
+    opened = runner.invoke(app, [*notice, "--right", "TM-1", "--rights-holder", "Nike, Inc."], env=env)
+    assert opened.exit_code == 0, opened.output
+    for action in ("take_down", "counter_notice"):
+        step = ["ip", "takedown", "step", "1", "--action", action, "--reason", "x"]
+        assert runner.invoke(app, step, env=env).exit_code == 0
+    soon = runner.invoke(app, ["ip", "takedown", "check-deadlines"], env=env)
+    assert soon.exit_code == 0 and "0 takedown cases moved" in soon.output
+    later = (datetime.now(SHANGHAI) + timedelta(days=16)).isoformat()
+    checked = runner.invoke(app, ["ip", "takedown", "check-deadlines", "--at", later], env=env)
+    assert checked.exit_code == 0 and "1 takedown cases moved by their deadlines: #1" in checked.output
+    shown = runner.invoke(app, ["ip", "takedown", "show", "1"], env=env)
+    assert "restored" in shown.output
+    assert runner.invoke(app, ["ip", "takedown", "check-deadlines", "--at", "soon"], env=env).exit_code == 2

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
-from cbec.core.clock import SHANGHAI
+from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.ip import service as ip
 
 takedown_app = typer.Typer(
@@ -75,6 +75,21 @@ def step(
         raise _fail(exc) from exc
     due = f", due {_local(case.due_at)}" if case.due_at else ""
     console.print(f"#{case.id}: {case.state}{due}")
+
+
+@takedown_app.command("check-deadlines")
+def check_deadlines(
+    ctx: typer.Context,
+    at: str | None = typer.Option(None, help="the time to check as of (default now), ISO 8601"),
+) -> None:
+    """The scheduled check: a platform late to act is flagged; 15 days after a counter-notice without a complaint
+    or suit the listing is restored (art. 43)."""
+    try:
+        now = None if at is None else parse_timestamp(at, SHANGHAI)
+    except ValueError as exc:
+        raise _fail(exc) from exc
+    moved = ip.check_takedown_deadlines(store=store_of(ctx), now=now)
+    console.print(f"{len(moved)} takedown cases moved by their deadlines: {', '.join(f'#{i}' for i in moved)}")
 
 
 @takedown_app.command("evidence-add")
