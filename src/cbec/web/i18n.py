@@ -212,6 +212,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ip_steps": ("处理经过", "Steps"),
     "ip_evidence": ("证据文件", "Evidence files"),
     "ip_month": ("月份", "Month"),
+    "ip_show": ("查询", "Show"),
 }
 
 
