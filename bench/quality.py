@@ -16,6 +16,8 @@ Usage: python bench/quality.py [--payments 50000] [--skip-amlgentex] [--skip-syn
   as the issue measures it: `cbec model train` on July and August, and September
   scored as `cbec monitor run --month 2026-09 --model` does (August read as context), at the model's own
   threshold: a month the model never saw, against the training's out-of-fold figures.
+Triage (issue 19: the review queue, the large-value register, the combined score, before and after) is measured
+by bench/triage.py.
 """
 
 from __future__ import annotations

@@ -49,10 +49,22 @@ def test_monitor_month_alerts_export_and_backtest(tmp_path: Path) -> None:
     shown = _cbec(home, "alerts", "show", "1")
     assert "observed" in shown and "/" in shown
 
-    exported = _cbec(home, "alerts", "export", "--format", "csv", "--month", "2026-10")
-    rows = list(csv.DictReader(io.StringIO(exported)))
-    assert rows and set(rows[0]) == {"payment_id", "institution_id", "rule_ids", "severity", "alert_ids"}
-    assert len({(r["institution_id"], r["payment_id"]) for r in rows}) == len(rows)
+    exported = _cbec(home, "alerts", "export", "--format", "csv", "--all-alerts", "--month", "2026-10")
+    alerted = list(csv.DictReader(io.StringIO(exported)))
+    assert alerted and set(alerted[0]) == {"payment_id", "institution_id", "rule_ids", "severity", "alert_ids"}
+    assert len({(r["institution_id"], r["payment_id"]) for r in alerted}) == len(alerted)
+
+    # The contract: the review queue, one row per payment with a payment_id column; --include-reports adds the
+    # large-value register's payments, marked as not in the queue.
+    queue = list(csv.DictReader(io.StringIO(_cbec(home, "alerts", "export", "--format", "csv", "--month", "2026-10"))))
+    assert queue and next(iter(queue[0])) == "payment_id" and {r["in_queue"] for r in queue} == {"yes"}
+    assert len({(r["institution_id"], r["payment_id"]) for r in queue}) == len(queue) < len(alerted)
+    with_reports = _cbec(home, "alerts", "export", "--format", "csv", "--month", "2026-10", "--include-reports")
+    both = list(csv.DictReader(io.StringIO(with_reports)))
+    assert len({(r["institution_id"], r["payment_id"]) for r in both}) == len(both) > len(queue)
+    assert all(r["large_value_reports"].startswith("CN-LV-") for r in both if r["in_queue"] == "no")
+    register = _cbec(home, "alerts", "reports", "--month", "2026-10", "--format", "csv")
+    assert register.startswith("institution_id,trade_date,due_on,rule_id,customer_id")
 
     stricter = tmp_path / "stricter.yaml"
     shipped = Path(__file__).resolve().parents[2] / "src" / "cbec" / "monitoring" / "rules" / "china_payments.yaml"

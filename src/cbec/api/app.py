@@ -11,7 +11,20 @@ from cbec.api import explorer, problems
 from cbec.api.body_limit import BodyLimit
 from cbec.api.deps import TokenCache
 from cbec.api.headers import SecurityHeaders
-from cbec.api.routes import alerts, audit, auth, complaints, credit, ip, listings, payments, supervision, webhooks
+from cbec.api.routes import (
+    agenda,
+    alerts,
+    audit,
+    auth,
+    complaints,
+    credit,
+    ip,
+    listings,
+    payments,
+    review,
+    supervision,
+    webhooks,
+)
 from cbec.config import Settings, load_settings
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import open_store
@@ -52,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(explorer.router(f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"))
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, payments, alerts, supervision, complaints, listings, ip, credit, audit, webhooks):
+    routers = (auth, payments, alerts, review, supervision, complaints, listings, ip, credit, audit, webhooks, agenda)
+    for module in routers:
         api.include_router(module.router)
     app.include_router(api)
     mount_web(app)  # the dashboard at / (after the API, so /api/v1 wins)

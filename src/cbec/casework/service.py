@@ -10,20 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
-from cbec.auth.domain import Forbidden
+from cbec.auth.domain import Forbidden, NotVisible
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.workflow import Lifecycle, Step, advance, overdue_steps, refusal
 from cbec.storage.cases import CaseTables, ItemT, StepT
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["check_deadlines", "history", "open_item", "record", "require", "run_deadline_check", "take_step"]
+ReadT = TypeVar("ReadT")
+
+__all__ = [
+    "check_deadlines",
+    "history",
+    "open_item",
+    "record",
+    "require",
+    "run_deadline_check",
+    "step_visible",
+    "take_step",
+]
 
 
 def require(lifecycle: Lifecycle, *, role: str, action: str) -> None:
@@ -172,6 +183,47 @@ def check_deadlines(
             record(session, tables, item, step)
             taken.append((item.id, step))
     return taken
+
+
+def step_visible(
+    store: Store,
+    tables: CaseTables[ItemT, StepT],
+    item_id: int,
+    *,
+    visible: Callable[[ItemT], bool],
+    missing: str,
+    lifecycle_of: Callable[[ItemT], Lifecycle],
+    action: str,
+    actor: str,
+    reason: str,
+    role: str,
+    read: Callable[[ItemT], ReadT],
+    now: datetime | None = None,
+) -> ReadT:
+    """Take one step, in its own transaction, on an item the caller may see; return how it reads afterwards.
+
+    An item that does not exist and one the caller may not see raise the same NotVisible(`missing`), so a
+    tenant learns nothing about another's cases.
+    """
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        item = session.get(tables.items, item_id)
+        if item is None or not visible(item):
+            raise NotVisible(missing)
+        take_step(
+            session,
+            tables,
+            item,
+            lifecycle=lifecycle_of(item),
+            action=action,
+            actor=actor,
+            reason=reason,
+            now=now,
+            calendar=store.calendar(),
+            role=role,
+        )
+        session.flush()
+        return read(item)
 
 
 def run_deadline_check(

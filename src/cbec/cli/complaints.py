@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import io
-import sys
 from pathlib import Path
 
 import typer
 
 from cbec.cli.context import err_console, settings_of, store_of
+from cbec.cli.output import write_csv
 from cbec.complaints import service
 
 complaints_app = typer.Typer(help="消费者投诉 / Consumer complaints.", no_args_is_help=True)
@@ -45,12 +44,7 @@ def classify(
         results = service.classify_texts(texts, settings=settings_of(ctx), threshold=threshold)
     except service.EmptyComplaintError as error:
         raise typer.BadParameter(f"{file}: {error}") from error
-    if isinstance(sys.stdout, io.TextIOWrapper):
-        sys.stdout.reconfigure(encoding="utf-8")  # CSV out is UTF-8 whatever the locale says
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["text", "category", "confidence"])
-    for result in results:
-        writer.writerow([result.text, result.category, f"{result.confidence:.4f}"])
+    write_csv(["text", "category", "confidence"], ([r.text, r.category, f"{r.confidence:.4f}"] for r in results))
     review = sum(r.needs_review for r in results)
     if review:
         err_console.print(f"{review} 条置信度低，需人工复核 / {review} low-confidence rows need human review")

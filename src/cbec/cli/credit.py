@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
+from cbec.cli.output import write_csv
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.credit import service
@@ -183,14 +182,8 @@ def export(
 ) -> None:
     """Export a period's scores, grades and reason codes (zh + en) as CSV."""
     rows = service.export_scores(store=store_of(ctx), period=month)
-    handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
-    try:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["period", "enterprise_id"])
-        writer.writeheader()
-        writer.writerows(rows)
-    finally:
-        if out:
-            handle.close()
+    header = list(rows[0]) if rows else ["period", "enterprise_id"]
+    write_csv(header, ([r[name] for name in header] for r in rows), out)
     if out:
         console.print(f"{len(rows)} 行已导出 / rows exported to {out}")
 
@@ -206,14 +199,8 @@ def customs_export(
         rows = service.customs_export(store=store_of(ctx), month=month, actor="cli", now=datetime.now(SHANGHAI))
     except ValueError as exc:
         raise _fail(exc) from None
-    handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
-    try:
-        writer = csv.DictWriter(handle, fieldnames=list(service.CUSTOMS_EXPORT_COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
-    finally:
-        if out:
-            handle.close()
+    header = list(service.CUSTOMS_EXPORT_COLUMNS)
+    write_csv(header, ([r[name] for name in header] for r in rows), out)
     if out:
         fast = sum(r["fast_clearance"] == "1" for r in rows)
         console.print(f"{len(rows)} 行已导出 / rows exported to {out}; 快速通关 / fast clearance: {fast}")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import typer
 
 from cbec.cli.context import console, err_console, store_of
 from cbec.cli.ip_cases import border_flags, evidence, takedown_app
+from cbec.cli.output import write_csv
 from cbec.ip import service as ip
 from cbec.ip.schemas import ListingIn
 
@@ -34,10 +34,9 @@ def screen(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir
             raise typer.Exit(2)
         listings = [ListingIn(title=row["title"], enterprise_id=row.get("enterprise_id") or None) for row in reader]
     results = ip.screen_titles(store=store_of(ctx), listings=listings)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["title", "mark_id", "mark_text", "score", "signals"])
-    for r in results:
-        writer.writerow(
+    write_csv(
+        ["title", "mark_id", "mark_text", "score", "signals"],
+        (
             [
                 r.title,
                 r.mark_id or "",
@@ -45,7 +44,9 @@ def screen(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir
                 "" if r.score is None else f"{r.score:.3f}",
                 ";".join(r.signals),
             ]
-        )
+            for r in results
+        ),
+    )
 
 
 @ip_app.command("scan")
@@ -104,6 +105,6 @@ def aliases(
         f"别名 / aliases: {result.added} added, {result.unchanged} already there, {len(result.problems)} refused"
     )
     for problem in result.problems:
-        err_console.print(f"  {problem}")
+        err_console.print(f"  {problem}", soft_wrap=True)
     if result.problems:
         raise typer.Exit(1)

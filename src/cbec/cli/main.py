@@ -17,10 +17,13 @@ from cbec.cli import (
     monitor,
     quality,
     report,
+    review,
     security,
     serve,
     supervision,
     synth,
+    talent,
+    triage,
     webhooks,
 )
 from cbec.cli.context import show_warnings_as_notes
@@ -49,8 +52,9 @@ app.command("demo")(demo.demo)
 app.add_typer(feeds.quarantine_app, name="quarantine")
 app.add_typer(db.app, name="db")
 app.add_typer(monitor.monitor_app, name="monitor")
-app.add_typer(monitor.alerts_app, name="alerts")
+app.add_typer(triage.alerts_app, name="alerts")  # monitor.py's commands and triage's
 app.add_typer(monitor.rules_app, name="rules")
+app.add_typer(review.review_app, name="review")
 app.command("rate")(supervision.rate)
 app.command("incidents")(supervision.incidents)
 app.command("settlement")(supervision.settlement)
@@ -62,6 +66,7 @@ app.add_typer(complaints.complaints_app, name="complaints")
 app.command("serve")(serve.serve)
 app.add_typer(quality.quality_app, name="quality")
 app.add_typer(quality.education_app, name="education")
+app.add_typer(talent.talent_app, name="talent")
 app.add_typer(report.stats_app, name="stats")
 app.add_typer(report.report_app, name="report")
 app.add_typer(ip.ip_app, name="ip")

@@ -42,6 +42,12 @@ def print_summary(title: str, summary: service.RunSummary) -> None:
     )
     if summary.model:
         console.print(f"学习模型 / model {summary.model} scored {summary.scored:,} payments")
+    if summary.triage:
+        console.print(
+            f"分流 / triage {summary.triage}: 待审事项 / review items {summary.review_items_passed:,} "
+            f"(new {summary.review_items_new:,}) · 大额交易报告 / large-value reports {summary.large_value_reports:,} "
+            "(cbec alerts queue · cbec alerts reports)"
+        )
 
 
 @monitor_app.command("run")
@@ -289,41 +295,6 @@ def show(ctx: typer.Context, alert_id: int = typer.Argument(...)) -> None:
     for ref in alert.payments:
         institution, payment = ref.institution_id, ref.payment_id
         console.print(f"  {institution} / {payment}")
-
-
-@alerts_app.command("export")
-def export(
-    ctx: typer.Context,
-    fmt: str = typer.Option("csv", "--format", help="csv or json"),
-    month: str | None = typer.Option(None),
-    out: Path | None = typer.Option(None, help="file to write (default: standard output)"),
-) -> None:
-    """Export one row per alerted payment: payment_id, institution_id, rule ids, severity."""
-    rows = service.export_alerts(store=store_of(ctx), month=month)
-    buffer = io.StringIO()
-    if fmt == "json":
-        json.dump(rows, buffer, ensure_ascii=False, indent=1)
-    elif fmt == "csv":
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["payment_id", "institution_id", "rule_ids", "severity", "alert_ids"])
-        for row in rows:
-            writer.writerow(
-                [
-                    row["payment_id"],
-                    row["institution_id"],
-                    ";".join(row["rule_ids"]),
-                    row["severity"],
-                    ";".join(str(a) for a in row["alert_ids"]),
-                ]
-            )
-    else:
-        err_console.print(f"[red]unknown format {fmt!r}: use csv or json[/]")
-        raise typer.Exit(2)
-    if out:
-        out.write_text(buffer.getvalue(), encoding="utf-8")
-        err_console.print(f"{len(rows):,} alerted payments → {out}")
-    else:
-        sys.stdout.write(buffer.getvalue())
 
 
 @alerts_app.command("snooze")

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from cbec.cli import talent
 from cbec.cli.context import console, err_console, store_of
 from cbec.core.workflow import TransitionError
 from cbec.credit import service as credit
@@ -148,9 +149,10 @@ def add(
 
 
 @education_app.command("reach")
-def reach(ctx: typer.Context, year: int = typer.Option(..., help="calendar year")) -> None:
-    """People reached in a year against the 100,000 target."""
-    r = quality.education_reach(store=store_of(ctx), year=year)
-    console.print(f"{year}: {r.events} events, {r.attendance:,} people = {r.share_of_target:.1%} of {r.target:,}")
-    for city, n in r.by_city.items():
-        console.print(f"  {city}: {n:,}")
+def reach(
+    ctx: typer.Context,
+    year: int = typer.Option(..., help="calendar year"),
+    through_month: int = typer.Option(12, min=1, max=12, help="count up to this month"),
+) -> None:
+    """People reached in a year by channel and city against the 100,000 target and its pace."""
+    talent.reach(ctx, year, through_month)

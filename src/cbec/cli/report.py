@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
 from cbec.cli.feeds import stats as feed_stats
+from cbec.cli.talent import brands
 from cbec.reports import service
 from cbec.stats import service as stats
 
@@ -156,3 +157,6 @@ def logistics(
         "states, in CNY at the order date's rate; free-shipping orders are not costed · "
         f"{report.unconverted} 无汇率 / without an FX rate[/]"
     )
+
+
+stats_app.command("brands")(brands)

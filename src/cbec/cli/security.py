@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from rich.table import Table
 
 from cbec.auth.domain import Forbidden
 from cbec.cli.context import console, err_console, store_of
+from cbec.cli.output import write_csv
 from cbec.core.clock import SHANGHAI, parse_date, parse_timestamp
 from cbec.core.months import check_month
 from cbec.core.workflow import TransitionError
@@ -76,21 +75,12 @@ def deadlines(
     rows = service.list_findings(
         store=store_of(ctx), month=check_month(month), institution_id=institution, now=_now(now)
     )
+    cells = [
+        [f.finding_id, f.institution_id, f.severity, _iso(f.discovered_at), _iso(f.respond_by), _iso(f.fix_by), f.state]
+        for f in rows
+    ]
     if output_format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(service.DEADLINE_COLUMNS)
-        for f in rows:
-            writer.writerow(
-                [
-                    f.finding_id,
-                    f.institution_id,
-                    f.severity,
-                    _iso(f.discovered_at),
-                    _iso(f.respond_by),
-                    _iso(f.fix_by),
-                    f.state,
-                ]
-            )
+        write_csv(service.DEADLINE_COLUMNS, cells)
         return
     if output_format != "table":
         err_console.print("--format must be table or csv")
@@ -98,17 +88,8 @@ def deadlines(
     table = Table(title=f"安全漏洞期限 / Security finding deadlines {month}")
     for name in (*service.DEADLINE_COLUMNS, "overdue"):
         table.add_column(name)
-    for f in rows:
-        table.add_row(
-            f.finding_id,
-            f.institution_id,
-            f.severity,
-            _iso(f.discovered_at),
-            _iso(f.respond_by),
-            _iso(f.fix_by),
-            f.state,
-            "yes" if f.overdue else "",
-        )
+    for f, row in zip(rows, cells, strict=True):
+        table.add_row(*row, "yes" if f.overdue else "")
     console.print(table)
 
 

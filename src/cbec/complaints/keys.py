@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from cbec.config import Settings
 from cbec.core.privacy import KeyRing
-from cbec.storage.files import create_exclusive, write_atomic
+from cbec.storage.files import key_file_ring, write_atomic
 
-log = logging.getLogger(__name__)
 KEY_FILE = "data-keys"
 
 
@@ -16,13 +13,9 @@ def load_keyring(settings: Settings) -> KeyRing:
     """Return the key ring: from settings, else from (or newly written to) home/keys/data-keys."""
     if settings.data_keys is not None:
         return KeyRing.parse(settings.data_keys.get_secret_value())
-    path = settings.keys_dir / KEY_FILE
-    if not path.exists():
-        settings.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Written aside and linked into place: a kill never leaves an empty or half-written key file.
-        if create_exclusive(path, (KeyRing.new_key_text("k1") + "\n").encode("ascii")):
-            log.warning("created a personal-data master key in %s; set CBEC_DATA_KEYS in production", path)
-    return KeyRing.parse(path.read_text(encoding="ascii").strip())
+    return key_file_ring(
+        settings.keys_dir / KEY_FILE, first_key_id="k1", purpose="personal-data", setting="CBEC_DATA_KEYS"
+    )
 
 
 def add_key(settings: Settings, key_id: str) -> KeyRing:

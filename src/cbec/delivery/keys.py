@@ -6,14 +6,12 @@ leave an endpoint's secret unopenable, and a webhook secret is not personal data
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from cbec.config import Settings
 from cbec.core.privacy import KeyRing, seal, unseal
-from cbec.storage.files import create_exclusive
+from cbec.storage.files import key_file_ring
 
-log = logging.getLogger(__name__)
 KEY_FILE = "webhook-keys"
 FIELD = "webhook_secret"  # binds a sealed secret to its column
 
@@ -22,13 +20,9 @@ def load_keyring(settings: Settings) -> KeyRing:
     """Return the key ring: from settings, else from (or newly written to) keys_dir/webhook-keys."""
     if settings.webhook_keys is not None:
         return KeyRing.parse(settings.webhook_keys.get_secret_value())
-    path = settings.keys_dir / KEY_FILE
-    if not path.exists():
-        settings.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Written aside and linked into place: a kill never leaves an empty or half-written key file.
-        if create_exclusive(path, (KeyRing.new_key_text("w1") + "\n").encode("ascii")):
-            log.warning("created a webhook master key in %s; set CBEC_WEBHOOK_KEYS in production", path)
-    return KeyRing.parse(path.read_text(encoding="ascii").strip())
+    return key_file_ring(
+        settings.keys_dir / KEY_FILE, first_key_id="w1", purpose="webhook", setting="CBEC_WEBHOOK_KEYS"
+    )
 
 
 def new_secret() -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from cbec.feeds import (
+    brand_recognitions,
     complaints,
     copyrights,
     customs_recordations,
     declarations,
+    education_events,
+    employment_records,
     enterprises,
     filings,
     inspections,
@@ -21,6 +24,7 @@ from cbec.feeds import (
     security_incidents,
     trade_statistics,
     trademarks,
+    training_programmes,
     waybills,
 )
 from cbec.feeds.spec import FeedSpec
@@ -44,6 +48,10 @@ FEEDS: dict[str, FeedSpec] = {
         security_incidents,
         trade_statistics,
         job_postings,
+        employment_records,
+        training_programmes,
+        education_events,
+        brand_recognitions,
         patents,
         copyrights,
         customs_recordations,

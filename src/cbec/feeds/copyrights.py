@@ -19,5 +19,5 @@ SPEC = FeedSpec(
     ),
     key=("work_id",),
     sink="db",
-    own=True,
+    standard=False,
 )

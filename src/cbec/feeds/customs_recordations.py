@@ -20,5 +20,5 @@ SPEC = FeedSpec(
     ),
     key=("recordation_id",),
     sink="db",
-    own=True,
+    standard=False,
 )

@@ -23,5 +23,5 @@ SPEC = FeedSpec(
     ),
     key=("patent_id",),
     sink="db",
-    own=True,
+    standard=False,
 )

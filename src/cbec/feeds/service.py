@@ -43,6 +43,11 @@ def feed_columns() -> dict[str, tuple[str, ...]]:
     return {name: spec.names for name, spec in FEEDS.items()}
 
 
+def feed_choices(feed: str, column: str) -> tuple[str, ...]:
+    """Return the values an enumerated column of a feed allows (empty for a free column)."""
+    return get_feed(feed).column_index[column].choices
+
+
 def feed_keys() -> dict[str, tuple[str, ...]]:
     """Return each feed's key columns: what makes two rows the same row (a new version of it, or a duplicate)."""
     return {name: spec.key for name, spec in FEEDS.items()}

@@ -80,7 +80,9 @@ class FeedSpec:
     sink: Literal["lake", "db"]
     month_column: str | None = None
     formats: tuple[str, ...] = ("csv", "jsonl", "parquet")
-    own: bool = False  # cbec's own feed, not (yet) in contract/FEEDS.md; documented in docs/feeds.md
+    # False for cbec's own feeds that contract/FEEDS.md (the shared standard, not ours to edit) does not define;
+    # they follow the same rules and are documented in docs/feeds.md.
+    standard: bool = True
     column_index: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -300,22 +300,26 @@ def advance_takedown(
 ) -> TakedownRead:
     """The platform acts (take_down, reject, restore, close), the seller counter-notifies, the regulator records
     the rights holder's complaint or suit (complain_or_sue)."""
-    now = now or datetime.now(UTC)
-    with transaction(store.factory) as session:
-        case = visible_case(session, case_id, principal)
-        casework.take_step(
-            session,
-            TAKEDOWNS,
-            case,
-            lifecycle=takedown_lifecycle(),
-            action=action,
-            actor=actor,
-            reason=reason,
-            now=now,
-            calendar=store.calendar(),
-            role=principal.role,
-        )
-        return TakedownRead.model_validate(case)
+
+    def visible(case: TakedownCase) -> bool:
+        if principal.role == PLATFORM:
+            return principal.can_see("platform_id", case.platform_id)
+        return principal.can_see("enterprise_id", case.enterprise_id)
+
+    return casework.step_visible(
+        store,
+        TAKEDOWNS,
+        case_id,
+        visible=visible,
+        missing=f"no takedown case {case_id} / 下架案件 {case_id} 不存在",
+        lifecycle_of=lambda _case: takedown_lifecycle(),
+        action=action,
+        actor=actor,
+        reason=reason,
+        role=principal.role,
+        read=TakedownRead.model_validate,
+        now=now,
+    )
 
 
 def check_takedown_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:

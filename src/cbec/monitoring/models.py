@@ -183,3 +183,18 @@ class CaseAlert(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("pattern_cases.id", ondelete="CASCADE"), index=True)
     alert_id: Mapped[int] = mapped_column(Integer, index=True)
     alert_month: Mapped[str] = mapped_column(String(7))
+
+
+# Triage's tables live in their room (triage/models.py); imported here so that the schema registry sees them.
+from cbec.monitoring.triage.models import LargeValueReport, ReviewItem  # noqa: E402
+
+__all__ = [
+    "AlertPayment",
+    "AlertRecord",
+    "CaseAlert",
+    "CaseRecord",
+    "LargeValueReport",
+    "MatchRateRecord",
+    "ReviewItem",
+    "Snooze",
+]

@@ -59,6 +59,11 @@ class RunSummary(BaseModel):
     model: str | None = None  # name@version of the learned detector, when one scored the month
     scored: int = 0
     cases: int = 0
+    triage: str | None = None  # config version/profile of the triage step, when it ran
+    large_value_reports: int = 0  # reports the month makes due (the register; never review items)
+    review_items_passed: int = 0  # payments whose risk score passed the queue threshold
+    review_items_new: int = 0  # of those, the ones that had no review item yet
+    triage_seconds: float = 0.0  # what the triage step took of the run
 
 
 class BacktestRow(BaseModel):
@@ -89,3 +94,69 @@ class CaseRead(BaseModel):
     alert_ids: list[int] = Field(default_factory=list)
     rule_ids: list[str] = Field(default_factory=list)
     subgraph: JsonObject = Field(default_factory=dict)
+
+
+class Contribution(BaseModel):
+    """One piece of evidence that raised a review item's score, and why, in Chinese and English."""
+
+    signal: str
+    value: float
+    contribution: float
+    zh: str
+    en: str
+
+
+class ReviewItemRead(BaseModel):
+    """A review item: a payment whose risk score passed the queue threshold, where it stands and why it is here."""
+
+    id: int
+    month: str
+    institution_id: str
+    payment_id: str
+    account_id: str | None
+    score: float
+    account_score: float
+    severity: str
+    status: str
+    disposition: str | None
+    disposition_reason: str | None
+    assignee: str | None
+    proposed_by: str | None
+    due_at: datetime | None
+    config_version: str
+    contributions: list[Contribution]
+    reason_zh: str
+    reason_en: str
+    created_at: datetime
+
+
+class ReviewStepRead(BaseModel):
+    """One recorded step of a review item."""
+
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: datetime
+    reason: str
+
+
+class LargeValueReportRead(BaseModel):
+    """A large-value report due (大额交易报告): one customer's day over a line, per reporting institution."""
+
+    id: int
+    institution_id: str
+    trade_date: str
+    rule_id: str
+    rule_version: int
+    customer_id: str
+    customer_type: str
+    direction: str
+    currencies: list[str]
+    payment_count: int
+    total_cny: Decimal
+    threshold_cny: Decimal
+    payment_ids: list[str]
+    due_on: str
+    status: str
+    legal_basis: str

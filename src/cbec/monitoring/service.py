@@ -2,13 +2,14 @@
 
 Besides its own functions it hands on, as its own, what its rooms implement for callers: the alerts a principal
 may see (alerts/read.py), the dashboard's read side (alerts/overview.py), fund-flow cases (graph/cases.py),
-the learned model (learned/scoring.py) and the JetStream scale-out (streaming/jetstream/service.py).
+the learned model (learned/scoring.py), triage's review queue and report register (triage/read.py) and the
+JetStream scale-out (streaming/jetstream/service.py).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,6 @@ from typing import Any
 from sqlalchemy import delete, func, select
 
 from cbec.audit import service as audit
-from cbec.config import Settings
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import lake_views, read_side
 from cbec.monitoring.alerts import store as alert_store
@@ -34,7 +34,7 @@ from cbec.monitoring.alerts.overview import (
 from cbec.monitoring.alerts.read import count_alerts, export_alerts, get_alert, list_alerts
 from cbec.monitoring.batch.backend import BACKENDS, Backend, BatchBackend
 from cbec.monitoring.batch.driver import run_batch
-from cbec.monitoring.engine import Alert, Payment
+from cbec.monitoring.engine import Alert
 from cbec.monitoring.graph.cases import export_case, get_case, list_cases, save_cases
 from cbec.monitoring.graph.config import load_graph_params
 from cbec.monitoring.graph.patterns import Finding, to_alert
@@ -48,7 +48,6 @@ from cbec.monitoring.models import AlertPayment, AlertRecord, MatchRateRecord
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.rules.parser import SHIPPED_RULES, RuleError, RuleSetError, check_rule_files, load_ruleset
 from cbec.monitoring.schemas import AlertRead, BacktestRow, RunSummary
-from cbec.monitoring.streaming.driver import StreamingEngine
 from cbec.monitoring.streaming.jetstream.service import (
     DEFAULT_PREFIX,
     DEFAULT_STREAM,
@@ -58,8 +57,23 @@ from cbec.monitoring.streaming.jetstream.service import (
     publish,
     work,
 )
-from cbec.monitoring.streaming.jetstream.worker import state_dir
 from cbec.monitoring.streaming.rows import payment_from_text
+from cbec.monitoring.streaming.run import score_payment as score_payment
+from cbec.monitoring.streaming.run import scoring_engine as scoring_engine
+from cbec.monitoring.streaming.run import stored_alerts as stored_alerts
+from cbec.monitoring.streaming.run import stream as stream
+from cbec.monitoring.streaming.run import worker_checkpoints as worker_checkpoints
+from cbec.monitoring.triage.lifecycle import DISPOSITIONS
+from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
+from cbec.monitoring.triage.run import triage_stored_month
+from cbec.monitoring.triage.workflow import (
+    assign_item,
+    check_close,
+    close_item,
+    comment_item,
+    item_steps,
+    start_item,
+)
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -67,6 +81,7 @@ __all__ = [
     "BACKENDS",
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
+    "DISPOSITIONS",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",
@@ -75,22 +90,32 @@ __all__ = [
     "StreamMismatch",
     "WorkerOptions",
     "alert_breakdown",
+    "assign_item",
     "available_months",
     "busiest_enterprises",
+    "check_close",
     "city_activity",
+    "close_item",
+    "comment_item",
     "count_alerts",
     "daily_trend",
     "evidence_graph",
     "export_alerts",
     "export_case",
+    "export_queue",
     "get_alert",
     "get_case",
+    "get_item",
+    "item_steps",
     "list_alerts",
     "list_cases",
+    "list_items",
+    "list_reports",
     "payment_from_text",
     "payment_total",
     "publish",
     "show_model",
+    "start_item",
     "train_model",
     "work",
 ]
@@ -118,9 +143,15 @@ def run_month(
     model: Path | None = None,
     graph: bool = False,
     backend: Backend | None = None,
+    triage: bool = True,
 ) -> RunSummary:
-    """Run the rules and matching (on `backend`, else CBEC_BATCH_BACKEND), and when asked graph patterns and a model."""
+    """Run the rules and matching (on `backend`, else CBEC_BATCH_BACKEND), and when asked graph patterns and a model.
+
+    Then triage (monitoring/triage/): large-value reports to their register, one risk score per payment, and a
+    review item for each payment whose score passes the threshold.
+    """
     ruleset, fx = _ruleset(rules), _fx(store)
+    model_scores: Path | None = None
     findings: list[Finding] = []
     params = load_graph_params()
     summary = RunSummary(month=month, ruleset=f"{ruleset.id}@{ruleset.version}")
@@ -145,7 +176,7 @@ def run_month(
         if model is not None:
             scores = score_month(con, model=model, month=month, fx=fx, lake_root=store.lake.root)
             alerts += scores.alerts
-            summary.model, summary.scored = scores.model, scores.scored
+            summary.model, summary.scored, model_scores = scores.model, scores.scored, scores.path
         if graph:
             findings = detect_month(con, params=params, ruleset=ruleset, fx=fx, month=month)
             alerts += [to_alert(f, params) for f in findings]
@@ -156,6 +187,8 @@ def run_month(
         _keep_match_rates(store, month, kept)
     if findings:
         summary.cases = save_cases(store=store, findings=findings, params=params, now=datetime.now(UTC))
+    if triage:
+        _triage(store, month, ruleset, fx, model_scores, summary)
     return summary
 
 
@@ -179,6 +212,16 @@ def run_tightened_matching(
     summary = RunSummary(month=month, ruleset="three_document_tightened")
     _save(store, [alert for _, alert in found], summary, "batch")
     return dict(Counter(enterprise for enterprise, _ in found)), summary.new
+
+
+def _triage(
+    store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None, summary: RunSummary
+) -> None:
+    """Triage the month just stored (triage/run.py); add what it did, and how long it took, to `summary`."""
+    done = triage_stored_month(store=store, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores)
+    summary.large_value_reports, summary.review_items_new = done.reports_due, done.items_new
+    summary.review_items_passed, summary.triage = done.passed, f"{done.config_version}/{done.profile}"
+    summary.triage_seconds = done.seconds
 
 
 def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[str, Any]]]) -> None:
@@ -243,92 +286,6 @@ def match_rate_table(*, store: Store, month: str, by: str) -> list[dict[str, Any
         con.close()
     rows: list[dict[str, Any]] = match_rates(result, by).to_pylist()  # type: ignore[arg-type]
     return sorted(rows, key=lambda r: (r["rate"] is None, r["rate"] or 0))
-
-
-def stream(
-    *,
-    store: Store,
-    rows: Iterable[tuple[int, Mapping[str, Any]]],
-    rules: Path | None = None,
-    checkpoint: Path | None = None,
-    batch_size: int = 1_000,
-) -> tuple[RunSummary, list[str]]:
-    """Feed payments (line, row) through the streaming driver, saving alerts every micro-batch.
-
-    With a checkpoint file, state is restored from it first and written after every micro-batch,
-    so a restarted stream resumes where it stopped without repeating alerts. The newest instant's payments
-    wait for the next micro-batch (ties in any order, see engine.py) and are taken when the input ends.
-    """
-    ruleset = _ruleset(rules)
-    engine = StreamingEngine(ruleset, _fx(store))
-    if checkpoint is not None and checkpoint.exists():
-        engine.restore(checkpoint)
-    summary = RunSummary(month=None, ruleset=f"{ruleset.id}@{ruleset.version}")
-    problems: list[str] = []
-    batch: list[Payment] = []
-
-    def flush(*, last: bool = False) -> None:
-        alerts = engine.process_many(batch, drain=last)  # the last: the input ends, its final instant is taken
-        _save(store, alerts, summary, "stream")
-        if checkpoint is not None:
-            checkpoint.parent.mkdir(parents=True, exist_ok=True)
-            engine.checkpoint(checkpoint)
-        batch.clear()
-
-    for line, row in rows:
-        try:
-            batch.append(payment_from_text(row, store.settings.timezone))
-        except ValueError as exc:
-            problems.append(f"line {line}: {exc}")
-            continue
-        summary.payments += 1
-        if len(batch) >= batch_size:
-            flush()
-    flush(last=True)
-    summary.skipped_rows = engine.skipped + engine.unconverted
-    return summary, problems
-
-
-def scoring_engine(*, settings: Settings) -> StreamingEngine:
-    """Return a streaming engine of the shipped rules and the settings' FX table, to score payments one by one."""
-    return StreamingEngine(_ruleset(None), load_fx_table(settings.fx_file))
-
-
-def score_payment(*, engine: StreamingEngine, row: Mapping[str, Any], timezone: str) -> tuple[list[Alert], str | None]:
-    """Run one payment (values as text) through the engine: the alerts it fires, and why it was not scored if not.
-
-    The engine keeps its state in memory, so its caller runs payments one at a time, in order.
-    """
-    payment = payment_from_text(row, timezone)
-    skipped, unconverted = engine.skipped, engine.unconverted
-    alerts = engine.process(payment)
-    if engine.skipped > skipped:
-        return alerts, "早于已评分的支付，未评分 / older than a payment already scored: not scored"
-    if engine.unconverted > unconverted:
-        return alerts, "无当日汇率，未评分 / no FX rate for its day: not scored"
-    return alerts, None
-
-
-def worker_checkpoints(*, store: Store, stream: str) -> list[Path]:
-    """Return the checkpoint files the JetStream workers of a stream keep."""
-    return sorted(state_dir(store, stream).glob("*.ckpt"))
-
-
-def stored_alerts(*, store: Store) -> tuple[list[tuple[str, int, Any]], int]:
-    """Return every stored alert's (key, payment count, observed) and how many payments an alert names twice.
-
-    What the tables hold, below the filter step and the principal's view: what a kill -9 drill compares.
-    """
-    named_twice = (
-        select(func.count())
-        .select_from(AlertPayment)
-        .group_by(AlertPayment.alert_id, AlertPayment.institution_id, AlertPayment.payment_id)
-        .having(func.count() > 1)
-    )
-    with store.factory() as session:
-        rows = session.execute(select(AlertRecord.alert_key, AlertRecord.payment_count, AlertRecord.observed)).all()
-        doubled = session.execute(named_twice).all()
-    return [(key, count, observed) for key, count, observed in rows], len(doubled)
 
 
 def snooze(*, store: Store, rule_id: str, key: str, until: datetime, reason: str, by: str) -> None:

@@ -8,14 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from cbec.casework import service as casework
-from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import SYSTEM_ACTOR
 from cbec.feeds.service import lake_views, read_side
+from cbec.quality.cases import open_case
 from cbec.quality.config import shipped_config
 from cbec.quality.domain import FilingFinding, check_standards, measure_for, trade_mode_of
-from cbec.quality.lifecycle import quality_case_lifecycle
-from cbec.quality.models import QUALITY_CASES, FilingFindingRecord, QualityCase
+from cbec.quality.models import FilingFindingRecord, QualityCase
 from cbec.quality.schemas import StandardsCheck, StandardsTableSummary
 from cbec.quality.standards import TRADE_MODES, StandardsTable
 from cbec.storage.engine import transaction
@@ -113,28 +110,18 @@ def check_filings_against_standards(*, store: Store, table: StandardsTable, now:
                 continue
             kinds = {f.code for f in found}
             measure = measure_for(kinds, config.measure_by_finding, config.default_measure)
-            lifecycle = quality_case_lifecycle(config, measure)
             enterprise_id, product = products[fid]
-            case = QualityCase(
-                inspection_id=key,
+            open_case(
+                session,
+                key=key,
                 filing_id=fid,
                 enterprise_id=enterprise_id,
-                product_name=product[:300],
+                product=product,
                 defect="\n".join(f"{f.detail_zh} / {f.detail_en}" for f in found),
                 measure=measure,
-                state=lifecycle.initial,
-                due_at=lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), store.calendar()),
-                opened_at=now,
-                updated_at=now,
-            )
-            casework.open_item(
-                session,
-                QUALITY_CASES,
-                case,
-                actor=SYSTEM_ACTOR,
-                at=now,
-                audit_action="quality_case.open",
-                after={"filing_id": fid, "findings": sorted(kinds), "measure": measure, "due_at": case.due_at},
+                now=now,
+                calendar=store.calendar(),
+                evidence={"filing_id": fid, "findings": sorted(kinds)},
             )
             opened += 1
     return StandardsCheck(

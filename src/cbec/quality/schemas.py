@@ -36,15 +36,40 @@ class EnterpriseQuality(BaseModel):
     cases_overdue: int
 
 
+class ReachGroup(BaseModel):
+    """Events and people reached of one channel or city."""
+
+    key: str
+    events: int
+    reach: int
+
+
+class EducationEventRead(BaseModel):
+    """A consumer-education event (from the feed, or `hand-<id>` when entered by hand)."""
+
+    event_id: str
+    channel: str
+    held_on: date
+    organiser: str
+    city: str
+    reach: int
+    topic: str | None
+
+
 class EducationReach(BaseModel):
-    """People reached by consumer education in a year against the target."""
+    """People reached by consumer education in a year (up to a month) against the target and its pace."""
 
     year: int
+    through_month: int = 12
     events: int
     attendance: int
     target: int
     share_of_target: float
+    pace_target: int
+    on_pace: bool
     by_city: dict[str, int]
+    by_channel: list[ReachGroup]
+    cities: list[ReachGroup]
     first_day: date | None
 
 

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pycountry
 from sqlalchemy import func, select
 
-from cbec.audit import service as audit
-from cbec.auth.domain import SYSTEM, NotVisible, Principal
+from cbec.auth.domain import SYSTEM, Principal
 from cbec.casework import service as casework
-from cbec.core.clock import SHANGHAI
-from cbec.core.workflow import SYSTEM_ACTOR, Lifecycle, is_overdue
+from cbec.core.workflow import Lifecycle, is_overdue
 from cbec.feeds.service import lake_views, read_side
 from cbec.quality import conformity
+from cbec.quality.cases import open_case
 from cbec.quality.config import shipped_config, standards
 from cbec.quality.domain import check_filing, measure_for
+from cbec.quality.education import add_education_event as add_education_event
+from cbec.quality.education import education_events as education_events
+from cbec.quality.education import education_reach as education_reach
 from cbec.quality.lifecycle import quality_case_lifecycle
-from cbec.quality.models import QUALITY_CASES, EducationEvent, FilingFindingRecord, QualityCase
+from cbec.quality.models import QUALITY_CASES, FilingFindingRecord, QualityCase
 from cbec.quality.schemas import (
     EducationReach,
     EnterpriseQuality,
@@ -115,27 +117,17 @@ def open_cases(*, store: Store, now: datetime | None = None) -> list[QualityCase
                 config.measure_by_category,
                 config.default_measure,
             )
-            lifecycle = _lifecycle(measure)
-            case = QualityCase(
-                inspection_id=inspection_id,
+            case = open_case(
+                session,
+                key=inspection_id,
                 filing_id=filing_id,
                 enterprise_id=enterprise_id,
-                product_name=product,
+                product=product,
                 defect=defect,
                 measure=measure,
-                state=lifecycle.initial,
-                due_at=lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), store.calendar()),
-                opened_at=now,
-                updated_at=now,
-            )
-            casework.open_item(
-                session,
-                QUALITY_CASES,
-                case,
-                actor=SYSTEM_ACTOR,
-                at=now,
-                audit_action="quality_case.open",
-                after={"inspection_id": inspection_id, "measure": measure, "due_at": case.due_at},
+                now=now,
+                calendar=store.calendar(),
+                evidence={"inspection_id": inspection_id},
             )
             opened.append(QualityCaseRead.model_validate(case))
     return opened
@@ -152,24 +144,20 @@ def advance_case(
     now: datetime | None = None,
 ) -> QualityCaseRead:
     """The enterprise reports the measure done; the regulator verifies or rejects."""
-    now = now or datetime.now(UTC)
-    with transaction(store.factory) as session:
-        case = session.get(QualityCase, case_id)
-        if case is None or not principal.can_see("enterprise_id", case.enterprise_id):
-            raise NotVisible(f"no quality case {case_id} / 质量案件 {case_id} 不存在")
-        casework.take_step(
-            session,
-            QUALITY_CASES,
-            case,
-            lifecycle=_lifecycle(case.measure),
-            action=action,
-            actor=actor,
-            reason=reason,
-            now=now,
-            calendar=store.calendar(),
-            role=principal.role,
-        )
-        return QualityCaseRead.model_validate(case)
+    return casework.step_visible(
+        store,
+        QUALITY_CASES,
+        case_id,
+        visible=lambda case: principal.can_see("enterprise_id", case.enterprise_id),
+        missing=f"no quality case {case_id} / 质量案件 {case_id} 不存在",
+        lifecycle_of=lambda case: _lifecycle(case.measure),
+        action=action,
+        actor=actor,
+        reason=reason,
+        role=principal.role,
+        read=QualityCaseRead.model_validate,
+        now=now,
+    )
 
 
 def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[int]:
@@ -235,69 +223,6 @@ def enterprise_quality(*, store: Store, now: datetime | None = None) -> list[Ent
         )
         for e in ids
     ]
-
-
-def add_education_event(
-    *,
-    store: Store,
-    held_on: date,
-    city: str,
-    topic: str,
-    attendance: int,
-    organiser: str,
-    actor: str = "system",
-) -> int:
-    """Record a consumer-education event with its attendance."""
-    if attendance < 0:
-        raise ValueError("attendance cannot be negative")
-    now = datetime.now(UTC)
-    with transaction(store.factory) as session:
-        event = EducationEvent(
-            held_on=held_on,
-            city=city,
-            topic=topic,
-            attendance=attendance,
-            organiser=organiser,
-            created_at=now,
-        )
-        session.add(event)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="education.add",
-            entity="education_event",
-            entity_id=event.id,
-            after={"held_on": held_on.isoformat(), "city": city, "attendance": attendance},
-            now=now,
-        )
-        return event.id
-
-
-def education_reach(*, store: Store, year: int) -> EducationReach:
-    """Return the people reached in a year against the yearly target (100,000 in the seed)."""
-    target = shipped_config().education_target_per_year
-    with store.factory() as session:
-        rows: list[Any] = list(
-            session.execute(
-                select(EducationEvent.city, EducationEvent.attendance, EducationEvent.held_on).where(
-                    EducationEvent.held_on >= date(year, 1, 1), EducationEvent.held_on < date(year + 1, 1, 1)
-                )
-            )
-        )
-    by_city: dict[str, int] = {}
-    for city, attendance, _ in rows:
-        by_city[city] = by_city.get(city, 0) + attendance
-    total = sum(by_city.values())
-    return EducationReach(
-        year=year,
-        events=len(rows),
-        attendance=total,
-        target=target,
-        share_of_target=round(total / target, 4),
-        by_city=dict(sorted(by_city.items())),
-        first_day=min((r[2] for r in rows), default=None),
-    )
 
 
 def measure_titles() -> dict[str, tuple[str, str]]:

@@ -1,37 +1,19 @@
-"""Build the statistics, brand, talent and logistics sections: official figures beside what the feeds report."""
+"""Build the statistics and logistics sections: official figures beside what the feeds report."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from cbec.core.months import parse_month
-from cbec.core.regions import find_city
-from cbec.reports.build import FEN
 from cbec.reports.context import BuildContext
 from cbec.stats import service as stats
 
 TRADE_TOTAL = "cbec_import_export_total"
 DIMENSIONS = ("mode", "carrier", "corridor")  # the logistics section's tables, in order
 PROVINCE = "浙江省"
-BRAND_INDICATORS = (
-    "overseas_trademarks_registered_by_cbec_enterprises",
-    "provincial_export_famous_brands",
-    "new_cbec_export_famous_brands",
-    "proposed_new_export_famous_brands",
-)
-# The paper gives job demand only as a ranking (Liu 2025 §3.4, Figure 2 is an image): no numbers.
-OFFICIAL_ROLE_RANKING = (
-    "operations",
-    "promotion",
-    "product_development",
-    "sourcing",
-    "design_photography",
-    "logistics",
-)
 
 
-def _synthetic(ctx: BuildContext) -> bool:
+def synthetic(ctx: BuildContext) -> bool:
     """Tell whether the feeds loaded are the synthetic demo province (its statistics say so in their source)."""
     return bool(stats.feed_figures(store=ctx.store))
 
@@ -100,62 +82,8 @@ def build_statistics(ctx: BuildContext) -> dict[str, Any]:
         ],
         "targets": [t.__dict__ for t in stats.paper_targets()],
         "monthly_from_feeds": sorted(monthly, key=lambda r: r["indicator"]),
-        "synthetic": _synthetic(ctx),
+        "synthetic": synthetic(ctx),
     }
-
-
-def build_brands(ctx: BuildContext) -> dict[str, Any]:
-    """Return registered marks per city of their owner (trademarks × enterprises registers), never as official."""
-    city_of_owner: dict[str, str] = {}
-    for row in ctx.register("enterprises"):
-        city = find_city(str(row["city"]))
-        if city is not None:
-            city_of_owner[str(row["name"])] = city.code
-    marks: dict[str, int] = {}
-    owners: dict[str, set[str]] = {}
-    for row in ctx.register("trademarks"):
-        code = city_of_owner.get(str(row["owner"]))
-        if code is not None:
-            marks[code] = marks.get(code, 0) + 1
-            owners.setdefault(code, set()).add(str(row["owner"]))
-    official = [
-        {"year": f.year, "indicator": f.indicator, "value": f.value, "unit": f.unit, "source": f.source}
-        for f in stats.official_figures(store=ctx.store)
-        if f.indicator in BRAND_INDICATORS
-    ]
-    rows = [{"city": c, "marks": n, "owners": len(owners[c])} for c, n in marks.items()]
-    return {
-        "by_city": sorted(rows, key=lambda r: (-r["marks"], r["city"])),
-        "official": sorted(official, key=lambda r: (r["year"], r["indicator"])),
-        "synthetic": _synthetic(ctx),
-    }
-
-
-_JOBS_SQL = """
-SELECT role, count(*) AS postings,
-       CAST(median(salary_min) AS DECIMAL(18, 2)), CAST(median(salary_max) AS DECIMAL(18, 2))
-FROM job_postings WHERE month = $month GROUP BY role
-"""
-
-
-def build_talent(ctx: BuildContext) -> dict[str, Any]:
-    """Return the month's job postings per role (from the feed) beside the paper's ranking (no numbers)."""
-    rows: list[dict[str, Any]] = []
-    if ctx.has_view("job_postings"):
-        found = ctx.con.execute(_JOBS_SQL, {"month": ctx.month}).fetchall()
-        total = sum(int(r[1]) for r in found)
-        rows = [
-            {
-                "role": str(role),
-                "postings": int(n),
-                "share_pct": (Decimal(int(n)) / total * 100).quantize(FEN),
-                "salary_min": low,
-                "salary_max": high,
-            }
-            for role, n, low, high in found
-        ]
-    rows.sort(key=lambda r: (-r["postings"], r["role"]))
-    return {"by_role": rows, "official_ranking": list(OFFICIAL_ROLE_RANKING), "synthetic": _synthetic(ctx)}
 
 
 TOP_LOGISTICS_ROWS = 8
@@ -170,5 +98,5 @@ def build_logistics(ctx: BuildContext) -> dict[str, Any]:
         "by": by,
         "trend": [m.model_dump() for m in report.trend],
         "unconverted": report.unconverted,
-        "synthetic": _synthetic(ctx),
+        "synthetic": synthetic(ctx),
     }

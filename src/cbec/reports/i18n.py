@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cbec.core.regions import CITIES
+from cbec.reports.i18n_agenda import AGENDA_EN, AGENDA_ZH
 from cbec.reports.i18n_sections import CONSUMERS_EN, CONSUMERS_ZH, SUPERVISION_EN, SUPERVISION_ZH
 
 LANGUAGES = ("zh", "en")
@@ -288,7 +289,7 @@ EN: dict[str, str] = {
     "indicator.cbec_orders_count": "Orders",
 }
 
-for words, more in ((ZH, (SUPERVISION_ZH, CONSUMERS_ZH)), (EN, (SUPERVISION_EN, CONSUMERS_EN))):
+for words, more in ((ZH, (SUPERVISION_ZH, CONSUMERS_ZH, AGENDA_ZH)), (EN, (SUPERVISION_EN, CONSUMERS_EN, AGENDA_EN))):
     for extra in more:
         words.update(extra)
 

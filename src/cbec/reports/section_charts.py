@@ -76,33 +76,52 @@ def statistics_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Pa
 
 
 def brands_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
-    """Draw the registered marks per city (from the feeds)."""
-    rows = data["by_city"]
-    if not rows:
+    """Draw the latest year's new export famous brands per city (from the register)."""
+    latest = data["latest"]
+    if not latest:
         return {}
-    title = t("chart.brands") + (f" · {t('label.synthetic')}" if data["synthetic"] else "")
+    title = t("chart.brands", year=latest["year"]) + (f" · {t('label.synthetic')}" if data["synthetic"] else "")
+    rows = latest["by_city"]
     return {
         "brands": charts.bar_chart(
-            out / "brands-city.png",
-            [t.name("city", r["city"]) for r in rows],
-            [r["marks"] for r in rows],
-            title,
+            out / "brands-city.png", [t.name("city", r["city"]) for r in rows], [r["n"] for r in rows], title
         )
     }
 
 
 def talent_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
-    """Draw the job postings per role (from the feeds)."""
-    rows = data["by_role"]
-    if not rows:
+    """Draw the job postings per role and per city (from the feeds)."""
+    if not data["by_role"]:
         return {}
-    title = t("chart.roles") + (f" · {t('label.synthetic')}" if data["synthetic"] else "")
+    mark = f" · {t('label.synthetic')}" if data["synthetic"] else ""
     return {
         "roles": charts.bar_chart(
             out / "talent-roles.png",
-            [t.name("role", r["role"]) for r in rows],
-            [r["postings"] for r in rows],
-            title,
+            [t.name("role", r["role"]) for r in data["by_role"]],
+            [r["postings"] for r in data["by_role"]],
+            t("chart.roles") + mark,
+        ),
+        "cities": charts.bar_chart(
+            out / "talent-cities.png",
+            [t.name("city", r["city"]) for r in data["by_city"]],
+            [r["postings"] for r in data["by_city"]],
+            t("chart.role_cities") + mark,
+        ),
+    }
+
+
+def education_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
+    """Draw the month's people reached per channel."""
+    if not data["by_channel"]:
+        return {}
+    mark = f" · {t('label.synthetic')}" if data["synthetic"] else ""
+    rows = data["by_channel"]
+    return {
+        "channels": charts.bar_chart(
+            out / "education-channels.png",
+            [t.name("edu_channel", r["channel"]) for r in rows],
+            [r["reach"] for r in rows],
+            t("chart.education") + mark,
         )
     }
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from cbec.core.months import check_month
 from cbec.feeds.service import read_side
-from cbec.reports import build, build_consumers, build_stats, build_supervision, section_charts, summary
+from cbec.reports import build, build_agenda, build_consumers, build_stats, build_supervision, section_charts, summary
 from cbec.reports.context import BuildContext
 from cbec.reports.i18n import Texts
 from cbec.storage.store import Store
@@ -45,8 +45,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("consumers", build_consumers.build_consumers),
     Section("ip", build_consumers.build_ip),
     Section("statistics", build_stats.build_statistics, section_charts.statistics_charts),
-    Section("brands", build_stats.build_brands, section_charts.brands_charts),
-    Section("talent", build_stats.build_talent, section_charts.talent_charts),
+    Section("brands", build_agenda.build_brands, section_charts.brands_charts),
+    Section("talent", build_agenda.build_talent, section_charts.talent_charts),
+    Section("education", build_agenda.build_education, section_charts.education_charts),
     Section("logistics", build_stats.build_logistics),
 )
 

@@ -43,3 +43,23 @@ class LogisticsReport(BaseModel):
     groups: list[LogisticsGroup]
     trend: list[LogisticsMonth]
     unconverted: int  # parcels whose freight currency had no FX rate on the order's date
+
+
+class BrandYear(BaseModel):
+    """New export famous brands of a year by city (region code), from the register, beside the paper's figure."""
+
+    year: int
+    total: int
+    by_city: dict[str, int]
+    paper_indicator: str | None
+    paper_value: Decimal | None
+    paper_source: str | None
+    synthetic: bool  # every recognition of the year comes from a source that calls itself synthetic
+
+
+class BrandsReport(BaseModel):
+    """Fig. 1 computed from the brand-recognitions register (provincial export famous brands), year by year."""
+
+    level: str
+    years: list[BrandYear]
+    other_levels: dict[str, int]

@@ -11,12 +11,13 @@ from cbec.core.money import load_fx_table
 from cbec.core.months import check_month
 from cbec.feeds.schemas import LoadReport
 from cbec.feeds.service import ingest_once, lake_views, read_side, register_rows
+from cbec.stats.brands import brands_report
 from cbec.stats.domain import Figure, GrowthCheck, Target, reconcile
 from cbec.stats.logistics import logistics_report
-from cbec.stats.schemas import LogisticsGroup, LogisticsMonth, LogisticsReport
+from cbec.stats.schemas import BrandsReport, LogisticsGroup, LogisticsMonth, LogisticsReport
 from cbec.storage.store import Store
 
-__all__ = ["LogisticsGroup", "LogisticsMonth", "LogisticsReport"]
+__all__ = ["BrandsReport", "LogisticsGroup", "LogisticsMonth", "LogisticsReport"]
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED_FIGURES = DATA / "official_trade_statistics.csv"
@@ -103,3 +104,9 @@ def logistics(*, store: Store, month: str) -> LogisticsReport:
         return logistics_report(con, load_fx_table(store.settings.fx_file), month, lake_views(con))
     finally:
         con.close()
+
+
+def brands(*, store: Store) -> BrandsReport:
+    """Return Fig. 1 from the brand-recognitions register, each year beside the paper's figure (official register)."""
+    load_official(store=store)
+    return brands_report(register_rows(store=store, feed="brand_recognitions"), official_figures(store=store))

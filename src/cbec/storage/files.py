@@ -6,9 +6,14 @@ final name (atomic on one filesystem); the folder is flushed too so that the ren
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
+
+from cbec.core.privacy import KeyRing
+
+log = logging.getLogger(__name__)
 
 TEMPORARY_SUFFIX = ".part"
 
@@ -115,3 +120,16 @@ def leftovers(root: Path) -> list[Path]:
         return []
     aside = f".aside{TEMPORARY_SUFFIX}."
     return sorted(p for p in root.rglob("*") if p.name.endswith(TEMPORARY_SUFFIX) or p.name.startswith(aside))
+
+
+def key_file_ring(path: Path, *, first_key_id: str, purpose: str, setting: str) -> KeyRing:
+    """Return the key ring kept in a key file, writing a first key there when there is none yet.
+
+    `purpose` and `setting` name the keys and the setting production should use instead, in the warning.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Written aside and linked into place: a kill never leaves an empty or half-written key file.
+        if create_exclusive(path, (KeyRing.new_key_text(first_key_id) + "\n").encode("ascii")):
+            log.warning("created a %s master key in %s; set %s in production", purpose, path, setting)
+    return KeyRing.parse(path.read_text(encoding="ascii").strip())

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from cbec.synth import agenda
 from cbec.synth import calibration as cal
 from cbec.synth.batch import Context
 from cbec.synth.chunks import MIN_PAYMENTS, chunk_sizes, generate_chunk, make_context, rng_for
@@ -154,12 +155,17 @@ def generate(
         listed, listing_labels = listings(side(3), ctx, owns_mark)
         _write_once(writers, "listings", listed, progress)
         _write_once(writers, "trademarks", marks, progress)
-        _write_once(writers, "patents", patents_table(side(6), ctx, owns_mark), progress)
+        _write_once(writers, "patents", patents_table(side(8), ctx, owns_mark), progress)
         _write_once(writers, "copyrights", copyrights_table(ctx), progress)
-        _write_once(writers, "customs_recordations", customs_recordations_table(side(7), ctx, marks), progress)
+        _write_once(writers, "customs_recordations", customs_recordations_table(side(9), ctx, marks), progress)
         label_writer.write(listing_labels)
         _write_once(writers, "security_incidents", security_incidents_table(side(4), ctx), progress)
         _write_once(writers, "job_postings", job_postings_table(side(5), ctx), progress)
+        _write_once(writers, "employment_records", agenda.employment_records_table(side(6), ctx), progress)
+        _write_once(writers, "education_events", agenda.education_events_table(side(7), ctx), progress)
+        yearly = rng_for(seed, the_month.year, 11)  # the same programmes in every month of a year
+        _write_once(writers, "training_programmes", agenda.training_programmes_table(yearly, the_month.year), progress)
+        _write_once(writers, "brand_recognitions", agenda.brand_recognitions_table(ctx), progress)
         stats = trade_statistics_table(totals, the_month.year, the_month.month, scale_factor(payments))
         _write_once(writers, "trade_statistics", stats, progress)
         _write_credit(out_dir, ctx, tally, seed, payments)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from cbec.web.i18n_agenda import AGENDA_TEXT
+
 LANG_COOKIE = "cbec_lang"
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -235,3 +237,6 @@ def pick(lang: str, pair: tuple[str, str] | None, fallback: str = "") -> str:
     if pair is None:
         return fallback
     return pair[0] if lang == "zh" else pair[1]
+
+
+TEXT.update(AGENDA_TEXT)  # the talent and education pages' words, kept beside their pages

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
+from cbec.core.regions import CITIES, find_city
 from cbec.supervision import service as supervision
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
@@ -71,6 +72,8 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/notices", "notices"),
             ("/complaints", "complaints"),
             ("/statistics", "statistics"),
+            ("/talent", "talent"),
+            ("/education", "education"),
             ("/credit", "credit"),
             *([("/ip", "ip")] if visitor.principal.role != AUDITOR else []),
             ("/reports", "reports"),
@@ -87,6 +90,14 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             *([("/ip", "ip")] if visitor.principal.role in (PLATFORM, ENTERPRISE) else []),
         ]
     return [(path, translate(lang, key)) for path, key in keys]
+
+
+def city_name(lang: str, name_or_code: str) -> str:
+    """Return a city's name (from its name in any spelling or its region code) in the page's language."""
+    city = find_city(name_or_code) or next((c for c in CITIES if c.code == name_or_code), None)
+    if city is None:
+        return name_or_code
+    return city.short_zh if lang == "zh" else city.name_en
 
 
 def page(
@@ -113,6 +124,7 @@ def page(
         "state_title": lambda s: pick(lang, supervision.STATE_TITLES.get(s), s),
         "action_title": lambda a: pick(lang, ACTION_TITLES.get(a), a),
         "severity_title": lambda s: pick(lang, SEVERITY_TITLES.get(s), s),
+        "city_name": partial(city_name, lang),
     }
     if visitor is not None:
         base["nav"] = nav(lang, visitor)

@@ -17,7 +17,7 @@ from cbec.storage.store import open_store
 from cbec.supervision import service as supervision
 from cbec.synth import generate
 
-from .world import MONTH, PASSWORD, World
+from .world import AGENDA_FEEDS, MONTH, PASSWORD, World
 
 
 @pytest.fixture(scope="package")
@@ -26,7 +26,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     synth = generate(out_dir=home / "synth", month=MONTH, payments=3_000, seed=5)
     settings = Settings(home=home / "home")
     store = open_store(settings)
-    for feed in ("payments", "orders", "waybills", "declarations", "security_incidents"):
+    for feed in ("payments", "orders", "waybills", "declarations", "security_incidents", *AGENDA_FEEDS):
         ingest(store=store, feed=feed, paths=[synth.files[feed]])
     monitoring.run_month(store=store, month=MONTH)
     supervision.rate_month(store=store, month=MONTH)

@@ -21,6 +21,7 @@ def _concrete(path: str) -> str:
         .replace("{notice_id}", "1")
         .replace("{case_id}", "1")
         .replace("{finding_id}", "SF-1")
+        .replace("{item_id}", "1")
     )
 
 

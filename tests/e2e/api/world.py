@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 
 MONTH = "2026-10"
 PASSWORD = "correct horse battery"
+# Talent, education and brands (issue 22 parts 5-7): the province-wide figures behind /talent, /education, /brands.
+AGENDA_FEEDS = ("job_postings", "employment_records", "training_programmes", "education_events", "brand_recognitions")
 
 
 @dataclass

@@ -23,6 +23,11 @@ FEEDS = (
     "waybills",
     "declarations",
     "security_incidents",
+    "job_postings",
+    "employment_records",
+    "training_programmes",
+    "education_events",
+    "brand_recognitions",
 )
 
 

@@ -93,10 +93,12 @@ def broken_csv(feed: str, folder: Path) -> tuple[Path, list[Expect]]:
     text = next((c for c in spec.columns if c.name not in spec.key and c.kind is Kind.TEXT), None)
     if text is not None:
         changed[text.name] = base[text.name] + " (changed)"
-    else:
-        stamp = _first(spec, Kind.TIMESTAMP, non_key=True)
-        assert stamp is not None
+    elif (stamp := _first(spec, Kind.TIMESTAMP, non_key=True)) is not None:
         changed[stamp.name] = "2026-10-11T11:11:11+08:00"
+    else:  # a feed of counts (employment_records): another count under the same key
+        count = _first(spec, Kind.INTEGER, non_key=True)
+        assert count is not None
+        changed[count.name] = str(int(base[count.name]) + 1)
     put("same key, other content", _csv_line(list(changed.values())).encode(), "duplicate_key")
     put("valid row 2", _csv_line(list(row(feed, 90).values())).encode(), "accepted")
     bad_bytes = _csv_line(list(row(feed, 91).values())).encode().replace(b",", b",\xff\xfe", 1)

@@ -185,6 +185,48 @@ VALID: dict[str, dict[str, str]] = {
         "salary_min": "8000",
         "salary_max": "15000",
     },
+    # cbec's own feeds (docs/feeds.md), not FEEDS.md's.
+    "employment_records": {
+        "enterprise_id": ENTERPRISE,
+        "role": "operations",
+        "period": "2026-10-01",
+        "city": "杭州市",
+        "headcount_start": "12",
+        "hires": "2",
+        "leavers": "1",
+    },
+    "training_programmes": {
+        "programme_id": "TP-1",
+        "name": "跨境运营实训",
+        "provider": "浙江省商务厅",
+        "provider_kind": "government",
+        "mode": "online",
+        "city": "杭州市",
+        "start_date": "2026-03-01",
+        "end_date": "2026-04-01",
+        "trainees": "100",
+        "tests_passed": "80",
+        "placed_within_6_months": "60",
+        "funding_granted": "500000.00",
+    },
+    "education_events": {
+        "event_id": "EE-1",
+        "channel": "live_stream",
+        "held_on": "2026-10-05",
+        "organiser": "杭州市消费者权益保护委员会",
+        "city": "杭州市",
+        "reach": "3000",
+        "topic": "跨境网购维权",
+    },
+    "brand_recognitions": {
+        "recognition_id": "BR-1",
+        "brand": "Aurora",
+        "enterprise_id": ENTERPRISE,
+        "city": "杭州市",
+        "year": "2023",
+        "level": "provincial_export_famous",
+        "source": "浙江省商务厅公告",
+    },
     "patents": {
         "patent_id": "ZL202130000001.X",
         "kind": "design",
@@ -228,6 +270,6 @@ def row(feed: str, i: int) -> dict[str, str]:
         column = spec.column_index[key]
         if column.kind is Kind.TEXT:
             values[key] = f"{values[key]}-{i}"
-        elif column.kind is Kind.USCC and len(spec.key) == 1:
+        elif column.kind is Kind.USCC and not any(spec.column_index[k].kind is Kind.TEXT for k in spec.key):
             values[key] = complete_uscc(f"91330100{i:09d}")
     return values

@@ -36,6 +36,11 @@ def test_loading_the_same_files_twice_changes_nothing(store: Store, tmp_path: Pa
         "enterprises": [_valid_file(tmp_path / "ent.csv", "enterprises", 50)],
         "payments": [_valid_file(tmp_path / "pay.csv", "payments", 500), broken_csv("payments", tmp_path)[0]],
         "trade_statistics": [broken_csv("trade_statistics", tmp_path)[0]],
+        # cbec's own feeds (docs/feeds.md): one in the lake, three registers
+        **{
+            feed: [broken_csv(feed, tmp_path)[0]]
+            for feed in ("employment_records", "training_programmes", "education_events", "brand_recognitions")
+        },
     }
     for feed, paths in files.items():
         ingest(store=store, feed=feed, paths=paths)

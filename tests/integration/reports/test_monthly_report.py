@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,10 +13,12 @@ from cbec.core.clock import SHANGHAI
 from cbec.feeds.catalog import FEEDS
 from cbec.feeds.service import ingest
 from cbec.monitoring import service as monitoring
+from cbec.quality import service as quality
 from cbec.reports.service import monthly_report
 from cbec.stats import service as stats
 from cbec.storage.store import Store
 from cbec.synth.service import generate
+from cbec.talent import service as talent
 
 MONTH = "2026-10"
 TITLES = {
@@ -33,7 +35,8 @@ TITLES = {
         "知识产权保护",
         "官方统计与一致性核对",
         "品牌",
-        "人才需求",
+        "人才：需求、流失与培训",
+        "消费者教育",
         "跨境物流成本与时效",
     ],
     "en": [
@@ -49,7 +52,8 @@ TITLES = {
         "IP protection",
         "Official statistics and their reconciliation",
         "Brands",
-        "Talent demand",
+        "Talent: demand, turnover and training",
+        "Consumer education",
         "Cross-border logistics cost and time",
     ],
 }
@@ -89,6 +93,13 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
     assert parcels.parcels and parcels.cost_per_kg is not None
     assert f"本月发运 {parcels.parcels:,} 件，妥投 {parcels.delivered:,} 件" in html
     assert f"每公斤 {parcels.cost_per_kg:,.2f} 元" in html and "海外仓" in html
+    # Fig. 1 from the register beside the paper's 84; turnover of core roles; training over the cap; education.
+    assert '<td class="num">2023</td><td class="num">84 <span class="badge">合成数据</span></td>' in html
+    core = talent.turnover(store=store, month=MONTH).core_turnover_pct
+    assert f"核心岗位合计流失率 {core}%" in html and "1,200,000 ⚠ +200,000" in html
+    october = quality.education_events(store=store, first=date(2026, 10, 1), last=date(2026, 10, 31))
+    reach = sum(e.reach for e in october)
+    assert f"本月消费者教育活动 40 场，覆盖 {reach:,} 人次" in html
 
     for lang, titles in TITLES.items():
         pages, text = _text(files[lang].pdf)
@@ -104,11 +115,13 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
         assert charts == [
             "alerts-typology.png",
             "brands-city.png",
+            "education-channels.png",
             "ratings-grades.png",
             "settlement-median.png",
             "statistics-trade.png",
             "summary-channel.png",
             "summary-city-map.png",
+            "talent-cities.png",
             "talent-roles.png",
         ]
 

@@ -1,7 +1,7 @@
 """ip: patent, work and customs-recordation registers; image hashes, copy findings, border flags, evidence files
 
-Revision ID: 0020
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 22:00:00
 
 Three registers of cbec's own feeds (`reg_patents`, `reg_copyrights`, `reg_customs_recordations`, docs/feeds.md);
@@ -20,8 +20,8 @@ from sqlalchemy.dialects import postgresql
 import cbec.storage.types
 from cbec.storage import ddl
 
-revision: str = "0020"
-down_revision: str | None = "0018"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

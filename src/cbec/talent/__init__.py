@@ -1,0 +1,1 @@
+"""Talent: job demand by role, city and month; turnover of core roles; training programmes and their funding."""
