@@ -49,7 +49,24 @@ def test_required_columns_follow_the_r_marks() -> None:
 
 def test_own_feeds_are_not_in_feeds_md_and_are_documented() -> None:
     own = set(FEED_COLUMNS) - STANDARD
-    assert own == {"employment_records", "training_programmes", "education_events", "brand_recognitions"}
+    assert own == {
+        "employment_records",
+        "training_programmes",
+        "education_events",
+        "brand_recognitions",
+        "patents",
+        "copyrights",
+        "customs_recordations",
+    }
     assert not own & set(_contract_columns(CONTRACT.read_text(encoding="utf-8")))
     docs = (Path(__file__).resolve().parents[2] / "docs" / "feeds.md").read_text(encoding="utf-8")
     assert all(f"| {name} |" in docs for name in own)
+
+
+def test_the_ip_feeds_have_each_column_described_in_docs_feeds_md() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "feeds.md").read_text(encoding="utf-8")
+    for name in ("patents", "copyrights", "customs_recordations"):
+        assert not FEEDS[name].standard, name
+        section = docs.split(f"### {name}")[1].split("###")[0]
+        for column in FEEDS[name].names:
+            assert f"`{column}`" in section, (name, column)

@@ -8,11 +8,18 @@ from pathlib import Path
 import typer
 
 from cbec.cli.context import console, err_console, store_of
+from cbec.cli.ip_cases import border_flags, evidence, takedown_app
 from cbec.cli.output import write_csv
 from cbec.ip import service as ip
 from cbec.ip.schemas import ListingIn
 
-ip_app = typer.Typer(help="知识产权 / IP protection: listing screening.", no_args_is_help=True)
+ip_app = typer.Typer(
+    help="知识产权 / IP protection: listing screening, copies, takedowns, border flags, evidence.",
+    no_args_is_help=True,
+)
+ip_app.add_typer(takedown_app, name="takedown")
+ip_app.command("border-flags")(border_flags)
+ip_app.command("evidence")(evidence)
 
 
 @ip_app.command("screen")
@@ -44,10 +51,26 @@ def screen(ctx: typer.Context, file: Path = typer.Argument(..., exists=True, dir
 
 @ip_app.command("scan")
 def scan(ctx: typer.Context) -> None:
-    """Screen every listing in the lake and keep the findings; show the enterprises most at risk."""
+    """Screen every listing's title, image and description; keep the findings; show the enterprises most at risk."""
     store = store_of(ctx)
     hits = ip.screen_listings(store=store)
     console.print(f"{hits:,} listings hit a registered mark")
+    copies = ip.scan_copies(store=store)
+    console.print(
+        f"{copies.listings:,} listings against {copies.registered_images} registered images and "
+        f"{copies.registered_texts} registered texts: {copies.image_findings} copied images, "
+        f"{copies.text_findings} copied descriptions ({copies.new_findings} new findings)"
+    )
+    console.print(
+        f"  images hashed {copies.images_hashed}, reused {copies.images_reused}, "
+        f"URLs not fetched {copies.images_remote}, unreadable {copies.images_missing}"
+    )
+    for f in ip.list_copy_findings(store=store, limit=20):
+        console.print(
+            f"  {f.rule} v{f.rule_version} {f.platform_id}/{f.listing_id} → {f.right_kind} {f.right_id} "
+            f"({f.owner}): {f.how}, {f.measure} vs threshold {f.threshold}",
+            markup=False,
+        )
     for risk in ip.enterprise_ip_risk(store=store)[:15]:
         console.print(f"  {risk.enterprise_id}: {risk.findings}/{risk.listings} listings — {', '.join(risk.marks)}")
 

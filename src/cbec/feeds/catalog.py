@@ -5,6 +5,8 @@ from __future__ import annotations
 from cbec.feeds import (
     brand_recognitions,
     complaints,
+    copyrights,
+    customs_recordations,
     declarations,
     education_events,
     employment_records,
@@ -15,6 +17,7 @@ from cbec.feeds import (
     job_postings,
     listings,
     orders,
+    patents,
     payments,
     platforms,
     reviews,
@@ -49,6 +52,9 @@ FEEDS: dict[str, FeedSpec] = {
         training_programmes,
         education_events,
         brand_recognitions,
+        patents,
+        copyrights,
+        customs_recordations,
     )
 }
 

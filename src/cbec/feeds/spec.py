@@ -70,7 +70,7 @@ def opt(name: str, kind: Kind = Kind.TEXT, **options: object) -> Column:
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """A feed of the data standard (contract/FEEDS.md)."""
+    """A feed of the data standard (contract/FEEDS.md), or one of cbec's own feeds (`own`) kept to its rules."""
 
     name: str
     title_zh: str

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cbec.ip.copy_models import BorderFlag, CopyFinding, ImageHashRow, TakedownEvidence
 from cbec.storage.base import Base
 from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
@@ -81,4 +82,7 @@ class TakedownTransition(TransitionColumns):
     reason: Mapped[str] = mapped_column(String(2000))  # this table's reasons were always bounded
 
 
+# The copy, border and evidence tables live in copy_models.py; named here so that the migrations (which import
+# each context's models module) see them.
+COPY_TABLES = (BorderFlag, CopyFinding, ImageHashRow, TakedownEvidence)
 TAKEDOWNS = CaseTables(entity="takedown", items=TakedownCase, steps=TakedownTransition, link="case_id")

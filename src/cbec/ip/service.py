@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,14 +14,45 @@ from cbec.auth.domain import PLATFORM, SYSTEM, Principal
 from cbec.casework import service as casework
 from cbec.core.workflow import is_overdue
 from cbec.feeds.service import lake_views, read_side, register_rows
+from cbec.ip import border, copies
+from cbec.ip.copy_models import BorderFlag, CopyFinding
+from cbec.ip.evidence import (
+    EvidenceError,
+    add_evidence,
+    can_see_case,
+    evidence_package,
+    list_evidence,
+    takedown_steps,
+    visible_case,
+)
 from cbec.ip.lifecycle import takedown_lifecycle
 from cbec.ip.models import TAKEDOWNS, ListingFinding, MarkAlias, MarkLicence, TakedownCase
-from cbec.ip.schemas import AliasImport, EnterpriseIpRisk, ListingIn, ScreenResult, TakedownRead
+from cbec.ip.schemas import (
+    AliasImport,
+    BorderFlagRead,
+    CopyFindingRead,
+    CopyScan,
+    EnterpriseIpRisk,
+    ListingIn,
+    ScreenResult,
+    TakedownRead,
+)
 from cbec.ip.screen import Hit, Mark, MarkIndex
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
-__all__ = ["AliasImport", "EnterpriseIpRisk", "ListingIn", "ScreenResult", "TakedownRead"]
+__all__ = [
+    "AliasImport",
+    "EnterpriseIpRisk",
+    "EvidenceError",
+    "ListingIn",
+    "ScreenResult",
+    "TakedownRead",
+    "add_evidence",
+    "evidence_package",
+    "list_evidence",
+    "takedown_steps",
+]
 
 
 def load_marks(*, store: Store, today: date | None = None) -> list[Mark]:
@@ -270,17 +302,11 @@ def advance_takedown(
 ) -> TakedownRead:
     """The platform acts (take_down, reject, restore, close), the seller counter-notifies, the regulator records
     the rights holder's complaint or suit (complain_or_sue)."""
-
-    def visible(case: TakedownCase) -> bool:
-        if principal.role == PLATFORM:
-            return principal.can_see("platform_id", case.platform_id)
-        return principal.can_see("enterprise_id", case.enterprise_id)
-
     return casework.step_visible(
         store,
         TAKEDOWNS,
         case_id,
-        visible=visible,
+        visible=lambda case: can_see_case(principal, case),
         missing=f"no takedown case {case_id} / 下架案件 {case_id} 不存在",
         lifecycle_of=lambda _case: takedown_lifecycle(),
         action=action,
@@ -323,3 +349,49 @@ def list_findings(*, store: Store, enterprise_id: str | None = None) -> list[Lis
 def takedown_overdue(*, case: TakedownRead, now: datetime) -> bool:
     """Tell whether a takedown case shows as overdue (past its deadline and not finished)."""
     return is_overdue(takedown_lifecycle(), state=case.state, due_at=case.due_at, now=now)
+
+
+def scan_copies(*, store: Store, now: datetime | None = None) -> CopyScan:
+    """Screen every listing's image and description against designs in force and registered works (ip/copies.py)."""
+    return copies.scan_copies(store=store, sellers=_seller_names(store), now=now)
+
+
+def _tenant_filter(principal: Principal, platform: Any, enterprise: Any) -> Any:
+    if principal.role == PLATFORM:
+        return platform == principal.tenant_id
+    scope = principal.scope("enterprise_id")
+    return None if scope is None else enterprise == scope
+
+
+def list_copy_findings(
+    *, store: Store, principal: Principal = SYSTEM, rule: str | None = None, limit: int = 500
+) -> list[CopyFindingRead]:
+    """Return the copy findings the principal may see (a platform its listings', a seller its own), newest first."""
+    query = select(CopyFinding).order_by(CopyFinding.id.desc()).limit(limit)
+    if rule:
+        query = query.where(CopyFinding.rule == rule)
+    if (tenant := _tenant_filter(principal, CopyFinding.platform_id, CopyFinding.enterprise_id)) is not None:
+        query = query.where(tenant)
+    with store.factory() as session:
+        return [CopyFindingRead.model_validate(f) for f in session.scalars(query)]
+
+
+def flag_border(*, store: Store, month: str, now: datetime | None = None) -> list[BorderFlagRead]:
+    """Flag the month's declarations of goods recorded with customs from neither owner nor licensee (ip/border.py)."""
+    flags = border.flag_declarations(store=store, month=month, sellers=_seller_names(store), now=now)
+    return [BorderFlagRead.model_validate(f) for f in flags]
+
+
+def list_border_flags(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[BorderFlagRead]:
+    """Return the stored border flags of a month the principal may see (an enterprise its own)."""
+    query = select(BorderFlag).where(BorderFlag.month == month).order_by(BorderFlag.id)
+    if (scope := principal.scope("enterprise_id")) is not None:
+        query = query.where(BorderFlag.enterprise_id == scope)
+    with store.factory() as session:
+        return [BorderFlagRead.model_validate(f) for f in session.scalars(query)]
+
+
+def get_takedown(*, store: Store, case_id: int, principal: Principal = SYSTEM) -> TakedownRead:
+    """Return one takedown case the principal may see."""
+    with store.factory() as session:
+        return TakedownRead.model_validate(visible_case(session, case_id, principal))

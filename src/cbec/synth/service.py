@@ -24,6 +24,7 @@ from cbec.synth.credit import (
     hidden_propensity,
     outcomes_table,
 )
+from cbec.synth.ip_registers import copyrights_table, customs_recordations_table, patents_table
 from cbec.synth.iso20022 import PairFiles as PairFiles
 from cbec.synth.iso20022 import write_pairs as write_pairs
 from cbec.synth.month import parse_month
@@ -154,6 +155,9 @@ def generate(
         listed, listing_labels = listings(side(3), ctx, owns_mark)
         _write_once(writers, "listings", listed, progress)
         _write_once(writers, "trademarks", marks, progress)
+        _write_once(writers, "patents", patents_table(side(8), ctx, owns_mark), progress)
+        _write_once(writers, "copyrights", copyrights_table(ctx), progress)
+        _write_once(writers, "customs_recordations", customs_recordations_table(side(9), ctx, marks), progress)
         label_writer.write(listing_labels)
         _write_once(writers, "security_incidents", security_incidents_table(side(4), ctx), progress)
         _write_once(writers, "job_postings", job_postings_table(side(5), ctx), progress)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cbec.auth.domain import ENTERPRISE, PARTNER, ROLE_TITLES
+from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
 from cbec.core.regions import CITIES, find_city
@@ -95,6 +95,7 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/education", "education"),
             ("/credit", "credit"),
             ("/quality", "quality"),
+            *([("/ip", "ip")] if visitor.principal.role != AUDITOR else []),
             ("/cases", "cases"),
             ("/reports", "reports"),
         ]
@@ -107,6 +108,7 @@ def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
             ("/notices", "notices"),
             ("/complaints", "complaints"),
             *([("/credit", "credit"), ("/quality", "quality")] if visitor.principal.role == ENTERPRISE else []),
+            *([("/ip", "ip")] if visitor.principal.role in (PLATFORM, ENTERPRISE) else []),
             ("/cases", "cases"),
         ]
     return [(path, translate(lang, key)) for path, key in keys]

@@ -227,6 +227,38 @@ VALID: dict[str, dict[str, str]] = {
         "level": "provincial_export_famous",
         "source": "浙江省商务厅公告",
     },
+    "patents": {
+        "patent_id": "ZL202130000001.X",
+        "kind": "design",
+        "title": "运动鞋(外观设计)",
+        "owner": "Nike, Inc.",
+        "classes": "02-04",
+        "claims": "",
+        "views": "views/ZL202130000001-1.png;views/ZL202130000001-2.png",
+        "jurisdiction": "CN",
+        "filed_at": "2021-03-01",
+        "valid_from": "2021-08-01",
+        "valid_to": "2036-02-28",
+    },
+    "copyrights": {
+        "work_id": "国作登字-2024-A-00000001",
+        "kind": "text",
+        "title": "保温杯商品描述",
+        "owner": "Nike, Inc.",
+        "content": "这款不锈钢保温杯采用双层真空结构，保温长达十二小时。",
+        "image": "",
+        "registered_at": "2024-05-06",
+    },
+    "customs_recordations": {
+        "recordation_id": "T2021-40001",
+        "right_kind": "trademark",
+        "right_id": "TM-1",
+        "owner": "Nike, Inc.",
+        "licensees": ENTERPRISE,
+        "hs_codes": "6404;6403",
+        "valid_from": "2021-01-01",
+        "valid_to": "2031-01-01",
+    },
 }
 
 

@@ -38,6 +38,9 @@ ALL_FEEDS = (
     "training_programmes",
     "education_events",
     "brand_recognitions",
+    "patents",
+    "copyrights",
+    "customs_recordations",
 )
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
 AMOUNT = re.compile(r"\d+\.\d{2}")
