@@ -31,7 +31,7 @@ from cbec.monitoring.alerts.overview import (
     evidence_graph,
     payment_total,
 )
-from cbec.monitoring.alerts.read import count_alerts, export_alerts, get_alert, list_alerts
+from cbec.monitoring.alerts.read import count_alerts, export_alerts, get_alert, list_alerts, next_cursor
 from cbec.monitoring.batch.backend import BACKENDS, Backend, BatchBackend
 from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.engine import Alert, Payment
@@ -87,6 +87,7 @@ __all__ = [
     "get_case",
     "list_alerts",
     "list_cases",
+    "next_cursor",
     "payment_from_text",
     "payment_total",
     "publish",
