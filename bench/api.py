@@ -71,7 +71,7 @@ def _free_port() -> int:
 def _cpu_s(pid: int) -> float:
     """Return the CPU seconds (user + system) of a process and its children so far, from /proc (Linux)."""
     total = 0.0
-    for task in [pid, *_children(pid)]:
+    for task in {pid, *_children(pid)}:
         try:
             fields = Path(f"/proc/{task}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -80,11 +80,11 @@ def _cpu_s(pid: int) -> float:
     return total
 
 
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
     for path in Path(f"/proc/{pid}/task").glob("*/children"):
         for child in path.read_text().split():
-            found += [int(child), *_children(int(child))]
+            found |= {int(child), *_children(int(child))}
     return found
 
 
@@ -164,15 +164,18 @@ def run(args: argparse.Namespace, url: str | None) -> None:
             [sys.executable, "-m", "cbec.cli.main", "serve", "--port", str(port), "--workers", str(args.workers)],
             env={**os.environ, **env},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        deadline = time.monotonic() + 120  # several workers on a loaded machine take a while to import
+        while True:
             try:
                 if httpx.get(f"{base}/api/v1/openapi.json").status_code == 200:
                     break
             except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"cbec serve did not start (exit {server.poll()})") from None
                 time.sleep(0.2)
+        time.sleep(2 if args.workers > 1 else 0)  # the first worker answered: let the others finish starting
         print(
             f"uvicorn ({args.workers} worker(s)) on {base}, {args.database}; month {MONTH}: {summary.payments:,} "
             f"payments, {summary.new:,} alerts ({alerts:,} in the store); "
@@ -200,7 +203,11 @@ def run(args: argparse.Namespace, url: str | None) -> None:
     finally:
         if server is not None:
             server.terminate()
-            server.wait(10)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -31,7 +31,14 @@ from cbec.monitoring.alerts.overview import (
     evidence_graph,
     payment_total,
 )
-from cbec.monitoring.alerts.read import count_alerts, export_alerts, get_alert, list_alerts, next_cursor
+from cbec.monitoring.alerts.read import (
+    count_alerts,
+    export_alerts,
+    get_alert,
+    list_alerts,
+    next_cursor,
+    page_alerts,
+)
 from cbec.monitoring.batch.backend import BACKENDS, Backend, BatchBackend
 from cbec.monitoring.batch.driver import run_batch
 from cbec.monitoring.engine import Alert, Payment
@@ -88,6 +95,7 @@ __all__ = [
     "list_alerts",
     "list_cases",
     "next_cursor",
+    "page_alerts",
     "payment_from_text",
     "payment_total",
     "publish",

@@ -38,11 +38,9 @@ def list_alerts(
     but institution_id), which reads just that page however deep it is.
     """
     filters = {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id}
-    items = monitoring.list_alerts(
+    items, total, cursor = monitoring.page_alerts(
         store=store, principal=principal, limit=limit, offset=offset, sort=sort, after=after, **filters
     )
-    total = monitoring.count_alerts(store=store, principal=principal, **filters)
-    cursor = monitoring.next_cursor(items, sort=sort, limit=limit)
     return CursorPage[AlertRead](items=items, total=total, limit=limit, offset=offset, next_cursor=cursor)
 
 

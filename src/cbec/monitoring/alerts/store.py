@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from cbec.core.clock import month_key
 from cbec.core.jsontypes import JsonObject
@@ -222,7 +222,8 @@ def query_alerts(
         key_contains=key_contains,
     )
     # The severity order is the ix_alerts_*_queue indexes' order, so a page is read from an index, not sorted.
-    query = query.order_by(*order_by(sort))
+    # The two JSON columns no list shows are loaded only when asked for (parsing them was a tenth of a page).
+    query = query.order_by(*order_by(sort)).options(defer(AlertRecord.group_key), defer(AlertRecord.evidence))
     if after is None:
         query = query.offset(offset)
         return list(session.scalars(query.limit(limit) if limit else query))
