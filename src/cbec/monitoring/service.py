@@ -94,6 +94,7 @@ __all__ = [
     "get_case",
     "list_alerts",
     "list_cases",
+    "month_match_rates",
     "next_cursor",
     "page_alerts",
     "payment_from_text",
@@ -239,6 +240,17 @@ def alert_counts(*, store: Store, month: str) -> list[tuple[str, str, str, int]]
     )
     with store.factory() as session:
         return [(t, i or "", s, int(n)) for t, i, s, n in session.execute(query).all()]
+
+
+def month_match_rates(*, store: Store, month: str, by: str) -> list[dict[str, Any]]:
+    """Return a month's match rates as its monitoring run kept them, else matched again (as match_rate_table).
+
+    Matching again reads the month's payments, orders and logistics (4 s of a 5 s rating at 400k payments,
+    minutes at 100M): the report and the ratings take the run's counts, so documents that arrive after the run
+    count once the month is monitored again.
+    """
+    kept = kept_match_rates(store=store, month=month, by=by)
+    return kept if kept is not None else match_rate_table(store=store, month=month, by=by)
 
 
 def match_rate_table(*, store: Store, month: str, by: str) -> list[dict[str, Any]]:
