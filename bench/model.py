@@ -16,6 +16,7 @@ and read rates both: a month's run reads the neighbouring weeks too, and builds 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import resource
 import tempfile
@@ -78,7 +79,7 @@ def run(con, trained, label: str, start=None, end=None):  # type: ignore[no-unty
         f"  {n / wall:,.0f} payments scored/s wall ({n / cpu:,.0f} per CPU-second); "
         f"{len(frame) / wall:,.0f} payments read/s wall (features and first stage run on every row read)"
     )
-    return frame, names, matrix
+    return frame, names, matrix, {"scored": n, "read": len(frame), "wall_s": wall, "cpu_s": cpu}
 
 
 def naive_counts(df: pd.DataFrame, rows: np.ndarray) -> float:
@@ -121,7 +122,7 @@ def synthetic(in_month: int, seed: int = 5) -> pa.Table:
     )
 
 
-def scenario(model: Path, source: str, payments: int, label: str, start=None, end=None) -> None:  # type: ignore[no-untyped-def]
+def scenario(model: Path, source: str, payments: int, label: str, start=None, end=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Score one scenario in this (fresh) process, as `cbec monitor run --model` does: load, read, score."""
     keep_freed_memory()  # as cbec's model service does before it builds features
     trained, _ = model_store.load(model)
@@ -129,20 +130,23 @@ def scenario(model: Path, source: str, payments: int, label: str, start=None, en
     con.register("raw", pq.read_table(AMLGENTEX / "payments.parquet") if source == "amlgentex" else synthetic(payments))
     con.execute(f"CREATE TABLE payments AS {TYPED}")
     con.unregister("raw")
-    run(con, trained, label, start, end)
+    figures = run(con, trained, label, start, end)[3]
     print(f"  peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+    return figures
 
 
-def in_fresh_process(*args: object) -> None:
+def in_fresh_process(*args: object) -> dict[str, float]:
     """Run a scenario in a new process: each run of `cbec monitor run` starts with an empty heap."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pool.submit(scenario, *args).result()
+        return pool.submit(scenario, *args).result()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--payments", type=int, default=1_000_000)
-    parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument("--sample", type=int, default=2_000, help="payments of the naive peer (0: skip it)")
+    parser.add_argument("--scenarios", default="whole,month,synthetic", help="comma-separated: which to score")
+    parser.add_argument("--json", type=Path, help="also write each scenario's figures to this file")
     args = parser.parse_args()
     con = connect()
     con.register("raw", pq.read_table(AMLGENTEX / "payments.parquet"))
@@ -180,23 +184,31 @@ def main() -> None:
             created_at=datetime.now(SHANGHAI),
             context_days=CONTEXT.days,
         )
-        in_fresh_process(model, "amlgentex", 0, "amlgentex-dev, whole set")
-        in_fresh_process(
-            model,
-            "amlgentex",
-            0,
-            "amlgentex-dev, month 2026-08 with July and September as context",
-            datetime(2026, 8, 1, tzinfo=SHANGHAI),
-            datetime(2026, 9, 1, tzinfo=SHANGHAI),
-        )
-        in_fresh_process(
-            model,
-            "synthetic",
-            args.payments,
-            f"synthetic month 2026-10 (about {args.payments:,} payments; 50 days read)",
-            datetime(2026, 10, 1, tzinfo=SHANGHAI),
-            datetime(2026, 11, 1, tzinfo=SHANGHAI),
-        )
+        chosen, figures = args.scenarios.split(","), {}
+        if "whole" in chosen:
+            figures["whole"] = in_fresh_process(model, "amlgentex", 0, "amlgentex-dev, whole set")
+        if "month" in chosen:
+            figures["month"] = in_fresh_process(
+                model,
+                "amlgentex",
+                0,
+                "amlgentex-dev, month 2026-08 with July and September as context",
+                datetime(2026, 8, 1, tzinfo=SHANGHAI),
+                datetime(2026, 9, 1, tzinfo=SHANGHAI),
+            )
+        if "synthetic" in chosen:
+            figures["synthetic"] = in_fresh_process(
+                model,
+                "synthetic",
+                args.payments,
+                f"synthetic month 2026-10 (about {args.payments:,} payments; 50 days read)",
+                datetime(2026, 10, 1, tzinfo=SHANGHAI),
+                datetime(2026, 11, 1, tzinfo=SHANGHAI),
+            )
+        if args.json:
+            args.json.write_text(json.dumps(figures))
+    if not args.sample:
+        return
 
     df = pd.DataFrame({"payer": frame.payer, "payee": frame.payee, "ts": frame.ts})
     rows = np.random.default_rng(1).choice(len(df), args.sample, replace=False)

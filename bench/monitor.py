@@ -17,6 +17,7 @@ Usage: python bench/monitor.py [--payments 1000000] [--stream 200000] [--offered
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import statistics
@@ -171,6 +172,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of the latency run")
     parser.add_argument("--hour-seconds", type=int, default=3_600, help="traffic kept as state (0: skip)")
     parser.add_argument("--hour-state", type=Path, help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--batch-only", action="store_true", help="time the batch run and its peer only")
+    parser.add_argument("--json", type=Path, help="also write the batch figures to this file (bench/targets.py)")
     args = parser.parse_args()
     if args.hour_state:
         hour_state(args.hour_state, args.offered, args.hour_seconds)
@@ -187,16 +190,25 @@ def main() -> None:
         )
 
         peak_from_here = _reset_peak_rss()  # the synthetic data was generated in this process
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         alerts = run_batch(con, ruleset=rules, fx=fx, month=MONTH)
-        batch_s = time.perf_counter() - start
+        batch_s, batch_cpu = time.perf_counter() - start, time.process_time() - cpu
         batch_peak = _peak_rss_mib()
+        cpu = time.process_time()
         peer_s = _duckdb_peer(con)
+        peer_cpu = time.process_time() - cpu
         print(
-            f"batch: {batch_s:.1f} s ({args.payments / batch_s:,.0f} payments/s), {len(alerts):,} alerts; "
-            f"DuckDB 3-window SQL peer {peer_s:.1f} s; ratio {batch_s / peer_s:.2f}; "
+            f"batch: {batch_s:.1f} s (CPU {batch_cpu:.1f} s; {args.payments / batch_s:,.0f} payments/s), "
+            f"{len(alerts):,} alerts; DuckDB 3-window SQL peer {peer_s:.1f} s (CPU {peer_cpu:.1f} s); "
+            f"ratio {batch_s / peer_s:.2f}; "
             f"peak RSS {'during the batch run' if peak_from_here else 'so far'} {batch_peak:,.0f} MiB"
         )
+        if args.json:
+            figures = {"payments": args.payments, "batch_s": batch_s, "batch_cpu_s": batch_cpu, "peer_s": peer_s}
+            args.json.write_text(json.dumps({**figures, "peer_cpu_s": peer_cpu, "peak_rss_mib": batch_peak}))
+        if args.batch_only:
+            store.close()
+            return
 
         cursor = con.execute(
             f"SELECT * FROM payments ORDER BY initiated_at, institution_id, payment_id LIMIT {args.stream}"

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event, select, text
+from sqlalchemy import Connection, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -87,6 +87,19 @@ def _fill(store: Store, *, alerts: int, months: list[str], notices: int) -> None
             ),
             {"n": alerts},
         )
+        # As write_alerts does for each alert it writes: the counts rollup behind the list's total (0023; the
+        # test is for running this bench against code from before it, for a before/after comparison).
+        if inspect(connection).has_table("alert_counts"):
+            connection.execute(
+                text(
+                    """
+                INSERT INTO alert_counts (month, institution_id, rule_id, severity, alerts)
+                SELECT month, COALESCE(institution_id, ''), rule_id, severity, count(*) FROM alerts
+                GROUP BY month, COALESCE(institution_id, ''), rule_id, severity
+                ON CONFLICT (month, institution_id, rule_id, severity) DO UPDATE SET alerts = EXCLUDED.alerts
+                """
+                )
+            )
         connection.execute(
             text(
                 """
@@ -185,6 +198,12 @@ def main() -> None:
                 f"  partition {partition.name:<16} month {partition.month or '(default)':<9} {partition.rows:>9,} rows"
             )
         now = datetime.now(UTC)
+        from cbec.monitoring.alerts.pages import encode_cursor  # here: _fill is used with code from before it
+
+        with store.factory() as session:  # the cursor of the row a deep page continues after
+            deep = min(args.alerts // len(months) // 2, 100_000)
+            last = alert_store.query_alerts(session, month=month, limit=1, offset=deep - 1)[0]
+            cursor = encode_cursor("severity", last)
         cases: list[tuple[str, Callable[[Session], object]]] = [
             (f"queue page, month {month}", lambda s: alert_store.query_alerts(s, month=month, limit=50)),
             (
@@ -201,6 +220,16 @@ def main() -> None:
             ),
             ("queue page, month + rule", lambda s: alert_store.query_alerts(s, month=month, rule_id="R12", limit=50)),
             ("queue page, all months (dashboard)", lambda s: alert_store.query_alerts(s, limit=20)),
+            (
+                f"page at offset {deep:,} (month)",
+                lambda s: alert_store.query_alerts(s, month=month, limit=50, offset=deep),
+            ),
+            (
+                f"page after row {deep:,} (month, keyset)",
+                lambda s: alert_store.query_alerts(s, month=month, limit=50, after=cursor),
+            ),
+            ("count, all months (rollup)", lambda s: alert_store.count_alerts(s)),
+            ("count, all months (over alerts)", lambda s: s.scalar(select(func.count(AlertRecord.id)))),
             ("count, month", lambda s: alert_store.count_alerts(s, month=month)),
             ("count, month + institution", lambda s: alert_store.count_alerts(s, month=month, institution_id="PI-007")),
             ("newest first, month", lambda s: alert_store.query_alerts(s, month=month, sort="-first_at", limit=50)),

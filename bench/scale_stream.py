@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing as mp
 import os
 import queue as queue_module
@@ -154,10 +155,11 @@ async def _delete(stream: str) -> None:
     await connection.close()
 
 
-def throughput(payments: list[Payment], counts: list[int], database: Database, batch: int) -> None:
-    """Publish, then time W workers draining the stream, for each W."""
+def throughput(payments: list[Payment], counts: list[int], database: Database, batch: int) -> dict[int, float]:
+    """Publish, then time W workers draining the stream, for each W; return payments/s by W."""
     dims = dimensions(load_ruleset())
     single: float | None = None
+    rates: dict[int, float] = {}
     print(f"\n== throughput: {len(payments):,} payments, dimensions {', '.join(dims)} ==")
     print(" W  publish msg/s  payments/s  messages/s  cpu s/worker  efficiency  alerts  late")
     for workers in counts:
@@ -180,6 +182,7 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
             process.join()
         first, last = min(d[2] for d in done), max(d[3] for d in done)
         rate = len(payments) / (last - first)
+        rates[workers] = rate
         if workers == 1:
             single = rate
         efficiency = rate / (workers * single) if single else float("nan")
@@ -190,6 +193,7 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
             f"  {cpu:12.1f}  {efficiency:10.2f}  {sum(d[7] for d in done):6,}  {sum(d[8] for d in done):4,}"
         )
         asyncio.run(_delete(stream))
+    return rates
 
 
 def _rss_mib(pid: int) -> float:
@@ -341,6 +345,7 @@ def main() -> None:
     parser.add_argument("--checkpoint-every", type=float, default=10.0, help="soak workers' checkpoint interval")
     parser.add_argument("--clock", choices=("data", "wall"), default="data", help="the soak's event clock")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--json", type=Path, help="also write payments/s by worker count to this file")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="cbec-scale-stream-"))
     database = Database(args.database, root)
@@ -348,7 +353,9 @@ def main() -> None:
         payments = month_payments(root, args.payments)
         print(f"{len(payments):,} payments generated; cores {os.cpu_count()}; load {os.getloadavg()[0]:.1f}")
         if args.workers:
-            throughput(payments, [int(w) for w in args.workers.split(",")], database, args.batch)
+            rates = throughput(payments, [int(w) for w in args.workers.split(",")], database, args.batch)
+            if args.json:
+                args.json.write_text(json.dumps({"payments": len(payments), "rates": rates}))
         if args.soak_minutes:
             if args.soak_payments != len(payments):
                 payments = month_payments(root, args.soak_payments)

@@ -109,6 +109,12 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+class CursorPage(Page[T], Generic[T]):
+    """A page that can also be continued by keyset: pass `next_cursor` as `after` for the next page."""
+
+    next_cursor: str | None = None
+
+
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")]
 Month = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]

@@ -90,6 +90,23 @@ class AlertRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class AlertCount(Base):
+    """How many alerts one (month, institution, rule, severity) holds: the alert list's total, read in a few rows.
+
+    Kept by the writer of alerts in the same transaction (alerts/store.py write_alerts), so the list's `total`
+    sums these rows instead of counting a million alerts per request. `institution_id` is "" when an alert
+    concerns several institutions (its column in `alerts` is NULL).
+    """
+
+    __tablename__ = "alert_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    institution_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    alerts: Mapped[int] = mapped_column(BigInteger)
+
+
 class AlertPayment(Base):
     """A payment an alert names: one row per (alert, payment), so exports are one row per payment."""
 

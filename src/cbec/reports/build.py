@@ -88,10 +88,7 @@ def build_matching(ctx: BuildContext) -> dict[str, Any]:
     if not ctx.has_view("payments"):
         return {"checked": 0, "matched": 0, "rate_pct": None, "by_institution": []}
     # The monitoring run keeps the month's counts; matching again (minutes at 100M payments) only without them.
-    kept = monitoring.kept_match_rates(store=ctx.store, month=ctx.month, by="institution_id")
-    rows = (
-        kept if kept is not None else monitoring.match_rate_table(store=ctx.store, month=ctx.month, by="institution_id")
-    )
+    rows = monitoring.month_match_rates(store=ctx.store, month=ctx.month, by="institution_id")
     checked = sum(int(r["payments"]) for r in rows)
     matched = sum(int(r["matched"]) for r in rows)
     for r in rows:

@@ -65,7 +65,9 @@ def _measure(store: Store, month: str, config: SupervisionConfig, now: datetime)
     alerts: dict[str, list[dict[str, Any]]] = {}
     for row in monitoring.alert_summary(store=store, month=month):
         alerts.setdefault(row["institution_id"] or "", []).append(row)
-    rates = {r["institution_id"]: r for r in monitoring.match_rate_table(store=store, month=month, by="institution_id")}
+    # The monitoring run's kept counts when it ran: matching again was most of a month's rating.
+    kept = monitoring.month_match_rates(store=store, month=month, by="institution_id")
+    rates = {r["institution_id"]: r for r in kept}
     security = {s.institution_id: s for s in security_summary(store=store, month=month, now=now)}
     late_findings = {i: s.overdue for i, s in security.items() if s.overdue}
     institutions = sorted(set(payments) | {i.institution_id for i in incidents} | set(late_findings))

@@ -8,11 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from cbec.core.clock import SHANGHAI
 from cbec.core.workflow import TransitionError
 from cbec.feeds.service import ingest, read_side
 from cbec.monitoring import service as monitoring
+from cbec.monitoring.models import MatchRateRecord
 from cbec.storage.store import Store
 from cbec.supervision import service
 from cbec.supervision.config import shipped_config
@@ -72,6 +74,23 @@ def test_every_institution_is_rated_and_each_score_traces_to_its_rows(monitored:
     assert [(r.institution_id, r.total, r.grade) for r in again] == [
         (r.institution_id, r.total, r.grade) for r in ratings
     ]
+
+
+def test_a_rating_takes_the_match_counts_the_monitoring_run_kept_instead_of_matching_again(monitored: Store) -> None:
+    with monitored.factory() as session:  # what only the kept counts can say: matching again would undo it
+        kept = session.scalars(
+            select(MatchRateRecord).where(MatchRateRecord.month == MONTH, MatchRateRecord.by == "institution_id")
+        ).all()
+        record = max(kept, key=lambda r: (r.payments, r.key))
+        assert record.payments > 0 and record.matched > 0
+        record.matched, institution, checked = 0, record.key, record.payments
+        session.commit()
+    rating = next(
+        r for r in service.rate_month(store=monitored, month=MONTH, now=NOW) if r.institution_id == institution
+    )
+    documents = next(m for m in rating.modules if m.module == "documents")
+    assert documents.evidence == {"checked": checked, "matched": 0}
+    assert documents.score == 0
 
 
 def test_risky_institutions_are_warned_once_per_month(monitored: Store) -> None:

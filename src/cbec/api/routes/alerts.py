@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from cbec.api.deps import Limit, Offset, Page, PrincipalDep, RowId, StoreDep
+from cbec.api.deps import CursorPage, Limit, Offset, PrincipalDep, RowId, StoreDep
 from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth.domain import NotVisible
 from cbec.core.months import MONTH_PATTERN
@@ -17,23 +17,31 @@ router = APIRouter(prefix="/alerts", tags=["alerts"], responses=PROBLEM_RESPONSE
 Sort = Literal["severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"]
 
 
-@router.get("", response_model=Page[AlertRead])
+@router.get("", response_model=CursorPage[AlertRead])
 def list_alerts(
     store: StoreDep,
     principal: PrincipalDep,
     limit: Limit = 50,
     offset: Offset = 0,
     sort: Sort = "severity",
+    after: Annotated[
+        str | None, Query(max_length=200, description="next_cursor of the page before (instead of offset)")
+    ] = None,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     rule_id: Annotated[str | None, Query(max_length=80)] = None,
     severity: Literal["critical", "high", "medium", "low"] | None = None,
     institution_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> Page[AlertRead]:
-    """List the alerts you may see: most severe and newest first unless `sort` says otherwise."""
+) -> CursorPage[AlertRead]:
+    """List the alerts you may see: most severe and newest first unless `sort` says otherwise.
+
+    Page with `offset`, or by keyset: pass the `next_cursor` of a page as `after` to get the next one (every sort
+    but institution_id), which reads just that page however deep it is.
+    """
     filters = {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id}
-    items = monitoring.list_alerts(store=store, principal=principal, limit=limit, offset=offset, sort=sort, **filters)
-    total = monitoring.count_alerts(store=store, principal=principal, **filters)
-    return Page[AlertRead](items=items, total=total, limit=limit, offset=offset)
+    items, total, cursor = monitoring.page_alerts(
+        store=store, principal=principal, limit=limit, offset=offset, sort=sort, after=after, **filters
+    )
+    return CursorPage[AlertRead](items=items, total=total, limit=limit, offset=offset, next_cursor=cursor)
 
 
 @router.get("/{alert_id}", response_model=AlertRead)

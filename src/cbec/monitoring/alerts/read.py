@@ -6,6 +6,7 @@ from typing import Any
 
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.monitoring.alerts import store as alert_store
+from cbec.monitoring.alerts.pages import KEYSET_SORTS, encode_cursor
 from cbec.monitoring.models import AlertRecord
 from cbec.monitoring.schemas import AlertRead, PaymentRef
 from cbec.storage.store import Store
@@ -36,19 +37,58 @@ def list_alerts(
     limit: int | None = 100,
     offset: int = 0,
     sort: str = "severity",
+    after: str | None = None,
     month: str | None = None,
     rule_id: str | None = None,
     severity: str | None = None,
     institution_id: str | None = None,
 ) -> list[AlertRead]:
-    """Return the alerts the principal may see, most severe and newest first (or by `sort`)."""
+    """Return the alerts the principal may see, most severe and newest first (or by `sort`).
+
+    `after` is the cursor of the page before (next_cursor): the page starts after it, read from the index.
+    """
     filters = _scoped(
         principal,
         {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
     )
     with store.factory() as session:
-        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, **filters)
+        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, after=after, **filters)
         return [_read(r) for r in records]
+
+
+def page_alerts(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str = "severity",
+    after: str | None = None,
+    month: str | None = None,
+    rule_id: str | None = None,
+    severity: str | None = None,
+    institution_id: str | None = None,
+) -> tuple[list[AlertRead], int, str | None]:
+    """Return one page of the alerts the principal may see, their total and the next page's cursor.
+
+    One session (one connection, one round of BEGIN/ROLLBACK) for the page and its total: the list page's query.
+    """
+    filters = _scoped(
+        principal,
+        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
+    )
+    with store.factory() as session:
+        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, after=after, **filters)
+        items = [_read(r) for r in records]
+        total = alert_store.count_alerts(session, **filters)
+    return items, total, next_cursor(items, sort=sort, limit=limit)
+
+
+def next_cursor(items: list[AlertRead], *, sort: str, limit: int) -> str | None:
+    """Return the cursor of the page after a full page of `items`; None after the last page or for offset sorts."""
+    if len(items) < limit or not items or sort not in KEYSET_SORTS:
+        return None
+    return encode_cursor(sort, items[-1])
 
 
 def count_alerts(
