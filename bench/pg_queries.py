@@ -87,7 +87,7 @@ def _fill(store: Store, *, alerts: int, months: list[str], notices: int) -> None
             ),
             {"n": alerts},
         )
-        # As write_alerts does for each alert it writes: the counts rollup behind the list's total (0023; the
+        # As write_alerts does for each alert it writes: the counts rollup behind the list's total (0022; the
         # test is for running this bench against code from before it, for a before/after comparison).
         if inspect(connection).has_table("alert_counts"):
             connection.execute(
