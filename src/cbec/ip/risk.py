@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 RULE_VERSION = "1"
@@ -92,7 +93,8 @@ def _sales(i: IpRiskInputs) -> IpRiskComponent:
     if i.copy_findings:
         zh.append(f"{i.copy_findings} 项图片或文案抄袭认定")
         en.append(f"{i.copy_findings} image or text copy findings")
-    points = round(100 * share) + PER_TAKEDOWN * i.takedowns + PER_COPY_FINDING * i.copy_findings
+    # rounded up: one finding among many listings still counts
+    points = math.ceil(round(100 * share, 6)) + PER_TAKEDOWN * i.takedowns + PER_COPY_FINDING * i.copy_findings
     return IpRiskComponent("sales", min(100, points), tuple(zh), tuple(en))
 
 
