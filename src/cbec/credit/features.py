@@ -175,7 +175,7 @@ def assemble(
     for name in ("ip_findings", *ip_parts):
         columns[name][:] = 0.0  # no finding recorded is zero findings and zero risk, not missing
         sources[name]["as_of"] = window[-1]
-    for risk in ip_service.enterprise_ip_risk(store=store):
+    for risk in ip_service.enterprise_ip_risk(store=store, today=last_day(as_of_month)):  # rights in force then
         if risk.enterprise_id in position:
             at = position[risk.enterprise_id]
             columns["ip_findings"][at] = float(risk.findings)

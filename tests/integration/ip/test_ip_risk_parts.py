@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from cbec.auth.domain import Principal
+from cbec.credit import service as credit
 from cbec.ip import service as ip
 from cbec.ip.risk_inputs import gather_inputs
 from cbec.storage.store import Store
@@ -65,3 +66,19 @@ def test_an_enterprise_sees_only_its_own_risk_and_a_platform_none(store: Store, 
         LICENSEE
     ]
     assert ip.enterprise_ip_risk(store=store, today=TODAY, principal=mine, enterprise_id=LICENSEE) == []
+
+
+def test_the_three_parts_reach_the_credit_file(store: Store, tmp_path: Path) -> None:
+    load_risk_world(store, tmp_path)
+    files = credit.credit_files(store=store, month="2026-10")
+    at = {e: i for i, e in enumerate(files.enterprise_ids)}
+    read = {
+        e: [float(files.columns[n][at[e]]) for n in ("ip_findings", "ip_rd_risk", "ip_sourcing_risk", "ip_sales_risk")]
+        for e in files.enterprise_ids
+    }
+    assert read == {
+        INFRINGER: [1.0, 80.0, 20.0, 100.0],
+        LICENSEE: [1.0, 80.0, 0.0, 100.0],
+        OWNER_SHOP: [0.0, 0.0, 20.0, 0.0],
+    }
+    assert files.sources["ip_rd_risk"] == {"source": "ip", "as_of": "2026-10", "note": None}
