@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cbec.auth.domain import Principal
 from cbec.credit import service as credit
+from cbec.feeds.service import ingest
 from cbec.ip import service as ip
 from cbec.ip.risk_inputs import gather_inputs
 from cbec.storage.store import Store
@@ -82,3 +83,28 @@ def test_the_three_parts_reach_the_credit_file(store: Store, tmp_path: Path) -> 
         OWNER_SHOP: [0.0, 0.0, 20.0, 0.0],
     }
     assert files.sources["ip_rd_risk"] == {"source": "ip", "as_of": "2026-10", "note": None}
+
+
+def test_a_brand_owned_by_another_enterprise_makes_it_a_supplier_and_an_own_mark_covers_its_class(
+    store: Store, tmp_path: Path
+) -> None:
+    load_risk_world(store, tmp_path)
+    marks = tmp_path / "trademarks2.csv"
+    marks.write_text(
+        "mark_id,mark_text,owner,nice_classes,jurisdiction\n"
+        'TM-1,NIKE,"Nike, Inc.",25;28,US\nTM-9,JIAFOO,杭州甲贸易有限公司,25,CN\n',
+        encoding="utf-8",
+    )
+    listings = tmp_path / "listings2.csv"
+    listings.write_text(
+        "listing_id,platform_id,enterprise_id,title,brand,listed_at\n"
+        f"LS-E,PF-1,{LICENSEE},Plain socks,JIAFOO,2026-10-02T10:00:00+08:00\n",
+        encoding="utf-8",
+    )
+    ingest(store=store, feed="trademarks", paths=[marks])
+    ingest(store=store, feed="listings", paths=[listings])
+    parts = _parts(store)
+    # INFRINGER now owns JIAFOO in class 25: no base points, and only class 28 is uncovered
+    assert parts[INFRINGER][1] == {"rd": 25, "sourcing": 20, "sales": 100}
+    # LICENSEE sells INFRINGER's brand: INFRINGER (1 finding, 1 border flag) is its supplier; 1 of 2 listings found
+    assert parts[LICENSEE] == (50, {"rd": 80, "sourcing": 20, "sales": 50})
