@@ -160,6 +160,28 @@ def test_copy_findings_and_border_flags_are_scoped_to_their_tenant(
     assert api.get("/api/v1/ip/border-flags", params={"month": "2026-13"}, headers=as_["admin"]).status_code == 422
 
 
+def test_enterprise_ip_risk_is_read_by_regulators_and_by_each_enterprise_for_itself(
+    client: tuple[TestClient, dict[str, dict[str, str]]],
+) -> None:
+    api, as_ = client
+
+    def risk(user: str, **params: str) -> dict[str, dict[str, int]]:
+        reply = api.get("/api/v1/ip/risk", params=params, headers=as_[user])
+        assert reply.status_code == 200, reply.text
+        return {r["enterprise_id"]: {c["name"]: c["score"] for c in r["components"]} for r in reply.json()}
+
+    every = risk("admin")
+    assert {INFRINGER, LICENSEE} <= set(every)
+    # no own mark, found in Nice classes 25 and 28: 30 + 2 x 25; DC-1 flagged at the border: 20
+    assert every[INFRINGER]["rd"] == 80 and every[INFRINGER]["sourcing"] == 20
+    assert list(risk("seller")) == [INFRINGER] and list(risk("licensee")) == [LICENSEE]
+    assert risk("seller", enterprise_id=LICENSEE) == {}  # another enterprise's risk is not shown
+    assert list(risk("admin", enterprise_id=LICENSEE)) == [LICENSEE]
+    for user in ("pf1", "pi", "auditor"):
+        assert api.get("/api/v1/ip/risk", headers=as_[user]).status_code == 403
+    assert api.get("/api/v1/ip/risk", params={"enterprise_id": "x" * 33}, headers=as_["admin"]).status_code == 422
+
+
 def _login(api: TestClient, user: str) -> dict[str, str]:
     reply = api.post(
         "/login",

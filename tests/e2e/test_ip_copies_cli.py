@@ -36,6 +36,8 @@ def test_ip_scan_finds_copied_images_and_descriptions_and_nothing_unrelated(tmp_
     text = " ".join(scanned.output.split())
     assert "against 5 registered images and 3 registered texts: 25 copied images, 4 copied descriptions" in text
     assert re.search(r"images hashed 43, reused 0, URLs not fetched 1, unreadable 0", text), text
+    # the seller: no own right (R&D 30), 29 copy findings (sales 100): 0.3 x 30 + 0.4 x 100
+    assert "91330100MA27XK0Q2K: risk 49, 0/46 listings" in text
 
     store = open_store(Settings(home=tmp_path / "home"))
     try:

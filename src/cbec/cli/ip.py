@@ -72,7 +72,29 @@ def scan(ctx: typer.Context) -> None:
             markup=False,
         )
     for risk in ip.enterprise_ip_risk(store=store)[:15]:
-        console.print(f"  {risk.enterprise_id}: {risk.findings}/{risk.listings} listings — {', '.join(risk.marks)}")
+        console.print(
+            f"  {risk.enterprise_id}: risk {risk.score}, {risk.findings}/{risk.listings} listings — "
+            f"{', '.join(risk.marks)}",
+            markup=False,
+        )
+
+
+@ip_app.command("risk")
+def risk(
+    ctx: typer.Context,
+    enterprise: str | None = typer.Option(None, "--enterprise", help="one enterprise (USCC)"),
+    top: int = typer.Option(20, min=1, help="how many enterprises, most at risk first"),
+) -> None:
+    """Enterprise IP risk 0–100 across R&D, sourcing and sales, each part with its reasons (zh/en)."""
+    rows = ip.enterprise_ip_risk(store=store_of(ctx), enterprise_id=enterprise)[:top]
+    if not rows:
+        console.print("无知识产权风险记录 / no IP risk recorded")
+    for r in rows:
+        parts = ", ".join(f"{c.name} {c.score}" for c in r.components)
+        console.print(f"{r.enterprise_id}: 风险 / risk {r.score} ({parts})", markup=False)
+        for c in r.components:
+            for zh, en in zip(c.reasons_zh, c.reasons_en, strict=True):
+                console.print(f"  [{c.name}] {zh} / {en}", markup=False)
 
 
 @ip_app.command("alias")

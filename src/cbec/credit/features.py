@@ -171,11 +171,17 @@ def assemble(
         con.close()
     _fill(columns, position, results, window_months)
     _fill_matching(columns, position, sources, store, tuple(m for m in window if m in loaded_months))
-    columns["ip_findings"][:] = 0.0  # no finding recorded is zero findings, not missing
-    for risk in ip_service.enterprise_ip_risk(store=store):
+    ip_parts = {"ip_rd_risk": "rd", "ip_sourcing_risk": "sourcing", "ip_sales_risk": "sales"}
+    for name in ("ip_findings", *ip_parts):
+        columns[name][:] = 0.0  # no finding recorded is zero findings and zero risk, not missing
+        sources[name]["as_of"] = window[-1]
+    for risk in ip_service.enterprise_ip_risk(store=store, today=last_day(as_of_month)):  # rights in force then
         if risk.enterprise_id in position:
-            columns["ip_findings"][position[risk.enterprise_id]] = float(risk.findings)
-    sources["ip_findings"]["as_of"] = window[-1]
+            at = position[risk.enterprise_id]
+            columns["ip_findings"][at] = float(risk.findings)
+            parts = {c.name: c.score for c in risk.components}
+            for name, part in ip_parts.items():
+                columns[name][at] = float(parts.get(part, 0))
     for enterprise_id, (handled, resolved) in complaints_service.resolution_by_enterprise(store=store).items():
         if enterprise_id in position and handled:
             columns["complaint_resolution_share"][position[enterprise_id]] = resolved / handled

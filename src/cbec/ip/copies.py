@@ -112,7 +112,7 @@ class _Hasher:
         return hashes, row
 
 
-def _in_force(row: dict[str, Any], today: date) -> bool:
+def in_force(row: dict[str, Any], today: date) -> bool:
     start, end = row.get("valid_from"), row.get("valid_to")
     return (start is None or start <= today) and (end is None or today <= end)
 
@@ -122,7 +122,7 @@ def registered_images(*, store: Store, today: date) -> list[Right]:
     rights = [
         Right("design", str(p["patent_id"]), str(p["owner"]), view.strip())
         for p in register_rows(store=store, feed="patents")
-        if p["kind"] == "design" and _in_force(p, today)
+        if p["kind"] == "design" and in_force(p, today)
         for view in str(p.get("views") or "").split(";")
         if view.strip()
     ]

@@ -34,14 +34,25 @@ class ScreenResult(BaseModel):
     signals: list[str]
 
 
+class IpRiskComponentRead(BaseModel):
+    """One part of the IP risk score (rd, sourcing, sales), 0–100, with its reasons in Chinese and English."""
+
+    name: str
+    score: int
+    reasons_zh: list[str]
+    reasons_en: list[str]
+
+
 class EnterpriseIpRisk(BaseModel):
-    """An enterprise's IP findings across its listings, for the credit file and the monthly report."""
+    """An enterprise's IP risk across R&D, sourcing and sales, for the credit file and the monthly report."""
 
     enterprise_id: str
     listings: int
     findings: int
     marks: list[str]
     share: float
+    score: int = 0
+    components: list[IpRiskComponentRead] = []
 
 
 class TakedownRead(BaseModel):

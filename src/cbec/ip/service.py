@@ -27,12 +27,15 @@ from cbec.ip.evidence import (
 )
 from cbec.ip.lifecycle import takedown_lifecycle
 from cbec.ip.models import TAKEDOWNS, ListingFinding, MarkAlias, MarkLicence, TakedownCase
+from cbec.ip.risk import score_ip_risk
+from cbec.ip.risk_inputs import gather_inputs
 from cbec.ip.schemas import (
     AliasImport,
     BorderFlagRead,
     CopyFindingRead,
     CopyScan,
     EnterpriseIpRisk,
+    IpRiskComponentRead,
     ListingIn,
     ScreenResult,
     TakedownRead,
@@ -221,33 +224,41 @@ def screen_listings(*, store: Store, now: datetime | None = None) -> int:
     return hits
 
 
-def enterprise_ip_risk(*, store: Store) -> list[EnterpriseIpRisk]:
-    """Return per enterprise its listings, findings and the marks they hit, most at risk first."""
-    con = read_side(store=store)
-    try:
-        views = lake_views(con)
-        listed = (
-            {}
-            if "listings" not in views
-            else dict(con.execute("SELECT enterprise_id, count(*) FROM listings GROUP BY 1").fetchall())
-        )
-    finally:
-        con.close()
-    found: dict[str, list[str]] = {}
+def enterprise_ip_risk(
+    *, store: Store, principal: Principal = SYSTEM, enterprise_id: str | None = None, today: date | None = None
+) -> list[EnterpriseIpRisk]:
+    """Return per enterprise its IP risk score (R&D, sourcing, sales, with reasons), most at risk first.
+
+    An enterprise principal sees only its own; `enterprise_id` narrows to one.
+    """
+    marks, names = load_marks(store=store, today=today), _seller_names(store)
+    inputs = gather_inputs(store=store, marks=marks, names=names, today=today or date.today())
+    scope = principal.scope("enterprise_id")
+    wanted = {e for e in inputs if (scope is None or e == scope) and (enterprise_id is None or e == enterprise_id)}
+    hit: dict[str, set[str]] = {}
     with store.factory() as session:
-        for f in session.scalars(select(ListingFinding)):
-            found.setdefault(f.enterprise_id, []).append(f.mark_text)
-    out = [
-        EnterpriseIpRisk(
-            enterprise_id=e,
-            listings=int(listed.get(e, 0)),
-            findings=len(marks),
-            marks=sorted(set(marks)),
-            share=round(len(marks) / max(1, int(listed.get(e, 0))), 4),
+        for e, text in session.execute(select(ListingFinding.enterprise_id, ListingFinding.mark_text)):
+            hit.setdefault(e, set()).add(text)
+    out = []
+    for e in wanted:
+        i, scored = inputs[e], score_ip_risk(inputs[e])
+        out.append(
+            EnterpriseIpRisk(
+                enterprise_id=e,
+                listings=i.listings,
+                findings=i.findings,
+                marks=sorted(hit.get(e, set())),
+                share=round(i.findings / max(1, i.listings), 4),
+                score=scored.score,
+                components=[
+                    IpRiskComponentRead(
+                        name=c.name, score=c.score, reasons_zh=list(c.reasons_zh), reasons_en=list(c.reasons_en)
+                    )
+                    for c in scored.components
+                ],
+            )
         )
-        for e, marks in found.items()
-    ]
-    return sorted(out, key=lambda r: (-r.findings, r.enterprise_id))
+    return sorted(out, key=lambda r: (-r.score, -r.findings, r.enterprise_id))
 
 
 def open_takedown(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cbec.complaints import service as complaints
+from cbec.core.months import last_day
 from cbec.ip import service as ip
 from cbec.quality import service as quality
 from cbec.reports.context import BuildContext
@@ -33,14 +34,14 @@ def build_consumers(ctx: BuildContext) -> dict[str, Any]:
 
 
 def build_ip(ctx: BuildContext) -> dict[str, Any]:
-    """Listings that hit a registered mark, the enterprises most at risk, and takedown cases by state."""
-    risk = ip.enterprise_ip_risk(store=ctx.store)
+    """Listings that hit a registered mark, the enterprises most at IP risk, and takedown cases by state."""
+    risk = ip.enterprise_ip_risk(store=ctx.store, today=last_day(ctx.month))
     states: dict[str, int] = {}
     for case in ip.list_takedowns(store=ctx.store):
         states[case.state] = states.get(case.state, 0) + 1
     return {
         "findings": sum(r.findings for r in risk),
-        "enterprises": len(risk),
+        "enterprises": sum(1 for r in risk if r.findings),
         "top": [r.model_dump() for r in risk[:10]],
         "takedowns": states,
     }

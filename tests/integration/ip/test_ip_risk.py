@@ -30,4 +30,8 @@ def test_screening_finds_the_labelled_look_alike_listings_and_explains_the_risk(
     flagged = {f.listing_id for f in ip.list_findings(store=store)}
     assert labelled and labelled <= flagged  # every disguised famous brand is found
     assert sum(r.findings for r in risk) == len(flagged) == hits
-    assert all(0 < r.share <= 1 and r.marks for r in risk)
+    found = [r for r in risk if r.findings]
+    assert found and all(0 < r.share <= 1 and r.marks for r in found)
+    assert all(r.score == 0 and r.share == 0 and not r.marks for r in risk if not r.findings and r.listings == 0)
+    assert all(r.components[2].name == "sales" and r.components[2].score > 0 and r.score > 0 for r in found)
+    assert [r.score for r in risk] == sorted((r.score for r in risk), reverse=True)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from cbec.core.clock import SHANGHAI
 from cbec.feeds.catalog import FEEDS
 from cbec.feeds.service import ingest
+from cbec.ip import service as ip
 from cbec.monitoring import service as monitoring
 from cbec.quality import service as quality
 from cbec.reports.service import monthly_report
@@ -100,6 +101,10 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
     october = quality.education_events(store=store, first=date(2026, 10, 1), last=date(2026, 10, 31))
     reach = sum(e.reach for e in october)
     assert f"本月消费者教育活动 40 场，覆盖 {reach:,} 人次" in html
+    top = ip.enterprise_ip_risk(store=store, today=date(2026, 10, 31))[0]  # the IP section: most at risk first
+    parts = " / ".join(str(c.score) for c in top.components)
+    assert "知识产权风险（研发 / 采购 / 销售）" in html and f"<td>{top.enterprise_id}</td>" in html
+    assert f'<td class="num">{top.score} ({parts})</td>' in html
 
     for lang, titles in TITLES.items():
         pages, text = _text(files[lang].pdf)

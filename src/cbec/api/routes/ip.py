@@ -1,7 +1,8 @@
 """/ip: copy findings, customs border flags and takedown cases with their evidence.
 
 Who sees what: regulators everything; a platform the findings on its listings and the takedowns it must act on;
-an enterprise the findings, border flags and takedowns against it; institutions, auditors and partners nothing.
+an enterprise the findings, border flags, takedowns against it and its own IP risk; institutions, auditors and
+partners nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from cbec.ip import service as ip
 from cbec.ip.schemas import (
     BorderFlagRead,
     CopyFindingRead,
+    EnterpriseIpRisk,
     EvidenceRead,
     TakedownCreate,
     TakedownRead,
@@ -61,6 +63,17 @@ def border_flags(
 ) -> list[BorderFlagRead]:
     """Declarations of goods recorded with customs from neither owner nor licensee (an enterprise: its own)."""
     return ip.list_border_flags(store=store, month=month, principal=principal)
+
+
+@router.get("/risk", response_model=list[EnterpriseIpRisk])
+def risk(
+    store: StoreDep,
+    principal: Annotated[Principal, Depends(require(*REGULATORS, ENTERPRISE))],
+    enterprise_id: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[EnterpriseIpRisk]:
+    """Enterprise IP risk (0–100) across R&D, sourcing and sales with reasons (an enterprise: its own)."""
+    return ip.enterprise_ip_risk(store=store, principal=principal, enterprise_id=enterprise_id)[:limit]
 
 
 @router.get("/takedowns", response_model=list[TakedownRead])
