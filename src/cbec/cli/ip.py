@@ -91,10 +91,10 @@ def risk(
         console.print("无知识产权风险记录 / no IP risk recorded")
     for r in rows:
         parts = ", ".join(f"{c.name} {c.score}" for c in r.components)
-        console.print(f"{r.enterprise_id}: 风险 / risk {r.score} ({parts})", markup=False)
+        console.print(f"{r.enterprise_id}: 风险 / risk {r.score} ({parts})", markup=False, soft_wrap=True)
         for c in r.components:
             for zh, en in zip(c.reasons_zh, c.reasons_en, strict=True):
-                console.print(f"  [{c.name}] {zh} / {en}", markup=False)
+                console.print(f"  [{c.name}] {zh} / {en}", markup=False, soft_wrap=True)
 
 
 @ip_app.command("alias")
