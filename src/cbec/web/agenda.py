@@ -1,5 +1,6 @@
-"""The talent page (demand by role and city, turnover of core roles, training against the cap) and the
-consumer-education page (reach by channel and city against 100,000 a year, the latest events)."""
+"""The talent page (demand by role and city, turnover of core roles, training against the cap), the
+consumer-education page (reach by channel and city against 100,000 a year, the latest events) and the logistics
+page (cost per parcel and per kg, transit days by mode, corridor and carrier, the six-month trend)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from cbec.api.deps import StoreDep
 from cbec.core.months import MONTH_PATTERN, first_day, last_day, parse_month
 from cbec.monitoring import service as monitoring
 from cbec.quality import service as quality
+from cbec.stats import service as stats
 from cbec.talent import service as talent
 from cbec.web.render import page
 from cbec.web.session import PROVINCE_ROLES, Visitor, needs
@@ -75,3 +77,19 @@ def education_page(
         month_reach=sum(e.reach for e in events),
         first=date(year, 1, 1),
     )
+
+
+@router.get("/logistics")
+def logistics_page(
+    request: Request,
+    store: StoreDep,
+    visitor: Province,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
+) -> Response:
+    """Show a month's parcels: cost and transit days by shipping mode, corridor and carrier, and the trend."""
+    chosen = _month(store, month)
+    if chosen is None:
+        return page(request, "logistics.html.j2", visitor, month=None)
+    report = stats.logistics(store=store, month=chosen)
+    groups = {d: [g for g in report.groups if g.dimension == d] for d in ("mode", "corridor", "carrier")}
+    return page(request, "logistics.html.j2", visitor, month=chosen, report=report, groups=groups)

@@ -5,6 +5,26 @@ from __future__ import annotations
 AGENDA_TEXT: dict[str, tuple[str, str]] = {
     "talent": ("人才", "Talent"),
     "education": ("消费者教育", "Consumer education"),
+    "logistics": ("跨境物流", "Logistics"),
+    "logistics_lead": (
+        "运费取订单所列运费按下单日汇率折算人民币（运单未报承运人收费）；包邮订单不计费。",
+        "Cost is the freight stated on each order in CNY at the order date's rate (waybills carry no carrier "
+        "charge); free-shipping orders are not costed.",
+    ),
+    "parcels": ("包裹数", "Parcels"),
+    "costed": ("计费件数", "Costed"),
+    "per_parcel": ("元/件", "CNY per parcel"),
+    "per_kg": ("元/公斤", "CNY per kg"),
+    "transit_p50": ("时效中位数（天）", "Transit p50 (days)"),
+    "transit_p90": ("时效90%分位（天）", "Transit p90 (days)"),
+    "by_mode": ("按物流方式", "By shipping mode"),
+    "by_corridor": ("按通道", "By corridor"),
+    "by_carrier": ("按承运人", "By carrier"),
+    "trend": ("近六个月", "The last six months"),
+    "ship_direct_mail": ("直邮", "Direct mail"),
+    "ship_bonded": ("保税", "Bonded"),
+    "ship_overseas_warehouse": ("海外仓", "Overseas warehouse"),
+    "ship_unknown": ("未知", "Unknown"),
     "brands": ("出口名牌", "Export brands"),
     "brands_by_city": ("各市新增出口名牌", "New export famous brands by city"),
     "from_register": (

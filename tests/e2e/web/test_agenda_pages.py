@@ -1,4 +1,4 @@
-"""The talent and consumer-education pages: the month's figures for regulators, nothing for tenants."""
+"""The talent, consumer-education and logistics pages: the month's figures for regulators, nothing for tenants."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from cbec.quality import service as quality
+from cbec.stats import service as stats
 from cbec.storage.store import Store
 from cbec.talent import service as talent
 
@@ -65,3 +66,24 @@ def test_tenants_do_not_see_the_provinces_talent_or_education(login: Login) -> N
 
 def test_a_bad_month_is_refused(login: Login) -> None:
     assert login("analyst").get("/talent", params={"month": "2026-13"}).status_code == 422
+
+
+def test_the_logistics_page_shows_cost_and_transit_by_mode_corridor_and_carrier(login: Login, store: Store) -> None:
+    reply = login("analyst").get("/logistics", params={"month": MONTH})
+    assert reply.status_code == 200
+    main = _main(reply.text)
+    report = stats.logistics(store=store, month=MONTH)
+    assert report.total.parcels > 0
+    assert f"<strong>{report.total.parcels:,}</strong>" in _main(reply.text).split('data-testid="logistics-total"')[1]
+    modes = [g for g in report.groups if g.dimension == "mode"]
+    by_mode = _table(main, "by-mode")
+    assert by_mode.count("<tr>") == len(modes) + 1 and "直邮" in by_mode and "direct_mail" not in by_mode
+    corridors = [g for g in report.groups if g.dimension == "corridor"]
+    assert _table(main, "by-corridor").count("<tr>") == len(corridors) + 1
+    first = corridors[0]
+    assert f'<td>{first.key}</td><td class="num">{first.parcels:,}</td>' in _table(main, "by-corridor")
+    english = login("analyst").get("/logistics", params={"month": MONTH}, cookies={"cbec_lang": "en"}).text
+    assert "Direct mail" in _table(_main(english), "by-mode") and "直邮" not in _main(english)
+    assert 'href="/logistics"' in login("analyst").get("/statistics").text  # reached from the statistics page
+    for user in ("pi-a", "firm"):
+        assert login(user).get("/logistics").status_code == 403
