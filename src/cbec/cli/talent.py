@@ -35,9 +35,15 @@ def demand(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")) -
     table = Table("岗位 / role", "排名 / rank", "论文 / paper", "招聘 / postings", "%", "P25", "P50", "P90")
     for rank, cell in zip(report.ranking, report.by_role, strict=True):
         table.add_row(
-            cell.role or "", str(rank.rank), _num(rank.paper_rank), f"{cell.postings:,}", str(cell.share_pct),
-            _num(cell.salary_p25), _num(cell.salary_p50), _num(cell.salary_p90),
-        )  # fmt: skip
+            cell.role or "",
+            str(rank.rank),
+            _num(rank.paper_rank),
+            f"{cell.postings:,}",
+            str(cell.share_pct),
+            _num(cell.salary_p25),
+            _num(cell.salary_p50),
+            _num(cell.salary_p90),
+        )
     console.print(table)
     agrees = "与论文一致 / agrees with the paper" if report.ranking_agrees else "与论文不完全一致 / differs in places"
     console.print(f"图 2 排序 / Fig. 2 ranking: {agrees}")
@@ -57,9 +63,13 @@ def turnover(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM"))
     for r in report.roles:
         mark = (" ★" if r.core else "") + (" ⚠" if r.flagged else "")
         table.add_row(
-            r.role + mark, str(r.enterprises), f"{r.headcount_start:,}", f"{r.hires:,}", f"{r.leavers:,}",
+            r.role + mark,
+            str(r.enterprises),
+            f"{r.headcount_start:,}",
+            f"{r.hires:,}",
+            f"{r.leavers:,}",
             _num(r.turnover_pct),
-        )  # fmt: skip
+        )
     console.print(table)
     console.print(f"核心岗位合计 / core roles together: {_num(report.core_turnover_pct)}% (⚠ ≥ {report.flag_pct}%)")
 
@@ -68,14 +78,26 @@ def turnover(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM"))
 def training(ctx: typer.Context, year: int | None = typer.Option(None, help="start year (default: all)")) -> None:
     """Training programmes with pass and placement rates, funding against the cap per programme."""
     report = talent.training(store=store_of(ctx), year=year)
-    table = Table("项目 / programme", "类型 / provider", "方式 / mode", "学员 / trainees", "通过 / passed %",
-                  "就业 / placed %", "资助 / funding (CNY)")  # fmt: skip
+    table = Table(
+        "项目 / programme",
+        "类型 / provider",
+        "方式 / mode",
+        "学员 / trainees",
+        "通过 / passed %",
+        "就业 / placed %",
+        "资助 / funding (CNY)",
+    )
     for p in report.programmes:
         over = f" ⚠ +{p.over_cap_by:,}" if p.over_cap_by is not None else ""
         table.add_row(
-            p.programme_id, p.provider_kind, p.mode, str(p.trainees), _num(p.pass_rate_pct),
-            _num(p.placement_rate_pct), f"{p.funding_granted:,}{over}" if p.funding_granted is not None else "–",
-        )  # fmt: skip
+            p.programme_id,
+            p.provider_kind,
+            p.mode,
+            str(p.trainees),
+            _num(p.pass_rate_pct),
+            _num(p.placement_rate_pct),
+            f"{p.funding_granted:,}{over}" if p.funding_granted is not None else "–",
+        )
     console.print(table)
     console.print(
         f"{len(report.programmes)} 个项目 / programmes · 资助合计 / granted {report.funding_total:,} · "

@@ -36,9 +36,15 @@ def demand(*, store: Store, month: str, config: Path | None = None) -> DemandRep
     try:
         if "job_postings" not in lake_views(con):
             return DemandReport(
-                month=month, postings=0, by_role=[], by_city=[], by_role_city=[], trend=[], ranking=[],
+                month=month,
+                postings=0,
+                by_role=[],
+                by_city=[],
+                by_role_city=[],
+                trend=[],
+                ranking=[],
                 ranking_agrees=False,
-            )  # fmt: skip
+            )
         groups = lake.demand_groups(con, month)
         trend = lake.demand_trend(con, month)
     finally:

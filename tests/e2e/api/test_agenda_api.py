@@ -21,8 +21,19 @@ def test_turnover_by_core_role_and_demand_by_city_for_the_month(world: World) ->
     assert demand.status_code == 200, demand.text
     body = demand.json()
     assert body["postings"] == sum(c["postings"] for c in body["by_city"]) > 0
-    assert {c["city"] for c in body["by_city"]} <= {"杭州市", "宁波市", "金华市", "温州市", "台州市", "嘉兴市",
-                                                    "绍兴市", "湖州市", "丽水市", "衢州市", "舟山市"}  # fmt: skip
+    assert {c["city"] for c in body["by_city"]} <= {
+        "杭州市",
+        "宁波市",
+        "金华市",
+        "温州市",
+        "台州市",
+        "嘉兴市",
+        "绍兴市",
+        "湖州市",
+        "丽水市",
+        "衢州市",
+        "舟山市",
+    }
     turnover = world.client.get(ROUTES[1], headers=as_user(world, "auditor")).json()
     core = [r for r in turnover["roles"] if r["core"]]
     assert [r["role"] for r in core] == ["operations", "product_development", "promotion"]
