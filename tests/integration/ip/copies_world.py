@@ -8,68 +8,28 @@ mirrored, cropped), twelve unrelated pictures, four edited copies of registered 
 from __future__ import annotations
 
 import csv
-import io
-import random
 from datetime import datetime
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import ImageOps
 
 from cbec.core.clock import SHANGHAI
 from cbec.feeds.service import ingest
 from cbec.ip import service as ip
 from cbec.storage.store import Store
+from cbec.synth.images import SIZE, crop, jpeg, product_image, watermark
 
-SIZE = 400
 SELLER = "91330100MA27XK0Q2K"
 OWNER_SELLER = "91330200MA2AB1CD3Y"  # the design holder's own shop: its copies are not findings
 
 
-def picture(seed: int) -> Image.Image:
-    """A product-like picture (gradient, shapes, label), different for every seed."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", (SIZE, SIZE))
-    draw = ImageDraw.Draw(image)
-    top, bottom = [tuple(rng.randint(0, 255) for _ in range(3)) for _ in range(2)]
-    for y in range(SIZE):
-        t = y / SIZE
-        draw.line([(0, y), (SIZE, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
-    for _ in range(rng.randint(4, 9)):
-        x0, y0 = rng.randint(0, SIZE - 60), rng.randint(0, SIZE - 60)
-        box = [x0, y0, x0 + rng.randint(40, 200), y0 + rng.randint(40, 200)]
-        color = tuple(rng.randint(0, 255) for _ in range(3))
-        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=color)
-    draw.text((rng.randint(10, 200), rng.randint(10, 350)), f"ITEM {seed}", fill=(255, 255, 255))
-    return image.filter(ImageFilter.SMOOTH)
-
-
-def _jpeg(image: Image.Image) -> Image.Image:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=30)
-    buffer.seek(0)
-    return Image.open(buffer).convert("RGB")
-
-
-def _watermark(image: Image.Image) -> Image.Image:
-    marked = image.copy()
-    draw = ImageDraw.Draw(marked, "RGBA")
-    for y in range(20, SIZE, 90):
-        draw.text((30, y), "SHOP-1688 正品 SHOP-1688", fill=(255, 255, 255, 120))
-    draw.rectangle([SIZE - 120, SIZE - 40, SIZE - 10, SIZE - 10], fill=(0, 0, 0, 110))
-    return marked
-
-
-def _crop(image: Image.Image) -> Image.Image:
-    edge = SIZE // 20
-    return image.crop((edge, edge, SIZE - edge, SIZE - edge))
-
-
+picture = product_image
 EDITS = {
     "resized": lambda im: im.resize((SIZE // 2, SIZE // 2)),
-    "jpeg": _jpeg,
-    "watermarked": _watermark,
+    "jpeg": jpeg,
+    "watermarked": watermark,
     "mirrored": ImageOps.mirror,
-    "cropped": _crop,
+    "cropped": crop,
 }
 REGISTERED_TEXTS = {
     "W-TEXT-1": "这款不锈钢保温杯采用双层真空结构，保温保冷长达十二小时，杯身轻巧便于携带，食品级硅胶密封圈防漏，"
