@@ -4,8 +4,9 @@ page (cost per parcel and per kg, transit days by mode, corridor and carrier, th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
@@ -32,6 +33,21 @@ def _month(store: StoreDep, month: str | None) -> str | None:
     return months[0] if months else None
 
 
+def _monthly(
+    request: Request,
+    store: StoreDep,
+    visitor: Visitor,
+    month: str | None,
+    template: str,
+    build: Callable[[str], dict[str, Any]],
+) -> Response:
+    """Render a page of one month (the one asked for, else the latest with payments), or say there is no data."""
+    chosen = _month(store, month)
+    if chosen is None:
+        return page(request, template, visitor, month=None)
+    return page(request, template, visitor, month=chosen, **build(chosen))
+
+
 @router.get("/talent")
 def talent_page(
     request: Request,
@@ -40,17 +56,17 @@ def talent_page(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     """Show a month's demand by role and city, turnover by role and the year's training programmes."""
-    chosen = _month(store, month)
-    if chosen is None:
-        return page(request, "talent.html.j2", visitor, month=None)
-    return page(
+    return _monthly(
         request,
-        "talent.html.j2",
+        store,
         visitor,
-        month=chosen,
-        demand=talent.demand(store=store, month=chosen),
-        turnover=talent.turnover(store=store, month=chosen),
-        training=talent.training(store=store, year=parse_month(chosen)[0], until=last_day(chosen)),
+        month,
+        "talent.html.j2",
+        lambda chosen: {
+            "demand": talent.demand(store=store, month=chosen),
+            "turnover": talent.turnover(store=store, month=chosen),
+            "training": talent.training(store=store, year=parse_month(chosen)[0], until=last_day(chosen)),
+        },
     )
 
 
@@ -62,21 +78,18 @@ def education_page(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     """Show the year's reach to a month by channel and city against the target, and the month's events."""
-    chosen = _month(store, month)
-    if chosen is None:
-        return page(request, "education.html.j2", visitor, month=None)
-    year, through = parse_month(chosen)
-    events = quality.education_events(store=store, first=first_day(chosen), last=last_day(chosen))
-    return page(
-        request,
-        "education.html.j2",
-        visitor,
-        month=chosen,
-        reach=quality.education_reach(store=store, year=year, through_month=through),
-        events=events[:LATEST_EVENTS],
-        month_reach=sum(e.reach for e in events),
-        first=date(year, 1, 1),
-    )
+
+    def build(chosen: str) -> dict[str, Any]:
+        year, through = parse_month(chosen)
+        events = quality.education_events(store=store, first=first_day(chosen), last=last_day(chosen))
+        return {
+            "reach": quality.education_reach(store=store, year=year, through_month=through),
+            "events": events[:LATEST_EVENTS],
+            "month_reach": sum(e.reach for e in events),
+            "first": date(year, 1, 1),
+        }
+
+    return _monthly(request, store, visitor, month, "education.html.j2", build)
 
 
 @router.get("/logistics")
@@ -87,9 +100,10 @@ def logistics_page(
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> Response:
     """Show a month's parcels: cost and transit days by shipping mode, corridor and carrier, and the trend."""
-    chosen = _month(store, month)
-    if chosen is None:
-        return page(request, "logistics.html.j2", visitor, month=None)
-    report = stats.logistics(store=store, month=chosen)
-    groups = {d: [g for g in report.groups if g.dimension == d] for d in ("mode", "corridor", "carrier")}
-    return page(request, "logistics.html.j2", visitor, month=chosen, report=report, groups=groups)
+
+    def build(chosen: str) -> dict[str, Any]:
+        report = stats.logistics(store=store, month=chosen)
+        dimensions = ("mode", "corridor", "carrier")
+        return {"report": report, "groups": {d: [g for g in report.groups if g.dimension == d] for d in dimensions}}
+
+    return _monthly(request, store, visitor, month, "logistics.html.j2", build)
