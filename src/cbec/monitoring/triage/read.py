@@ -6,14 +6,16 @@ institutions' customers' payments): to them the queue reads as empty, like rows 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.clock import parse_date
 from cbec.monitoring.triage.models import LargeValueReport, ReviewItem
 from cbec.storage.store import Store
+
+RowT = TypeVar("RowT")
 
 # What the queue export contract lists: items that passed triage and are still open, or closed as true positive.
 EXPORTED_DISPOSITIONS = (None, "true_positive")
@@ -22,6 +24,23 @@ EXPORTED_DISPOSITIONS = (None, "true_positive")
 def _institution(principal: Principal) -> str | None:
     """Return the institution a principal is limited to (None: sees every institution)."""
     return principal.scope("institution_id")
+
+
+def _where(
+    query: Select[RowT],
+    table: type[ReviewItem] | type[LargeValueReport],
+    principal: Principal,
+    *,
+    institution_id: str | None,
+    month: str | None,
+) -> Select[RowT]:
+    """Limit a query to the principal's institution, then to the institution and month asked for."""
+    for value in (_institution(principal), institution_id):
+        if value is not None:
+            query = query.where(table.institution_id == value)
+    if month is not None:
+        query = query.where(table.month == month)
+    return query
 
 
 def list_items(
@@ -35,14 +54,7 @@ def list_items(
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Return review items the principal may see, highest score first."""
-    query = select(ReviewItem)
-    scoped = _institution(principal)
-    if scoped is not None:
-        query = query.where(ReviewItem.institution_id == scoped)
-    if institution_id is not None:
-        query = query.where(ReviewItem.institution_id == institution_id)
-    if month is not None:
-        query = query.where(ReviewItem.month == month)
+    query = _where(select(ReviewItem), ReviewItem, principal, institution_id=institution_id, month=month)
     if status is not None:
         query = query.where(ReviewItem.state == status)
     query = query.order_by(ReviewItem.score.desc(), ReviewItem.id).offset(offset)
@@ -123,14 +135,7 @@ def list_reports(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Return the large-value report register the principal may see, by institution, day, rule and customer."""
-    query = select(LargeValueReport)
-    scoped = _institution(principal)
-    if scoped is not None:
-        query = query.where(LargeValueReport.institution_id == scoped)
-    if institution_id is not None:
-        query = query.where(LargeValueReport.institution_id == institution_id)
-    if month is not None:
-        query = query.where(LargeValueReport.month == month)
+    query = _where(select(LargeValueReport), LargeValueReport, principal, institution_id=institution_id, month=month)
     if day is not None:
         query = query.where(LargeValueReport.trade_date == parse_date(day))
     query = query.order_by(
