@@ -112,11 +112,13 @@ def add_alias(*, store: Store, mark_id: str, alias: str, actor: str) -> None:
     """A rights holder adds a name its brand is sold under."""
     now = datetime.now(UTC)
     with transaction(store.factory) as session:
-        _add_alias(session, mark_id=mark_id, alias=alias, actor=actor, now=now, after={"alias": alias})
+        _add_alias(session, mark_id=mark_id, alias=alias, actor=actor, now=now)
 
 
-def _add_alias(session: Session, *, mark_id: str, alias: str, actor: str, now: datetime, after: dict[str, str]) -> None:
-    """Keep one alias of a mark and audit it, the same whether typed in or loaded from a file."""
+def _add_alias(
+    session: Session, *, mark_id: str, alias: str, actor: str, now: datetime, source: str | None = None
+) -> None:
+    """Keep one alias of a mark and audit it (with the file it came from, if any), typed in or loaded alike."""
     session.add(MarkAlias(mark_id=mark_id, alias=alias, added_by=actor, added_at=now))
     audit.record(
         session,
@@ -124,7 +126,7 @@ def _add_alias(session: Session, *, mark_id: str, alias: str, actor: str, now: d
         action="ip.alias_add",
         entity="mark",
         entity_id=mark_id,
-        after=after,
+        after={"alias": alias} if source is None else {"alias": alias, "source": source},
         now=now,
     )
 
@@ -157,14 +159,7 @@ def import_aliases(*, store: Store, rows: Iterable[tuple[int, dict[str, str]]], 
                 unchanged += 1
             else:
                 known.add((mark_id, alias))
-                _add_alias(
-                    session,
-                    mark_id=mark_id,
-                    alias=alias,
-                    actor=actor,
-                    now=now,
-                    after={"alias": alias, "source": source},
-                )
+                _add_alias(session, mark_id=mark_id, alias=alias, actor=actor, now=now, source=source)
                 added += 1
     return AliasImport(added=added, unchanged=unchanged, problems=problems)
 
