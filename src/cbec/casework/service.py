@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
-from cbec.auth.domain import Forbidden, NotVisible
+from cbec.auth.domain import Forbidden, NotVisible, Principal
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.workflow import Lifecycle, Step, advance, overdue_steps, refusal
 from cbec.storage.cases import CaseTables, ItemT, StepT
@@ -28,6 +28,7 @@ ReadT = TypeVar("ReadT")
 __all__ = [
     "check_deadlines",
     "history",
+    "list_visible",
     "open_item",
     "record",
     "require",
@@ -244,3 +245,23 @@ def history(session: Session, tables: CaseTables[ItemT, StepT], item_id: int) ->
     """Return an item's recorded steps in order."""
     link = getattr(tables.steps, tables.link)
     return list(session.scalars(select(tables.steps).where(link == item_id).order_by(tables.steps.id)))
+
+
+def list_visible(
+    store: Store,
+    tables: CaseTables[ItemT, StepT],
+    *,
+    principal: Principal,
+    read: Callable[[ItemT], ReadT],
+    state: str | None = None,
+    owner: str = "enterprise_id",
+) -> list[ReadT]:
+    """Return the items the principal may see (a tenant: those whose `owner` column is its own), newest first."""
+    items = tables.items
+    query = select(items).order_by(items.id.desc())
+    if state:
+        query = query.where(items.state == state)
+    if (scope := principal.scope(owner)) is not None:
+        query = query.where(getattr(items, owner) == scope)
+    with store.factory() as session:
+        return [read(item) for item in session.scalars(query)]

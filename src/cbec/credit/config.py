@@ -48,19 +48,6 @@ class MeasureConfig(_Strict):
     monitoring_tolerance_factor: float = Field(default=1.0, gt=0, le=1)
 
 
-class HardRuleConfig(_Strict):
-    """A hard rule as written in the configuration."""
-
-    rule_id: str
-    feature: str
-    cap: str
-    title_zh: str
-    title_en: str
-    source: str
-    values: tuple[str, ...] = ()
-    at_least: float | None = None
-
-
 class RedListConfig(_Strict):
     """Who enters the red list."""
 
@@ -129,7 +116,7 @@ class CreditConfig(_Strict):
     scale: ScaleConfig
     grades: tuple[GradeConfig, ...]
     measures: dict[str, MeasureConfig]
-    hard_rules: tuple[HardRuleConfig, ...]
+    hard_rules: tuple[HardRule, ...]  # validated straight into the domain's rule: unknown keys are refused
     lists: ListsConfig
     repair: RepairConfig
     window_months: int = Field(ge=1, le=24)
@@ -168,7 +155,7 @@ class CreditConfig(_Strict):
 
     def rules(self) -> tuple[HardRule, ...]:
         """Return the hard rules."""
-        return tuple(HardRule(**r.model_dump()) for r in self.hard_rules)
+        return self.hard_rules
 
 
 def load_config(path: Path | None = None) -> CreditConfig:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 
 from cbec.auth.domain import SYSTEM, Principal
+from cbec.casework import service as casework
 from cbec.core.clock import SHANGHAI
 from cbec.core.workflow import is_overdue
 from cbec.credit import lists
@@ -24,7 +25,7 @@ from cbec.credit.lifecycle import STATE_TITLES as REPAIR_STATE_TITLES  # the rep
 from cbec.credit.lifecycle import repair_lifecycle
 from cbec.credit.measures import apply_monitoring_tightening, customs_export, monitoring_tolerances
 from cbec.credit.measures import inspection_sample as draw_inspection_sample
-from cbec.credit.models import CreditListEntry, CreditScore, CustomsGrade, RepairApplication
+from cbec.credit.models import REPAIRS, CreditListEntry, CreditScore, CustomsGrade, RepairApplication
 from cbec.credit.schemas import (
     CreditHistoryRead,
     CreditRatingRead,
@@ -301,13 +302,13 @@ def check_repair_deadlines(*, store: Store, now: datetime | None = None) -> list
 
 def list_repairs(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[RepairRead]:
     """Return the repair applications the principal may see (an enterprise: its own), newest first."""
-    query = select(RepairApplication).order_by(RepairApplication.id.desc())
-    if state:
-        query = query.where(RepairApplication.state == state)
-    if (scope := principal.scope("enterprise_id")) is not None:
-        query = query.where(RepairApplication.enterprise_id == scope)
-    with store.factory() as session:
-        return [RepairRead.model_validate(a, from_attributes=True) for a in session.scalars(query)]
+    return casework.list_visible(
+        store,
+        REPAIRS,
+        principal=principal,
+        read=lambda a: RepairRead.model_validate(a, from_attributes=True),
+        state=state,
+    )
 
 
 def repair_overdue(*, repair: RepairRead, now: datetime) -> bool:

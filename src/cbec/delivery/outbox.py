@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
+from cbec.auth.domain import TENANT_COLUMN
 from cbec.core.workflow import SYSTEM_ACTOR
 from cbec.delivery.domain import DEAD, DELIVERED, PENDING, Outcome
 from cbec.delivery.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -43,7 +44,7 @@ def body_of(*, event_id: str, event_type: str, subject: str, data: dict[str, Any
     return json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def enqueue(
+def queue_event(
     session: Session,
     *,
     tenant_column: str,
@@ -52,8 +53,10 @@ def enqueue(
     subject: str,
     data: dict[str, Any],
     now: datetime,
-) -> list[WebhookDelivery]:
-    """Queue one event for each active endpoint of a tenant, in the caller's transaction; return the rows."""
+) -> int:
+    """Queue an event for the tenant's active endpoints in the caller's transaction; return how many rows."""
+    if tenant_column not in TENANT_COLUMN.values():
+        raise ValueError(f"unknown tenant column {tenant_column!r}")
     endpoints = session.scalars(
         select(WebhookEndpoint).where(
             WebhookEndpoint.tenant_column == tenant_column,
@@ -61,7 +64,7 @@ def enqueue(
             WebhookEndpoint.active.is_(True),
         )
     )
-    queued = []
+    queued = 0
     for endpoint in endpoints:
         event_id = f"evt_{uuid.uuid4().hex}"
         row = WebhookDelivery(
@@ -76,7 +79,7 @@ def enqueue(
             created_at=now,
         )
         session.add(row)
-        queued.append(row)
+        queued += 1
     session.flush()
     return queued
 

@@ -11,19 +11,19 @@ import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
-from cbec.auth.domain import REGULATORS, TENANT_COLUMN, Forbidden, NotVisible, Principal
+from cbec.auth.domain import REGULATORS, Forbidden, NotVisible, Principal
 from cbec.config import Settings
 from cbec.core.privacy import KeyRing, PrivacyError
 from cbec.delivery import domain, keys, outbox, sender
 from cbec.delivery.domain import DEAD, PENDING, STATE_TITLES, STATES, Outcome, SignatureError, TargetRefused
 from cbec.delivery.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from cbec.delivery.outbox import queue_event as queue_event  # other contexts queue in their own transaction
 from cbec.delivery.schemas import (
     AttemptRead,
     DeliveryRead,
@@ -139,32 +139,6 @@ def disable_endpoint(
                 now=now,
             )
         return EndpointRead.model_validate(endpoint)
-
-
-def queue_event(
-    session: Session,
-    *,
-    tenant_column: str,
-    tenant_id: str,
-    event_type: str,
-    subject: str,
-    data: dict[str, Any],
-    now: datetime,
-) -> int:
-    """Queue an event for the tenant's active endpoints in the caller's transaction; return how many rows."""
-    if tenant_column not in TENANT_COLUMN.values():
-        raise ValueError(f"unknown tenant column {tenant_column!r}")
-    return len(
-        outbox.enqueue(
-            session,
-            tenant_column=tenant_column,
-            tenant_id=tenant_id,
-            event_type=event_type,
-            subject=subject,
-            data=data,
-            now=now,
-        )
-    )
 
 
 def deliver_due(

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
 from cbec.auth.domain import PLATFORM, SYSTEM, NotVisible, Principal
+from cbec.casework import service as casework
 from cbec.core.clock import SHANGHAI
 from cbec.ip.copy_models import BorderFlag, CopyFinding, TakedownEvidence
-from cbec.ip.models import ListingFinding, TakedownCase, TakedownTransition
+from cbec.ip.models import TAKEDOWNS, ListingFinding, TakedownCase, TakedownTransition
 from cbec.ip.schemas import EvidencePackage, EvidenceRead, TakedownStepRead
 from cbec.storage.engine import transaction
 from cbec.storage.files import write_atomic
@@ -122,8 +123,7 @@ def takedown_steps(*, store: Store, case_id: int, principal: Principal = SYSTEM)
     """Return a case's steps, oldest first."""
     with store.factory() as session:
         visible_case(session, case_id, principal)
-        query = select(TakedownTransition).where(TakedownTransition.case_id == case_id).order_by(TakedownTransition.id)
-        return [TakedownStepRead.model_validate(t) for t in session.scalars(query)]
+        return [TakedownStepRead.model_validate(t) for t in casework.history(session, TAKEDOWNS, case_id)]
 
 
 def _local(value: datetime) -> str:
@@ -203,11 +203,7 @@ def evidence_package(
     entries: list[tuple[str, bytes]] = []
     with transaction(store.factory) as session:
         case = visible_case(session, case_id, principal)
-        steps = list(
-            session.scalars(
-                select(TakedownTransition).where(TakedownTransition.case_id == case.id).order_by(TakedownTransition.id)
-            )
-        )
+        steps = casework.history(session, TAKEDOWNS, case.id)
         findings = _findings(session, case)
         flags = list(
             session.scalars(

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cbec.casework.schemas import StepRead
+
 
 class ListingIn(BaseModel):
     """A listing title to screen, with the seller when known."""
@@ -140,17 +142,8 @@ class EvidenceRead(BaseModel):
     added_at: datetime
 
 
-class TakedownStepRead(BaseModel):
-    """One step of a takedown case."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    action: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
+class TakedownStepRead(StepRead):
+    """One step of a takedown case, read like every kind of case's (the deadline it set included)."""
 
 
 class TakedownCreate(BaseModel):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
 from cbec.auth.domain import PLATFORM, SYSTEM, Principal
@@ -111,16 +112,23 @@ def add_alias(*, store: Store, mark_id: str, alias: str, actor: str) -> None:
     """A rights holder adds a name its brand is sold under."""
     now = datetime.now(UTC)
     with transaction(store.factory) as session:
-        session.add(MarkAlias(mark_id=mark_id, alias=alias, added_by=actor, added_at=now))
-        audit.record(
-            session,
-            actor=actor,
-            action="ip.alias_add",
-            entity="mark",
-            entity_id=mark_id,
-            after={"alias": alias},
-            now=now,
-        )
+        _add_alias(session, mark_id=mark_id, alias=alias, actor=actor, now=now)
+
+
+def _add_alias(
+    session: Session, *, mark_id: str, alias: str, actor: str, now: datetime, source: str | None = None
+) -> None:
+    """Keep one alias of a mark and audit it (with the file it came from, if any), typed in or loaded alike."""
+    session.add(MarkAlias(mark_id=mark_id, alias=alias, added_by=actor, added_at=now))
+    audit.record(
+        session,
+        actor=actor,
+        action="ip.alias_add",
+        entity="mark",
+        entity_id=mark_id,
+        after={"alias": alias} if source is None else {"alias": alias, "source": source},
+        now=now,
+    )
 
 
 ALIAS_MAX_CHARS = 200
@@ -151,16 +159,7 @@ def import_aliases(*, store: Store, rows: Iterable[tuple[int, dict[str, str]]], 
                 unchanged += 1
             else:
                 known.add((mark_id, alias))
-                session.add(MarkAlias(mark_id=mark_id, alias=alias, added_by=actor, added_at=now))
-                audit.record(
-                    session,
-                    actor=actor,
-                    action="ip.alias_add",
-                    entity="mark",
-                    entity_id=mark_id,
-                    after={"alias": alias, "source": source},
-                    now=now,
-                )
+                _add_alias(session, mark_id=mark_id, alias=alias, actor=actor, now=now, source=source)
                 added += 1
     return AliasImport(added=added, unchanged=unchanged, problems=problems)
 

@@ -169,13 +169,9 @@ def check_case_deadlines(*, store: Store, now: datetime | None = None) -> list[i
 
 def list_cases(*, store: Store, principal: Principal = SYSTEM, state: str | None = None) -> list[QualityCaseRead]:
     """Return the quality cases the principal may see (an enterprise: its own), newest first."""
-    query = select(QualityCase).order_by(QualityCase.id.desc())
-    if state:
-        query = query.where(QualityCase.state == state)
-    if (scope := principal.scope("enterprise_id")) is not None:
-        query = query.where(QualityCase.enterprise_id == scope)
-    with store.factory() as session:
-        return [QualityCaseRead.model_validate(c) for c in session.scalars(query)]
+    return casework.list_visible(
+        store, QUALITY_CASES, principal=principal, read=QualityCaseRead.model_validate, state=state
+    )
 
 
 def enterprise_quality(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from cbec.audit import service as audit
-from cbec.auth.domain import Forbidden
+from cbec.auth.domain import SYSTEM, Forbidden, Principal
 from cbec.casework import service as casework
 from cbec.core.clock import SHANGHAI
 from cbec.core.workflow import TransitionError
@@ -135,3 +135,20 @@ def test_the_deadline_check_moves_only_items_past_their_deadline_each_step_at_it
     with store.factory() as session:
         states = {i: session.get_one(Notice, i).state for i in (late, answered, fresh)}
     assert states == {late: "escalated", answered: "acknowledged", fresh: "issued"}
+
+
+def test_a_tenant_lists_only_its_own_items_newest_first_and_a_state_narrows_the_list(store: Store) -> None:
+    first, other, second = (_open(store, i, ISSUED) for i in ("PI-A", "PI-B", "PI-A"))
+    _take(store, first, "acknowledge", "institution", ISSUED)
+    institution = Principal(username="pi-a", role="institution", tenant_id="PI-A")
+    enterprise = Principal(username="e", role="enterprise", tenant_id="91330100MA27XK0Q2B")
+
+    def listed(principal: Principal, state: str | None = None) -> list[int]:
+        return casework.list_visible(
+            store, NOTICES, principal=principal, read=lambda n: n.id, state=state, owner="institution_id"
+        )
+
+    assert listed(SYSTEM) == [second, other, first]
+    assert listed(institution) == [second, first]
+    assert listed(institution, state="acknowledged") == [first]
+    assert listed(enterprise) == []  # another kind of tenant: notices are keyed by institution

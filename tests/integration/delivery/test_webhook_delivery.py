@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
 from cbec.auth.domain import Forbidden, NotVisible, Principal
@@ -162,6 +163,29 @@ def test_the_outbox_row_commits_or_rolls_back_with_its_notice(hooks: Store) -> N
         raise RuntimeError("the issuing transaction fails after the notice was written")
     assert delivery.list_deliveries(store=hooks, principal=REGULATOR) == []
     assert supervision.list_notices(store=hooks) == []
+
+
+def test_an_event_is_queued_once_per_active_endpoint_of_a_known_tenant_column(hooks: Store) -> None:
+    _register(hooks, "http://127.0.0.1:9/one")
+    _register(hooks, "http://127.0.0.1:9/two")
+
+    def queue(session: Session, column: str) -> int:
+        return delivery.queue_event(
+            session,
+            tenant_column=column,
+            tenant_id="PI-A",
+            event_type="notice.warning.issued",
+            subject="notice:1",
+            data={},
+            now=NOW,
+        )
+
+    with transaction(hooks.factory) as session:
+        assert queue(session, "institution_id") == 2
+        assert queue(session, "enterprise_id") == 0
+        with pytest.raises(ValueError, match="unknown tenant column 'bank_id'"):
+            queue(session, "bank_id")
+    assert len(delivery.list_deliveries(store=hooks, principal=REGULATOR)) == 2
 
 
 def test_a_disabled_endpoint_gets_nothing_new_and_its_queue_turns_dead(hooks: Store) -> None:

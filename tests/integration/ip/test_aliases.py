@@ -28,8 +28,17 @@ def test_nicknames_are_stored_once_audited_and_screened(store: Store, tmp_path: 
     assert (second.added, second.unchanged) == (0, 2)
     entries = audit.list_entries(store=store, entity="mark")
     assert sorted((e.entity_id, e.action) for e in entries) == [("TM1", "ip.alias_add"), ("TM3", "ip.alias_add")]
+    assert {e.entity_id: e.after for e in entries}["TM3"] == {"alias": "Yeezy", "source": "nick.csv"}
     results = ip.screen_titles(
         store=store,
         listings=[ListingIn(title="Air Jordan 1 high OG"), ListingIn(title="Yeezy slide sandals")],
     )
     assert [(r.mark_id, "alias" in r.signals) for r in results] == [("TM1", True), ("TM3", True)]
+
+
+def test_an_alias_typed_in_is_audited_like_one_loaded_from_a_file(store: Store) -> None:
+    ip.add_alias(store=store, mark_id="TM1", alias="AJ", actor="rights-holder:nike")
+    entries = audit.list_entries(store=store, entity="mark")
+    assert [(e.entity_id, e.action, e.actor, e.after) for e in entries] == [
+        ("TM1", "ip.alias_add", "rights-holder:nike", {"alias": "AJ"})
+    ]

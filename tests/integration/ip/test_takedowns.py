@@ -57,6 +57,12 @@ def test_a_counter_notice_unanswered_for_15_days_restores_the_listing(store: Sto
     assert ip.check_takedown_deadlines(store=store, now=T0 + timedelta(days=16)) == []
     assert ip.check_takedown_deadlines(store=store, now=T0 + timedelta(days=17, minutes=1)) == [case.id]
     assert ip.list_takedowns(store=store, principal=PLATFORM)[0].state == "restored"
+    steps = ip.takedown_steps(store=store, case_id=case.id, principal=SELLER)
+    assert [(s.action, s.to_state, s.due_at) for s in steps] == [
+        ("take_down", "removed", None),
+        ("counter_notice", "counter_noticed", T0 + timedelta(days=17)),
+        ("restore", "restored", None),
+    ]
 
 
 def test_a_complaint_in_time_keeps_the_listing_removed_and_roles_are_enforced(store: Store) -> None:

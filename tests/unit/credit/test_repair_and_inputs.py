@@ -72,6 +72,15 @@ def test_a_configuration_whose_cap_is_not_a_grade_is_refused_with_its_file(tmp_p
         load_config(broken)
 
 
+def test_a_hard_rule_with_a_key_the_domain_does_not_know_is_refused_with_its_file(tmp_path: Path) -> None:
+    text = shipped_config().model_dump_json()
+    broken = tmp_path / "credit.yaml"
+    broken.write_text(text.replace('"cap":"D"', '"cap":"D","capp":"C"', 1), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"(?s)credit\.yaml.*hard_rules\.0\.capp"):
+        load_config(broken)
+    assert [r.rule_id for r in shipped_config().rules()][:2] == ["customs_serious_dishonesty", "customs_dishonesty"]
+
+
 def test_customs_schemes_change_on_2026_04_01_from_three_to_five_grades() -> None:
     schemes = load_schemes()
     assert set(scheme_on(date(2026, 3, 31), schemes).ranks) == {"高级认证", "常规", "失信"}

@@ -8,6 +8,7 @@ as a high finding. A later scan of the kind, or the upgrade recorded as done, ve
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -29,35 +30,76 @@ KIND_TITLES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _Gap:
+    """A closed period without its scan or upgrade: the finding it opens, and a late scan that verifies it."""
+
+    finding_id: str
+    origin: str
+    kind: str
+    period: Period
+    title: str
+    late_scan_at: datetime | None = None
+
+
+def _gaps(session: Session, institution: str, *, month: str, now: datetime, config: SupervisionConfig) -> list[_Gap]:
+    """Return the institution's scan kinds and upgrade whose period ends with the month (and has ended) with none."""
+    security = config.security
+    gaps: list[_Gap] = []
+    scans = session.execute(
+        select(SecurityScan.kind, SecurityScan.scanned_at).where(
+            SecurityScan.institution_id == institution, SecurityScan.status == "imported"
+        )
+    ).all()
+    for kind in SCAN_KINDS:
+        period = closing_period(month, security.cadence_of(institution).months(kind), security.since)
+        if period is None or now < period.end:
+            continue
+        times = [t for k, t in scans if k == kind and t is not None]
+        if missed(times, period):
+            later = sorted(t for t in times if period.end <= t <= now)
+            zh, en = KIND_TITLES[kind]
+            title = f"{period.label} 未按期开展{zh} / no {en} in {period.label}"
+            fid = f"MS-{institution}-{kind}-{period.label}"
+            gaps.append(_Gap(fid, "cadence", kind, period, title, later[0] if later else None))
+    period = closing_period(month, security.upgrade_every_months, security.since)
+    if period is not None and now >= period.end:
+        done = session.scalar(
+            select(SecurityUpgrade).where(
+                SecurityUpgrade.institution_id == institution, SecurityUpgrade.half == period.label
+            )
+        )
+        if done is None or done.done_on is None:
+            title = f"{period.label} 未完成系统全面升级 / no full system upgrade in {period.label}"
+            gaps.append(_Gap(f"UP-{institution}-{period.label}", "upgrade", "upgrade", period, title))
+    return gaps
+
+
 def _missing(
     session: Session,
-    fid: str,
+    gap: _Gap,
     *,
     institution_id: str,
-    origin: str,
-    kind: str,
-    period: Period,
-    title: str,
     actor: str,
     now: datetime,
     calendar: WorkingCalendar,
     config: SupervisionConfig,
 ) -> bool:
-    if session.scalar(select(SecurityFinding.id).where(SecurityFinding.finding_id == fid)) is not None:
+    if session.scalar(select(SecurityFinding.id).where(SecurityFinding.finding_id == gap.finding_id)) is not None:
         return False
-    severity = config.security.missed_scan_severity
+    severity, period = config.security.missed_scan_severity, gap.period
     respond_by, fix_by = deadlines(
         severity, period.end, urgent=config.security.urgent_severities, config=config.incidents, calendar=calendar
     )
     finding = SecurityFinding(
-        finding_id=fid,
+        finding_id=gap.finding_id,
         institution_id=institution_id,
-        origin=origin,
-        scan_kind=kind,
+        origin=gap.origin,
+        scan_kind=gap.kind,
         tool="cadence",
-        target=kind,
-        rule_id=f"missed_{kind}",
-        title=title,
+        target=gap.kind,
+        rule_id=f"missed_{gap.kind}",
+        title=gap.title,
         severity=severity,
         asset=institution_id,
         location=period.label,
@@ -66,7 +108,7 @@ def _missing(
         fix_by=fix_by,
         last_seen_at=period.end,
     )
-    findings.open_finding(session, finding, actor=actor, now=now, reason=title)
+    findings.open_finding(session, finding, actor=actor, now=now, reason=gap.title)
     return True
 
 
@@ -90,63 +132,22 @@ def check_cadence(
 ) -> list[str]:
     """Open a finding for every scan kind and upgrade whose period ends with the month and had none."""
     opened: list[str] = []
-    security = config.security
     for institution in sorted(set(institutions)):
-        scans = session.execute(
-            select(SecurityScan.kind, SecurityScan.scanned_at).where(
-                SecurityScan.institution_id == institution, SecurityScan.status == "imported"
-            )
-        ).all()
-        for kind in SCAN_KINDS:
-            period = closing_period(month, security.cadence_of(institution).months(kind), security.since)
-            if period is None or now < period.end:
-                continue
-            times = [t for k, t in scans if k == kind and t is not None]
-            if missed(times, period):
-                later = sorted(t for t in times if period.end <= t <= now)
-                zh, en = KIND_TITLES[kind]
-                fid = f"MS-{institution}-{kind}-{period.label}"
-                title = f"{period.label} 未按期开展{zh} / no {en} in {period.label}"
-                if _missing(
-                    session,
-                    fid,
-                    institution_id=institution,
-                    origin="cadence",
-                    kind=kind,
-                    period=period,
-                    title=title,
-                    actor=actor,
-                    now=now,
-                    calendar=calendar,
-                    config=config,
-                ):
-                    opened.append(fid)
-                    if later:  # the check ran after a late scan was imported: the late scan verifies at once
-                        _verify_late(session, fid, kind=kind, at=later[0], actor=actor, now=now, calendar=calendar)
-        period = closing_period(month, security.upgrade_every_months, security.since)
-        if period is not None and now >= period.end:
-            done = session.scalar(
-                select(SecurityUpgrade).where(
-                    SecurityUpgrade.institution_id == institution, SecurityUpgrade.half == period.label
-                )
-            )
-            if done is None or done.done_on is None:
-                fid = f"UP-{institution}-{period.label}"
-                title = f"{period.label} 未完成系统全面升级 / no full system upgrade in {period.label}"
-                if _missing(
-                    session,
-                    fid,
-                    institution_id=institution,
-                    origin="upgrade",
-                    kind="upgrade",
-                    period=period,
-                    title=title,
-                    actor=actor,
-                    now=now,
-                    calendar=calendar,
-                    config=config,
-                ):
-                    opened.append(fid)
+        for gap in _gaps(session, institution, month=month, now=now, config=config):
+            if _missing(
+                session, gap, institution_id=institution, actor=actor, now=now, calendar=calendar, config=config
+            ):
+                opened.append(gap.finding_id)
+                if gap.late_scan_at is not None:  # the check ran after a late scan was imported: it verifies at once
+                    _verify_late(
+                        session,
+                        gap.finding_id,
+                        kind=gap.kind,
+                        at=gap.late_scan_at,
+                        actor=actor,
+                        now=now,
+                        calendar=calendar,
+                    )
     return opened
 
 
