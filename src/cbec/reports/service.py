@@ -73,9 +73,17 @@ def monthly_report(
     The other language is built in the same run from the same data (its rendering only: a few seconds), so whoever
     asks for it next gets the recorded file at once instead of waiting for a build.
     """
-    langs = (lang, *(other for other in LANGUAGES if other != lang))
-    built = monthly_reports(store=store, month=month, langs=langs, out_dir=out_dir, now=now, actor=actor)
+    built = monthly_reports(
+        store=store, month=month, langs=languages_first(lang), out_dir=out_dir, now=now, actor=actor
+    )
     return built[lang]
+
+
+def languages_first(lang: str) -> tuple[str, ...]:
+    """Return every report language, the given one first (ValueError for one the report does not have)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return (lang, *(other for other in LANGUAGES if other != lang))
 
 
 def monthly_reports(
@@ -215,18 +223,20 @@ def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
 
 
 def report_file(*, store: Store, month: str, lang: str, requested_by: str | None = None) -> Path:
-    """Return the month's recorded PDF report in a language, building it when none is recorded or it changed.
+    """Return the month's recorded PDF report in a language, building it (and the other languages missing) if need be.
 
     Only a month that was reported before or that the payments feed holds data for is built (else NotVisible);
     a build on someone's request counts against their `report_build_limits` (auth.Throttled when used up), a
     recorded report is free.
     """
     records = report_records(store=store, month=month)
-    for record in records:
-        if (record.kind, record.lang) == (KIND, lang) and pdf_intact(record=record):
-            return Path(record.pdf_path)
+    intact = {r.lang: Path(r.pdf_path) for r in records if r.kind == KIND and pdf_intact(record=r)}
+    if lang in intact:
+        return intact[lang]
     if not records and month not in feeds.months_with_data(store=store):
         raise NotVisible(f"{month} 没有数据，无法生成报告 / no data for {month}: no report to build")
     if requested_by is not None:
         auth.spend(store=store, action="report_build", key=requested_by)
-    return monthly_report(store=store, month=month, lang=lang).pdf
+    # The asked language first, with every other one not yet in place: the next click finds its file ready.
+    wanted = tuple(other for other in languages_first(lang) if other == lang or other not in intact)
+    return monthly_reports(store=store, month=month, langs=wanted)[lang].pdf
