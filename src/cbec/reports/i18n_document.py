@@ -5,7 +5,7 @@ from __future__ import annotations
 # The paper the official figures and targets come from, named as the document it is (a figure's source:
 # 《…》表 1, “…” (2025), Table 1).
 PAPER_ZH = "《浙江省跨境电商现状、问题和对策分析》"
-PAPER_EN = "“Zhejiang cross-border e-commerce: status quo, problems and countermeasures” (2025)"
+PAPER_EN = "“Zhejiang CBEC: status quo, problems and countermeasures” (2025)"
 
 DOCUMENT_ZH: dict[str, str] = {
     "cover.authority": "发文机关",
@@ -26,7 +26,7 @@ DOCUMENT_ZH: dict[str, str] = {
     ),
     "action.complaints_overdue": "督办 {n} 件逾期事项：消费者投诉 {complaints} 件、质量案件 {cases} 件。",
     "action.security_overdue": "督促整改 {n} 项逾期未处置的高危漏洞，另有 {missed} 次应做未做的扫描。",
-    "action.worst_matching": "约谈三单对碰匹配率最低的 {n} 家机构（全省 {overall}）：{names}。",
+    "action.worst_matching": "核查三单对碰匹配率最低的 {n} 家机构（全省 {overall}）：{names}。",
     "action.serious_alerts": "核查本月 {n} 条严重及高风险预警（严重 {critical} 条，高 {high} 条）。",
     "summary.map_coverage": (
         "地图只含能关联到企业所在市的支付：占本月金额 {mapped}；其余 {unmapped}（{payments} 笔，如无订单的汇款）"
@@ -63,7 +63,7 @@ DOCUMENT_EN: dict[str, str] = {
     ),
     "action.security_overdue": "Chase {n} overdue critical or high vulnerabilities and {missed} missed scans.",
     "action.worst_matching": (
-        "Interview the {n} institutions with the lowest three-document match rates (province {overall}): {names}."
+        "Look into the {n} institutions with the lowest three-document match rates (province {overall}): {names}."
     ),
     "action.serious_alerts": "Review the month's {n} critical and high alerts ({critical} critical, {high} high).",
     "summary.map_coverage": (

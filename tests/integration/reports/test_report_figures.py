@@ -175,7 +175,7 @@ def test_sources_are_documents_and_units_read_as_meant(world: tuple[Store, Repor
         for raw in ("Liu 2025", "Liu (2025)", "论文图", ".yaml", ".csv", "cbec synth (synthetic)"):
             assert raw not in text, raw
     assert "浙江省商务厅（据《浙江省跨境电商现状、问题和对策分析》表 1）" in html["zh"]
-    assert "Zhejiang Department of Commerce, cited in “Zhejiang cross-border e-commerce" in html["en"]
+    assert "Zhejiang Department of Commerce, cited in “Zhejiang CBEC: status quo" in html["en"]
     # Targets are durations: "6 个月", never "6 月" (June); English has no Chinese units.
     assert "6 个月" in html["zh"] and '<td class="num">6 月' not in html["zh"]
     assert "6 months" in html["en"] and "48 hours" in html["en"]

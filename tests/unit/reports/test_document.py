@@ -27,7 +27,7 @@ def test_sources_are_named_as_the_documents_they_are() -> None:
     )
     assert source_name("Liu 2025 §5.1", "zh") == "《浙江省跨境电商现状、问题和对策分析》§5.1"
     assert source_name("电数宝 (Liu 2025 §4.2)", "en") == (
-        "Dianshubao, cited in “Zhejiang cross-border e-commerce: status quo, problems and countermeasures” (2025), §4.2"
+        "Dianshubao, cited in “Zhejiang CBEC: status quo, problems and countermeasures” (2025), §4.2"
     )
     assert source_name("cbec synth (synthetic)", "en") == "synthetic demo data (cbec's synthetic province)"
     assert source_name("海关总署", "zh") == "海关总署"  # already a name: kept
