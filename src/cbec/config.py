@@ -106,17 +106,13 @@ class Settings(BaseSettings):
     report_build_limits: str = Field(
         default="3 per hour", description="monthly reports one user may have built on demand (cached ones are free)"
     )
-    report_authority_zh: str = Field(
-        default="浙江省商务厅", description="issuing authority printed on the monthly report's cover (Chinese)"
+    report_authority: dict[str, str] = Field(
+        default={"zh": "浙江省商务厅", "en": "Zhejiang Provincial Department of Commerce"},
+        description='issuing authority on the monthly report\'s cover, per language (JSON: {"zh": …, "en": …})',
     )
-    report_authority_en: str = Field(
-        default="Zhejiang Provincial Department of Commerce", description="the issuing authority in English"
-    )
-    report_number_prefix_zh: str = Field(
-        default="浙跨境监", description="document number prefix: 浙跨境监〔2026〕11号 (the year's Nth report)"
-    )
-    report_number_prefix_en: str = Field(
-        default="ZJ CBEC Supervision", description="the same prefix in English: ZJ CBEC Supervision [2026] No. 11"
+    report_number_prefix: dict[str, str] = Field(
+        default={"zh": "浙跨境监", "en": "ZJ CBEC Supervision"},
+        description="document number prefix per language: 浙跨境监〔2026〕11号, ZJ CBEC Supervision [2026] No. 11",
     )
     complaint_review_threshold: float = Field(
         default=0.35,

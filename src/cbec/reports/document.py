@@ -35,12 +35,8 @@ def sequence_of(month: str, months_in_order: list[str]) -> int:
 
 def cover(settings: Settings, *, month: str, sequence: int, lang: str) -> Cover:
     """Return the cover of a month's report in a language, from the configured authority and prefix."""
-    year = int(month[:4])
-    if lang == "zh":
-        return Cover(
-            settings.report_authority_zh, document_number(settings.report_number_prefix_zh, year, sequence, lang)
-        )
-    return Cover(settings.report_authority_en, document_number(settings.report_number_prefix_en, year, sequence, lang))
+    prefix = settings.report_number_prefix[lang]
+    return Cover(settings.report_authority[lang], document_number(prefix, int(month[:4]), sequence, lang))
 
 
 _PAPER = re.compile(r"Liu 2025(?: (Table|Fig\.|Figure) (\d+)| (§[\d.]+))?")

@@ -16,8 +16,14 @@ def test_a_document_number_is_the_months_place_in_its_year_kept_on_rebuilds() ->
     first_built = ["2026-01", "2026-03", "2026-02"]  # in the order first reported, not by month
     assert sequence_of("2026-02", first_built) == 3  # rebuilt: keeps its number
     assert sequence_of("2026-04", first_built) == 4  # new: the next one
-    custom = Settings(report_authority_zh="中国人民银行浙江省分行", report_number_prefix_zh="浙银支")
+    custom = Settings(
+        report_authority={"zh": "中国人民银行浙江省分行", "en": "PBOC Zhejiang Branch"},
+        report_number_prefix={"zh": "浙银支", "en": "ZJ PBOC Payments"},
+    )
     assert cover(custom, month="2026-04", sequence=4, lang="zh") == Cover("中国人民银行浙江省分行", "浙银支〔2026〕4号")
+    assert cover(custom, month="2026-04", sequence=4, lang="en") == Cover(
+        "PBOC Zhejiang Branch", "ZJ PBOC Payments [2026] No. 4"
+    )
 
 
 def test_sources_are_named_as_the_documents_they_are() -> None:
