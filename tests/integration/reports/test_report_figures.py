@@ -96,6 +96,7 @@ def test_payments_amounts_and_cities_agree_with_the_lake(world: tuple[Store, Rep
     assert summary["unmapped"]["payments"] == len(unmapped) > 0
     assert abs(summary["unmapped"]["share_pct"] - unmapped_pct) <= CENT
     mapped = Decimal(100) - summary["unmapped"]["share_pct"]
+    assert unmapped_pct >= 50 and '<figcaption class="warning">' in html["zh"]  # most of the money: said loudly
     assert (
         f"占本月金额 {mapped:,.2f}%；其余 {summary['unmapped']['share_pct']:,.2f}%（{len(unmapped):,} 笔" in html["zh"]
     )
