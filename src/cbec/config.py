@@ -106,6 +106,14 @@ class Settings(BaseSettings):
     report_build_limits: str = Field(
         default="3 per hour", description="monthly reports one user may have built on demand (cached ones are free)"
     )
+    report_authority: dict[str, str] = Field(
+        default={"zh": "浙江省商务厅", "en": "Zhejiang Provincial Department of Commerce"},
+        description='issuing authority on the monthly report\'s cover, per language (JSON: {"zh": …, "en": …})',
+    )
+    report_number_prefix: dict[str, str] = Field(
+        default={"zh": "浙跨境监", "en": "ZJ CBEC Supervision"},
+        description="document number prefix per language: 浙跨境监〔2026〕11号, ZJ CBEC Supervision [2026] No. 11",
+    )
     complaint_review_threshold: float = Field(
         default=0.35,
         ge=0.0,

@@ -44,5 +44,11 @@ def test_report_of_a_month_without_payments_says_so(tmp_path: Path) -> None:
     assert f"PDF:  {pdf}" in out.replace("\n", "")
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "There are no payments for this month." in text and "5,129.3" in text
+    assert "The month's data call for no action." in text  # the executive summary of an empty month
+    assert f"PDF:  {tmp_path / 'supervision-report-2026-10-zh.pdf'}" in out.replace("\n", "")  # built beside it
+    foreign = runner.invoke(
+        app, ["report", "monthly", "--month", "2026-10", "--lang", "fr"], env={"CBEC_HOME": str(tmp_path / "h")}
+    )
+    assert foreign.exit_code == 2 and "language must be one of zh, en, got 'fr'" in foreign.output
     bad = runner.invoke(app, ["report", "monthly", "--month", "2026-13"], env={"CBEC_HOME": str(tmp_path / "h")})
     assert bad.exit_code == 2 and "month must look like YYYY-MM (e.g. 2026-10), got '2026-13'" in bad.output

@@ -15,7 +15,7 @@ from cbec.feeds import service as feeds
 from cbec.ip import service as ip
 from cbec.monitoring import service as monitoring
 from cbec.quality import service as quality
-from cbec.reports.service import monthly_report
+from cbec.reports.service import monthly_reports
 from cbec.supervision import service as supervision
 
 
@@ -68,7 +68,7 @@ def demo(
         f"{sum(1 for c in routed if c.respondent_id)}; 质量案件 / quality cases: {len(cases)}; "
         f"商标命中 / listings hitting a mark: {hits}"
     )
-    report = monthly_report(store=store, month=month, lang="zh")
+    report = monthly_reports(store=store, month=month)  # both languages, so neither waits for a build later
     console.rule("7/8 汇总 / summary")
     stats(ctx)
     read = sum(r.read for r in reports)
@@ -82,7 +82,7 @@ def demo(
         f"再次导入 / reloaded payments: {again[0].duplicate:,} duplicate, {again[0].accepted:,} new — idempotent"
     )
     console.print(
-        f"月度报告 / monthly report: {report.pdf} (HTML {report.html}; English: cbec report monthly --lang en)"
+        f"月度报告 / monthly report: {report['zh'].pdf} (HTML {report['zh'].html}); English: {report['en'].pdf}"
     )
     console.rule("8/8 看板 / the dashboard: a demo login per role")
     print_dashboard_logins(store=store, month=month)

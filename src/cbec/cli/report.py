@@ -31,23 +31,26 @@ VERDICT = {
 def monthly(
     ctx: typer.Context,
     month: str = typer.Option(..., help="YYYY-MM"),
-    lang: str = typer.Option("zh", help="zh (default) or en"),
+    lang: str = typer.Option("zh", help="zh (default) or en: built first; the other language is built with it"),
     out: Path | None = typer.Option(None, help="folder to write to (default: $CBEC_HOME/reports/<month>)"),
 ) -> None:
-    """Build the month's supervision report from the lake and print the paths of its HTML and PDF."""
+    """Build the month's supervision report in both languages from the lake and print their HTML and PDF paths."""
     try:
-        files = service.monthly_report(store=store_of(ctx), month=month, lang=lang, out_dir=out)
+        built = service.monthly_reports(
+            store=store_of(ctx), month=month, langs=service.languages_first(lang), out_dir=out
+        )
     except (ValueError, service.FontMissing) as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
-    seconds = sum(files.build_seconds.values())
-    console.print(f"HTML: {files.html}")
-    console.print(f"PDF:  {files.pdf}")
-    console.print(
-        f"[dim]数据 / data {files.data} · 构建 / build {seconds:.1f} s · 排版 / render "
-        f"{files.render_seconds:.1f} s · {files.pages} 页 / pages · 第 {files.revision} 版 / "
-        f"revision {files.revision}[/]"
-    )
+    for files in built.values():
+        seconds = sum(files.build_seconds.values())
+        console.print(f"HTML: {files.html}")
+        console.print(f"PDF:  {files.pdf}")
+        console.print(
+            f"[dim]数据 / data {files.data} · 构建 / build {seconds:.1f} s · 排版 / render "
+            f"{files.render_seconds:.1f} s · {files.pages} 页 / pages · 第 {files.revision} 版 / "
+            f"revision {files.revision}[/]"
+        )
 
 
 @stats_app.callback()

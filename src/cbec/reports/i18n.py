@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cbec.core.regions import CITIES
 from cbec.reports.i18n_agenda import AGENDA_EN, AGENDA_ZH
+from cbec.reports.i18n_document import DOCUMENT_EN, DOCUMENT_ZH
 from cbec.reports.i18n_sections import CONSUMERS_EN, CONSUMERS_ZH, SUPERVISION_EN, SUPERVISION_ZH
 
 LANGUAGES = ("zh", "en")
@@ -81,19 +82,14 @@ ZH: dict[str, str] = {
     ),
     "stats.flagged": "{n} 项公布增速与由总额计算的增速不一致。",
     "stats.figures": "其他官方数字",
-    "stats.targets": "论文提出的目标（目标值，非统计数字）",
+    "stats.targets": "《浙江省跨境电商现状、问题和对策分析》提出的目标（目标值，非统计数字）",
     "stats.monthly": "本月数据接入报送的贸易数字（非官方统计）",
     "chart.trade": "跨境电商进出口总额（亿元）与增速",
     "chart.trade_total": "总额（亿元）",
     "chart.trade_reported": "公布增速 %",
     "chart.trade_computed": "计算增速 %",
-    "brands.lead": (
-        "各市品牌数字未见于官方来源（论文图 1 为图片），下表来自商标登记与企业名录的数据接入，不是官方统计。"
-    ),
     "brands.official": "官方数字（全省）",
     "chart.brands": "各市企业注册商标数（来自数据接入）",
-    "talent.lead": "各岗位需求人数未见于官方来源（论文图 2 为图片，仅给出排序），下表来自招聘数据接入，不是官方统计。",
-    "talent.ranking": "论文给出的岗位需求排序（仅排序，无数字）：",
     "chart.roles": "各岗位招聘数（来自数据接入）",
     "label.synthetic": "合成数据",
     "label.feeds": "来自数据接入",
@@ -222,19 +218,14 @@ EN: dict[str, str] = {
     "rate more than the tolerance away from it is flagged.",
     "stats.flagged": "{n} reported growth rates disagree with the growth computed from the totals.",
     "stats.figures": "Other official figures",
-    "stats.targets": "Targets set by the paper (goals, not statistics)",
+    "stats.targets": "Targets set by the Analysis of Zhejiang's cross-border e-commerce (goals, not statistics)",
     "stats.monthly": "Trade figures the feeds report for this month (not official statistics)",
     "chart.trade": "CBEC import and export total (CNY 100m) and growth",
     "chart.trade_total": "Total (CNY 100m)",
     "chart.trade_reported": "Reported growth %",
     "chart.trade_computed": "Computed growth %",
-    "brands.lead": "Brand counts per city are not in the official source (the paper's Figure 1 is an image); the "
-    "table below comes from the trademark and enterprise registers' feeds and is not an official statistic.",
     "brands.official": "Official figures (province)",
     "chart.brands": "Registered marks by city (from the feeds)",
-    "talent.lead": "Job demand per role is not in the official source (the paper's Figure 2 is an image and gives "
-    "only a ranking); the table below comes from the job postings feed and is not an official statistic.",
-    "talent.ranking": "The paper's ranking of job demand (a ranking, no numbers): ",
     "chart.roles": "Job postings by role (from the feeds)",
     "label.synthetic": "synthetic",
     "label.feeds": "from the feeds",
@@ -289,7 +280,10 @@ EN: dict[str, str] = {
     "indicator.cbec_orders_count": "Orders",
 }
 
-for words, more in ((ZH, (SUPERVISION_ZH, CONSUMERS_ZH, AGENDA_ZH)), (EN, (SUPERVISION_EN, CONSUMERS_EN, AGENDA_EN))):
+for words, more in (
+    (ZH, (SUPERVISION_ZH, CONSUMERS_ZH, AGENDA_ZH, DOCUMENT_ZH)),
+    (EN, (SUPERVISION_EN, CONSUMERS_EN, AGENDA_EN, DOCUMENT_EN)),
+):
     for extra in more:
         words.update(extra)
 

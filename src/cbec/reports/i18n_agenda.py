@@ -6,29 +6,32 @@ AGENDA_ZH: dict[str, str] = {
     "section.talent": "人才：需求、流失与培训",
     "section.education": "消费者教育",
     "brands.lead": (
-        "图 1（各市新增出口名牌）按品牌认定名录计算；论文给出的数字（仅全省合计）并列于旁，并注明为论文数字。"
+        "《浙江省跨境电商现状、问题和对策分析》图 1（各市新增出口名牌）按品牌认定名录计算；"
+        "该文给出的数字（仅全省合计）并列于旁，注明出处。"
     ),
     "brands.paper_note": (
-        "“论文数字”一列来自刘凯璐（2025）§3.2 引用的浙江省商务厅数据；各市数字论文未给出（图 1 为图片）。"
+        "“文献数字”一列为《浙江省跨境电商现状、问题和对策分析》（刘凯璐，2025）§3.2 引用的浙江省商务厅数据；"
+        "该文图 1 未给出各市数字。"
     ),
     "chart.brands": "{year} 年各市新增浙江出口名牌（品牌认定名录）",
     "col.register_count": "名录计数",
-    "col.paper_figure": "论文数字",
+    "col.paper_figure": "文献数字",
     "col.brands": "出口名牌数",
     "label.register": "品牌认定名录",
-    "talent.lead": "本月招聘 {n} 条（招聘数据接入）。论文图 2 仅给出岗位需求排序，无数字。",
+    "talent.lead": "本月招聘 {n} 条（招聘数据接入）。《浙江省跨境电商现状、问题和对策分析》图 2 仅给出岗位需求排序，"
+    "无数字。",
     "talent.demand": "岗位需求与月薪分位数（元/月，按最低月薪）",
-    "talent.ranking": "论文图 2 的岗位需求排序：",
-    "talent.agrees": "本月排序与论文一致",
-    "talent.differs": "本月排序与论文不完全一致",
+    "talent.ranking": "《浙江省跨境电商现状、问题和对策分析》图 2 的岗位需求排序：",
+    "talent.agrees": "本月排序与该文一致",
+    "talent.differs": "本月排序与该文不完全一致",
     "chart.roles": "各岗位招聘数（来自数据接入）",
     "chart.role_cities": "各市招聘数（来自数据接入）",
     "talent.turnover": "岗位流失率（离职 / 平均在岗人数；★ 核心岗位，⚠ 达到 {pct}%）",
-    "talent.core_note": "核心岗位合计流失率 {pct}%；核心岗位及理由见 talent.yaml。",
+    "talent.core_note": "核心岗位合计流失率 {pct}%；核心岗位及理由见人才监测配置。",
     "talent.training": "人才培训项目（单个项目资助上限 {cap} 元）",
     "talent.training_total": "共 {n} 个项目，资助合计 {total} 元，{over} 个超过上限。",
     "col.rank": "本月排名",
-    "col.paper_rank": "论文排名",
+    "col.paper_rank": "文献排名",
     "col.enterprises": "企业数",
     "col.headcount": "期初人数",
     "col.hires": "入职",
@@ -71,29 +74,32 @@ AGENDA_ZH: dict[str, str] = {
 AGENDA_EN: dict[str, str] = {
     "section.talent": "Talent: demand, turnover and training",
     "section.education": "Consumer education",
-    "brands.lead": "Fig. 1 (new export famous brands by city) is counted from the brand-recognitions register; the "
-    "paper's figures (provincial totals only) stand beside it, labelled as the paper's.",
-    "brands.paper_note": "The 'paper's figure' column is Zhejiang Department of Commerce data cited by Liu (2025) "
-    "§3.2; the paper gives no figures per city (its Figure 1 is an image).",
+    "brands.lead": "Figure 1 of the Analysis of Zhejiang's cross-border e-commerce (new export famous brands by "
+    "city) is counted from the brand-recognitions register; the Analysis's figures (provincial totals only) stand "
+    "beside it.",
+    "brands.paper_note": "The 'published figure' column is Zhejiang Department of Commerce data cited in §3.2 of the "
+    "Analysis on the Status Quo, Problem and Countermeasure of Zhejiang Province Cross-Border E-Commerce (2025); "
+    "its Figure 1 gives no figures per city.",
     "chart.brands": "New Zhejiang export famous brands by city, {year} (brand-recognitions register)",
     "col.register_count": "Register count",
-    "col.paper_figure": "Paper's figure",
+    "col.paper_figure": "Published figure",
     "col.brands": "Export famous brands",
     "label.register": "brand-recognitions register",
-    "talent.lead": "Job postings this month (job postings feed): {n}. The paper's Figure 2 gives demand only as "
+    "talent.lead": "Job postings this month (job postings feed): {n}. Figure 2 of the Analysis gives demand only as "
     "a ranking, with no numbers.",
     "talent.demand": "Demand by role and monthly salary percentiles (CNY, posted minimum)",
-    "talent.ranking": "The paper's Figure 2 ranking: ",
-    "talent.agrees": "this month's ranking agrees with the paper's",
-    "talent.differs": "this month's ranking differs in places from the paper's",
+    "talent.ranking": "The Analysis's Figure 2 ranking: ",
+    "talent.agrees": "this month's ranking agrees with the Analysis",
+    "talent.differs": "this month's ranking differs in places from the Analysis",
     "chart.roles": "Job postings by role (from the feeds)",
     "chart.role_cities": "Job postings by city (from the feeds)",
     "talent.turnover": "Turnover by role (leavers / average headcount; ★ core role, ⚠ at or above {pct}%)",
-    "talent.core_note": "Core roles together: {pct}% turnover; which roles are core, and why, is in talent.yaml.",
+    "talent.core_note": "Core roles together: {pct}% turnover; which roles are core, and why, is in the talent "
+    "monitoring settings.",
     "talent.training": "Training programmes (funding cap {cap} yuan per programme)",
     "talent.training_total": "{n} programmes, {total} yuan granted in all, {over} above the cap.",
     "col.rank": "Rank",
-    "col.paper_rank": "Paper's rank",
+    "col.paper_rank": "Published rank",
     "col.enterprises": "Enterprises",
     "col.headcount": "Headcount",
     "col.hires": "Hires",

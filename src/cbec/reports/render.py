@@ -7,9 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from cbec.core.clock import SHANGHAI
+from cbec.reports.document import Cover, source_name
 from cbec.reports.i18n import Texts
 from cbec.reports.sections import SECTIONS, ReportData, Section
 
@@ -49,6 +51,22 @@ def fmt_local_date(moment: datetime | None) -> str:
     return NONE if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d}"
 
 
+@pass_context
+def fmt_source(context: Context, source: str) -> str:
+    """Name a figure's source as the document it is, in the report's language."""
+    return source_name(source, str(context["lang"]))
+
+
+def action_texts(executive: dict[str, Any] | None, t: Texts) -> list[str]:
+    """Return the executive summary's actions as sentences in the report's language (lists joined)."""
+    joiner = "、" if t.lang == "zh" else ", "
+    texts = []
+    for action in (executive or {}).get("actions", []):
+        values = {k: joiner.join(v) if isinstance(v, list) else v for k, v in action["values"].items()}
+        texts.append(t(action["key"], **values))
+    return texts
+
+
 def environment() -> Environment:
     """Return the Jinja2 environment of the report templates."""
     env = Environment(
@@ -59,10 +77,18 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date)
+    env.filters["source"] = fmt_source
     return env
 
 
-def render_html(data: ReportData, *, lang: str, out_dir: Path, sections: tuple[Section, ...] = SECTIONS) -> Path:
+def render_html(
+    data: ReportData,
+    *,
+    lang: str,
+    out_dir: Path,
+    sections: tuple[Section, ...] = SECTIONS,
+    cover: Cover | None = None,
+) -> Path:
     """Draw the charts and write the report's HTML (with relative links to the charts); return its path."""
     t = Texts(lang)
     chart_dir = out_dir / f"charts-{data.month}-{lang}"
@@ -91,6 +117,9 @@ def render_html(data: ReportData, *, lang: str, out_dir: Path, sections: tuple[S
             generated_at=data.generated_at.strftime("%Y-%m-%d %H:%M %Z"),
             synthetic=data.synthetic,
             sections=laid_out,
+            cover=cover,
+            executive=data.sections.get("executive"),
+            actions=action_texts(data.sections.get("executive"), t),
             css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
         )
     )

@@ -15,7 +15,16 @@ from typing import Any
 
 from cbec.core.months import check_month
 from cbec.feeds.service import read_side
-from cbec.reports import build, build_agenda, build_consumers, build_stats, build_supervision, section_charts, summary
+from cbec.reports import (
+    actions,
+    build,
+    build_agenda,
+    build_consumers,
+    build_stats,
+    build_supervision,
+    section_charts,
+    summary,
+)
 from cbec.reports.context import BuildContext
 from cbec.reports.i18n import Texts
 from cbec.storage.store import Store
@@ -78,6 +87,7 @@ def build_report(*, store: Store, month: str, now: datetime, sections: tuple[Sec
             started = time.perf_counter()
             data.sections[section.key] = section.build(ctx)
             data.seconds[section.key] = time.perf_counter() - started
+        data.sections["executive"] = actions.executive_summary(data.sections)  # from the sections, nothing else
     finally:
         con.close()
     return data

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
@@ -21,6 +21,8 @@ from cbec.config import Settings
 from cbec.feeds import service as feeds
 from cbec.reports import publish
 from cbec.reports.charts import FontMissing as FontMissing  # the CJK font charts need is missing: callers say so
+from cbec.reports.document import Cover, cover, sequence_of
+from cbec.reports.i18n import LANGUAGES
 from cbec.reports.models import ReportRecord as ReportRecord  # what report_records returns
 from cbec.reports.render import print_pdf, render_html
 from cbec.reports.sections import SECTIONS, ReportData, build_report
@@ -66,40 +68,91 @@ def monthly_report(
     now: datetime | None = None,
     actor: str = "system",
 ) -> ReportFiles:
-    """Build a month's data, render it to HTML and PDF in one language, put the files in place, then record it.
+    """Build a month's report in every language (the asked one first) and return the asked one's files.
 
-    Crash-safe: the files are rendered aside and renamed into place (the PDF last), and the record is written
-    after them, so a kill at any moment leaves the previous complete report or none; a rerun finishes the job.
+    The other language is built in the same run from the same data (its rendering only: a few seconds), so whoever
+    asks for it next gets the recorded file at once instead of waiting for a build.
+    """
+    built = monthly_reports(
+        store=store, month=month, langs=languages_first(lang), out_dir=out_dir, now=now, actor=actor
+    )
+    return built[lang]
+
+
+def languages_first(lang: str) -> tuple[str, ...]:
+    """Return every report language, the given one first (ValueError for one the report does not have)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return (lang, *(other for other in LANGUAGES if other != lang))
+
+
+def monthly_reports(
+    *,
+    store: Store,
+    month: str,
+    langs: tuple[str, ...] = LANGUAGES,
+    out_dir: Path | None = None,
+    now: datetime | None = None,
+    actor: str = "system",
+) -> dict[str, ReportFiles]:
+    """Build a month's data once, render it to HTML and PDF in each language, put the files in place, record each.
+
+    Crash-safe: each language's files are rendered aside and renamed into place (the PDF last), and its record is
+    written after them, so a kill at any moment leaves the previous complete report or none; a rerun finishes the
+    job. Both languages carry the same document number, the month's place among its year's reports.
     """
     stats.load_official(store=store)  # the shipped official figures, once per store
     feeds.recover_if_idle(store=store)  # a batch a killed load left half published is read whole
     moment = now or datetime.now(ZoneInfo(store.settings.timezone))
     out = out_dir or store.settings.reports_dir / month
+    built: dict[str, ReportFiles] = {}
     with publish.report_lock(store.settings.reports_dir):
         publish.recover(out, store.settings.reports_dir / ".cache")
         data = build_report(store=store, month=month, now=moment)
-        staging = publish.new_staging(out, lang)
-        try:
-            staged_data = write_data(data, staging)
-            started = time.perf_counter()
-            staged_html = render_html(data, lang=lang, out_dir=staging)
-            staged_pdf, pages = print_pdf(staged_html)
-            render_seconds = time.perf_counter() - started
-        except Exception:
-            shutil.rmtree(staging, ignore_errors=True)  # a failed render leaves the previous report as it was
-            raise
-        publish.publish(staging, out)
-        files = ReportFiles(
-            html=out / staged_html.name,
-            pdf=out / staged_pdf.name,
-            data=out / staged_data.name,
-            build_seconds=data.seconds,
-            render_seconds=render_seconds,
-            pages=pages,
-        )
-        with transaction(store.factory) as session:
-            record = register(session, files=files, month=month, lang=lang, generated_at=moment, actor=actor)
-            return replace(files, revision=record.revision)
+        sequence = sequence_of(month, year_months(store=store, year=int(month[:4])))
+        for lang in langs:
+            files = _render(
+                data, lang=lang, out=out, front=cover(store.settings, month=month, sequence=sequence, lang=lang)
+            )
+            with transaction(store.factory) as session:
+                record = register(session, files=files, month=month, lang=lang, generated_at=moment, actor=actor)
+                built[lang] = replace(files, revision=record.revision)
+    return built
+
+
+def _render(data: ReportData, *, lang: str, out: Path, front: Cover) -> ReportFiles:
+    """Render one language into a staging folder and publish it over the month's files."""
+    staging = publish.new_staging(out, lang)
+    try:
+        staged_data = write_data(data, staging)
+        started = time.perf_counter()
+        staged_html = render_html(data, lang=lang, out_dir=staging, cover=front)
+        staged_pdf, pages = print_pdf(staged_html)
+        render_seconds = time.perf_counter() - started
+    except Exception:
+        shutil.rmtree(staging, ignore_errors=True)  # a failed render leaves the previous report as it was
+        raise
+    publish.publish(staging, out)
+    return ReportFiles(
+        html=out / staged_html.name,
+        pdf=out / staged_pdf.name,
+        data=out / staged_data.name,
+        build_seconds=data.seconds,
+        render_seconds=render_seconds,
+        pages=pages,
+    )
+
+
+def year_months(*, store: Store, year: int) -> list[str]:
+    """Return the months of a year that have a monthly report, in the order they were first reported."""
+    query = (
+        select(ReportRecord.month)
+        .where(ReportRecord.kind == KIND, ReportRecord.month.like(f"{year:04d}-%"))
+        .group_by(ReportRecord.month)
+        .order_by(func.min(ReportRecord.id))
+    )
+    with store.factory() as session:
+        return list(session.scalars(query))
 
 
 def register(
@@ -170,18 +223,20 @@ def statistics_view(*, store: Store, month: str | None) -> dict[str, Any]:
 
 
 def report_file(*, store: Store, month: str, lang: str, requested_by: str | None = None) -> Path:
-    """Return the month's recorded PDF report in a language, building it when none is recorded or it changed.
+    """Return the month's recorded PDF report in a language, building it (and the other languages missing) if need be.
 
     Only a month that was reported before or that the payments feed holds data for is built (else NotVisible);
     a build on someone's request counts against their `report_build_limits` (auth.Throttled when used up), a
     recorded report is free.
     """
     records = report_records(store=store, month=month)
-    for record in records:
-        if (record.kind, record.lang) == (KIND, lang) and pdf_intact(record=record):
-            return Path(record.pdf_path)
+    intact = {r.lang: Path(r.pdf_path) for r in records if r.kind == KIND and pdf_intact(record=r)}
+    if lang in intact:
+        return intact[lang]
     if not records and month not in feeds.months_with_data(store=store):
         raise NotVisible(f"{month} 没有数据，无法生成报告 / no data for {month}: no report to build")
     if requested_by is not None:
         auth.spend(store=store, action="report_build", key=requested_by)
-    return monthly_report(store=store, month=month, lang=lang).pdf
+    # The asked language first, with every other one not yet in place: the next click finds its file ready.
+    wanted = tuple(other for other in languages_first(lang) if other == lang or other not in intact)
+    return monthly_reports(store=store, month=month, langs=wanted)[lang].pdf

@@ -91,6 +91,7 @@ def build_summary(ctx: BuildContext) -> dict[str, Any]:
             "present": [False] * 3,
             "total": None,
             "unconverted": 0,
+            "unmapped": None,
             **{d: [] for d in DIMENSIONS},
         }
     cities = city_table(ctx)
@@ -125,4 +126,6 @@ def build_summary(ctx: BuildContext) -> dict[str, Any]:
         keys = {k for (m, d, k) in cells if m == months[0] and d == dimension}
         ranked = sorted((row(dimension, k) for k in keys), key=lambda r: (-r["amount_cny"], r["key"]))
         result[dimension] = ranked[:TOP_CORRIDORS] if dimension == "corridor" else ranked
+    # Payments without an enterprise have no city: the map leaves them out, and the report says how much that is.
+    result["unmapped"] = next((r for r in result["city"] if not r["key"]), None)
     return result

@@ -66,8 +66,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "statistics": ("统计数据", "Statistics"),
     "reports": ("月度报告", "Monthly reports"),
     "reports_note": (
-        "报告首次下载时生成，之后直接提供。",
-        "A report is built on its first download and kept.",
+        "报告首次下载时生成（中英文同时生成），之后直接提供。",
+        "A report is built on its first download, in both languages at once, and kept.",
     ),
     "table1": (
         "表1 跨境电商进出口额与增长（官方数据，逐项核对）",

@@ -15,7 +15,7 @@ from cbec.feeds.service import ingest
 from cbec.ip import service as ip
 from cbec.monitoring import service as monitoring
 from cbec.quality import service as quality
-from cbec.reports.service import monthly_report
+from cbec.reports.service import monthly_reports, year_months
 from cbec.stats import service as stats
 from cbec.storage.store import Store
 from cbec.synth.service import generate
@@ -73,10 +73,8 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
     monitoring.run_month(store=store, month=MONTH)
     now = datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
 
-    files = {
-        lang: monthly_report(store=store, month=MONTH, lang=lang, out_dir=tmp_path / "out", now=now)
-        for lang in ("zh", "en")
-    }
+    files = monthly_reports(store=store, month=MONTH, out_dir=tmp_path / "out", now=now)  # both, one data build
+    assert list(files) == ["zh", "en"] and year_months(store=store, year=2026) == [MONTH]
 
     with synth.files["payments"].open(encoding="utf-8", newline="") as handle:
         succeeded = sum(row["status"] == "succeeded" for row in csv.DictReader(handle))
@@ -89,7 +87,7 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
     kept = monitoring.kept_match_rates(store=store, month=MONTH, by="institution_id")
     fresh = monitoring.match_rate_table(store=store, month=MONTH, by="institution_id")
     assert kept is not None and kept == fresh  # what the monitoring run kept is what matching again gives
-    assert "合成数据" in html and "浙江省商务厅 (Liu 2025 Table 1)" in html
+    assert "合成数据" in html and "浙江省商务厅（据《浙江省跨境电商现状、问题和对策分析》表 1）" in html
     parcels = stats.logistics(store=store, month=MONTH).total
     assert parcels.parcels and parcels.cost_per_kg is not None
     assert f"本月发运 {parcels.parcels:,} 件，妥投 {parcels.delivered:,} 件" in html
@@ -106,13 +104,20 @@ def test_report_of_a_synthetic_month(sqlite_settings_store: Store, tmp_path: Pat
     assert "知识产权风险（研发 / 采购 / 销售）" in html and f"<td>{top.enterprise_id}</td>" in html
     assert f'<td class="num">{top.score} ({parts})</td>' in html
 
+    front = {
+        "zh": ("浙江省商务厅", "浙跨境监〔2026〕1号", "本月要点与建议行动"),
+        "en": ("Zhejiang Provincial Department of Commerce", "ZJ CBEC Supervision [2026] No. 1", "The month's actions"),
+    }
     for lang, titles in TITLES.items():
         pages, text = _text(files[lang].pdf)
         assert pages >= 9, pages
+        authority, doc_number, actions = front[lang]
+        assert authority in text[0] and doc_number in text[0]  # the cover: issuing authority and document number
+        assert actions in text[1]  # the executive summary, the first page after the cover, then the contents
         whole = "\n".join(text)
         for number, title in enumerate(titles, start=1):
             assert f"{number}. {title}" in text[1], (lang, title)  # the table of contents, page 2
-            assert f"{number}. {title}" in whole[len(text[0]) + len(text[1]) :], (lang, title)
+            assert f"{number}. {title}" in whole[sum(len(t) for t in text[:2]) :], (lang, title)
         assert f"{pages} / {pages}" in text[-1]  # page numbers: "page / pages" at the foot
         assert "27.85" in whole and "21.47" in whole and "-9.15" in whole  # the flagged Table 1 rows
         assert ("不一致" if lang == "zh" else "disagrees") in whole
