@@ -9,7 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, err_console, found_or_exit, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.supervision import service
@@ -144,10 +144,8 @@ def advance(
 @notices_app.command("show")
 def show(ctx: typer.Context, notice_id: int = typer.Argument(...)) -> None:
     """Show a notice with every recorded step (who, when, why)."""
-    notice = service.get_notice(store=store_of(ctx), notice_id=notice_id)
-    if notice is None:
-        err_console.print(f"no notice {notice_id} / 通知 {notice_id} 不存在")
-        raise typer.Exit(1)
+    found = service.get_notice(store=store_of(ctx), notice_id=notice_id)
+    notice = found_or_exit(found, f"no notice {notice_id} / 通知 {notice_id} 不存在", style=None)
     _print_notices([notice], f"通知 / Notice #{notice_id}")
     table = Table(title="经过 / History")
     for name in ("at", "action", "from", "to", "actor", "reason", "due"):
