@@ -11,7 +11,7 @@ from rich.table import Table
 from cbec.audit import service as audit
 from cbec.auth import service as auth
 from cbec.auth.domain import ROLES
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, err_console, refused, store_of
 
 audit_app = typer.Typer(help="审计日志 / Audit log (append-only, hash-chained).", no_args_is_help=True)
 users_app = typer.Typer(help="用户 / Users and roles.", no_args_is_help=True)
@@ -110,8 +110,7 @@ def unlock_user(ctx: typer.Context, username: str = typer.Argument(...)) -> None
     try:
         was_locked = auth.unlock_user(store=store_of(ctx), username=username, actor="cli")
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     console.print(f"{username}: {'unlocked / 已解锁' if was_locked else 'was not locked / 未锁定'}")
 
 

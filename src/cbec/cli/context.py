@@ -51,3 +51,9 @@ def found_or_exit(found: T | None, message: str, *, style: str | None = "red") -
         err_console.print(message, style=style)
         raise typer.Exit(1)
     return found
+
+
+def refused(exc: Exception) -> typer.Exit:
+    """Print why a command was refused on stderr (plain text, never markup); return the exit (status 2) to raise."""
+    err_console.print(str(exc), markup=False)
+    return typer.Exit(2)

@@ -15,7 +15,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, found_or_exit, settings_of, store_of
+from cbec.cli.context import console, err_console, found_or_exit, refused, settings_of, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.figures import figure
 from cbec.monitoring import service
@@ -78,8 +78,7 @@ def run(
             backend=backend,  # type: ignore[arg-type]  # checked above
         )
     except (service.RuleSetError, ValueError, FileNotFoundError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     print_summary(f"监测结果 / Monitoring {month}", summary)
 
 

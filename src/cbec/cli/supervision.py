@@ -9,7 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, found_or_exit, store_of
+from cbec.cli.context import console, found_or_exit, refused, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.supervision import service
@@ -113,8 +113,7 @@ def issue(
         data = service.NoticeCreate(kind=kind, institution_id=institution, title=title, body=body, month=month)
         notice = service.issue_notice(store=store_of(ctx), data=data, actor=actor)
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     console.print(
         f"#{notice.id} {service.KIND_TITLES[notice.kind][0]} → {notice.institution_id}, due {_local(notice.due_at)}"
     )
@@ -135,8 +134,7 @@ def advance(
             store=store_of(ctx), notice_id=notice_id, action=action, actor=actor, reason=reason, now=_now(at)
         )
     except (TransitionError, LookupError, ValueError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     state = service.STATE_TITLES.get(notice.state, (notice.state, notice.state))
     console.print(f"#{notice.id}: {state[0]} / {state[1]}, due {_local(notice.due_at)}")
 

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from cbec.auth.domain import REGULATOR_ADMIN, Principal
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, refused, store_of
 from cbec.core.clock import SHANGHAI
 from cbec.delivery import service
 
@@ -20,11 +20,6 @@ OPERATOR = Principal(username="cli", role=REGULATOR_ADMIN)  # whoever runs the C
 
 def _local(moment: datetime | None) -> str:
     return "-" if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}"
-
-
-def _refused(exc: Exception) -> typer.Exit:
-    err_console.print(str(exc), markup=False)
-    return typer.Exit(2)
 
 
 @webhooks_app.command("add")
@@ -43,12 +38,12 @@ def add(
         if v
     ]
     if len(owners) != 1:
-        raise _refused(ValueError("请且只请指明一个机构 / give exactly one of --institution, --platform, --enterprise"))
+        raise refused(ValueError("请且只请指明一个机构 / give exactly one of --institution, --platform, --enterprise"))
     try:
         data = service.EndpointCreate(url=url, secret=secret, tenant_column=owners[0][0], tenant_id=owners[0][1])
         made = service.register_endpoint(store=store_of(ctx), data=data, principal=OPERATOR)
     except ValueError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{made.id} {made.tenant_id} → {made.url}", markup=False)
     console.print(f"secret (shown once / 仅显示一次): {made.secret}", markup=False)
 
@@ -70,7 +65,7 @@ def disable(ctx: typer.Context, endpoint_id: int = typer.Argument(...)) -> None:
     try:
         e = service.disable_endpoint(store=store_of(ctx), endpoint_id=endpoint_id, principal=OPERATOR)
     except LookupError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{e.id} disabled / 已停用 {_local(e.disabled_at)}")
 
 
@@ -102,7 +97,7 @@ def deliveries(
     try:
         rows = service.list_deliveries(store=store_of(ctx), principal=OPERATOR, state=state, limit=limit)
     except ValueError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     table = Table(title="投递 / Webhook deliveries")
     for name in ("id", "endpoint", "event", "subject", "state", "attempts", "next", "last error"):
         table.add_column(name)
@@ -127,7 +122,7 @@ def show(ctx: typer.Context, delivery_id: int = typer.Argument(...)) -> None:
     try:
         d = service.get_delivery(store=store_of(ctx), delivery_id=delivery_id, principal=OPERATOR)
     except LookupError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{d.id} {d.event_id} {d.event_type} {d.subject}: {d.state}", markup=False)
     table = Table(title="尝试 / Attempts")
     for name in ("#", "at", "status", "error", "ms"):
@@ -143,5 +138,5 @@ def requeue(ctx: typer.Context, delivery_id: int = typer.Argument(...)) -> None:
     try:
         d = service.requeue_delivery(store=store_of(ctx), delivery_id=delivery_id, principal=OPERATOR)
     except (LookupError, ValueError) as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{d.id} requeued / 已重新排队")
