@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cbec.cli import talent
 from cbec.cli.context import console, refused, store_of
+from cbec.cli.output import titled_table
 from cbec.core.workflow import TransitionError
 from cbec.credit import service as credit
 from cbec.quality import service as quality
@@ -89,9 +90,7 @@ def sample(
 def cases(ctx: typer.Context, state: str | None = typer.Option(None)) -> None:
     """List quality cases with their measure and deadline."""
     titles = quality.measure_titles()
-    table = Table(title="质量案件 / Quality cases")
-    for name in ("id", "enterprise", "product", "measure", "state", "due"):
-        table.add_column(name)
+    table = titled_table("质量案件 / Quality cases", ("id", "enterprise", "product", "measure", "state", "due"))
     for c in quality.list_cases(store=store_of(ctx), state=state):
         title_zh, title_en = titles[c.measure]
         due = "-" if c.due_at is None else f"{c.due_at:%Y-%m-%d}"

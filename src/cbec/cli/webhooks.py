@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import typer
-from rich.table import Table
 
 from cbec.auth.domain import REGULATOR_ADMIN, Principal
 from cbec.cli.context import console, refused, store_of
+from cbec.cli.output import titled_table
 from cbec.core.clock import SHANGHAI
 from cbec.delivery import service
 
@@ -51,9 +51,7 @@ def add(
 @webhooks_app.command("list")
 def list_endpoints(ctx: typer.Context) -> None:
     """List the registered endpoints, newest first."""
-    table = Table(title="推送地址 / Webhook endpoints")
-    for name in ("id", "tenant", "url", "active", "created"):
-        table.add_column(name)
+    table = titled_table("推送地址 / Webhook endpoints", ("id", "tenant", "url", "active", "created"))
     for e in service.list_endpoints(store=store_of(ctx), principal=OPERATOR):
         table.add_row(str(e.id), e.tenant_id, e.url, "yes" if e.active else "no", _local(e.created_at))
     console.print(table)
@@ -98,9 +96,9 @@ def deliveries(
         rows = service.list_deliveries(store=store_of(ctx), principal=OPERATOR, state=state, limit=limit)
     except ValueError as exc:
         raise refused(exc) from exc
-    table = Table(title="投递 / Webhook deliveries")
-    for name in ("id", "endpoint", "event", "subject", "state", "attempts", "next", "last error"):
-        table.add_column(name)
+    table = titled_table(
+        "投递 / Webhook deliveries", ("id", "endpoint", "event", "subject", "state", "attempts", "next", "last error")
+    )
     for d in rows:
         zh, en = service.STATE_TITLES[d.state]
         table.add_row(
@@ -124,9 +122,7 @@ def show(ctx: typer.Context, delivery_id: int = typer.Argument(...)) -> None:
     except LookupError as exc:
         raise refused(exc) from exc
     console.print(f"#{d.id} {d.event_id} {d.event_type} {d.subject}: {d.state}", markup=False)
-    table = Table(title="尝试 / Attempts")
-    for name in ("#", "at", "status", "error", "ms"):
-        table.add_column(name)
+    table = titled_table("尝试 / Attempts", ("#", "at", "status", "error", "ms"))
     for a in d.log:
         table.add_row(str(a.number), _local(a.at), str(a.status_code or "-"), a.error or "-", str(a.duration_ms))
     console.print(table)
