@@ -5,14 +5,14 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Protocol, TypedDict, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from cbec.auth import service as auth
-from cbec.auth.domain import Forbidden, Principal, csrf_token
+from cbec.auth.domain import Forbidden, NotVisible, Principal, csrf_token
 from cbec.core.months import MONTH_PATTERN
 from cbec.storage.store import Store
 
@@ -98,6 +98,37 @@ def require(*roles: str) -> Callable[[Principal], Principal]:
         return principal
 
     return check
+
+
+def visible(found: T | None, message: str) -> T:
+    """Return what a route looked up; nothing found is answered like a row the principal may not see (404)."""
+    if found is None:
+        raise NotVisible(message)
+    return found
+
+
+class StepRequest(Protocol):
+    """A request body asking for one lifecycle step: the action and why."""
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+class StepArgs(TypedDict):
+    """A lifecycle step as the services take it: the action, who takes it, why, and whose view it is."""
+
+    action: str
+    actor: str
+    reason: str
+    principal: Principal
+
+
+def step_args(body: StepRequest, principal: Principal) -> StepArgs:
+    """Translate a step request into a service's keywords: the actor is always the authenticated user."""
+    return StepArgs(action=body.action, actor=principal.username, reason=body.reason, principal=principal)
 
 
 class Page(BaseModel, Generic[T]):

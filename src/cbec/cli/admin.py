@@ -6,12 +6,12 @@ import json
 from datetime import timedelta
 
 import typer
-from rich.table import Table
 
 from cbec.audit import service as audit
 from cbec.auth import service as auth
 from cbec.auth.domain import ROLES
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, err_console, refused, store_of
+from cbec.cli.output import titled_table
 
 audit_app = typer.Typer(help="审计日志 / Audit log (append-only, hash-chained).", no_args_is_help=True)
 users_app = typer.Typer(help="用户 / Users and roles.", no_args_is_help=True)
@@ -53,9 +53,7 @@ def list_entries(
     limit: int = typer.Option(30),
 ) -> None:
     """Show the newest audit entries."""
-    table = Table(title="审计日志 / Audit log")
-    for name in ("seq", "at", "actor", "action", "entity", "before → after"):
-        table.add_column(name)
+    table = titled_table("审计日志 / Audit log", ("seq", "at", "actor", "action", "entity", "before → after"))
     for e in audit.list_entries(store=store_of(ctx), entity=entity, entity_id=entity_id, limit=limit):
         change = f"{json.dumps(e.before, ensure_ascii=False)} → {json.dumps(e.after, ensure_ascii=False)}"
         table.add_row(str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, f"{e.entity}:{e.entity_id}", change)
@@ -91,9 +89,7 @@ def add_user(
 @users_app.command("list")
 def list_users(ctx: typer.Context) -> None:
     """List users and their roles."""
-    table = Table(title="用户 / Users")
-    for name in ("id", "username", "role", "tenant", "active", "locked until"):
-        table.add_column(name)
+    table = titled_table("用户 / Users", ("id", "username", "role", "tenant", "active", "locked until"))
     for u in auth.list_users(store=store_of(ctx)):
         locked = f"{u.locked_until:%Y-%m-%d %H:%M} UTC" if u.locked_until else "-"
         table.add_row(str(u.id), u.username, u.role, u.tenant_id or "-", "yes" if u.active else "no", locked)
@@ -110,8 +106,7 @@ def unlock_user(ctx: typer.Context, username: str = typer.Argument(...)) -> None
     try:
         was_locked = auth.unlock_user(store=store_of(ctx), username=username, actor="cli")
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     console.print(f"{username}: {'unlocked / 已解锁' if was_locked else 'was not locked / 未锁定'}")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, err_console, found_or_exit, store_of
 from cbec.monitoring import service as monitoring
 
 cases_app = typer.Typer(help="案件 / Cases: fund-flow patterns with their alerts and subgraph.", no_args_is_help=True)
@@ -45,10 +45,7 @@ def list_(
 @cases_app.command("show")
 def show(ctx: typer.Context, case_id: int = typer.Argument(...)) -> None:
     """Show one case: its pattern, its alerts, its accounts and payments."""
-    case = monitoring.get_case(store=store_of(ctx), case_id=case_id)
-    if case is None:
-        err_console.print(f"[red]no case {case_id}[/]")
-        raise typer.Exit(1)
+    case = found_or_exit(monitoring.get_case(store=store_of(ctx), case_id=case_id), f"no case {case_id}")
     console.print(f"[bold]case #{case.id}[/] {case.pattern} · {case.severity} · {case.status} · {case.case_key}")
     console.print(case.title_zh, markup=False)
     console.print(case.title_en, markup=False)
@@ -80,10 +77,7 @@ def export(
     if fmt != "json":
         err_console.print(f"[red]unknown format {fmt!r}: use json[/]")
         raise typer.Exit(2)
-    data = monitoring.export_case(store=store_of(ctx), case_id=case_id)
-    if data is None:
-        err_console.print(f"[red]no case {case_id}[/]")
-        raise typer.Exit(1)
+    data = found_or_exit(monitoring.export_case(store=store_of(ctx), case_id=case_id), f"no case {case_id}")
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if out:
         out.write_text(text + "\n", encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -14,6 +14,7 @@ from cbec.storage.store import Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)
+T = TypeVar("T")
 
 
 def show_warnings_as_notes() -> None:
@@ -42,3 +43,17 @@ def settings_of(ctx: typer.Context) -> Settings:
 def store_of(ctx: typer.Context) -> Store:
     """Open storage (migrated to the newest revision) for a command."""
     return open_store(settings_of(ctx))
+
+
+def found_or_exit(found: T | None, message: str, *, style: str | None = "red") -> T:
+    """Return what a command looked up; when there is nothing, say so on stderr and exit with status 1."""
+    if found is None:
+        err_console.print(message, style=style)
+        raise typer.Exit(1)
+    return found
+
+
+def refused(exc: Exception) -> typer.Exit:
+    """Print why a command was refused on stderr (plain text, never markup); return the exit (status 2) to raise."""
+    err_console.print(str(exc), markup=False)
+    return typer.Exit(2)

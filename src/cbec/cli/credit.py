@@ -7,10 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from cbec.cli.context import console, err_console, store_of
-from cbec.cli.output import write_csv
+from cbec.cli.output import titled_table, write_csv
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.credit import service
@@ -65,9 +64,9 @@ def train(
 @credit_app.command("models")
 def models(ctx: typer.Context) -> None:
     """List the registered models, newest first."""
-    table = Table(title="信用评分模型 / Credit models")
-    for name in ("version", "status", "trained on", "train AUC", "validation AUC", "created"):
-        table.add_column(name)
+    table = titled_table(
+        "信用评分模型 / Credit models", ("version", "status", "trained on", "train AUC", "validation AUC", "created")
+    )
     for m in service.list_models(store=store_of(ctx)):
         table.add_row(
             m.version,
@@ -154,9 +153,7 @@ def explain(
         console.print(f"[red]硬性规则 / hard rule[/] {rule['title_zh']} / {rule['title_en']} — {rule['source']}")
     for reason in found.reasons:
         console.print(f"  • {reason['text_zh']} / {reason['text_en']}")
-    table = Table(title="信用档案 / Credit file")
-    for name in ("feature", "value", "bin", "points", "source", "as of"):
-        table.add_column(name)
+    table = titled_table("信用档案 / Credit file", ("feature", "value", "bin", "points", "source", "as of"))
     for f in found.features:
         value = "-" if f.value is None else f"{f.value:.4g}"
         table.add_row(
@@ -229,9 +226,9 @@ def lists_command(
     all_entries: bool = typer.Option(False, "--all", help="include exited entries"),
 ) -> None:
     """Show the red and black lists with entry and exit dates."""
-    table = Table(title="红黑名单 / Red and black lists")
-    for name in ("id", "list", "enterprise", "severity", "entered", "exited", "reason"):
-        table.add_column(name)
+    table = titled_table(
+        "红黑名单 / Red and black lists", ("id", "list", "enterprise", "severity", "entered", "exited", "reason")
+    )
     for e in service.list_entries(store=store_of(ctx), kind=kind, current=not all_entries):
         table.add_row(
             str(e.id),

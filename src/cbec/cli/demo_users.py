@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-
 from cbec.auth import service as auth
 from cbec.auth.domain import ENTERPRISE, INSTITUTION, PARTNER, PLATFORM, ROLE_TITLES
 from cbec.cli.context import console
+from cbec.cli.output import titled_table
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
 from cbec.synth import service as synth
@@ -58,9 +57,9 @@ def ensure_demo_users(*, store: Store, month: str) -> list[tuple[str, str, str |
 def print_dashboard_logins(*, store: Store, month: str, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Create the demo users if needed and print the dashboard URL with a login per role."""
     users = ensure_demo_users(store=store, month=month)
-    table = Table(title="演示账号 / demo logins (password 密码: " + DEMO_PASSWORD + ")")
-    for column in ("user 用户", "role 角色", "tenant 租户"):
-        table.add_column(column)
+    table = titled_table(
+        "演示账号 / demo logins (password 密码: " + DEMO_PASSWORD + ")", ("user 用户", "role 角色", "tenant 租户")
+    )
     for username, role, tenant in users:
         zh, en = ROLE_TITLES[role]
         table.add_row(username, f"{zh} / {en}", tenant or "–")

@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, err_console, found_or_exit, store_of
 from cbec.feeds import service
 from cbec.feeds.schemas import LoadReport
 from cbec.storage.store import Store
@@ -194,10 +194,8 @@ def quarantine_list(
 @quarantine_app.command("show")
 def quarantine_show(ctx: typer.Context, quarantine_id: int = typer.Argument(..., help="quarantine row id")) -> None:
     """Show one quarantined row: every reason and its raw text."""
-    row = service.get_quarantined(store=store_of(ctx), quarantine_id=quarantine_id)
-    if row is None:
-        err_console.print(f"[red]no quarantined row {quarantine_id}[/]")
-        raise typer.Exit(1)
+    found = service.get_quarantined(store=store_of(ctx), quarantine_id=quarantine_id)
+    row = found_or_exit(found, f"no quarantined row {quarantine_id}")
     console.print(f"[bold]#{row.id}[/] batch {row.batch_id} · {row.feed} · {row.source}:{row.line}")
     console.print(row.message, markup=False)
     console.rule("raw / 原始内容")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, refused, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.ip import service as ip
 
@@ -20,11 +20,6 @@ takedown_app = typer.Typer(
 
 def _local(when: datetime | None) -> str:
     return when.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if when else ""
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    err_console.print(str(exc), markup=False)
-    return typer.Exit(2)
 
 
 @takedown_app.command("open")
@@ -56,7 +51,7 @@ def open_case(
         try:
             kept = ip.add_evidence(store=store, case_id=case.id, name=path.name, data=path.read_bytes(), actor=actor)
         except ValueError as exc:  # the case stands; the file can be given again with evidence-add
-            raise _fail(exc) from exc
+            raise refused(exc) from exc
         console.print(f"  evidence {kept.name}  sha256 {kept.sha256}  {kept.size} bytes")
 
 
@@ -72,7 +67,7 @@ def step(
     try:
         case = ip.advance_takedown(store=store_of(ctx), case_id=case_id, action=action, actor=actor, reason=reason)
     except (LookupError, ValueError) as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     due = f", due {_local(case.due_at)}" if case.due_at else ""
     console.print(f"#{case.id}: {case.state}{due}")
 
@@ -87,7 +82,7 @@ def check_deadlines(
     try:
         now = None if at is None else parse_timestamp(at, SHANGHAI)
     except ValueError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     moved = ip.check_takedown_deadlines(store=store_of(ctx), now=now)
     console.print(f"{len(moved)} takedown cases moved by their deadlines: {', '.join(f'#{i}' for i in moved)}")
 
@@ -105,7 +100,7 @@ def evidence_add(
             store=store_of(ctx), case_id=case_id, name=file.name, data=file.read_bytes(), actor=actor
         )
     except (LookupError, ValueError) as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{case_id}: {kept.name}  sha256 {kept.sha256}  {kept.size} bytes")
 
 
@@ -126,7 +121,7 @@ def show(ctx: typer.Context, case_id: int = typer.Argument(...)) -> None:
     try:
         case = ip.get_takedown(store=store, case_id=case_id)
     except LookupError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{case.id} {case.listing_id} ({case.platform_id}) seller {case.enterprise_id}: {case.state}")
     for s in ip.takedown_steps(store=store, case_id=case_id):
         moved = f"{s.from_state or '-'} → {s.to_state}"
@@ -143,7 +138,7 @@ def border_flags(
     try:
         flags = ip.flag_border(store=store_of(ctx), month=month)
     except ValueError as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     console.print(f"{month}: {len(flags)} declarations flagged for the border / 布控提示 {len(flags)} 票")
     table = Table("declaration", "seller", "HS", "recordation", "right", "owner", "why")
     for f in flags[:50]:
@@ -162,7 +157,7 @@ def evidence(
     try:
         package = ip.evidence_package(store=store_of(ctx), case_id=case_id, out=out, actor=actor)
     except (LookupError, ValueError) as exc:
-        raise _fail(exc) from exc
+        raise refused(exc) from exc
     console.print(f"{package.path}: {len(package.files)} files + manifest.json")
     for name, digest, size in package.files:
         console.print(f"  {name}  {size} bytes  sha256 {digest}")

@@ -15,7 +15,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, settings_of, store_of
+from cbec.cli.context import console, err_console, found_or_exit, refused, settings_of, store_of
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.figures import figure
 from cbec.monitoring import service
@@ -78,8 +78,7 @@ def run(
             backend=backend,  # type: ignore[arg-type]  # checked above
         )
     except (service.RuleSetError, ValueError, FileNotFoundError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     print_summary(f"监测结果 / Monitoring {month}", summary)
 
 
@@ -281,10 +280,7 @@ def list_(
 @alerts_app.command("show")
 def show(ctx: typer.Context, alert_id: int = typer.Argument(...)) -> None:
     """Show one alert: why it fired, in Chinese and English, and the payments behind it."""
-    alert = service.get_alert(store=store_of(ctx), alert_id=alert_id)
-    if alert is None:
-        err_console.print(f"[red]no alert {alert_id}[/]")
-        raise typer.Exit(1)
+    alert = found_or_exit(service.get_alert(store=store_of(ctx), alert_id=alert_id), f"no alert {alert_id}")
     console.print(f"[bold]#{alert.id}[/] {alert.rule_id} v{alert.rule_version} · {alert.severity} · {alert.key_text}")
     console.print(alert.explanation_zh, markup=False)
     console.print(alert.explanation_en, markup=False)

@@ -1,4 +1,4 @@
-"""How the CLI writes tables for scripts: CSV in UTF-8 to a file or to standard output."""
+"""How the CLI writes tables: for people, a titled table with plain columns; for scripts, CSV in UTF-8."""
 
 from __future__ import annotations
 
@@ -8,6 +8,16 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
+
+from rich.table import Table
+
+
+def titled_table(title: str, columns: Iterable[str]) -> Table:
+    """Return an empty table with a title and one plain column per name, for a command to fill and print."""
+    table = Table(title=title)
+    for name in columns:
+        table.add_column(name)
+    return table
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], out: Path | None = None) -> int:

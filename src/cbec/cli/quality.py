@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from cbec.cli import talent
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, refused, store_of
+from cbec.cli.output import titled_table
 from cbec.core.workflow import TransitionError
 from cbec.credit import service as credit
 from cbec.quality import service as quality
@@ -30,8 +31,7 @@ def check(ctx: typer.Context, standards_file: Path | None = STANDARDS_FILE) -> N
     try:
         result = quality.check_standards(store=store, standards_file=standards_file)
     except quality.StandardsFileError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     counts = quality.check_filings(store=store)
     opened = quality.open_cases(store=store)
     table = Table(title="备案检查 / Filing checks")
@@ -54,8 +54,7 @@ def standards_command(standards_file: Path | None = STANDARDS_FILE) -> None:
     try:
         summary = quality.standards_table(standards_file=standards_file)
     except quality.StandardsFileError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     subset = "子集 / subset" if summary.subset else "完整 / complete"
     console.print(
         f"标准对照表 / standards table ({subset}): {summary.requirements} requirements over "
@@ -77,8 +76,7 @@ def sample(
     try:
         result = credit.draw_inspection_sample(store=store_of(ctx), month=month, actor="cli", base_rate=base_rate)
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     table = Table(title=f"抽检 / Inspection sample {result.month} (base rate {result.base_rate:.0%})")
     for name in ("grade", "enterprises", "drawn", "rate"):
         table.add_column(name, justify="right")
@@ -92,9 +90,7 @@ def sample(
 def cases(ctx: typer.Context, state: str | None = typer.Option(None)) -> None:
     """List quality cases with their measure and deadline."""
     titles = quality.measure_titles()
-    table = Table(title="质量案件 / Quality cases")
-    for name in ("id", "enterprise", "product", "measure", "state", "due"):
-        table.add_column(name)
+    table = titled_table("质量案件 / Quality cases", ("id", "enterprise", "product", "measure", "state", "due"))
     for c in quality.list_cases(store=store_of(ctx), state=state):
         title_zh, title_en = titles[c.measure]
         due = "-" if c.due_at is None else f"{c.due_at:%Y-%m-%d}"
@@ -114,8 +110,7 @@ def advance_case(
     try:
         case = quality.advance_case(store=store_of(ctx), case_id=case_id, action=action, actor=actor, reason=reason)
     except (TransitionError, LookupError, PermissionError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     console.print(f"#{case.id}: {case.state}")
 
 

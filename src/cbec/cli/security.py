@@ -7,11 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from cbec.auth.domain import Forbidden
 from cbec.cli.context import console, err_console, store_of
-from cbec.cli.output import write_csv
+from cbec.cli.output import titled_table, write_csv
 from cbec.core.clock import SHANGHAI, parse_date, parse_timestamp
 from cbec.core.months import check_month
 from cbec.core.workflow import TransitionError
@@ -85,9 +84,7 @@ def deadlines(
     if output_format != "table":
         err_console.print("--format must be table or csv")
         raise typer.Exit(2)
-    table = Table(title=f"安全漏洞期限 / Security finding deadlines {month}")
-    for name in (*service.DEADLINE_COLUMNS, "overdue"):
-        table.add_column(name)
+    table = titled_table(f"安全漏洞期限 / Security finding deadlines {month}", (*service.DEADLINE_COLUMNS, "overdue"))
     for f, row in zip(rows, cells, strict=True):
         table.add_row(*row, "yes" if f.overdue else "")
     console.print(table)

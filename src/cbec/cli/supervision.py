@@ -9,7 +9,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, found_or_exit, refused, store_of
+from cbec.cli.output import titled_table
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.supervision import service
@@ -74,9 +75,7 @@ def rate(
 
 
 def _print_notices(rows: list[service.NoticeRead], title: str) -> None:
-    table = Table(title=title)
-    for name in ("id", "kind", "institution", "state", "due", "title"):
-        table.add_column(name)
+    table = titled_table(title, ("id", "kind", "institution", "state", "due", "title"))
     for n in rows:
         state = service.STATE_TITLES.get(n.state, (n.state, n.state))
         due = f"[bold red]{_local(n.due_at)}[/]" if n.overdue else _local(n.due_at)
@@ -113,8 +112,7 @@ def issue(
         data = service.NoticeCreate(kind=kind, institution_id=institution, title=title, body=body, month=month)
         notice = service.issue_notice(store=store_of(ctx), data=data, actor=actor)
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     console.print(
         f"#{notice.id} {service.KIND_TITLES[notice.kind][0]} → {notice.institution_id}, due {_local(notice.due_at)}"
     )
@@ -135,8 +133,7 @@ def advance(
             store=store_of(ctx), notice_id=notice_id, action=action, actor=actor, reason=reason, now=_now(at)
         )
     except (TransitionError, LookupError, ValueError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     state = service.STATE_TITLES.get(notice.state, (notice.state, notice.state))
     console.print(f"#{notice.id}: {state[0]} / {state[1]}, due {_local(notice.due_at)}")
 
@@ -144,14 +141,10 @@ def advance(
 @notices_app.command("show")
 def show(ctx: typer.Context, notice_id: int = typer.Argument(...)) -> None:
     """Show a notice with every recorded step (who, when, why)."""
-    notice = service.get_notice(store=store_of(ctx), notice_id=notice_id)
-    if notice is None:
-        err_console.print(f"no notice {notice_id} / 通知 {notice_id} 不存在")
-        raise typer.Exit(1)
+    found = service.get_notice(store=store_of(ctx), notice_id=notice_id)
+    notice = found_or_exit(found, f"no notice {notice_id} / 通知 {notice_id} 不存在", style=None)
     _print_notices([notice], f"通知 / Notice #{notice_id}")
-    table = Table(title="经过 / History")
-    for name in ("at", "action", "from", "to", "actor", "reason", "due"):
-        table.add_column(name)
+    table = titled_table("经过 / History", ("at", "action", "from", "to", "actor", "reason", "due"))
     for h in notice.history:
         table.add_row(_local(h.at), h.action, h.from_state or "-", h.to_state, h.actor, h.reason, _local(h.due_at))
     console.print(table)
@@ -167,18 +160,8 @@ def check(ctx: typer.Context, at: str | None = typer.Option(None, help="check as
 def incidents(ctx: typer.Context, month: str = typer.Option(..., help="YYYY-MM")) -> None:
     """Show the month's security incidents against 48-hour response and 7-working-day fix deadlines."""
     rows = service.incidents(store=store_of(ctx), month=month)
-    table = Table(title=f"安全事件 / Security incidents {month}")
-    for name in (
-        "incident",
-        "institution",
-        "severity",
-        "reported",
-        "response h",
-        "response due",
-        "fix due",
-        "breach",
-    ):
-        table.add_column(name)
+    columns = ("incident", "institution", "severity", "reported", "response h", "response due", "fix due", "breach")
+    table = titled_table(f"安全事件 / Security incidents {month}", columns)
     for i in rows:
         breach = ", ".join(n for n, b in (("响应/response", i.response_breached), ("修复/fix", i.fix_breached)) if b)
         table.add_row(

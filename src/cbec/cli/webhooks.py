@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import typer
-from rich.table import Table
 
 from cbec.auth.domain import REGULATOR_ADMIN, Principal
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, refused, store_of
+from cbec.cli.output import titled_table
 from cbec.core.clock import SHANGHAI
 from cbec.delivery import service
 
@@ -20,11 +20,6 @@ OPERATOR = Principal(username="cli", role=REGULATOR_ADMIN)  # whoever runs the C
 
 def _local(moment: datetime | None) -> str:
     return "-" if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}"
-
-
-def _refused(exc: Exception) -> typer.Exit:
-    err_console.print(str(exc), markup=False)
-    return typer.Exit(2)
 
 
 @webhooks_app.command("add")
@@ -43,12 +38,12 @@ def add(
         if v
     ]
     if len(owners) != 1:
-        raise _refused(ValueError("请且只请指明一个机构 / give exactly one of --institution, --platform, --enterprise"))
+        raise refused(ValueError("请且只请指明一个机构 / give exactly one of --institution, --platform, --enterprise"))
     try:
         data = service.EndpointCreate(url=url, secret=secret, tenant_column=owners[0][0], tenant_id=owners[0][1])
         made = service.register_endpoint(store=store_of(ctx), data=data, principal=OPERATOR)
     except ValueError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{made.id} {made.tenant_id} → {made.url}", markup=False)
     console.print(f"secret (shown once / 仅显示一次): {made.secret}", markup=False)
 
@@ -56,9 +51,7 @@ def add(
 @webhooks_app.command("list")
 def list_endpoints(ctx: typer.Context) -> None:
     """List the registered endpoints, newest first."""
-    table = Table(title="推送地址 / Webhook endpoints")
-    for name in ("id", "tenant", "url", "active", "created"):
-        table.add_column(name)
+    table = titled_table("推送地址 / Webhook endpoints", ("id", "tenant", "url", "active", "created"))
     for e in service.list_endpoints(store=store_of(ctx), principal=OPERATOR):
         table.add_row(str(e.id), e.tenant_id, e.url, "yes" if e.active else "no", _local(e.created_at))
     console.print(table)
@@ -70,7 +63,7 @@ def disable(ctx: typer.Context, endpoint_id: int = typer.Argument(...)) -> None:
     try:
         e = service.disable_endpoint(store=store_of(ctx), endpoint_id=endpoint_id, principal=OPERATOR)
     except LookupError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{e.id} disabled / 已停用 {_local(e.disabled_at)}")
 
 
@@ -102,10 +95,10 @@ def deliveries(
     try:
         rows = service.list_deliveries(store=store_of(ctx), principal=OPERATOR, state=state, limit=limit)
     except ValueError as exc:
-        raise _refused(exc) from exc
-    table = Table(title="投递 / Webhook deliveries")
-    for name in ("id", "endpoint", "event", "subject", "state", "attempts", "next", "last error"):
-        table.add_column(name)
+        raise refused(exc) from exc
+    table = titled_table(
+        "投递 / Webhook deliveries", ("id", "endpoint", "event", "subject", "state", "attempts", "next", "last error")
+    )
     for d in rows:
         zh, en = service.STATE_TITLES[d.state]
         table.add_row(
@@ -127,11 +120,9 @@ def show(ctx: typer.Context, delivery_id: int = typer.Argument(...)) -> None:
     try:
         d = service.get_delivery(store=store_of(ctx), delivery_id=delivery_id, principal=OPERATOR)
     except LookupError as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{d.id} {d.event_id} {d.event_type} {d.subject}: {d.state}", markup=False)
-    table = Table(title="尝试 / Attempts")
-    for name in ("#", "at", "status", "error", "ms"):
-        table.add_column(name)
+    table = titled_table("尝试 / Attempts", ("#", "at", "status", "error", "ms"))
     for a in d.log:
         table.add_row(str(a.number), _local(a.at), str(a.status_code or "-"), a.error or "-", str(a.duration_ms))
     console.print(table)
@@ -143,5 +134,5 @@ def requeue(ctx: typer.Context, delivery_id: int = typer.Argument(...)) -> None:
     try:
         d = service.requeue_delivery(store=store_of(ctx), delivery_id=delivery_id, principal=OPERATOR)
     except (LookupError, ValueError) as exc:
-        raise _refused(exc) from exc
+        raise refused(exc) from exc
     console.print(f"#{d.id} requeued / 已重新排队")

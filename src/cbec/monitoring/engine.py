@@ -46,6 +46,7 @@ from cbec.monitoring.rules.model import (
     AllOf,
     AnyOf,
     Clause,
+    Compare,
     Condition,
     RowRule,
     Rule,
@@ -172,7 +173,7 @@ def predicate(condition: Condition | None) -> Predicate:
     if condition is None:
         return lambda facts: True
     constants: dict[str, object] = {}
-    source = f"lambda f: {_expression(condition, constants)}"
+    source = f"lambda f: {condition_source(condition, constants, column=_fact, prefix='c')}"
     compiled: Predicate = eval(source, {"__builtins__": {}, **constants})  # nosec B307  # compiled from a parsed rule
     return compiled
 
@@ -180,24 +181,50 @@ def predicate(condition: Condition | None) -> Predicate:
 _PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
-def _expression(condition: Condition, constants: dict[str, object]) -> str:
+def _fact(name: str) -> str:
+    if name not in FIELDS:
+        raise ValueError(f"unknown field {name!r}")
+    return f"f[{name!r}]"
+
+
+def _value(condition: Compare) -> object:
+    return condition.value
+
+
+def condition_source(
+    condition: Condition,
+    constants: dict[str, object],
+    *,
+    column: Callable[[str], str],
+    prefix: str,
+    constant: Callable[[Compare], object] = _value,
+) -> str:
+    """Render a condition as one Python boolean expression (a null fails all but `null`).
+
+    `column` renders a field as the expression that reads it; each value is bound as a constant named
+    `prefix` + a number in `constants` (as `constant` gives it), never pasted into the source.
+    """
     if isinstance(condition, AllOf | AnyOf):
         glue = " and " if isinstance(condition, AllOf) else " or "
-        return "(" + glue.join(_expression(p, constants) for p in condition.parts) + ")"
-    if condition.field not in FIELDS:
-        raise ValueError(f"unknown field {condition.field!r}")
-    column = f"f[{condition.field!r}]"
+        parts = (
+            condition_source(p, constants, column=column, prefix=prefix, constant=constant) for p in condition.parts
+        )
+        return "(" + glue.join(parts) + ")"
+    read = column(condition.field)
     if condition.op == "null":
-        return f"({column} is None)"
+        return f"({read} is None)"
     if condition.op == "not_null":
-        return f"({column} is not None)"
-    name = f"c{len(constants)}"
+        return f"({read} is not None)"
+    name = f"{prefix}{len(constants)}"
     if condition.op in ("in", "not_in"):
         constants[name] = frozenset(condition.value if isinstance(condition.value, tuple) else ())
-        word = "in" if condition.op == "in" else "not in"
-        return f"((v := {column}) is not None and v {word} {name})"
-    constants[name] = condition.value
-    return f"((v := {column}) is not None and v {_PY_OPS[condition.op]} {name})"
+        if condition.op == "in":  # no set holds None
+            return f"({read} in {name})"
+        return f"({read} is not None and {read} not in {name})"
+    constants[name] = constant(condition)
+    if condition.op == "eq" and condition.value is not None:  # None == value is False already
+        return f"({read} == {name})"
+    return f"({read} is not None and {read} {_PY_OPS[condition.op]} {name})"
 
 
 def sql_literal(value: str | Decimal, dialect: str = "duckdb") -> str:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from cbec.cli.feeds import _table
 from cbec.cli.monitor import alert_table
+from cbec.cli.output import titled_table
 from cbec.core.figures import figure
 from cbec.feeds.schemas import LoadReport
 from cbec.monitoring.schemas import AlertRead
@@ -77,3 +78,13 @@ def test_the_load_table_shows_errors_only_when_a_file_has_some() -> None:
     dirty = clean.model_copy(update={"quarantined": 3, "duplicate": 19997, "errors_by_rule": {"bad_amount": 3}})
     text = "\n".join(_render(_table([dirty])))
     assert "bad_amount=3" in text and "errors by rule" in text
+
+
+def test_a_titled_table_has_its_title_and_one_plain_column_per_name() -> None:
+    table = titled_table("用户 / Users", ("id", "username", "locked until"))
+    assert [c.header for c in table.columns] == ["id", "username", "locked until"]
+    assert all(c.justify == "left" for c in table.columns)
+    table.add_row("1", "admin", "-")
+    lines = _render(table)
+    assert lines[0].strip() == "用户 / Users"
+    assert lines[2].split() == ["┃", "id", "┃", "username", "┃", "locked", "until", "┃"]

@@ -6,9 +6,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from cbec.api.deps import CursorPage, Limit, Offset, PrincipalDep, RowId, StoreDep
+from cbec.api.deps import CursorPage, Limit, Offset, PrincipalDep, RowId, StoreDep, visible
 from cbec.api.problems import PROBLEM_RESPONSES
-from cbec.auth.domain import NotVisible
 from cbec.core.months import MONTH_PATTERN
 from cbec.monitoring import service as monitoring
 from cbec.monitoring.schemas import AlertRead
@@ -48,6 +47,4 @@ def list_alerts(
 def get_alert(alert_id: RowId, store: StoreDep, principal: PrincipalDep) -> AlertRead:
     """Return one alert with its explanation and payments."""
     alert = monitoring.get_alert(store=store, alert_id=alert_id, principal=principal)
-    if alert is None:
-        raise NotVisible(f"no alert {alert_id} / 预警 {alert_id} 不存在")
-    return alert
+    return visible(alert, f"no alert {alert_id} / 预警 {alert_id} 不存在")

@@ -7,10 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from cbec.api.deps import Limit, Offset, PrincipalDep, RowId, StoreDep, client_address
+from cbec.api.deps import Limit, Offset, PrincipalDep, RowId, StoreDep, client_address, step_args, visible
 from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth import service as auth
-from cbec.auth.domain import NotVisible
 from cbec.complaints import service as complaints
 from cbec.complaints.schemas import ComplaintCreate, ComplaintRead
 
@@ -29,9 +28,7 @@ def file(body: ComplaintCreate, store: StoreDep, request: Request) -> ComplaintR
 def track(code: TrackingCode, store: StoreDep) -> ComplaintRead:
     """Follow a complaint by its tracking code (public; personal data masked)."""
     found = complaints.track(store=store, tracking_code=code)
-    if found is None:
-        raise NotVisible("查无此投诉 / no complaint with this tracking code")
-    return found
+    return visible(found, "查无此投诉 / no complaint with this tracking code")
 
 
 class ConsumerStep(BaseModel):
@@ -76,11 +73,4 @@ class Step(BaseModel):
 @router.post("/{case_id}/transitions", response_model=ComplaintRead)
 def advance(case_id: RowId, body: Step, store: StoreDep, principal: PrincipalDep) -> ComplaintRead:
     """Take one step on a complaint you may handle."""
-    return complaints.advance_complaint(
-        store=store,
-        case_id=case_id,
-        action=body.action,
-        actor=principal.username,
-        reason=body.reason,
-        principal=principal,
-    )
+    return complaints.advance_complaint(store=store, case_id=case_id, **step_args(body, principal))

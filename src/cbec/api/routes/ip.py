@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from cbec.api.deps import Month, RowId, StoreDep, require
+from cbec.api.deps import Month, RowId, StoreDep, require, step_args
 from cbec.api.problems import PROBLEM_RESPONSES
 from cbec.auth.domain import ENTERPRISE, PLATFORM, REGULATOR_ADMIN, REGULATOR_ANALYST, Forbidden, Principal
 from cbec.ip import service as ip
@@ -111,14 +111,7 @@ def step(
     case_id: RowId, body: TakedownStep, store: StoreDep, principal: Annotated[Principal, IP_READERS]
 ) -> TakedownRead:
     """Take a step: the platform acts, the seller counter-notifies, a regulator records a complaint or suit."""
-    return ip.advance_takedown(
-        store=store,
-        case_id=case_id,
-        action=body.action,
-        actor=principal.username,
-        reason=body.reason,
-        principal=principal,
-    )
+    return ip.advance_takedown(store=store, case_id=case_id, **step_args(body, principal))
 
 
 @router.post("/takedowns/{case_id}/evidence", response_model=EvidenceRead, status_code=201)

@@ -119,17 +119,5 @@ async def score(payment: PaymentIn, request: Request, principal: Reporter) -> Ve
         institution_id=payment.institution_id,
         scored=note is None,
         note=note,
-        alerts=[
-            AlertVerdict(
-                rule_id=a.rule_id,
-                severity=a.severity,
-                typology=a.typology,
-                observed=a.observed,
-                threshold=a.threshold,
-                window=a.window,
-                explanation_zh=a.explanation_zh,
-                explanation_en=a.explanation_en,
-            )
-            for a in alerts
-        ],
+        alerts=[AlertVerdict.model_validate(a, from_attributes=True) for a in alerts],
     )

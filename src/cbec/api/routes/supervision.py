@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
-from cbec.api.deps import Limit, Month, Offset, Page, PrincipalDep, RowId, StoreDep, require
+from cbec.api.deps import Limit, Month, Offset, Page, PrincipalDep, RowId, StoreDep, require, step_args, visible
 from cbec.api.problems import PROBLEM_RESPONSES
-from cbec.auth.domain import INSTITUTION, REGULATORS, NotVisible, Principal
+from cbec.auth.domain import INSTITUTION, REGULATORS, Principal
 from cbec.core.months import MONTH_PATTERN
 from cbec.supervision import service as supervision
 from cbec.supervision.schemas import IncidentRead, NoticeCreate, NoticeRead, RatingRead, SettlementRead
@@ -69,9 +69,7 @@ def issue(
 def notice(notice_id: RowId, store: StoreDep, principal: PrincipalDep) -> NoticeRead:
     """Return one notice with its whole history."""
     found = supervision.get_notice(store=store, notice_id=notice_id, principal=principal)
-    if found is None:
-        raise NotVisible(f"no notice {notice_id} / 通知 {notice_id} 不存在")
-    return found
+    return visible(found, f"no notice {notice_id} / 通知 {notice_id} 不存在")
 
 
 class Transition(BaseModel):
@@ -84,14 +82,7 @@ class Transition(BaseModel):
 @router.post("/notices/{notice_id}/transitions", response_model=NoticeRead)
 def advance(notice_id: RowId, body: Transition, store: StoreDep, principal: PrincipalDep) -> NoticeRead:
     """Answer (institution: acknowledge, submit_plan, report_rectified) or decide (regulator: verify, reject, ...)."""
-    return supervision.advance_notice(
-        store=store,
-        notice_id=notice_id,
-        action=body.action,
-        actor=principal.username,
-        reason=body.reason,
-        principal=principal,
-    )
+    return supervision.advance_notice(store=store, notice_id=notice_id, **step_args(body, principal))
 
 
 @router.get("/incidents", response_model=list[IncidentRead])
@@ -125,19 +116,10 @@ def security_findings(
 def security_finding(finding_id: FindingId, store: StoreDep, principal: SecurityReader) -> FindingRead:
     """Return one finding with its deadlines and every step."""
     found = supervision.get_finding(store=store, finding_id=finding_id, principal=principal)
-    if found is None:
-        raise NotVisible(f"no finding {finding_id} / 漏洞 {finding_id} 不存在")
-    return found
+    return visible(found, f"no finding {finding_id} / 漏洞 {finding_id} 不存在")
 
 
 @router.post("/security/findings/{finding_id}/transitions", response_model=FindingRead)
 def security_step(finding_id: FindingId, body: Transition, store: StoreDep, principal: SecurityReader) -> FindingRead:
     """Record a step: the institution starts its emergency plan or reports the fix (verified by a later scan)."""
-    return supervision.advance_finding(
-        store=store,
-        finding_id=finding_id,
-        action=body.action,
-        actor=principal.username,
-        reason=body.reason,
-        principal=principal,
-    )
+    return supervision.advance_finding(store=store, finding_id=finding_id, **step_args(body, principal))

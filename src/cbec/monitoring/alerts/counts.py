@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -20,6 +21,15 @@ from sqlalchemy.orm import Session
 from cbec.monitoring.models import AlertCount
 
 CountKey = tuple[str, str, str, str]  # month, institution_id ("" for several), rule_id, severity
+
+
+class QueueFilters(TypedDict, total=False):
+    """The filters a reader picks on the alert queue, each a column of the rollup (None or absent: no filter)."""
+
+    month: str | None
+    rule_id: str | None
+    severity: str | None
+    institution_id: str | None
 
 
 def add_counts(session: Session, keys: Iterable[CountKey]) -> None:
@@ -42,22 +52,15 @@ def add_counts(session: Session, keys: Iterable[CountKey]) -> None:
         )
 
 
-def rollup_count(
-    session: Session,
-    *,
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
-) -> int:
+def rollup_count(session: Session, filters: QueueFilters) -> int:
     """Return the number of alerts with these filters, summed from the rollup."""
     query = select(func.coalesce(func.sum(AlertCount.alerts), 0))
-    if month:
+    if month := filters.get("month"):
         query = query.where(AlertCount.month == month)
-    if rule_id:
+    if rule_id := filters.get("rule_id"):
         query = query.where(AlertCount.rule_id == rule_id)
-    if severity:
+    if severity := filters.get("severity"):
         query = query.where(AlertCount.severity == severity)
-    if institution_id:
+    if institution_id := filters.get("institution_id"):
         query = query.where(AlertCount.institution_id == institution_id)
     return int(session.scalar(query) or 0)

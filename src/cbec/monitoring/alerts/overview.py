@@ -6,6 +6,8 @@ Every function takes the principal and narrows to its tenant, like the rest of t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -100,6 +102,25 @@ def _has_payments(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(rows[0][0])
 
 
+@contextmanager
+def _payments_side(store: Store) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """Open the read side for a query over payments: None when there is no payments feed yet; closed after."""
+    con = read_side(store=store)
+    try:
+        yield con if _has_payments(con) else None
+    finally:
+        con.close()
+
+
+def _month_payments(
+    con: duckdb.DuckDBPyConnection, principal: Principal, columns: str, month: str, rest: str = "", *extra: object
+) -> list[Any]:
+    """Select `columns` from the month's payments the principal may see; `rest` goes after the WHERE clause."""
+    scope, params = _payment_scope(principal)
+    query = f"SELECT {columns} FROM payments WHERE month = ? AND {scope}{rest}"
+    return con.execute(query, [month, *params, *extra]).fetchall()
+
+
 def available_months(*, store: Store) -> list[str]:
     """Return the months that have alerts, newest first."""
     with store.factory() as session:
@@ -117,19 +138,13 @@ def _alert_payment_rows(store: Store, month: str, principal: Principal) -> list[
 def city_activity(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[CityActivity]:
     """Return per city the month's payments, active enterprises and the alerts touching them."""
     cities = _enterprise_cities(store)
-    scope, params = _payment_scope(principal)
     payments: Counter[str] = Counter()
     enterprises: Counter[str] = Counter()
     alerts: defaultdict[str, set[int]] = defaultdict(set)
-    con = read_side(store=store)
-    try:
-        if _has_payments(con):
-            rows = con.execute(
-                "SELECT enterprise_id, count(*) FROM payments WHERE month = ? AND enterprise_id IS NOT NULL "
-                f"AND {scope} GROUP BY enterprise_id",
-                [month, *params],
-            ).fetchall()
-            for enterprise_id, n in rows:
+    with _payments_side(store) as con:
+        if con is not None:
+            per = " AND enterprise_id IS NOT NULL GROUP BY enterprise_id"
+            for enterprise_id, n in _month_payments(con, principal, "enterprise_id, count(*)", month, per):
                 code = cities.get(enterprise_id)
                 if code:
                     payments[code] += int(n)
@@ -154,8 +169,6 @@ def city_activity(*, store: Store, month: str, principal: Principal = SYSTEM) ->
                     code = cities.get(enterprise_id)
                     if code:
                         alerts[code].add(int(alert_id))
-    finally:
-        con.close()
     return [
         CityActivity(
             code=c.code,
@@ -171,19 +184,11 @@ def city_activity(*, store: Store, month: str, principal: Principal = SYSTEM) ->
 
 def daily_trend(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[DayTrend]:
     """Return per day of the month the payments initiated and the alerts that began (Shanghai days)."""
-    scope, params = _payment_scope(principal)
     payments: dict[str, int] = {}
-    con = read_side(store=store)
-    try:
-        if _has_payments(con):
-            rows = con.execute(
-                "SELECT strftime(initiated_at, '%Y-%m-%d'), count(*) FROM payments "
-                f"WHERE month = ? AND {scope} GROUP BY 1",
-                [month, *params],
-            ).fetchall()
+    with _payments_side(store) as con:
+        if con is not None:
+            rows = _month_payments(con, principal, "strftime(initiated_at, '%Y-%m-%d'), count(*)", month, " GROUP BY 1")
             payments = {day: int(n) for day, n in rows}
-    finally:
-        con.close()
     alerts: Counter[str] = Counter()
     tz = store.settings.timezone
     for alert in list_alerts(store=store, principal=principal, month=month, limit=None):
@@ -260,42 +265,22 @@ def _build_graph(graph: EvidenceGraph, rows: list[tuple[Any, ...]]) -> EvidenceG
 
 def payment_total(*, store: Store, month: str, principal: Principal = SYSTEM) -> int:
     """Return how many payments of the month the principal may see."""
-    scope, params = _payment_scope(principal)
-    con = read_side(store=store)
-    try:
-        if not _has_payments(con):
-            return 0
-        query = f"SELECT count(*) FROM payments WHERE month = ? AND {scope}"
-        return int(con.execute(query, [month, *params]).fetchall()[0][0])
-    finally:
-        con.close()
+    with _payments_side(store) as con:
+        return 0 if con is None else int(_month_payments(con, principal, "count(*)", month)[0][0])
 
 
 def payment_amounts(*, store: Store, month: str, principal: Principal = SYSTEM) -> dict[str, Decimal]:
     """Return the month's payment amounts the principal may see, summed per currency, largest first."""
-    scope, params = _payment_scope(principal)
-    con = read_side(store=store)
-    try:
-        if not _has_payments(con):
+    with _payments_side(store) as con:
+        if con is None:
             return {}
-        query = f"SELECT currency, sum(amount) FROM payments WHERE month = ? AND {scope} GROUP BY 1 ORDER BY 2 DESC"
-        return {str(c): Decimal(str(total)) for c, total in con.execute(query, [month, *params]).fetchall()}
-    finally:
-        con.close()
+        rows = _month_payments(con, principal, "currency, sum(amount)", month, " GROUP BY 1 ORDER BY 2 DESC")
+        return {str(c): Decimal(str(total)) for c, total in rows}
 
 
 def busiest_enterprises(*, store: Store, month: str, limit: int = 5, principal: Principal = SYSTEM) -> list[str]:
     """Return the enterprises with the most payments in the month (the principal's own), busiest first."""
-    scope, params = _payment_scope(principal)
-    con = read_side(store=store)
-    try:
-        if not _has_payments(con):
-            return []
-        rows = con.execute(
-            "SELECT enterprise_id FROM payments WHERE month = ? AND enterprise_id IS NOT NULL "
-            f"AND {scope} GROUP BY enterprise_id ORDER BY count(*) DESC, enterprise_id LIMIT ?",
-            [month, *params, limit],
-        ).fetchall()
-    finally:
-        con.close()
+    busiest = " AND enterprise_id IS NOT NULL GROUP BY enterprise_id ORDER BY count(*) DESC, enterprise_id LIMIT ?"
+    with _payments_side(store) as con:
+        rows = [] if con is None else _month_payments(con, principal, "enterprise_id", month, busiest, limit)
     return [str(r[0]) for r in rows]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.monitoring.alerts import store as alert_store
+from cbec.monitoring.alerts.counts import QueueFilters
 from cbec.monitoring.alerts.pages import KEYSET_SORTS, encode_cursor
+from cbec.monitoring.alerts.store import AlertFilters
 from cbec.monitoring.models import AlertRecord
 from cbec.monitoring.schemas import AlertRead, PaymentRef
 from cbec.storage.store import Store
@@ -18,9 +20,9 @@ def _read(record: Any, payments: list[tuple[str, str]] | None = None) -> AlertRe
     return read
 
 
-def _scoped(principal: Principal, filters: dict[str, str | None]) -> dict[str, str | None]:
+def _scoped(principal: Principal, filters: QueueFilters) -> AlertFilters:
     """Narrow alert filters to what the principal may see: a tenant only ever sees its own alerts."""
-    scoped = dict(filters)
+    scoped = AlertFilters(**filters, key_contains=None)
     if principal.tenant_column == "institution_id":
         scoped["institution_id"] = principal.tenant_id
     elif principal.tenant_column == "enterprise_id":
@@ -38,21 +40,15 @@ def list_alerts(
     offset: int = 0,
     sort: str = "severity",
     after: str | None = None,
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
+    **filters: Unpack[QueueFilters],
 ) -> list[AlertRead]:
     """Return the alerts the principal may see, most severe and newest first (or by `sort`).
 
     `after` is the cursor of the page before (next_cursor): the page starts after it, read from the index.
     """
-    filters = _scoped(
-        principal,
-        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
-    )
+    scoped = _scoped(principal, filters)
     with store.factory() as session:
-        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, after=after, **filters)
+        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, after=after, **scoped)
         return [_read(r) for r in records]
 
 
@@ -64,23 +60,17 @@ def page_alerts(
     offset: int = 0,
     sort: str = "severity",
     after: str | None = None,
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
+    **filters: Unpack[QueueFilters],
 ) -> tuple[list[AlertRead], int, str | None]:
     """Return one page of the alerts the principal may see, their total and the next page's cursor.
 
     One session (one connection, one round of BEGIN/ROLLBACK) for the page and its total: the list page's query.
     """
-    filters = _scoped(
-        principal,
-        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
-    )
+    scoped = _scoped(principal, filters)
     with store.factory() as session:
-        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, after=after, **filters)
+        records = alert_store.query_alerts(session, limit=limit, offset=offset, sort=sort, after=after, **scoped)
         items = [_read(r) for r in records]
-        total = alert_store.count_alerts(session, **filters)
+        total = alert_store.count_alerts(session, **scoped)
     return items, total, next_cursor(items, sort=sort, limit=limit)
 
 
@@ -95,18 +85,12 @@ def count_alerts(
     *,
     store: Store,
     principal: Principal = SYSTEM,
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
+    **filters: Unpack[QueueFilters],
 ) -> int:
     """Count the alerts list_alerts pages through for the same principal and filters."""
-    filters = _scoped(
-        principal,
-        {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id},
-    )
+    scoped = _scoped(principal, filters)
     with store.factory() as session:
-        return alert_store.count_alerts(session, **filters)
+        return alert_store.count_alerts(session, **scoped)
 
 
 def get_alert(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> AlertRead | None:
@@ -120,20 +104,14 @@ def get_alert(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> 
 
 def _visible(principal: Principal, record: AlertRecord) -> bool:
     scoped = _scoped(principal, {})
-    if "key_contains" in scoped:
-        return str(scoped["key_contains"]) in record.key_text
+    if key_contains := scoped.get("key_contains"):
+        return key_contains in record.key_text
     return "institution_id" not in scoped or record.institution_id == scoped["institution_id"]
 
 
 def export_alerts(*, store: Store, principal: Principal = SYSTEM, month: str | None = None) -> list[dict[str, Any]]:
     """Return one row per alerted payment (of the alerts the principal may see) with rule ids and severity."""
-    filters = _scoped(principal, {"month": month})
+    scoped = _scoped(principal, {"month": month})
     with store.factory() as session:
-        records = alert_store.query_alerts(
-            session,
-            limit=None,
-            month=filters.get("month"),
-            institution_id=filters.get("institution_id"),
-            key_contains=filters.get("key_contains"),
-        )
+        records = alert_store.query_alerts(session, limit=None, **scoped)
         return alert_store.export_rows(session, records)

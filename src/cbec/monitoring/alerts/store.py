@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Unpack
 
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session, defer
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, defer
 from cbec.core.clock import month_key
 from cbec.core.jsontypes import JsonObject
 from cbec.core.severity import most_severe, severity_rank
-from cbec.monitoring.alerts.counts import CountKey, add_counts, rollup_count
+from cbec.monitoring.alerts.counts import CountKey, QueueFilters, add_counts, rollup_count
 from cbec.monitoring.alerts.pages import ORDERS, after_steps, decode_cursor, order_by
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.models import AlertPayment, AlertRecord, Snooze
@@ -167,26 +168,24 @@ def add_snooze(session: Session, *, rule_id: str, key: str, until: datetime, rea
 SORTS = set(ORDERS)
 
 
-def _filtered(
-    query: Select[tuple[AlertRecord]],
-    *,
-    month: str | None,
-    rule_id: str | None,
-    severity: str | None,
-    institution_id: str | None,
-    key_contains: str | None,
-) -> Select[tuple[AlertRecord]]:
-    if month:
+class AlertFilters(QueueFilters, total=False):
+    """The queue's filters plus a substring of the key (how an enterprise's own alerts are found)."""
+
+    key_contains: str | None
+
+
+def _filtered(query: Select[tuple[AlertRecord]], filters: AlertFilters) -> Select[tuple[AlertRecord]]:
+    if month := filters.get("month"):
         query = query.where(AlertRecord.month == month)
-    if rule_id:
+    if rule_id := filters.get("rule_id"):
         query = query.where(AlertRecord.rule_id == rule_id)
-    if severity:
+    if severity := filters.get("severity"):
         # The rank too, so the queue index reads just that severity's range.
         rank = severity_rank(severity)
         query = query.where(AlertRecord.severity == severity, AlertRecord.severity_rank == rank)
-    if institution_id:
+    if institution_id := filters.get("institution_id"):
         query = query.where(AlertRecord.institution_id == institution_id)
-    if key_contains:
+    if key_contains := filters.get("key_contains"):
         query = query.where(AlertRecord.key_text.contains(key_contains, autoescape=True))
     return query
 
@@ -194,15 +193,11 @@ def _filtered(
 def query_alerts(
     session: Session,
     *,
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
-    key_contains: str | None = None,
     limit: int | None = 100,
     offset: int = 0,
     sort: str = "severity",
     after: str | None = None,
+    **filters: Unpack[AlertFilters],
 ) -> list[AlertRecord]:
     """Return alerts in the database's order: most severe and newest first by default.
 
@@ -213,14 +208,7 @@ def query_alerts(
         raise ValueError(f"sort must be one of {', '.join(sorted(SORTS))}")
     if after is not None and offset:
         raise ValueError("give a cursor or an offset, not both / 游标与 offset 不能同时使用")
-    query = _filtered(
-        select(AlertRecord),
-        month=month,
-        rule_id=rule_id,
-        severity=severity,
-        institution_id=institution_id,
-        key_contains=key_contains,
-    )
+    query = _filtered(select(AlertRecord), filters)
     # The severity order is the ix_alerts_*_queue indexes' order, so a page is read from an index, not sorted.
     # The two JSON columns no list shows are loaded only when asked for (parsing them was a tenth of a page).
     query = query.order_by(*order_by(sort)).options(defer(AlertRecord.group_key), defer(AlertRecord.evidence))
@@ -236,27 +224,11 @@ def query_alerts(
     return found
 
 
-def count_alerts(
-    session: Session,
-    *,
-    month: str | None = None,
-    rule_id: str | None = None,
-    severity: str | None = None,
-    institution_id: str | None = None,
-    key_contains: str | None = None,
-) -> int:
+def count_alerts(session: Session, **filters: Unpack[AlertFilters]) -> int:
     """Count the alerts a query_alerts call with the same filters would page through (from the rollup)."""
-    if key_contains is None:
-        return rollup_count(session, month=month, rule_id=rule_id, severity=severity, institution_id=institution_id)
-    query = _filtered(
-        select(func.count(AlertRecord.id)),
-        month=month,
-        rule_id=rule_id,
-        severity=severity,
-        institution_id=institution_id,
-        key_contains=key_contains,
-    )
-    return int(session.scalar(query) or 0)
+    if filters.get("key_contains") is None:
+        return rollup_count(session, filters)
+    return int(session.scalar(_filtered(select(func.count(AlertRecord.id)), filters)) or 0)
 
 
 def alert_payments(session: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from cbec.monitoring.engine import PAYMENT_FIELDS
-from cbec.monitoring.rules.model import FIELDS, AllOf, AnyOf, Condition, RowRule, Rule, SequenceRule
+from cbec.monitoring.engine import PAYMENT_FIELDS, condition_source
+from cbec.monitoring.rules.model import FIELDS, Compare, Condition, RowRule, Rule, SequenceRule
 
 # A stored row, shared by every rule that holds the payment: (epoch µs, institution_id, payment_id,
 # amount_cny in fen, side 0 inbound / 1 outbound, payer_id, payee_id, enterprise_id, corridor). Rows of one
@@ -24,8 +24,6 @@ ROW_COLUMNS = {"institution_id": 1, "payer_id": 5, "payee_id": 6, "enterprise_id
 Step = Callable[..., Any]
 Fired = list[tuple[int, Any, Any]]
 Dispatch = Callable[[Any, int, Row, Fired], None]
-
-_OPS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
 def fen_constant(value: Decimal) -> int | Decimal:
@@ -40,27 +38,14 @@ def _column(name: str) -> str:
     return {"amount_cny": "fen", "corridor": "row[8]"}.get(name, f"c_{name}")
 
 
+def _fen(condition: Compare) -> object:
+    value = condition.value
+    return fen_constant(value) if condition.field == "amount_cny" and isinstance(value, Decimal) else value
+
+
 def expression(condition: Condition, constants: dict[str, object]) -> str:
     """Render a condition as a Python boolean over the dispatch's locals (a null fails all but `null`)."""
-    if isinstance(condition, AllOf | AnyOf):
-        glue = " and " if isinstance(condition, AllOf) else " or "
-        return "(" + glue.join(expression(p, constants) for p in condition.parts) + ")"
-    column = _column(condition.field)
-    if condition.op == "null":
-        return f"({column} is None)"
-    if condition.op == "not_null":
-        return f"({column} is not None)"
-    name = f"k{len(constants)}"
-    if condition.op in ("in", "not_in"):
-        constants[name] = frozenset(condition.value if isinstance(condition.value, tuple) else ())
-        if condition.op == "in":  # no set holds None
-            return f"({column} in {name})"
-        return f"({column} is not None and {column} not in {name})"
-    value = condition.value
-    constants[name] = fen_constant(value) if condition.field == "amount_cny" and isinstance(value, Decimal) else value
-    if condition.op == "eq" and value is not None:  # None == value is False already
-        return f"({column} == {name})"
-    return f"({column} is not None and {column} {_OPS[condition.op]} {name})"
+    return condition_source(condition, constants, column=_column, prefix="k", constant=_fen)
 
 
 def _key(names: Sequence[str]) -> str:
