@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from cbec.audit import service as audit
 from cbec.config import Settings
 from cbec.feeds.catalog import FEEDS, get_feed, lake_feeds_with_files
-from cbec.feeds.loader import file_checksum, load_file
+from cbec.feeds.loader import load_file
 from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
 from cbec.feeds.payment_status import load_status_file, settlements
 from cbec.feeds.pseudonym import pseudonym_key
 from cbec.feeds.readers import FileRejected as FileRejected  # a file whose format cannot even be named
 from cbec.feeds.schemas import LoadReport, QuarantineRead
 from cbec.storage.engine import transaction
+from cbec.storage.files import sha256_of
 from cbec.storage.lake import connect, read_view_sql
 from cbec.storage.store import Store
 
@@ -143,7 +144,7 @@ def ingest(
 
 def ingest_once(*, store: Store, feed: str, path: Path) -> LoadReport | None:
     """Load a file unless a committed batch of the same feed already holds its exact bytes; None when skipped."""
-    checksum = file_checksum(path)
+    checksum = sha256_of(path)
     query = select(func.count()).where(
         IngestBatch.feed == feed, IngestBatch.checksum == checksum, IngestBatch.status == "committed"
     )
