@@ -7,14 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from cbec.feeds.readers.base import (
-    FileRejected,
-    RawChunk,
-    ReadInfo,
-    RowProblem,
-    refuse_wide_encoding,
-    text_chunk,
-)
+from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, text_chunk
 
 SAMPLE_BYTES = 4 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"

@@ -7,14 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cbec.feeds.readers.base import (
-    FileRejected,
-    RawChunk,
-    ReadInfo,
-    RowProblem,
-    refuse_wide_encoding,
-    text_chunk,
-)
+from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, text_chunk
 
 
 def _as_text(value: Any) -> str | None:
