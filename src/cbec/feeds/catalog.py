@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from cbec.feeds import (
     brand_recognitions,
     complaints,
@@ -28,6 +32,9 @@ from cbec.feeds import (
     waybills,
 )
 from cbec.feeds.spec import FeedSpec
+
+if TYPE_CHECKING:
+    from cbec.storage.lake import Lake
 
 FEEDS: dict[str, FeedSpec] = {
     module.SPEC.name: module.SPEC
@@ -69,3 +76,13 @@ def get_feed(name: str) -> FeedSpec:
         return FEEDS[name]
     except KeyError:
         raise UnknownFeedError(f"unknown feed {name!r}; known feeds: {', '.join(FEEDS)}") from None
+
+
+def lake_feeds_with_files(lake: Lake) -> Iterator[tuple[FeedSpec, list[Path]]]:
+    """Yield each lake feed that has files, with its files: what the DuckDB and the Spark read sides view."""
+    for spec in FEEDS.values():
+        if spec.sink != "lake":
+            continue
+        files = lake.files(spec.name)
+        if files:
+            yield spec, files

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,18 +23,10 @@ from cbec.feeds.spec import FeedSpec
 from cbec.feeds.validation import RowError, prepare_connection, validate
 from cbec.feeds.versioning import classify
 from cbec.storage.engine import transaction
+from cbec.storage.files import sha256_of
 from cbec.storage.lake import Lake, connect
 
 Progress = Callable[[int], None]
-
-
-def file_checksum(path: Path) -> str:
-    """Return the SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _open_batch(factory: sessionmaker[Session], spec: FeedSpec, path: Path, fmt: str, checksum: str) -> int:
@@ -68,7 +59,7 @@ def load_file(
 ) -> LoadReport:
     """Load one file as one batch and return its accounting."""
     fmt = file_format or detect_format(path)
-    checksum = file_checksum(path)
+    checksum = sha256_of(path)
     batch_id = _open_batch(factory, spec, path, fmt, checksum)
     report = LoadReport(
         feed=spec.name, source=str(path), batch_id=batch_id, status="committed", file_format=fmt, checksum=checksum

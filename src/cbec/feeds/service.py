@@ -13,14 +13,15 @@ from sqlalchemy import func, select
 
 from cbec.audit import service as audit
 from cbec.config import Settings
-from cbec.feeds.catalog import FEEDS, get_feed
-from cbec.feeds.loader import file_checksum, load_file
+from cbec.feeds.catalog import FEEDS, get_feed, lake_feeds_with_files
+from cbec.feeds.loader import load_file
 from cbec.feeds.models import REGISTER_TABLES, IngestBatch, QuarantinedRow
 from cbec.feeds.payment_status import load_status_file, settlements
 from cbec.feeds.pseudonym import pseudonym_key
 from cbec.feeds.readers import FileRejected as FileRejected  # a file whose format cannot even be named
 from cbec.feeds.schemas import LoadReport, QuarantineRead
 from cbec.storage.engine import transaction
+from cbec.storage.files import sha256_of
 from cbec.storage.lake import connect, read_view_sql
 from cbec.storage.store import Store
 
@@ -143,7 +144,7 @@ def ingest(
 
 def ingest_once(*, store: Store, feed: str, path: Path) -> LoadReport | None:
     """Load a file unless a committed batch of the same feed already holds its exact bytes; None when skipped."""
-    checksum = file_checksum(path)
+    checksum = sha256_of(path)
     query = select(func.count()).where(
         IngestBatch.feed == feed, IngestBatch.checksum == checksum, IngestBatch.status == "committed"
     )
@@ -259,12 +260,7 @@ def batches(*, store: Store, limit: int = 50) -> list[IngestBatch]:
 def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
     """Open DuckDB over the lake: a view per feed with its current rows, and <feed>_versions with all."""
     con = connect(store.settings.timezone)
-    for spec in FEEDS.values():
-        if spec.sink != "lake":
-            continue
-        files = store.lake.files(spec.name)
-        if not files:
-            continue
+    for spec, files in lake_feeds_with_files(store.lake):
         keys = ", ".join(f'"{k}"' for k in spec.key)
         con.execute(f"CREATE VIEW {spec.name}_versions AS SELECT * FROM {read_view_sql(files)}")
         # A row is current when no later version of its key exists. Later versions are rare, so an

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cbec.feeds.catalog import FEEDS
+from cbec.feeds.catalog import lake_feeds_with_files
 from cbec.storage.spark import read_lake_feed
 from cbec.storage.store import Store
 
@@ -15,12 +15,7 @@ if TYPE_CHECKING:
 def spark_read_side(*, store: Store, spark: SparkSession) -> dict[str, DataFrame]:
     """Return the current rows of each lake feed that has files, by feed name, each also a temporary view."""
     frames: dict[str, DataFrame] = {}
-    for spec in FEEDS.values():
-        if spec.sink != "lake":
-            continue
-        files = store.lake.files(spec.name)
-        if not files:
-            continue
+    for spec, files in lake_feeds_with_files(store.lake):
         frame = read_lake_feed(spark, store.lake.feed_dir(spec.name), files, spec.key)
         frame.createOrReplaceTempView(spec.name)
         frames[spec.name] = frame

@@ -1,9 +1,9 @@
-"""Migration building blocks for the table shapes that recur: versioned registers and case transitions.
+"""Migration building blocks for the table shapes that recur: id-keyed tables, versioned registers, case transitions.
 
 Migrations call these instead of spelling the same columns out again. A block's output is part of every
 migration that uses it, so it is frozen like a migration: change a shape by adding a new block (or a new
-migration), never by editing one of these. `tests/integration/test_migrations_schema.py` checks the schema the
-migrations build against the models.
+migration), never by editing one of these. `tests/integration/storage/test_migrations_schema.py` checks the
+schema the migrations build against the models.
 """
 
 from __future__ import annotations
@@ -12,9 +12,31 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.schema import SchemaItem
 
-from cbec.storage.types import UTCDateTime
+from cbec.storage.types import Amount, UTCDateTime
+
+# The column types the tables share: JSON (JSONB on PostgreSQL), an instant, an exact amount.
+JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+TIMESTAMP = UTCDateTime(timezone=True)
+AMOUNT = Amount(precision=38, scale=6)
+
+
+def create_table(table: str, *items: SchemaItem, id_type: sa.types.TypeEngine[int] | None = None) -> None:
+    """Create a table keyed by an autoincrement `id` (its first column); `items`: its columns, constraints, indexes."""
+    op.create_table(
+        table,
+        sa.Column("id", id_type if id_type is not None else sa.Integer(), autoincrement=True, nullable=False),
+        *items,
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
+
+
+def drop_tables(*tables: str) -> None:
+    """Drop tables in the order given (dependents first); their indexes, triggers and partitions go with them."""
+    for table in tables:
+        op.drop_table(table)
 
 
 def create_register_table(table: str, key: Sequence[str], *columns: SchemaItem) -> None:

@@ -6,6 +6,7 @@ final name (atomic on one filesystem); the folder is flushed too so that the ren
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -16,6 +17,15 @@ from cbec.core.privacy import KeyRing
 log = logging.getLogger(__name__)
 
 TEMPORARY_SUFFIX = ".part"
+
+
+def sha256_of(path: Path) -> str:
+    """Return the SHA-256 of a file (hex), read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def fsync_file(path: Path) -> None:

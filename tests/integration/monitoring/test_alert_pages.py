@@ -7,14 +7,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from cbec.monitoring.alerts import store as alert_store
 from cbec.monitoring.alerts.pages import KEYSET_SORTS, encode_cursor
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.models import AlertCount, AlertRecord
 from cbec.storage.engine import transaction
-from cbec.storage.migrate import downgrade, upgrade
 from cbec.storage.store import Store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -130,20 +129,3 @@ def test_writing_the_same_episodes_again_counts_nothing_twice(filled: Store) -> 
     with transaction(filled.factory) as session:
         assert session.scalar(select(func.sum(AlertCount.alerts))) == 37
         assert alert_store.count_alerts(session) == 37
-
-
-def test_migration_0022_counts_the_alerts_stored_before_it(filled: Store) -> None:
-    with transaction(filled.factory) as session:
-        before = {
-            (c.month, c.institution_id, c.rule_id, c.severity): c.alerts for c in session.scalars(select(AlertCount))
-        }
-    assert sum(before.values()) == 37 and len(before) > 10
-    downgrade(filled.engine, "0021")  # the rollup is dropped; the alerts stay
-    with filled.engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM alerts")).scalar_one() == 37
-    upgrade(filled.engine)  # ... and 0022 counts them again
-    with transaction(filled.factory) as session:
-        after = {
-            (c.month, c.institution_id, c.rule_id, c.severity): c.alerts for c in session.scalars(select(AlertCount))
-        }
-    assert after == before

@@ -11,12 +11,10 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from cbec.config import Settings
 from cbec.monitoring.alerts import store as alert_store
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.models import AlertPayment, AlertRecord
 from cbec.storage.engine import make_engine, transaction
-from cbec.storage.migrate import downgrade, upgrade
 from cbec.storage.partitions import alert_partitions, ensure_alert_partitions, partition_name
 from cbec.storage.store import Store
 
@@ -129,54 +127,6 @@ def test_an_alert_key_is_unique_within_its_month(store: Store) -> None:
 def test_a_malformed_month_is_refused_before_sql() -> None:
     with pytest.raises(ValueError, match="YYYY-MM"):
         partition_name("2026-13")
-
-
-def test_migration_0012_keeps_existing_alerts_and_their_payments(settings: Settings) -> None:
-    engine = make_engine(settings)
-    upgrade(engine, "0011")
-    columns = (
-        "alert_key, rule_id, rule_version, ruleset_version, severity, typology, group_key, key_text, observed, "
-        '"window", first_at, last_at, month, institution_id, payment_count, explanation_zh, explanation_en, '
-        "evidence, status, source, created_at"
-    )
-    with engine.begin() as connection:
-        for n, (month, severity) in enumerate([("2026-09", "medium"), ("2026-10", "critical")], start=1):
-            connection.execute(
-                text(
-                    f"INSERT INTO alerts (id, {columns}) VALUES (:id, :key, 'R1', 1, 't', :severity, 'x', '{{}}', "
-                    "'k', 1, '1d', :at, :at, :month, 'PI-1', 1, 'z', 'e', '{}', 'open', 'batch', :at)"
-                ),
-                {"id": n, "key": f"K{n}", "severity": severity, "at": NOW, "month": month},
-            )
-            connection.execute(
-                text("INSERT INTO alert_payments (alert_id, institution_id, payment_id) VALUES (:id, 'PI-1', :p)"),
-                {"id": n, "p": f"P{n}"},
-            )
-    upgrade(engine)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT a.id, a.month, a.severity_rank, p.alert_month, p.payment_id FROM alerts a "
-                "JOIN alert_payments p ON p.alert_id = a.id ORDER BY a.id"
-            )
-        ).all()
-    assert [tuple(r) for r in rows] == [
-        (1, "2026-09", 2, "2026-09", "P1"),
-        (2, "2026-10", 0, "2026-10", "P2"),
-    ]
-    if engine.dialect.name == "postgresql":
-        assert {p.name: p.rows for p in alert_partitions(engine)} == {
-            "alerts_2026_09": 1,
-            "alerts_2026_10": 1,
-            "alerts_default": 0,
-        }
-    downgrade(engine, "0011")
-    with engine.connect() as connection:
-        back = connection.execute(
-            text("SELECT a.id, p.payment_id FROM alerts a JOIN alert_payments p ON p.alert_id = a.id ORDER BY a.id")
-        )
-        assert [tuple(r) for r in back] == [(1, "P1"), (2, "P2")]
-    engine.dispose()
 
 
 def test_a_second_first_writer_of_a_month_waits_and_finds_its_partition(store: Store) -> None:

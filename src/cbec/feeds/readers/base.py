@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -82,3 +83,19 @@ class ReadInfo:
 def string_table(columns: list[str], values: list[list[str | None]]) -> pa.Table:
     """Build a table of string columns from column-major values."""
     return pa.table({name: pa.array(col, type=pa.string()) for name, col in zip(columns, values, strict=True)})
+
+
+def text_chunk(
+    columns: list[str],
+    values: list[list[str | None]],
+    lines: Sequence[int],
+    raws: Sequence[str],
+    problems: list[RowProblem] | None = None,
+) -> RawChunk:
+    """Build the chunk of a text reader: string columns, each row's line and its original text."""
+    return RawChunk(
+        table=string_table(columns, values),
+        lines=pa.array(lines, type=pa.int64()),
+        raw=pa.array(raws, type=pa.string()),
+        problems=problems if problems is not None else [],
+    )

@@ -7,9 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow as pa
-
-from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, string_table
+from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, text_chunk
 
 SAMPLE_BYTES = 4 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -159,9 +157,4 @@ def _make_chunk(
     raws: list[str],
     problems: list[RowProblem],
 ) -> RawChunk:
-    return RawChunk(
-        table=string_table(header, columns),
-        lines=pa.array(numbers, type=pa.int64()),
-        raw=pa.array(raws, type=pa.string()),
-        problems=sorted(problems, key=lambda p: p.line),
-    )
+    return text_chunk(header, columns, numbers, raws, sorted(problems, key=lambda p: p.line))

@@ -7,9 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, string_table
+from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, RowProblem, refuse_wide_encoding, text_chunk
 
 
 def _as_text(value: Any) -> str | None:
@@ -77,12 +75,7 @@ def _chunk(
     names = list(columns)
     values = [[row.get(name) for row in rows] for name in names]
     present = {name for row in rows for name in row}
-    chunk = RawChunk(
-        table=string_table(names, values),
-        lines=pa.array(numbers, type=pa.int64()),
-        raw=pa.array(raws, type=pa.string()),
-        problems=problems,
-    )
+    chunk = text_chunk(names, values, numbers, raws, problems)
     # A key absent from every row of the chunk counts as a missing column, as in a CSV header.
     chunk.table = chunk.table.select([n for n in names if n in present])
     return chunk

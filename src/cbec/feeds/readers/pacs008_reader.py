@@ -10,11 +10,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow as pa
 from lxml import etree
 
 from cbec.core.payments import PARTY_FIELDS
-from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, string_table
+from cbec.feeds.readers.base import FileRejected, RawChunk, ReadInfo, text_chunk
 
 _FORBIDDEN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 PAYMENT_COLUMNS = (
@@ -128,8 +127,9 @@ def read_pacs008(path: Path, chunk_rows: int, info: ReadInfo, max_bytes: int) ->
         part = transactions[start : start + chunk_rows]
         rows = [_row(tx, header_node) for tx in part]
         values = [[row[name] for row in rows] for name in PAYMENT_COLUMNS]
-        yield RawChunk(
-            table=string_table(list(PAYMENT_COLUMNS), values),
-            lines=pa.array([tx.sourceline or 0 for tx in part], type=pa.int64()),
-            raw=pa.array([etree.tostring(tx, encoding="unicode") for tx in part], type=pa.string()),
+        yield text_chunk(
+            list(PAYMENT_COLUMNS),
+            values,
+            [tx.sourceline or 0 for tx in part],
+            [etree.tostring(tx, encoding="unicode") for tx in part],
         )
