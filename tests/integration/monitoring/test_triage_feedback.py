@@ -3,6 +3,7 @@ weights in shadow beside the live ones (writing nothing), and publishing a versi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,13 +11,19 @@ from typing import Any
 
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.integration.monitoring.feedback_world import judged_month
 from tests.integration.monitoring.triage_month import MONTH, load_rows
+from typer.testing import CliRunner
 
+from cbec.api.app import create_app
 from cbec.audit import service as audit
 from cbec.audit.models import AuditEntry
+from cbec.auth import service as auth
 from cbec.auth.domain import Principal
+from cbec.cli import context
+from cbec.cli.main import app
 from cbec.monitoring import service
 from cbec.monitoring.triage.config import SHIPPED_WEIGHTS, TriageConfigError
 from cbec.monitoring.triage.feedback import disposition_labels
@@ -26,6 +33,7 @@ from cbec.storage.store import Store
 
 PI_A = Principal("pi-a", "institution", "PI-A")
 NOW = datetime(2026, 11, 3, 9, tzinfo=UTC)
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -156,3 +164,63 @@ def test_a_month_triaged_after_publishing_runs_on_the_published_version(store: S
     service.publish_weights(store=store, weights=_candidate(tmp_path), actor="li", reason="shadowed", now=NOW)
     summary = service.run_month(store=store, month=MONTH, matching=False, graph=False)
     assert summary.triage == "candidate-1/rules_only"
+
+
+def test_the_precision_route_lets_regulators_and_institutions_read_their_own(
+    judged: tuple[Store, dict[str, int]],
+) -> None:
+    store, _ = judged
+    users = {"analyst": ("regulator-analyst", None), "pi-a": ("institution", "PI-A"), "auditor": ("auditor", None)}
+    for name, (role, tenant) in users.items():
+        auth.create_user(store=store, username=name, password=PASSWORD, role=role, tenant_id=tenant)
+    with TestClient(create_app(store.settings)) as client:
+
+        def get(user: str, month: str = MONTH) -> Any:
+            token = client.post("/api/v1/auth/token", json={"username": user, "password": PASSWORD})
+            headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            return client.get("/api/v1/triage/precision", params={"month": month}, headers=headers)
+
+        everything = get("analyst")
+        assert everything.status_code == 200
+        assert _precision(everything.json()) == _precision(service.rule_precision(store=store, month=MONTH))
+        assert _precision(get("pi-a").json()) == [
+            ("queue", None, 1, 1, 1.0),
+            ("model", None, 1, 1, 1.0),
+            ("model", "MODEL-aml", 1, 1, 1.0),
+        ]
+        assert get("auditor").status_code == 403
+        assert get("analyst", month="October").status_code == 422
+
+
+def test_precision_shadow_and_publish_from_the_command_line(
+    judged: tuple[Store, dict[str, int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = judged
+    monkeypatch.setattr(context.console, "width", 200)
+    env = {"CBEC_HOME": str(store.settings.home)}
+    if store.settings.database_url:
+        env["CBEC_DATABASE_URL"] = store.settings.database_url
+
+    def cbec(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(app, list(args), env=env)
+        assert result.exit_code == code, result.output
+        return " ".join(result.output.split())
+
+    shown = cbec("triage", "precision", "--month", MONTH)
+    assert "R-SPLIT │ 3 │ 2 │ 0.667 [0.208, 0.939]" in shown and "queue │ (all) │ 6 │ 4 │ 0.667 [0.300, 0.903]" in shown
+    as_json = json.loads(cbec("triage", "precision", "--month", MONTH, "--json"))
+    assert _precision(as_json) == _precision(service.rule_precision(store=store, month=MONTH))
+    candidate = _candidate(tmp_path)
+    shadow = json.loads(cbec("triage", "shadow", "--month", MONTH, "--weights", str(candidate), "--json"))
+    assert (shadow["added"], shadow["removed"], shadow["candidate"]["precision"]) == (1, 4, 0.6667)
+    table = cbec("triage", "shadow", "--month", MONTH, "--weights", str(candidate))
+    assert "added 1 · 移除 / removed 4 (of them true positives 2, judged not suspicious 1) · kept 3" in table
+    assert "candidate-1/with_model │ 4 │ 3 │ 2 │ 0.667" in table
+    assert "no triage evidence kept" in cbec(
+        "triage", "shadow", "--month", "2026-09", "--weights", str(candidate), code=2
+    )
+    published = cbec("triage", "publish", "--weights", str(candidate), "--reason", "shadowed", "--by", "li")
+    assert "published candidate-1" in published and live_weights(store) == published_path(store)
+    assert "already live" in cbec(
+        "triage", "publish", "--weights", str(candidate), "--reason", "x", "--by", "li", code=2
+    )
