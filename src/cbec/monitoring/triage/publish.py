@@ -55,18 +55,10 @@ def publish_weights(*, store: Store, weights: Path, actor: str, reason: str, now
     tmp.write_text(text, encoding="utf-8")
     before = {"version": current.version, "sha256": _sha256(current_path.read_text(encoding="utf-8"))}
     after = {"version": candidate.version, "sha256": _sha256(text), "source": str(weights), "reason": reason}
+    what = {"action": "triage.publish", "entity": "triage_config", "entity_id": candidate.version}
     try:
         with transaction(store.factory) as session:
-            audit.record(
-                session,
-                actor=actor,
-                action="triage.publish",
-                entity="triage_config",
-                entity_id=candidate.version,
-                before=before,
-                after=after,
-                now=now,
-            )
+            audit.record(session, actor=actor, before=before, after=after, now=now, **what)
             kept.write_text(text, encoding="utf-8")
             tmp.replace(target)  # last: a failure before it rolls the audit entry back with it
     finally:
