@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.money import load_fx_table
@@ -29,6 +29,7 @@ from cbec.storage.store import Store
 # What each disposition says about the payment, as a training label (docs/triage.md explains the choice).
 LABEL_OF: dict[str, int] = {"true_positive": 1, "escalated": 1, "false_positive": 0, "no_action": 0}
 SOURCES = ("model", "rule", "graph", "documents")
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,17 @@ def _row(source: str, rule_id: str | None, tally: _Tally) -> dict[str, Any]:
     return {"source": source, "rule_id": rule_id, **precision_figures(len(tally.true), len(tally.items))}
 
 
+def _judged(query: Select[*Columns], month: str, principal: Principal) -> Select[*Columns]:
+    """Limit a query over review items to the month's dispositioned ones the principal may see.
+
+    The filter sits on the joined query itself, not in an IN (subquery): SQLite then walks the month's items and
+    looks up their alerts by payment (15 ms for 1,500 items) instead of every alert's payments (2-4 s).
+    """
+    query = query.where(ReviewItem.month == month, ReviewItem.state == "closed", ReviewItem.disposition.is_not(None))
+    scoped = principal.scope("institution_id")
+    return query if scoped is None else query.where(ReviewItem.institution_id == scoped)
+
+
 def rule_precision(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[dict[str, Any]]:
     """Return, for a month's dispositioned review items, precision per evidence source and per rule.
 
@@ -96,13 +108,8 @@ def rule_precision(*, store: Store, month: str, principal: Principal = SYSTEM) -
     rule, graph, documents) followed by its rules, most items first. An item counts once per rule or source
     that named its payment in the month's alerts. An institution sees only its own items.
     """
-    items = select(ReviewItem.id, ReviewItem.disposition).where(
-        ReviewItem.month == month, ReviewItem.state == "closed", ReviewItem.disposition.is_not(None)
-    )
-    scoped = principal.scope("institution_id")
-    if scoped is not None:
-        items = items.where(ReviewItem.institution_id == scoped)
-    evidence = (
+    items = _judged(select(ReviewItem.id, ReviewItem.disposition), month, principal)
+    evidence = _judged(
         select(ReviewItem.id, AlertRecord.rule_id, AlertRecord.typology)
         .join(
             AlertPayment,
@@ -110,8 +117,9 @@ def rule_precision(*, store: Store, month: str, principal: Principal = SYSTEM) -
             & (AlertPayment.payment_id == ReviewItem.payment_id),
         )
         .join(AlertRecord, (AlertRecord.id == AlertPayment.alert_id) & (AlertRecord.month == AlertPayment.alert_month))
-        .where(ReviewItem.id.in_(items.with_only_columns(ReviewItem.id)))
-        .where(AlertRecord.month == month, AlertRecord.typology != LARGE_VALUE)
+        .where(AlertRecord.month == month, AlertRecord.typology != LARGE_VALUE),
+        month,
+        principal,
     )
     with store.factory() as session:
         judged = {item_id: LABEL_OF[d] for item_id, d in session.execute(items) if d is not None}
