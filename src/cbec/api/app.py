@@ -18,6 +18,7 @@ from cbec.api.routes import (
     auth,
     complaints,
     credit,
+    feedback,
     ip,
     listings,
     payments,
@@ -65,7 +66,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(explorer.router(f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs"))
     api = APIRouter(prefix=API_PREFIX)
-    routers = (auth, payments, alerts, review, supervision, complaints, listings, ip, credit, audit, webhooks, agenda)
+    routers = (
+        auth,
+        payments,
+        alerts,
+        review,
+        feedback,
+        supervision,
+        complaints,
+        listings,
+        ip,
+        credit,
+        audit,
+        webhooks,
+        agenda,
+    )
     for module in routers:
         api.include_router(module.router)
     app.include_router(api)

@@ -11,6 +11,7 @@ from cbec.cli import (
     credit,
     db,
     demo,
+    feedback,
     feeds,
     ip,
     model,
@@ -55,6 +56,7 @@ app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(triage.alerts_app, name="alerts")  # monitor.py's commands and triage's
 app.add_typer(monitor.rules_app, name="rules")
 app.add_typer(review.review_app, name="review")
+app.add_typer(feedback.triage_app, name="triage")
 app.command("rate")(supervision.rate)
 app.command("incidents")(supervision.incidents)
 app.command("settlement")(supervision.settlement)

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, settings_of
+from cbec.cli.context import console, err_console, settings_of, store_of
 from cbec.core.money import load_fx_table
 from cbec.monitoring import service
 
@@ -55,23 +55,43 @@ def train(
     out: Path = typer.Option(..., help="model directory (a new version replaces the one there)"),
     name: str = typer.Option("aml", help="model name; alerts are MODEL-<name>"),
     unsupervised: bool = typer.Option(False, help="ignore labels: fit an IsolationForest"),
+    from_dispositions: bool = typer.Option(
+        False,
+        "--from-dispositions",
+        help="label payments by the store's closed review items (true positive, escalated: 1; false positive, "
+        "no action: 0), with --labels as well when given (a disposition wins)",
+    ),
+    months: list[str] = typer.Option([], "--month", help="with --from-dispositions: only these months' items"),
 ) -> None:
     """Train the detector on labelled payments (LightGBM, validated out of fold), or unsupervised."""
     settings = settings_of(ctx)
+    now = datetime.now(UTC)
     try:
-        result = service.train_model(
-            payments=payments,
-            labels=None if unsupervised else labels,
-            out=out,
-            name=name,
-            fx=load_fx_table(settings.fx_file),
-            timezone=settings.timezone,
-            now=datetime.now(UTC),
-        )
+        if from_dispositions and not unsupervised:
+            result = service.train_with_dispositions(
+                store=store_of(ctx), payments=payments, labels=labels, out=out, name=name, now=now, months=months
+            )
+        else:
+            result = service.train_model(
+                payments=payments,
+                labels=None if unsupervised else labels,
+                out=out,
+                name=name,
+                fx=load_fx_table(settings.fx_file),
+                timezone=settings.timezone,
+                now=now,
+            )
     except ValueError as exc:
         err_console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
     console.print(f"已训练 / trained on {result.payments:,} payments ({result.laundering:,} laundering) → {out}")
+    origin = result.meta.get("labels") or {}
+    if origin.get("known"):
+        given = ", ".join(f"{n:,} {d}" for d, n in sorted(origin["known"].items()))
+        console.print(
+            f"标签来自处置 / labels from dispositions: {given}; {origin['known_matched']:,} found in the payments, "
+            f"{origin['known_overriding_file']:,} overriding the labels file"
+        )
     print_validation(result.meta)
 
 

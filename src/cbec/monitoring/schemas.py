@@ -160,3 +160,15 @@ class LargeValueReportRead(BaseModel):
     due_on: str
     status: str
     legal_basis: str
+
+
+class PrecisionRow(BaseModel):
+    """Precision of an evidence source or one rule on a month's dispositioned review items (95 % Wilson)."""
+
+    source: str  # queue (every dispositioned item), model, rule, graph or documents
+    rule_id: str | None  # None: the source as a whole
+    dispositioned: int
+    true_positives: int  # dispositioned true positive or escalated
+    precision: float | None
+    interval_low: float
+    interval_high: float

@@ -71,9 +71,12 @@ from cbec.monitoring.streaming.run import scoring_engine as scoring_engine
 from cbec.monitoring.streaming.run import stored_alerts as stored_alerts
 from cbec.monitoring.streaming.run import stream as stream
 from cbec.monitoring.streaming.run import worker_checkpoints as worker_checkpoints
+from cbec.monitoring.triage.feedback import rule_precision, train_with_dispositions
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
+from cbec.monitoring.triage.publish import live_weights, publish_weights
 from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
 from cbec.monitoring.triage.run import triage_stored_month
+from cbec.monitoring.triage.shadow import shadow_month
 from cbec.monitoring.triage.workflow import (
     assign_item,
     check_close,
@@ -126,9 +129,13 @@ __all__ = [
     "payment_from_text",
     "payment_total",
     "publish",
+    "publish_weights",
+    "rule_precision",
+    "shadow_month",
     "show_model",
     "start_item",
     "train_model",
+    "train_with_dispositions",
     "work",
 ]
 
@@ -229,8 +236,11 @@ def run_tightened_matching(
 def _triage(
     store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None, summary: RunSummary
 ) -> None:
-    """Triage the month just stored (triage/run.py); add what it did, and how long it took, to `summary`."""
-    done = triage_stored_month(store=store, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores)
+    """Triage the month just stored with the live weights (triage/publish.py); add what it did to `summary`."""
+    weights = live_weights(store)
+    done = triage_stored_month(
+        store=store, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores, config_path=weights
+    )
     summary.large_value_reports, summary.review_items_new = done.reports_due, done.items_new
     summary.review_items_passed, summary.triage = done.passed, f"{done.config_version}/{done.profile}"
     summary.triage_seconds = done.seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from cbec.monitoring.learned import train as learn
 from cbec.monitoring.learned.detector import alerts_of, score, score_table, write_scores
 from cbec.monitoring.learned.features import account as features_account
 from cbec.monitoring.learned.features import compute as features
-from cbec.monitoring.learned.features.frame import CONTEXT, load_frame
+from cbec.monitoring.learned.features.frame import CONTEXT, PaymentFrame, load_frame
 from cbec.storage.lake import connect
 
 
@@ -32,17 +33,19 @@ def _reader(path: Path) -> str:
     return f"read_csv({quoted}, header = true, all_varchar = true)"
 
 
-def _sha256(paths: list[Path]) -> str:
+def _sha256(paths: list[Path], known: Sequence[KnownLabel] = ()) -> str:
     digest = hashlib.sha256()
     for path in paths:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
+    for label in sorted(known, key=lambda k: (k.institution_id, k.payment_id)):
+        digest.update(f"{label.institution_id}\x1f{label.payment_id}\x1f{label.label}\n".encode())
     return digest.hexdigest()
 
 
-def _labels(con: duckdb.DuckDBPyConnection, path: Path, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return is_laundering (0/1) and pattern per payment id; a payment without a label row is 0."""
+def _file_labels(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, tuple[bool, str | None]]:
+    """Return is_laundering and pattern per payment id of a labels file."""
     columns = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {_reader(path)}").fetchall()]
     missing = {"payment_id", "is_laundering"} - set(columns)
     if missing:
@@ -54,10 +57,53 @@ def _labels(con: duckdb.DuckDBPyConnection, path: Path, ids: np.ndarray) -> tupl
         f"SELECT CAST(payment_id AS VARCHAR), CAST(is_laundering AS VARCHAR) IN ('1', 'true', 'True', 'TRUE'), "
         f"{pattern} FROM {_reader(path)}"
     ).fetchall()
-    known = {pid: (flag, pat) for pid, flag, pat in rows}
-    y = np.fromiter((known.get(pid, (False, None))[0] for pid in ids), np.int8, len(ids))
-    patterns = np.array([known.get(pid, (False, None))[1] or "" for pid in ids], dtype=object)
-    return y, patterns
+    return {pid: (flag, pat) for pid, flag, pat in rows}
+
+
+@dataclass(frozen=True)
+class KnownLabel:
+    """A label from outside the labels file (an analyst's disposition): it wins over the file's for its payment."""
+
+    institution_id: str
+    payment_id: str
+    label: int
+    source: str  # what said it, e.g. the disposition; the pattern of a positive the file does not name
+
+
+def _labels(
+    con: duckdb.DuckDBPyConnection, path: Path | None, frame: PaymentFrame, known: Sequence[KnownLabel]
+) -> tuple[np.ndarray, np.ndarray, JsonObject]:
+    """Return is_laundering (0/1) and pattern per payment of the frame, and where the labels came from.
+
+    A payment with neither a file row nor a known label is 0. A known label replaces the file's.
+    """
+    ids = frame.payment_id
+    from_file = _file_labels(con, path) if path is not None else {}
+    y = np.fromiter((from_file.get(pid, (False, None))[0] for pid in ids), np.int8, len(ids))
+    patterns = np.array([from_file.get(pid, (False, None))[1] or "" for pid in ids], dtype=object)
+    file_positives = int(y.sum())
+    row_of = {(i, p): n for n, (i, p) in enumerate(zip(frame.institution_id, ids, strict=True))}
+    matched = overridden = 0
+    for label in known:
+        row = row_of.get((label.institution_id, label.payment_id))
+        if row is None:
+            continue
+        matched += 1
+        overridden += int(path is not None and int(y[row]) != label.label)
+        y[row] = label.label
+        patterns[row] = (patterns[row] or label.source) if label.label else ""
+    counts: dict[str, int] = {}
+    for label in known:
+        counts[label.source] = counts.get(label.source, 0) + 1
+    origin: JsonObject = {
+        "file": str(path) if path is not None else None,
+        "file_positives": file_positives,
+        "known": counts,
+        "known_matched": matched,
+        "known_overriding_file": overridden,
+        "positives": int(y.sum()),
+    }
+    return y, patterns, origin
 
 
 @dataclass(frozen=True)
@@ -78,21 +124,26 @@ def train_model(
     fx: FxTable,
     timezone: str,
     now: datetime,
+    known: Sequence[KnownLabel] = (),
 ) -> Training:
-    """Build features over a payments file and fit the detector (IsolationForest when there are no labels)."""
+    """Build features over a payments file and fit the detector (IsolationForest when there are no labels).
+
+    Labels come from the labels file, from `known` (analysts' dispositions), or both: a known label wins.
+    """
     keep_freed_memory()  # the features' large temporaries are reused, not page-faulted in again
     con = connect(timezone)
     try:
         con.execute(f"CREATE TEMP VIEW _train_payments AS SELECT * FROM {_reader(payments)}")
         frame = load_frame(con, source="_train_payments", fx=fx)
         second_names: list[str] = []
-        if labels is None:
+        origin: JsonObject | None = None
+        if labels is None and not known:
             names, matrix = features.for_model(frame, "isolation_forest")
             trained = learn.train_unsupervised(matrix)
             laundering = 0
         else:
             names, matrix = features.for_model(frame, "lightgbm")
-            y, patterns = _labels(con, labels, frame.payment_id)
+            y, patterns, origin = _labels(con, labels, frame, known)
 
             def second(scores: np.ndarray) -> np.ndarray:
                 return features_account.account_features(frame, scores)[1]
@@ -108,9 +159,10 @@ def train_model(
         name=name,
         features=names,
         second_features=second_names,
-        data_hash=_sha256([p for p in (payments, labels) if p]),
+        data_hash=_sha256([p for p in (payments, labels) if p], known),
         created_at=now,
         context_days=CONTEXT.days,
+        labels=origin,
     )
     return Training(meta=meta, payments=len(frame), laundering=laundering)
 

@@ -51,6 +51,7 @@ def save(
     data_hash: str,
     created_at: datetime,
     context_days: int,
+    labels: JsonObject | None = None,
 ) -> JsonObject:
     """Write the model and its metadata (model.json last, so a half-written model is never read)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -81,6 +82,7 @@ def save(
         "context_days": context_days,
         "training_data_sha256": data_hash,
         "validation": trained.validation,
+        "labels": labels,
         "params": trained.params,
         "created_at": created_at.isoformat(),
         "libraries": _versions(),

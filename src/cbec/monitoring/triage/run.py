@@ -141,14 +141,27 @@ def triage_month(
 
 
 def triage_stored_month(
-    *, store: Store, month: str, ruleset: RuleSet, fx: FxTable, model_scores: Path | None
+    *,
+    store: Store,
+    month: str,
+    ruleset: RuleSet,
+    fx: FxTable,
+    model_scores: Path | None,
+    config_path: Path | None = None,
 ) -> TriageSummary:
     """Triage a month whose alerts are stored, on a read-side connection of its own; time it."""
     started = time.perf_counter()
     con = read_side(store=store)
     try:
         done = triage_month(
-            store=store, con=con, month=month, ruleset=ruleset, fx=fx, model_scores=model_scores, now=datetime.now(UTC)
+            store=store,
+            con=con,
+            month=month,
+            ruleset=ruleset,
+            fx=fx,
+            model_scores=model_scores,
+            now=datetime.now(UTC),
+            config_path=config_path,
         )
     finally:
         con.close()
