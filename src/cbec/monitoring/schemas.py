@@ -128,6 +128,7 @@ class ReviewItemRead(BaseModel):
     reason_zh: str
     reason_en: str
     created_at: datetime
+    case_id: int | None = None
 
 
 class ReviewStepRead(BaseModel):

@@ -32,7 +32,7 @@ def test_an_institution_sees_only_its_own_items_and_reports(world: World) -> Non
 
 def test_the_analysts_steps_through_the_api_with_maker_checker(world: World) -> None:
     items = _items(world, "analyst")
-    item = next(i for i in items if i["status"] == "new" and i["severity"] in ("high", "critical"))
+    item = next(i for i in items if i["status"] == "assigned" and i["severity"] in ("high", "critical"))
     path = f"{API}/review-items/{item['id']}"
     analyst, admin = as_user(world, "analyst"), as_user(world, "admin")
     refused = world.client.post(f"{path}/assign", json={"assignee": "me"}, headers=as_user(world, "auditor"))
@@ -54,6 +54,6 @@ def test_the_analysts_steps_through_the_api_with_maker_checker(world: World) -> 
     done = world.client.post(f"{path}/check", json={"approve": True, "reason": "agreed"}, headers=admin).json()
     assert (done["status"], done["disposition"]) == ("closed", "false_positive")
     steps = world.client.get(f"{path}/steps", headers=analyst).json()
-    assert [s["action"] for s in steps] == ["assign", "start", "comment", "propose_close", "confirm_close"]
+    assert [s["action"] for s in steps] == ["assign", "assign", "start", "comment", "propose_close", "confirm_close"]
     again = world.client.post(f"{path}/start", headers=analyst)
     assert again.status_code == 409

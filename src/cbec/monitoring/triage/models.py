@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.core.jsontypes import JsonObject
 from cbec.storage.base import Base
-from cbec.storage.cases import CaseColumns, TransitionColumns
+from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -116,6 +116,10 @@ class ReviewItemTransition(TransitionColumns):
     __tablename__ = "review_item_transitions"
 
     item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), index=True)
+
+
+# The review item as a kind of case (casework.take_step): its table, its steps' table, its audit name.
+REVIEW_ITEMS = CaseTables(entity="review_item", items=ReviewItem, steps=ReviewItemTransition, link="item_id")
 
 
 class ReviewAttachment(Base):

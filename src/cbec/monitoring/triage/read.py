@@ -95,6 +95,7 @@ def item_view(r: ReviewItem) -> dict[str, Any]:
         "reason_zh": r.reason_zh,
         "reason_en": r.reason_en,
         "created_at": r.created_at,
+        "case_id": r.case_id,
     }
 
 

@@ -64,7 +64,10 @@ def upgrade() -> None:
         sa.Column("added_by", sa.String(length=80), nullable=False),
         sa.Column("added_at", WHEN, nullable=False),
         sa.ForeignKeyConstraint(
-            ["item_id"], ["review_items.id"], name=op.f("fk_review_attachments_item_id_review_items"), ondelete="CASCADE"
+            ["item_id"],
+            ["review_items.id"],
+            name=op.f("fk_review_attachments_item_id_review_items"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_attachments")),
         sa.UniqueConstraint("item_id", "sha256", name="uq_review_attachments_file"),
