@@ -1,7 +1,10 @@
-"""cbec review: the analyst's steps on review items (assign, start, comment, close, check), audited."""
+"""cbec review: the analyst's steps on review items (assign, comment, attach, close, check, bulk), cases, STR drafts."""
 
 from __future__ import annotations
 
+import json
+import mimetypes
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -103,3 +106,114 @@ def check(
             store=store_of(ctx), item_id=item_id, approve=approve, reason=reason, principal=_as(by)
         )
     )
+
+
+@review_app.command("cases")
+def cases(
+    ctx: typer.Context,
+    month: str | None = typer.Option(None, help="YYYY-MM"),
+    status: str | None = typer.Option(None, help="open or closed"),
+    limit: int = typer.Option(50),
+) -> None:
+    """List review cases (items grouped per account or pattern), highest score first."""
+    for c in service.list_review_cases(store=store_of(ctx), month=month, status=status, limit=limit):
+        console.print(
+            f"case #{c['id']} {c['institution_id']} {c['month']} {c['subject_key']} · {c['status']} · "
+            f"{c['item_count']} items · score {c['score']:.3f} (combined {c['combined_score']:.3f})",
+            markup=False,
+        )
+
+
+@review_app.command("case")
+def case(ctx: typer.Context, case_id: int = typer.Argument(...)) -> None:
+    """Show one review case and its items."""
+    try:
+        found = service.get_review_case(store=store_of(ctx), case_id=case_id)
+    except NotVisible as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+    console.print(
+        f"case #{found['id']} {found['institution_id']} {found['month']} {found['subject_key']} · {found['status']}",
+        markup=False,
+    )
+    for i in found["items"]:
+        console.print(
+            f"  #{i['id']} {i['payment_id']} · {i['severity']} · {i['score']:.3f} · {i['status']}", markup=False
+        )
+
+
+@review_app.command("attach")
+def attach(
+    ctx: typer.Context,
+    item_id: int = typer.Argument(...),
+    file: Path = typer.Option(..., exists=True, dir_okay=False, readable=True),
+    content_type: str | None = typer.Option(None, help="default: guessed from the file name"),
+    by: str = BY,
+) -> None:
+    """Keep a file in evidence on an open item (its SHA-256 recorded)."""
+    kind = content_type or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    try:
+        row = service.attach_file(
+            store=store_of(ctx),
+            item_id=item_id,
+            name=file.name,
+            content_type=kind,
+            data=file.read_bytes()[: service.MAX_ATTACHMENT_BYTES + 1],
+            principal=_as(by),
+        )
+    except (Forbidden, NotVisible, ValueError) as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    console.print(f"#{item_id} + {row['name']} ({row['content_type']}, {row['size']} B) sha256 {row['sha256']}")
+
+
+def _bulk(call: Any) -> None:
+    """Run one bulk call; print each item as it stands, or the refusal (exit 2, nothing done)."""
+    try:
+        items = call()
+    except (Forbidden, NotVisible, ValueError) as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    for item in items:
+        console.print(f"#{item['id']} · {item['status']} · {item['assignee'] or '-'}", markup=False)
+
+
+@review_app.command("bulk-assign")
+def bulk_assign(
+    ctx: typer.Context, item_ids: list[int] = typer.Argument(...), to: str = typer.Option(...), by: str = BY
+) -> None:
+    """Assign many items at once, all or none."""
+    _bulk(lambda: service.bulk_assign(store=store_of(ctx), item_ids=item_ids, assignee=to, principal=_as(by)))
+
+
+@review_app.command("bulk-close")
+def bulk_close(
+    ctx: typer.Context,
+    item_ids: list[int] = typer.Argument(...),
+    disposition: str = typer.Option("no_action", help="no_action, false_positive or escalated"),
+    reason: str = typer.Option("", help="required for false_positive"),
+    by: str = BY,
+) -> None:
+    """Close many items at once, all or none; a high or critical false positive still waits for its checker."""
+    _bulk(
+        lambda: service.bulk_close(
+            store=store_of(ctx), item_ids=item_ids, disposition=disposition, reason=reason, principal=_as(by)
+        )
+    )
+
+
+@review_app.command("report")
+def report(
+    ctx: typer.Context,
+    item_id: int = typer.Argument(...),
+    as_json: bool = typer.Option(False, "--json", help="the draft's fields as JSON"),
+) -> None:
+    """Show the suspicious transaction report drafted for an item closed as a true positive."""
+    draft = service.get_report_draft(store=store_of(ctx), item_id=item_id)
+    if draft is None:
+        err_console.print(f"no report draft for review item {item_id} / 待审事项 {item_id} 无可疑交易报告草稿")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(json.dumps(draft, ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(service.report_text(draft), nl=False)

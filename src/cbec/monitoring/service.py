@@ -71,8 +71,18 @@ from cbec.monitoring.streaming.run import scoring_engine as scoring_engine
 from cbec.monitoring.streaming.run import stored_alerts as stored_alerts
 from cbec.monitoring.streaming.run import stream as stream
 from cbec.monitoring.streaming.run import worker_checkpoints as worker_checkpoints
+from cbec.monitoring.triage.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    AttachmentError,
+    attach_file,
+    list_attachments,
+    read_attachment,
+)
+from cbec.monitoring.triage.bulk import BulkError, bulk_assign, bulk_close
+from cbec.monitoring.triage.cases import get_review_case, list_review_cases
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
 from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
+from cbec.monitoring.triage.report_draft import get_report_draft, report_text
 from cbec.monitoring.triage.run import triage_stored_month
 from cbec.monitoring.triage.workflow import (
     assign_item,
@@ -90,8 +100,11 @@ __all__ = [
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
     "DISPOSITIONS",
+    "MAX_ATTACHMENT_BYTES",
     "AlertRead",
+    "AttachmentError",
     "BacktestRow",
+    "BulkError",
     "NatsUnavailable",
     "RuleSetError",
     "RunSummary",
@@ -99,7 +112,10 @@ __all__ = [
     "WorkerOptions",
     "alert_breakdown",
     "assign_item",
+    "attach_file",
     "available_months",
+    "bulk_assign",
+    "bulk_close",
     "busiest_enterprises",
     "check_close",
     "city_activity",
@@ -114,11 +130,15 @@ __all__ = [
     "get_alert",
     "get_case",
     "get_item",
+    "get_report_draft",
+    "get_review_case",
     "item_steps",
     "list_alerts",
+    "list_attachments",
     "list_cases",
     "list_items",
     "list_reports",
+    "list_review_cases",
     "month_match_rates",
     "next_cursor",
     "page_alerts",
@@ -126,6 +146,8 @@ __all__ = [
     "payment_from_text",
     "payment_total",
     "publish",
+    "read_attachment",
+    "report_text",
     "show_model",
     "start_item",
     "train_model",

@@ -131,7 +131,9 @@ def parse_assignment(raw: Any, source: str = "<assignment config>") -> Assignmen
             problems.append(f"teams.{name}: a mapping with members and why is needed")
             continue
         teams[str(name)] = Team(
-            str(name), _names(entry.get("members", []), f"teams.{name}.members", problems), _why(entry, name, problems)
+            str(name),
+            _names(entry.get("members", []), f"teams.{name}.members", problems),
+            _why(entry, f"teams.{name}", problems),
         )
     given_rules = raw.get("rules", [])
     if not isinstance(given_rules, list):

@@ -117,6 +117,47 @@ def comment_item(
     return _step(store, item_id, principal, "comment", text, now)
 
 
+def apply_close(
+    session: Session,
+    item: ReviewItem,
+    principal: Principal,
+    disposition: str,
+    reason: str,
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+    payments: Sequence[Mapping[str, Any]] = (),
+) -> None:
+    """Close an item in the caller's transaction, or propose the close when it needs a checker (maker-checker)."""
+    why = reason or f"处置 / disposition {disposition}"
+    if needs_checker(item.severity, disposition):
+        apply_step(
+            session,
+            item,
+            principal,
+            "propose_close",
+            why,
+            now=now,
+            calendar=calendar,
+            disposition=disposition,
+            disposition_reason=reason,
+            proposed_by=principal.username,
+        )
+        return
+    apply_step(
+        session,
+        item,
+        principal,
+        "close",
+        why,
+        now=now,
+        calendar=calendar,
+        payments=payments,
+        disposition=disposition,
+        disposition_reason=reason,
+    )
+
+
 def close_item(
     *,
     store: Store,
@@ -126,37 +167,24 @@ def close_item(
     principal: Principal,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Close an item with a disposition; a high or critical false positive waits for a second person's check."""
+    """Close an item with a disposition; a high or critical false positive waits for a second person's check.
+
+    A true positive drafts its suspicious transaction report, with the payments read from the lake first.
+    """
     check_disposition(disposition, reason)
-    why = reason or f"处置 / disposition {disposition}"
     with store.factory() as session:
         item = visible_item(session, item_id, principal)
-        severity, institution_id = item.severity, item.institution_id
+        institution_id = item.institution_id
         reported = report_payment_ids(session, item) if disposition == "true_positive" else []
     payments = lake_payments(store, institution_id, reported) if reported else []
-    if needs_checker(severity, disposition):
-        return _step(
-            store,
-            item_id,
-            principal,
-            "propose_close",
-            why,
-            now,
-            disposition=disposition,
-            disposition_reason=reason,
-            proposed_by=principal.username,
+    now = now or datetime.now(UTC)
+    with transaction(store.factory) as session:
+        item = visible_item(session, item_id, principal)
+        apply_close(
+            session, item, principal, disposition, reason, now=now, calendar=store.calendar(), payments=payments
         )
-    return _step(
-        store,
-        item_id,
-        principal,
-        "close",
-        why,
-        now,
-        payments=payments,
-        disposition=disposition,
-        disposition_reason=reason,
-    )
+        session.flush()
+        return item_view(item)
 
 
 def check_close(
