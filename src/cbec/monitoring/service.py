@@ -71,17 +71,11 @@ from cbec.monitoring.streaming.run import scoring_engine as scoring_engine
 from cbec.monitoring.streaming.run import stored_alerts as stored_alerts
 from cbec.monitoring.streaming.run import stream as stream
 from cbec.monitoring.streaming.run import worker_checkpoints as worker_checkpoints
-from cbec.monitoring.triage.attachments import (
-    MAX_ATTACHMENT_BYTES,
-    AttachmentError,
-    attach_file,
-    list_attachments,
-    read_attachment,
-)
-from cbec.monitoring.triage.bulk import BulkError, bulk_assign, bulk_close
+from cbec.monitoring.triage.attachments import MAX_ATTACHMENT_BYTES, attach_file, list_attachments, read_attachment
+from cbec.monitoring.triage.bulk import bulk_assign, bulk_close
 from cbec.monitoring.triage.cases import get_review_case, list_review_cases
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
-from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
+from cbec.monitoring.triage.read import count_items, export_queue, get_item, list_items, list_reports
 from cbec.monitoring.triage.report_draft import get_report_draft, report_text
 from cbec.monitoring.triage.run import triage_stored_month
 from cbec.monitoring.triage.workflow import (
@@ -102,9 +96,7 @@ __all__ = [
     "DISPOSITIONS",
     "MAX_ATTACHMENT_BYTES",
     "AlertRead",
-    "AttachmentError",
     "BacktestRow",
-    "BulkError",
     "NatsUnavailable",
     "RuleSetError",
     "RunSummary",
@@ -122,6 +114,7 @@ __all__ = [
     "close_item",
     "comment_item",
     "count_alerts",
+    "count_items",
     "daily_trend",
     "evidence_graph",
     "export_alerts",

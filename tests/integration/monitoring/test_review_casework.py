@@ -15,6 +15,8 @@ from cbec.audit import service as audit
 from cbec.auth.domain import Forbidden, NotVisible, Principal
 from cbec.core.clock import SHANGHAI
 from cbec.monitoring import service
+from cbec.monitoring.triage.attachments import AttachmentError
+from cbec.monitoring.triage.bulk import BulkError
 from cbec.storage.store import Store
 
 ANALYST = Principal("wang", "regulator-analyst")
@@ -115,7 +117,7 @@ def test_a_file_is_kept_with_its_sha256_checked_on_download_and_audited(world: t
     audited = [e.action for e in audit.list_entries(store=store, entity="review_item", entity_id=str(item_id))]
     assert audited.count("review_item.attach") == 2
     stored.write_bytes(PDF.replace(b"1.4", b"1.7"))  # the file changed on disk
-    with pytest.raises(service.AttachmentError, match="SHA-256"):
+    with pytest.raises(AttachmentError, match="SHA-256"):
         service.read_attachment(store=store, item_id=item_id, attachment_id=kept["id"], principal=ANALYST)
 
 
@@ -133,7 +135,7 @@ def test_a_file_that_is_empty_too_large_of_a_type_not_allowed_or_not_what_it_say
     world: tuple[Store, Path, Items], name: str, content_type: str, data: bytes, why: str
 ) -> None:
     store, _, items = world
-    with pytest.raises(service.AttachmentError, match=why):
+    with pytest.raises(AttachmentError, match=why):
         service.attach_file(
             store=store, item_id=_id(items["P1"]), name=name, content_type=content_type, data=data, principal=ANALYST
         )
@@ -159,7 +161,7 @@ def test_bulk_is_all_or_nothing_and_names_the_item_that_stopped_it(world: tuple[
     store, _, items = world
     q1, q2 = _id(items["Q1"]), _id(items["Q2"])
     service.bulk_close(store=store, item_ids=[q2], disposition="no_action", reason="", principal=ANALYST)
-    with pytest.raises(service.BulkError, match=f"#{q2}.*nothing in this call was done"):
+    with pytest.raises(BulkError, match=f"#{q2}.*nothing in this call was done"):
         service.bulk_close(store=store, item_ids=[q1, q2], disposition="no_action", reason="", principal=ANALYST)
     assert service.get_item(store=store, item_id=q1)["status"] == "assigned"  # type: ignore[index]
     assert [s["action"] for s in service.item_steps(store=store, item_id=q1, principal=ANALYST)] == ["assign"]
@@ -167,7 +169,7 @@ def test_bulk_is_all_or_nothing_and_names_the_item_that_stopped_it(world: tuple[
         service.bulk_assign(store=store, item_ids=[_id(items["P1"])], assignee="x", principal=PI_A)
     with pytest.raises(NotVisible):
         service.bulk_assign(store=store, item_ids=[q1], assignee="x", principal=PI_A)
-    with pytest.raises(service.BulkError, match="bulk disposition"):
+    with pytest.raises(BulkError, match="bulk disposition"):
         service.bulk_close(store=store, item_ids=[q1], disposition="true_positive", reason="", principal=ANALYST)
 
 

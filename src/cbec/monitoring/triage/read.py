@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.clock import parse_date
@@ -43,6 +43,32 @@ def _where(
     return query
 
 
+# How the queue may be sorted: a name for each order (ties broken by id, so paging is stable).
+ITEM_SORTS = {
+    "score": (ReviewItem.score.desc(), ReviewItem.id),
+    "due_at": (ReviewItem.due_at.is_(None), ReviewItem.due_at, ReviewItem.id),
+    "-created_at": (ReviewItem.created_at.desc(), ReviewItem.id.desc()),
+    "id": (ReviewItem.id,),
+}
+
+
+def _filtered(
+    query: Select[RowT],
+    principal: Principal,
+    *,
+    month: str | None,
+    status: str | None,
+    institution_id: str | None,
+    severity: str | None,
+    assignee: str | None,
+) -> Select[RowT]:
+    query = _where(query, ReviewItem, principal, institution_id=institution_id, month=month)
+    for column, value in ((ReviewItem.state, status), (ReviewItem.severity, severity), (ReviewItem.assignee, assignee)):
+        if value is not None:
+            query = query.where(column == value)
+    return query
+
+
 def list_items(
     *,
     store: Store,
@@ -50,18 +76,51 @@ def list_items(
     month: str | None = None,
     status: str | None = None,
     institution_id: str | None = None,
+    severity: str | None = None,
+    assignee: str | None = None,
+    sort: str = "score",
     limit: int | None = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Return review items the principal may see, highest score first."""
-    query = _where(select(ReviewItem), ReviewItem, principal, institution_id=institution_id, month=month)
-    if status is not None:
-        query = query.where(ReviewItem.state == status)
-    query = query.order_by(ReviewItem.score.desc(), ReviewItem.id).offset(offset)
+    """Return review items the principal may see, highest score first (or by another of ITEM_SORTS)."""
+    query = _filtered(
+        select(ReviewItem),
+        principal,
+        month=month,
+        status=status,
+        institution_id=institution_id,
+        severity=severity,
+        assignee=assignee,
+    )
+    query = query.order_by(*ITEM_SORTS[sort]).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     with store.factory() as session:
         return [item_view(r) for r in session.scalars(query)]
+
+
+def count_items(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    month: str | None = None,
+    status: str | None = None,
+    institution_id: str | None = None,
+    severity: str | None = None,
+    assignee: str | None = None,
+) -> int:
+    """Return how many review items the principal may see under the filters."""
+    query = _filtered(
+        select(func.count()).select_from(ReviewItem),
+        principal,
+        month=month,
+        status=status,
+        institution_id=institution_id,
+        severity=severity,
+        assignee=assignee,
+    )
+    with store.factory() as session:
+        return int(session.scalar(query) or 0)
 
 
 def get_item(*, store: Store, item_id: int, principal: Principal = SYSTEM) -> dict[str, Any] | None:
