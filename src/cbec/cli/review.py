@@ -47,7 +47,9 @@ def show(ctx: typer.Context, item_id: int = typer.Argument(...)) -> None:
         raise typer.Exit(1)
     console.print(
         f"#{item['id']} {item['institution_id']}/{item['payment_id']} · account {item['account_id']} · "
-        f"score {item['score']:.3f} (account {item['account_score']:.3f}) · {item['severity']} · {item['status']}",
+        f"score {item['score']:.3f} (account {item['account_score']:.3f}) · {item['severity']} · {item['status']}"
+        + (f" · {item['assignee']}" if item["assignee"] else "")
+        + (f" · case #{item['case_id']}" if item["case_id"] else ""),
         markup=False,
     )
     for c in item["contributions"]:
