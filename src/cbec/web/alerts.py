@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -13,7 +13,7 @@ from cbec.auth.domain import REGULATORS, ROLES
 from cbec.core.months import MONTH_SHAPE
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
-from cbec.web.render import not_found, page, registers
+from cbec.web.render import not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -37,29 +37,19 @@ def alert_queue(
     sort: Sort = "severity",
 ) -> Response:
     """List the alerts the user may see, sorted by a column; an htmx request gets only the table back."""
-    filters: dict[str, Any] = {
-        "month": month or None,
-        "severity": severity or None,
-        "rule_id": rule_id or None,
-        "institution_id": institution_id or None,
-    }
-    principal = visitor.principal
-    total = monitoring.count_alerts(store=store, principal=principal, **filters)
-    alerts = monitoring.list_alerts(
-        store=store, principal=principal, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort=sort, **filters
+    return queue_page(
+        request,
+        visitor,
+        store,
+        count=monitoring.count_alerts,
+        rows=monitoring.list_alerts,
+        filters={"month": month, "severity": severity, "rule_id": rule_id, "institution_id": institution_id},
+        page_no=page_no,
+        sort=sort,
+        months=monitoring.available_months(store=store),
+        templates=("alerts.html.j2", "alert_rows.html.j2"),
+        page_size=PAGE_SIZE,
     )
-    context: dict[str, Any] = {
-        "alerts": alerts,
-        "total": total,
-        "page_no": page_no,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": {k: v or "" for k, v in filters.items()},
-        "months": monitoring.available_months(store=store),
-        "sort": sort,
-        "registers": registers(store),
-    }
-    template = "alert_rows.html.j2" if request.headers.get("hx-request") else "alerts.html.j2"
-    return page(request, template, visitor, **context)
 
 
 @router.get("/alerts/{alert_id}")

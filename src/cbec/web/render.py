@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -156,6 +157,43 @@ def page(
         base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
         base["csrf"] = visitor.csrf
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
+
+
+def queue_page(
+    request: Request,
+    visitor: Visitor,
+    store: Store,
+    *,
+    count: Callable[..., int],
+    rows: Callable[..., list[Any]],
+    filters: dict[str, str],
+    page_no: int,
+    sort: str,
+    months: list[str],
+    templates: tuple[str, str],
+    page_size: int = 25,
+) -> Response:
+    """Render one page of a filtered, sorted queue (alerts, review items); an htmx request gets only its table.
+
+    `count` and `rows` are the service's reads, called with the principal and the filters given (blank: None);
+    `templates` are the whole page's and the table's.
+    """
+    chosen = {k: v or None for k, v in filters.items()}
+    total = count(store=store, principal=visitor.principal, **chosen)
+    found = rows(
+        store=store, principal=visitor.principal, limit=page_size, offset=(page_no - 1) * page_size, sort=sort, **chosen
+    )
+    context: dict[str, Any] = {
+        "rows": found,
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, -(-total // page_size)),
+        "filters": filters,
+        "months": months,
+        "sort": sort,
+        "registers": registers(store),
+    }
+    return page(request, templates[1] if request.headers.get("hx-request") else templates[0], visitor, **context)
 
 
 def not_found(request: Request, visitor: Visitor) -> Response:

@@ -8,7 +8,7 @@ says why, in the page's language and the service's two-language message.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -19,7 +19,7 @@ from cbec.auth.domain import ROLES, Forbidden, NotVisible
 from cbec.core.months import MONTH_SHAPE
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service as monitoring
-from cbec.web.render import not_found, page, registers
+from cbec.web.render import not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -30,6 +30,7 @@ PAGE_SIZE = 25
 Status = Literal["", "new", "assigned", "in_review", "pending_check", "closed"]
 Severity = Literal["", "critical", "high", "medium", "low"]
 Sort = Literal["score", "due_at", "-created_at", "id"]
+Step = Literal["assign", "start", "comment", "close", "check"]
 
 
 @router.get("/review")
@@ -45,29 +46,19 @@ def review_queue(
     sort: Sort = "score",
 ) -> Response:
     """List the review items the user may see, filtered and sorted; an htmx request gets only the table back."""
-    filters: dict[str, Any] = {
-        "month": month or None,
-        "status": status or None,
-        "severity": severity or None,
-        "assignee": assignee or None,
-    }
-    principal = visitor.principal
-    total = monitoring.count_items(store=store, principal=principal, **filters)
-    items = monitoring.list_items(
-        store=store, principal=principal, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort=sort, **filters
+    return queue_page(
+        request,
+        visitor,
+        store,
+        count=monitoring.count_items,
+        rows=monitoring.list_items,
+        filters={"month": month, "status": status, "severity": severity, "assignee": assignee},
+        page_no=page_no,
+        sort=sort,
+        months=monitoring.available_months(store=store),
+        templates=("review.html.j2", "review_rows.html.j2"),
+        page_size=PAGE_SIZE,
     )
-    context: dict[str, Any] = {
-        "items": items,
-        "total": total,
-        "page_no": page_no,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": {k: v or "" for k, v in filters.items()},
-        "months": monitoring.available_months(store=store),
-        "sort": sort,
-        "registers": registers(store),
-    }
-    template = "review_rows.html.j2" if request.headers.get("hx-request") else "review.html.j2"
-    return page(request, template, visitor, **context)
 
 
 @router.get("/review/{item_id}")
@@ -90,9 +81,8 @@ def review_item(request: Request, item_id: RowId, store: StoreDep, visitor: AnyR
     )
 
 
-def _act(request: Request, visitor: Visitor, item_id: int, csrf: str, call: Callable[[], object]) -> Response:
-    """Check the form's token, run one step and go back to the item; a refusal is a page saying why."""
-    check_csrf(request, visitor, csrf)
+def _act(request: Request, visitor: Visitor, item_id: int, call: Callable[[], object]) -> Response:
+    """Run one step and go back to the item; a refusal is a page saying why (in both languages)."""
     try:
         call()
     except NotVisible:
@@ -104,54 +94,37 @@ def _act(request: Request, visitor: Visitor, item_id: int, csrf: str, call: Call
     return RedirectResponse(f"/review/{item_id}", status_code=303)
 
 
-@router.post("/review/{item_id}/assign")
-def assign(
+@router.post("/review/{item_id}/step/{step}")
+def take_step(
     request: Request,
     item_id: RowId,
+    step: Step,
     store: StoreDep,
     visitor: AnyRole,
-    assignee: Annotated[str, Form(min_length=1, max_length=80)],
     csrf: Csrf,
+    assignee: Annotated[str, Form(max_length=80)] = "",
+    text: Reason = "",
     reason: Reason = "",
+    disposition: Annotated[str, Form(max_length=20)] = "",
+    decision: Annotated[Literal["", "approve", "send_back"], Form()] = "",
 ) -> Response:
-    """Give the item to a person or a team queue."""
-    who = visitor.principal
-    return _act(
-        request,
-        visitor,
-        item_id,
-        csrf,
-        lambda: monitoring.assign_item(store=store, item_id=item_id, assignee=assignee, reason=reason, principal=who),
-    )
-
-
-@router.post("/review/{item_id}/start")
-def start(request: Request, item_id: RowId, store: StoreDep, visitor: AnyRole, csrf: Csrf) -> Response:
-    """Start reviewing the assigned item."""
-    who = visitor.principal
-    return _act(
-        request, visitor, item_id, csrf, lambda: monitoring.start_item(store=store, item_id=item_id, principal=who)
-    )
-
-
-@router.post("/review/{item_id}/comment")
-def comment(
-    request: Request,
-    item_id: RowId,
-    store: StoreDep,
-    visitor: AnyRole,
-    text: Annotated[str, Form(min_length=1, max_length=4000)],
-    csrf: Csrf,
-) -> Response:
-    """Comment on the open item (an institution answers its own items this way)."""
-    who = visitor.principal
-    return _act(
-        request,
-        visitor,
-        item_id,
-        csrf,
-        lambda: monitoring.comment_item(store=store, item_id=item_id, text=text, principal=who),
-    )
+    """Take one step from the item's forms: assign, start, comment, close or check (maker-checker)."""
+    check_csrf(request, visitor, csrf)
+    who, at = visitor.principal, item_id
+    steps: dict[str, Callable[[], object]] = {
+        "assign": lambda: monitoring.assign_item(
+            store=store, item_id=at, assignee=assignee, reason=reason, principal=who
+        ),
+        "start": lambda: monitoring.start_item(store=store, item_id=at, principal=who),
+        "comment": lambda: monitoring.comment_item(store=store, item_id=at, text=text, principal=who),
+        "close": lambda: monitoring.close_item(
+            store=store, item_id=at, disposition=disposition, reason=reason, principal=who
+        ),
+        "check": lambda: monitoring.check_close(
+            store=store, item_id=at, approve=decision == "approve", reason=reason, principal=who
+        ),
+    }
+    return _act(request, visitor, item_id, steps[step])
 
 
 @router.post("/review/{item_id}/attach")
@@ -164,60 +137,16 @@ async def attach(
     csrf: Csrf,
 ) -> Response:
     """Keep a file in evidence on the item (PDF, PNG, JPEG, text or CSV; SHA-256 recorded)."""
+    check_csrf(request, visitor, csrf)
     data = await file.read(monitoring.MAX_ATTACHMENT_BYTES + 1)
     name, kind, who = file.filename or "attachment", file.content_type or "", visitor.principal
     return _act(
         request,
         visitor,
         item_id,
-        csrf,
         lambda: monitoring.attach_file(
             store=store, item_id=item_id, name=name, content_type=kind, data=data, principal=who
         ),
-    )
-
-
-@router.post("/review/{item_id}/close")
-def close(
-    request: Request,
-    item_id: RowId,
-    store: StoreDep,
-    visitor: AnyRole,
-    disposition: Annotated[str, Form(max_length=20)],
-    csrf: Csrf,
-    reason: Reason = "",
-) -> Response:
-    """Close the item with a disposition (a high or critical false positive waits for a second person)."""
-    who = visitor.principal
-    return _act(
-        request,
-        visitor,
-        item_id,
-        csrf,
-        lambda: monitoring.close_item(
-            store=store, item_id=item_id, disposition=disposition, reason=reason, principal=who
-        ),
-    )
-
-
-@router.post("/review/{item_id}/check")
-def check(
-    request: Request,
-    item_id: RowId,
-    store: StoreDep,
-    visitor: AnyRole,
-    decision: Annotated[Literal["approve", "send_back"], Form()],
-    csrf: Csrf,
-    reason: Reason = "",
-) -> Response:
-    """The checker confirms the proposed close, or sends it back."""
-    who, approve = visitor.principal, decision == "approve"
-    return _act(
-        request,
-        visitor,
-        item_id,
-        csrf,
-        lambda: monitoring.check_close(store=store, item_id=item_id, approve=approve, reason=reason, principal=who),
     )
 
 

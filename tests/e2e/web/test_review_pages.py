@@ -52,7 +52,7 @@ def test_an_institution_sees_only_its_own_items_and_may_only_comment(
     assert login("pi-a").get(f"/review/{others[0]['id']}").status_code == 404
     own = login("pi-a").get(f"/review/{mine[0]['id']}").text
     assert 'data-testid="comment-form"' in own and 'data-testid="assign-form"' not in own
-    refused = login("pi-a").post(f"/review/{mine[0]['id']}/assign", data={"assignee": "me", "csrf": _csrf(own)})
+    refused = login("pi-a").post(f"/review/{mine[0]['id']}/step/assign", data={"assignee": "me", "csrf": _csrf(own)})
     assert refused.status_code == 403
 
 
@@ -62,10 +62,10 @@ def test_a_comment_is_escaped_and_a_form_without_the_token_is_refused(
     item = next(i for i in monitoring.list_items(store=store, limit=None) if i["status"] != "closed")
     analyst = login("analyst")
     detail = analyst.get(f"/review/{item['id']}").text
-    without = analyst.post(f"/review/{item['id']}/comment", data={"text": "x", "csrf": "wrong"})
+    without = analyst.post(f"/review/{item['id']}/step/comment", data={"text": "x", "csrf": "wrong"})
     assert without.status_code in (400, 403)
     posted = analyst.post(
-        f"/review/{item['id']}/comment", data={"text": "<script>alert(1)</script> 资金回流", "csrf": _csrf(detail)}
+        f"/review/{item['id']}/step/comment", data={"text": "<script>alert(1)</script> 资金回流", "csrf": _csrf(detail)}
     )
     assert posted.status_code == 303
     shown = analyst.get(f"/review/{item['id']}").text

@@ -6,6 +6,7 @@ institutions' customers' payments): to them the queue reads as empty, like rows 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -43,6 +44,8 @@ def _where(
     return query
 
 
+# The queue's filters besides month and institution: a column each, compared for equality.
+ITEM_FILTERS = {"status": ReviewItem.state, "severity": ReviewItem.severity, "assignee": ReviewItem.assignee}
 # How the queue may be sorted: a name for each order (ties broken by id, so paging is stable).
 ITEM_SORTS = {
     "score": (ReviewItem.score.desc(), ReviewItem.id),
@@ -52,20 +55,14 @@ ITEM_SORTS = {
 }
 
 
-def _filtered(
-    query: Select[RowT],
-    principal: Principal,
-    *,
-    month: str | None,
-    status: str | None,
-    institution_id: str | None,
-    severity: str | None,
-    assignee: str | None,
-) -> Select[RowT]:
-    query = _where(query, ReviewItem, principal, institution_id=institution_id, month=month)
-    for column, value in ((ReviewItem.state, status), (ReviewItem.severity, severity), (ReviewItem.assignee, assignee)):
-        if value is not None:
-            query = query.where(column == value)
+def _filtered(query: Select[RowT], principal: Principal, filters: Mapping[str, str | None]) -> Select[RowT]:
+    """Limit a query to what the principal may see, then to the filters given (month, institution_id, status...)."""
+    query = _where(
+        query, ReviewItem, principal, institution_id=filters.get("institution_id"), month=filters.get("month")
+    )
+    for name, column in ITEM_FILTERS.items():
+        if filters.get(name) is not None:
+            query = query.where(column == filters[name])
     return query
 
 
@@ -73,54 +70,26 @@ def list_items(
     *,
     store: Store,
     principal: Principal = SYSTEM,
-    month: str | None = None,
-    status: str | None = None,
-    institution_id: str | None = None,
-    severity: str | None = None,
-    assignee: str | None = None,
     sort: str = "score",
     limit: int | None = 100,
     offset: int = 0,
+    **filters: str | None,
 ) -> list[dict[str, Any]]:
-    """Return review items the principal may see, highest score first (or by another of ITEM_SORTS)."""
-    query = _filtered(
-        select(ReviewItem),
-        principal,
-        month=month,
-        status=status,
-        institution_id=institution_id,
-        severity=severity,
-        assignee=assignee,
-    )
-    query = query.order_by(*ITEM_SORTS[sort]).offset(offset)
+    """Return review items the principal may see, highest score first (or by another of ITEM_SORTS).
+
+    `filters`: month, institution_id, and any of ITEM_FILTERS (status, severity, assignee); None leaves one out.
+    """
+    query = _filtered(select(ReviewItem), principal, filters).order_by(*ITEM_SORTS[sort]).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     with store.factory() as session:
         return [item_view(r) for r in session.scalars(query)]
 
 
-def count_items(
-    *,
-    store: Store,
-    principal: Principal = SYSTEM,
-    month: str | None = None,
-    status: str | None = None,
-    institution_id: str | None = None,
-    severity: str | None = None,
-    assignee: str | None = None,
-) -> int:
-    """Return how many review items the principal may see under the filters."""
-    query = _filtered(
-        select(func.count()).select_from(ReviewItem),
-        principal,
-        month=month,
-        status=status,
-        institution_id=institution_id,
-        severity=severity,
-        assignee=assignee,
-    )
+def count_items(*, store: Store, principal: Principal = SYSTEM, **filters: str | None) -> int:
+    """Return how many review items the principal may see under the filters (as list_items takes them)."""
     with store.factory() as session:
-        return int(session.scalar(query) or 0)
+        return int(session.scalar(_filtered(select(func.count()).select_from(ReviewItem), principal, filters)) or 0)
 
 
 def get_item(*, store: Store, item_id: int, principal: Principal = SYSTEM) -> dict[str, Any] | None:
