@@ -13,13 +13,20 @@ from cbec.auth.domain import REGULATORS, ROLES
 from cbec.core.months import MONTH_SHAPE
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
-from cbec.web.render import not_found, page, queue_page, registers
+from cbec.web.render import Queue, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Regulator = Annotated[Visitor, Depends(needs(*sorted(REGULATORS)))]
 PAGE_SIZE = 25
+ALERTS = Queue(
+    monitoring.count_alerts,
+    monitoring.list_alerts,
+    monitoring.available_months,
+    ("alerts.html.j2", "alert_rows.html.j2"),
+    PAGE_SIZE,
+)
 Severity = Literal["", "critical", "high", "medium", "low"]
 Sort = Literal["severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"]
 
@@ -37,19 +44,8 @@ def alert_queue(
     sort: Sort = "severity",
 ) -> Response:
     """List the alerts the user may see, sorted by a column; an htmx request gets only the table back."""
-    return queue_page(
-        request,
-        visitor,
-        store,
-        count=monitoring.count_alerts,
-        rows=monitoring.list_alerts,
-        filters={"month": month, "severity": severity, "rule_id": rule_id, "institution_id": institution_id},
-        page_no=page_no,
-        sort=sort,
-        months=monitoring.available_months(store=store),
-        templates=("alerts.html.j2", "alert_rows.html.j2"),
-        page_size=PAGE_SIZE,
-    )
+    filters = {"month": month, "severity": severity, "rule_id": rule_id, "institution_id": institution_id}
+    return queue_page(request, visitor, store, ALERTS, filters, page_no, sort)
 
 
 @router.get("/alerts/{alert_id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -159,41 +160,43 @@ def page(
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
 
 
-def queue_page(
-    request: Request,
-    visitor: Visitor,
-    store: Store,
-    *,
-    count: Callable[..., int],
-    rows: Callable[..., list[Any]],
-    filters: dict[str, str],
-    page_no: int,
-    sort: str,
-    months: list[str],
-    templates: tuple[str, str],
-    page_size: int = 25,
-) -> Response:
-    """Render one page of a filtered, sorted queue (alerts, review items); an htmx request gets only its table.
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """A filtered, sorted queue page: the service's count and rows reads, and the page's and the table's templates.
 
-    `count` and `rows` are the service's reads, called with the principal and the filters given (blank: None);
-    `templates` are the whole page's and the table's.
+    `count` and `rows` are called with the store, the principal and the filters (blank: None); `rows` also with
+    limit, offset and sort. `months` lists the months to filter by.
     """
+
+    count: Callable[..., int]
+    rows: Callable[..., list[Any]]
+    months: Callable[..., list[str]]
+    templates: tuple[str, str]
+    page_size: int = 25
+
+
+def queue_page(
+    request: Request, visitor: Visitor, store: Store, queue: Queue, filters: dict[str, str], page_no: int, sort: str
+) -> Response:
+    """Render one page of a queue (alerts, review items); an htmx request gets only its table."""
     chosen = {k: v or None for k, v in filters.items()}
-    total = count(store=store, principal=visitor.principal, **chosen)
-    found = rows(
-        store=store, principal=visitor.principal, limit=page_size, offset=(page_no - 1) * page_size, sort=sort, **chosen
+    total = queue.count(store=store, principal=visitor.principal, **chosen)
+    offset = (page_no - 1) * queue.page_size
+    found = queue.rows(
+        store=store, principal=visitor.principal, limit=queue.page_size, offset=offset, sort=sort, **chosen
     )
     context: dict[str, Any] = {
         "rows": found,
         "total": total,
         "page_no": page_no,
-        "pages": max(1, -(-total // page_size)),
+        "pages": max(1, -(-total // queue.page_size)),
         "filters": filters,
-        "months": months,
+        "months": queue.months(store=store),
         "sort": sort,
         "registers": registers(store),
     }
-    return page(request, templates[1] if request.headers.get("hx-request") else templates[0], visitor, **context)
+    whole, table = queue.templates
+    return page(request, table if request.headers.get("hx-request") else whole, visitor, **context)
 
 
 def not_found(request: Request, visitor: Visitor) -> Response:

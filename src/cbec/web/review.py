@@ -19,7 +19,7 @@ from cbec.auth.domain import ROLES, Forbidden, NotVisible
 from cbec.core.months import MONTH_SHAPE
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service as monitoring
-from cbec.web.render import not_found, page, queue_page, registers
+from cbec.web.render import Queue, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +27,13 @@ AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Csrf = Annotated[str, Form(max_length=100)]
 Reason = Annotated[str, Form(max_length=4000)]
 PAGE_SIZE = 25
+REVIEW_ITEMS = Queue(
+    monitoring.count_items,
+    monitoring.list_items,
+    monitoring.available_months,
+    ("review.html.j2", "review_rows.html.j2"),
+    PAGE_SIZE,
+)
 Status = Literal["", "new", "assigned", "in_review", "pending_check", "closed"]
 Severity = Literal["", "critical", "high", "medium", "low"]
 Sort = Literal["score", "due_at", "-created_at", "id"]
@@ -46,19 +53,8 @@ def review_queue(
     sort: Sort = "score",
 ) -> Response:
     """List the review items the user may see, filtered and sorted; an htmx request gets only the table back."""
-    return queue_page(
-        request,
-        visitor,
-        store,
-        count=monitoring.count_items,
-        rows=monitoring.list_items,
-        filters={"month": month, "status": status, "severity": severity, "assignee": assignee},
-        page_no=page_no,
-        sort=sort,
-        months=monitoring.available_months(store=store),
-        templates=("review.html.j2", "review_rows.html.j2"),
-        page_size=PAGE_SIZE,
-    )
+    filters = {"month": month, "status": status, "severity": severity, "assignee": assignee}
+    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort)
 
 
 @router.get("/review/{item_id}")
