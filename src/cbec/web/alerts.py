@@ -10,10 +10,9 @@ from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import REGULATORS, ROLES
-from cbec.core.months import MONTH_SHAPE
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
-from cbec.web.render import Queue, not_found, page, queue_page, registers
+from cbec.web.render import MonthFilter, PageNo, Queue, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -36,11 +35,11 @@ def alert_queue(
     request: Request,
     store: StoreDep,
     visitor: AnyRole,
-    month: Annotated[str, Query(pattern=f"^({MONTH_SHAPE})?$")] = "",
+    month: MonthFilter = "",
     severity: Severity = "",
     rule_id: Annotated[str, Query(max_length=80)] = "",
     institution_id: Annotated[str, Query(max_length=64)] = "",
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_no: PageNo = 1,
     sort: Sort = "severity",
 ) -> Response:
     """List the alerts the user may see, sorted by a column; an htmx request gets only the table back."""

@@ -9,8 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.requests import Request
@@ -19,6 +20,7 @@ from starlette.responses import Response
 from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
+from cbec.core.months import MONTH_SHAPE
 from cbec.core.regions import CITIES, find_city
 from cbec.feeds import service as feeds
 from cbec.storage.store import Store
@@ -158,6 +160,11 @@ def page(
         base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
         base["csrf"] = visitor.csrf
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
+
+
+# A queue page's month filter (blank: every month) and page number, as query parameters.
+MonthFilter = Annotated[str, Query(pattern=f"^({MONTH_SHAPE})?$")]
+PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,9 @@ from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import ROLES, Forbidden, NotVisible
-from cbec.core.months import MONTH_SHAPE
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service as monitoring
-from cbec.web.render import Queue, not_found, page, queue_page, registers
+from cbec.web.render import MonthFilter, PageNo, Queue, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
@@ -45,11 +44,11 @@ def review_queue(
     request: Request,
     store: StoreDep,
     visitor: AnyRole,
-    month: Annotated[str, Query(pattern=f"^({MONTH_SHAPE})?$")] = "",
+    month: MonthFilter = "",
     status: Status = "",
     severity: Severity = "",
     assignee: Annotated[str, Query(max_length=80)] = "",
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_no: PageNo = 1,
     sort: Sort = "score",
 ) -> Response:
     """List the review items the user may see, filtered and sorted; an htmx request gets only the table back."""
