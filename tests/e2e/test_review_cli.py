@@ -64,11 +64,13 @@ def test_review_an_item_from_the_queue_to_a_checked_close(tmp_path: Path) -> Non
     note.write_text("客户资料核对记录 / KYC notes\n", encoding="utf-8")
     attached = _cbec(home, "review", "attach", first, "--file", str(note), "--by", "wang")
     assert "kyc.txt (text/plain" in attached and hashlib.sha256(note.read_bytes()).hexdigest() in attached
-    bulk = _cbec(home, "review", "bulk-assign", second, third, "--to", "team-west", "--by", "wang")
+    bulk = _cbec(home, "review", "assign", second, third, "--to", "team-west", "--by", "wang")
     assert bulk.count("team-west") == 2
-    closed = _cbec(home, "review", "bulk-close", second, third, "--disposition", "no_action", "--by", "wang")
+    closed = _cbec(home, "review", "close", second, third, "--disposition", "no_action", "--by", "wang")
     assert closed.count("closed") == 2
-    _cbec(home, "review", "bulk-close", first, second, "--by", "wang", code=2)  # second is closed: none done
+    _cbec(
+        home, "review", "close", first, second, "--disposition", "no_action", "--by", "wang", code=2
+    )  # second is closed: none done
     assert "· closed" not in _cbec(home, "review", "show", first).splitlines()[0]
     _cbec(home, "review", "start", first, "--by", "wang")
     _cbec(home, "review", "close", first, "--disposition", "true_positive", "--reason", "拆分 / split", "--by", "wang")

@@ -23,18 +23,19 @@ def _as(by: str) -> Principal:
 
 
 def _done(call: Any) -> None:
-    """Run one step; print the item as it stands, or the refusal (exit 2)."""
+    """Run one step (or one bulk call); print each item as it stands, or the refusal (exit 2, nothing done)."""
     try:
-        item = call()
+        done = call()
     except (Forbidden, NotVisible, TransitionError, ValueError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
-    console.print(
-        f"#{item['id']} {item['institution_id']}/{item['payment_id']} · {item['status']}"
-        + (f" · {item['disposition']}" if item["disposition"] else "")
-        + (f" · {item['assignee']}" if item["assignee"] else ""),
-        markup=False,
-    )
+    for item in done if isinstance(done, list) else [done]:
+        console.print(
+            f"#{item['id']} {item['institution_id']}/{item['payment_id']} · {item['status']}"
+            + (f" · {item['disposition']}" if item["disposition"] else "")
+            + (f" · {item['assignee']}" if item["assignee"] else ""),
+            markup=False,
+        )
 
 
 @review_app.command("show")
@@ -59,9 +60,15 @@ def show(ctx: typer.Context, item_id: int = typer.Argument(...)) -> None:
 
 
 @review_app.command("assign")
-def assign(ctx: typer.Context, item_id: int = typer.Argument(...), to: str = typer.Option(...), by: str = BY) -> None:
-    """Give an item to a person or a team queue."""
-    _done(lambda: service.assign_item(store=store_of(ctx), item_id=item_id, assignee=to, principal=_as(by)))
+def assign(
+    ctx: typer.Context, item_ids: list[int] = typer.Argument(...), to: str = typer.Option(...), by: str = BY
+) -> None:
+    """Give an item (or several, all or none) to a person or a team queue."""
+    store, who = store_of(ctx), _as(by)
+    if len(item_ids) > 1:
+        _done(lambda: service.bulk_assign(store=store, item_ids=item_ids, assignee=to, principal=who))
+    else:
+        _done(lambda: service.assign_item(store=store, item_id=item_ids[0], assignee=to, principal=who))
 
 
 @review_app.command("start")
@@ -81,17 +88,25 @@ def comment(
 @review_app.command("close")
 def close(
     ctx: typer.Context,
-    item_id: int = typer.Argument(...),
-    disposition: str = typer.Option(..., help=", ".join(service.DISPOSITIONS)),
+    item_ids: list[int] = typer.Argument(..., help="one item, or several to close all or none"),
+    disposition: str = typer.Option(..., help=", ".join(service.DISPOSITIONS) + " (several: not true_positive)"),
     reason: str = typer.Option("", help="required for false_positive"),
     by: str = BY,
 ) -> None:
-    """Close an item in review; a high or critical false positive waits for a second person (cbec review check)."""
-    _done(
-        lambda: service.close_item(
-            store=store_of(ctx), item_id=item_id, disposition=disposition, reason=reason, principal=_as(by)
+    """Close items in review; a high or critical false positive waits for a second person (cbec review check)."""
+    store, who = store_of(ctx), _as(by)
+    if len(item_ids) > 1:
+        _done(
+            lambda: service.bulk_close(
+                store=store, item_ids=item_ids, disposition=disposition, reason=reason, principal=who
+            )
         )
-    )
+    else:
+        _done(
+            lambda: service.close_item(
+                store=store, item_id=item_ids[0], disposition=disposition, reason=reason, principal=who
+            )
+        )
 
 
 @review_app.command("check")
@@ -167,41 +182,6 @@ def attach(
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
     console.print(f"#{item_id} + {row['name']} ({row['content_type']}, {row['size']} B) sha256 {row['sha256']}")
-
-
-def _bulk(call: Any) -> None:
-    """Run one bulk call; print each item as it stands, or the refusal (exit 2, nothing done)."""
-    try:
-        items = call()
-    except (Forbidden, NotVisible, ValueError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
-    for item in items:
-        console.print(f"#{item['id']} · {item['status']} · {item['assignee'] or '-'}", markup=False)
-
-
-@review_app.command("bulk-assign")
-def bulk_assign(
-    ctx: typer.Context, item_ids: list[int] = typer.Argument(...), to: str = typer.Option(...), by: str = BY
-) -> None:
-    """Assign many items at once, all or none."""
-    _bulk(lambda: service.bulk_assign(store=store_of(ctx), item_ids=item_ids, assignee=to, principal=_as(by)))
-
-
-@review_app.command("bulk-close")
-def bulk_close(
-    ctx: typer.Context,
-    item_ids: list[int] = typer.Argument(...),
-    disposition: str = typer.Option("no_action", help="no_action, false_positive or escalated"),
-    reason: str = typer.Option("", help="required for false_positive"),
-    by: str = BY,
-) -> None:
-    """Close many items at once, all or none; a high or critical false positive still waits for its checker."""
-    _bulk(
-        lambda: service.bulk_close(
-            store=store_of(ctx), item_ids=item_ids, disposition=disposition, reason=reason, principal=_as(by)
-        )
-    )
 
 
 @review_app.command("report")

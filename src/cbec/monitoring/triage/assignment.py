@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from cbec.casework import service as casework
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.severity import SEVERITIES
+from cbec.core.workflow import Step, advance
 from cbec.monitoring.triage.config import TriageConfigError
 from cbec.monitoring.triage.domain import SIGNALS
 from cbec.monitoring.triage.lifecycle import REVIEW_ITEM
@@ -172,9 +173,13 @@ def auto_assign(
     now: datetime,
     calendar: WorkingCalendar,
 ) -> dict[int, str]:
-    """Assign each new item by the rules, round-robin within its team; return item id -> assignee."""
+    """Assign each new item by the rules, round-robin within its team; return item id -> assignee.
+
+    Each assignment is a step by `system` with its audit entry, recorded together (casework.record_steps).
+    """
     turns: dict[str, int] = {}
     done: dict[int, str] = {}
+    moves: list[tuple[ReviewItem, Step]] = []
     for item in items:
         team, rule_id = config.team_for(
             severity=item.severity, institution=item.institution_id, typology=typology_of(item.contributions)
@@ -185,18 +190,19 @@ def auto_assign(
         if team.members:
             assignee = team.members[turns[team.name] % len(team.members)]
             turns[team.name] += 1
-        casework.take_step(
-            session,
-            REVIEW_ITEMS,
-            item,
-            lifecycle=REVIEW_ITEM,
+        reason = f"自动分派 / auto-assigned: {team.name} → {assignee} (rule {rule_id}, v{config.version})"
+        step = advance(
+            REVIEW_ITEM,
+            state=item.state,
             action="assign",
             actor="system",
-            reason=f"自动分派 / auto-assigned: {team.name} → {assignee} (rule {rule_id}, v{config.version})",
+            reason=reason,
             now=now,
             calendar=calendar,
             due_at=item.due_at,
         )
+        moves.append((item, step))
         item.assignee = assignee
         done[item.id] = assignee
+    casework.record_steps(session, REVIEW_ITEMS, moves)
     return done

@@ -32,22 +32,21 @@ def subject_key(account_id: str | None, contributions: Sequence[dict[str, Any]])
 
 
 def file_into_cases(session: Session, items: Sequence[ReviewItem], *, now: datetime) -> list[ReviewCase]:
-    """Put each new item in the open case of its subject (opening cases as needed); return the cases touched."""
+    """Put each new item in the open case of its subject (opening cases as needed); return the cases touched.
+
+    The open cases of the items' months are read in one query and the new ones written in one flush.
+    """
+    months = sorted({item.month for item in items})
+    open_cases: dict[tuple[str, str, str], ReviewCase] = {}
+    if months:
+        query = select(ReviewCase).where(ReviewCase.month.in_(months), ReviewCase.state == "open")
+        for case in session.scalars(query.order_by(ReviewCase.id.desc())):
+            open_cases[(case.institution_id, case.month, case.subject_key)] = case  # the oldest open case wins
     touched: dict[tuple[str, str, str], ReviewCase] = {}
+    members: list[tuple[ReviewItem, ReviewCase]] = []
     for item in items:
         key = (item.institution_id, item.month, subject_key(item.account_id, item.contributions))
-        case = touched.get(key)
-        if case is None:
-            case = session.scalars(
-                select(ReviewCase)
-                .where(
-                    ReviewCase.institution_id == key[0],
-                    ReviewCase.month == key[1],
-                    ReviewCase.subject_key == key[2],
-                    ReviewCase.state == "open",
-                )
-                .order_by(ReviewCase.id)
-            ).first()
+        case = touched.get(key) or open_cases.get(key)
         if case is None:
             case = ReviewCase(
                 institution_id=key[0],
@@ -62,13 +61,15 @@ def file_into_cases(session: Session, items: Sequence[ReviewItem], *, now: datet
                 updated_at=now,
             )
             session.add(case)
-            session.flush()
         touched[key] = case
-        item.case_id = case.id
+        members.append((item, case))
         case.score = max(case.score, item.score)
         case.combined_score = round(1.0 - (1.0 - case.combined_score) * (1.0 - item.score), 6)
         case.item_count += 1
         case.updated_at = now
+    session.flush()
+    for item, case in members:
+        item.case_id = case.id
     return list(touched.values())
 
 
