@@ -46,8 +46,10 @@ def file_into_cases(session: Session, items: Sequence[ReviewItem], *, now: datet
     members: list[tuple[ReviewItem, ReviewCase]] = []
     for item in items:
         key = (item.institution_id, item.month, subject_key(item.account_id, item.contributions))
-        case = touched.get(key) or open_cases.get(key)
-        if case is None:
+        found = touched.get(key) or open_cases.get(key)
+        if found is not None:
+            case = found
+        else:
             case = ReviewCase(
                 institution_id=key[0],
                 month=key[1],
