@@ -60,4 +60,11 @@ REVIEW_TEXT: dict[str, tuple[str, str]] = {
     "disposition_false_positive": ("误报", "false positive"),
     "disposition_no_action": ("无需处理", "no action"),
     "disposition_escalated": ("升级", "escalated"),
+    "step_assign": ("分派", "assign"),
+    "step_start": ("开始审查", "start review"),
+    "step_comment": ("评论", "comment"),
+    "step_close": ("结案", "close"),
+    "step_propose_close": ("提议结案(待复核)", "propose the close"),
+    "step_confirm_close": ("复核确认", "confirm the close"),
+    "step_reject_close": ("复核退回", "send back"),
 }

@@ -70,4 +70,6 @@ def test_a_comment_is_escaped_and_a_form_without_the_token_is_refused(
     assert posted.status_code == 303
     shown = analyst.get(f"/review/{item['id']}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; 资金回流" in shown and "<script>alert(1)" not in shown
+    assert "<td>评论</td>" in shown  # the step's name in the page's language
+    assert "<td>comment</td>" in analyst.get(f"/review/{item['id']}", cookies={"cbec_lang": "en"}).text
     assert "script-src" in analyst.get(f"/review/{item['id']}").headers["content-security-policy"]
