@@ -220,3 +220,5 @@ def test_a_true_positive_drafts_its_suspicious_transaction_report(world: tuple[S
     assert service.get_report_draft(store=store, item_id=item_id, principal=PI_A) is not None
     text = service.report_text(draft)
     assert "可疑交易报告" in text and "CNY 300000.00" in text and "P3" in text and "wang" in text
+    assert "交易期间 / Period: 2026-10-09 10:00 — 2026-10-10 08:00" in text
+    assert "报送期限 / File by: 2026-11-09 23:59 (Asia/Shanghai)" in text

@@ -164,6 +164,13 @@ def get_report_draft(*, store: Store, item_id: int, principal: Principal = SYSTE
         return draft_view(draft, store.calendar())
 
 
+def _local(value: object) -> str:
+    """Return a time as Asia/Shanghai reads it (minutes), anything else as it is ("—" for none)."""
+    if isinstance(value, datetime):
+        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return "—" if value is None else str(value)
+
+
 def report_text(draft: Mapping[str, Any]) -> str:
     """Return a draft as a person reads it: its elements, one per line, in Chinese with English labels."""
     lines = [
@@ -172,7 +179,7 @@ def report_text(draft: Mapping[str, Any]) -> str:
         f"可疑主体账户 / Subject account: {draft['subject_account'] or '—'}",
         f"可疑主体 / Subject party: {draft['subject_party'] or '—'}",
         f"可疑交易类型 / Typology: {draft['typology']}",
-        f"交易期间 / Period: {draft['first_payment_at'] or '—'} — {draft['last_payment_at'] or '—'}",
+        f"交易期间 / Period: {_local(draft['first_payment_at'])} — {_local(draft['last_payment_at'])}",
         "金额合计 / Totals: " + ("; ".join(f"{t['currency']} {t['amount']}" for t in draft["totals"]) or "—"),
         f"交易笔数 / Payments: {len(draft['payments'])}",
     ]
@@ -185,8 +192,8 @@ def report_text(draft: Mapping[str, Any]) -> str:
     lines += [f"  {r.get('zh')} / {r.get('en')}" for r in draft["reasons"]]
     lines += [
         f"分析人员 / Analyst: {draft['analyst']} — {draft['analyst_reason']}",
-        f"发现时间 / Detected: {draft['detected_at']}; 起草时间 / Drafted: {draft['drafted_at']}",
-        f"报送期限 / File by: {draft['file_by']}",
+        f"发现时间 / Detected: {_local(draft['detected_at'])}; 起草时间 / Drafted: {_local(draft['drafted_at'])}",
+        f"报送期限 / File by: {_local(draft['file_by'])} (Asia/Shanghai)",
         f"依据 / Legal basis: {draft['legal_basis']}",
     ]
     return "\n".join(lines) + "\n"
