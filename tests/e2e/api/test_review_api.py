@@ -22,6 +22,12 @@ def test_an_institution_sees_only_its_own_items_and_reports(world: World) -> Non
     assert {i["institution_id"] for i in mine} <= {world.mine}
     assert len(mine) == sum(1 for i in everyone if i["institution_id"] == world.mine)
     assert _items(world, "firm") == []
+    severity = everyone[0]["severity"]
+    narrowed = world.client.get(
+        f"{API}/review-items", params={"severity": severity, "sort": "due_at"}, headers=as_user(world, "analyst")
+    ).json()
+    assert narrowed and {i["severity"] for i in narrowed} == {severity}
+    assert [i["due_at"] for i in narrowed] == sorted(i["due_at"] for i in narrowed)
     theirs = next((i for i in everyone if i["institution_id"] != world.mine), None)
     if theirs is not None:
         reply = world.client.get(f"{API}/review-items/{theirs['id']}", headers=as_user(world, "pi-a"))

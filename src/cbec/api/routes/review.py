@@ -37,11 +37,13 @@ def list_items(
     offset: Offset = 0,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     status: State | None = None,
+    severity: Literal["critical", "high", "medium", "low"] | None = None,
+    assignee: Annotated[str | None, Query(max_length=80)] = None,
+    sort: Literal["score", "due_at", "-created_at", "id"] = "score",
 ) -> list[ReviewItemRead]:
-    """List the review items you may see (an institution: its own), highest risk score first."""
-    items = monitoring.list_items(
-        store=store, principal=principal, month=month, status=status, limit=limit, offset=offset
-    )
+    """List the review items you may see (an institution: its own), highest risk score first (or by `sort`)."""
+    filters = {"month": month, "status": status, "severity": severity, "assignee": assignee}
+    items = monitoring.list_items(store=store, principal=principal, sort=sort, limit=limit, offset=offset, **filters)
     return [ReviewItemRead.model_validate(i) for i in items]
 
 
