@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from cbec.audit.schemas import AuditRead, Problem, VerifyResult
 from cbec.config import Settings
 from cbec.storage.store import Store
 
-__all__ = ["AuditRead", "VerifyResult", "checkpoint", "list_entries", "record", "verify"]
+__all__ = ["AuditRead", "VerifyResult", "checkpoint", "list_entries", "record", "record_many", "verify"]
 log = logging.getLogger(__name__)
 _PENDING, _LISTENING = "audit_checkpoint", "audit_listening"
 
@@ -67,32 +68,44 @@ def record(
     The entry carries the MAC of its hash (audit key); once the transaction commits, the new head is signed
     and appended to the checkpoint file.
     """
+    fields = {"actor": actor, "action": action, "entity": entity, "entity_id": entity_id}
+    (entry,) = record_many(session, [{**fields, "before": before, "after": after, "now": now}])
+    return entry
+
+
+def record_many(session: Session, entries: Sequence[Mapping[str, Any]]) -> list[AuditEntry]:
+    """Append several entries in order (each as `record` takes them), locking the chain's head once.
+
+    For a step taken on many rows at once (triage assigning the items it opens): the same entries as one
+    `record` each, chained one after another, at a fraction of the round trips.
+    """
     anchor = _anchor(session)
     head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
         session.add(head)
-    at = (now or datetime.now(UTC)).astimezone(UTC)
-    before_json, after_json = canonical(before), canonical(after)
-    seq = head.seq + 1
-    fields = {
-        "seq": seq,
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "entity": entity,
-        "entity_id": str(entity_id),
-        "before": before_json,
-        "after": after_json,
-        "prev_hash": head.hash,
-    }
-    digest = entry_hash(**fields)
-    entry = AuditEntry(**fields, hash=digest, mac=anchor.mac(digest))
-    session.add(entry)
-    head.seq, head.hash = seq, digest
+    added: list[AuditEntry] = []
+    for given in entries:
+        seq = head.seq + 1
+        fields = {
+            "seq": seq,
+            "at": (given.get("now") or datetime.now(UTC)).astimezone(UTC),
+            "actor": given["actor"],
+            "action": given["action"],
+            "entity": given["entity"],
+            "entity_id": str(given["entity_id"]),
+            "before": canonical(given.get("before")),
+            "after": canonical(given.get("after")),
+            "prev_hash": head.hash,
+        }
+        digest = entry_hash(**fields)
+        added.append(AuditEntry(**fields, hash=digest, mac=anchor.mac(digest)))
+        head.seq, head.hash = seq, digest
+    session.add_all(added)
     session.flush()
-    _checkpoint_after_commit(session, anchor, seq, digest)
-    return entry
+    if added:
+        _checkpoint_after_commit(session, anchor, head.seq, head.hash)
+    return added
 
 
 def verify(*, store: Store, batch: int = 10_000) -> VerifyResult:

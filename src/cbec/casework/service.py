@@ -8,7 +8,7 @@ so the table and the audit log always tell the same story.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ __all__ = [
     "list_visible",
     "open_item",
     "record",
+    "record_steps",
     "require",
     "run_deadline_check",
     "step_visible",
@@ -90,32 +91,42 @@ def open_item(
         )
 
 
-def record(session: Session, tables: CaseTables[ItemT, StepT], item: ItemT, step: Step) -> None:
-    """Move an item to a step's state and deadline, keep the step and audit it."""
+def _move(tables: CaseTables[ItemT, StepT], item: ItemT, step: Step) -> tuple[StepT, dict[str, Any]]:
+    """Move an item to a step's state and deadline; return the step's row and its audit entry, to be kept."""
     before = {"state": item.state, "due_at": item.due_at}
     item.state, item.due_at, item.updated_at = step.to_state, step.due_at, step.at
-    session.add(
-        tables.steps(
-            **{tables.link: item.id},
-            action=step.action,
-            from_state=step.from_state,
-            to_state=step.to_state,
-            actor=step.actor,
-            at=step.at,
-            reason=step.reason,
-            due_at=step.due_at,
-        )
-    )
-    audit.record(
-        session,
+    row = tables.steps(
+        **{tables.link: item.id},
+        action=step.action,
+        from_state=step.from_state,
+        to_state=step.to_state,
         actor=step.actor,
-        action=f"{tables.entity}.{step.action}",
-        entity=tables.entity,
-        entity_id=item.id,
-        before=before,
-        after={"state": item.state, "due_at": item.due_at, "reason": step.reason},
-        now=step.at,
+        at=step.at,
+        reason=step.reason,
+        due_at=step.due_at,
     )
+    entry = {
+        "actor": step.actor,
+        "action": f"{tables.entity}.{step.action}",
+        "entity": tables.entity,
+        "entity_id": item.id,
+        "before": before,
+        "after": {"state": item.state, "due_at": item.due_at, "reason": step.reason},
+        "now": step.at,
+    }
+    return row, entry
+
+
+def record(session: Session, tables: CaseTables[ItemT, StepT], item: ItemT, step: Step) -> None:
+    """Move an item to a step's state and deadline, keep the step and audit it."""
+    record_steps(session, tables, [(item, step)])
+
+
+def record_steps(session: Session, tables: CaseTables[ItemT, StepT], moves: Sequence[tuple[ItemT, Step]]) -> None:
+    """Record many steps at once (each item moved, its step kept and audited), the audit chain locked once."""
+    kept = [_move(tables, item, step) for item, step in moves]
+    session.add_all([row for row, _ in kept])
+    audit.record_many(session, [entry for _, entry in kept])
 
 
 def take_step(

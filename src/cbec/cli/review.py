@@ -1,7 +1,10 @@
-"""cbec review: the analyst's steps on review items (assign, start, comment, close, check), audited."""
+"""cbec review: the analyst's steps on review items (assign, comment, attach, close, check, bulk), cases, STR drafts."""
 
 from __future__ import annotations
 
+import json
+import mimetypes
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -20,18 +23,19 @@ def _as(by: str) -> Principal:
 
 
 def _done(call: Any) -> None:
-    """Run one step; print the item as it stands, or the refusal (exit 2)."""
+    """Run one step (or one bulk call); print each item as it stands, or the refusal (exit 2, nothing done)."""
     try:
-        item = call()
+        done = call()
     except (Forbidden, NotVisible, TransitionError, ValueError) as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from exc
-    console.print(
-        f"#{item['id']} {item['institution_id']}/{item['payment_id']} · {item['status']}"
-        + (f" · {item['disposition']}" if item["disposition"] else "")
-        + (f" · {item['assignee']}" if item["assignee"] else ""),
-        markup=False,
-    )
+    for item in done if isinstance(done, list) else [done]:
+        console.print(
+            f"#{item['id']} {item['institution_id']}/{item['payment_id']} · {item['status']}"
+            + (f" · {item['disposition']}" if item["disposition"] else "")
+            + (f" · {item['assignee']}" if item["assignee"] else ""),
+            markup=False,
+        )
 
 
 @review_app.command("show")
@@ -44,7 +48,9 @@ def show(ctx: typer.Context, item_id: int = typer.Argument(...)) -> None:
         raise typer.Exit(1)
     console.print(
         f"#{item['id']} {item['institution_id']}/{item['payment_id']} · account {item['account_id']} · "
-        f"score {item['score']:.3f} (account {item['account_score']:.3f}) · {item['severity']} · {item['status']}",
+        f"score {item['score']:.3f} (account {item['account_score']:.3f}) · {item['severity']} · {item['status']}"
+        + (f" · {item['assignee']}" if item["assignee"] else "")
+        + (f" · case #{item['case_id']}" if item["case_id"] else ""),
         markup=False,
     )
     for c in item["contributions"]:
@@ -54,9 +60,15 @@ def show(ctx: typer.Context, item_id: int = typer.Argument(...)) -> None:
 
 
 @review_app.command("assign")
-def assign(ctx: typer.Context, item_id: int = typer.Argument(...), to: str = typer.Option(...), by: str = BY) -> None:
-    """Give an item to a person or a team queue."""
-    _done(lambda: service.assign_item(store=store_of(ctx), item_id=item_id, assignee=to, principal=_as(by)))
+def assign(
+    ctx: typer.Context, item_ids: list[int] = typer.Argument(...), to: str = typer.Option(...), by: str = BY
+) -> None:
+    """Give an item (or several, all or none) to a person or a team queue."""
+    store, who = store_of(ctx), _as(by)
+    if len(item_ids) > 1:
+        _done(lambda: service.bulk_assign(store=store, item_ids=item_ids, assignee=to, principal=who))
+    else:
+        _done(lambda: service.assign_item(store=store, item_id=item_ids[0], assignee=to, principal=who))
 
 
 @review_app.command("start")
@@ -76,17 +88,25 @@ def comment(
 @review_app.command("close")
 def close(
     ctx: typer.Context,
-    item_id: int = typer.Argument(...),
-    disposition: str = typer.Option(..., help=", ".join(service.DISPOSITIONS)),
+    item_ids: list[int] = typer.Argument(..., help="one item, or several to close all or none"),
+    disposition: str = typer.Option(..., help=", ".join(service.DISPOSITIONS) + " (several: not true_positive)"),
     reason: str = typer.Option("", help="required for false_positive"),
     by: str = BY,
 ) -> None:
-    """Close an item in review; a high or critical false positive waits for a second person (cbec review check)."""
-    _done(
-        lambda: service.close_item(
-            store=store_of(ctx), item_id=item_id, disposition=disposition, reason=reason, principal=_as(by)
+    """Close items in review; a high or critical false positive waits for a second person (cbec review check)."""
+    store, who = store_of(ctx), _as(by)
+    if len(item_ids) > 1:
+        _done(
+            lambda: service.bulk_close(
+                store=store, item_ids=item_ids, disposition=disposition, reason=reason, principal=who
+            )
         )
-    )
+    else:
+        _done(
+            lambda: service.close_item(
+                store=store, item_id=item_ids[0], disposition=disposition, reason=reason, principal=who
+            )
+        )
 
 
 @review_app.command("check")
@@ -103,3 +123,79 @@ def check(
             store=store_of(ctx), item_id=item_id, approve=approve, reason=reason, principal=_as(by)
         )
     )
+
+
+@review_app.command("cases")
+def cases(
+    ctx: typer.Context,
+    month: str | None = typer.Option(None, help="YYYY-MM"),
+    status: str | None = typer.Option(None, help="open or closed"),
+    limit: int = typer.Option(50),
+) -> None:
+    """List review cases (items grouped per account or pattern), highest score first."""
+    for c in service.list_review_cases(store=store_of(ctx), month=month, status=status, limit=limit):
+        console.print(
+            f"case #{c['id']} {c['institution_id']} {c['month']} {c['subject_key']} · {c['status']} · "
+            f"{c['item_count']} items · score {c['score']:.3f} (combined {c['combined_score']:.3f})",
+            markup=False,
+        )
+
+
+@review_app.command("case")
+def case(ctx: typer.Context, case_id: int = typer.Argument(...)) -> None:
+    """Show one review case and its items."""
+    try:
+        found = service.get_review_case(store=store_of(ctx), case_id=case_id)
+    except NotVisible as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+    console.print(
+        f"case #{found['id']} {found['institution_id']} {found['month']} {found['subject_key']} · {found['status']}",
+        markup=False,
+    )
+    for i in found["items"]:
+        console.print(
+            f"  #{i['id']} {i['payment_id']} · {i['severity']} · {i['score']:.3f} · {i['status']}", markup=False
+        )
+
+
+@review_app.command("attach")
+def attach(
+    ctx: typer.Context,
+    item_id: int = typer.Argument(...),
+    file: Path = typer.Option(..., exists=True, dir_okay=False, readable=True),
+    content_type: str | None = typer.Option(None, help="default: guessed from the file name"),
+    by: str = BY,
+) -> None:
+    """Keep a file in evidence on an open item (its SHA-256 recorded)."""
+    kind = content_type or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    try:
+        row = service.attach_file(
+            store=store_of(ctx),
+            item_id=item_id,
+            name=file.name,
+            content_type=kind,
+            data=file.read_bytes()[: service.MAX_ATTACHMENT_BYTES + 1],
+            principal=_as(by),
+        )
+    except (Forbidden, NotVisible, ValueError) as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    console.print(f"#{item_id} + {row['name']} ({row['content_type']}, {row['size']} B) sha256 {row['sha256']}")
+
+
+@review_app.command("report")
+def report(
+    ctx: typer.Context,
+    item_id: int = typer.Argument(...),
+    as_json: bool = typer.Option(False, "--json", help="the draft's fields as JSON"),
+) -> None:
+    """Show the suspicious transaction report drafted for an item closed as a true positive."""
+    draft = service.get_report_draft(store=store_of(ctx), item_id=item_id)
+    if draft is None:
+        err_console.print(f"no report draft for review item {item_id} / 待审事项 {item_id} 无可疑交易报告草稿")
+        raise typer.Exit(1)
+    if as_json:
+        typer.echo(json.dumps(draft, ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(service.report_text(draft), nl=False)

@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +29,10 @@ from cbec.ip.copy_models import BorderFlag, CopyFinding, TakedownEvidence
 from cbec.ip.models import TAKEDOWNS, ListingFinding, TakedownCase, TakedownTransition
 from cbec.ip.schemas import EvidencePackage, EvidenceRead, TakedownStepRead
 from cbec.storage.engine import transaction
-from cbec.storage.files import write_atomic
+from cbec.storage.files import safe_name, write_atomic
 from cbec.storage.store import Store
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
 class EvidenceError(ValueError):
@@ -54,12 +52,6 @@ def visible_case(session: Session, case_id: int, principal: Principal) -> Takedo
     if case is None or not can_see_case(principal, case):
         raise NotVisible(f"no takedown case {case_id} / 下架案件 {case_id} 不存在")
     return case
-
-
-def safe_name(name: str) -> str:
-    """Return a file name safe to keep and to put in a zip: no folders, no odd characters, at most 120 long."""
-    cleaned = _UNSAFE.sub("_", Path(name).name).strip("._") or "evidence"
-    return cleaned[-120:]
 
 
 def add_evidence(

@@ -203,7 +203,13 @@ class CaseAlert(Base):
 
 
 # Triage's tables live in their room (triage/models.py); imported here so that the schema registry sees them.
-from cbec.monitoring.triage.models import LargeValueReport, ReviewItem  # noqa: E402
+from cbec.monitoring.triage.models import (  # noqa: E402
+    LargeValueReport,
+    ReviewAttachment,
+    ReviewCase,
+    ReviewItem,
+    SuspiciousReportDraft,
+)
 
 __all__ = [
     "AlertPayment",
@@ -212,6 +218,9 @@ __all__ = [
     "CaseRecord",
     "LargeValueReport",
     "MatchRateRecord",
+    "ReviewAttachment",
+    "ReviewCase",
     "ReviewItem",
     "Snooze",
+    "SuspiciousReportDraft",
 ]

@@ -128,6 +128,7 @@ class ReviewItemRead(BaseModel):
     reason_zh: str
     reason_en: str
     created_at: datetime
+    case_id: int | None = None
 
 
 class ReviewStepRead(BaseModel):
@@ -139,6 +140,86 @@ class ReviewStepRead(BaseModel):
     actor: str
     at: datetime
     reason: str
+
+
+class ReviewCaseRead(BaseModel):
+    """Review items of one institution, month and subject (a payer account, else the leading evidence)."""
+
+    id: int
+    institution_id: str
+    month: str
+    subject_key: str
+    account_id: str | None
+    status: str
+    score: float
+    combined_score: float
+    item_count: int
+    opened_at: datetime
+    updated_at: datetime
+
+
+class ReviewCaseDetail(ReviewCaseRead):
+    """A review case with its items, highest score first."""
+
+    items: list[ReviewItemRead]
+
+
+class AttachmentRead(BaseModel):
+    """A file in evidence on a review item, with its SHA-256."""
+
+    id: int
+    item_id: int
+    name: str
+    content_type: str
+    sha256: str
+    size: int
+    added_by: str
+    added_at: datetime
+
+
+class ReportPayment(BaseModel):
+    """A payment in a suspicious transaction report: the amount a decimal string beside its currency."""
+
+    payment_id: str
+    payer_id: str | None = None
+    payee_id: str | None = None
+    direction: str | None = None
+    channel: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    initiated_at: str | None = None
+
+
+class CurrencyTotal(BaseModel):
+    """An amount summed in one currency."""
+
+    currency: str
+    amount: Decimal
+
+
+class ReportDraftRead(BaseModel):
+    """A suspicious transaction report drafted (可疑交易报告), PBoC Order [2016] No. 3, art. 11, 15 and 19."""
+
+    id: int
+    item_id: int
+    case_id: int | None
+    status: str
+    reporting_institution: str
+    month: str
+    subject_account: str | None
+    subject_party: str | None
+    typology: str
+    payments: list[ReportPayment]
+    totals: list[CurrencyTotal]
+    reasons: list[Contribution]
+    analyst: str
+    analyst_reason: str
+    legal_basis: str
+    first_payment_at: datetime | None
+    last_payment_at: datetime | None
+    detected_at: datetime
+    drafted_at: datetime
+    file_by: datetime
 
 
 class LargeValueReportRead(BaseModel):

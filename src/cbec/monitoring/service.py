@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from cbec.audit import service as audit
 from cbec.core.money import FxTable, load_fx_table
@@ -49,10 +49,12 @@ from cbec.monitoring.graph.patterns import Finding, to_alert
 from cbec.monitoring.graph.sql import detect_month
 from cbec.monitoring.learned.scoring import score_month, show_model, train_model
 from cbec.monitoring.matching.alerts import findings_to_alerts
+from cbec.monitoring.matching.kept import keep_match_rates as _keep_match_rates
+from cbec.monitoring.matching.kept import kept_match_rates
 from cbec.monitoring.matching.run import match_documents, match_rates
 from cbec.monitoring.matching.tightened import Tightened as Tightened  # a tighter tolerance and why
 from cbec.monitoring.matching.tightened import tightened_alerts
-from cbec.monitoring.models import AlertPayment, AlertRecord, MatchRateRecord
+from cbec.monitoring.models import AlertPayment, AlertRecord
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.rules.parser import SHIPPED_RULES, RuleError, RuleSetError, check_rule_files, load_ruleset
 from cbec.monitoring.schemas import AlertRead, BacktestRow, RunSummary
@@ -71,10 +73,14 @@ from cbec.monitoring.streaming.run import scoring_engine as scoring_engine
 from cbec.monitoring.streaming.run import stored_alerts as stored_alerts
 from cbec.monitoring.streaming.run import stream as stream
 from cbec.monitoring.streaming.run import worker_checkpoints as worker_checkpoints
+from cbec.monitoring.triage.attachments import MAX_ATTACHMENT_BYTES, attach_file, list_attachments, read_attachment
+from cbec.monitoring.triage.bulk import bulk_assign, bulk_close
+from cbec.monitoring.triage.cases import get_review_case, list_review_cases
 from cbec.monitoring.triage.feedback import rule_precision, train_with_dispositions
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
 from cbec.monitoring.triage.publish import live_weights, publish_weights
-from cbec.monitoring.triage.read import export_queue, get_item, list_items, list_reports
+from cbec.monitoring.triage.read import count_items, export_queue, get_item, list_items, list_reports
+from cbec.monitoring.triage.report_draft import get_report_draft, report_text
 from cbec.monitoring.triage.run import triage_stored_month
 from cbec.monitoring.triage.shadow import shadow_month
 from cbec.monitoring.triage.workflow import (
@@ -93,6 +99,7 @@ __all__ = [
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
     "DISPOSITIONS",
+    "MAX_ATTACHMENT_BYTES",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",
@@ -102,13 +109,17 @@ __all__ = [
     "WorkerOptions",
     "alert_breakdown",
     "assign_item",
+    "attach_file",
     "available_months",
+    "bulk_assign",
+    "bulk_close",
     "busiest_enterprises",
     "check_close",
     "city_activity",
     "close_item",
     "comment_item",
     "count_alerts",
+    "count_items",
     "daily_trend",
     "evidence_graph",
     "export_alerts",
@@ -117,11 +128,15 @@ __all__ = [
     "get_alert",
     "get_case",
     "get_item",
+    "get_report_draft",
+    "get_review_case",
     "item_steps",
     "list_alerts",
+    "list_attachments",
     "list_cases",
     "list_items",
     "list_reports",
+    "list_review_cases",
     "month_match_rates",
     "next_cursor",
     "page_alerts",
@@ -130,6 +145,8 @@ __all__ = [
     "payment_total",
     "publish",
     "publish_weights",
+    "read_attachment",
+    "report_text",
     "rule_precision",
     "shadow_month",
     "show_model",
@@ -244,46 +261,6 @@ def _triage(
     summary.large_value_reports, summary.review_items_new = done.reports_due, done.items_new
     summary.review_items_passed, summary.triage = done.passed, f"{done.config_version}/{done.profile}"
     summary.triage_seconds = done.seconds
-
-
-def _keep_match_rates(store: Store, month: str, rates: Mapping[str, list[dict[str, Any]]]) -> None:
-    """Replace the month's stored match counts, so that reports read them instead of matching again."""
-    now = datetime.now(UTC)
-    with transaction(store.factory) as session:
-        session.execute(delete(MatchRateRecord).where(MatchRateRecord.month == month))
-        session.add_all(
-            MatchRateRecord(
-                month=month,
-                by=by,
-                key=row[by] or "",
-                payments=row["payments"],
-                matched=row["matched"],
-                refunded_or_reversed=row["refunded_or_reversed"],
-                computed_at=now,
-            )
-            for by, rows in rates.items()
-            for row in rows
-        )
-
-
-def kept_match_rates(*, store: Store, month: str, by: str) -> list[dict[str, Any]] | None:
-    """Return the match rates the month's monitoring run kept (as match_rate_table), or None if it kept none."""
-    query = select(MatchRateRecord).where(MatchRateRecord.month == month, MatchRateRecord.by == by)
-    with store.factory() as session:
-        records = list(session.scalars(query))
-    if not records:
-        return None
-    rows = [
-        {
-            by: r.key or None,
-            "payments": r.payments,
-            "matched": r.matched,
-            "rate": r.matched / r.payments if r.payments else None,
-            "refunded_or_reversed": r.refunded_or_reversed,
-        }
-        for r in records
-    ]
-    return sorted(rows, key=lambda r: (r["rate"] is None, r["rate"] or 0, r[by] or ""))
 
 
 def alert_counts(*, store: Store, month: str) -> list[tuple[str, str, str, int]]:

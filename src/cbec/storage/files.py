@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,13 @@ from cbec.core.privacy import KeyRing
 log = logging.getLogger(__name__)
 
 TEMPORARY_SUFFIX = ".part"
+_UNSAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def safe_name(name: str, default: str = "evidence") -> str:
+    """Return a file name safe to keep and to put in a zip: no folders, no odd characters, at most 120 long."""
+    cleaned = _UNSAFE_NAME.sub("_", Path(name).name).strip("._") or default
+    return cleaned[-120:]
 
 
 def sha256_of(path: Path) -> str:

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import REGULATORS, ROLES
-from cbec.core.months import MONTH_SHAPE
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
-from cbec.web.render import not_found, page, registers
+from cbec.web.render import MonthFilter, PageNo, Queue, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Regulator = Annotated[Visitor, Depends(needs(*sorted(REGULATORS)))]
 PAGE_SIZE = 25
+ALERTS = Queue(
+    monitoring.count_alerts,
+    monitoring.list_alerts,
+    monitoring.available_months,
+    ("alerts.html.j2", "alert_rows.html.j2"),
+    PAGE_SIZE,
+)
 Severity = Literal["", "critical", "high", "medium", "low"]
 Sort = Literal["severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"]
 
@@ -29,37 +35,16 @@ def alert_queue(
     request: Request,
     store: StoreDep,
     visitor: AnyRole,
-    month: Annotated[str, Query(pattern=f"^({MONTH_SHAPE})?$")] = "",
+    month: MonthFilter = "",
     severity: Severity = "",
     rule_id: Annotated[str, Query(max_length=80)] = "",
     institution_id: Annotated[str, Query(max_length=64)] = "",
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_no: PageNo = 1,
     sort: Sort = "severity",
 ) -> Response:
     """List the alerts the user may see, sorted by a column; an htmx request gets only the table back."""
-    filters: dict[str, Any] = {
-        "month": month or None,
-        "severity": severity or None,
-        "rule_id": rule_id or None,
-        "institution_id": institution_id or None,
-    }
-    principal = visitor.principal
-    total = monitoring.count_alerts(store=store, principal=principal, **filters)
-    alerts = monitoring.list_alerts(
-        store=store, principal=principal, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort=sort, **filters
-    )
-    context: dict[str, Any] = {
-        "alerts": alerts,
-        "total": total,
-        "page_no": page_no,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": {k: v or "" for k, v in filters.items()},
-        "months": monitoring.available_months(store=store),
-        "sort": sort,
-        "registers": registers(store),
-    }
-    template = "alert_rows.html.j2" if request.headers.get("hx-request") else "alerts.html.j2"
-    return page(request, template, visitor, **context)
+    filters = {"month": month, "severity": severity, "rule_id": rule_id, "institution_id": institution_id}
+    return queue_page(request, visitor, store, ALERTS, filters, page_no, sort)
 
 
 @router.get("/alerts/{alert_id}")

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
-from cbec.web import agenda, alerts, cases, complaints, credit, ip, login, notices, province, statistics
+from cbec.web import agenda, alerts, cases, complaints, credit, ip, login, notices, province, review, statistics
 from cbec.web.render import HERE, page
 from cbec.web.session import CsrfRejected, LoginRequired, WrongRole
 
@@ -14,7 +14,7 @@ from cbec.web.session import CsrfRejected, LoginRequired, WrongRole
 def mount(app: FastAPI) -> None:
     """Add the dashboard's pages, its static files and the handlers that turn web errors into pages."""
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (login, province, alerts, notices, statistics, agenda, complaints, credit, ip, cases):
+    for module in (login, province, alerts, review, notices, statistics, agenda, complaints, credit, ip, cases):
         app.include_router(module.router)
 
     async def on_login_required(request: Request, exc: Exception) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from cbec.web.i18n_agenda import AGENDA_TEXT
+from cbec.web.i18n_review import REVIEW_TEXT
 from cbec.web.words import WORDS
 
 LANG_COOKIE = "cbec_lang"
@@ -243,3 +244,4 @@ def pick(lang: str, pair: tuple[str, str] | None, fallback: str = "") -> str:
 
 
 TEXT.update(AGENDA_TEXT)  # the talent and education pages' words, kept beside their pages
+TEXT.update(REVIEW_TEXT)  # the review queue's words

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.requests import Request
@@ -17,6 +20,7 @@ from starlette.responses import Response
 from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM, ROLE_TITLES
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
+from cbec.core.months import MONTH_SHAPE
 from cbec.core.regions import CITIES, find_city
 from cbec.feeds import service as feeds
 from cbec.storage.store import Store
@@ -156,6 +160,50 @@ def page(
         base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
         base["csrf"] = visitor.csrf
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
+
+
+# A queue page's month filter (blank: every month) and page number, as query parameters.
+MonthFilter = Annotated[str, Query(pattern=f"^({MONTH_SHAPE})?$")]
+PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """A filtered, sorted queue page: the service's count and rows reads, and the page's and the table's templates.
+
+    `count` and `rows` are called with the store, the principal and the filters (blank: None); `rows` also with
+    limit, offset and sort. `months` lists the months to filter by.
+    """
+
+    count: Callable[..., int]
+    rows: Callable[..., list[Any]]
+    months: Callable[..., list[str]]
+    templates: tuple[str, str]
+    page_size: int = 25
+
+
+def queue_page(
+    request: Request, visitor: Visitor, store: Store, queue: Queue, filters: dict[str, str], page_no: int, sort: str
+) -> Response:
+    """Render one page of a queue (alerts, review items); an htmx request gets only its table."""
+    chosen = {k: v or None for k, v in filters.items()}
+    total = queue.count(store=store, principal=visitor.principal, **chosen)
+    offset = (page_no - 1) * queue.page_size
+    found = queue.rows(
+        store=store, principal=visitor.principal, limit=queue.page_size, offset=offset, sort=sort, **chosen
+    )
+    context: dict[str, Any] = {
+        "rows": found,
+        "total": total,
+        "page_no": page_no,
+        "pages": max(1, -(-total // queue.page_size)),
+        "filters": filters,
+        "months": queue.months(store=store),
+        "sort": sort,
+        "registers": registers(store),
+    }
+    whole, table = queue.templates
+    return page(request, table if request.headers.get("hx-request") else whole, visitor, **context)
 
 
 def not_found(request: Request, visitor: Visitor) -> Response:

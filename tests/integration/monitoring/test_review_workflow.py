@@ -32,10 +32,23 @@ def items(store: Store, tmp_path: Path) -> Iterator[tuple[Store, dict[str, dict[
     yield store, {i["payment_id"]: i for i in service.list_items(store=store, limit=None)}
 
 
-def test_an_item_opens_new_with_a_deadline_by_severity(items: tuple[Store, dict[str, dict[str, object]]]) -> None:
-    _, by_payment = items
+def test_an_item_opens_assigned_by_the_rules_round_robin_with_a_deadline_by_severity(
+    items: tuple[Store, dict[str, dict[str, object]]],
+) -> None:
+    store, by_payment = items
     assert set(by_payment) == {"P1", "Q1", "Q2"}
-    assert all(i["status"] == "new" and i["due_at"] is not None for i in by_payment.values())
+    assert all(i["status"] == "assigned" and i["due_at"] is not None for i in by_payment.values())
+    assert {i["severity"] for i in by_payment.values()} == {"critical"}
+    # Critical items go to the senior team (assignment.yaml), its two members in turn, in the order items opened.
+    in_order = sorted(by_payment.values(), key=lambda i: int(str(i["id"])))
+    assert [i["assignee"] for i in in_order] == ["zhou", "wu", "zhou"]
+    first = service.item_steps(store=store, item_id=int(str(in_order[0]["id"])), principal=ANALYST)
+    assert [(s["action"], s["from_state"], s["to_state"], s["actor"]) for s in first] == [
+        ("assign", "new", "assigned", "system")
+    ]
+    assert "rule critical-to-senior" in first[0]["reason"]
+    audited = audit.list_entries(store=store, entity="review_item", entity_id=str(in_order[0]["id"]))
+    assert [e.action for e in audited] == ["review_item.assign"]
 
 
 def test_assign_start_comment_close_as_true_positive_each_step_kept_and_audited(
@@ -61,13 +74,20 @@ def test_assign_start_comment_close_as_true_positive_each_step_kept_and_audited(
     steps = service.item_steps(store=store, item_id=item_id, principal=ANALYST)
     assert [(s["action"], s["to_state"]) for s in steps] == [
         ("assign", "assigned"),
+        ("assign", "assigned"),
         ("start", "in_review"),
         ("comment", "in_review"),
         ("close", "closed"),
     ]
-    assert steps[2]["reason"] == "资金快进快出 / in and out within hours" and steps[0]["actor"] == "wang"
+    assert steps[3]["reason"] == "资金快进快出 / in and out within hours" and steps[1]["actor"] == "wang"
     audited = [e.action for e in audit.list_entries(store=store, entity="review_item", entity_id=str(item_id))]
-    assert audited == ["review_item.close", "review_item.comment", "review_item.start", "review_item.assign"]
+    assert audited == [
+        "review_item.close",
+        "review_item.comment",
+        "review_item.start",
+        "review_item.assign",
+        "review_item.assign",
+    ]
     assert [r["payment_id"] for r in service.export_queue(store=store) if r["payment_id"] == "Q1"] == ["Q1"]
     with pytest.raises(TransitionError):
         service.comment_item(store=store, item_id=item_id, text="too late", principal=ANALYST)

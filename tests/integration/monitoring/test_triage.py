@@ -91,7 +91,7 @@ def test_only_payments_past_the_threshold_open_items_that_say_why(loaded: Store,
     items = service.list_items(store=loaded, limit=None)
     assert [i["payment_id"] for i in items] == ["Q1"]  # 0.2 is under the model's own threshold; 0.01 far under
     item = items[0]
-    assert item["status"] == "new" and item["config_version"].endswith("/with_model")
+    assert item["status"] == "assigned" and item["config_version"].endswith("/with_model")
     assert item["score"] >= service_threshold() and item["account_score"] >= item["score"]
     top = item["contributions"][0]
     assert top["signal"] == "model_margin" and top["contribution"] > 0

@@ -1,16 +1,16 @@
-"""Tables of triage: the large-value report register and the review queue's items."""
+"""Tables of triage: the large-value report register, the review queue's items and the cases that group them."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.core.jsontypes import JsonObject
 from cbec.storage.base import Base
-from cbec.storage.cases import CaseColumns, TransitionColumns
+from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -48,6 +48,32 @@ class LargeValueReport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ReviewCase(Base):
+    """Review items grouped per institution, month and subject: the payer account, else the leading evidence.
+
+    An item joins the open case of its key (triage/cases.py); `score` is the largest of its items' scores and
+    `combined_score` their noisy-or, 1 - prod(1 - score). The case closes when its last open item closes.
+    """
+
+    __tablename__ = "review_cases"
+    __table_args__ = (
+        Index("ix_review_cases_key", "institution_id", "month", "subject_key", "state"),
+        Index("ix_review_cases_queue", "state", text("score DESC"), "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    institution_id: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7))
+    subject_key: Mapped[str] = mapped_column(String(100))  # "account:<id>" or "pattern:<signal>"
+    account_id: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # open or closed
+    score: Mapped[float] = mapped_column(Float)
+    combined_score: Mapped[float] = mapped_column(Float)
+    item_count: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ReviewItem(CaseColumns):
     """A payment whose combined risk score passed the queue threshold: suspicion for a person to review.
 
@@ -81,6 +107,7 @@ class ReviewItem(CaseColumns):
     disposition_reason: Mapped[str | None] = mapped_column(Text)
     proposed_by: Mapped[str | None] = mapped_column(String(80))  # maker of a close awaiting its checker
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("review_cases.id", ondelete="SET NULL"), index=True)
 
 
 class ReviewItemTransition(TransitionColumns):
@@ -89,3 +116,55 @@ class ReviewItemTransition(TransitionColumns):
     __tablename__ = "review_item_transitions"
 
     item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), index=True)
+
+
+# The review item as a kind of case (casework.take_step): its table, its steps' table, its audit name.
+REVIEW_ITEMS = CaseTables(entity="review_item", items=ReviewItem, steps=ReviewItemTransition, link="item_id")
+
+
+class ReviewAttachment(Base):
+    """A file given in evidence on a review item, kept under CBEC_HOME with its SHA-256 (triage/attachments.py)."""
+
+    __tablename__ = "review_attachments"
+    __table_args__ = (UniqueConstraint("item_id", "sha256", name="uq_review_attachments_file"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    path: Mapped[str] = mapped_column(String(1000))  # relative to CBEC_HOME
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SuspiciousReportDraft(Base):
+    """A suspicious transaction report (可疑交易报告) drafted when an item closes as a true positive.
+
+    Its fields follow PBoC Order [2016] No. 3 (art. 11 to 13 and 19): the reporting institution, the subject,
+    the payments with their amounts and currencies, the typology and the reasons, the analyst and the dates.
+    A draft until a person files it; `payments` and `totals` keep amounts as decimal strings with currency.
+    """
+
+    __tablename__ = "suspicious_report_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    institution_id: Mapped[str] = mapped_column(String(64), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    subject_account: Mapped[str | None] = mapped_column(String(64))
+    subject_party: Mapped[str | None] = mapped_column(String(64))
+    payments: Mapped[list[JsonObject]] = mapped_column(PortableJSON)
+    totals: Mapped[list[JsonObject]] = mapped_column(PortableJSON)  # per currency: {currency, amount}
+    typology: Mapped[str] = mapped_column(String(40))
+    reasons: Mapped[list[JsonObject]] = mapped_column(PortableJSON)
+    analyst_reason: Mapped[str] = mapped_column(Text)
+    analyst: Mapped[str] = mapped_column(String(80))
+    legal_basis: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # draft
+    first_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime())

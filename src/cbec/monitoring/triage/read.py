@@ -6,9 +6,10 @@ institutions' customers' payments): to them the queue reads as empty, like rows 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.clock import parse_date
@@ -43,25 +44,52 @@ def _where(
     return query
 
 
+# The queue's filters besides month and institution: a column each, compared for equality.
+ITEM_FILTERS = {"status": ReviewItem.state, "severity": ReviewItem.severity, "assignee": ReviewItem.assignee}
+# How the queue may be sorted: a name for each order (ties broken by id, so paging is stable).
+ITEM_SORTS = {
+    "score": (ReviewItem.score.desc(), ReviewItem.id),
+    "due_at": (ReviewItem.due_at.is_(None), ReviewItem.due_at, ReviewItem.id),
+    "-created_at": (ReviewItem.created_at.desc(), ReviewItem.id.desc()),
+    "id": (ReviewItem.id,),
+}
+
+
+def _filtered(query: Select[RowT], principal: Principal, filters: Mapping[str, str | None]) -> Select[RowT]:
+    """Limit a query to what the principal may see, then to the filters given (month, institution_id, status...)."""
+    query = _where(
+        query, ReviewItem, principal, institution_id=filters.get("institution_id"), month=filters.get("month")
+    )
+    for name, column in ITEM_FILTERS.items():
+        if filters.get(name) is not None:
+            query = query.where(column == filters[name])
+    return query
+
+
 def list_items(
     *,
     store: Store,
     principal: Principal = SYSTEM,
-    month: str | None = None,
-    status: str | None = None,
-    institution_id: str | None = None,
+    sort: str = "score",
     limit: int | None = 100,
     offset: int = 0,
+    **filters: str | None,
 ) -> list[dict[str, Any]]:
-    """Return review items the principal may see, highest score first."""
-    query = _where(select(ReviewItem), ReviewItem, principal, institution_id=institution_id, month=month)
-    if status is not None:
-        query = query.where(ReviewItem.state == status)
-    query = query.order_by(ReviewItem.score.desc(), ReviewItem.id).offset(offset)
+    """Return review items the principal may see, highest score first (or by another of ITEM_SORTS).
+
+    `filters`: month, institution_id, and any of ITEM_FILTERS (status, severity, assignee); None leaves one out.
+    """
+    query = _filtered(select(ReviewItem), principal, filters).order_by(*ITEM_SORTS[sort]).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     with store.factory() as session:
         return [item_view(r) for r in session.scalars(query)]
+
+
+def count_items(*, store: Store, principal: Principal = SYSTEM, **filters: str | None) -> int:
+    """Return how many review items the principal may see under the filters (as list_items takes them)."""
+    with store.factory() as session:
+        return int(session.scalar(_filtered(select(func.count()).select_from(ReviewItem), principal, filters)) or 0)
 
 
 def get_item(*, store: Store, item_id: int, principal: Principal = SYSTEM) -> dict[str, Any] | None:
@@ -95,6 +123,7 @@ def item_view(r: ReviewItem) -> dict[str, Any]:
         "reason_zh": r.reason_zh,
         "reason_en": r.reason_en,
         "created_at": r.created_at,
+        "case_id": r.case_id,
     }
 
 

@@ -21,6 +21,8 @@ from cbec.core.money import FxTable
 from cbec.feeds.service import read_side
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.triage import store as triage_store
+from cbec.monitoring.triage.assignment import auto_assign, load_assignment
+from cbec.monitoring.triage.cases import file_into_cases
 from cbec.monitoring.triage.config import load_config
 from cbec.monitoring.triage.domain import SIGNALS, Floats, TriageConfig, account_rollup, combine, reasons, severity_of
 from cbec.monitoring.triage.large_value import reports_due
@@ -100,10 +102,15 @@ def triage_month(
     model_scores: Path | None,
     now: datetime,
     config_path: Path | None = None,
+    assignment_path: Path | None = None,
     actor: str = "system",
 ) -> TriageSummary:
-    """Fill the month's report register and open review items for what passes; one transaction, audited."""
+    """Fill the month's report register and open review items for what passes; one transaction, audited.
+
+    New items join their account's (or pattern's) open case and go to a person by the assignment rules.
+    """
     config = load_config(config_path)
+    assignment = load_assignment(assignment_path)
     with_model = model_scores is not None
     profile = config.profile(with_model)
     summary = TriageSummary(profile=profile.name, config_version=config.version)
@@ -121,6 +128,8 @@ def triage_month(
     with transaction(store.factory) as session:
         added, changed = triage_store.save_reports(session, due, month=month, now=now)
         new = triage_store.save_items(session, items, now=now, calendar=store.calendar())
+        file_into_cases(session, new, now=now)
+        auto_assign(session, new, config=assignment, now=now, calendar=store.calendar())
         summary.reports_added, summary.items_new = added, len(new)
         if added or changed or new:
             audit.record(

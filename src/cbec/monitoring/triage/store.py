@@ -92,11 +92,10 @@ def existing_items(session: Session, keys: Sequence[tuple[str, str]]) -> set[tup
 
 def save_items(
     session: Session, items: Sequence[NewItem], *, now: datetime, calendar: WorkingCalendar
-) -> list[NewItem]:
+) -> list[ReviewItem]:
     """Open a review item for each payment that has none (an item once opened is the analyst's); return the new."""
     have = existing_items(session, [(i.institution_id, i.payment_id) for i in items])
-    new = [i for i in items if (i.institution_id, i.payment_id) not in have]
-    session.add_all(
+    new = [
         ReviewItem(
             month=i.month,
             institution_id=i.institution_id,
@@ -114,6 +113,9 @@ def save_items(
             updated_at=now,
             created_at=now,
         )
-        for i in new
-    )
+        for i in items
+        if (i.institution_id, i.payment_id) not in have
+    ]
+    session.add_all(new)
+    session.flush()
     return new

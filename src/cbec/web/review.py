@@ -1,0 +1,172 @@
+"""The review queue on the web: items that passed triage, one item with its steps, files and forms, the STR draft.
+
+Linked from the alert queue (the navigation is full). Every form posts with the session's CSRF token and runs
+one service call; what the service refuses (a role, a state, maker-checker, a file) comes back as a page that
+says why, in the page's language and the service's two-language message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from cbec.api.deps import RowId, StoreDep
+from cbec.auth.domain import ROLES, Forbidden, NotVisible
+from cbec.core.workflow import TransitionError
+from cbec.monitoring import service as monitoring
+from cbec.web.render import MonthFilter, PageNo, Queue, not_found, page, queue_page, registers
+from cbec.web.session import Visitor, check_csrf, needs
+
+router = APIRouter(include_in_schema=False)
+AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
+Csrf = Annotated[str, Form(max_length=100)]
+Reason = Annotated[str, Form(max_length=4000)]
+PAGE_SIZE = 25
+REVIEW_ITEMS = Queue(
+    monitoring.count_items,
+    monitoring.list_items,
+    monitoring.available_months,
+    ("review.html.j2", "review_rows.html.j2"),
+    PAGE_SIZE,
+)
+Status = Literal["", "new", "assigned", "in_review", "pending_check", "closed"]
+Severity = Literal["", "critical", "high", "medium", "low"]
+Sort = Literal["score", "due_at", "-created_at", "id"]
+Step = Literal["assign", "start", "comment", "close", "check"]
+
+
+@router.get("/review")
+def review_queue(
+    request: Request,
+    store: StoreDep,
+    visitor: AnyRole,
+    month: MonthFilter = "",
+    status: Status = "",
+    severity: Severity = "",
+    assignee: Annotated[str, Query(max_length=80)] = "",
+    page_no: PageNo = 1,
+    sort: Sort = "score",
+) -> Response:
+    """List the review items the user may see, filtered and sorted; an htmx request gets only the table back."""
+    filters = {"month": month, "status": status, "severity": severity, "assignee": assignee}
+    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort)
+
+
+@router.get("/review/{item_id}")
+def review_item(request: Request, item_id: RowId, store: StoreDep, visitor: AnyRole) -> Response:
+    """One item: why it is here, its case, its steps and files, the forms the user may use, its STR draft."""
+    principal = visitor.principal
+    item = monitoring.get_item(store=store, item_id=item_id, principal=principal)
+    if item is None:
+        return not_found(request, visitor)
+    return page(
+        request,
+        "review_item.html.j2",
+        visitor,
+        item=item,
+        steps=monitoring.item_steps(store=store, item_id=item_id, principal=principal),
+        files=monitoring.list_attachments(store=store, item_id=item_id, principal=principal),
+        draft=monitoring.get_report_draft(store=store, item_id=item_id, principal=principal),
+        dispositions=monitoring.DISPOSITIONS,
+        registers=registers(store),
+    )
+
+
+def _act(request: Request, visitor: Visitor, item_id: int, call: Callable[[], object]) -> Response:
+    """Run one step and go back to the item; a refusal is a page saying why (in both languages)."""
+    try:
+        call()
+    except NotVisible:
+        return not_found(request, visitor)
+    except Forbidden as exc:
+        return page(request, "message.html.j2", visitor, status_code=403, message_key="not_allowed", detail=str(exc))
+    except (TransitionError, ValueError) as exc:
+        return page(request, "message.html.j2", visitor, status_code=409, message_key="not_allowed", detail=str(exc))
+    return RedirectResponse(f"/review/{item_id}", status_code=303)
+
+
+@router.post("/review/{item_id}/step/{step}")
+def take_step(
+    request: Request,
+    item_id: RowId,
+    step: Step,
+    store: StoreDep,
+    visitor: AnyRole,
+    csrf: Csrf,
+    assignee: Annotated[str, Form(max_length=80)] = "",
+    text: Reason = "",
+    reason: Reason = "",
+    disposition: Annotated[str, Form(max_length=20)] = "",
+    decision: Annotated[Literal["", "approve", "send_back"], Form()] = "",
+) -> Response:
+    """Take one step from the item's forms: assign, start, comment, close or check (maker-checker)."""
+    check_csrf(request, visitor, csrf)
+    who, at = visitor.principal, item_id
+    steps: dict[str, Callable[[], object]] = {
+        "assign": lambda: monitoring.assign_item(
+            store=store, item_id=at, assignee=assignee, reason=reason, principal=who
+        ),
+        "start": lambda: monitoring.start_item(store=store, item_id=at, principal=who),
+        "comment": lambda: monitoring.comment_item(store=store, item_id=at, text=text, principal=who),
+        "close": lambda: monitoring.close_item(
+            store=store, item_id=at, disposition=disposition, reason=reason, principal=who
+        ),
+        "check": lambda: monitoring.check_close(
+            store=store, item_id=at, approve=decision == "approve", reason=reason, principal=who
+        ),
+    }
+    return _act(request, visitor, item_id, steps[step])
+
+
+@router.post("/review/{item_id}/attach")
+async def attach(
+    request: Request,
+    item_id: RowId,
+    store: StoreDep,
+    visitor: AnyRole,
+    file: Annotated[UploadFile, File()],
+    csrf: Csrf,
+) -> Response:
+    """Keep a file in evidence on the item (PDF, PNG, JPEG, text or CSV; SHA-256 recorded)."""
+    check_csrf(request, visitor, csrf)
+    data = await file.read(monitoring.MAX_ATTACHMENT_BYTES + 1)
+    name, kind, who = file.filename or "attachment", file.content_type or "", visitor.principal
+    return _act(
+        request,
+        visitor,
+        item_id,
+        lambda: monitoring.attach_file(
+            store=store, item_id=item_id, name=name, content_type=kind, data=data, principal=who
+        ),
+    )
+
+
+@router.get("/review/{item_id}/files/{attachment_id}")
+def download(request: Request, item_id: RowId, attachment_id: RowId, store: StoreDep, visitor: AnyRole) -> Response:
+    """Download a file in evidence, after its bytes are checked against its SHA-256."""
+    try:
+        record, data = monitoring.read_attachment(
+            store=store, item_id=item_id, attachment_id=attachment_id, principal=visitor.principal
+        )
+    except NotVisible:
+        return not_found(request, visitor)
+    except ValueError as exc:
+        return page(request, "message.html.j2", visitor, status_code=409, message_key="file_damaged", detail=str(exc))
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(record['name'])}",
+        "X-Content-SHA256": record["sha256"],
+    }
+    return Response(content=data, media_type=record["content_type"], headers=headers)
+
+
+@router.get("/review/{item_id}/report")
+def report(request: Request, item_id: RowId, store: StoreDep, visitor: AnyRole) -> Response:
+    """The suspicious transaction report drafted for the item, as a person reads it (JSON: the API's /report-draft)."""
+    draft = monitoring.get_report_draft(store=store, item_id=item_id, principal=visitor.principal)
+    if draft is None:
+        return not_found(request, visitor)
+    return page(request, "review_report.html.j2", visitor, draft=draft, registers=registers(store))

@@ -1,0 +1,75 @@
+"""The review queue pages: linked from the alert queue, filtered and paged, tenants' items apart, forms that act."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from cbec.auth.domain import Principal
+from cbec.monitoring import service as monitoring
+from cbec.storage.store import Store
+
+from .world import World
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_alert_queue_links_the_review_queue_which_lists_filters_and_pages(
+    login: Callable[[str], TestClient], store: Store
+) -> None:
+    analyst = login("analyst")
+    alerts = analyst.get("/alerts").text
+    assert 'href="/review" data-testid="review-queue-link"' in alerts and "待审队列" in alerts
+    queue = analyst.get("/review")
+    assert queue.status_code == 200 and 'data-testid="review-table"' in queue.text
+    total = monitoring.count_items(store=store)
+    assert total > 0 and f"共 {total:,} 条" in queue.text
+    first_page = re.findall(r'href="/review/(\d+)" data-testid="review-link"', queue.text)
+    by_score = [i["id"] for i in monitoring.list_items(store=store, limit=25)]
+    assert [int(i) for i in first_page] == by_score
+    severity = str(monitoring.list_items(store=store, limit=1)[0]["severity"])
+    narrowed = analyst.get("/review", params={"severity": severity}, headers={"hx-request": "true"}).text
+    assert "<html" not in narrowed  # htmx gets the table alone
+    assert set(re.findall(r'<tr class="sev-([a-z]+)"', narrowed)) == {severity}
+    english = analyst.get("/review", cookies={"cbec_lang": "en"}, params={"sort": "due_at"}).text
+    assert "Review queue" in english and "by due date" in english
+
+
+def test_an_institution_sees_only_its_own_items_and_may_only_comment(
+    login: Callable[[str], TestClient], store: Store, world: World
+) -> None:
+    mine = monitoring.list_items(store=store, principal=Principal("pi-a", "institution", world.mine), limit=None)
+    others = [i for i in monitoring.list_items(store=store, limit=None) if i["institution_id"] != world.mine]
+    page = login("pi-a").get("/review", params={"status": ""}).text
+    ids = {int(i) for i in re.findall(r'href="/review/(\d+)" data-testid="review-link"', page)}
+    assert mine and others and ids == {int(str(i["id"])) for i in mine[:25]}
+    assert login("pi-a").get(f"/review/{others[0]['id']}").status_code == 404
+    own = login("pi-a").get(f"/review/{mine[0]['id']}").text
+    assert 'data-testid="comment-form"' in own and 'data-testid="assign-form"' not in own
+    refused = login("pi-a").post(f"/review/{mine[0]['id']}/step/assign", data={"assignee": "me", "csrf": _csrf(own)})
+    assert refused.status_code == 403
+
+
+def test_a_comment_is_escaped_and_a_form_without_the_token_is_refused(
+    login: Callable[[str], TestClient], store: Store
+) -> None:
+    item = next(i for i in monitoring.list_items(store=store, limit=None) if i["status"] != "closed")
+    analyst = login("analyst")
+    detail = analyst.get(f"/review/{item['id']}").text
+    without = analyst.post(f"/review/{item['id']}/step/comment", data={"text": "x", "csrf": "wrong"})
+    assert without.status_code in (400, 403)
+    posted = analyst.post(
+        f"/review/{item['id']}/step/comment", data={"text": "<script>alert(1)</script> 资金回流", "csrf": _csrf(detail)}
+    )
+    assert posted.status_code == 303
+    shown = analyst.get(f"/review/{item['id']}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 资金回流" in shown and "<script>alert(1)" not in shown
+    assert "<td>评论</td>" in shown  # the step's name in the page's language
+    assert "<td>comment</td>" in analyst.get(f"/review/{item['id']}", cookies={"cbec_lang": "en"}).text
+    assert "script-src" in analyst.get(f"/review/{item['id']}").headers["content-security-policy"]
