@@ -131,6 +131,7 @@ __all__ = [
     "get_report_draft",
     "get_review_case",
     "item_steps",
+    "kept_match_rates",
     "list_alerts",
     "list_attachments",
     "list_cases",
