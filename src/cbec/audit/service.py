@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from cbec.audit.schemas import AuditRead, Problem, VerifyResult
 from cbec.config import Settings
 from cbec.storage.store import Store
 
-__all__ = ["AuditRead", "VerifyResult", "checkpoint", "list_entries", "record", "verify"]
+__all__ = ["AuditRead", "Audited", "VerifyResult", "checkpoint", "list_entries", "record", "record_change", "verify"]
 log = logging.getLogger(__name__)
 _PENDING, _LISTENING = "audit_checkpoint", "audit_listening"
 
@@ -93,6 +93,38 @@ def record(
     session.flush()
     _checkpoint_after_commit(session, anchor, seq, digest)
     return entry
+
+
+class Audited(Protocol):
+    """A row that names, once on its class, the entity it is in the audit log (`audit_entity`); its id is the key."""
+
+    audit_entity: ClassVar[str]
+
+    @property
+    def id(self) -> int: ...
+
+
+def record_change(
+    session: Session,
+    row: Audited,
+    *,
+    actor: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Append the entry of a change to one row: its entity and id are the row's, so no call site retypes them."""
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        entity=row.audit_entity,
+        entity_id=row.id,
+        before=before,
+        after=after,
+        now=now,
+    )
 
 
 def verify(*, store: Store, batch: int = 10_000) -> VerifyResult:
