@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,17 @@ from cbec.audit.schemas import AuditRead, Problem, VerifyResult
 from cbec.config import Settings
 from cbec.storage.store import Store
 
-__all__ = ["AuditRead", "Audited", "VerifyResult", "checkpoint", "list_entries", "record", "record_change", "verify"]
+__all__ = [
+    "AuditRead",
+    "Audited",
+    "Named",
+    "VerifyResult",
+    "checkpoint",
+    "list_entries",
+    "record",
+    "record_change",
+    "verify",
+]
 log = logging.getLogger(__name__)
 _PENDING, _LISTENING = "audit_checkpoint", "audit_listening"
 
@@ -51,21 +62,38 @@ def _checkpoint_after_commit(session: Session, anchor: Anchor, seq: int, digest:
     session.info[_PENDING] = (seq, digest)
 
 
-def record(
+class Audited(Protocol):
+    """What an entry is about: a row that names, once on its class, its entity in the log, and its id."""
+
+    @property
+    def audit_entity(self) -> str: ...
+
+    @property
+    def id(self) -> str | int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An entity known by its name and id alone (no row at hand: a composite key, a run, a key ring)."""
+
+    audit_entity: str
+    id: str | int
+
+
+def record_change(
     session: Session,
+    row: Audited,
     *,
     actor: str,
     action: str,
-    entity: str,
-    entity_id: str | int,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction: it commits or rolls back with the change it records.
+    """Append the entry of a change to one row, in the caller's transaction: it commits or rolls back with it.
 
-    The entry carries the MAC of its hash (audit key); once the transaction commits, the new head is signed
-    and appended to the checkpoint file.
+    Its entity and id are the row's, so no call site retypes them. The entry carries the MAC of its hash
+    (audit key); once the transaction commits, the new head is signed and appended to the checkpoint file.
     """
     anchor = _anchor(session)
     head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
@@ -80,8 +108,8 @@ def record(
         "at": at,
         "actor": actor,
         "action": action,
-        "entity": entity,
-        "entity_id": str(entity_id),
+        "entity": row.audit_entity,
+        "entity_id": str(row.id),
         "before": before_json,
         "after": after_json,
         "prev_hash": head.hash,
@@ -95,35 +123,20 @@ def record(
     return entry
 
 
-class Audited(Protocol):
-    """A row that names, once on its class, the entity it is in the audit log (`audit_entity`); its id is the key."""
-
-    audit_entity: ClassVar[str]
-
-    @property
-    def id(self) -> int: ...
-
-
-def record_change(
+def record(
     session: Session,
-    row: Audited,
     *,
     actor: str,
     action: str,
+    entity: str,
+    entity_id: str | int,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> AuditEntry:
-    """Append the entry of a change to one row: its entity and id are the row's, so no call site retypes them."""
-    return record(
-        session,
-        actor=actor,
-        action=action,
-        entity=row.audit_entity,
-        entity_id=row.id,
-        before=before,
-        after=after,
-        now=now,
+    """Append one entry about an entity named by hand (see `record_change` for a row)."""
+    return record_change(
+        session, Named(entity, entity_id), actor=actor, action=action, before=before, after=after, now=now
     )
 
 
