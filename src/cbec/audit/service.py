@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,18 @@ from cbec.audit.schemas import AuditRead, Problem, VerifyResult
 from cbec.config import Settings
 from cbec.storage.store import Store
 
-__all__ = ["AuditRead", "VerifyResult", "checkpoint", "list_entries", "record", "record_many", "verify"]
+__all__ = [
+    "AuditRead",
+    "Audited",
+    "Named",
+    "VerifyResult",
+    "checkpoint",
+    "list_entries",
+    "record",
+    "record_change",
+    "record_many",
+    "verify",
+]
 log = logging.getLogger(__name__)
 _PENDING, _LISTENING = "audit_checkpoint", "audit_listening"
 
@@ -50,6 +62,44 @@ def _checkpoint_after_commit(session: Session, anchor: Anchor, seq: int, digest:
         event.listen(session, "after_commit", committed)
         event.listen(session, "after_rollback", rolled_back)
     session.info[_PENDING] = (seq, digest)
+
+
+class Audited(Protocol):
+    """What an entry is about: a row that names, once on its class, its entity in the log, and its id."""
+
+    @property
+    def audit_entity(self) -> str: ...
+
+    @property
+    def id(self) -> str | int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An entity known by its name and id alone (no row at hand: a composite key, a run, a key ring)."""
+
+    audit_entity: str
+    id: str | int
+
+
+def record_change(
+    session: Session,
+    row: Audited,
+    *,
+    actor: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Append the entry of a change to one row, in the caller's transaction: it commits or rolls back with it.
+
+    Its entity and id are the row's, so no call site retypes them (see `record`).
+    """
+    entity, entity_id = row.audit_entity, row.id
+    return record(
+        session, actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after, now=now
+    )
 
 
 def record(

@@ -109,12 +109,11 @@ def _record_failure(store: Store, username: str, user_id: int | None, client: st
         )
         if user is not None and failures >= settings.login_lock_after and user.locked_until is None:
             user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
-            audit.record(
+            audit.record_change(
                 session,
+                user,
                 actor="system",
                 action="auth.locked",
-                entity="user",
-                entity_id=user.id,
                 before={"locked_until": None},
                 after={"locked_until": user.locked_until, "failures": failures},
                 now=now,
@@ -129,12 +128,11 @@ def unlock_user(*, store: Store, username: str, actor: str, now: datetime | None
         if user is None:
             raise ValueError(f"没有用户 {username} / no user {username}")
         was_locked = user.locked_until is not None and user.locked_until > now
-        audit.record(
+        audit.record_change(
             session,
+            user,
             actor=actor,
             action="user.unlock",
-            entity="user",
-            entity_id=user.id,
             before={"locked_until": user.locked_until, "failed_logins": user.failed_logins},
             after={"locked_until": None, "failed_logins": 0},
             now=now,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,6 +16,7 @@ class User(Base):
     """A person or system account with one role and, for tenant roles, its tenant."""
 
     __tablename__ = "users"
+    audit_entity: ClassVar[str] = "user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -32,6 +34,7 @@ class ApiToken(Base):
     """A bearer token (API) or session (web): the SHA-256 of the secret, its expiry and revocation."""
 
     __tablename__ = "api_tokens"
+    audit_entity: ClassVar[str] = "token"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -56,12 +56,11 @@ def create_user(
         )
         session.add(user)
         session.flush()
-        audit.record(
+        audit.record_change(
             session,
+            user,
             actor=actor,
             action="user.create",
-            entity="user",
-            entity_id=user.id,
             after={"username": username, "role": role, "tenant_id": tenant_id},
             now=now,
         )
@@ -102,12 +101,11 @@ def issue_token(
         )
         session.add(token)
         session.flush()
-        audit.record(
+        audit.record_change(
             session,
+            token,
             actor=username,
             action=f"{kind}.issue",
-            entity="token",
-            entity_id=token.id,
             after={"user": username, "kind": kind, "expires_at": token.expires_at},
             now=now,
         )
@@ -142,12 +140,11 @@ def revoke_token(*, store: Store, token: str, actor: str, now: datetime | None =
         if found is None or found.revoked_at is not None:
             return False
         found.revoked_at = now
-        audit.record(
+        audit.record_change(
             session,
+            found,
             actor=actor,
             action=f"{found.kind}.revoke",
-            entity="token",
-            entity_id=found.id,
             before={"revoked_at": None},
             after={"revoked_at": now},
             now=now,

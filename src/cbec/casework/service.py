@@ -209,7 +209,7 @@ def step_visible(
     actor: str,
     reason: str,
     role: str,
-    read: Callable[[ItemT], ReadT],
+    read: Callable[[Session, ItemT], ReadT],
     now: datetime | None = None,
 ) -> ReadT:
     """Take one step, in its own transaction, on an item the caller may see; return how it reads afterwards.
@@ -235,7 +235,7 @@ def step_visible(
             role=role,
         )
         session.flush()
-        return read(item)
+        return read(session, item)
 
 
 def run_deadline_check(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cbec.casework import service as casework
 from cbec.complaints.classifier import classify_texts
@@ -16,9 +18,10 @@ from cbec.complaints.keys import load_keyring
 from cbec.complaints.lifecycle import complaint_lifecycle
 from cbec.complaints.models import COMPLAINTS, ComplaintCase
 from cbec.complaints.personal import seal_text
+from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
 from cbec.core.months import month_bounds
-from cbec.core.workflow import is_overdue
+from cbec.core.workflow import Lifecycle, is_overdue
 from cbec.feeds.service import lake_views, read_side
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
@@ -73,6 +76,44 @@ def month_summary(*, store: Store, month: str) -> dict[str, object]:
     }
 
 
+def file_case(
+    session: Session,
+    lifecycle: Lifecycle,
+    calendar: WorkingCalendar,
+    *,
+    received_at: datetime,
+    now: datetime,
+    actor: str,
+    reason: str,
+    audit_action: str,
+    after: dict[str, Any],
+    **fields: Any,
+) -> ComplaintCase:
+    """Open a complaint as a case, however it came in: a fresh public tracking code, the lifecycle's first state
+    and its acceptance deadline counted from receipt, the opening step and its audit entry (`fields`: the rest)."""
+    case = ComplaintCase(
+        tracking_code=f"TS{secrets.token_hex(6).upper()}",
+        received_at=received_at,
+        state=lifecycle.initial,
+        due_at=lifecycle.due(lifecycle.initial, received_at.astimezone(SHANGHAI), calendar),
+        updated_at=now,
+        **fields,
+    )
+    casework.open_item(
+        session,
+        COMPLAINTS,
+        case,
+        actor=actor,
+        at=received_at,
+        opening="file",
+        reason=reason,
+        audit_action=audit_action,
+        after=after,
+        now=now,
+    )
+    return case
+
+
 def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int:
     """Open a case for every complaint of the month's `complaints` feed not yet imported; return how many.
 
@@ -106,17 +147,23 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
         for row, guess in zip(fresh, found, strict=True):
             text, text_personal = seal_text(row["text"], ring)
             given = row["category"] if row["category"] in CATEGORIES else None
-            received = row["received_at"]
-            due = lifecycle.due(lifecycle.initial, received.astimezone(SHANGHAI), calendar)
-            case = ComplaintCase(
-                tracking_code=f"TS{secrets.token_hex(6).upper()}",
+            category = given or guess.category
+            file_case(
+                session,
+                lifecycle,
+                calendar,
+                received_at=row["received_at"],
+                now=now,
+                actor="feed",
+                reason="complaints feed",
+                audit_action="complaint.import",
+                after={"complaint_id": row["complaint_id"], "category": category},
                 source="feed",
                 complaint_id=row["complaint_id"],
-                received_at=received,
                 language=(row["language"] or "zh")[:8],
                 text=text,
                 text_personal=text_personal,
-                category=given or guess.category,
+                category=category,
                 confidence=None if given else Decimal(str(round(guess.confidence, 4))),
                 category_by="platform" if given else f"model:{guess.model_version}",
                 enterprise_id=row["enterprise_id"],
@@ -124,20 +171,5 @@ def import_feed(*, store: Store, month: str, now: datetime | None = None) -> int
                 order_id=row["order_id"],
                 amount_claimed=row["amount_claimed"],
                 currency=row["currency"],
-                state=lifecycle.initial,
-                due_at=due,
-                updated_at=now,
-            )
-            casework.open_item(
-                session,
-                COMPLAINTS,
-                case,
-                actor="feed",
-                at=received,
-                opening="file",
-                reason="complaints feed",
-                audit_action="complaint.import",
-                after={"complaint_id": row["complaint_id"], "category": case.category},
-                now=now,
             )
     return len(fresh)

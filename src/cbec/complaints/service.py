@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,7 +11,7 @@ from sqlalchemy import Select, func, select
 from cbec.audit import service as audit
 from cbec.auth.domain import AUDITOR, REGULATORS, SYSTEM, NotVisible, Principal
 from cbec.casework import service as casework
-from cbec.complaints.bulk import import_feed, month_summary, resolution_by_enterprise
+from cbec.complaints.bulk import file_case, import_feed, month_summary, resolution_by_enterprise
 from cbec.complaints.classifier import classify_texts, load_model, override
 from cbec.complaints.config import shipped_config
 from cbec.complaints.domain import CATEGORIES, CATEGORY_TITLES
@@ -34,7 +33,6 @@ from cbec.complaints.personal import (
     seal_text,
 )
 from cbec.complaints.schemas import Classification, ComplaintCreate, ComplaintRead, ComplaintStep
-from cbec.core.clock import SHANGHAI
 from cbec.core.privacy import (
     KeyRing,
     mask_address,
@@ -143,12 +141,18 @@ def file_complaint(
     category, confidence, model = (classifier or _model(store))(data.text)
     sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
     text, sealed["text_personal"] = seal_text(data.text, ring)
-    due = lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), store.calendar())
     with transaction(store.factory) as session:
-        case = ComplaintCase(
-            tracking_code=f"TS{secrets.token_hex(6).upper()}",
-            source=source,
+        case = file_case(
+            session,
+            lifecycle,
+            store.calendar(),
             received_at=now,
+            now=now,
+            actor=CONSUMER,
+            reason=source,
+            audit_action="complaint.file",
+            after={"state": lifecycle.initial, "category": category, "source": source},
+            source=source,
             language=data.language,
             text=text,
             category=category,
@@ -159,21 +163,7 @@ def file_complaint(
             order_id=data.order_id,
             amount_claimed=data.amount_claimed,
             currency=data.currency,
-            state=lifecycle.initial,
-            due_at=due,
-            updated_at=now,
             **sealed,
-        )
-        casework.open_item(
-            session,
-            COMPLAINTS,
-            case,
-            actor=CONSUMER,
-            at=now,
-            opening="file",
-            reason=source,
-            audit_action="complaint.file",
-            after={"state": case.state, "category": category, "source": source},
         )
         return _read(case, ring, now)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,6 +16,7 @@ class WebhookEndpoint(Base):
     """A tenant's outbound webhook: where to POST, the secret that signs (sealed at rest), whether it is on."""
 
     __tablename__ = "webhook_endpoints"
+    audit_entity: ClassVar[str] = "webhook_endpoint"
     __table_args__ = (Index("ix_webhook_endpoints_tenant", "tenant_column", "tenant_id", "active"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -32,6 +34,7 @@ class WebhookDelivery(Base):
     """One event for one endpoint (the outbox row): the exact body to send, its state and next attempt."""
 
     __tablename__ = "webhook_deliveries"
+    audit_entity: ClassVar[str] = "webhook_delivery"
     __table_args__ = (Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

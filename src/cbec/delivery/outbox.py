@@ -144,12 +144,11 @@ def _finish(session: Session, delivery: WebhookDelivery, state: str, *, error: s
     delivery.state, delivery.next_attempt_at, delivery.last_error = state, None, error
     if state == DELIVERED:
         delivery.delivered_at = now
-    audit.record(
+    audit.record_change(
         session,
+        delivery,
         actor=SYSTEM_ACTOR,
         action=f"webhook.{state}",
-        entity="webhook_delivery",
-        entity_id=delivery.id,
         before=before,
         after={"state": state, "attempts": delivery.attempts, "event_id": delivery.event_id, "error": error},
         now=now,
@@ -162,12 +161,11 @@ def requeue(session: Session, delivery: WebhookDelivery, *, actor: str, now: dat
         raise ValueError(f"只有死信可以重新排队 / only a dead letter can be re-queued (this one is {delivery.state})")
     before = {"state": delivery.state, "attempts": delivery.attempts, "error": delivery.last_error}
     delivery.state, delivery.attempts, delivery.next_attempt_at = PENDING, 0, now
-    audit.record(
+    audit.record_change(
         session,
+        delivery,
         actor=actor,
         action="webhook.requeue",
-        entity="webhook_delivery",
-        entity_id=delivery.id,
         before=before,
         after={"state": PENDING, "event_id": delivery.event_id},
         now=now,

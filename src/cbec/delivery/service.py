@@ -95,12 +95,11 @@ def register_endpoint(
     with transaction(store.factory) as session:
         session.add(endpoint)
         session.flush()
-        audit.record(
+        audit.record_change(
             session,
+            endpoint,
             actor=principal.username,
             action="webhook.register",
-            entity="webhook_endpoint",
-            entity_id=endpoint.id,
             after={"tenant_column": endpoint.tenant_column, "tenant_id": endpoint.tenant_id, "url": endpoint.url},
             now=now,
         )
@@ -128,12 +127,11 @@ def disable_endpoint(
             raise NotVisible(f"no webhook endpoint {endpoint_id} / 推送地址 {endpoint_id} 不存在")
         if endpoint.active:
             endpoint.active, endpoint.disabled_at = False, now
-            audit.record(
+            audit.record_change(
                 session,
+                endpoint,
                 actor=principal.username,
                 action="webhook.disable",
-                entity="webhook_endpoint",
-                entity_id=endpoint.id,
                 before={"active": True},
                 after={"active": False},
                 now=now,

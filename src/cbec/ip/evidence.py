@@ -91,12 +91,11 @@ def add_evidence(
         )
         session.add(row)
         session.flush()
-        audit.record(
+        audit.record_change(
             session,
+            case,
             actor=actor,
             action="takedown.evidence_add",
-            entity="takedown",
-            entity_id=case.id,
             after={"name": row.name, "sha256": digest, "size": len(data)},
             now=now,
         )
@@ -257,12 +256,11 @@ def evidence_package(
             manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
             archive.writestr(info, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
         write_atomic(out, buffer.getvalue())
-        audit.record(
+        audit.record_change(
             session,
+            case,
             actor=actor,
             action="takedown.evidence_export",
-            entity="takedown",
-            entity_id=case.id,
             after={"files": len(listed), "sha256": hashlib.sha256(buffer.getvalue()).hexdigest()},
             now=now,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -63,6 +64,7 @@ class TakedownCase(CaseColumns):
     """A rights holder's notice against a listing and where it stands (E-Commerce Law arts. 42-45)."""
 
     __tablename__ = "ip_takedown_cases"
+    audit_entity: ClassVar[str] = "takedown"
 
     listing_id: Mapped[str] = mapped_column(String(64), index=True)
     platform_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -85,4 +87,4 @@ class TakedownTransition(TransitionColumns):
 # The copy, border and evidence tables live in copy_models.py; named here so that the migrations (which import
 # each context's models module) see them.
 COPY_TABLES = (BorderFlag, CopyFinding, ImageHashRow, TakedownEvidence)
-TAKEDOWNS = CaseTables(entity="takedown", items=TakedownCase, steps=TakedownTransition, link="case_id")
+TAKEDOWNS = CaseTables(entity=TakedownCase.audit_entity, items=TakedownCase, steps=TakedownTransition, link="case_id")

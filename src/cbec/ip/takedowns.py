@@ -80,7 +80,7 @@ def advance_takedown(
         actor=actor,
         reason=reason,
         role=principal.role,
-        read=TakedownRead.model_validate,
+        read=lambda _session, case: TakedownRead.model_validate(case),
         now=now,
     )
 

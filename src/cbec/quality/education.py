@@ -46,12 +46,11 @@ def add_education_event(
         )
         session.add(event)
         session.flush()
-        audit.record(
+        audit.record_change(
             session,
+            event,
             actor=actor,
             action="education.add",
-            entity="education_event",
-            entity_id=event.id,
             after={"held_on": held_on.isoformat(), "city": city, "attendance": attendance},
             now=now,
         )

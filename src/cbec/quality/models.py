@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -56,6 +57,7 @@ class EducationEvent(Base):
     """A consumer-education event and how many people it reached."""
 
     __tablename__ = "education_events"
+    audit_entity: ClassVar[str] = "education_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     held_on: Mapped[date] = mapped_column(Date, index=True)

@@ -155,7 +155,7 @@ def advance_case(
         actor=actor,
         reason=reason,
         role=principal.role,
-        read=QualityCaseRead.model_validate,
+        read=lambda _session, case: QualityCaseRead.model_validate(case),
         now=now,
     )
 

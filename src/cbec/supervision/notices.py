@@ -103,33 +103,6 @@ def queue_webhook(session: Session, notice: Notice, *, now: datetime) -> int:
     )
 
 
-def move(
-    session: Session,
-    notice: Notice,
-    *,
-    action: str,
-    actor: str,
-    reason: str,
-    now: datetime,
-    calendar: WorkingCalendar,
-    config: NoticeConfig,
-    role: str | None = None,
-) -> Step:
-    """Apply one action to a notice (the role permitting) and record it."""
-    return casework.take_step(
-        session,
-        NOTICES,
-        notice,
-        lifecycle=lifecycle_of(notice.kind, config),
-        action=action,
-        actor=actor,
-        reason=reason,
-        now=now,
-        calendar=calendar,
-        role=role,
-    )
-
-
 def check_deadlines(
     session: Session, *, now: datetime, calendar: WorkingCalendar, config: NoticeConfig
 ) -> list[tuple[int, Step]]:

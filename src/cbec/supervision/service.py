@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from cbec.auth.domain import REGULATORS, SYSTEM, NotVisible, Principal
+from cbec.auth.domain import REGULATORS, SYSTEM, Principal
+from cbec.casework import service as casework
 from cbec.feeds.service import read_side
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
@@ -14,7 +15,7 @@ from cbec.supervision import measures, notices
 from cbec.supervision.config import shipped_config
 from cbec.supervision.domain import assess_incident
 from cbec.supervision.lifecycle import KIND_TITLES, STATE_TITLES, WARNING
-from cbec.supervision.models import Notice
+from cbec.supervision.models import NOTICES, Notice
 from cbec.supervision.ratings import list_ratings, rate_month, round_hours
 from cbec.supervision.schemas import (
     IncidentRead,
@@ -127,22 +128,22 @@ def advance_notice(
     """Take one action on a notice: the institution answers (acknowledge, submit_plan, report_rectified),
     the regulator decides (verify, reject, withdraw, escalate)."""
     now, config = now or datetime.now(UTC), shipped_config().notices
-    with transaction(store.factory) as session:
-        notice = session.get(Notice, notice_id)
-        if notice is None or not principal.can_see("institution_id", notice.institution_id):
-            raise NotVisible(f"no notice {notice_id} / 通知 {notice_id} 不存在")
-        notices.move(
-            session,
-            notice,
-            action=action,
-            actor=actor,
-            reason=reason,
-            now=now,
-            calendar=store.calendar(),
-            config=config,
-            role=principal.role,
-        )
-        return notices.read(notice, now=now, config=config, history=notices.transitions(session, notice.id))
+    return casework.step_visible(
+        store,
+        NOTICES,
+        notice_id,
+        visible=lambda notice: principal.can_see("institution_id", notice.institution_id),
+        missing=f"no notice {notice_id} / 通知 {notice_id} 不存在",
+        lifecycle_of=lambda notice: notices.lifecycle_of(notice.kind, config),
+        action=action,
+        actor=actor,
+        reason=reason,
+        role=principal.role,
+        read=lambda session, notice: notices.read(
+            notice, now=now, config=config, history=notices.transitions(session, notice.id)
+        ),
+        now=now,
+    )
 
 
 def notice_actions(*, notice: NoticeRead, principal: Principal) -> list[str]:

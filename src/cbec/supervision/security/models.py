@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,6 +18,7 @@ class SecurityScan(Base):
     """One scanner file imported for one institution (the same file twice is one scan)."""
 
     __tablename__ = "security_scans"
+    audit_entity: ClassVar[str] = "security_scan"
     __table_args__ = (UniqueConstraint("institution_id", "checksum"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

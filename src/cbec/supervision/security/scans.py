@@ -251,12 +251,11 @@ def _verify_absent(
 
 
 def _audit(session: Session, scan: SecurityScan, *, actor: str, now: datetime) -> None:
-    audit.record(
+    audit.record_change(
         session,
+        scan,
         actor=actor,
         action="security_scan.import" if scan.status == "imported" else "security_scan.reject",
-        entity="security_scan",
-        entity_id=scan.id,
         after={"institution_id": scan.institution_id, "source": scan.source, "checksum": scan.checksum}
         | {k: v for k, v in scan.counts.items() if not isinstance(v, list)},
         now=now,
