@@ -49,7 +49,7 @@ ITEM_FILTERS = {"status": ReviewItem.state, "severity": ReviewItem.severity, "as
 # How the queue may be sorted: a name for each order (ties broken by id, so paging is stable).
 ITEM_SORTS = {
     "score": (ReviewItem.score.desc(), ReviewItem.id),
-    "due_at": (ReviewItem.due_at.is_(None), ReviewItem.due_at, ReviewItem.id),
+    "due_at": (ReviewItem.due_at.asc().nulls_last(), ReviewItem.id),
     "-created_at": (ReviewItem.created_at.desc(), ReviewItem.id.desc()),
     "id": (ReviewItem.id,),
 }
