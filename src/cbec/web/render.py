@@ -172,7 +172,8 @@ class Queue:
     """A filtered, sorted queue page: the service's count and rows reads, and the page's and the table's templates.
 
     `count` and `rows` are called with the store, the principal and the filters (blank: None); `rows` also with
-    limit, offset and sort. `months` lists the months to filter by.
+    limit, offset and sort. `months` lists the months to filter by. With `cap`, `count` is also given the cap and
+    the page says "cap+" beyond it (pages deeper than the cap are reached by filtering, not paging).
     """
 
     count: Callable[..., int]
@@ -180,6 +181,7 @@ class Queue:
     months: Callable[..., list[str]]
     templates: tuple[str, str]
     page_size: int = 25
+    cap: int | None = None
 
 
 def queue_page(
@@ -187,7 +189,10 @@ def queue_page(
 ) -> Response:
     """Render one page of a queue (alerts, review items); an htmx request gets only its table."""
     chosen = {k: v or None for k, v in filters.items()}
-    total = queue.count(store=store, principal=visitor.principal, **chosen)
+    capped = {} if queue.cap is None else {"cap": queue.cap}
+    total = queue.count(store=store, principal=visitor.principal, **capped, **chosen)
+    more = queue.cap is not None and total > queue.cap
+    total = min(total, queue.cap) if queue.cap is not None else total
     offset = (page_no - 1) * queue.page_size
     found = queue.rows(
         store=store, principal=visitor.principal, limit=queue.page_size, offset=offset, sort=sort, **chosen
@@ -195,6 +200,7 @@ def queue_page(
     context: dict[str, Any] = {
         "rows": found,
         "total": total,
+        "more": more,
         "page_no": page_no,
         "pages": max(1, -(-total // queue.page_size)),
         "filters": filters,

@@ -32,6 +32,7 @@ REVIEW_ITEMS = Queue(
     monitoring.available_months,
     ("review.html.j2", "review_rows.html.j2"),
     PAGE_SIZE,
+    cap=400 * PAGE_SIZE,
 )
 Status = Literal["", "new", "assigned", "in_review", "pending_check", "closed"]
 Severity = Literal["", "critical", "high", "medium", "low"]

@@ -130,3 +130,26 @@ def test_an_institution_answers_only_its_own_items_and_only_by_comment(
     assert service.get_item(store=store, item_id=other, principal=PI_B) is not None
     with pytest.raises(NotVisible):
         service.item_steps(store=store, item_id=own, principal=PI_B)
+
+
+def test_the_queue_counts_its_items_and_a_capped_count_stops_one_past_the_cap(
+    items: tuple[Store, dict[str, dict[str, object]]],
+) -> None:
+    store, _ = items
+    assert service.count_items(store=store) == 3
+    assert service.count_items(store=store, cap=1) == 2  # "1+" on a page: more than it shows, not how many
+    assert service.count_items(store=store, cap=5) == 3
+    assert service.count_items(store=store, principal=PI_B, cap=1) == 2
+    assert service.count_items(store=store, principal=PI_A, cap=1) == 1
+
+
+def test_the_queue_lists_by_due_date_with_undated_items_last(items: tuple[Store, dict[str, dict[str, object]]]) -> None:
+    store, by_payment = items
+    first = int(str(by_payment["P1"]["id"]))
+    service.start_item(store=store, item_id=first, principal=ANALYST, now=NOW)
+    service.close_item(
+        store=store, item_id=first, disposition="no_action", reason="ordinary", principal=ANALYST, now=NOW
+    )
+    listed = service.list_items(store=store, sort="due_at", limit=None)
+    assert [i["payment_id"] for i in listed][-1] == "P1"  # closed: no deadline, listed after every dated item
+    assert [i["due_at"] is None for i in listed] == [False, False, True]

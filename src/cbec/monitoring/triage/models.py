@@ -85,9 +85,15 @@ class ReviewItem(CaseColumns):
     __tablename__ = "review_items"
     __table_args__ = (
         UniqueConstraint("institution_id", "payment_id", name="uq_review_items_payment"),
+        # The queue's orders, each with the filters it is read by (see triage/read.py ITEM_SORTS): every list
+        # page is an index range read in order, never a sort of the whole table (bench/review_queue.py).
+        Index("ix_review_items_rank", text("score DESC"), "id"),
         Index("ix_review_items_queue", "state", text("score DESC"), "id"),
+        Index("ix_review_items_institution_rank", "institution_id", text("score DESC"), "id"),
         Index("ix_review_items_institution_queue", "institution_id", "state", text("score DESC"), "id"),
-        Index("ix_review_items_month", "month"),
+        Index("ix_review_items_month_rank", "month", text("score DESC"), "id"),
+        Index("ix_review_items_due", "due_at", "id"),
+        Index("ix_review_items_created", "created_at", "id"),
         Index("ix_review_items_account", "account_id"),
     )
 
