@@ -6,62 +6,38 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cbec.feeds import (
-    brand_recognitions,
-    complaints,
-    copyrights,
-    customs_recordations,
-    declarations,
-    education_events,
-    employment_records,
-    enterprises,
-    filings,
-    inspections,
-    institutions,
-    job_postings,
-    listings,
-    orders,
-    patents,
-    payments,
-    platforms,
-    reviews,
-    security_incidents,
-    trade_statistics,
-    trademarks,
-    training_programmes,
-    waybills,
-)
 from cbec.feeds.spec import FeedSpec
+from cbec.feeds.specs import agenda, consumers, ip, quality, registers, statistics, trade
 
 if TYPE_CHECKING:
     from cbec.storage.lake import Lake
 
 FEEDS: dict[str, FeedSpec] = {
-    module.SPEC.name: module.SPEC
-    for module in (
-        payments,
-        orders,
-        waybills,
-        declarations,
-        enterprises,
-        institutions,
-        platforms,
-        filings,
-        inspections,
-        complaints,
-        reviews,
-        listings,
-        trademarks,
-        security_incidents,
-        trade_statistics,
-        job_postings,
-        employment_records,
-        training_programmes,
-        education_events,
-        brand_recognitions,
-        patents,
-        copyrights,
-        customs_recordations,
+    spec.name: spec
+    for spec in (
+        trade.PAYMENTS,
+        trade.ORDERS,
+        trade.WAYBILLS,
+        trade.DECLARATIONS,
+        registers.ENTERPRISES,
+        registers.INSTITUTIONS,
+        registers.PLATFORMS,
+        quality.FILINGS,
+        quality.INSPECTIONS,
+        consumers.COMPLAINTS,
+        consumers.REVIEWS,
+        ip.LISTINGS,
+        ip.TRADEMARKS,
+        statistics.SECURITY_INCIDENTS,
+        statistics.TRADE_STATISTICS,
+        statistics.JOB_POSTINGS,
+        agenda.EMPLOYMENT_RECORDS,
+        agenda.TRAINING_PROGRAMMES,
+        agenda.EDUCATION_EVENTS,
+        agenda.BRAND_RECOGNITIONS,
+        ip.PATENTS,
+        ip.COPYRIGHTS,
+        ip.CUSTOMS_RECORDATIONS,
     )
 }
 

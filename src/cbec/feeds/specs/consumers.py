@@ -1,8 +1,9 @@
-"""complaints: consumer complaints; consumer_id is personal data."""
+"""Consumer complaints and reviews: FEEDS.md section "consumers"."""
 
 from cbec.feeds.spec import FeedSpec, Kind, opt, req
 
-SPEC = FeedSpec(
+# complaints: consumer complaints; consumer_id is personal data.
+COMPLAINTS = FeedSpec(
     name="complaints",
     title_zh="消费者投诉",
     title_en="Consumer complaints",
@@ -24,4 +25,22 @@ SPEC = FeedSpec(
     key=("complaint_id",),
     sink="lake",
     month_column="received_at",
+)
+
+# reviews: consumer ratings of enterprises on platforms.
+REVIEWS = FeedSpec(
+    name="reviews",
+    title_zh="消费评价",
+    title_en="Consumer reviews",
+    columns=(
+        req("review_id", max_chars=64),
+        req("enterprise_id", Kind.USCC),
+        req("platform_id", max_chars=64),
+        req("rating", Kind.INTEGER, minimum=1, maximum=5),
+        opt("text", max_chars=4000),
+        req("posted_at", Kind.TIMESTAMP),
+    ),
+    key=("platform_id", "review_id"),
+    sink="lake",
+    month_column="posted_at",
 )
