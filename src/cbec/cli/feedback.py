@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, refused, store_of
 from cbec.monitoring import service
 
 triage_app = typer.Typer(
@@ -55,8 +55,7 @@ def shadow(
     try:
         found = service.shadow_month(store=store_of(ctx), month=month, weights=weights)
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     if as_json:
         console.print_json(json.dumps(found, ensure_ascii=False))
         return
@@ -89,6 +88,5 @@ def publish(
             store=store_of(ctx), weights=weights, actor=by, reason=reason, now=datetime.now(UTC)
         )
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     console.print(f"已发布 / published {done['after']['version']} (was {done['before']['version']}) → {done['path']}")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 
 from cbec.auth.domain import REGULATOR_ANALYST, Forbidden, NotVisible, Principal
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, err_console, found_or_exit, refused, store_of
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service
 
 review_app = typer.Typer(help="待审事项 / Review items: the analyst's workflow.", no_args_is_help=True)
+T = TypeVar("T")
 BY = typer.Option(..., "--by", help="who acts (kept in the item's steps and the audit log)")
 
 
@@ -22,13 +24,17 @@ def _as(by: str) -> Principal:
     return Principal(by, REGULATOR_ANALYST)
 
 
+def _refusing(call: Callable[[], T]) -> T:
+    """Run one service call; a refusal (role, visibility, state, value) is printed and exits 2, nothing done."""
+    try:
+        return call()
+    except (Forbidden, NotVisible, TransitionError, ValueError) as exc:
+        raise refused(exc) from exc
+
+
 def _done(call: Any) -> None:
     """Run one step (or one bulk call); print each item as it stands, or the refusal (exit 2, nothing done)."""
-    try:
-        done = call()
-    except (Forbidden, NotVisible, TransitionError, ValueError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+    done = _refusing(call)
     for item in done if isinstance(done, list) else [done]:
         console.print(
             f"#{item['id']} {item['institution_id']}/{item['payment_id']} · {item['status']}"
@@ -42,10 +48,9 @@ def _done(call: Any) -> None:
 def show(ctx: typer.Context, item_id: int = typer.Argument(...)) -> None:
     """Show one item: score, why (Chinese and English), and its steps."""
     store = store_of(ctx)
-    item = service.get_item(store=store, item_id=item_id)
-    if item is None:
-        err_console.print(f"[red]no review item {item_id} / 待审事项 {item_id} 不存在[/]")
-        raise typer.Exit(1)
+    item = found_or_exit(
+        service.get_item(store=store, item_id=item_id), f"no review item {item_id} / 待审事项 {item_id} 不存在"
+    )
     console.print(
         f"#{item['id']} {item['institution_id']}/{item['payment_id']} · account {item['account_id']} · "
         f"score {item['score']:.3f} (account {item['account_score']:.3f}) · {item['severity']} · {item['status']}"
@@ -169,18 +174,12 @@ def attach(
 ) -> None:
     """Keep a file in evidence on an open item (its SHA-256 recorded)."""
     kind = content_type or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    try:
-        row = service.attach_file(
-            store=store_of(ctx),
-            item_id=item_id,
-            name=file.name,
-            content_type=kind,
-            data=file.read_bytes()[: service.MAX_ATTACHMENT_BYTES + 1],
-            principal=_as(by),
+    data = file.read_bytes()[: service.MAX_ATTACHMENT_BYTES + 1]
+    row = _refusing(
+        lambda: service.attach_file(
+            store=store_of(ctx), item_id=item_id, name=file.name, content_type=kind, data=data, principal=_as(by)
         )
-    except (Forbidden, NotVisible, ValueError) as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+    )
     console.print(f"#{item_id} + {row['name']} ({row['content_type']}, {row['size']} B) sha256 {row['sha256']}")
 
 
@@ -191,10 +190,11 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="the draft's fields as JSON"),
 ) -> None:
     """Show the suspicious transaction report drafted for an item closed as a true positive."""
-    draft = service.get_report_draft(store=store_of(ctx), item_id=item_id)
-    if draft is None:
-        err_console.print(f"no report draft for review item {item_id} / 待审事项 {item_id} 无可疑交易报告草稿")
-        raise typer.Exit(1)
+    draft = found_or_exit(
+        service.get_report_draft(store=store_of(ctx), item_id=item_id),
+        f"no report draft for review item {item_id} / 待审事项 {item_id} 无可疑交易报告草稿",
+        style=None,
+    )
     if as_json:
         typer.echo(json.dumps(draft, ensure_ascii=False, indent=2, default=str))
     else:

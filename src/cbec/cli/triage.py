@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from cbec.cli.context import console, err_console, store_of
+from cbec.cli.context import console, err_console, refused, store_of
 from cbec.cli.monitor import SEVERITY_STYLE, alerts_app
 from cbec.monitoring import service
 
@@ -156,8 +156,7 @@ def reports(
     try:
         rows = service.list_reports(store=store_of(ctx), month=month, institution_id=institution, day=day)
     except ValueError as exc:
-        err_console.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
+        raise refused(exc) from exc
     if fmt != "table":
         _write(rows, REPORT_COLUMNS, fmt, out, "large-value reports")
         return

@@ -12,21 +12,18 @@ from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import REGULATORS, ROLES
 from cbec.monitoring import service as monitoring
 from cbec.supervision import service as supervision
-from cbec.web.render import MonthFilter, PageNo, Queue, not_found, page, queue_page, registers
+from cbec.web.render import MonthFilter, PageNo, Queue, SeverityFilter, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Regulator = Annotated[Visitor, Depends(needs(*sorted(REGULATORS)))]
-PAGE_SIZE = 25
 ALERTS = Queue(
     monitoring.count_alerts,
     monitoring.list_alerts,
     monitoring.available_months,
     ("alerts.html.j2", "alert_rows.html.j2"),
-    PAGE_SIZE,
 )
-Severity = Literal["", "critical", "high", "medium", "low"]
 Sort = Literal["severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"]
 
 
@@ -36,7 +33,7 @@ def alert_queue(
     store: StoreDep,
     visitor: AnyRole,
     month: MonthFilter = "",
-    severity: Severity = "",
+    severity: SeverityFilter = "",
     rule_id: Annotated[str, Query(max_length=80)] = "",
     institution_id: Annotated[str, Query(max_length=64)] = "",
     page_no: PageNo = 1,

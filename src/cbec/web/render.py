@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from fastapi.templating import Jinja2Templates
@@ -162,8 +162,9 @@ def page(
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
 
 
-# A queue page's month filter (blank: every month) and page number, as query parameters.
+# A queue page's month and severity filters (blank: every month, every severity) and page number, as query parameters.
 MonthFilter = Annotated[str, Query(pattern=f"^({MONTH_SHAPE})?$")]
+SeverityFilter = Literal["", "critical", "high", "medium", "low"]  # cbec.core.severity's order, most severe first
 PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 

@@ -18,24 +18,21 @@ from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import ROLES, Forbidden, NotVisible
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service as monitoring
-from cbec.web.render import MonthFilter, PageNo, Queue, not_found, page, queue_page, registers
+from cbec.web.render import MonthFilter, PageNo, Queue, SeverityFilter, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
 
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Csrf = Annotated[str, Form(max_length=100)]
 Reason = Annotated[str, Form(max_length=4000)]
-PAGE_SIZE = 25
 REVIEW_ITEMS = Queue(
     monitoring.count_items,
     monitoring.list_items,
     monitoring.available_months,
     ("review.html.j2", "review_rows.html.j2"),
-    PAGE_SIZE,
-    cap=400 * PAGE_SIZE,
+    cap=10_000,
 )
 Status = Literal["", "new", "assigned", "in_review", "pending_check", "closed"]
-Severity = Literal["", "critical", "high", "medium", "low"]
 Sort = Literal["score", "due_at", "-created_at", "id"]
 Step = Literal["assign", "start", "comment", "close", "check"]
 
@@ -47,7 +44,7 @@ def review_queue(
     visitor: AnyRole,
     month: MonthFilter = "",
     status: Status = "",
-    severity: Severity = "",
+    severity: SeverityFilter = "",
     assignee: Annotated[str, Query(max_length=80)] = "",
     page_no: PageNo = 1,
     sort: Sort = "score",

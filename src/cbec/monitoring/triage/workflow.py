@@ -222,6 +222,7 @@ def item_steps(*, store: Store, item_id: int, principal: Principal) -> list[dict
                 "actor": s.actor,
                 "at": s.at,
                 "reason": s.reason,
+                "due_at": s.due_at,
             }
             for s in casework.history(session, REVIEW_ITEMS, item_id)
         ]
