@@ -79,7 +79,7 @@ def upgrade() -> None:
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("expires_at", TIMESTAMP, nullable=False),
         sa.Column("revoked_at", TIMESTAMP, nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_api_tokens_user_id_users", ondelete="CASCADE"),
+        ddl.foreign_key("api_tokens", "user_id", "users", ondelete="CASCADE"),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
         sa.Index("ix_api_tokens_user_id", "user_id"),
     )
