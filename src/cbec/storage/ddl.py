@@ -53,7 +53,7 @@ def case_columns() -> list[sa.Column[Any]]:
     Only for a table that has them side by side; where an older table spells them apart, it keeps its order.
     """
     return [
-        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("due_at", TIMESTAMP, nullable=True),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
     ]
@@ -62,23 +62,23 @@ def case_columns() -> list[sa.Column[Any]]:
 def transition_columns(reason: sa.types.TypeEngine[str]) -> list[sa.Column[Any]]:
     """The columns of one step, as `storage.cases.TransitionColumns` maps them (the item's key is the table's own)."""
     return [
-        sa.Column("action", sa.String(32), nullable=False),
-        sa.Column("from_state", sa.String(20), nullable=True),
-        sa.Column("to_state", sa.String(20), nullable=False),
-        sa.Column("actor", sa.String(80), nullable=False),
-        sa.Column("at", TIMESTAMP, nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("actor", sa.String(length=80), nullable=False),
+        sa.Column("at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("reason", reason, nullable=False),
-        sa.Column("due_at", TIMESTAMP, nullable=True),
+        sa.Column("due_at", UTCDateTime(timezone=True), nullable=True),
     ]
 
 
 def stored_file_columns() -> list[sa.Column[Any]]:
     """Where a file given in evidence is kept (under CBEC_HOME), its SHA-256 and size, who added it and when."""
     return [
-        sa.Column("path", sa.String(1000), nullable=False),
-        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("path", sa.String(length=1000), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
-        sa.Column("added_by", sa.String(80), nullable=False),
+        sa.Column("added_by", sa.String(length=80), nullable=False),
         sa.Column("added_at", TIMESTAMP, nullable=False),
     ]
 
