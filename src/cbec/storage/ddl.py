@@ -16,12 +16,13 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.schema import SchemaItem
 
-from cbec.storage.types import Amount, UTCDateTime
+from cbec.storage.types import Amount, BigKey, UTCDateTime
 
-# The column types the tables share: JSON (JSONB on PostgreSQL), an instant, an exact amount.
+# The column types the tables share: JSON (JSONB on PostgreSQL), an instant, an exact amount, a large key.
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 TIMESTAMP = UTCDateTime(timezone=True)
 AMOUNT = Amount(precision=38, scale=6)
+BIG_KEY = BigKey  # storage.types: BIGINT on PostgreSQL, INTEGER (autoincrementing) on SQLite
 
 
 def create_table(table: str, *items: SchemaItem, id_type: sa.types.TypeEngine[int] | None = None) -> None:

@@ -37,7 +37,7 @@ def upgrade() -> None:
     op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')")
     op.create_table(
         "audit_log",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("seq", ddl.BIG_KEY, nullable=False),
         sa.Column("at", TIMESTAMP, nullable=False),
         sa.Column("actor", sa.String(80), nullable=False),
         sa.Column("action", sa.String(80), nullable=False),

@@ -61,7 +61,7 @@ def upgrade() -> None:
         sa.Index("ix_quarantined_rows_batch_id", "batch_id"),
         sa.Index("ix_quarantined_rows_feed_raw_hash", "feed", "raw_hash"),
         sa.Index("ix_quarantined_rows_feed_rule", "feed", "rule"),
-        id_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        id_type=ddl.BIG_KEY,
     )
     ddl.create_table(
         "payment_status_reports",

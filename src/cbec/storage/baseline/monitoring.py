@@ -70,7 +70,7 @@ def upgrade() -> None:
         _to_alert("alert_payments"),
         sa.Index("ix_alert_payments_alert_id", "alert_id"),
         sa.Index("ix_alert_payments_payment", "institution_id", "payment_id"),
-        id_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        id_type=ddl.BIG_KEY,
     )
     op.create_table(
         "alert_counts",
