@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
-from cbec.storage.types import PortableJSON, UTCDateTime
+from cbec.storage.types import BigKey, PortableJSON, UTCDateTime
 
 
 class AuditEntry(Base):
@@ -17,7 +17,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigKey, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(80))

@@ -24,7 +24,7 @@ from sqlalchemy.types import TypeEngine
 from cbec.feeds.catalog import FEEDS
 from cbec.feeds.spec import FeedSpec, Kind
 from cbec.storage.base import Base
-from cbec.storage.types import Amount, PortableJSON, UTCDateTime
+from cbec.storage.types import Amount, BigKey, PortableJSON, UTCDateTime
 
 
 class IngestBatch(Base):
@@ -59,7 +59,7 @@ class QuarantinedRow(Base):
         Index("ix_quarantined_rows_feed_raw_hash", "feed", "raw_hash"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(BigKey, primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batches.id"), index=True)
     feed: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(1000))

@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
+from cbec.storage.cases import EvidenceFileColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -72,17 +73,11 @@ class BorderFlag(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class TakedownEvidence(Base):
+class TakedownEvidence(EvidenceFileColumns):
     """A file given in evidence on a takedown case, kept under CBEC_HOME with its SHA-256."""
 
     __tablename__ = "ip_takedown_evidence"
     __table_args__ = (UniqueConstraint("case_id", "sha256"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("ip_takedown_cases.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    path: Mapped[str] = mapped_column(String(1000))  # relative to CBEC_HOME
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(BigInteger)
-    added_by: Mapped[str] = mapped_column(String(80))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cbec.core.jsontypes import JsonObject
 from cbec.core.severity import severity_rank
 from cbec.storage.base import Base
-from cbec.storage.types import Amount, PortableJSON, UTCDateTime
+from cbec.storage.types import Amount, BigKey, PortableJSON, UTCDateTime
 
 
 def _severity_rank(context: Any) -> int:  # a DefaultExecutionContext, untyped in SQLAlchemy
@@ -121,7 +121,7 @@ class AlertPayment(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    id: Mapped[int] = mapped_column(BigKey, primary_key=True)
     alert_id: Mapped[int] = mapped_column(Integer, index=True)
     alert_month: Mapped[str] = mapped_column(String(7))  # the alert's partition key, part of the foreign key
     institution_id: Mapped[str] = mapped_column(String(64))

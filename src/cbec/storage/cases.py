@@ -1,4 +1,4 @@
-"""The columns every lifecycle item and every transition table share, and the binding of one kind of case.
+"""The columns every lifecycle item, transition table and evidence file share, and the binding of one kind of case.
 
 Complaints, takedowns, quality cases, notices and credit repair applications each keep their items in a table
 of their own (with their own columns) and each step in a `*_transitions` table. The shared columns are
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.storage.base import Base
@@ -47,6 +47,22 @@ class TransitionColumns(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EvidenceFileColumns(Base):
+    """A file given in evidence on an item, kept under CBEC_HOME by its SHA-256: where, how large, who added it when.
+
+    The table adds the column naming its item (a foreign key: `case_id`, `item_id`) and the file's name.
+    """
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
+    path: Mapped[str] = mapped_column(String(1000))  # relative to CBEC_HOME
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 ItemT = TypeVar("ItemT", bound=CaseColumns)

@@ -1,4 +1,4 @@
-"""Migration building blocks for the table shapes that recur: id-keyed tables, versioned registers, case transitions.
+"""Migration building blocks for the shapes that recur: id-keyed tables, keys, registers, case columns, transitions.
 
 Migrations call these instead of spelling the same columns out again. A block's output is part of every
 migration that uses it, so it is frozen like a migration: change a shape by adding a new block (or a new
@@ -9,18 +9,20 @@ schema the migrations build against the models.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.schema import SchemaItem
 
-from cbec.storage.types import Amount, UTCDateTime
+from cbec.storage.types import Amount, BigKey, UTCDateTime
 
-# The column types the tables share: JSON (JSONB on PostgreSQL), an instant, an exact amount.
+# The column types the tables share: JSON (JSONB on PostgreSQL), an instant, an exact amount, a large key.
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 TIMESTAMP = UTCDateTime(timezone=True)
 AMOUNT = Amount(precision=38, scale=6)
+BIG_KEY = BigKey  # storage.types: BIGINT on PostgreSQL, INTEGER (autoincrementing) on SQLite
 
 
 def create_table(table: str, *items: SchemaItem, id_type: sa.types.TypeEngine[int] | None = None) -> None:
@@ -39,11 +41,53 @@ def drop_tables(*tables: str) -> None:
         op.drop_table(table)
 
 
+def foreign_key(table: str, column: str, target: str, *, ondelete: str | None = None) -> sa.ForeignKeyConstraint:
+    """The key from `table.column` to `target.id`, named as the models' naming convention names it."""
+    return sa.ForeignKeyConstraint(
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete=ondelete
+    )
+
+
+def case_columns() -> list[sa.Column[Any]]:
+    """The columns of a lifecycle item after its id, in `storage.cases.CaseColumns` order: state, deadline, last move.
+
+    Only for a table that has them side by side; where an older table spells them apart, it keeps its order.
+    """
+    return [
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("due_at", TIMESTAMP, nullable=True),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
+    ]
+
+
+def transition_columns(reason: sa.types.TypeEngine[str]) -> list[sa.Column[Any]]:
+    """The columns of one step, as `storage.cases.TransitionColumns` maps them (the item's key is the table's own)."""
+    return [
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("actor", sa.String(length=80), nullable=False),
+        sa.Column("at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reason", reason, nullable=False),
+        sa.Column("due_at", UTCDateTime(timezone=True), nullable=True),
+    ]
+
+
+def stored_file_columns() -> list[sa.Column[Any]]:
+    """Where a file given in evidence is kept (under CBEC_HOME), its SHA-256 and size, who added it and when."""
+    return [
+        sa.Column("path", sa.String(length=1000), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("added_by", sa.String(length=80), nullable=False),
+        sa.Column("added_at", TIMESTAMP, nullable=False),
+    ]
+
+
 def create_register_table(table: str, key: Sequence[str], *columns: SchemaItem) -> None:
     """Create a versioned register fed by an ingest batch: its own columns, then version and lineage, keyed by `key`."""
-    op.create_table(
+    create_table(
         table,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         *columns,
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("is_current", sa.Boolean(), nullable=False),
@@ -51,8 +95,7 @@ def create_register_table(table: str, key: Sequence[str], *columns: SchemaItem) 
         sa.Column("source_line", sa.BigInteger(), nullable=True),
         sa.Column("supersedes_batch_id", sa.Integer(), nullable=True),
         sa.Column("extra", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(["batch_id"], ["ingest_batches.id"], name=op.f(f"fk_{table}_batch_id_ingest_batches")),
-        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+        foreign_key(table, "batch_id", "ingest_batches"),
     )
     with op.batch_alter_table(table, schema=None) as batch_op:
         batch_op.create_index(f"ix_{table}_key", [*key, "version"], unique=True)
@@ -67,24 +110,11 @@ def drop_register_table(table: str) -> None:
 
 def create_transition_table(table: str, *, case_column: str, case_table: str, reason: sa.types.TypeEngine[str]) -> None:
     """Create the transition log of a case table (one row per lifecycle step), as `storage.cases` maps it."""
-    op.create_table(
+    create_table(
         table,
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column(case_column, sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=32), nullable=False),
-        sa.Column("from_state", sa.String(length=20), nullable=True),
-        sa.Column("to_state", sa.String(length=20), nullable=False),
-        sa.Column("actor", sa.String(length=80), nullable=False),
-        sa.Column("at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("reason", reason, nullable=False),
-        sa.Column("due_at", UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            [case_column],
-            [f"{case_table}.id"],
-            name=op.f(f"fk_{table}_{case_column}_{case_table}"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+        *transition_columns(reason),
+        foreign_key(table, case_column, case_table, ondelete="CASCADE"),
     )
     with op.batch_alter_table(table, schema=None) as batch_op:
         batch_op.create_index(batch_op.f(f"ix_{table}_{case_column}"), [case_column], unique=False)

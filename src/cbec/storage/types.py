@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, Numeric, String
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 PortableJSON = JSON().with_variant(JSONB(), "postgresql")
+# The key of a table that outgrows 2**31 rows: BIGINT on PostgreSQL; on SQLite INTEGER, the only key it autoincrements.
+BigKey = BigInteger().with_variant(Integer, "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.core.jsontypes import JsonObject
 from cbec.storage.base import Base
-from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
+from cbec.storage.cases import CaseColumns, CaseTables, EvidenceFileColumns, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
@@ -128,21 +128,15 @@ class ReviewItemTransition(TransitionColumns):
 REVIEW_ITEMS = CaseTables(entity="review_item", items=ReviewItem, steps=ReviewItemTransition, link="item_id")
 
 
-class ReviewAttachment(Base):
+class ReviewAttachment(EvidenceFileColumns):
     """A file given in evidence on a review item, kept under CBEC_HOME with its SHA-256 (triage/attachments.py)."""
 
     __tablename__ = "review_attachments"
     __table_args__ = (UniqueConstraint("item_id", "sha256", name="uq_review_attachments_file"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
-    path: Mapped[str] = mapped_column(String(1000))  # relative to CBEC_HOME
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(BigInteger)
-    added_by: Mapped[str] = mapped_column(String(80))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SuspiciousReportDraft(Base):

@@ -37,7 +37,7 @@ def upgrade() -> None:
     op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')")
     op.create_table(
         "audit_log",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("seq", ddl.BIG_KEY, nullable=False),
         sa.Column("at", TIMESTAMP, nullable=False),
         sa.Column("actor", sa.String(80), nullable=False),
         sa.Column("action", sa.String(80), nullable=False),
@@ -79,7 +79,7 @@ def upgrade() -> None:
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("expires_at", TIMESTAMP, nullable=False),
         sa.Column("revoked_at", TIMESTAMP, nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_api_tokens_user_id_users", ondelete="CASCADE"),
+        ddl.foreign_key("api_tokens", "user_id", "users", ondelete="CASCADE"),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
         sa.Index("ix_api_tokens_user_id", "user_id"),
     )

@@ -92,9 +92,7 @@ def _repair() -> None:
         sa.Column("applied_at", TIMESTAMP, nullable=False),
         sa.Column("due_at", TIMESTAMP, nullable=True),
         sa.Column("updated_at", TIMESTAMP, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["entry_id"], ["credit_list_entries.id"], name="fk_credit_repair_applications_entry_id_credit_list_entries"
-        ),
+        ddl.foreign_key("credit_repair_applications", "entry_id", "credit_list_entries"),
         sa.Index("ix_credit_repair_applications_enterprise_id", "enterprise_id"),
         sa.Index("ix_credit_repair_applications_entry_id", "entry_id"),
         sa.Index("ix_credit_repair_applications_state_due", "state", "due_at"),

@@ -35,12 +35,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.String(500), nullable=True),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("delivered_at", TIMESTAMP, nullable=True),
-        sa.ForeignKeyConstraint(
-            ["endpoint_id"],
-            ["webhook_endpoints.id"],
-            name="fk_webhook_deliveries_endpoint_id_webhook_endpoints",
-            ondelete="CASCADE",
-        ),
+        ddl.foreign_key("webhook_deliveries", "endpoint_id", "webhook_endpoints", ondelete="CASCADE"),
         sa.UniqueConstraint("event_id", name="uq_webhook_deliveries_event_id"),
         sa.Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),
         sa.Index("ix_webhook_deliveries_endpoint_id", "endpoint_id"),
@@ -53,12 +48,7 @@ def upgrade() -> None:
         sa.Column("status_code", sa.Integer(), nullable=True),
         sa.Column("error", sa.String(500), nullable=True),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["delivery_id"],
-            ["webhook_deliveries.id"],
-            name="fk_webhook_attempts_delivery_id_webhook_deliveries",
-            ondelete="CASCADE",
-        ),
+        ddl.foreign_key("webhook_attempts", "delivery_id", "webhook_deliveries", ondelete="CASCADE"),
         sa.Index("ix_webhook_attempts_delivery_id", "delivery_id"),
     )
 

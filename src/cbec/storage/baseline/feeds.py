@@ -57,13 +57,11 @@ def upgrade() -> None:
         sa.Column("errors", JSON, nullable=False),
         sa.Column("raw", sa.Text(), nullable=False),
         sa.Column("raw_hash", sa.String(64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["ingest_batches.id"], name="fk_quarantined_rows_batch_id_ingest_batches"
-        ),
+        ddl.foreign_key("quarantined_rows", "batch_id", "ingest_batches"),
         sa.Index("ix_quarantined_rows_batch_id", "batch_id"),
         sa.Index("ix_quarantined_rows_feed_raw_hash", "feed", "raw_hash"),
         sa.Index("ix_quarantined_rows_feed_rule", "feed", "rule"),
-        id_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        id_type=ddl.BIG_KEY,
     )
     ddl.create_table(
         "payment_status_reports",

@@ -70,7 +70,7 @@ def upgrade() -> None:
         _to_alert("alert_payments"),
         sa.Index("ix_alert_payments_alert_id", "alert_id"),
         sa.Index("ix_alert_payments_payment", "institution_id", "payment_id"),
-        id_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        id_type=ddl.BIG_KEY,
     )
     op.create_table(
         "alert_counts",
@@ -195,9 +195,7 @@ def _pattern_cases() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("alert_id", sa.Integer(), nullable=False),
         sa.Column("alert_month", sa.String(7), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["pattern_cases.id"], name="fk_pattern_case_alerts_case_id_pattern_cases", ondelete="CASCADE"
-        ),
+        ddl.foreign_key("pattern_case_alerts", "case_id", "pattern_cases", ondelete="CASCADE"),
         _to_alert("pattern_case_alerts"),
         sa.UniqueConstraint("case_id", "alert_id", name="uq_pattern_case_alerts_case_alert"),
         sa.Index("ix_pattern_case_alerts_alert_id", "alert_id"),

@@ -102,15 +102,9 @@ def _security() -> None:
         sa.Column("first_scan_id", sa.Integer(), nullable=True),
         sa.Column("last_scan_id", sa.Integer(), nullable=True),
         sa.Column("last_seen_at", TIMESTAMP, nullable=False),
-        sa.Column("state", sa.String(20), nullable=False),
-        sa.Column("due_at", TIMESTAMP, nullable=True),
-        sa.Column("updated_at", TIMESTAMP, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["first_scan_id"], ["security_scans.id"], name="fk_security_findings_first_scan_id_security_scans"
-        ),
-        sa.ForeignKeyConstraint(
-            ["last_scan_id"], ["security_scans.id"], name="fk_security_findings_last_scan_id_security_scans"
-        ),
+        *ddl.case_columns(),
+        ddl.foreign_key("security_findings", "first_scan_id", "security_scans"),
+        ddl.foreign_key("security_findings", "last_scan_id", "security_scans"),
         sa.UniqueConstraint("finding_id", name="uq_security_findings_finding_id"),
         sa.Index("ix_security_findings_discovered_at", "discovered_at"),
         sa.Index("ix_security_findings_institution_state", "institution_id", "state"),
@@ -123,9 +117,7 @@ def _security() -> None:
         sa.Column("rule", sa.String(40), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("raw", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["scan_id"], ["security_scans.id"], name="fk_security_quarantine_scan_id_security_scans"
-        ),
+        ddl.foreign_key("security_quarantine", "scan_id", "security_scans"),
         sa.Index("ix_security_quarantine_scan_id", "scan_id"),
     )
     ddl.create_transition_table(

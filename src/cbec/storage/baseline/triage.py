@@ -37,9 +37,7 @@ def upgrade() -> None:
     )
     ddl.create_table(
         "review_items",
-        sa.Column("state", sa.String(20), nullable=False),
-        sa.Column("due_at", TIMESTAMP, nullable=True),
-        sa.Column("updated_at", TIMESTAMP, nullable=False),
+        *ddl.case_columns(),
         sa.Column("month", sa.String(7), nullable=False),
         sa.Column("institution_id", sa.String(64), nullable=False),
         sa.Column("payment_id", sa.String(64), nullable=False),
@@ -62,20 +60,12 @@ def upgrade() -> None:
         sa.Index("ix_review_items_month", "month"),
         sa.Index("ix_review_items_account", "account_id"),
     )
-    # The transition log's columns as `ddl.create_transition_table` has them, but with the item's key last.
+    # The transition log as `ddl.create_transition_table` makes it, but with the item's key last.
     ddl.create_table(
         "review_item_transitions",
-        sa.Column("action", sa.String(32), nullable=False),
-        sa.Column("from_state", sa.String(20), nullable=True),
-        sa.Column("to_state", sa.String(20), nullable=False),
-        sa.Column("actor", sa.String(80), nullable=False),
-        sa.Column("at", TIMESTAMP, nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("due_at", TIMESTAMP, nullable=True),
+        *ddl.transition_columns(reason=sa.Text()),
         sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["review_items.id"], name="fk_review_item_transitions_item_id_review_items", ondelete="CASCADE"
-        ),
+        ddl.foreign_key("review_item_transitions", "item_id", "review_items", ondelete="CASCADE"),
         sa.Index("ix_review_item_transitions_item_id", "item_id"),
     )
 

@@ -14,24 +14,20 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-import cbec.storage.types
+from cbec.storage import ddl
+from cbec.storage.ddl import JSON, TIMESTAMP
 
 revision: str = "0023"
 down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
-WHEN = cbec.storage.types.UTCDateTime(timezone=True)
-
 
 def upgrade() -> None:
     """Create the cases, attachments and drafts; give each review item its case."""
-    op.create_table(
+    ddl.create_table(
         "review_cases",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("institution_id", sa.String(length=64), nullable=False),
         sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("subject_key", sa.String(length=100), nullable=False),
@@ -40,9 +36,8 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("combined_score", sa.Float(), nullable=False),
         sa.Column("item_count", sa.Integer(), nullable=False),
-        sa.Column("opened_at", WHEN, nullable=False),
-        sa.Column("updated_at", WHEN, nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_cases")),
+        sa.Column("opened_at", TIMESTAMP, nullable=False),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
     )
     op.create_index("ix_review_cases_key", "review_cases", ["institution_id", "month", "subject_key", "state"])
     op.create_index("ix_review_cases_queue", "review_cases", ["state", sa.text("score DESC"), "id"])
@@ -52,30 +47,18 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_review_items_case_id_review_cases"), "review_cases", ["case_id"], ["id"], ondelete="SET NULL"
         )
-    op.create_table(
+    ddl.create_table(
         "review_attachments",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("path", sa.String(length=1000), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("size", sa.BigInteger(), nullable=False),
-        sa.Column("added_by", sa.String(length=80), nullable=False),
-        sa.Column("added_at", WHEN, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["review_items.id"],
-            name=op.f("fk_review_attachments_item_id_review_items"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_attachments")),
+        *ddl.stored_file_columns(),
+        ddl.foreign_key("review_attachments", "item_id", "review_items", ondelete="CASCADE"),
         sa.UniqueConstraint("item_id", "sha256", name="uq_review_attachments_file"),
     )
     op.create_index(op.f("ix_review_attachments_item_id"), "review_attachments", ["item_id"], unique=False)
-    op.create_table(
+    ddl.create_table(
         "suspicious_report_drafts",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("institution_id", sa.String(length=64), nullable=False),
@@ -90,17 +73,11 @@ def upgrade() -> None:
         sa.Column("analyst", sa.String(length=80), nullable=False),
         sa.Column("legal_basis", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("first_at", WHEN, nullable=True),
-        sa.Column("last_at", WHEN, nullable=True),
-        sa.Column("detected_at", WHEN, nullable=False),
-        sa.Column("drafted_at", WHEN, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"],
-            ["review_items.id"],
-            name=op.f("fk_suspicious_report_drafts_item_id_review_items"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_suspicious_report_drafts")),
+        sa.Column("first_at", TIMESTAMP, nullable=True),
+        sa.Column("last_at", TIMESTAMP, nullable=True),
+        sa.Column("detected_at", TIMESTAMP, nullable=False),
+        sa.Column("drafted_at", TIMESTAMP, nullable=False),
+        ddl.foreign_key("suspicious_report_drafts", "item_id", "review_items", ondelete="CASCADE"),
         sa.UniqueConstraint("item_id", name=op.f("uq_suspicious_report_drafts_item_id")),
     )
     op.create_index(
