@@ -7,8 +7,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 
-class StepRead(BaseModel):
-    """One recorded step: the action, the states it moved between, who took it, when, why and the new deadline."""
+class RecordedStep(BaseModel):
+    """One recorded step: the action, the states it moved between, who took it, when and why."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -18,4 +18,9 @@ class StepRead(BaseModel):
     actor: str
     at: datetime
     reason: str
+
+
+class StepRead(RecordedStep):
+    """One recorded step: the action, the states it moved between, who took it, when, why and the new deadline."""
+
     due_at: datetime | None

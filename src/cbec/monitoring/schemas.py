@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from cbec.casework.schemas import RecordedStep
 from cbec.core.jsontypes import JsonObject
 
 
@@ -131,15 +132,8 @@ class ReviewItemRead(BaseModel):
     case_id: int | None = None
 
 
-class ReviewStepRead(BaseModel):
+class ReviewStepRead(RecordedStep):
     """One recorded step of a review item."""
-
-    action: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
 
 
 class ReviewCaseRead(BaseModel):
