@@ -129,6 +129,7 @@ def file_complaint(
     category, confidence, model = (classifier or _model(store))(data.text)
     sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
     text, sealed["text_personal"] = seal_text(data.text, ring)
+    as_given = data.model_dump(exclude={"text", *PERSONAL})  # the rest of the form is stored as the consumer gave it
     with transaction(store.factory) as session:
         case = file_case(
             session,
@@ -141,16 +142,11 @@ def file_complaint(
             audit_action="complaint.file",
             after={"state": lifecycle.initial, "category": category, "source": source},
             source=source,
-            language=data.language,
             text=text,
             category=category,
             confidence=confidence,
             category_by=model,
-            enterprise_id=data.enterprise_id,
-            platform_id=data.platform_id,
-            order_id=data.order_id,
-            amount_claimed=data.amount_claimed,
-            currency=data.currency,
+            **as_given,
             **sealed,
         )
         return _read(case, ring, now)
