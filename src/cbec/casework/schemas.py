@@ -7,8 +7,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 
-class RecordedStep(BaseModel):
-    """One recorded step: the action, the states it moved between, who took it, when and why."""
+class StepRead(BaseModel):
+    """One recorded step: the action, the states it moved between, who took it, when, why and the new deadline."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -18,9 +18,4 @@ class RecordedStep(BaseModel):
     actor: str
     at: datetime
     reason: str
-
-
-class StepRead(RecordedStep):
-    """One recorded step: the action, the states it moved between, who took it, when, why and the new deadline."""
-
     due_at: datetime | None

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from cbec.casework.schemas import RecordedStep
 from cbec.core.jsontypes import JsonObject
 
 
@@ -132,8 +131,15 @@ class ReviewItemRead(BaseModel):
     case_id: int | None = None
 
 
-class ReviewStepRead(RecordedStep):
+class ReviewStepRead(BaseModel):
     """One recorded step of a review item."""
+
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: datetime
+    reason: str
 
 
 class ReviewCaseRead(BaseModel):
