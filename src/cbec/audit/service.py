@@ -27,6 +27,7 @@ __all__ = [
     "checkpoint",
     "list_entries",
     "record",
+    "record_added",
     "record_change",
     "record_many",
     "verify",
@@ -100,6 +101,15 @@ def record_change(
     return record(
         session, actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after, now=now
     )
+
+
+def record_added(
+    session: Session, row: Audited, *, actor: str, action: str, after: dict[str, Any], now: datetime
+) -> AuditEntry:
+    """Add a new row to the caller's transaction and audit its creation (flushed first: the entry names its id)."""
+    session.add(row)
+    session.flush()
+    return record_change(session, row, actor=actor, action=action, after=after, now=now)
 
 
 def record(

@@ -54,9 +54,7 @@ def create_user(
             active=True,
             created_at=now,
         )
-        session.add(user)
-        session.flush()
-        audit.record_change(
+        audit.record_added(
             session,
             user,
             actor=actor,
@@ -99,9 +97,7 @@ def issue_token(
             created_at=now,
             expires_at=now + ttl,
         )
-        session.add(token)
-        session.flush()
-        audit.record_change(
+        audit.record_added(
             session,
             token,
             actor=username,

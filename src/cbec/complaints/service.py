@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -72,6 +73,8 @@ MASKS = {
     "consumer_id_number": mask_id_number,
     "consumer_address": mask_address,
 }
+# What a complaint shows not as stored: its personal fields (masked), its lateness and its history.
+SHOWN_APART = frozenset({*PERSONAL, "overdue", "history"})
 # A classifier takes a text and returns (category, confidence, model version).
 Classifier = Callable[[str], tuple[str, Decimal | None, str]]
 
@@ -89,29 +92,14 @@ def _model(store: Store) -> Classifier:
 def _read(
     case: ComplaintCase, ring: KeyRing, now: datetime, history: list[ComplaintTransition] | None = None
 ) -> ComplaintRead:
-    """Show a case with every personal field masked (opened only to be masked, never returned whole)."""
-    masked = {f: (None if getattr(case, f) is None else MASKS[f](unseal(getattr(case, f), ring, f))) for f in PERSONAL}
+    """Show a case: its stored columns, every personal field masked (opened only to be masked, never returned whole)."""
+    shown: dict[str, Any] = {f: getattr(case, f) for f in ComplaintRead.model_fields.keys() - SHOWN_APART}
+    shown |= {f: (None if getattr(case, f) is None else MASKS[f](unseal(getattr(case, f), ring, f))) for f in PERSONAL}
     lifecycle = complaint_lifecycle(shipped_config().deadlines)
     overdue = is_overdue(lifecycle, state=case.state, due_at=case.due_at, now=now)
     return ComplaintRead(
-        id=case.id,
-        tracking_code=case.tracking_code,
-        received_at=case.received_at,
-        language=case.language,
-        text=case.text,
-        category=case.category,
-        confidence=case.confidence,
-        category_by=case.category_by,
-        enterprise_id=case.enterprise_id,
-        platform_id=case.platform_id,
-        order_id=case.order_id,
-        respondent_kind=case.respondent_kind,
-        respondent_id=case.respondent_id,
-        state=case.state,
-        due_at=case.due_at,
+        **shown,
         overdue=overdue,
-        satisfaction=case.satisfaction,
-        **masked,
         history=[ComplaintStep.model_validate(t) for t in history or []],
     )
 
@@ -141,6 +129,7 @@ def file_complaint(
     category, confidence, model = (classifier or _model(store))(data.text)
     sealed = {f: (None if getattr(data, f) is None else seal(getattr(data, f), ring, f)) for f in PERSONAL}
     text, sealed["text_personal"] = seal_text(data.text, ring)
+    as_given = data.model_dump(exclude={"text", *PERSONAL})  # the rest of the form is stored as the consumer gave it
     with transaction(store.factory) as session:
         case = file_case(
             session,
@@ -153,16 +142,11 @@ def file_complaint(
             audit_action="complaint.file",
             after={"state": lifecycle.initial, "category": category, "source": source},
             source=source,
-            language=data.language,
             text=text,
             category=category,
             confidence=confidence,
             category_by=model,
-            enterprise_id=data.enterprise_id,
-            platform_id=data.platform_id,
-            order_id=data.order_id,
-            amount_claimed=data.amount_claimed,
-            currency=data.currency,
+            **as_given,
             **sealed,
         )
         return _read(case, ring, now)

@@ -93,9 +93,7 @@ def register_endpoint(
         created_at=now,
     )
     with transaction(store.factory) as session:
-        session.add(endpoint)
-        session.flush()
-        audit.record_change(
+        audit.record_added(
             session,
             endpoint,
             actor=principal.username,

@@ -30,6 +30,13 @@ MIN_KEY = 2  # a folded key this short is only ever matched as a whole word
 SHORT_KEY = 4  # keys up to this length must be whole words
 HIT_THRESHOLD = 0.6
 _EDIT_ONLY = {"edit"}
+# The other ways a key matches, strongest first: the signal each gives and its score (the first present counts).
+_RANKED_WAYS = (
+    ("exact_cjk", "exact", 0.9),
+    ("pinyin", "pinyin", 0.85),
+    ("shape", "lookalike_char", 0.8),
+    ("fuzzy_pinyin", "fuzzy_pinyin", 0.75),
+)
 _SEPARATORS = re.compile(r"[\W_]+")  # what a seller puts between the letters of a name: N i k e, 耐 克
 _MODEL_NUMBER = re.compile(r"([a-z]{2,3})(\d{1,3})")  # AJ1, AF1, NB574: a short alias and a model number
 
@@ -268,18 +275,9 @@ def _score(
         if "hidden" in ways:
             signals.add("hidden_in_word")
             score -= 0.05
-    elif "exact_cjk" in ways:
-        signals.add("exact")
-        score = 0.9
-    elif "pinyin" in ways:
-        signals.add("pinyin")
-        score = 0.85
-    elif "shape" in ways:
-        signals.add("lookalike_char")
-        score = 0.8
-    elif "fuzzy_pinyin" in ways:
-        signals.add("fuzzy_pinyin")
-        score = 0.75
+    elif ranked := next((r for r in _RANKED_WAYS if r[0] in ways), None):
+        _way, signal, score = ranked
+        signals.add(signal)
     elif ways <= {"edit"} and "edit" in ways:
         score = _edit_score(variant.key, raw_words)
         if score == 0.0:

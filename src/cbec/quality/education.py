@@ -44,9 +44,7 @@ def add_education_event(
         event = EducationEvent(
             held_on=held_on, city=city, topic=topic, attendance=attendance, organiser=organiser, created_at=now
         )
-        session.add(event)
-        session.flush()
-        audit.record_change(
+        audit.record_added(
             session,
             event,
             actor=actor,

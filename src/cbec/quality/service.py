@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,16 +75,7 @@ def check_filings(*, store: Store, now: datetime | None = None) -> dict[str, int
                 counts[f.code] = counts.get(f.code, 0) + 1
                 if (f.filing_id, f.code, f.detail_en) not in seen:
                     seen.add((f.filing_id, f.code, f.detail_en))
-                    session.add(
-                        FilingFindingRecord(
-                            filing_id=f.filing_id,
-                            enterprise_id=f.enterprise_id,
-                            code=f.code,
-                            detail_zh=f.detail_zh,
-                            detail_en=f.detail_en,
-                            found_at=now,
-                        )
-                    )
+                    session.add(FilingFindingRecord(**asdict(f), found_at=now))  # kept as found, with when
     return counts
 
 

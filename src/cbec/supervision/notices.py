@@ -43,14 +43,9 @@ def issue(
     lifecycle = lifecycle_of(data.kind, config)
     due = data.due_at or lifecycle.due(lifecycle.initial, now.astimezone(SHANGHAI), calendar)
     notice = Notice(
-        kind=data.kind,
-        institution_id=data.institution_id,
-        month=data.month,
+        **data.model_dump(exclude={"due_at"}),  # as the regulator gave it, but the deadline: `due` is settled above
         origin=origin,
         state=lifecycle.initial,
-        title=data.title,
-        body=data.body,
-        evidence=data.evidence,
         issued_by=actor,
         issued_at=now,
         due_at=due,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import text
 from cbec.auth.domain import Forbidden, NotVisible, Principal
 from cbec.complaints import keys
 from cbec.complaints import service as complaints
+from cbec.complaints.models import ComplaintCase
 from cbec.complaints.schemas import CATEGORIES, ComplaintCreate
 from cbec.core.clock import SHANGHAI
 from cbec.feeds.service import ingest, read_side
@@ -66,6 +68,27 @@ def test_no_plaintext_personal_data_is_stored_anywhere_in_the_database(store: St
         raw += b"".join(p.read_bytes() for p in store.settings.home_dir.glob("cbec.sqlite3-wal"))
         for secret in (NAME, PHONE, ID_NUMBER, ADDRESS):
             assert secret.encode() not in raw, secret
+
+
+def test_the_form_is_stored_as_given_and_read_back_from_the_stored_columns(store: Store) -> None:
+    data = ComplaintCreate(
+        text="The headphones I received are counterfeit",
+        language="en",
+        platform_id="PF-9",
+        enterprise_id="91330100MA27XK0Q2B",
+        order_id="ORD-2026-0042",
+        amount_claimed=Decimal("399.00"),
+        currency="CNY",
+        consumer_name=NAME,
+        consumer_phone=PHONE,
+    )
+    filed = complaints.file_complaint(store=store, data=data, now=at("2026-09-29 10:00"))
+    shown = (filed.language, filed.platform_id, filed.enterprise_id, filed.order_id, filed.text)
+    assert shown == ("en", "PF-9", "91330100MA27XK0Q2B", "ORD-2026-0042", "The headphones I received are counterfeit")
+    assert (filed.consumer_id_number, filed.consumer_address, filed.received_at) == (None, None, at("2026-09-29 10:00"))
+    with store.factory() as session:
+        row = session.get_one(ComplaintCase, filed.id)
+        assert (row.amount_claimed, row.currency, row.source) == (Decimal("399.00"), "CNY", "web")
 
 
 def test_a_complaint_runs_from_filing_to_closure_with_statutory_deadlines(store: Store) -> None:

@@ -187,6 +187,23 @@ def test_a_rectification_notice_runs_its_lifecycle_and_records_every_step(store:
     assert shown.history[1].reason == "计划已提交"
 
 
+def test_a_notice_keeps_what_the_regulator_gave_and_a_given_deadline(store: Store) -> None:
+    data = service.NoticeCreate(
+        kind="warning",
+        institution_id="PI-Z",
+        title="风险预警",
+        body="九月评级 D",
+        month="2026-09",
+        due_at=at("2026-10-30 18:00"),
+        evidence={"grade": "D", "total": "41.5"},
+    )
+    notice = service.issue_notice(store=store, data=data, actor="regulator", now=at("2026-10-09 10:00"))
+    given = (notice.kind, notice.institution_id, notice.title, notice.body, notice.month, notice.evidence)
+    assert given == ("warning", "PI-Z", "风险预警", "九月评级 D", "2026-09", {"grade": "D", "total": "41.5"})
+    assert (notice.state, notice.due_at, notice.issued_by) == ("issued", at("2026-10-30 18:00"), "regulator")
+    assert notice.issued_at == at("2026-10-09 10:00")
+
+
 def test_the_scheduled_check_marks_overdue_then_escalates(store: Store) -> None:
     data = service.NoticeCreate(kind="warning", institution_id="PI-Y", title="风险预警", body="评级 E")
     notice = service.issue_notice(store=store, data=data, actor="regulator", now=at("2026-09-29 10:00"))

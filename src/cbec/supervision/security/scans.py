@@ -9,6 +9,7 @@ file twice (by checksum, per institution) is one scan: the second import changes
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import select
@@ -25,6 +26,10 @@ from cbec.supervision.security.lifecycle import FIXED, VERIFIED, WITHDRAWN
 from cbec.supervision.security.models import SecurityFinding, SecurityQuarantine, SecurityScan
 from cbec.supervision.security.scanfile import FileRejected, ParsedScan, ScanFinding
 from cbec.supervision.security.schemas import QuarantinedFinding, ScanImportRead
+
+# A scanned finding is stored as the scanner reported it, but where in the file it stood and its fingerprint
+# (the finding id is made from the fingerprint).
+NOT_STORED = frozenset({"where", "fingerprint"})
 
 
 def _quarantine(session: Session, scan: SecurityScan, where: str | None, rule: str, detail: str, raw: str) -> None:
@@ -187,17 +192,7 @@ def _open(
         scan_kind=scan.kind,
         tool=scan.tool,
         target=scan.target,
-        rule_id=item.rule_id,
-        title=item.title,
-        cve=item.cve,
-        cwe=item.cwe,
-        cvss_vector=item.cvss_vector,
-        cvss_score=item.cvss_score,
-        score_computed=item.score_computed,
-        severity=item.severity,
-        asset=item.asset,
-        location=item.location,
-        discovered_at=item.discovered_at,
+        **{k: v for k, v in asdict(item).items() if k not in NOT_STORED},
         respond_by=respond_by,
         fix_by=fix_by,
         first_scan_id=scan.id,
