@@ -21,7 +21,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 SCORE = sa.text("score DESC")
-NEW = {
+NEW: dict[str, list[str | sa.TextClause]] = {
     "ix_review_items_rank": [SCORE, "id"],
     "ix_review_items_institution_rank": ["institution_id", SCORE, "id"],
     "ix_review_items_month_rank": ["month", SCORE, "id"],
