@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cbec.core.regions import CITIES
 from cbec.reports import charts
 from cbec.reports.i18n import Texts
 
@@ -21,9 +22,7 @@ def summary_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]
     if data["total"] is None:
         return {}
     cities = {r["key"]: _wan(r["amount_cny"]) for r in data["city"] if r["key"]}
-    names = {code: t.name("city", code) for code in cities} | {
-        k.removeprefix("city."): v for k, v in t.words.items() if k.startswith("city.")
-    }
+    names = {city.code: t.name("city", city.code) for city in CITIES}
     return {
         "city_map": charts.choropleth(out / "summary-city-map.png", cities, names, t("chart.city_map")),
         "channel": charts.bar_chart(

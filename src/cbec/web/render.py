@@ -10,17 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM, ROLE_TITLES
+from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
+from cbec.core.i18n import formats, gettext, labels
 from cbec.core.regions import CITIES, find_city
 from cbec.feeds import service as feeds
 from cbec.storage.store import Store
-from cbec.supervision import service as supervision
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
 
@@ -28,31 +29,14 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 # Jinja escapes by file extension (.html), which *.html.j2 does not end in: escape everything.
 TEMPLATES.env.autoescape = True
-ACTION_TITLES = {
-    "issue": ("下发", "issue"),
-    "acknowledge": ("确认收到", "acknowledge"),
-    "submit_plan": ("提交整改计划", "submit a plan"),
-    "report_rectified": ("报告已整改", "report rectified"),
-    "verify": ("核验通过", "verify"),
-    "reject": ("退回整改", "reject"),
-    "withdraw": ("撤回", "withdraw"),
-    "escalate": ("升级处理", "escalate"),
-    "overdue": ("标记逾期", "mark overdue"),
-    "accept": ("受理", "accept"),
-    "route": ("分派", "route"),
-    "answer": ("答复", "answer"),
-    "settle": ("和解", "settle"),
-    "mediate": ("转调解", "mediate"),
-    "fail": ("调解终止", "end mediation"),
-    "dispute": ("有异议", "dispute"),
-    "close": ("办结", "close"),
-}
-SEVERITY_TITLES = {
-    "critical": ("严重", "critical"),
-    "high": ("高", "high"),
-    "medium": ("中", "medium"),
-    "low": ("低", "low"),
-}
+# gettext, pgettext, {% trans %} in templates: the page's language is in the context ("lang").
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+    gettext=pass_context(lambda ctx, key: gettext(ctx["lang"], key)),
+    ngettext=pass_context(lambda ctx, one, many, n: gettext(ctx["lang"], one if n == 1 else many)),
+    pgettext=pass_context(lambda ctx, kind, code: labels.label(kind, code, ctx["lang"])),
+    newstyle=True,
+)
 
 
 def _when(value: datetime | None) -> str:
@@ -63,6 +47,15 @@ def _number(value: Decimal | float | int | None, places: int = 0) -> str:
     if value is None:
         return "–"
     return f"{value:,.{places}f}"
+
+
+def _money(lang: str, amount: Decimal | None, currency: str = "CNY", places: int = 2) -> str:
+    return formats.money(amount, currency, lang, places)
+
+
+def _pct(lang: str, value: Decimal | float | None, places: int = 1, signed: bool = False) -> str:
+    """Return a share given as a fraction (0.9938) as a percentage in the page's language (99.4%)."""
+    return formats.percent(None if value is None else Decimal(str(value)) * 100, lang, places, signed)
 
 
 def _as_json(value: Any) -> Markup:
@@ -138,14 +131,18 @@ def page(
         "pick": partial(pick, lang),
         "when": _when,
         "number": _number,
+        "label": lambda kind, code: labels.label(kind, code, lang),
+        "money": partial(_money, lang),
+        "big_cny": partial(formats.big_cny, lang=lang),
+        "pct": partial(_pct, lang),
         "figure": figure,
         "as_json": _as_json,
         "visitor": visitor,
         "path": request.url.path,
-        "kind_title": lambda k: pick(lang, supervision.KIND_TITLES.get(k), k),
-        "state_title": lambda s: pick(lang, supervision.STATE_TITLES.get(s), s),
-        "action_title": lambda a: pick(lang, ACTION_TITLES.get(a), a),
-        "severity_title": lambda s: pick(lang, SEVERITY_TITLES.get(s), s),
+        "kind_title": lambda k: labels.label("notice_kind", k, lang),
+        "state_title": lambda s: labels.label("notice_state", s, lang),
+        "action_title": lambda a: labels.label("action", a, lang),
+        "severity_title": lambda s: labels.label("severity", s, lang),
         "city_name": partial(city_name, lang),
     }
     names: Registers = context.pop("registers", None) or {}
@@ -153,7 +150,7 @@ def page(
     base["name_of"] = lambda kind, code: pick(lang, names.get(kind, {}).get(code or ""), "")
     if visitor is not None:
         base["nav"] = nav(lang, visitor)
-        base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
+        base["role_title"] = labels.label("role", visitor.principal.role, lang)
         base["csrf"] = visitor.csrf
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
 
