@@ -8,7 +8,7 @@ from cbec.core.regions import CITIES
 
 LANGUAGES = LANGS
 # The report's name prefixes that are code labels (cbec.core.i18n.labels), by label kind.
-LABEL_KINDS = {"role": "job_role"} | {kind: kind for kind in KINDS}
+LABEL_KINDS = {kind: kind for kind in KINDS} | {"role": "job_role"}
 
 
 class Texts:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from cbec.core.clock import SHANGHAI
+from cbec.core.i18n import formats, translations
 from cbec.reports.i18n import Texts
 from cbec.reports.sections import SECTIONS, ReportData, Section
 
@@ -49,16 +51,19 @@ def fmt_local_date(moment: datetime | None) -> str:
     return NONE if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d}"
 
 
-def environment() -> Environment:
-    """Return the Jinja2 environment of the report templates."""
+def environment(lang: str = "zh") -> Environment:
+    """Return the Jinja2 environment of the report templates in a language (gettext, figures with units)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(translations(lang, "report"), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date)
+    env.filters["official"] = partial(formats.official, lang=lang, compact=True)  # table columns
     return env
 
 
@@ -82,7 +87,7 @@ def render_html(data: ReportData, *, lang: str, out_dir: Path, sections: tuple[S
             }
         )
     html = (
-        environment()
+        environment(lang)
         .get_template("report.html.j2")
         .render(
             t=t,

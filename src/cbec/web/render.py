@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -56,6 +57,25 @@ def _money(lang: str, amount: Decimal | None, currency: str = "CNY", places: int
 def _pct(lang: str, value: Decimal | float | None, places: int = 1, signed: bool = False) -> str:
     """Return a share given as a fraction (0.9938) as a percentage in the page's language (99.4%)."""
     return formats.percent(None if value is None else Decimal(str(value)) * 100, lang, places, signed)
+
+
+FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)*_(?:id|country))=")
+
+
+def readable_keys(lang: str, text: str | None) -> str:
+    """Return an alert's key or explanation with its field names named ("payer_id=P1" → "付款方=P1")."""
+    return FIELD.sub(lambda m: labels.label("field", m.group(1), lang) + "=", text or "")
+
+
+def evidence_text(lang: str, name: str, value: Any) -> str:
+    """Return one piece of a rating module's evidence as words: counts by severity named, id lists joined."""
+    if isinstance(value, dict):
+        kind = "severity" if name == "alerts_by_severity" else "field"
+        return " · ".join(f"{labels.label(kind, str(k), lang)} {v}" for k, v in value.items()) or "–"
+    if isinstance(value, list):
+        shown = [f"#{v[0]}–#{v[1]}" if isinstance(v, list) and len(v) == 2 else str(v) for v in value[:10]]
+        return ", ".join(shown) + (f" (+{len(value) - 10})" if len(value) > 10 else "") if value else "–"
+    return "–" if value is None else str(value)
 
 
 def _as_json(value: Any) -> Markup:
@@ -132,8 +152,11 @@ def page(
         "when": _when,
         "number": _number,
         "label": lambda kind, code: labels.label(kind, code, lang),
+        "readable_keys": partial(readable_keys, lang),
+        "evidence_text": partial(evidence_text, lang),
         "money": partial(_money, lang),
         "big_cny": partial(formats.big_cny, lang=lang),
+        "official": partial(formats.official, lang=lang),
         "pct": partial(_pct, lang),
         "figure": figure,
         "as_json": _as_json,

@@ -80,3 +80,15 @@ def test_dates_in_each_language_on_the_shanghai_calendar() -> None:
     assert formats.day(date(2026, 10, 5), "en") == "Oct 5, 2026"
     late_evening_utc = datetime(2026, 10, 4, 17, 0, tzinfo=UTC)  # 01:00 on the 5th in Shanghai
     assert formats.day(late_evening_utc, "en") == "Oct 5, 2026"
+
+
+def test_official_figures_keep_their_published_unit_in_the_readers_words() -> None:
+    assert formats.official(Decimal("810.4"), "亿元", "zh") == "810.40 亿元"
+    assert formats.official(Decimal("810.4"), "亿元", "en") == "CNY 81.04 billion"
+    assert formats.official(Decimal("6861"), "件", "zh") == "6,861 件"
+    assert formats.official(Decimal("6861"), "件", "en") == "6,861"
+    assert formats.official(Decimal("1"), "天", "en") == "1 day"
+    assert formats.official(Decimal("1000000"), "元", "en") == "CNY 1,000,000"
+    assert formats.official(Decimal("34.19"), "%", "en") == "34.19%"
+    assert formats.official(Decimal("810.4"), "亿元", "en", compact=True) == "CNY 81.04 bn"
+    assert formats.big_cny(Decimal("58659600"), "en", compact=True) == "CNY 58.66 m"

@@ -57,8 +57,8 @@ def money(amount: Number | None, currency: str, lang: str, places: int = 2) -> s
     return f"{currency} {figure}"
 
 
-def big_cny(amount: Number | None, lang: str, places: int = 2) -> str:
-    """Return a large CNY amount in the reader's units: 亿元 / 万元 (zh), CNY billion / million (en)."""
+def big_cny(amount: Number | None, lang: str, places: int = 2, compact: bool = False) -> str:
+    """Return a large CNY amount in the reader's units: 亿元 / 万元 (zh), CNY billion / million (en; bn / m compact)."""
     if amount is None:
         return NONE
     value = Decimal(str(amount))
@@ -67,7 +67,7 @@ def big_cny(amount: Number | None, lang: str, places: int = 2) -> str:
             if abs(value) >= size:
                 return f"{number(value / size, lang, places)} {unit}"
         return f"{number(value, lang, places)} 元"
-    for size, unit in ((BILLION, "billion"), (MILLION, "million")):
+    for size, unit in ((BILLION, "bn" if compact else "billion"), (MILLION, "m" if compact else "million")):
         if abs(value) >= size:
             return f"CNY {number(value / size, lang, places)} {unit}"
     return f"CNY {number(value, lang, places)}"
@@ -80,3 +80,26 @@ def day(value: date | datetime | None, lang: str) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(SHANGHAI).date()
     return format_date(value, format="medium", locale=locale_of(lang))
+
+
+def official(value: Number | None, unit: str, lang: str, compact: bool = False) -> str:
+    """Return an official figure with its unit as published (亿元, 元, 个, 件, 天, %) in the reader's language.
+
+    compact: "CNY 81.04 bn" for a narrow table column rather than "CNY 81.04 billion".
+    """
+    if value is None:
+        return NONE
+    exact = Decimal(str(value))
+    places = max(0, -int(exact.normalize().as_tuple().exponent))
+    if unit == "亿元":
+        return big_cny(exact * YI, lang, compact=compact)
+    if unit == "元":
+        return money(exact, "CNY", lang, places)
+    if unit == "%":
+        return percent(exact, lang, places)
+    shown = number(exact, lang, places)
+    if lang == "zh":
+        return f"{shown} {unit}" if unit else shown
+    if unit == "天":
+        return f"{shown} {'day' if exact == 1 else 'days'}"
+    return shown  # counts (个, 件) read as plain numbers in English
