@@ -24,11 +24,6 @@ def fmt_int(value: int | None) -> str:
     return NONE if value is None else f"{value:,}"
 
 
-def fmt_wan(amount: Decimal | None) -> str:
-    """Return a CNY amount in 万元 with two places and thousands separators, or — ."""
-    return NONE if amount is None else f"{amount / 10_000:,.2f}"
-
-
 def fmt_pct(value: Decimal | None, signed: bool = True) -> str:
     """Return a percentage with two places (signed for changes), or — ."""
     if value is None:
@@ -62,7 +57,8 @@ def environment(lang: str = "zh") -> Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(lang, "report"), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date)
+    env.filters.update(int=fmt_int, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date)
+    env.filters["wan"] = partial(formats.table_cny, lang=lang)  # 万元 in Chinese, CNY million in English
     env.filters["official"] = partial(formats.official, lang=lang, compact=True)  # table columns
     return env
 

@@ -1,9 +1,10 @@
 """Every page as every demo role, and the monthly report, in Chinese and in English: one language at a time.
 
 A Chinese page shows no raw identifier (a typology, rule id, status, severity, category, role, job role, action
-or channel code, or any snake_case token) and no English unit; an English page shows no Chinese unit and no
-full-width colon. Only the text a person reads counts: tags, attributes (ids in links), scripts and styles are
-stripped first. Text that people typed (a complaint, a notice's title) is data and may be in either language.
+or channel code, or any snake_case token) and no English unit; an English page shows no Chinese unit, no
+full-width colon and no amount in tens of thousands ("CNY 5,865.96 10k"). Only the text a person reads counts:
+tags, attributes (ids in links), scripts and styles are stripped first. What people typed (a complaint, a
+notice's title, a reason) is data and may be in either language: it is read from the store and left aside.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ NAV = re.compile(r'<nav class="wide"[^>]*>(.*?)</nav>', re.S)
 HREF = re.compile(r'href="([^"]+)"')
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 EN_UNITS = re.compile(r"\bCNY\b|\bmillion\b|\b10k\b|\b100 ?m\b")
+TEN_THOUSANDS = re.compile(r"\b10k\b|\b10,000s\b")  # 万 put into English words: English counts in millions
 ZH_UNITS = re.compile(r"\d\s*(?:亿元|万元|元|个|件|天|笔|家|条)|：")
 PIECES = re.compile(r"[\s，。,.;；、！!？?]+")
 
@@ -88,6 +90,7 @@ def problems(lang: str, where: str, page: str, said: Sequence[str] = ()) -> list
         found += [f"{where}: English unit {m!r}" for m in sorted(set(EN_UNITS.findall(text)))]
     else:
         found += [f"{where}: Chinese unit {m!r}" for m in sorted(set(ZH_UNITS.findall(text)))]
+        found += [f"{where}: 万 in English {m!r}" for m in sorted(set(TEN_THOUSANDS.findall(text)))]
         found += [f"{where}: snake_case {w!r}" for w in sorted(set(SNAKE.findall(text)))]
     return found
 
@@ -155,6 +158,11 @@ def test_the_checks_catch_what_they_exist_to_catch() -> None:
         "x: English unit 'CNY'",
         "x: English unit 'million'",
     ]
-    en = "<p>Amount: 5.3 亿元 in 12 个 cities：<a href='/x?state=plan_submitted'>ok</a></p>"
-    assert problems("en", "x", en) == ["x: Chinese unit '2 个'", "x: Chinese unit '3 亿元'", "x: Chinese unit '：'"]
+    en = "<p>Amount: 5.3 亿元 in 12 个 cities：<a href='/x?state=plan_submitted'>CNY 5,865.96 10k</a></p>"
+    assert problems("en", "x", en) == [
+        "x: Chinese unit '2 个'",
+        "x: Chinese unit '3 亿元'",
+        "x: Chinese unit '：'",
+        "x: 万 in English '10k'",
+    ]
     assert problems("zh", "x", "<p>中等 <script>var three_document = 1</script></p>") == []

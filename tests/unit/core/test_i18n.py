@@ -92,3 +92,9 @@ def test_official_figures_keep_their_published_unit_in_the_readers_words() -> No
     assert formats.official(Decimal("34.19"), "%", "en") == "34.19%"
     assert formats.official(Decimal("810.4"), "亿元", "en", compact=True) == "CNY 81.04 bn"
     assert formats.big_cny(Decimal("58659600"), "en", compact=True) == "CNY 58.66 m"
+
+
+def test_tables_of_amounts_are_in_wan_yuan_in_chinese_and_millions_in_english() -> None:
+    assert formats.table_cny(Decimal("58659600"), "zh") == "5,865.96"
+    assert formats.table_cny(Decimal("58659600"), "en") == "58.66"
+    assert formats.table_cny(None, "en") == "—"

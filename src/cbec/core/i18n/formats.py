@@ -73,6 +73,20 @@ def big_cny(amount: Number | None, lang: str, places: int = 2, compact: bool = F
     return f"CNY {number(value, lang, places)}"
 
 
+# The unit a table of CNY amounts is written in: 万元 in Chinese, CNY million in English (its header says which).
+TABLE_UNIT = {"zh": WAN, "en": MILLION}
+
+
+def in_table_unit(amount: Number, lang: str) -> Decimal:
+    """Return a CNY amount in the language's table unit (万元 / CNY million)."""
+    return Decimal(str(amount)) / TABLE_UNIT[lang]
+
+
+def table_cny(amount: Number | None, lang: str) -> str:
+    """Return a CNY amount in the language's table unit with two places: 5,865.96 (万元) / 58.66 (CNY million)."""
+    return NONE if amount is None else number(in_table_unit(amount, lang), lang, 2)
+
+
 def day(value: date | datetime | None, lang: str) -> str:
     """Return a date (an instant's Asia/Shanghai date) as the language writes it: 2026年10月5日 / 5 Oct 2026."""
     if value is None:
