@@ -98,3 +98,14 @@ def test_tables_of_amounts_are_in_wan_yuan_in_chinese_and_millions_in_english() 
     assert formats.table_cny(Decimal("58659600"), "zh") == "5,865.96"
     assert formats.table_cny(Decimal("58659600"), "en") == "58.66"
     assert formats.table_cny(None, "en") == "—"
+
+
+def test_accept_language_picks_zh_or_en_by_quality_else_the_default() -> None:
+    from cbec.core.i18n.catalogs import accepted
+
+    assert accepted("zh-CN,zh;q=0.9,en;q=0.8", default="en") == "zh"
+    assert accepted("en-GB;q=0.7, zh-Hans;q=0.9", default="en") == "zh"
+    assert accepted("fr-FR, en;q=0.5", default="zh") == "en"
+    assert accepted("fr-FR", default="en") == "en"
+    assert accepted(None, default="zh") == "zh"
+    assert accepted("zh;q=0, en;q=0.1", default="zh") == "en"

@@ -48,3 +48,20 @@ def translations(lang: str, domain: str = "messages") -> Translations:
 def gettext(lang: str, key: str, domain: str = "messages") -> str:
     """Return the text of a key in a language (the key itself when the catalog lacks it, so gaps show)."""
     return translations(lang, domain).gettext(key)
+
+
+def accepted(header: str | None, default: str) -> str:
+    """Return the language an Accept-Language header prefers among zh and en (q-values honoured), else default."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGS and quality > 0:
+            ranked.append((-quality, position, primary))
+    return min(ranked)[2] if ranked else default
