@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cbec.core.i18n import formats, gettext, labels
+from cbec.core.i18n import extract, formats, gettext, labels
 from cbec.core.i18n.catalogs import DOMAINS, LANGS, catalog
 
 RULES = Path(labels.__file__).resolve().parents[2] / "monitoring" / "rules" / "china_payments.yaml"
@@ -109,3 +109,10 @@ def test_accept_language_picks_zh_or_en_by_quality_else_the_default() -> None:
     assert accepted("fr-FR", default="en") == "en"
     assert accepted(None, default="zh") == "zh"
     assert accepted("zh;q=0, en;q=0.1", default="zh") == "en"
+
+
+def test_every_key_the_code_and_templates_ask_for_has_words_in_both_languages() -> None:
+    asked = list(extract.asked())
+    assert len({key for _, key, _ in asked}) > 400  # the templates' and the entry points' keys, and the report's
+    assert {("messages", "login"), ("report", "col.payments")} <= {(domain, key) for domain, key, _ in asked}
+    assert extract.missing() == []
