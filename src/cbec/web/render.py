@@ -21,6 +21,7 @@ from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
 from cbec.core.i18n import formats, gettext, labels
 from cbec.core.regions import CITIES, find_city
+from cbec.core.workflow import SYSTEM_ACTOR
 from cbec.feeds import service as feeds
 from cbec.storage.store import Store
 from cbec.web.i18n import lang_of, pick, translate
@@ -65,6 +66,16 @@ FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)*_(?:id|country))=")
 def readable_keys(lang: str, text: str | None) -> str:
     """Return an alert's key or explanation with its field names named ("payer_id=P1" → "付款方=P1")."""
     return FIELD.sub(lambda m: labels.label("field", m.group(1), lang) + "=", text or "")
+
+
+# The note the complaints service writes when the system routes a complaint (complaints.service.advance_complaint).
+ROUTED = re.compile(r"^routed to (enterprise|platform) (\S+)$")
+
+
+def routed(step: Any) -> tuple[str, str] | None:
+    """Return (respondent kind, id) when a history step is the system's routing note, to show it in words."""
+    found = ROUTED.match(step.reason or "") if step.actor == SYSTEM_ACTOR and step.action == "route" else None
+    return (found.group(1), found.group(2)) if found else None
 
 
 def evidence_text(lang: str, name: str, value: Any) -> str:
@@ -153,6 +164,8 @@ def page(
         "number": _number,
         "label": lambda kind, code: labels.label(kind, code, lang),
         "readable_keys": partial(readable_keys, lang),
+        "routed": routed,
+        "labels_of": lambda kind, codes: {code: labels.label(kind, code, lang) for code in codes},
         "evidence_text": partial(evidence_text, lang),
         "money": partial(_money, lang),
         "big_cny": partial(formats.big_cny, lang=lang),

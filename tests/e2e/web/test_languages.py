@@ -10,6 +10,7 @@ notice's title, a reason) is data and may be in either language: it is read from
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
 from cbec.core.clock import SHANGHAI
 from cbec.core.i18n import labels
+from cbec.core.workflow import SYSTEM_ACTOR
 from cbec.ip.models import TakedownCase, TakedownTransition
 from cbec.reports.render import render_html
 from cbec.reports.service import build_report
@@ -34,30 +36,27 @@ USERS = ("admin", "analyst", "pi-a", "shop", "firm", "auditor")
 LANGS = ("zh", "en")
 PUBLIC = ("/login", "/complaint", "/complaint/track")
 # The first link of each kind of detail page found on the pages a user can reach is opened too.
-DETAIL = re.compile(r'href="(/(?:alerts|notices|institutions|complaints|ip/takedowns|cases)/[^"?#]+)"')
+DETAIL = re.compile(r'href="(/(?:alerts|notices|institutions|complaints|ip/takedowns|cases)/[^"?#]+|/logistics)"')
 NAV = re.compile(r'<nav class="wide"[^>]*>(.*?)</nav>', re.S)
 HREF = re.compile(r'href="([^"]+)"')
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 EN_UNITS = re.compile(r"\bCNY\b|\bmillion\b|\b10k\b|\b100 ?m\b")
 TEN_THOUSANDS = re.compile(r"\b10k\b|\b10,000s\b")  # 万 put into English words: English counts in millions
 ZH_UNITS = re.compile(r"\d\s*(?:亿元|万元|元|个|件|天|笔|家|条)|：")
-PIECES = re.compile(r"[\s，。,.;；、！!？?]+")
+PIECES = re.compile(r"[\n，。,.;；、！!？?]+")  # sentences and clauses, whole (a masked name or phone ends one)
 
 
 def typed(store: Store) -> list[str]:
-    """Return the pieces of what people typed (complaints, notices, takedowns, reasons): data, in any language."""
-    columns = (
-        ComplaintCase.text,
-        Notice.title,
-        Notice.body,
-        TakedownCase.evidence,
-        TakedownCase.rights_holder,
-        ComplaintTransition.reason,
-        NoticeTransition.reason,
-        TakedownTransition.reason,
-    )
+    """Return the pieces of what people typed (complaints, notices, takedowns, reasons): data, in any language.
+
+    The system's own notes (a transition by the "system" actor) are not: they must read in the page's language.
+    """
+    columns = (ComplaintCase.text, Notice.title, Notice.body, TakedownCase.evidence, TakedownCase.rights_holder)
+    steps = (ComplaintTransition, NoticeTransition, TakedownTransition)
     with store.factory() as session:
         said = [str(v) for column in columns for v in session.scalars(select(column)) if v]
+        for step in steps:
+            said += [str(v) for v in session.scalars(select(step.reason).where(step.actor != SYSTEM_ACTOR)) if v]
     pieces = {piece for text in said for piece in PIECES.split(text) if len(piece) > 1}
     return sorted(pieces, key=len, reverse=True)
 
@@ -124,7 +123,9 @@ def test_every_page_of_every_role_speaks_one_language(
     said = typed(store)
     found: list[str] = []
     count = 0
-    for path in PUBLIC:
+    with store.factory() as session:  # a consumer's own page, reached by the tracking code
+        code = session.scalars(select(ComplaintCase.tracking_code).order_by(ComplaintCase.id)).first()
+    for path in (*PUBLIC, f"/complaint/track/{code}"):
         client.get(f"/lang/{lang}?next=/")
         found += problems(lang, f"public {path}", client.get(path).text, said)
         count += 1
@@ -166,3 +167,17 @@ def test_the_checks_catch_what_they_exist_to_catch() -> None:
         "x: 万 in English '10k'",
     ]
     assert problems("zh", "x", "<p>中等 <script>var three_document = 1</script></p>") == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_overview_charts_name_typologies_in_the_pages_language(
+    client: TestClient, login: Callable[[str], TestClient], lang: str
+) -> None:
+    login("analyst")
+    client.get(f"/lang/{lang}?next=/")
+    page = client.get("/", params={"month": MONTH}).text
+    data = json.loads(re.search(r'id="overview-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    names = json.loads(re.search(r'id="labels">(.*?)</script>', page, re.S).group(1))["typology"]  # type: ignore[union-attr]
+    assert data["typology"] and set(names) == set(data["typology"])
+    assert names == {code: labels.label("typology", code, lang) for code in data["typology"]}
+    assert all(name != code for code, name in names.items())
