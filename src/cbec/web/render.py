@@ -45,10 +45,8 @@ def _when(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
-def _number(value: Decimal | float | int | None, places: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{places}f}"
+def _number(lang: str, value: Decimal | float | int | None, places: int = 0) -> str:
+    return "–" if value is None else formats.number(value, lang, places)
 
 
 def _money(lang: str, amount: Decimal | None, currency: str = "CNY", places: int = 2) -> str:
@@ -57,7 +55,7 @@ def _money(lang: str, amount: Decimal | None, currency: str = "CNY", places: int
 
 def _pct(lang: str, value: Decimal | float | None, places: int = 1, signed: bool = False) -> str:
     """Return a share given as a fraction (0.9938) as a percentage in the page's language (99.4%)."""
-    return formats.percent(None if value is None else Decimal(str(value)) * 100, lang, places, signed)
+    return "–" if value is None else formats.percent(Decimal(str(value)) * 100, lang, places, signed)
 
 
 FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)*_(?:id|country))=")
@@ -161,7 +159,7 @@ def page(
         "t": partial(translate, lang),
         "pick": partial(pick, lang),
         "when": _when,
-        "number": _number,
+        "number": partial(_number, lang),
         "label": lambda kind, code: labels.label(kind, code, lang),
         "readable_keys": partial(readable_keys, lang),
         "routed": routed,

@@ -181,3 +181,16 @@ def test_the_overview_charts_name_typologies_in_the_pages_language(
     assert data["typology"] and set(names) == set(data["typology"])
     assert names == {code: labels.label("typology", code, lang) for code in data["typology"]}
     assert all(name != code for code, name in names.items())
+
+
+def test_an_institutions_rating_shows_shares_as_percentages(
+    world: World, store: Store, login: Callable[[str], TestClient]
+) -> None:
+    from cbec.supervision import service as supervision
+
+    rating = next(r for r in supervision.list_ratings(store=store, month=MONTH) if r.institution_id == world.mine)
+    documents = next(m for m in rating.modules if m.module == "documents")
+    assert documents.value is not None and documents.value <= 1
+    page = login("analyst").get(f"/institutions/{world.mine}", params={"month": MONTH}).text
+    row = re.search(r"<td>三单对碰[^<]*</td>\s*<td class=\"num\">([^<]+)</td>", page)
+    assert row is not None and row.group(1) == f"{documents.value * 100:,.2f}%"
