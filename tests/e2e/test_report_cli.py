@@ -43,6 +43,7 @@ def test_report_of_a_month_without_payments_says_so(tmp_path: Path) -> None:
     pdf = tmp_path / "supervision-report-2026-10-en.pdf"
     assert f"PDF:  {pdf}" in out.replace("\n", "")
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "There are no payments for this month." in text and "5,129.3" in text
+    # The official 2023 total, 5,129.3 亿元, as English writes it in a table (CNY 512.93 billion).
+    assert "There are no payments for this month." in text and "CNY 512.93 bn" in text
     bad = runner.invoke(app, ["report", "monthly", "--month", "2026-13"], env={"CBEC_HOME": str(tmp_path / "h")})
     assert bad.exit_code == 2 and "month must look like YYYY-MM (e.g. 2026-10), got '2026-13'" in bad.output
