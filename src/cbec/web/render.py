@@ -74,10 +74,27 @@ def readable_keys(lang: str, text: str | None) -> str:
 ROUTED = re.compile(r"^routed to (enterprise|platform) (\S+)$")
 
 
-def routed(step: Any) -> tuple[str, str] | None:
-    """Return (respondent kind, id) when a history step is the system's routing note, to show it in words."""
-    found = ROUTED.match(step.reason or "") if step.actor == SYSTEM_ACTOR and step.action == "route" else None
-    return (found.group(1), found.group(2)) if found else None
+# The note the triage service writes when it assigns a review item (monitoring.triage.assignment.auto_assign).
+AUTO_ASSIGNED = re.compile(r"^自动分派 / auto-assigned: (\S+) → (\S+) \(rule (\S+), v(\S+)\)$")
+
+
+def _system_note(step: Any, action: str, note: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Return the parts of a history step's note (an object or a dict) when the system wrote it for that action."""
+    actor, done, reason = (
+        step.get(k) if isinstance(step, dict) else getattr(step, k) for k in ("actor", "action", "reason")
+    )
+    found = note.match(reason or "") if actor == SYSTEM_ACTOR and done == action else None
+    return tuple(found.groups()) if found else None
+
+
+def routed(step: Any) -> tuple[str, ...] | None:
+    """Return (respondent kind, id) when a history step is the system's routing note."""
+    return _system_note(step, "route", ROUTED)
+
+
+def auto_assigned(step: Any) -> tuple[str, ...] | None:
+    """Return (team, assignee, rule id, version) when a review item's step is the system's auto-assignment note."""
+    return _system_note(step, "assign", AUTO_ASSIGNED)
 
 
 def evidence_text(lang: str, name: str, value: Any) -> str:
@@ -167,6 +184,7 @@ def page(
         "label": lambda kind, code: labels.label(kind, code, lang),
         "readable_keys": partial(readable_keys, lang),
         "routed": routed,
+        "auto_assigned": auto_assigned,
         "labels_of": lambda kind, codes: {code: labels.label(kind, code, lang) for code in codes},
         "evidence_text": partial(evidence_text, lang),
         "money": partial(_money, lang),

@@ -20,11 +20,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cbec.auth.domain import REGULATOR_ANALYST, Principal
 from cbec.complaints.models import ComplaintCase, ComplaintTransition
 from cbec.core.clock import SHANGHAI
 from cbec.core.i18n import labels
 from cbec.core.workflow import SYSTEM_ACTOR
 from cbec.ip.models import TakedownCase, TakedownTransition
+from cbec.monitoring import service as monitoring
+from cbec.reports.document import cover
 from cbec.reports.render import render_html
 from cbec.reports.service import build_report
 from cbec.storage.store import Store
@@ -39,6 +42,8 @@ PUBLIC = ("/login", "/complaint", "/complaint/track")
 DETAIL = re.compile(r'href="(/(?:alerts|notices|institutions|complaints|ip/takedowns|cases)/[^"?#]+|/logistics)"')
 NAV = re.compile(r'<nav class="wide"[^>]*>(.*?)</nav>', re.S)
 HREF = re.compile(r'href="([^"]+)"')
+REVIEW_ITEM = re.compile(r'href="(/review/\d+)" data-testid="review-link"')
+REASON = "资金快进快出，与申报贸易不符"  # what the analyst typed when closing a review item: data, any language
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 EN_UNITS = re.compile(r"\bCNY\b|\bmillion\b|\b10k\b|\b100 ?m\b")
 TEN_THOUSANDS = re.compile(r"\b10k\b|\b10,000s\b")  # 万 put into English words: English counts in millions
@@ -116,13 +121,41 @@ def _pages(client: TestClient) -> Iterator[tuple[str, str]]:
         yield link, reply.text
 
 
+def _review_pages(client: TestClient, reviewed: int) -> Iterator[tuple[str, str]]:
+    """Yield the review queue (linked from the alert queue), its first item, and the item closed as a true
+    positive with its report draft, where the user may see them."""
+    queue = client.get("/review", params={"status": ""})
+    assert queue.status_code == 200, f"/review: HTTP {queue.status_code}"
+    yield "/review", queue.text
+    links = dict.fromkeys([*REVIEW_ITEM.findall(queue.text)[:1], f"/review/{reviewed}", f"/review/{reviewed}/report"])
+    for link in links:
+        reply = client.get(link)
+        if reply.status_code != 404:  # another tenant's item
+            assert reply.status_code == 200, f"{link}: HTTP {reply.status_code}"
+            yield link, reply.text
+
+
+@pytest.fixture(scope="module")
+def reviewed(store: Store) -> int:
+    """Close the highest-scored open item as a true positive (its report is drafted); return its id."""
+    analyst = Principal("analyst", REGULATOR_ANALYST)
+    item = next(i for i in monitoring.list_items(store=store, limit=None) if i["status"] in ("new", "assigned"))
+    item_id = int(str(item["id"]))
+    if item["status"] == "new":
+        monitoring.assign_item(store=store, item_id=item_id, assignee="analyst", principal=analyst)
+    monitoring.start_item(store=store, item_id=item_id, principal=analyst)
+    monitoring.close_item(store=store, item_id=item_id, disposition="true_positive", reason=REASON, principal=analyst)
+    return item_id
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_of_every_role_speaks_one_language(
-    client: TestClient, login: Callable[[str], TestClient], store: Store, lang: str
+    client: TestClient, login: Callable[[str], TestClient], store: Store, reviewed: int, lang: str
 ) -> None:
-    said = typed(store)
+    said = [*typed(store), *PIECES.split(REASON)]
     found: list[str] = []
     count = 0
+    seen: set[str] = set()
     with store.factory() as session:  # a consumer's own page, reached by the tracking code
         code = session.scalars(select(ComplaintCase.tracking_code).order_by(ComplaintCase.id)).first()
     for path in (*PUBLIC, f"/complaint/track/{code}"):
@@ -133,19 +166,32 @@ def test_every_page_of_every_role_speaks_one_language(
         client.cookies.clear()
         login(user)
         client.get(f"/lang/{lang}?next=/")
-        for path, page in _pages(client):
+        for path, page in [*_pages(client), *_review_pages(client, reviewed)]:
             found += problems(lang, f"{user} {path}", page, said)
             count += 1
+            seen.add(path)
     assert count > 40  # every role's navigation and the detail pages it links to
+    assert {"/review", f"/review/{reviewed}", f"/review/{reviewed}/report"} <= seen  # the review pages, a draft
     assert found == [], "\n".join(found)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_report_speaks_one_language(store: Store, world: World, tmp_path: Path, lang: str) -> None:
     data = build_report(store=store, month=MONTH, now=datetime(2026, 11, 5, 9, tzinfo=SHANGHAI))
-    page = render_html(data, lang=lang, out_dir=tmp_path).read_text(encoding="utf-8")
+    front = cover(store.settings, month=MONTH, sequence=11, lang=lang)  # the cover and the executive summary too
+    page = render_html(data, lang=lang, out_dir=tmp_path, cover=front).read_text(encoding="utf-8")
     text = visible_text(page)
     assert len(text) > 2_000
+    authority, number, summary = {
+        "zh": ("浙江省商务厅", f"浙跨境监〔{MONTH[:4]}〕11号", "本月要点与建议行动"),
+        "en": (
+            "Zhejiang Provincial Department of Commerce",
+            f"ZJ CBEC Supervision [{MONTH[:4]}] No. 11",
+            "The month's actions",
+        ),
+    }[lang]
+    assert authority in text and number in text and summary in text
+    assert len(data.sections["executive"]["actions"]) >= 1  # the summary's sentences are checked, not only its title
     found = problems(lang, f"report {lang}", page)
     assert found == [], "\n".join(found)
 

@@ -39,6 +39,12 @@ KINDS = (
     "scan_kind",
     "delivery_state",
     "problem",
+    "review_state",
+    "disposition",
+    "review_step",
+    "review_team",
+    "triage_signal",
+    "triage_profile",
 )
 # Codes that read the same in both languages, so no page is wrong to show them (none today).
 SAME_IN_BOTH: frozenset[str] = frozenset()
