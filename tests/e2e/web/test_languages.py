@@ -136,10 +136,14 @@ def _review_pages(client: TestClient, reviewed: int) -> Iterator[tuple[str, str]
 
 
 @pytest.fixture(scope="module")
-def reviewed(store: Store) -> int:
-    """Close the highest-scored open item as a true positive (its report is drafted); return its id."""
+def reviewed(store: Store, world: World) -> int:
+    """Close an open item as a true positive (its report is drafted); return its id.
+
+    The lowest-scored open item of an institution not the test institution's: the other tests take the first ones.
+    """
     analyst = Principal("analyst", REGULATOR_ANALYST)
-    item = next(i for i in monitoring.list_items(store=store, limit=None) if i["status"] in ("new", "assigned"))
+    items = monitoring.list_items(store=store, limit=None)
+    item = [i for i in items if i["status"] in ("new", "assigned") and i["institution_id"] != world.mine][-1]
     item_id = int(str(item["id"]))
     if item["status"] == "new":
         monitoring.assign_item(store=store, item_id=item_id, assignee="analyst", principal=analyst)
