@@ -244,3 +244,7 @@ def test_an_institutions_rating_shows_shares_as_percentages(
     page = login("analyst").get(f"/institutions/{world.mine}", params={"month": MONTH}).text
     row = re.search(r"<td>三单对碰[^<]*</td>\s*<td class=\"num\">([^<]+)</td>", page)
     assert row is not None and row.group(1) == f"{documents.value * 100:,.2f}%"
+    # The rating's score keeps its word; the review queue's risk score has a key of its own (risk_score).
+    assert '<th class="num">得分</th>' in page and "风险评分" not in page
+    queue = login("analyst").get("/review").text
+    assert '<th class="num">风险评分</th>' in queue and '<th class="num">得分</th>' not in queue
