@@ -13,7 +13,7 @@ SWAGGER_UI_VERSION := 5.36.0
 CBEC_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export CBEC_TEST_POSTGRES_URL
 
-.PHONY: install system-deps vendor demo test lint typecheck pytest pytest-postgresql bench audit-deps clean
+.PHONY: install system-deps vendor demo test lint typecheck pytest pytest-postgresql bench audit-deps messages clean
 
 install: $(STAMP) system-deps vendor
 
@@ -72,6 +72,11 @@ lint: $(STAMP)
 audit-deps: $(STAMP)
 	@$(BIN)/pip-audit --progress-spinner off --skip-editable 2>&1 || \
 	  echo "pip-audit: findings above (or no network); not failing the build"
+
+# The words: every key the code and templates ask for (babel.cfg) that a catalog lacks is added to both
+# src/cbec/locale/{zh,en}/LC_MESSAGES/*.po, empty and fuzzy, and listed; fails until each has its words.
+messages: $(STAMP)
+	$(BIN)/python -m cbec.core.i18n.extract
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

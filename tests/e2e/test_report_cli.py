@@ -43,7 +43,8 @@ def test_report_of_a_month_without_payments_says_so(tmp_path: Path) -> None:
     pdf = tmp_path / "supervision-report-2026-10-en.pdf"
     assert f"PDF:  {pdf}" in out.replace("\n", "")
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "There are no payments for this month." in text and "5,129.3" in text
+    # The official 2023 total, 5,129.3 亿元, as English writes it in a table (CNY 512.93 billion).
+    assert "There are no payments for this month." in text and "CNY 512.93 bn" in text
     assert "The month's data call for no action." in text  # the executive summary of an empty month
     assert f"PDF:  {tmp_path / 'supervision-report-2026-10-zh.pdf'}" in out.replace("\n", "")  # built beside it
     foreign = runner.invoke(

@@ -12,21 +12,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cbec.auth.domain import Forbidden, NotVisible
 from cbec.auth.service import AuthError, Throttled
+from cbec.core.i18n import labels
+from cbec.core.i18n.catalogs import accepted
 from cbec.core.workflow import TransitionError
 
 MEDIA_TYPE = "application/problem+json"
-TITLES = {
-    400: ("请求无效", "Bad request"),
-    401: ("未认证", "Not authenticated"),
-    403: ("无权访问", "Forbidden"),
-    404: ("不存在", "Not found"),
-    405: ("方法不允许", "Method not allowed"),
-    409: ("状态冲突", "Conflict"),
-    413: ("请求过大", "Payload too large"),
-    422: ("内容无法处理", "Unprocessable content"),
-    429: ("请求过于频繁", "Too many requests"),
-    500: ("服务器内部错误", "Internal server error"),
-}
+# (zh, en) by HTTP status: the "problem" labels of the catalogs.
+TITLES = {int(code): pair for code, pair in labels.pairs("problem").items()}
 
 
 class Problem(BaseModel):
@@ -48,10 +40,13 @@ def problem(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    """Return a problem+json response."""
+    """Return a problem+json response; its title in the Accept-Language's language (English unless zh is asked)."""
     zh, en = TITLES.get(status, ("错误", "Error"))
-    body = Problem(title=en, title_zh=zh, status=status, detail=detail, instance=request.url.path, errors=errors)
-    headers = dict(headers or {}) | ({"WWW-Authenticate": "Bearer"} if status == 401 else {})
+    lang = accepted(request.headers.get("accept-language"), default="en")
+    title = zh if lang == "zh" else en
+    body = Problem(title=title, title_zh=zh, status=status, detail=detail, instance=request.url.path, errors=errors)
+    headers = dict(headers or {}) | {"Content-Language": lang}
+    headers |= {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 

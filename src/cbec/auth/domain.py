@@ -6,6 +6,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from cbec.core.i18n import labels
+
 REGULATOR_ADMIN = "regulator-admin"
 REGULATOR_ANALYST = "regulator-analyst"
 INSTITUTION = "institution"
@@ -25,15 +27,7 @@ TENANT_COLUMN = {
     PARTNER: "partner_id",  # no table has it: a partner sees no tenant's rows, only what credit shares
 }
 NO_ACCESS = "no-access:" + "-" * 90  # matches no row: every tenant id column is at most 64 characters
-ROLE_TITLES = {
-    REGULATOR_ADMIN: ("监管管理员", "regulator (admin)"),
-    REGULATOR_ANALYST: ("监管分析员", "regulator (analyst)"),
-    INSTITUTION: ("支付机构", "payment institution"),
-    PLATFORM: ("电商平台", "e-commerce platform"),
-    ENTERPRISE: ("企业", "enterprise"),
-    AUDITOR: ("审计员", "auditor"),
-    PARTNER: ("信用信息共享合作方", "credit-sharing partner"),
-}
+ROLE_TITLES = labels.pairs("role")  # (zh, en) by code: the catalogs name each code once
 
 # The longest an API token may live, by role: people's roles hours, reporting systems' roles a month.
 TOKEN_MAX_HOURS = {

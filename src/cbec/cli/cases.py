@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, found_or_exit, store_of
+from cbec.cli.words import named
 from cbec.monitoring import service as monitoring
 
 cases_app = typer.Typer(help="案件 / Cases: fund-flow patterns with their alerts and subgraph.", no_args_is_help=True)
@@ -30,8 +31,8 @@ def list_(
     for c in rows:
         table.add_row(
             str(c.id),
-            c.pattern,
-            c.severity,
+            named("graph_pattern", c.pattern),
+            named("severity", c.severity),
             c.title_en,
             str(c.account_count),
             str(c.payment_count),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from cbec.auth import service as auth
-from cbec.auth.domain import ENTERPRISE, INSTITUTION, PARTNER, PLATFORM, ROLE_TITLES
+from cbec.auth.domain import ENTERPRISE, INSTITUTION, PARTNER, PLATFORM
 from cbec.cli.context import console
 from cbec.cli.output import titled_table
+from cbec.cli.words import named
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
 from cbec.synth import service as synth
@@ -61,8 +62,7 @@ def print_dashboard_logins(*, store: Store, month: str, host: str = "127.0.0.1",
         "演示账号 / demo logins (password 密码: " + DEMO_PASSWORD + ")", ("user 用户", "role 角色", "tenant 租户")
     )
     for username, role, tenant in users:
-        zh, en = ROLE_TITLES[role]
-        table.add_row(username, f"{zh} / {en}", tenant or "–")
+        table.add_row(username, named("role", role), tenant or "–")
     console.print(table)
     console.print(f"启动 / start it: [bold]cbec serve --host {host} --port {port}[/]", soft_wrap=True)
     console.print(f"API: http://{host}:{port}/api/v1/docs", soft_wrap=True)

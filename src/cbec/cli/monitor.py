@@ -16,6 +16,7 @@ from rich import box
 from rich.table import Table
 
 from cbec.cli.context import console, err_console, found_or_exit, refused, settings_of, store_of
+from cbec.cli.words import named
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.figures import figure
 from cbec.monitoring import service
@@ -281,7 +282,12 @@ def list_(
 def show(ctx: typer.Context, alert_id: int = typer.Argument(...)) -> None:
     """Show one alert: why it fired, in Chinese and English, and the payments behind it."""
     alert = found_or_exit(service.get_alert(store=store_of(ctx), alert_id=alert_id), f"no alert {alert_id}")
-    console.print(f"[bold]#{alert.id}[/] {alert.rule_id} v{alert.rule_version} · {alert.severity} · {alert.key_text}")
+    console.print(
+        f"[bold]#{alert.id}[/] {alert.rule_id} v{alert.rule_version} · {named('severity', alert.severity)} · "
+        f"{alert.key_text}",
+        soft_wrap=True,
+    )
+    console.print(named("rule", alert.rule_id), markup=False)
     console.print(alert.explanation_zh, markup=False)
     console.print(alert.explanation_en, markup=False)
     console.print(

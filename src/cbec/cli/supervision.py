@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cbec.cli.context import console, found_or_exit, refused, store_of
 from cbec.cli.output import titled_table
+from cbec.cli.words import named
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.workflow import TransitionError
 from cbec.supervision import service
@@ -77,10 +78,9 @@ def rate(
 def _print_notices(rows: list[service.NoticeRead], title: str) -> None:
     table = titled_table(title, ("id", "kind", "institution", "state", "due", "title"))
     for n in rows:
-        state = service.STATE_TITLES.get(n.state, (n.state, n.state))
         due = f"[bold red]{_local(n.due_at)}[/]" if n.overdue else _local(n.due_at)
         table.add_row(
-            str(n.id), service.KIND_TITLES[n.kind][0], n.institution_id, f"{state[0]} / {state[1]}", due, n.title
+            str(n.id), named("notice_kind", n.kind), n.institution_id, named("notice_state", n.state), due, n.title
         )
     console.print(table)
 
@@ -114,7 +114,7 @@ def issue(
     except ValueError as exc:
         raise refused(exc) from exc
     console.print(
-        f"#{notice.id} {service.KIND_TITLES[notice.kind][0]} → {notice.institution_id}, due {_local(notice.due_at)}"
+        f"#{notice.id} {named('notice_kind', notice.kind)} → {notice.institution_id}, due {_local(notice.due_at)}"
     )
 
 
@@ -134,8 +134,7 @@ def advance(
         )
     except (TransitionError, LookupError, ValueError) as exc:
         raise refused(exc) from exc
-    state = service.STATE_TITLES.get(notice.state, (notice.state, notice.state))
-    console.print(f"#{notice.id}: {state[0]} / {state[1]}, due {_local(notice.due_at)}")
+    console.print(f"#{notice.id}: {named('notice_state', notice.state)}, due {_local(notice.due_at)}")
 
 
 @notices_app.command("show")

@@ -9,6 +9,7 @@ import typer
 from cbec.auth.domain import REGULATOR_ADMIN, Principal
 from cbec.cli.context import console, refused, store_of
 from cbec.cli.output import titled_table
+from cbec.cli.words import named
 from cbec.core.clock import SHANGHAI
 from cbec.delivery import service
 
@@ -100,13 +101,12 @@ def deliveries(
         "投递 / Webhook deliveries", ("id", "endpoint", "event", "subject", "state", "attempts", "next", "last error")
     )
     for d in rows:
-        zh, en = service.STATE_TITLES[d.state]
         table.add_row(
             str(d.id),
             str(d.endpoint_id),
             d.event_type,
             d.subject,
-            f"{zh} / {en}",
+            named("delivery_state", d.state),
             str(d.attempts),
             _local(d.next_attempt_at),
             d.last_error or "-",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from cbec.complaints.errors import EmptyComplaintError
+from cbec.core.i18n import labels
 
 Category = Literal[
     "quality",
@@ -26,17 +27,7 @@ Category = Literal[
     "other",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
-CATEGORY_TITLES: dict[str, tuple[str, str]] = {
-    "quality": ("商品质量", "product quality"),
-    "counterfeit": ("假冒商品", "counterfeit goods"),
-    "refund_return": ("退款退货", "refunds and returns"),
-    "delivery": ("物流配送", "delivery"),
-    "near_expiry": ("临期商品", "near expiry"),
-    "description_mismatch": ("货不对板", "not as described"),
-    "privacy": ("个人信息", "privacy"),
-    "payment": ("支付问题", "payment"),
-    "other": ("其他", "other"),
-}
+CATEGORY_TITLES = labels.pairs("complaint_category")  # (zh, en) by code: the catalogs name each code once
 FALLBACK = "other"
 _SPACES = re.compile(r"\s+")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cbec.auth.domain import ENTERPRISE, PLATFORM, REGULATOR_ADMIN, REGULATOR_ANALYST
 from cbec.complaints.config import Deadlines
+from cbec.core.i18n import labels
 from cbec.core.workflow import Deadline, Lifecycle
 
 CONSUMER = "consumer"  # known only by the tracking code, not a login role
@@ -16,18 +17,7 @@ ROLES = {
     PLATFORM: RESPONDENT_ACTIONS,
     CONSUMER: CONSUMER_ACTIONS,
 }
-STATE_TITLES = {
-    "received": ("已收到", "received"),
-    "accepted": ("已受理", "accepted"),
-    "rejected": ("不予受理", "not accepted"),
-    "with_respondent": ("待经营者处理", "with the business"),
-    "answered": ("经营者已答复", "answered by the business"),
-    "escalated": ("已升级", "escalated"),
-    "mediation": ("调解中", "in mediation"),
-    "settled": ("已和解", "settled"),
-    "closed": ("已办结", "closed"),
-    "closed_unresolved": ("调解终止", "closed without agreement"),
-}
+STATE_TITLES = labels.pairs("complaint_state")  # (zh, en) by code: the catalogs name each code once
 
 
 def complaint_lifecycle(days: Deadlines) -> Lifecycle:

@@ -214,7 +214,7 @@ def advance_complaint(
                 lifecycle=lifecycle,
                 action="route",
                 actor=SYSTEM_ACTOR,
-                reason=f"routed to {target[0]} {target[1]}",
+                reason=f"routed to {target[0]} {target[1]}",  # a note the dashboard reads back (web.render.ROUTED)
                 now=now,
                 calendar=calendar,
             )

@@ -6,18 +6,12 @@ service takes no principal (any role check would have nobody to check).
 
 from __future__ import annotations
 
+from cbec.core.i18n import labels
 from cbec.core.workflow import Deadline, Lifecycle
 from cbec.credit.config import RepairConfig
 
 REPAIR = "credit_repair"
-STATE_TITLES = {
-    "submitted": ("已提交", "submitted"),
-    "under_review": ("审核中", "under review"),
-    "overdue": ("审核超期", "review overdue"),
-    "approved": ("已修复", "repaired"),
-    "rejected": ("不予修复", "rejected"),
-    "withdrawn": ("已撤回", "withdrawn"),
-}
+STATE_TITLES = labels.pairs("repair_state")  # (zh, en) by code: the catalogs name each code once
 
 
 def repair_lifecycle(config: RepairConfig) -> Lifecycle:

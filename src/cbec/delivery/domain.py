@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
+from cbec.core.i18n import labels
+
 SCHEME = "v1"
 TIMESTAMP_HEADER = "X-CBEC-Timestamp"
 SIGNATURE_HEADER = "X-CBEC-Signature"
@@ -25,7 +27,7 @@ ATTEMPT_HEADER = "X-CBEC-Attempt"
 DEFAULT_TOLERANCE = 300  # seconds a receiver accepts between the timestamp and its clock, either way
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
 STATES = (PENDING, DELIVERED, DEAD)
-STATE_TITLES = {PENDING: ("待投递", "pending"), DELIVERED: ("已送达", "delivered"), DEAD: ("死信", "dead letter")}
+STATE_TITLES = labels.pairs("delivery_state")  # (zh, en) by code: the catalogs name each code once
 MAX_URL_CHARS = 500
 
 

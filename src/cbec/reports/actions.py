@@ -3,7 +3,7 @@
 Pure: it reads the built sections (nothing else) and returns, in order of urgency, the actions whose trigger
 holds: institutions rated C or D (risk warnings), overdue notices, security incidents past their deadlines,
 overdue complaints and quality cases, overdue security findings, the worst three-document match rates and the
-month's critical and high alerts. At most five are kept; an action's text is `action.<key>` (i18n_document.py).
+month's critical and high alerts. At most five are kept; an action's text is `action.<key>` (the report catalog).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from cbec.config import Settings
-from cbec.reports.i18n_document import PAPER_EN, PAPER_ZH
+from cbec.core.i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _paper(match: re.Match[str], lang: str) -> str:
     where = section or ""
     if kind:
         where = (f"表 {number}" if kind == "Table" else f"图 {number}") if lang == "zh" else f"{kind} {number}"
-    title = PAPER_ZH if lang == "zh" else PAPER_EN
+    title = gettext(lang, "source.paper", domain="report")  # the paper named as the document it is
     return f"{title}{where}" if lang == "zh" else f"{title}{', ' + where if where else ''}"
 
 

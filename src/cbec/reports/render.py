@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from cbec.core.clock import SHANGHAI
+from cbec.core.i18n import formats, translations
 from cbec.reports.document import Cover, source_name
 from cbec.reports.i18n import Texts
 from cbec.reports.sections import SECTIONS, ReportData, Section
@@ -22,11 +24,6 @@ NONE = "—"
 def fmt_int(value: int | None) -> str:
     """Return a count with thousands separators, or — ."""
     return NONE if value is None else f"{value:,}"
-
-
-def fmt_wan(amount: Decimal | None) -> str:
-    """Return a CNY amount in 万元 with two places and thousands separators, or — ."""
-    return NONE if amount is None else f"{amount / 10_000:,.2f}"
 
 
 def fmt_pct(value: Decimal | None, signed: bool = True) -> str:
@@ -67,16 +64,20 @@ def action_texts(executive: dict[str, Any] | None, t: Texts) -> list[str]:
     return texts
 
 
-def environment() -> Environment:
-    """Return the Jinja2 environment of the report templates."""
+def environment(lang: str = "zh") -> Environment:
+    """Return the Jinja2 environment of the report templates in a language (gettext, figures with units)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(int=fmt_int, wan=fmt_wan, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date)
+    env.install_gettext_translations(translations(lang, "report"), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(int=fmt_int, pct=fmt_pct, dec=fmt_dec, pp=fmt_pp, local_date=fmt_local_date)
+    env.filters["wan"] = partial(formats.table_cny, lang=lang)  # 万元 in Chinese, CNY million in English
+    env.filters["official"] = partial(formats.official, lang=lang, compact=True)  # table columns
     env.filters["source"] = fmt_source
     return env
 
@@ -108,7 +109,7 @@ def render_html(
             }
         )
     html = (
-        environment()
+        environment(lang)
         .get_template("report.html.j2")
         .render(
             t=t,

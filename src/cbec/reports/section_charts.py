@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cbec.core.i18n.formats import in_table_unit
+from cbec.core.regions import CITIES
 from cbec.reports import charts
 from cbec.reports.i18n import Texts
-
-WAN = Decimal(10_000)
-
-
-def _wan(amount: Decimal) -> float:
-    return float(amount / WAN)
 
 
 def summary_charts(data: dict[str, Any], t: Texts, out: Path) -> dict[str, Path]:
     """Draw the city choropleth and the channel bars."""
     if data["total"] is None:
         return {}
-    cities = {r["key"]: _wan(r["amount_cny"]) for r in data["city"] if r["key"]}
-    names = {code: t.name("city", code) for code in cities} | {
-        k.removeprefix("city."): v for k, v in t.words.items() if k.startswith("city.")
-    }
+    cities = {r["key"]: float(in_table_unit(r["amount_cny"], t.lang)) for r in data["city"] if r["key"]}
+    names = {city.code: t.name("city", city.code) for city in CITIES}
     return {
         "city_map": charts.choropleth(out / "summary-city-map.png", cities, names, t("chart.city_map")),
         "channel": charts.bar_chart(
             out / "summary-channel.png",
             [t.name("channel", r["key"]) for r in data["channel"]],
-            [_wan(r["amount_cny"]) for r in data["channel"]],
+            [float(in_table_unit(r["amount_cny"], t.lang)) for r in data["channel"]],
             t("chart.channel"),
         ),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cbec.auth.domain import INSTITUTION, REGULATOR_ADMIN, REGULATOR_ANALYST
+from cbec.core.i18n import labels
 from cbec.core.workflow import Deadline, Lifecycle
 from cbec.supervision.config import NoticeConfig
 
@@ -15,17 +16,8 @@ REGULATOR_ACTIONS = frozenset({"acknowledge", "verify", "reject", "withdraw", "e
 # The admin may record any step (e.g. a plan handed in on paper); otherwise each side takes its own.
 ROLES = {REGULATOR_ADMIN: None, REGULATOR_ANALYST: REGULATOR_ACTIONS, INSTITUTION: INSTITUTION_ACTIONS}
 LATE = frozenset({"overdue", "escalated"})  # shown as overdue whatever the deadline
-KIND_TITLES = {WARNING: ("风险预警", "risk warning"), RECTIFICATION: ("整改通知", "rectification notice")}
-STATE_TITLES = {
-    "issued": ("已下发", "issued"),
-    "acknowledged": ("已确认", "acknowledged"),
-    "plan_submitted": ("已提交整改计划", "plan submitted"),
-    "rectified": ("已整改待核验", "rectified, awaiting verification"),
-    "verified": ("已核验", "verified"),
-    "overdue": ("已逾期", "overdue"),
-    "escalated": ("已升级处理", "escalated"),
-    "withdrawn": ("已撤回", "withdrawn"),
-}
+KIND_TITLES = labels.pairs("notice_kind")  # (zh, en) by code: the catalogs name each code once
+STATE_TITLES = labels.pairs("notice_state")  # (zh, en) by code: the catalogs name each code once
 
 
 def warning_lifecycle(config: NoticeConfig) -> Lifecycle:

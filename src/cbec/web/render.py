@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,18 +14,20 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
-from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM, ROLE_TITLES
+from cbec.auth.domain import AUDITOR, ENTERPRISE, PARTNER, PLATFORM
 from cbec.core.clock import SHANGHAI
 from cbec.core.figures import figure
+from cbec.core.i18n import formats, gettext, labels
 from cbec.core.months import MONTH_SHAPE
 from cbec.core.regions import CITIES, find_city
+from cbec.core.workflow import SYSTEM_ACTOR
 from cbec.feeds import service as feeds
 from cbec.storage.store import Store
-from cbec.supervision import service as supervision
 from cbec.web.i18n import lang_of, pick, translate
 from cbec.web.session import PROVINCE_ROLES, Visitor
 
@@ -32,41 +35,77 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 # Jinja escapes by file extension (.html), which *.html.j2 does not end in: escape everything.
 TEMPLATES.env.autoescape = True
-ACTION_TITLES = {
-    "issue": ("下发", "issue"),
-    "acknowledge": ("确认收到", "acknowledge"),
-    "submit_plan": ("提交整改计划", "submit a plan"),
-    "report_rectified": ("报告已整改", "report rectified"),
-    "verify": ("核验通过", "verify"),
-    "reject": ("退回整改", "reject"),
-    "withdraw": ("撤回", "withdraw"),
-    "escalate": ("升级处理", "escalate"),
-    "overdue": ("标记逾期", "mark overdue"),
-    "accept": ("受理", "accept"),
-    "route": ("分派", "route"),
-    "answer": ("答复", "answer"),
-    "settle": ("和解", "settle"),
-    "mediate": ("转调解", "mediate"),
-    "fail": ("调解终止", "end mediation"),
-    "dispute": ("有异议", "dispute"),
-    "close": ("办结", "close"),
-}
-SEVERITY_TITLES = {
-    "critical": ("严重", "critical"),
-    "high": ("高", "high"),
-    "medium": ("中", "medium"),
-    "low": ("低", "low"),
-}
+# gettext, pgettext, {% trans %} in templates: the page's language is in the context ("lang").
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+    gettext=pass_context(lambda ctx, key: gettext(ctx["lang"], key)),
+    ngettext=pass_context(lambda ctx, one, many, n: gettext(ctx["lang"], one if n == 1 else many)),
+    pgettext=pass_context(lambda ctx, kind, code: labels.label(kind, code, ctx["lang"])),
+    newstyle=True,
+)
 
 
 def _when(value: datetime | None) -> str:
     return "" if value is None else value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
-def _number(value: Decimal | float | int | None, places: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{places}f}"
+def _number(lang: str, value: Decimal | float | int | None, places: int = 0) -> str:
+    return "–" if value is None else formats.number(value, lang, places)
+
+
+def _money(lang: str, amount: Decimal | None, currency: str = "CNY", places: int = 2) -> str:
+    return formats.money(amount, currency, lang, places)
+
+
+def _pct(lang: str, value: Decimal | float | None, places: int = 1, signed: bool = False) -> str:
+    """Return a share given as a fraction (0.9938) as a percentage in the page's language (99.4%)."""
+    return "–" if value is None else formats.percent(Decimal(str(value)) * 100, lang, places, signed)
+
+
+FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)*_(?:id|country))=")
+
+
+def readable_keys(lang: str, text: str | None) -> str:
+    """Return an alert's key or explanation with its field names named ("payer_id=P1" → "付款方=P1")."""
+    return FIELD.sub(lambda m: labels.label("field", m.group(1), lang) + "=", text or "")
+
+
+# The note the complaints service writes when the system routes a complaint (complaints.service.advance_complaint).
+ROUTED = re.compile(r"^routed to (enterprise|platform) (\S+)$")
+
+
+# The note the triage service writes when it assigns a review item (monitoring.triage.assignment.auto_assign).
+AUTO_ASSIGNED = re.compile(r"^自动分派 / auto-assigned: (\S+) → (\S+) \(rule (\S+), v(\S+)\)$")
+
+
+def _system_note(step: Any, action: str, note: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Return the parts of a history step's note (an object or a dict) when the system wrote it for that action."""
+    actor, done, reason = (
+        step.get(k) if isinstance(step, dict) else getattr(step, k) for k in ("actor", "action", "reason")
+    )
+    found = note.match(reason or "") if actor == SYSTEM_ACTOR and done == action else None
+    return tuple(found.groups()) if found else None
+
+
+def routed(step: Any) -> tuple[str, ...] | None:
+    """Return (respondent kind, id) when a history step is the system's routing note."""
+    return _system_note(step, "route", ROUTED)
+
+
+def auto_assigned(step: Any) -> tuple[str, ...] | None:
+    """Return (team, assignee, rule id, version) when a review item's step is the system's auto-assignment note."""
+    return _system_note(step, "assign", AUTO_ASSIGNED)
+
+
+def evidence_text(lang: str, name: str, value: Any) -> str:
+    """Return one piece of a rating module's evidence as words: counts by severity named, id lists joined."""
+    if isinstance(value, dict):
+        kind = "severity" if name == "alerts_by_severity" else "field"
+        return " · ".join(f"{labels.label(kind, str(k), lang)} {v}" for k, v in value.items()) or "–"
+    if isinstance(value, list):
+        shown = [f"#{v[0]}–#{v[1]}" if isinstance(v, list) and len(v) == 2 else str(v) for v in value[:10]]
+        return ", ".join(shown) + (f" (+{len(value) - 10})" if len(value) > 10 else "") if value else "–"
+    return "–" if value is None else str(value)
 
 
 def _as_json(value: Any) -> Markup:
@@ -141,15 +180,25 @@ def page(
         "t": partial(translate, lang),
         "pick": partial(pick, lang),
         "when": _when,
-        "number": _number,
+        "number": partial(_number, lang),
+        "label": lambda kind, code: labels.label(kind, code, lang),
+        "readable_keys": partial(readable_keys, lang),
+        "routed": routed,
+        "auto_assigned": auto_assigned,
+        "labels_of": lambda kind, codes: {code: labels.label(kind, code, lang) for code in codes},
+        "evidence_text": partial(evidence_text, lang),
+        "money": partial(_money, lang),
+        "big_cny": partial(formats.big_cny, lang=lang),
+        "official": partial(formats.official, lang=lang),
+        "pct": partial(_pct, lang),
         "figure": figure,
         "as_json": _as_json,
         "visitor": visitor,
         "path": request.url.path,
-        "kind_title": lambda k: pick(lang, supervision.KIND_TITLES.get(k), k),
-        "state_title": lambda s: pick(lang, supervision.STATE_TITLES.get(s), s),
-        "action_title": lambda a: pick(lang, ACTION_TITLES.get(a), a),
-        "severity_title": lambda s: pick(lang, SEVERITY_TITLES.get(s), s),
+        "kind_title": lambda k: labels.label("notice_kind", k, lang),
+        "state_title": lambda s: labels.label("notice_state", s, lang),
+        "action_title": lambda a: labels.label("action", a, lang),
+        "severity_title": lambda s: labels.label("severity", s, lang),
         "city_name": partial(city_name, lang),
     }
     names: Registers = context.pop("registers", None) or {}
@@ -157,7 +206,7 @@ def page(
     base["name_of"] = lambda kind, code: pick(lang, names.get(kind, {}).get(code or ""), "")
     if visitor is not None:
         base["nav"] = nav(lang, visitor)
-        base["role_title"] = pick(lang, ROLE_TITLES.get(visitor.principal.role), visitor.principal.role)
+        base["role_title"] = labels.label("role", visitor.principal.role, lang)
         base["csrf"] = visitor.csrf
     return TEMPLATES.TemplateResponse(request, template, base | context, status_code=status_code, headers=headers)
 

@@ -109,3 +109,14 @@ def test_only_regulators_issue_notices_and_only_auditors_and_admins_read_the_aud
         assert world.client.get("/api/v1/audit/verify", headers=as_user(world, user)).status_code == code, user
     verified = world.client.get("/api/v1/audit/verify", headers=as_user(world, "auditor")).json()
     assert verified["ok"] and verified["entries"] > 10
+
+
+def test_a_problem_is_titled_in_the_language_the_client_accepts(world: World) -> None:
+    path = f"{API_PREFIX}/alerts"
+    plain = world.client.get(path)
+    chinese = world.client.get(path, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    english = world.client.get(path, headers={"Accept-Language": "en-GB,zh;q=0.5"})
+    assert (plain.json()["title"], plain.headers["content-language"]) == ("Not authenticated", "en")
+    assert (chinese.json()["title"], chinese.headers["content-language"]) == ("未认证", "zh")
+    assert english.json()["title"] == "Not authenticated"
+    assert {r.json()["title_zh"] for r in (plain, chinese, english)} == {"未认证"}

@@ -22,8 +22,9 @@ def test_the_overview_gives_the_amount_beside_the_count_and_names_the_institutio
     html = login("analyst").get("/", params={"month": MONTH}).text
     amounts = monitoring.payment_amounts(store=store, month=MONTH)
     assert amounts and all(total > Decimal(0) for total in amounts.values())
-    for ccy in ("CNY", "USD"):
-        assert f'data-testid="amount-{ccy}">{ccy} {amounts[ccy]:,.2f}</span>' in html
+    # Each amount as Chinese writes it: yuan after the figure, another currency by its code after the figure.
+    assert f'data-testid="amount-CNY">{amounts["CNY"]:,.2f} 元</span>' in html
+    assert f'data-testid="amount-USD">{amounts["USD"]:,.2f} USD</span>' in html
     assert f"另有 {len(amounts) - 3} 种币种" in html  # CNY, USD and EUR summed; the others counted
     names = feeds.register_names(store=store, feed="institutions")
     worst = supervision.list_ratings(store=store, month=MONTH)[0].institution_id

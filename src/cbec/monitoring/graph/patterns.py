@@ -6,20 +6,12 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cbec.core.i18n import labels
 from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.engine import Alert, from_micros
 from cbec.monitoring.graph.config import GraphParams
 
-NAMES = {
-    "fan_out": ("分散转出", "fan-out"),
-    "fan_in": ("集中转入", "fan-in"),
-    "cycle": ("资金回流（闭环）", "time-ordered cycle"),
-    "scatter_gather": ("分散—归集", "scatter-gather"),
-    "gather_scatter": ("归集—分散", "gather-scatter"),
-    "bipartite": ("多对多（二部图）", "bipartite block"),
-    "stack": ("多层（堆叠）转移", "stacked layers"),
-    "chain": ("快进快出转移链", "forwarding chain"),
-}
+NAMES = labels.pairs("graph_pattern")  # (zh, en) by pattern: the catalogs name each code once
 SIZE_BOUND = {
     "fan_out": "min_counterparties",
     "fan_in": "min_counterparties",

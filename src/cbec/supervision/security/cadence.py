@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cbec.audit import service as audit
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
+from cbec.core.i18n import labels
 from cbec.supervision.config import SCAN_KINDS, SupervisionConfig
 from cbec.supervision.security import findings
 from cbec.supervision.security.domain import Period, closing_period, deadlines, missed, period_of
@@ -24,10 +25,7 @@ from cbec.supervision.security.lifecycle import VERIFIED, WITHDRAWN
 from cbec.supervision.security.models import SecurityFinding, SecurityScan, SecurityUpgrade
 from cbec.supervision.security.schemas import UpgradeRead
 
-KIND_TITLES = {
-    "external": ("外部漏洞扫描", "external vulnerability scan"),
-    "internal": ("内部认证扫描", "internal authenticated scan"),
-}
+KIND_TITLES = labels.pairs("scan_kind")  # (zh, en) by code: the catalogs name each code once
 
 
 @dataclass(frozen=True, slots=True)

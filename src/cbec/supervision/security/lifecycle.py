@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cbec.auth.domain import INSTITUTION, REGULATOR_ADMIN, REGULATOR_ANALYST
+from cbec.core.i18n import labels
 from cbec.core.workflow import Lifecycle
 
 OPEN, PLAN_STARTED, FIXED, VERIFIED, REOPENED = "open", "plan_started", "fixed", "verified", "reopened"
@@ -20,16 +21,7 @@ REGULATOR_ACTIONS = frozenset({"withdraw"})
 # verify, reopen and overdue are the system's (a scan, the deadline check); the admin may record any step.
 ROLES = {REGULATOR_ADMIN: None, REGULATOR_ANALYST: REGULATOR_ACTIONS, INSTITUTION: INSTITUTION_ACTIONS}
 UNRESOLVED = frozenset({OPEN, PLAN_STARTED, REOPENED, OVERDUE_RESPONSE, OVERDUE_FIX})
-STATE_TITLES = {
-    OPEN: ("待响应", "open, awaiting response"),
-    PLAN_STARTED: ("已启动应急预案", "emergency plan started"),
-    FIXED: ("已修复待复扫核验", "fixed, awaiting verification by rescan"),
-    VERIFIED: ("复扫核验通过", "verified by rescan"),
-    REOPENED: ("复扫仍存在，重新打开", "reopened: still seen by a rescan"),
-    OVERDUE_RESPONSE: ("响应超期", "response overdue"),
-    OVERDUE_FIX: ("修复超期", "fix overdue"),
-    WITHDRAWN: ("已撤销（误报）", "withdrawn (false positive)"),
-}
+STATE_TITLES = labels.pairs("finding_state")  # (zh, en) by code: the catalogs name each code once
 
 FINDING_LIFECYCLE = Lifecycle(
     name="security_finding",

@@ -78,7 +78,7 @@
       typology.setOption({
         tooltip: tooltip(), grid: { left: 8, right: 8, top: 6, bottom: 20 },
         xAxis: { type: "value", show: false, max: Math.ceil(most * 2.2) },
-        yAxis: { type: "category", data: kinds, axisLabel: { show: false }, axisTick: { show: false } },
+        yAxis: { type: "category", data: kinds.map(function (k) { return (labels.typology || {})[k] || k; }), axisLabel: { show: false }, axisTick: { show: false } },
         series: [{ type: "bar", barMaxWidth: 14, data: kinds.map(function (k) { return data.typology[k]; }), itemStyle: { color: "#0b5cad" },
                    label: { show: true, position: "right", fontSize: 11, formatter: "{b}  {c}" } }]
       });
