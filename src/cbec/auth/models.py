@@ -8,17 +8,16 @@ from typing import ClassVar
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.types import UTCDateTime
 
 
-class User(Base):
+class User(IdKeyed):
     """A person or system account with one role and, for tenant roles, its tenant."""
 
     __tablename__ = "users"
     audit_entity: ClassVar[str] = "user"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(32))
@@ -30,13 +29,12 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # set after too many failures
 
 
-class ApiToken(Base):
+class ApiToken(IdKeyed):
     """A bearer token (API) or session (web): the SHA-256 of the secret, its expiry and revocation."""
 
     __tablename__ = "api_tokens"
     audit_entity: ClassVar[str] = "token"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # api or session

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
-class CreditScore(Base):
+class CreditScore(IdKeyed):
     """An enterprise's score and grade for one period under one model version, with its reasons."""
 
     __tablename__ = "credit_scores"
@@ -27,7 +27,6 @@ class CreditScore(Base):
         Index("ix_credit_scores_period_grade", "period", "grade"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     period: Mapped[str] = mapped_column(String(7))
     enterprise_id: Mapped[str] = mapped_column(String(18), index=True)
     model_version: Mapped[str] = mapped_column(String(40))
@@ -41,13 +40,12 @@ class CreditScore(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CreditListEntry(Base):
+class CreditListEntry(IdKeyed):
     """A stay on the red or black list: entered on a date for a reason, exited (or not yet)."""
 
     __tablename__ = "credit_list_entries"
     __table_args__ = (Index("ix_credit_list_entries_kind_enterprise", "list_kind", "enterprise_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     list_kind: Mapped[str] = mapped_column(String(8))  # red, black
     enterprise_id: Mapped[str] = mapped_column(String(18))
     severity: Mapped[str | None] = mapped_column(String(12))  # black list: minor, moderate, serious
@@ -87,12 +85,11 @@ class RepairTransition(TransitionColumns):
 REPAIRS = CaseTables(entity="credit_repair", items=RepairApplication, steps=RepairTransition, link="application_id")
 
 
-class CreditModel(Base):
+class CreditModel(IdKeyed):
     """A trained scorecard: its artefact file, the data it was trained on and its validation figures."""
 
     __tablename__ = "credit_models"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     version: Mapped[str] = mapped_column(String(40), unique=True)
     path: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(12))  # challenger, champion, retired
@@ -101,12 +98,11 @@ class CreditModel(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ModelPromotion(Base):
+class ModelPromotion(IdKeyed):
     """A recorded decision to make a model the champion, with the comparison it was based on."""
 
     __tablename__ = "credit_model_promotions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     version: Mapped[str] = mapped_column(String(40), index=True)
     previous_version: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
@@ -115,13 +111,12 @@ class ModelPromotion(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CustomsGrade(Base):
+class CustomsGrade(IdKeyed):
     """A customs credit grade (海关企业信用等级) as loaded; every load is a new input version."""
 
     __tablename__ = "customs_credit_grades"
     __table_args__ = (Index("ix_customs_credit_grades_enterprise", "enterprise_id", "effective_from"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     input_version: Mapped[int] = mapped_column(Integer, index=True)
     enterprise_id: Mapped[str] = mapped_column(String(18))
     grade: Mapped[str] = mapped_column(String(12))

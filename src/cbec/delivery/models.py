@@ -8,18 +8,17 @@ from typing import ClassVar
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.types import UTCDateTime
 
 
-class WebhookEndpoint(Base):
+class WebhookEndpoint(IdKeyed):
     """A tenant's outbound webhook: where to POST, the secret that signs (sealed at rest), whether it is on."""
 
     __tablename__ = "webhook_endpoints"
     audit_entity: ClassVar[str] = "webhook_endpoint"
     __table_args__ = (Index("ix_webhook_endpoints_tenant", "tenant_column", "tenant_id", "active"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     tenant_column: Mapped[str] = mapped_column(String(32))  # institution_id, platform_id or enterprise_id
     tenant_id: Mapped[str] = mapped_column(String(64))
     url: Mapped[str] = mapped_column(String(500))
@@ -30,14 +29,13 @@ class WebhookEndpoint(Base):
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class WebhookDelivery(Base):
+class WebhookDelivery(IdKeyed):
     """One event for one endpoint (the outbox row): the exact body to send, its state and next attempt."""
 
     __tablename__ = "webhook_deliveries"
     audit_entity: ClassVar[str] = "webhook_delivery"
     __table_args__ = (Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(40), unique=True)  # the receiver's idempotency key
     endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
     event_type: Mapped[str] = mapped_column(String(64))
@@ -51,12 +49,11 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class WebhookAttempt(Base):
+class WebhookAttempt(IdKeyed):
     """One POST of a delivery: when, the status code or the error, how long it took."""
 
     __tablename__ = "webhook_attempts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

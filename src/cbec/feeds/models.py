@@ -23,16 +23,15 @@ from sqlalchemy.types import TypeEngine
 
 from cbec.feeds.catalog import FEEDS
 from cbec.feeds.spec import FeedSpec, Kind
-from cbec.storage.base import Base
+from cbec.storage.base import Base, IdKeyed
 from cbec.storage.types import Amount, BigKey, PortableJSON, UTCDateTime
 
 
-class IngestBatch(Base):
+class IngestBatch(IdKeyed):
     """One load of one file: where it came from and how its rows were accounted for."""
 
     __tablename__ = "ingest_batches"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     feed: Mapped[str] = mapped_column(String(32), index=True)
     source: Mapped[str] = mapped_column(String(1000))
     checksum: Mapped[str] = mapped_column(String(64), index=True)
@@ -110,7 +109,7 @@ def register_table(spec: FeedSpec) -> Table:
 REGISTER_TABLES: dict[str, Table] = {spec.name: register_table(spec) for spec in FEEDS.values() if spec.sink == "db"}
 
 
-class PaymentStatusReport(Base):
+class PaymentStatusReport(IdKeyed):
     """One transaction status of an ISO 20022 pacs.002 message, or the reason it could not be used.
 
     Kept beside the payments lake: the settlement KPI pairs a payment with the pacs.002 that settles it
@@ -120,7 +119,6 @@ class PaymentStatusReport(Base):
     __tablename__ = "payment_status_reports"
     __table_args__ = (UniqueConstraint("msg_id", "tx_index"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     msg_id: Mapped[str] = mapped_column(String(64))
     tx_index: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(1000))

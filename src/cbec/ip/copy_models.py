@@ -6,21 +6,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.cases import EvidenceFileColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
-class ImageHashRow(Base):
+class ImageHashRow(IdKeyed):
     """The perceptual hashes of one image (a listing's, a design view's, a registered work's): not the image."""
 
     __tablename__ = "ip_image_hashes"
     __table_args__ = (UniqueConstraint("subject", "subject_id", "ref"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     subject: Mapped[str] = mapped_column(String(16))  # listing, design_view, work
     subject_id: Mapped[str] = mapped_column(String(140), index=True)
     ref: Mapped[str] = mapped_column(String(1000))  # the file or URL the image was read from
@@ -31,13 +30,12 @@ class ImageHashRow(Base):
     hashed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CopyFinding(Base):
+class CopyFinding(IdKeyed):
     """A listing whose image or description copies a registered right: the rule, the right, how close, the ids."""
 
     __tablename__ = "ip_copy_findings"
     __table_args__ = (UniqueConstraint("platform_id", "listing_id", "rule", "right_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     listing_id: Mapped[str] = mapped_column(String(64))
     platform_id: Mapped[str] = mapped_column(String(64))
     enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -54,13 +52,12 @@ class CopyFinding(Base):
     found_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class BorderFlag(Base):
+class BorderFlag(IdKeyed):
     """A declaration of goods carrying a right recorded with customs, from neither its owner nor a licensee."""
 
     __tablename__ = "ip_border_flags"
     __table_args__ = (UniqueConstraint("declaration_id", "recordation_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     declaration_id: Mapped[str] = mapped_column(String(64))
     month: Mapped[str] = mapped_column(String(7), index=True)
     enterprise_id: Mapped[str] = mapped_column(String(32), index=True)

@@ -6,35 +6,33 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.ip.copy_models import BorderFlag, CopyFinding, ImageHashRow, TakedownEvidence
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
-class MarkAlias(Base):
+class MarkAlias(IdKeyed):
     """Another name a brand is sold under (Chinese name, seller nickname), added by its rights holder."""
 
     __tablename__ = "ip_mark_aliases"
     __table_args__ = (UniqueConstraint("mark_id", "alias"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     mark_id: Mapped[str] = mapped_column(String(64), index=True)
     alias: Mapped[str] = mapped_column(String(200))
     added_by: Mapped[str] = mapped_column(String(80))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class MarkLicence(Base):
+class MarkLicence(IdKeyed):
     """An enterprise licensed to use a mark (its listings are not infringing) for a period."""
 
     __tablename__ = "ip_mark_licences"
     __table_args__ = (UniqueConstraint("mark_id", "enterprise_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     mark_id: Mapped[str] = mapped_column(String(64), index=True)
     enterprise_id: Mapped[str] = mapped_column(String(32))
     valid_from: Mapped[date] = mapped_column(Date)
@@ -42,13 +40,12 @@ class MarkLicence(Base):
     added_by: Mapped[str] = mapped_column(String(80))
 
 
-class ListingFinding(Base):
+class ListingFinding(IdKeyed):
     """A listing whose title scored against a mark: the score and the signals that fired."""
 
     __tablename__ = "ip_listing_findings"
     __table_args__ = (UniqueConstraint("listing_id", "mark_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     listing_id: Mapped[str] = mapped_column(String(64))
     platform_id: Mapped[str] = mapped_column(String(64))
     enterprise_id: Mapped[str] = mapped_column(String(32), index=True)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.core.jsontypes import JsonObject
 from cbec.core.severity import severity_rank
-from cbec.storage.base import Base
+from cbec.storage.base import Base, IdKeyed
 from cbec.storage.types import Amount, BigKey, PortableJSON, UTCDateTime
 
 
@@ -31,7 +31,7 @@ def _severity_rank(context: Any) -> int:  # a DefaultExecutionContext, untyped i
     return severity_rank(str(context.get_current_parameters().get("severity")))
 
 
-class AlertRecord(Base):
+class AlertRecord(IdKeyed):
     """One alert episode: a rule held for a key over a window; it explains itself.
 
     On PostgreSQL the table is partitioned by LIST (month) with primary key (id, month) (migration 0012);
@@ -64,7 +64,6 @@ class AlertRecord(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     alert_key: Mapped[str] = mapped_column(String(500))
     rule_id: Mapped[str] = mapped_column(String(80))
     rule_version: Mapped[int] = mapped_column(Integer)
@@ -128,12 +127,11 @@ class AlertPayment(Base):
     payment_id: Mapped[str] = mapped_column(String(64))
 
 
-class Snooze(Base):
+class Snooze(IdKeyed):
     """A regulator's decision to silence one rule for one key until a time, with the reason."""
 
     __tablename__ = "alert_snoozes"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     rule_id: Mapped[str] = mapped_column(String(80), index=True)
     key_text: Mapped[str] = mapped_column(String(400))
     until: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -142,13 +140,12 @@ class Snooze(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class MatchRateRecord(Base):
+class MatchRateRecord(IdKeyed):
     """A month's three-document match counts for one institution or platform, kept by the monitoring run."""
 
     __tablename__ = "match_rates"
     __table_args__ = (UniqueConstraint("month", "by", "key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
     by: Mapped[str] = mapped_column(String(20))  # institution_id or platform_id
     key: Mapped[str] = mapped_column(String(64))  # "" when the payment names no platform
@@ -158,13 +155,12 @@ class MatchRateRecord(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CaseRecord(Base):
+class CaseRecord(IdKeyed):
     """A case: the alerts of one fund-flow pattern instance with its subgraph (accounts and payments)."""
 
     __tablename__ = "pattern_cases"
     __table_args__ = (Index("ix_pattern_cases_month_pattern", "month", "pattern"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_key: Mapped[str] = mapped_column(String(120), unique=True)
     pattern: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16), default="open")
@@ -182,7 +178,7 @@ class CaseRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CaseAlert(Base):
+class CaseAlert(IdKeyed):
     """An alert grouped into a case: the graph finding itself or a rule alert sharing its payments."""
 
     __tablename__ = "pattern_case_alerts"
@@ -196,7 +192,6 @@ class CaseAlert(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("pattern_cases.id", ondelete="CASCADE"), index=True)
     alert_id: Mapped[int] = mapped_column(Integer, index=True)
     alert_month: Mapped[str] = mapped_column(String(7))

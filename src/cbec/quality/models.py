@@ -8,18 +8,17 @@ from typing import ClassVar
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import UTCDateTime
 
 
-class FilingFindingRecord(Base):
+class FilingFindingRecord(IdKeyed):
     """A problem found in a filing when it arrived."""
 
     __tablename__ = "filing_findings"
     __table_args__ = (UniqueConstraint("filing_id", "code", "detail_en"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     filing_id: Mapped[str] = mapped_column(String(64), index=True)
     enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
     code: Mapped[str] = mapped_column(String(32))
@@ -53,13 +52,12 @@ class QualityCaseTransition(TransitionColumns):
 QUALITY_CASES = CaseTables(entity="quality_case", items=QualityCase, steps=QualityCaseTransition, link="case_id")
 
 
-class EducationEvent(Base):
+class EducationEvent(IdKeyed):
     """A consumer-education event and how many people it reached."""
 
     __tablename__ = "education_events"
     audit_entity: ClassVar[str] = "education_event"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     held_on: Mapped[date] = mapped_column(Date, index=True)
     city: Mapped[str] = mapped_column(String(20))
     topic: Mapped[str] = mapped_column(String(300))

@@ -7,17 +7,16 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.types import UTCDateTime
 
 
-class ReportRecord(Base):
+class ReportRecord(IdKeyed):
     """A finished report: where its files are and the PDF's checksum; rebuilt reports bump the revision."""
 
     __tablename__ = "report_records"
     __table_args__ = (UniqueConstraint("month", "kind", "lang"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # "monthly": the monthly supervision report
     lang: Mapped[str] = mapped_column(String(5))

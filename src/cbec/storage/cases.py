@@ -13,25 +13,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import BigInteger, Integer, String, Text
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.types import UTCDateTime
 
 
-class CaseColumns(Base):
+class CaseColumns(IdKeyed):
     """An item on a lifecycle: its id, its state, the deadline of that state and when it last moved."""
 
     __abstract__ = True
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
     state: Mapped[str] = mapped_column(String(20))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class TransitionColumns(Base):
+class TransitionColumns(IdKeyed):
     """One step of an item: who took which action when and why, the states it left and entered, the new deadline.
 
     The table adds the column naming its item (a foreign key: `case_id`, `notice_id`, `application_id`).
@@ -39,7 +38,6 @@ class TransitionColumns(Base):
 
     __abstract__ = True
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
     action: Mapped[str] = mapped_column(String(32))
     from_state: Mapped[str | None] = mapped_column(String(20))  # None: the step that opened the item
     to_state: Mapped[str] = mapped_column(String(20))
@@ -49,7 +47,7 @@ class TransitionColumns(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class EvidenceFileColumns(Base):
+class EvidenceFileColumns(IdKeyed):
     """A file given in evidence on an item, kept under CBEC_HOME by its SHA-256: where, how large, who added it when.
 
     The table adds the column naming its item (a foreign key: `case_id`, `item_id`) and the file's name.
@@ -57,7 +55,6 @@ class EvidenceFileColumns(Base):
 
     __abstract__ = True
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
     path: Mapped[str] = mapped_column(String(1000))  # relative to CBEC_HOME
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)

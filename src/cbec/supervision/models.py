@@ -9,18 +9,17 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
-class InstitutionRating(Base):
+class InstitutionRating(IdKeyed):
     """A payment institution's rating for one month under one configuration version."""
 
     __tablename__ = "institution_ratings"
     __table_args__ = (UniqueConstraint("month", "institution_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
     institution_id: Mapped[str] = mapped_column(String(64), index=True)
     config_version: Mapped[int] = mapped_column(Integer)

@@ -9,12 +9,12 @@ from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.core.jsontypes import JsonObject
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.cases import CaseColumns, CaseTables, EvidenceFileColumns, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
-class LargeValueReport(Base):
+class LargeValueReport(IdKeyed):
     """One large-value transaction report due (大额交易报告): a customer's day over a CN-LV-* threshold.
 
     Per reporting institution, local (Asia/Shanghai) day, rule and customer; due `due_on`, five working days
@@ -28,7 +28,6 @@ class LargeValueReport(Base):
         Index("ix_large_value_reports_month", "month"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     institution_id: Mapped[str] = mapped_column(String(64))
     trade_date: Mapped[date] = mapped_column(Date)
     month: Mapped[str] = mapped_column(String(7))
@@ -48,7 +47,7 @@ class LargeValueReport(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ReviewCase(Base):
+class ReviewCase(IdKeyed):
     """Review items grouped per institution, month and subject: the payer account, else the leading evidence.
 
     An item joins the open case of its key (triage/cases.py); `score` is the largest of its items' scores and
@@ -61,7 +60,6 @@ class ReviewCase(Base):
         Index("ix_review_cases_queue", "state", text("score DESC"), "id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     institution_id: Mapped[str] = mapped_column(String(64))
     month: Mapped[str] = mapped_column(String(7))
     subject_key: Mapped[str] = mapped_column(String(100))  # "account:<id>" or "pattern:<signal>"
@@ -139,7 +137,7 @@ class ReviewAttachment(EvidenceFileColumns):
     content_type: Mapped[str] = mapped_column(String(100))
 
 
-class SuspiciousReportDraft(Base):
+class SuspiciousReportDraft(IdKeyed):
     """A suspicious transaction report (可疑交易报告) drafted when an item closes as a true positive.
 
     Its fields follow PBoC Order [2016] No. 3 (art. 11 to 13 and 19): the reporting institution, the subject,
@@ -149,7 +147,6 @@ class SuspiciousReportDraft(Base):
 
     __tablename__ = "suspicious_report_drafts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id", ondelete="CASCADE"), unique=True)
     case_id: Mapped[int | None] = mapped_column(Integer)
     institution_id: Mapped[str] = mapped_column(String(64), index=True)

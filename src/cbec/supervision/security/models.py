@@ -6,22 +6,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cbec.storage.base import Base
+from cbec.storage.base import IdKeyed
 from cbec.storage.cases import CaseColumns, CaseTables, TransitionColumns
 from cbec.storage.types import Amount, PortableJSON, UTCDateTime
 
 
-class SecurityScan(Base):
+class SecurityScan(IdKeyed):
     """One scanner file imported for one institution (the same file twice is one scan)."""
 
     __tablename__ = "security_scans"
     audit_entity: ClassVar[str] = "security_scan"
     __table_args__ = (UniqueConstraint("institution_id", "checksum"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     institution_id: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # external | internal
     status: Mapped[str] = mapped_column(String(16))  # imported | rejected
@@ -75,12 +74,11 @@ class SecurityFindingTransition(TransitionColumns):
     finding_pk: Mapped[int] = mapped_column(ForeignKey("security_findings.id", ondelete="CASCADE"), index=True)
 
 
-class SecurityQuarantine(Base):
+class SecurityQuarantine(IdKeyed):
     """A finding row (or a whole file) that broke a rule, kept with file, place in the file, rule and raw text."""
 
     __tablename__ = "security_quarantine"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     scan_id: Mapped[int] = mapped_column(ForeignKey("security_scans.id"), index=True)
     source: Mapped[str] = mapped_column(String(1000))
     location: Mapped[str | None] = mapped_column(String(200))  # None: the whole file
@@ -89,13 +87,12 @@ class SecurityQuarantine(Base):
     raw: Mapped[str] = mapped_column(Text)
 
 
-class SecurityUpgrade(Base):
+class SecurityUpgrade(IdKeyed):
     """The half-yearly full system upgrade: a dated plan item per institution and half-year, with its evidence."""
 
     __tablename__ = "security_upgrades"
     __table_args__ = (UniqueConstraint("institution_id", "half"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     institution_id: Mapped[str] = mapped_column(String(64), index=True)
     half: Mapped[str] = mapped_column(String(7))  # e.g. 2026-H2
     planned_on: Mapped[date] = mapped_column(Date)
