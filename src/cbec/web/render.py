@@ -62,12 +62,13 @@ def _pct(lang: str, value: Decimal | float | None, places: int = 1, signed: bool
     return "–" if value is None else formats.percent(Decimal(str(value)) * 100, lang, places, signed)
 
 
-FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)*_(?:id|country))=")
+FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=")  # a key's field name; those the label table names are named
 
 
 def readable_keys(lang: str, text: str | None) -> str:
     """Return an alert's key or explanation with its field names named ("payer_id=P1" → "付款方=P1")."""
-    return FIELD.sub(lambda m: labels.label("field", m.group(1), lang) + "=", text or "")
+    named = labels.pairs("field")
+    return FIELD.sub(lambda m: labels.label("field", m[1], lang) + "=" if m[1] in named else m[0], text or "")
 
 
 # The note the complaints service writes when the system routes a complaint (complaints.service.advance_complaint).

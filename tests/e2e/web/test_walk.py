@@ -1,7 +1,9 @@
 """Walk every navigation link as each kind of user, in both languages, on a wide screen and a phone.
 
-Each page is counted and checked in Debian's Chromium: no console error, nothing wider than the window, and no
-serious or critical axe-core accessibility violation. Screenshots go to $CBEC_WALK_SHOTS (or a temp dir).
+Each page is counted and checked in Debian's Chromium: no console error, nothing wider than the window, no
+serious or critical axe-core accessibility violation, and one language at a time (no raw identifier on a Chinese
+page, no other language's unit: languages.problems on the page as the browser has it). Screenshots go to
+$CBEC_WALK_SHOTS (or a temp dir).
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from cbec.storage.store import Store
+
 from .browsing import browser_login, needs_chromium
+from .languages import problems as language_problems
+from .languages import typed
 
 pytestmark = needs_chromium
 
@@ -35,13 +41,14 @@ class Visit:
     errors: list[str] = field(default_factory=list)
     overflow: int = 0  # pixels the page is wider than the window
     violations: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)  # raw identifiers, the other language's units
 
     def problems(self) -> list[str]:
         where = f"{self.who}/{self.lang}/{self.width}px {self.path}"
         found = [f"{where}: HTTP {self.status}"] if self.status != 200 else []
         found += [f"{where}: console {e}" for e in self.errors]
         found += [f"{where}: {self.overflow}px wider than the window"] if self.overflow > 0 else []
-        return found + [f"{where}: axe {v}" for v in self.violations]
+        return found + [f"{where}: axe {v}" for v in self.violations] + self.language
 
 
 def _shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -63,7 +70,9 @@ def _undrawn_charts(page: object) -> list[str]:
     return []
 
 
-def _walk_one(browser: object, base_url: str, who: str, lang: str, width: int, shots: Path, axe: object) -> list[Visit]:
+def _walk_one(
+    browser: object, base_url: str, who: str, lang: str, width: int, shots: Path, axe: object, said: list[str]
+) -> list[Visit]:
     context = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": width, "height": 900 if width > 800 else 844}, locale="zh-CN" if lang == "zh" else "en-US"
     )
@@ -95,29 +104,34 @@ def _walk_one(browser: object, base_url: str, who: str, lang: str, width: int, s
         name = f"{who}-{lang}-{width}{path.replace('/', '-') if path != '/' else '-overview'}"
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
         status = reply.status if reply is not None else 0
-        visits.append(Visit(who, lang, width, path, status, list(errors), int(overflow), violations))
+        language = language_problems(lang, f"{who}/{lang}/{width}px {path}", page.content(), said)
+        visits.append(Visit(who, lang, width, path, status, list(errors), int(overflow), violations, language))
     context.close()
     return visits
 
 
 def test_every_navigation_link_for_every_kind_of_user(
-    browser: object, base_url: str, tmp_path_factory: pytest.TempPathFactory
+    browser: object, base_url: str, store: Store, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    axe, shots, started = Axe(), _shots(tmp_path_factory), time.monotonic()
+    axe, shots, started, said = Axe(), _shots(tmp_path_factory), time.monotonic(), typed(store)
     visits = [
         visit
         for who in USERS
         for lang in LANGS
         for width in WIDTHS
-        for visit in _walk_one(browser, base_url, who, lang, width, shots, axe)
+        for visit in _walk_one(browser, base_url, who, lang, width, shots, axe, said)
     ]
     problems = [p for visit in visits for p in visit.problems()]
     print(f"walk: {len(visits)} pages in {time.monotonic() - started:.1f} s, screenshots in {shots}")
     errors, wide = sum(len(v.errors) for v in visits), sum(v.overflow > 0 for v in visits)
     serious = sum(len(v.violations) for v in visits)
-    print(f"console errors {errors}, wider than the window {wide}, axe serious/critical {serious}")
+    raw = sum(len(v.language) for v in visits if v.lang == "zh")
+    print(
+        f"console errors {errors}, wider than the window {wide}, axe serious/critical {serious}, "
+        f"raw identifiers or English units in Chinese pages {raw}"
+    )
     for problem in problems:
         print(problem)
     # Every kind of user reaches pages, in both languages and both widths.

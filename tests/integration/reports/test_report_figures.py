@@ -164,7 +164,7 @@ def test_the_executive_summary_and_cover_read_from_the_same_figures(
         f"核查本月 {serious} 条严重及高风险预警（严重 {alerts['critical']} 条，高 {alerts['high']} 条）" in html["zh"]
     )
     assert "本月要点与建议行动" in html["zh"] and "The month&#39;s actions" in html["en"]
-    assert '<div class="number">文号: 浙跨境监〔2026〕1号</div>' in html["zh"] and ">浙江省商务厅</div>" in html["zh"]
+    assert '<div class="number">文号：浙跨境监〔2026〕1号</div>' in html["zh"] and ">浙江省商务厅</div>" in html["zh"]
     assert (
         "ZJ CBEC Supervision [2026] No. 1" in html["en"] and "Zhejiang Provincial Department of Commerce" in html["en"]
     )
