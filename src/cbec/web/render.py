@@ -67,8 +67,9 @@ FIELD = re.compile(r"\b([a-z]+(?:_[a-z]+)*)=")  # a key's field name; those the 
 
 def readable_keys(lang: str, text: str | None) -> str:
     """Return an alert's key or explanation with its field names named ("payer_id=P1" → "付款方=P1")."""
-    named = labels.pairs("field")
-    return FIELD.sub(lambda m: labels.label("field", m[1], lang) + "=" if m[1] in named else m[0], text or "")
+    return FIELD.sub(
+        lambda m: labels.label("field", m[1], lang) + "=" if labels.known("field", m[1]) else m[0], text or ""
+    )
 
 
 # The note the complaints service writes when the system routes a complaint (complaints.service.advance_complaint).
