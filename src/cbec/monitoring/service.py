@@ -78,11 +78,11 @@ from cbec.monitoring.triage.bulk import bulk_assign, bulk_close
 from cbec.monitoring.triage.cases import get_review_case, list_review_cases
 from cbec.monitoring.triage.feedback import rule_precision, train_with_dispositions
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
-from cbec.monitoring.triage.publish import live_weights, publish_weights
+from cbec.monitoring.triage.publish import live_weights, publish_text, publish_weights
 from cbec.monitoring.triage.read import count_items, export_queue, get_item, list_items, list_reports
 from cbec.monitoring.triage.report_draft import get_report_draft, report_text
 from cbec.monitoring.triage.run import triage_stored_month
-from cbec.monitoring.triage.shadow import shadow_month
+from cbec.monitoring.triage.shadow import shadow_month, shadow_text
 from cbec.monitoring.triage.workflow import (
     assign_item,
     check_close,
@@ -145,11 +145,13 @@ __all__ = [
     "payment_from_text",
     "payment_total",
     "publish",
+    "publish_text",
     "publish_weights",
     "read_attachment",
     "report_text",
     "rule_precision",
     "shadow_month",
+    "shadow_text",
     "show_model",
     "start_item",
     "train_model",
