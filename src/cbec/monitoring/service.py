@@ -74,7 +74,7 @@ from cbec.monitoring.streaming.run import stored_alerts as stored_alerts
 from cbec.monitoring.streaming.run import stream as stream
 from cbec.monitoring.streaming.run import worker_checkpoints as worker_checkpoints
 from cbec.monitoring.triage.attachments import MAX_ATTACHMENT_BYTES, attach_file, list_attachments, read_attachment
-from cbec.monitoring.triage.bulk import bulk_assign, bulk_close
+from cbec.monitoring.triage.bulk import BULK_DISPOSITIONS, MAX_BULK, bulk_assign, bulk_close
 from cbec.monitoring.triage.cases import get_review_case, list_review_cases
 from cbec.monitoring.triage.feedback import rule_precision, train_with_dispositions
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
@@ -96,10 +96,12 @@ from cbec.storage.store import Store
 
 __all__ = [
     "BACKENDS",
+    "BULK_DISPOSITIONS",
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
     "DISPOSITIONS",
     "MAX_ATTACHMENT_BYTES",
+    "MAX_BULK",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",
