@@ -14,17 +14,13 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from cbec.api.app import create_app
-from cbec.auth import service as auth
 from cbec.config import Settings
-from cbec.feeds.service import ingest
 from cbec.monitoring import service as monitoring
 from cbec.monitoring.schemas import RunSummary
 from cbec.monitoring.triage.config import SHIPPED_WEIGHTS
 from cbec.storage.store import open_store
-from cbec.synth import generate
 
-from .world import MONTH, PASSWORD
+from .world import MONTH, monitored_month, serving
 
 API = "/api/v1"
 SHIPPED = yaml.safe_load(SHIPPED_WEIGHTS.read_text(encoding="utf-8"))
@@ -52,29 +48,18 @@ class Home:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Home]:
-    root = tmp_path_factory.mktemp("triage-weights")
-    synth = generate(out_dir=root / "synth", month=MONTH, payments=2_000, seed=5)
-    settings = Settings(home=root / "home")
-    store = open_store(settings)
-    for feed in ("payments", "orders", "waybills", "declarations"):
-        ingest(store=store, feed=feed, paths=[synth.files[feed]])
-    first_run = monitoring.run_month(store=store, month=MONTH)
-    institution = monitoring.list_items(store=store, limit=1)[0]["institution_id"]
+    month = monitored_month(
+        tmp_path_factory.mktemp("triage-weights"), ("payments", "orders", "waybills", "declarations"), payments=2_000
+    )
+    institution = monitoring.list_items(store=month.store, limit=1)[0]["institution_id"]
     users = {
         "admin": ("regulator-admin", None),
         "analyst": ("regulator-analyst", None),
         "pi-a": ("institution", institution),
         "auditor": ("auditor", None),
     }
-    for name, (role, tenant) in users.items():
-        auth.create_user(store=store, username=name, password=PASSWORD, role=role, tenant_id=tenant)
-    store.close()
-    with TestClient(create_app(settings)) as client:
-        tokens = {}
-        for name in users:
-            reply = client.post(f"{API}/auth/token", json={"username": name, "password": PASSWORD})
-            tokens[name] = reply.json()["access_token"]
-        yield Home(client=client, tokens=tokens, settings=settings, first_run=first_run)
+    with serving(month.settings, month.store, users) as (client, tokens):
+        yield Home(client=client, tokens=tokens, settings=month.settings, first_run=month.run)
 
 
 def _weights(version: str, threshold: float | None = None) -> dict[str, Any]:
