@@ -11,16 +11,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from cbec.api.app import create_app
-from cbec.auth import service as auth
 from cbec.config import Settings
 from cbec.feeds.service import ingest
 from cbec.ip import service as ip
 from cbec.storage.store import open_store
 
 from ..integration.ip.copies_world import INFRINGER, LICENSEE, T0, load_border_world, picture
+from .api.world import PASSWORD, serving
 
-PASSWORD = "correct horse battery"
 USERS = {
     "admin": ("regulator-admin", None),
     "pf1": ("platform", "PF-1"),
@@ -55,15 +53,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     ingest(store=store, feed="listings", paths=[folder / "listings2.csv"])
     assert ip.scan_copies(store=store, now=T0).image_findings == 2
     ip.flag_border(store=store, month="2026-10", now=T0)
-    for name, (role, tenant) in USERS.items():
-        auth.create_user(store=store, username=name, password=PASSWORD, role=role, tenant_id=tenant)
-    store.close()
-    with TestClient(create_app(settings)) as test_client:
-        headers = {}
-        for name in USERS:
-            reply = test_client.post("/api/v1/auth/token", json={"username": name, "password": PASSWORD})
-            headers[name] = {"Authorization": f"Bearer {reply.json()['access_token']}"}
-        yield test_client, headers
+    with serving(settings, store, USERS) as (test_client, tokens):
+        yield test_client, {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
 
 
 def _notice(platform: str, seller: str) -> dict[str, str]:

@@ -247,3 +247,47 @@ class PrecisionRow(BaseModel):
     precision: float | None
     interval_low: float
     interval_high: float
+
+
+class ShadowQueue(BaseModel):
+    """One side of a shadow run: the weights version and profile, its queue's size and precision on judged items."""
+
+    config: str  # version/profile
+    threshold: float | None = None  # the candidate's; the live queue is the month's items as they stand
+    items: int
+    dispositioned: int
+    true_positives: int
+    precision: float | None
+    interval_low: float
+    interval_high: float
+
+
+class ShadowRead(BaseModel):
+    """Candidate weights in shadow over a month: what they would add to and remove from the live queue."""
+
+    month: str
+    scored: int  # payments whose signals the month's triage kept
+    live: ShadowQueue
+    candidate: ShadowQueue
+    added: int
+    removed: int
+    kept: int
+    removed_true_positives: int  # removed items analysts judged true positive or escalated
+    removed_not_suspicious: int  # removed items judged false positive or no action
+    added_sample: list[str]  # institution/payment, the first 20
+    removed_sample: list[str]
+
+
+class WeightsVersion(BaseModel):
+    """A weights version and the SHA-256 of its document."""
+
+    version: str
+    sha256: str
+
+
+class PublishRead(BaseModel):
+    """What publishing did: the live version before and the one now live (audited as triage.publish)."""
+
+    before: WeightsVersion
+    after: WeightsVersion
+    reason: str

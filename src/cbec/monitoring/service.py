@@ -74,15 +74,15 @@ from cbec.monitoring.streaming.run import stored_alerts as stored_alerts
 from cbec.monitoring.streaming.run import stream as stream
 from cbec.monitoring.streaming.run import worker_checkpoints as worker_checkpoints
 from cbec.monitoring.triage.attachments import MAX_ATTACHMENT_BYTES, attach_file, list_attachments, read_attachment
-from cbec.monitoring.triage.bulk import bulk_assign, bulk_close
+from cbec.monitoring.triage.bulk import BULK_DISPOSITIONS, MAX_BULK, bulk_assign, bulk_close
 from cbec.monitoring.triage.cases import get_review_case, list_review_cases
 from cbec.monitoring.triage.feedback import rule_precision, train_with_dispositions
 from cbec.monitoring.triage.lifecycle import DISPOSITIONS
-from cbec.monitoring.triage.publish import live_weights, publish_weights
+from cbec.monitoring.triage.publish import live_weights, publish_text, publish_weights
 from cbec.monitoring.triage.read import count_items, export_queue, get_item, list_items, list_reports
 from cbec.monitoring.triage.report_draft import get_report_draft, report_text
 from cbec.monitoring.triage.run import triage_stored_month
-from cbec.monitoring.triage.shadow import shadow_month
+from cbec.monitoring.triage.shadow import shadow_month, shadow_text
 from cbec.monitoring.triage.workflow import (
     assign_item,
     check_close,
@@ -96,10 +96,12 @@ from cbec.storage.store import Store
 
 __all__ = [
     "BACKENDS",
+    "BULK_DISPOSITIONS",
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
     "DISPOSITIONS",
     "MAX_ATTACHMENT_BYTES",
+    "MAX_BULK",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",
@@ -145,11 +147,13 @@ __all__ = [
     "payment_from_text",
     "payment_total",
     "publish",
+    "publish_text",
     "publish_weights",
     "read_attachment",
     "report_text",
     "rule_precision",
     "shadow_month",
+    "shadow_text",
     "show_model",
     "start_item",
     "train_model",

@@ -237,9 +237,20 @@ class Queue:
 
 
 def queue_page(
-    request: Request, visitor: Visitor, store: Store, queue: Queue, filters: dict[str, str], page_no: int, sort: str
+    request: Request,
+    visitor: Visitor,
+    store: Store,
+    queue: Queue,
+    filters: dict[str, str],
+    page_no: int,
+    sort: str,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
-    """Render one page of a queue (alerts, review items); an htmx request gets only its table."""
+    """Render one page of a queue (alerts, review items); an htmx request gets only its table.
+
+    `extra` goes to the page's template as it is (the review queue's notice of a bulk action, say).
+    """
     chosen = {k: v or None for k, v in filters.items()}
     capped = {} if queue.cap is None else {"cap": queue.cap}
     total = queue.count(store=store, principal=visitor.principal, **capped, **chosen)
@@ -261,7 +272,8 @@ def queue_page(
         "registers": registers(store),
     }
     whole, table = queue.templates
-    return page(request, table if request.headers.get("hx-request") else whole, visitor, **context)
+    template = table if request.headers.get("hx-request") else whole
+    return page(request, template, visitor, status_code=status_code, **context, **extra)
 
 
 def not_found(request: Request, visitor: Visitor) -> Response:

@@ -8,10 +8,11 @@ says why, in the page's language and the service's two-language message.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from pydantic import Field
 from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
@@ -35,6 +36,9 @@ REVIEW_ITEMS = Queue(
 Status = Literal["", "new", "assigned", "in_review", "pending_check", "closed"]
 Sort = Literal["score", "due_at", "-created_at", "id"]
 Step = Literal["assign", "start", "comment", "close", "check"]
+BulkIds = Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None, Form(max_length=monitoring.MAX_BULK)]
+# What the queue page's bulk form offers: the dispositions a bulk close takes, and how many items one call takes.
+BULK_FORM: dict[str, Any] = {"bulk_dispositions": monitoring.BULK_DISPOSITIONS, "bulk_max": monitoring.MAX_BULK}
 
 
 @router.get("/review")
@@ -51,7 +55,46 @@ def review_queue(
 ) -> Response:
     """List the review items the user may see, filtered and sorted; an htmx request gets only the table back."""
     filters = {"month": month, "status": status, "severity": severity, "assignee": assignee}
-    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort)
+    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort, **BULK_FORM)
+
+
+@router.post("/review/bulk")
+def bulk(
+    request: Request,
+    store: StoreDep,
+    visitor: AnyRole,
+    csrf: Csrf,
+    action: Annotated[Literal["assign", "close"], Form()],
+    item: BulkIds = None,  # the ticked rows' ids (a browser sends none when none is ticked)
+    assignee: Annotated[str, Form(max_length=80)] = "",
+    disposition: Annotated[str, Form(max_length=20)] = "",
+    reason: Reason = "",
+) -> Response:
+    """Assign the ticked items, or close them with one disposition, all or none (the API's bulk service).
+
+    The queue comes back with a notice of what was done, or, refused, the refusal naming the item (nothing done).
+    """
+    check_csrf(request, visitor, csrf)
+    who, chosen = visitor.principal, item or []
+    try:
+        if action == "assign":
+            done = monitoring.bulk_assign(store=store, item_ids=chosen, assignee=assignee, reason=reason, principal=who)
+        else:
+            done = monitoring.bulk_close(
+                store=store, item_ids=chosen, disposition=disposition, reason=reason, principal=who
+            )
+    except (Forbidden, NotVisible, TransitionError, ValueError) as exc:
+        status = 403 if isinstance(exc, Forbidden) else 404 if isinstance(exc, NotVisible) else 409
+        return _queue(request, store, visitor, status, bulk_refused=str(exc))
+    notice = {"action": action, "items": [i["id"] for i in done], "assignee": assignee}
+    notice["pending"] = [i["id"] for i in done if i["status"] == "pending_check"]
+    return _queue(request, store, visitor, 200, bulk_done=notice)
+
+
+def _queue(request: Request, store: StoreDep, visitor: Visitor, status: int, **notice: Any) -> Response:
+    """Render the whole queue's first page with a bulk action's notice."""
+    filters = {"month": "", "status": "", "severity": "", "assignee": ""}
+    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, 1, "score", status, **BULK_FORM, **notice)
 
 
 @router.get("/review/{item_id}")

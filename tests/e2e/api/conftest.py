@@ -6,29 +6,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from cbec.api.app import create_app
-from cbec.auth import service as auth
-from cbec.config import Settings
-from cbec.feeds.service import ingest
 from cbec.monitoring import service as monitoring
-from cbec.storage.store import open_store
 from cbec.supervision import service as supervision
-from cbec.synth import generate
 
-from .world import AGENDA_FEEDS, MONTH, PASSWORD, World
+from .world import AGENDA_FEEDS, MONTH, World, monitored_month, serving
 
 
 @pytest.fixture(scope="package")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    home = tmp_path_factory.mktemp("api")
-    synth = generate(out_dir=home / "synth", month=MONTH, payments=3_000, seed=5)
-    settings = Settings(home=home / "home")
-    store = open_store(settings)
-    for feed in ("payments", "orders", "waybills", "declarations", "security_incidents", *AGENDA_FEEDS):
-        ingest(store=store, feed=feed, paths=[synth.files[feed]])
-    monitoring.run_month(store=store, month=MONTH)
+    home = monitored_month(
+        tmp_path_factory.mktemp("api"),
+        ("payments", "orders", "waybills", "declarations", "security_incidents", *AGENDA_FEEDS),
+    )
+    store = home.store
     supervision.rate_month(store=store, month=MONTH)
     by_institution: dict[str, int] = {}
     for alert in monitoring.list_alerts(store=store, limit=None):
@@ -53,13 +44,5 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "firm": ("enterprise", "91330100MA27XK0Q2B"),
         "auditor": ("auditor", None),
     }
-    for name, (role, tenant) in users.items():
-        auth.create_user(store=store, username=name, password=PASSWORD, role=role, tenant_id=tenant)
-    store.close()
-    with TestClient(create_app(settings)) as client:
-        tokens = {}
-        for name in users:
-            reply = client.post("/api/v1/auth/token", json={"username": name, "password": PASSWORD})
-            assert reply.status_code == 200, reply.text
-            tokens[name] = reply.json()["access_token"]
+    with serving(home.settings, store, users) as (client, tokens):
         yield World(client=client, tokens=tokens, mine=mine, theirs=theirs)

@@ -8,19 +8,15 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from cbec.api.app import create_app
 from cbec.audit import service as audit
-from cbec.auth import service as auth
 from cbec.config import Settings
 from cbec.core.clock import SHANGHAI
 from cbec.credit import service as credit
-from cbec.feeds.service import ingest
-from cbec.monitoring import service as monitoring
 from cbec.storage.store import open_store
-from cbec.synth import generate
+
+from .world import PASSWORD, monitored_month, serving
 
 MONTH = "2026-09"
-PASSWORD = "correct horse battery"
 FEEDS = (
     "enterprises",
     "payments",
@@ -55,30 +51,16 @@ class Walk:
 
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
-    home = tmp_path_factory.mktemp("credit-api")
-    synth = generate(out_dir=home / "synth", month=MONTH, payments=3_000, seed=11)
-    settings = Settings(home=home / "home")
-    store = open_store(settings)
-    for feed in FEEDS:
-        ingest(store=store, feed=feed, paths=[synth.files[feed]])
-    monitoring.run_month(store=store, month=MONTH)
+    home = monitored_month(tmp_path_factory.mktemp("credit-api"), FEEDS, month=MONTH, seed=11)
+    store, synth = home.store, home.synth
     now = datetime(2026, 10, 15, 10, 0, tzinfo=SHANGHAI)
     credit.load_customs_grades(store=store, path=synth.customs_grades_file, now=now)
     credit.train(store=store, months=[MONTH], outcomes=[synth.outcomes_file], version="m1", now=now)
     credit.score_month(store=store, month=MONTH, now=now)
     rows = credit.export_scores(store=store, period=MONTH)
     firm, other = rows[0]["enterprise_id"], rows[1]["enterprise_id"]
-    users = USERS | {"firm": ("enterprise", firm)}
-    for name, (role, tenant) in users.items():
-        auth.create_user(store=store, username=name, password=PASSWORD, role=role, tenant_id=tenant)
-    store.close()
-    with TestClient(create_app(settings)) as client:
-        tokens = {}
-        for name in users:
-            reply = client.post("/api/v1/auth/token", json={"username": name, "password": PASSWORD})
-            assert reply.status_code == 200, reply.text
-            tokens[name] = reply.json()["access_token"]
-        yield Walk(client, tokens, firm, other, settings)
+    with serving(home.settings, store, USERS | {"firm": ("enterprise", firm)}) as (client, tokens):
+        yield Walk(client, tokens, firm, other, home.settings)
 
 
 def test_a_regulator_lists_every_rating_with_reasons_and_measures(walk: Walk) -> None:

@@ -25,3 +25,14 @@ def browser_login(page: object, base_url: str, username: str) -> None:
     page.fill("input[name=username]", username)  # type: ignore[attr-defined]
     page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
     page.click("form[action='/login'] button[type=submit]")  # type: ignore[attr-defined]
+
+
+def logged_in_page(browser: object, base_url: str, username: str) -> tuple[object, object, list[str]]:
+    """Open a Chinese desktop browser context and log `username` in; return the context, the page and its errors."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    browser_login(page, base_url, username)
+    page.wait_for_url(f"{base_url}/")
+    return context, page, errors

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .browsing import browser_login, needs_chromium
+from .browsing import browser_login, logged_in_page, needs_chromium
 from .world import World
 
 pytestmark = needs_chromium
@@ -28,14 +28,8 @@ def shoot(tmp_path: Path, record_property: Callable[[str, object], None]) -> Cal
 def test_regulator_issues_a_notice_and_the_institution_submits_a_plan(
     world: World, base_url: str, browser: object, shoot: Callable[[object, str], Path]
 ) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
     # The regulator lands on the province overview: the city map and the charts are drawn.
-    browser_login(page, base_url, "analyst")
-    page.wait_for_url(f"{base_url}/")
+    context, page, errors = logged_in_page(browser, base_url, "analyst")
     page.wait_for_selector("#city-map[data-ready='1'] canvas")
     page.wait_for_selector("#trend canvas")
     assert "全省概览" in page.inner_text("h1")

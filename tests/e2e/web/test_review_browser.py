@@ -9,7 +9,7 @@ from cbec.audit import service as audit
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import Store
 
-from .browsing import browser_login, needs_chromium
+from .browsing import logged_in_page, needs_chromium
 
 pytestmark = needs_chromium
 PDF = b"%PDF-1.4\n% bank statement\ntrailer << >>\n%%EOF\n"
@@ -28,12 +28,7 @@ def test_assign_comment_attach_a_checked_false_positive_and_a_true_positives_rep
 ) -> None:
     high = _open_item(store, ("high", "critical"), set())
     other = _open_item(store, ("low", "medium", "high", "critical"), {high})
-    analyst = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
-    page = analyst.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    browser_login(page, base_url, "analyst")
-    page.wait_for_url(f"{base_url}/")
+    analyst, page, errors = logged_in_page(browser, base_url, "analyst")
     page.wait_for_selector("#city-map[data-ready='1'] canvas")  # the overview drawn before we leave it
 
     # From the alert queue to the review queue, then the item.
@@ -77,10 +72,7 @@ def test_assign_comment_attach_a_checked_false_positive_and_a_true_positives_rep
     page.wait_for_selector("[data-testid=message-detail]")
     assert "second person" in page.inner_text("[data-testid=message-detail]")
 
-    checker = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
-    second = checker.new_page()
-    browser_login(second, base_url, "admin")
-    second.wait_for_url(f"{base_url}/")
+    checker, second, _ = logged_in_page(browser, base_url, "admin")
     second.wait_for_selector("#city-map[data-ready='1'] canvas")
     second.goto(f"{base_url}/review/{high}")
     second.fill("[data-testid=check-form] textarea[name=reason]", "同意 / agreed")
@@ -112,3 +104,22 @@ def test_assign_comment_attach_a_checked_false_positive_and_a_true_positives_rep
     audited = [e.action for e in audit.list_entries(store=store, entity="review_item", entity_id=str(high))]
     for action in ("assign", "start", "comment", "attach", "propose_close", "confirm_close"):
         assert f"review_item.{action}" in audited
+
+
+def test_two_items_ticked_in_the_queue_are_assigned_in_one_step(base_url: str, browser: object, store: Store) -> None:
+    context, page, errors = logged_in_page(browser, base_url, "analyst")
+    page.goto(f"{base_url}/review?status=assigned")
+    ticks = page.locator("[data-testid=bulk-item]")
+    chosen = [int(ticks.nth(n).get_attribute("value") or 0) for n in (0, 1)]
+    ticks.nth(0).check()
+    ticks.nth(1).check()
+    page.fill("[data-testid=bulk-form] input[name=assignee]", "团队-b")
+    page.click("[data-testid=bulk-assign]")
+    page.wait_for_selector("[data-testid=bulk-notice]")
+    notice = page.inner_text("[data-testid=bulk-notice]")
+    assert notice.startswith("已分派事项: 2 → 团队-b") and all(f"#{i}" in notice for i in chosen)
+    for item_id in chosen:
+        item = monitoring.get_item(store=store, item_id=item_id)
+        assert item is not None and (item["status"], item["assignee"]) == ("assigned", "团队-b")
+    context.close()
+    assert errors == []

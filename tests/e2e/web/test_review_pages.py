@@ -93,3 +93,97 @@ def test_the_systems_assignment_note_reads_in_the_pages_language(
     english = analyst.get(f"/review/{item['id']}", cookies={"cbec_lang": "en"}).text
     assert f"自动分派给 {team[code]} → {member}" in chinese and "auto-assigned" not in chinese
     assert f"Auto-assigned to {team_en[code]} → {member}" in english
+
+
+def _open(store: Store, severities: tuple[str, ...], count: int) -> list[int]:
+    """Return the ids of the lowest-scored open items of the severities (the browser test takes the highest)."""
+    found = [
+        int(str(i["id"]))
+        for i in reversed(monitoring.list_items(store=store, limit=None))
+        if i["severity"] in severities and i["status"] in ("new", "assigned")
+    ]
+    assert len(found) >= count
+    return found[:count]
+
+
+def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
+    login: Callable[[str], TestClient], store: Store
+) -> None:
+    analyst = login("analyst")
+    queue = analyst.get("/review").text
+    assert 'data-testid="bulk-form"' in queue and "批量操作" not in queue and "分派所选" in queue
+    ticks = re.findall(r'<input type="checkbox" name="item" value="(\d+)" form="review-bulk"', queue)
+    assert ticks == re.findall(r'href="/review/(\d+)" data-testid="review-link"', queue)
+    first, second, third = _open(store, ("low", "medium", "high", "critical"), 3)
+    token = _csrf(queue)
+
+    assigned = analyst.post(
+        "/review/bulk", data={"csrf": token, "action": "assign", "item": [first, second], "assignee": "团队-x"}
+    )
+    assert assigned.status_code == 200
+    assert f'已分派事项: 2 → 团队-x (<a href="/review/{first}">#{first}</a>, <a href="/review/{second}">' in (
+        assigned.text
+    )
+    for item_id in (first, second):
+        item = monitoring.get_item(store=store, item_id=item_id)
+        assert item is not None and (item["status"], item["assignee"]) == ("assigned", "团队-x")
+
+    closed = analyst.post(
+        "/review/bulk",
+        data={"csrf": token, "action": "close", "item": [second], "disposition": "no_action"},
+        cookies={"cbec_lang": "en"},
+    )
+    assert closed.status_code == 200 and f'Items closed: 1 (<a href="/review/{second}">#{second}</a>)' in closed.text
+    # all or none: the closed item refuses, so the open one before it is not closed either
+    refused = analyst.post(
+        "/review/bulk", data={"csrf": token, "action": "close", "item": [first, second], "disposition": "no_action"}
+    )
+    assert refused.status_code == 409
+    said = re.search(r'data-testid="bulk-refused">([^<]+)<', refused.text)
+    assert said is not None and said.group(1).startswith(f"批量操作被拒，未执行任何一项: #{second}: ")
+    assert "nothing in this call was done" in said.group(1)
+    assert monitoring.get_item(store=store, item_id=first)["status"] == "assigned"  # type: ignore[index]
+    unreasoned = analyst.post(
+        "/review/bulk", data={"csrf": token, "action": "close", "item": [third], "disposition": "false_positive"}
+    )
+    assert unreasoned.status_code == 409 and "reason" in unreasoned.text
+    none = analyst.post("/review/bulk", data={"csrf": token, "action": "assign", "assignee": "x"})
+    assert none.status_code == 409 and "no items chosen" in none.text
+    forged = analyst.post("/review/bulk", data={"csrf": "forged", "action": "assign", "item": [third], "assignee": "x"})
+    assert forged.status_code == 403
+    assert monitoring.get_item(store=store, item_id=third)["assignee"] != "x"  # type: ignore[index]
+
+
+def test_a_bulk_false_positive_of_a_high_item_waits_for_its_checker(
+    login: Callable[[str], TestClient], store: Store
+) -> None:
+    (high,) = _open(store, ("high", "critical"), 1)
+    analyst = login("analyst")
+    token = _csrf(analyst.get("/review").text)
+    data = {"csrf": token, "action": "close", "item": [high], "disposition": "false_positive", "reason": "学费"}
+    done = analyst.post("/review/bulk", data=data)
+    assert done.status_code == 200 and f"待第二人复核: #{high}" in done.text
+    assert monitoring.get_item(store=store, item_id=high)["status"] == "pending_check"  # type: ignore[index]
+
+
+def test_an_institution_has_no_bulk_form_and_may_not_assign_its_own_items(
+    login: Callable[[str], TestClient], store: Store, world: World
+) -> None:
+    institution = login("pi-a")
+    queue = institution.get("/review").text
+    assert 'data-testid="bulk-form"' not in queue and 'name="item"' not in queue
+    mine = monitoring.list_items(store=store, principal=Principal("pi-a", "institution", world.mine), limit=None)
+    own = next(int(str(i["id"])) for i in mine if i["status"] in ("new", "assigned"))
+    theirs = next(
+        int(str(i["id"])) for i in monitoring.list_items(store=store, limit=None) if i["institution_id"] != world.mine
+    )
+    token = _csrf(institution.get(f"/review/{own}").text)
+    refused = institution.post(
+        "/review/bulk", data={"csrf": token, "action": "assign", "item": [own], "assignee": "me"}
+    )
+    assert refused.status_code == 403 and f"#{own}" in refused.text
+    hidden = institution.post(
+        "/review/bulk", data={"csrf": token, "action": "close", "item": [theirs], "disposition": "no_action"}
+    )
+    assert hidden.status_code == 404 and f"#{theirs}" in hidden.text
+    assert monitoring.get_item(store=store, item_id=own)["assignee"] != "me"  # type: ignore[index]

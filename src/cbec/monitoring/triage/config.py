@@ -18,7 +18,7 @@ class TriageConfigError(ValueError):
     """A triage configuration that cannot be used, with every problem found."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
-        super().__init__(f"{source}: " + "; ".join(problems))
+        super().__init__(f"{source}: 配置有误 / the configuration cannot be used: " + "; ".join(problems))
         self.problems = problems
 
 
@@ -117,7 +117,21 @@ def parse_config(raw: Any, source: str = "<triage config>") -> TriageConfig:
     )
 
 
+def parse_text(text: str, source: str) -> TriageConfig:
+    """Build a configuration from YAML (or JSON) text; text that is not YAML is a TriageConfigError too."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise TriageConfigError(source, [f"{where}not YAML ({problem})"]) from exc
+    except RecursionError as exc:  # PyYAML composes nested collections recursively: "[[[[…" exhausts the stack
+        raise TriageConfigError(source, ["nested too deeply to be a weights document"]) from exc
+    return parse_config(raw, source)
+
+
 def load_config(path: Path | None = None) -> TriageConfig:
     """Read a triage configuration file (the shipped weights.yaml by default)."""
     target = path or SHIPPED_WEIGHTS
-    return parse_config(yaml.safe_load(target.read_text(encoding="utf-8")), str(target))
+    return parse_text(target.read_text(encoding="utf-8"), str(target))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cbec.audit import service as audit
-from cbec.monitoring.triage.config import SHIPPED_WEIGHTS, load_config
+from cbec.monitoring.triage.config import SHIPPED_WEIGHTS, load_config, parse_text
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -36,10 +36,19 @@ def _sha256(text: str) -> str:
 
 
 def publish_weights(*, store: Store, weights: Path, actor: str, reason: str, now: datetime) -> dict[str, Any]:
-    """Make `weights` the live triage configuration, audited; return the versions before and after."""
+    """Make the weights file `weights` the live triage configuration, audited; return the versions before and after."""
+    text = weights.read_text(encoding="utf-8")
+    return publish_text(store=store, text=text, source=str(weights), actor=actor, reason=reason, now=now)
+
+
+def publish_text(
+    *, store: Store, text: str, source: str, actor: str, reason: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """Make a weights document (YAML text; `source` names where it came from) the live configuration, audited."""
+    now = now or datetime.now(UTC)
     if not reason.strip():
         raise ValueError("发布须说明理由 / publishing needs a reason (the shadow run's figures, say)")
-    candidate = load_config(weights)
+    candidate = parse_text(text, source)
     current_path = live_weights(store)
     current = load_config(current_path)
     if candidate.version == current.version:
@@ -47,14 +56,13 @@ def publish_weights(*, store: Store, weights: Path, actor: str, reason: str, now
             f"版本 {candidate.version} 已在使用 / version {candidate.version} is already live: "
             "give the new weights a new version"
         )
-    text = weights.read_text(encoding="utf-8")
     target = published_path(store)
     kept = target.parent / "published" / f"{re.sub(r'[^A-Za-z0-9._-]', '_', candidate.version)}.yaml"
     kept.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(".weights.yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     before = {"version": current.version, "sha256": _sha256(current_path.read_text(encoding="utf-8"))}
-    after = {"version": candidate.version, "sha256": _sha256(text), "source": str(weights), "reason": reason}
+    after = {"version": candidate.version, "sha256": _sha256(text), "source": source, "reason": reason}
     what = {"action": "triage.publish", "entity": "triage_config", "entity_id": candidate.version}
     try:
         with transaction(store.factory) as session:

@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
-from cbec.monitoring.triage.config import load_config
-from cbec.monitoring.triage.domain import SIGNALS, combine
+from cbec.monitoring.triage.config import load_config, parse_text
+from cbec.monitoring.triage.domain import SIGNALS, TriageConfig, combine
 from cbec.monitoring.triage.feedback import LABEL_OF, precision_figures
 from cbec.monitoring.triage.models import ReviewItem
 from cbec.storage.store import Store
@@ -38,9 +38,8 @@ def _precision(keys: set[Key], judged: dict[Key, int]) -> dict[str, Any]:
     return precision_figures(sum(seen), len(seen))
 
 
-def _candidate_queue(table: pa.Table, weights: Path) -> tuple[set[Key], str, float, str]:
+def _candidate_queue(table: pa.Table, candidate: TriageConfig) -> tuple[set[Key], str, float, str]:
     """Return the candidate's queue over the kept signals, its config name, threshold and the live config name."""
-    candidate = load_config(weights)
     live = str(table.column("config")[0].as_py()) if table.num_rows else ""
     profile_name = live.rpartition("/")[2] or "with_model"
     profile = candidate.profiles[profile_name]
@@ -52,7 +51,17 @@ def _candidate_queue(table: pa.Table, weights: Path) -> tuple[set[Key], str, flo
 
 
 def shadow_month(*, store: Store, month: str, weights: Path) -> dict[str, Any]:
-    """Score a month's kept evidence with candidate weights; compare its queue with the live one. Writes nothing."""
+    """Score a month's kept evidence with a candidate weights file; compare its queue with the live one."""
+    return _shadow(store, month, load_config(weights))
+
+
+def shadow_text(*, store: Store, month: str, text: str, source: str) -> dict[str, Any]:
+    """Score a month's kept evidence with a candidate weights document (YAML or JSON text; `source` names it)."""
+    return _shadow(store, month, parse_text(text, source))
+
+
+def _shadow(store: Store, month: str, candidate: TriageConfig) -> dict[str, Any]:
+    """Compare the candidate's queue over the month's kept evidence with the live one. Writes nothing."""
     path = evidence_path(store.lake.root, month)
     if not path.exists():
         raise ValueError(
@@ -61,7 +70,7 @@ def shadow_month(*, store: Store, month: str, weights: Path) -> dict[str, Any]:
         )
     columns = ["institution_id", "payment_id", "config", *SIGNALS]
     table = pq.read_table(path, columns=columns)
-    shadow, candidate_config, threshold, live_config = _candidate_queue(table, weights)
+    shadow, candidate_config, threshold, live_config = _candidate_queue(table, candidate)
     query = select(ReviewItem.institution_id, ReviewItem.payment_id, ReviewItem.state, ReviewItem.disposition)
     with store.factory() as session:
         rows = session.execute(query.where(ReviewItem.month == month)).all()
