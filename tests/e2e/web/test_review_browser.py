@@ -117,7 +117,7 @@ def test_two_items_ticked_in_the_queue_are_assigned_in_one_step(base_url: str, b
     page.click("[data-testid=bulk-assign]")
     page.wait_for_selector("[data-testid=bulk-notice]")
     notice = page.inner_text("[data-testid=bulk-notice]")
-    assert notice.startswith("已分派事项: 2 → 团队-b") and all(f"#{i}" in notice for i in chosen)
+    assert notice.startswith("已分派事项：2 → 团队-b") and all(f"#{i}" in notice for i in chosen)
     for item_id in chosen:
         item = monitoring.get_item(store=store, item_id=item_id)
         assert item is not None and (item["status"], item["assignee"]) == ("assigned", "团队-b")

@@ -121,7 +121,7 @@ def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
         "/review/bulk", data={"csrf": token, "action": "assign", "item": [first, second], "assignee": "团队-x"}
     )
     assert assigned.status_code == 200
-    assert f'已分派事项: 2 → 团队-x (<a href="/review/{first}">#{first}</a>, <a href="/review/{second}">' in (
+    assert f'已分派事项：2 → 团队-x · <a href="/review/{first}">#{first}</a>, <a href="/review/{second}">' in (
         assigned.text
     )
     for item_id in (first, second):
@@ -133,14 +133,15 @@ def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
         data={"csrf": token, "action": "close", "item": [second], "disposition": "no_action"},
         cookies={"cbec_lang": "en"},
     )
-    assert closed.status_code == 200 and f'Items closed: 1 (<a href="/review/{second}">#{second}</a>)' in closed.text
+    assert closed.status_code == 200
+    assert f'Items closed: 1 · <a href="/review/{second}">#{second}</a></p>' in closed.text
     # all or none: the closed item refuses, so the open one before it is not closed either
     refused = analyst.post(
         "/review/bulk", data={"csrf": token, "action": "close", "item": [first, second], "disposition": "no_action"}
     )
     assert refused.status_code == 409
     said = re.search(r'data-testid="bulk-refused">([^<]+)<', refused.text)
-    assert said is not None and said.group(1).startswith(f"批量操作被拒，未执行任何一项: #{second}: ")
+    assert said is not None and said.group(1).startswith(f"批量操作被拒，未执行任何一项：#{second}: ")
     assert "nothing in this call was done" in said.group(1)
     assert monitoring.get_item(store=store, item_id=first)["status"] == "assigned"  # type: ignore[index]
     unreasoned = analyst.post(
@@ -162,7 +163,7 @@ def test_a_bulk_false_positive_of_a_high_item_waits_for_its_checker(
     token = _csrf(analyst.get("/review").text)
     data = {"csrf": token, "action": "close", "item": [high], "disposition": "false_positive", "reason": "学费"}
     done = analyst.post("/review/bulk", data=data)
-    assert done.status_code == 200 and f"待第二人复核: #{high}" in done.text
+    assert done.status_code == 200 and f"待第二人复核：#{high}" in done.text
     assert monitoring.get_item(store=store, item_id=high)["status"] == "pending_check"  # type: ignore[index]
 
 
