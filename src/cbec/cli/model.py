@@ -21,8 +21,12 @@ def print_validation(meta: dict[str, Any]) -> None:
     validation = meta["validation"]
     second = len(meta.get("second_stage_features") or [])
     stages = f" + {second} of the accounts' scores (second stage)" if second else ""
-    if meta.get("cascade_cutoff"):
-        stages += f" · second stage at first-stage score ≥ {meta['cascade_cutoff']:.4f}"
+    members = meta.get("members") or []
+    if members:
+        stages += f" · {len(members)} fold models averaged"
+    cutoffs = [m["cascade_cutoff"] for m in members if m["cascade_cutoff"]]
+    if cutoffs:
+        stages += f" · second stage at first-stage score ≥ {min(cutoffs):.4f}–{max(cutoffs):.4f}"
     console.print(
         f"[bold]{meta['name']}[/] v{meta['version']} · {meta['kind']} · threshold {meta['threshold']:.4f} · "
         f"{len(meta['features'])} features{stages} · created {meta['created_at']}"

@@ -67,16 +67,18 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     _, model, laundering, output = trained
     assert "trained on 2,386 payments (36 laundering)" in output and "out-of-fold" in output
     meta = service.show_model(path=model)
-    assert (model / "model.txt").exists() and meta["kind"] == "lightgbm"
+    assert meta["kind"] == "lightgbm" and len(meta["members"]) == meta["params"]["members"] == 5
+    assert all((model / f"member-{k}.txt").exists() for k in range(5))
     assert meta["version"] == 1 and meta["name"] == "mules"
     assert len(laundering) == 36
     validation = meta["validation"]
     assert validation["method"] == (
-        "out-of-fold, 5 folds grouped by payer account, nested: first stage and cascade cut-off chosen inside each fold"
+        "out-of-fold, 5 folds grouped by payer account, nested: first stage and cascade cut-off chosen inside each "
+        "fold; the folds' models, averaged, are the detector"
     )
-    # Stacked: a first stage on disk beside the second, whose extra features are the accounts' scores.
-    assert (model / "first_stage.txt").exists() and "payer_score_max" in meta["second_stage_features"]
-    first_trees = lgb.Booster(model_file=str(model / "first_stage.txt")).num_trees()
+    # Stacked: each fold's first stage on disk beside its second, whose extra features are the accounts' scores.
+    assert (model / "member-4-first.txt").exists() and "payer_score_max" in meta["second_stage_features"]
+    first_trees = lgb.Booster(model_file=str(model / "member-0-first.txt")).num_trees()
     assert meta["params"]["first_stage"]["rounds"] == first_trees == 75
     assert meta["params"]["first_stage"]["learning_rate"] == 0.2
     assert validation["laundering"] == 36 and validation["payments"] == 2_386
@@ -87,7 +89,9 @@ def test_training_saves_a_versioned_model_with_out_of_fold_figures(trained: tupl
     assert "payee_next_out_days" in meta["features"] and 0 < meta["threshold"] < 1
     shown = _cbec(tmp_path, "model", "show", str(model))
     assert "features + 37 of the accounts' scores (second stage)" in " ".join(shown.split())
-    assert 0 < meta["cascade_cutoff"] < meta["threshold"] and "second stage at first-stage score ≥" in shown
+    cutoffs = [m["cascade_cutoff"] for m in meta["members"]]
+    assert all(0 < c < meta["threshold"] for c in cutoffs) and "5 fold models averaged" in shown
+    assert f"second stage at first-stage score ≥ {min(cutoffs):.4f}–{max(cutoffs):.4f}" in shown
     assert "mules v1 · lightgbm" in shown and f"F1 {validation['f1']:.3f}" in shown and "stack" in shown
     assert '"training_data_sha256"' in _cbec(tmp_path, "model", "show", str(model), "--json")
     refused = " ".join(_cbec(tmp_path, "model", "show", str(tmp_path), code=2).split())  # unwrap the console
@@ -109,7 +113,7 @@ def test_training_again_into_the_same_directory_makes_the_next_version(tmp_path:
         )
         assert result.meta["version"] == expected
     assert result.meta["kind"] == "isolation_forest" and (model / "model.joblib").exists()
-    assert not (model / "model.txt").exists() and result.meta["validation"]["alert_rate"] == 0.001
+    assert not list(model.glob("member-*.txt")) and result.meta["validation"]["alert_rate"] == 0.001
 
 
 def test_monitor_run_with_a_model_adds_scores_and_alerts_and_keeps_every_rule_hit(
@@ -183,9 +187,9 @@ def test_monitor_run_with_a_model_from_the_command_line(tmp_path: Path, trained:
 
 
 def test_a_model_of_an_older_format_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    # Format 3 read raw features; this cbec ranks them within the frame: such a model would score nonsense.
-    (tmp_path / "model.json").write_text('{"format": 3, "kind": "lightgbm", "version": 3}', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"format 3 was trained by an older cbec on other features .* train it again"):
+    # Format 4 kept one refitted model (model.txt); this cbec reads the folds' models: such a model cannot be read.
+    (tmp_path / "model.json").write_text('{"format": 4, "kind": "lightgbm", "version": 3}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"format 4 was written by an older cbec .* train it again"):
         service.show_model(path=tmp_path)
     (tmp_path / "model.json").write_text('{"format": 99, "kind": "lightgbm"}', encoding="utf-8")
     with pytest.raises(ValueError, match="model format 99 is unknown"):

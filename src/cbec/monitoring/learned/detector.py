@@ -8,6 +8,7 @@ explanation names the top contributing features in Chinese and English. Rule ale
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +20,18 @@ import pyarrow.parquet as pq
 
 from cbec.core.jsontypes import JsonObject
 from cbec.monitoring.engine import Alert, from_micros
-from cbec.monitoring.learned.features.account import account_features
+from cbec.monitoring.learned.features.account import Around, account_features
 from cbec.monitoring.learned.features.compute import take_rows
-from cbec.monitoring.learned.features.frame import PaymentFrame
-from cbec.monitoring.learned.train import Trained, cascaded, contributions, first_stage_scores, predict, stack
+from cbec.monitoring.learned.features.frame import Ints, PaymentFrame
+from cbec.monitoring.learned.train import (
+    Trained,
+    cascaded,
+    contributions,
+    first_stage_scores,
+    member_contributions,
+    predict,
+    stack,
+)
 
 TOP_FEATURES = 3
 SCORE_PLACES = Decimal("0.0001")
@@ -100,35 +109,67 @@ class Scored:
 
 
 def score(trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], frame: PaymentFrame) -> Scored:
-    """Score the frame's in-scope rows; explain those at or above the threshold."""
+    """Score the frame's in-scope rows (a bagged detector: its members' mean); explain those at or above the
+    threshold."""
     rows = np.flatnonzero(frame.in_scope).astype(np.int64)
-    if trained.first_stage is not None:  # stacked: the first stage scores every payment read, context too
-        first = first_stage_scores(trained, matrix)
-        passed = rows[first[rows] >= trained.cutoff]  # the frame rows that reach the second stage
-        more, extra = account_features(frame, first, passed)  # built for those rows only
-        names = names + more
-
-        def features(at: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
-            # Called for rows that passed the cut-off only: the cascade's, then the alerted among them.
-            wanted = rows[at]
-            return stack(take_rows(matrix, wanted), take_rows(extra, np.searchsorted(passed, wanted)))
-
-        # The cascade: only payments at or above the first-stage cut-off reach the second stage.
-        scores = cascaded(trained.model, first[rows], trained.cutoff, features)
+    if trained.stacked:
+        scores, explain, names = _stacked(trained, names, matrix, frame, rows)
     else:
 
         def features(at: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
             return take_rows(matrix, rows[at])
 
         scores = predict(trained, features(np.arange(len(rows)))) if len(rows) else np.zeros(0)
+
+        def explain(at: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+            return contributions(trained, features(at))
+
     alerted = np.flatnonzero(scores >= trained.threshold).astype(np.int64)
     drivers: list[list[tuple[str, float]]] = []
     if len(alerted):
-        contrib = contributions(trained, features(alerted))
-        for values in contrib:
+        for values in explain(alerted):
             top = np.argsort(-values, kind="stable")[:TOP_FEATURES]
             drivers.append([(names[j], float(values[j])) for j in top if values[j] > 0])
     return Scored(rows, scores, alerted, drivers)
+
+
+Explain = Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float64]]
+
+
+def _stacked(
+    trained: Trained, names: list[str], matrix: npt.NDArray[np.float32], frame: PaymentFrame, rows: Ints
+) -> tuple[npt.NDArray[np.float64], Explain, list[str]]:
+    """Return the members' mean score of each row, how to explain rows, and the second stage's feature names.
+
+    Each member's first stage scores every payment read, context too; only the rows at or above some member's
+    cut-off get second-stage features (the windows around them built once, for every member), and each
+    member's second stage scores only the rows at or above its own cut-off (the cascade).
+    """
+    firsts = [first_stage_scores(member, matrix) for member in trained.members]
+    reach = np.zeros(len(frame), bool)
+    for member, first in zip(trained.members, firsts, strict=True):
+        reach |= first >= member.cutoff
+    passed = rows[reach[rows]]  # the frame rows that reach some member's second stage
+    around = Around.of(frame, passed)
+    scores = np.zeros(len(rows))
+    stages: list[Callable[[npt.NDArray[np.int64]], npt.NDArray[np.float32]]] = []
+    more: list[str] = []
+    for member, first in zip(trained.members, firsts, strict=True):
+        more, extra = account_features(frame, first, passed, around)
+
+        def features(at: npt.NDArray[np.int64], extra: npt.NDArray[np.float32] = extra) -> npt.NDArray[np.float32]:
+            wanted = rows[at]  # rows that passed the cut-off only: the cascade's, then the alerted among them
+            return stack(take_rows(matrix, wanted), take_rows(extra, np.searchsorted(passed, wanted)))
+
+        scores += cascaded(member.model, first[rows], member.cutoff, features)
+        stages.append(features)
+    scores /= len(trained.members)
+
+    def explain(at: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        each = [member_contributions(m, f(at)) for m, f in zip(trained.members, stages, strict=True)]
+        return np.asarray(np.mean(each, axis=0), np.float64)
+
+    return scores, explain, names + more
 
 
 def alerts_of(scored: Scored, frame: PaymentFrame, meta: JsonObject) -> list[Alert]:

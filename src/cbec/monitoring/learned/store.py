@@ -2,8 +2,9 @@
 
 MODEL/model.json holds name, version (one more than the model it replaces in the same directory), kind,
 feature list, threshold, the training data's hash, the out-of-fold validation figures, created_at and
-library versions; MODEL/model.txt is the LightGBM text model (the second stage of a stacked detector, whose
-first stage is MODEL/first_stage.txt), or MODEL/model.joblib the IsolationForest.
+library versions, and per member (one per fold) its cascade cut-off; MODEL/member-K.txt is member K's LightGBM
+text model (the second stage of a stacked detector, whose first stage is MODEL/member-K-first.txt), or
+MODEL/model.joblib the IsolationForest.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from cbec.core.jsontypes import JsonObject
-from cbec.monitoring.learned.train import Trained
+from cbec.monitoring.learned.train import Member, Trained
 
 # 2: person-to-person graph, stacked second stage; 3: pair-use and chain features, a cascade;
-# 4: features ranked within their frame
-FORMAT = 4
+# 4: features ranked within their frame; 5: the folds' models, averaged (members), not one refit
+FORMAT = 5
 
 
 def _versions() -> dict[str, str]:
@@ -56,19 +57,19 @@ def save(
     """Write the model and its metadata (model.json last, so a half-written model is never read)."""
     directory.mkdir(parents=True, exist_ok=True)
     version = previous_version(directory) + 1
+    for old in [*directory.glob("member-*.txt"), directory / "model.joblib"]:
+        old.unlink(missing_ok=True)
+    members: list[JsonObject] = []
     if trained.kind == "lightgbm":
-        trained.model.save_model(str(directory / "model.txt"))
-        (directory / "model.joblib").unlink(missing_ok=True)
-        if trained.first_stage is not None:
-            trained.first_stage.save_model(str(directory / "first_stage.txt"))
-        else:
-            (directory / "first_stage.txt").unlink(missing_ok=True)
+        for k, member in enumerate(trained.members):
+            member.model.save_model(str(directory / f"member-{k}.txt"))
+            if member.first_stage is not None:
+                member.first_stage.save_model(str(directory / f"member-{k}-first.txt"))
+            members.append({"cascade_cutoff": member.cutoff, "stacked": member.first_stage is not None})
     else:
         import joblib
 
         joblib.dump(trained.model, directory / "model.joblib")
-        (directory / "model.txt").unlink(missing_ok=True)
-        (directory / "first_stage.txt").unlink(missing_ok=True)
     meta = {
         "format": FORMAT,
         "name": name,
@@ -77,7 +78,7 @@ def save(
         "features": features,
         "second_stage_features": second_features,
         "threshold": trained.threshold,
-        "cascade_cutoff": trained.cutoff,
+        "members": members,
         "fill": trained.fill,
         "context_days": context_days,
         "training_data_sha256": data_hash,
@@ -102,18 +103,20 @@ def load(directory: Path) -> tuple[Trained, JsonObject]:
     found = meta.get("format")
     if isinstance(found, int) and found < FORMAT:
         raise ValueError(
-            f"{directory}: model format {found} was trained by an older cbec on other features "
+            f"{directory}: model format {found} was written by an older cbec "
             f"(this cbec reads format {FORMAT}); train it again with `cbec model train`"
         )
     if found != FORMAT:
         raise ValueError(f"{directory}: model format {found!r} is unknown (this cbec reads format {FORMAT})")
-    first = None
+    model: Any = None  # an IsolationForest (untyped), or the members below
+    members: list[Member] = []
     if meta["kind"] == "lightgbm":
         import lightgbm as lgb
 
-        model: Any = lgb.Booster(model_file=str(directory / "model.txt"))  # or an IsolationForest below
-        if meta.get("second_stage_features"):
-            first = lgb.Booster(model_file=str(directory / "first_stage.txt"))
+        for k, member in enumerate(meta["members"]):
+            first = lgb.Booster(model_file=str(directory / f"member-{k}-first.txt")) if member["stacked"] else None
+            second = lgb.Booster(model_file=str(directory / f"member-{k}.txt"))
+            members.append(Member(second, first, float(member["cascade_cutoff"])))
     else:
         import joblib
 
@@ -125,7 +128,6 @@ def load(directory: Path) -> tuple[Trained, JsonObject]:
         meta["validation"],
         meta["params"],
         list(meta.get("fill", [])),
-        first,
-        float(meta.get("cascade_cutoff", 0.0)),
+        members,
     )
     return trained, meta

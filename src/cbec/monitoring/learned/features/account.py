@@ -19,12 +19,13 @@ from cbec.monitoring.learned.features.frame import WINDOWS, Floats, Ints, Legs, 
 
 
 def account_features(
-    frame: PaymentFrame, first_scores: Floats, rows: Ints | None = None
+    frame: PaymentFrame, first_scores: Floats, rows: Ints | None = None, around: Around | None = None
 ) -> tuple[list[str], npt.NDArray[np.float32]]:
     """Return second-stage feature names and a column-major float32 matrix, one row per payment of `rows`.
 
     The accounts' scores are gathered over the whole frame; only the rows asked for (every row by default)
-    are built, so scoring behind the cascade builds the second stage's few rows, not the frame's.
+    are built, so scoring behind the cascade builds the second stage's few rows, not the frame's. `around`
+    (Around.of(frame, rows)) depends on the rows only: several first stages over the same rows share it.
     """
     n = len(frame)
     rows = np.arange(n, dtype=np.int64) if rows is None else rows
@@ -43,7 +44,7 @@ def account_features(
         "payee_score_total": total[payee],
         "pair_score_min": np.minimum(highest[payer], highest[payee]),
     }
-    around = _Around.of(frame, rows)
+    around = around if around is not None else Around.of(frame, rows)
     cols.update(_counterparty_windows(around, highest))
     cols.update(_leg_scores(around, first_scores))
     names = sorted(cols)
@@ -54,7 +55,7 @@ def account_features(
 
 
 @dataclass(frozen=True)
-class _Around:
+class Around:
     """The frame's legs with each leg's counterparty and payment; the wanted rows' legs with each window's bounds."""
 
     legs: Legs
@@ -64,7 +65,7 @@ class _Around:
     bounds: dict[tuple[str, str], tuple[Ints, Ints]]  # per (window, role): first and past-the-last leg
 
     @classmethod
-    def of(cls, frame: PaymentFrame, rows: Ints) -> _Around:
+    def of(cls, frame: PaymentFrame, rows: Ints) -> Around:
         n = len(frame)
         legs = Legs.of(frame)
         roles = legs.roles(rows)
@@ -86,7 +87,7 @@ class _Around:
         )
 
 
-def _counterparty_windows(around: _Around, weight: Floats) -> dict[str, Floats]:
+def _counterparty_windows(around: Around, weight: Floats) -> dict[str, Floats]:
     """Return, per payment and role, the total and mean counterparty weight of the account's legs nearby.
 
     The payment's own leg is left out, so a payment does not count its own counterparty.
@@ -111,7 +112,7 @@ def _counterparty_windows(around: _Around, weight: Floats) -> dict[str, Floats]:
     return cols
 
 
-def _leg_scores(around: _Around, first_scores: Floats) -> dict[str, Floats]:
+def _leg_scores(around: Around, first_scores: Floats) -> dict[str, Floats]:
     """Return, per payment and role, the first-stage scores of the account's other payments nearby.
 
     A counterparty's highest score marks a suspicious account, yet ordinary payments between two such
