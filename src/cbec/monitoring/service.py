@@ -61,6 +61,7 @@ from cbec.monitoring.schemas import AlertRead, BacktestRow, RunSummary
 from cbec.monitoring.streaming.jetstream.service import (
     DEFAULT_PREFIX,
     DEFAULT_STREAM,
+    PER_MESSAGE,
     NatsUnavailable,
     StreamMismatch,
     WorkerOptions,
@@ -100,6 +101,7 @@ __all__ = [
     "DEFAULT_STREAM",
     "DISPOSITIONS",
     "MAX_ATTACHMENT_BYTES",
+    "PER_MESSAGE",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",
