@@ -96,3 +96,13 @@ def test_a_payment_of_a_body_reads_back_as_the_feeds_columns() -> None:
     assert (row["payment_id"], row["amount"], row["payer_id"]) == ("P2", "12.30", "付款人")
     assert row["initiated_at"] == T0.isoformat()
     assert row_text(b"not json", 0) == "not json"
+
+
+def test_a_payment_read_from_one_body_is_not_built_again_from_another() -> None:
+    known: dict[tuple[object, ...], Payment] = {}
+    first, _ = decode_batch(encode_batch([_payment("P1"), _payment("P2")]), known)
+    second, _ = decode_batch(encode_batch([_payment("P2"), _payment("P2", amount=Decimal(7)), _payment("P3")]), known)
+    assert second[0] is first[1] and second == [_payment("P2"), _payment("P2", amount=Decimal(7)), _payment("P3")]
+    assert len(known) == 4  # the same natural key with another amount is another payment
+    assert decode_batch(_body([GOOD, GOOD | {"amount": "x"}]), known)[1] == [(1, "amount 'x' is not a decimal")]
+    assert len(known) == 4  # a batch read one by one leaves nothing behind

@@ -30,6 +30,7 @@ REQUIRED = ("institution_id", "payment_id", "amount", "currency", "initiated_at"
 _AMOUNT, _INITIATED = PAYMENT_FIELDS.index("amount"), PAYMENT_FIELDS.index("initiated_at")
 _REQUIRED_AT = tuple(PAYMENT_FIELDS.index(name) for name in REQUIRED)
 _FIELDS = list(PAYMENT_FIELDS)
+_TEXT, _TEXT_OR_NIL = {str}, {str, type(None)}
 
 
 class BadBody(ValueError):
@@ -44,26 +45,35 @@ def encode_batch(payments: Sequence[Payment]) -> bytes:
     return msgpack.packb({"format": BODY_FORMAT, "fields": _FIELDS, "columns": columns})  # type: ignore[no-any-return]
 
 
-def decode_batch(body: bytes) -> tuple[list[Payment], list[tuple[int, str]]]:
+def decode_batch(
+    body: bytes, known: dict[tuple[Any, ...], Payment] | None = None
+) -> tuple[list[Payment], list[tuple[int, str]]]:
     """Read a body into its payments and the (position, reason) of each payment the contract refuses.
 
+    `known` maps a payment's values, as a body carries them, to the payment already read from another body
+    (a payment travels once per dimension): a payment found there is not built again, one built is added.
     Raise BadBody when the body is not a batch of this format.
     """
     columns = _columns(body)
     count = len(columns[0])
     if any(len(column) != count for column in columns):
         raise BadBody("the columns of the batch have different lengths")
-    try:
-        if not _columns_clean(columns):
-            raise ValueError("a required column has an empty value, or a value is not text")
-        amounts = list(map(Decimal, columns[_AMOUNT]))
-        times = list(map(datetime.fromisoformat, columns[_INITIATED]))
-        if not all(map(Decimal.is_finite, amounts)) or any(moment.tzinfo is None for moment in times):
-            raise ValueError("an amount is not finite or a time has no UTC offset")
-    except (ValueError, InvalidOperation, TypeError):
+    if not _columns_clean(columns):
         return _one_by_one(columns, count)
-    columns[_AMOUNT], columns[_INITIATED] = amounts, times
-    return list(map(Payment, *columns)), []
+    if known is None:
+        payments = _built(columns)
+        return (payments, []) if payments is not None else _one_by_one(columns, count)
+    rows = list(zip(*columns, strict=True))
+    found: list[Payment | None] = list(map(known.get, rows))
+    missing = [at for at, payment in enumerate(found) if payment is None]
+    if missing:
+        some = columns if len(missing) == count else [[column[at] for at in missing] for column in columns]
+        built = _built(some)
+        if built is None:
+            return _one_by_one(columns, count)
+        for at, payment in zip(missing, built, strict=True):
+            found[at] = known[rows[at]] = payment
+    return found, []  # type: ignore[return-value]  # every None was filled
 
 
 def row_text(body: bytes, position: int) -> str:
@@ -98,13 +108,25 @@ def _columns(body: bytes) -> list[list[Any]]:
 
 
 def _columns_clean(columns: list[list[Any]]) -> bool:
-    """Return whether every value is text or nil, none empty, and no required column has a nil."""
+    """Return whether every value is text or nil, none empty, no required one nil, amounts and times sound."""
     for number, column in enumerate(columns):
-        if "" in column or not all(type(value) is str for value in column if value is not None):
-            return False
-        if number in _REQUIRED_AT and None in column:
+        if not set(map(type, column)) <= (_TEXT if number in _REQUIRED_AT else _TEXT_OR_NIL) or "" in column:
             return False
     return True
+
+
+def _built(columns: list[list[Any]]) -> list[Payment] | None:
+    """Build the payments of clean columns; None when an amount or a time is unsound (read them one by one)."""
+    try:
+        amounts = list(map(Decimal, columns[_AMOUNT]))
+        times = list(map(datetime.fromisoformat, columns[_INITIATED]))
+    except (ValueError, InvalidOperation):
+        return None
+    if not all(map(Decimal.is_finite, amounts)) or any(moment.tzinfo is None for moment in times):
+        return None
+    values = list(columns)
+    values[_AMOUNT], values[_INITIATED] = amounts, times
+    return list(map(Payment, *values))
 
 
 def _one_by_one(columns: list[list[Any]], count: int) -> tuple[list[Payment], list[tuple[int, str]]]:

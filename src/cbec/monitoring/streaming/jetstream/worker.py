@@ -52,6 +52,9 @@ from cbec.storage.store import Store
 STATE_FORMAT = 1
 SAVE_ATTEMPTS = 5
 SOURCE = "stream"
+# A payment travels once per dimension, in messages close together: payments read from one are kept (about
+# this many, a few MiB) so that the others find them built (a Payment costs more to build than to look up).
+KNOWN_PAYMENTS = 20_000
 
 
 @dataclass
@@ -130,6 +133,7 @@ class PartitionWorker:
             for dim in dimensions(ruleset)
         }
         self.seq = 0  # the last stream sequence the engines have taken
+        self._known: dict[tuple[Any, ...], Payment] = {}  # payments read lately, for their other dimensions
         self._writing: int | None = None  # pid of the child writing a checkpoint
         name = f"p{partition}of{scheme.partitions}"
         folder = state_dir(store, options.stream)
@@ -217,6 +221,8 @@ class PartitionWorker:
         batches: dict[str, list[Payment]] = {dim: [] for dim in self.engines}
         starts: dict[str, list[tuple[int, int, str, bytes]]] = {dim: [] for dim in self.engines}
         rejected: list[dict[str, Any]] = []
+        if len(self._known) > KNOWN_PAYMENTS:
+            self._known = {}
         for seq, subject, body in messages:
             if seq <= self.seq:
                 self.summary.replayed += 1
@@ -226,7 +232,7 @@ class PartitionWorker:
             if dim not in batches:  # a dimension of another rule set: nothing of ours to run on it
                 continue
             try:
-                payments, refused = decode_batch(body)
+                payments, refused = decode_batch(body, self._known)
             except BadBody as exc:
                 self.summary.refused += 1
                 rejected.append(_rejected(seq, subject, body.decode("utf-8", "replace"), str(exc)))
