@@ -25,6 +25,7 @@ from cbec.core.money import load_fx_table
 from cbec.monitoring.engine import Payment
 from cbec.monitoring.models import AlertPayment
 from cbec.monitoring.rules.parser import load_ruleset
+from cbec.monitoring.streaming.jetstream.body import encode_batch
 from cbec.monitoring.streaming.jetstream.publish import (
     PublishSummary,
     StreamMismatch,
@@ -32,7 +33,6 @@ from cbec.monitoring.streaming.jetstream.publish import (
     publish,
     publish_to,
 )
-from cbec.monitoring.streaming.jetstream.body import encode_batch
 from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions
 from cbec.monitoring.streaming.jetstream.worker import (
     PartitionWorker,

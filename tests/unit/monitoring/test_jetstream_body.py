@@ -1,6 +1,6 @@
 """JetStream message bodies: a batch of payments in msgpack columns, refused whole or payment by payment."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import msgpack
@@ -34,13 +34,19 @@ def _body(rows: list[dict[str, object]]) -> bytes:
     return msgpack.packb({"format": BODY_FORMAT, "fields": list(PAYMENT_FIELDS), "columns": columns})
 
 
-GOOD = {"institution_id": "I", "payment_id": "P", "amount": "1", "currency": "CNY", "initiated_at": "2026-03-01T00:00+08:00"}
+GOOD = {
+    "institution_id": "I",
+    "payment_id": "P",
+    "amount": "1",
+    "currency": "CNY",
+    "initiated_at": "2026-03-01T00:00+08:00",
+}
 
 
 def test_a_batch_keeps_every_payment_its_order_and_its_exact_values() -> None:
     batch = [
         _payment("P1", initiated_at=T0 + timedelta(microseconds=7), enterprise_id=None),
-        _payment("P2", amount=Decimal("0.00"), initiated_at=T0.astimezone(timezone.utc)),
+        _payment("P2", amount=Decimal("0.00"), initiated_at=T0.astimezone(UTC)),
         _payment("P3", amount=Decimal("1E+3"), status="succeeded"),
     ]
     payments, refused = decode_batch(encode_batch(batch))
@@ -58,7 +64,7 @@ def test_bodies_that_are_no_batch_are_refused_whole_with_the_reason() -> None:
     with pytest.raises(BadBody, match=f"not a batch of format {BODY_FORMAT} \\(found None\\)"):
         decode_batch(msgpack.packb(GOOD))
     fields = [name for name in PAYMENT_FIELDS if name != "status"]
-    with pytest.raises(BadBody, match="the batch has no column status$"):
+    with pytest.raises(BadBody, match=r"the batch has no column status$"):
         decode_batch(msgpack.packb({"format": BODY_FORMAT, "fields": fields, "columns": [[]] * len(fields)}))
     body = _body([GOOD])
     data = msgpack.unpackb(body)

@@ -127,5 +127,3 @@ def test_a_message_id_names_the_subject_the_count_and_a_digest_of_the_payments_n
         scheme.message_id(subject, [batch[0], _payment("P-11", "AC1", "AC3")]),
     ]
     assert len({first, *others}) == 5
-
-

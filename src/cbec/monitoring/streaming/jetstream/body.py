@@ -143,7 +143,7 @@ def _one_by_one(columns: list[list[Any]], count: int) -> tuple[list[Payment], li
 
 def _payment(row: list[Any]) -> Payment:
     """Build one payment from its values in PAYMENT_FIELDS order, refusing what the payments contract refuses."""
-    values = [None if value is None or value == "" else value if type(value) is str else str(value) for value in row]
+    values: list[Any] = [None if value in (None, "") else value if type(value) is str else str(value) for value in row]
     for name, at in zip(REQUIRED, _REQUIRED_AT, strict=True):
         if values[at] is None:
             raise ValueError(f"required column {name} is empty")

@@ -36,6 +36,7 @@ from cbec.monitoring.engine import ACCOUNT_DIMENSION, Alert, Payment
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.schemas import RunSummary
 from cbec.monitoring.streaming.driver import StreamingEngine, write_atomically
+from cbec.monitoring.streaming.jetstream.body import BadBody, decode_batch, row_text
 from cbec.monitoring.streaming.jetstream.publish import (
     DEFAULT_PREFIX,
     DEFAULT_STREAM,
@@ -45,7 +46,6 @@ from cbec.monitoring.streaming.jetstream.publish import (
     stream_scheme,
 )
 from cbec.monitoring.streaming.jetstream.pull import BatchPull
-from cbec.monitoring.streaming.jetstream.body import BadBody, decode_batch, row_text
 from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions, rules_of
 from cbec.storage.store import Store
 
