@@ -108,7 +108,7 @@ def _columns(body: bytes) -> list[list[Any]]:
 
 
 def _columns_clean(columns: list[list[Any]]) -> bool:
-    """Return whether every value is text or nil, none empty, no required one nil, amounts and times sound."""
+    """Return whether every value is text or nil, none is empty text and no required one is nil."""
     for number, column in enumerate(columns):
         if not set(map(type, column)) <= (_TEXT if number in _REQUIRED_AT else _TEXT_OR_NIL) or "" in column:
             return False
