@@ -35,7 +35,7 @@ from cbec.monitoring.alerts.filter import save_alerts
 from cbec.monitoring.engine import ACCOUNT_DIMENSION, Alert, Payment
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.schemas import RunSummary
-from cbec.monitoring.streaming.driver import StreamingEngine, write_atomically
+from cbec.monitoring.streaming.driver import Priced, StreamingEngine, write_atomically
 from cbec.monitoring.streaming.jetstream.body import BadBody, decode_batch, row_text
 from cbec.monitoring.streaming.jetstream.publish import (
     DEFAULT_PREFIX,
@@ -128,8 +128,11 @@ class PartitionWorker:
             raise ValueError(f"partition {partition} is outside 0..{scheme.partitions - 1}")
         self.store, self.scheme, self.partition, self.options = store, scheme, partition, options
         owns = scheme.owner(partition)
+        self._priced: Priced = {}  # a payment's time and fen, worked out once for all its dimensions
         self.engines = {
-            dim: StreamingEngine(rules_of(ruleset, dim), fx, owns=owns if dim == ACCOUNT_DIMENSION else None)
+            dim: StreamingEngine(
+                rules_of(ruleset, dim), fx, owns=owns if dim == ACCOUNT_DIMENSION else None, priced=self._priced
+            )
             for dim in dimensions(ruleset)
         }
         self.seq = 0  # the last stream sequence the engines have taken
@@ -243,6 +246,7 @@ class PartitionWorker:
             batches[dim] += payments
         alerts: list[Alert] = []
         late: list[int]
+        self._priced.clear()  # in place: the engines hold it
         for dim, payments in batches.items():
             if payments:
                 engine, late = self.engines[dim], []  # the batch's positions its engine found late
@@ -253,6 +257,7 @@ class PartitionWorker:
                 rejected += (_late(starts[dim], number) for number in late)
                 self.summary.per_dim[dim] = self.summary.per_dim.get(dim, 0) + len(payments) - len(late)
                 self.summary.alerts.payments += len(payments) - len(late)  # payment messages: one per dimension
+        self._priced.clear()
         if rejected:
             self._reject(sorted(rejected, key=lambda row: (int(row["seq"]), int(row.get("position", -1)))))
         return alerts
