@@ -25,7 +25,7 @@ from cbec.core.money import load_fx_table
 from cbec.monitoring.engine import Payment
 from cbec.monitoring.models import AlertPayment
 from cbec.monitoring.rules.parser import load_ruleset
-from cbec.monitoring.streaming.jetstream.body import encode_batch
+from cbec.monitoring.streaming.jetstream.body import decode_batch, encode_batch
 from cbec.monitoring.streaming.jetstream.publish import (
     PublishSummary,
     StreamMismatch,
@@ -225,6 +225,38 @@ def test_publishing_where_no_stream_takes_the_subjects_fails_clearly(
 
     with pytest.raises(StreamMismatch, match="no stream takes the published subjects"):
         asyncio.run(publish_nowhere())
+
+
+def test_a_message_stays_under_its_byte_bound_and_a_republished_split_batch_is_dropped(
+    month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
+) -> None:
+    payments, scheme = month[1][:300], _scheme(stream_name[1], 1)
+
+    async def publish_twice() -> tuple[PublishSummary, PublishSummary, list[tuple[str, bytes]]]:
+        connection = await nats.connect(NATS_URL)
+        js = connection.jetstream()
+        await ensure_stream(js, stream_name[0], scheme)
+        first = await publish(connection, scheme, payments, per_message=200, max_bytes=8_000)
+        again = await publish(connection, scheme, payments, per_message=200, max_bytes=8_000)
+        stored = [await js.get_msg(stream_name[0], seq) for seq in range(1, first.last_seq + 1)]
+        await connection.close()
+        return first, again, [(msg.subject or "", msg.data or b"") for msg in stored]
+
+    first, again, stored = asyncio.run(publish_twice())
+    # 200 payments of ~170 bytes would be ~35 KB: cut in halves until under 8 KB, the same cuts both times
+    assert first.messages == len(stored) > first.routed / 200 and all(len(body) <= 8_000 for _, body in stored)
+    assert again.duplicates == again.messages == first.messages and again.routed == first.routed
+    # each subject's messages, read in stream order, give its payments in publish order, each once
+    read: dict[str, list[Payment]] = {}
+    for subject, body in stored:
+        batch, refused = decode_batch(body)
+        assert refused == []
+        read.setdefault(subject, []).extend(batch)
+    routed: dict[str, list[Payment]] = {}
+    for payment in payments:
+        for subject in scheme.routes(payment):
+            routed.setdefault(subject, []).append(payment)
+    assert read == routed and sum(map(len, read.values())) == first.routed
 
 
 def test_a_stream_of_one_json_payment_per_message_is_refused_by_publisher_and_worker(
