@@ -52,9 +52,10 @@ from cbec.storage.store import Store
 STATE_FORMAT = 1
 SAVE_ATTEMPTS = 5
 SOURCE = "stream"
-# A payment travels once per dimension, in messages close together: payments read from one are kept (about
-# this many, a few MiB) so that the others find them built (a Payment costs more to build than to look up).
-KNOWN_PAYMENTS = 20_000
+# A payment travels once per dimension, in messages close together: payments read from one are kept (up to
+# about this many, ~1.3 KB each with their values) so that the others find them built (a Payment costs more to
+# build than to look up). A micro-batch of 20 messages of 500 is about 2,500 payments of four dimensions.
+KNOWN_PAYMENTS = 10_000
 
 
 @dataclass
