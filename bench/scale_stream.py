@@ -1,11 +1,13 @@
 """Scale-out of streaming monitoring on NATS JetStream, printed: 1, 2, 4 workers and a soak at a fixed rate.
 
-Usage: python bench/scale_stream.py [--payments 200000] [--workers 1,2,4] [--batch 1000]
+Usage: python bench/scale_stream.py [--payments 200000] [--workers 1,2,4] [--batch 20]
                                     [--soak-minutes 2] [--rate 3000] [--soak-workers 2] [--soak-payments 100000]
                                     [--clock data|wall] [--database sqlite]
 - Throughput: for each worker count W, a fresh stream with W partitions gets the month's payments first
   (publish rate printed), then W worker processes drain it; payments/s from the first batch taken to the last
-  batch acked, messages/s, CPU seconds per worker, per-worker efficiency = throughput / (W x throughput of 1).
+  batch acked, messages/s (a message carries many payments), CPU seconds per worker and CPU µs per payment
+  (all workers' CPU over the payments: the fair figure on a loaded machine), per-worker efficiency =
+  throughput / (W x throughput of 1), then the alerts stored per rule.
 - Soak: the publisher puts payments on the stream at a fixed rate (a month of --soak-payments replayed pass after
   pass with fresh ids) while workers consume; every minute it prints the event time covered, each worker's RSS,
   p50/p99 latency from the message's store time in JetStream to its ack (after its alerts are stored) and the
@@ -161,13 +163,15 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
     single: float | None = None
     rates: dict[int, float] = {}
     print(f"\n== throughput: {len(payments):,} payments, dimensions {', '.join(dims)} ==")
-    print(" W  publish msg/s  payments/s  messages/s  cpu s/worker  efficiency  alerts  late")
+    print(" W  publish pay/s  messages  payments/s  messages/s  cpu s/worker  cpu µs/pay  efficiency  alerts  late")
+    per_rule: dict[int, dict[str, int]] = {}
     for workers in counts:
         stream, prefix = f"BENCH_{uuid.uuid4().hex[:8].upper()}", f"bench{uuid.uuid4().hex[:8]}.pay"
         scheme = Scheme(prefix, workers, dims)
         messages, seconds = asyncio.run(_publish_all(stream, scheme, payments))
         options = WorkerOptions(stream=stream, prefix=prefix, batch=batch, until_idle=3.0, checkpoint_every=10.0)
-        processes, queue = _start(database.settings(), workers, options)
+        settings = database.settings()
+        processes, queue = _start(settings, workers, options)
         done: list[Any] = []
         while len(done) < workers:
             try:
@@ -188,12 +192,28 @@ def throughput(payments: list[Payment], counts: list[int], database: Database, b
         efficiency = rate / (workers * single) if single else float("nan")
         cpu = statistics.mean(d[4] for d in done)
         print(
-            f"{workers:2d}  {messages / seconds:13,.0f}  {rate:10,.0f} "
-            f" {sum(d[5] for d in done) / (last - first):10,.0f}"
-            f"  {cpu:12.1f}  {efficiency:10.2f}  {sum(d[7] for d in done):6,}  {sum(d[8] for d in done):4,}"
+            f"{workers:2d}  {len(payments) / seconds:13,.0f}  {messages:8,}  {rate:10,.0f} "
+            f" {sum(d[5] for d in done) / (last - first):10,.0f}  {cpu:12.1f}"
+            f"  {cpu * workers / len(payments) * 1e6:10.0f}  {efficiency:10.2f}"
+            f"  {sum(d[7] for d in done):6,}  {sum(d[8] for d in done):4,}"
         )
+        per_rule[workers] = _alerts_per_rule(settings)
         asyncio.run(_delete(stream))
+    rules = sorted({rule for counts in per_rule.values() for rule in counts})
+    print("alerts stored per rule: " + "  ".join(f"W={w}" for w in per_rule))
+    for rule in rules:
+        print(f"  {rule:40s} " + "  ".join(f"{counts.get(rule, 0):5,}" for counts in per_rule.values()))
     return rates
+
+
+def _alerts_per_rule(settings: Settings) -> dict[str, int]:
+    """Return how many alerts each rule has in a run's store."""
+    engine = create_engine(settings.sqlalchemy_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT rule_id, count(*) FROM alerts GROUP BY rule_id"))
+        counts = {str(rule): int(count) for rule, count in rows}
+    engine.dispose()
+    return counts
 
 
 def _rss_mib(pid: int) -> float:
@@ -337,7 +357,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--payments", type=int, default=200_000)
     parser.add_argument("--workers", default="1,2,4", help="comma-separated worker counts ('' to skip)")
-    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--batch", type=int, default=WorkerOptions.batch, help="messages per pull")
     parser.add_argument("--soak-minutes", type=float, default=0.0)
     parser.add_argument("--rate", type=int, default=3_000)
     parser.add_argument("--soak-workers", type=int, default=2)

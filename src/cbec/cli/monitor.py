@@ -168,6 +168,9 @@ def publish(
     stream: str = typer.Option(service.DEFAULT_STREAM, help="JetStream stream name"),
     prefix: str = typer.Option(service.DEFAULT_PREFIX, help="subject prefix of the stream"),
     rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
+    per_message: int = typer.Option(
+        service.PER_MESSAGE, min=1, help="payments of one partition and key dimension a message carries at most"
+    ),
 ) -> None:
     """Publish payments to the JetStream stream, partitioned by every key the rules group by (in time order)."""
     try:
@@ -178,6 +181,7 @@ def publish(
             rules=rules,
             stream=stream,
             prefix=prefix,
+            per_message=per_message,
         )
     except (service.StreamMismatch, service.NatsUnavailable, OSError) as exc:
         err_console.print(f"{type(exc).__name__}: {exc}", markup=False)
@@ -198,7 +202,9 @@ def worker(
     stream: str = typer.Option(service.DEFAULT_STREAM, help="JetStream stream name"),
     prefix: str = typer.Option(service.DEFAULT_PREFIX, help="subject prefix of the stream"),
     rules: Path | None = typer.Option(None, exists=True, help="rule file (default: the shipped China rules)"),
-    batch: int = typer.Option(1_000, min=1, help="messages per micro-batch"),
+    batch: int = typer.Option(
+        service.WorkerOptions.batch, min=1, help="messages per micro-batch (each carries many payments)"
+    ),
     checkpoint_every: float = typer.Option(
         10.0, min=0, help="seconds between checkpoints, written by a forked child (0: every batch)"
     ),

@@ -29,6 +29,9 @@ from cbec.synth.service import generate
 
 MONTH = "2026-10"
 PARTITIONS = 2
+# Small messages and micro-batches (4 messages of up to 50 payments, a checkpoint after each): a kill then lands
+# between two of the hundreds of checkpoints of a 10,000-payment month, not before the one batch of it all.
+PER_MESSAGE, BATCH = 50, 4
 Alerts = dict[str, tuple[int, Decimal]]
 Pairs = set[tuple[str, str, str]]  # (institution_id, payment_id, rule_id), as `cbec alerts export` lists them
 
@@ -86,13 +89,14 @@ class WorkerTarget:
             partitions=PARTITIONS,
             stream=self.stream,
             prefix=self.prefix,
+            per_message=PER_MESSAGE,
         )
         if problems:
             raise AssertionError(f"the synthetic month has refused rows: {problems[:3]}")
         self.published = summary
         store = open_store(self.fresh.settings())  # migrated, as a deployment is before its workers start
         try:
-            options = monitoring.WorkerOptions(stream=self.stream, prefix=self.prefix, batch=500, until_idle=2.0)
+            options = monitoring.WorkerOptions(stream=self.stream, prefix=self.prefix, batch=BATCH, until_idle=2.0)
             monitoring.work(store=store, partition=1, partitions=PARTITIONS, options=options)
         finally:
             store.close()
@@ -114,7 +118,7 @@ class WorkerTarget:
             "--prefix",
             self.prefix,
             "--batch",
-            "500",
+            str(BATCH),
             "--checkpoint-every",
             "0",
             "--until-idle",

@@ -61,6 +61,7 @@ from cbec.monitoring.schemas import AlertRead, BacktestRow, RunSummary
 from cbec.monitoring.streaming.jetstream.service import (
     DEFAULT_PREFIX,
     DEFAULT_STREAM,
+    PER_MESSAGE,
     NatsUnavailable,
     StreamMismatch,
     WorkerOptions,
@@ -102,6 +103,7 @@ __all__ = [
     "DISPOSITIONS",
     "MAX_ATTACHMENT_BYTES",
     "MAX_BULK",
+    "PER_MESSAGE",
     "AlertRead",
     "BacktestRow",
     "NatsUnavailable",

@@ -24,7 +24,8 @@ from cbec.core.money import load_fx_table
 from cbec.monitoring.engine import Alert, Payment, micros
 from cbec.monitoring.rules.parser import load_ruleset
 from cbec.monitoring.streaming.driver import StreamingEngine
-from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions, encode
+from cbec.monitoring.streaming.jetstream.body import encode_batch
+from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions
 from cbec.monitoring.streaming.jetstream.worker import PartitionWorker, WorkerOptions
 from cbec.monitoring.streaming.rows import payment_from_text
 from cbec.storage.store import Store, open_store
@@ -61,7 +62,7 @@ def _embedded(arrival: list[Payment], size: int, late: list[Payment] | None = No
 def _partitioned(store: Store, arrival: list[Payment], size: int, partitions: int) -> State:
     ruleset = load_ruleset()
     scheme = Scheme("prop.pay", partitions, dimensions(ruleset))
-    routed = [(subject, encode(payment)) for payment in arrival for subject, _ in scheme.routes(payment)]
+    routed = [(subject, encode_batch([payment])) for payment in arrival for subject in scheme.routes(payment)]
     messages = [(seq, subject, body) for seq, (subject, body) in enumerate(routed, 1)]
     alerts: list[Alert] = []
     for number in range(partitions):

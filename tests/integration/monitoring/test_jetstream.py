@@ -1,5 +1,6 @@
 """Partition workers on the real NATS JetStream: the single-process driver's alerts, once each, through
-redeliveries, republishing, late payments and kill -9."""
+redeliveries, republishing, late payments and kill -9. Messages carry PER_MESSAGE payments at most: small
+here, so that a 2,000-payment month makes hundreds of messages and a kill lands between two of them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import nats
 import pytest
+from nats.js.api import StreamConfig
 from sqlalchemy import func, select
 
 from cbec.config import Settings
@@ -23,6 +25,7 @@ from cbec.core.money import load_fx_table
 from cbec.monitoring.engine import Payment
 from cbec.monitoring.models import AlertPayment
 from cbec.monitoring.rules.parser import load_ruleset
+from cbec.monitoring.streaming.jetstream.body import decode_batch, encode_batch
 from cbec.monitoring.streaming.jetstream.publish import (
     PublishSummary,
     StreamMismatch,
@@ -30,7 +33,7 @@ from cbec.monitoring.streaming.jetstream.publish import (
     publish,
     publish_to,
 )
-from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions, encode
+from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions
 from cbec.monitoring.streaming.jetstream.worker import (
     PartitionWorker,
     WorkerOptions,
@@ -43,6 +46,7 @@ from .jetstream_month import NATS_URL, AlertState, reference_alerts, sorted_mont
 
 __all__ = ["stream_name"]  # the fixture, re-exported for pytest
 ROOT = Path(__file__).resolve().parents[3]
+PER_MESSAGE = 25
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,8 @@ def _scheme(prefix: str, partitions: int) -> Scheme:
 
 
 def _publish(stream: tuple[str, str], partitions: int, payments: list[Payment]) -> PublishSummary:
-    return asyncio.run(publish_to(NATS_URL, stream[0], _scheme(stream[1], partitions), payments))
+    scheme = _scheme(stream[1], partitions)
+    return asyncio.run(publish_to(NATS_URL, stream[0], scheme, payments, per_message=PER_MESSAGE))
 
 
 def _drain(store: Store, stream: tuple[str, str], partitions: int, **options: object) -> list[WorkerSummary]:
@@ -73,7 +78,7 @@ def _drain(store: Store, stream: tuple[str, str], partitions: int, **options: ob
                 scheme=_scheme(stream[1], partitions),
                 partition=number,
                 options=WorkerOptions(
-                    stream=stream[0], prefix=stream[1], batch=400, fetch_timeout=0.3, until_idle=1.0, **options
+                    stream=stream[0], prefix=stream[1], batch=16, fetch_timeout=0.3, until_idle=1.0, **options
                 ),
             )  # type: ignore[arg-type]
             for number in range(partitions)
@@ -92,6 +97,8 @@ def test_two_workers_raise_exactly_the_single_process_alerts(
     _, payments, reference = month
     published = _publish(stream_name, 2, payments)
     assert published.payments == len(payments) and published.duplicates == 0
+    assert len(payments) * 4 < published.routed < len(payments) * 5  # a payment per dimension, twice by account
+    assert published.routed / PER_MESSAGE <= published.messages < published.routed / PER_MESSAGE + 8
     summaries = _drain(store, stream_name, 2)
     assert len(reference) > 10
     assert stored_alerts(store) == reference
@@ -129,7 +136,7 @@ def test_redelivered_republished_and_late_payments_raise_no_second_alert(
     )
     assert worker.restore() > 0
     subject = f"{stream_name[1]}.payer_id.0"
-    assert worker.take([(1, subject, encode(payments[0])), (worker.seq, subject, b"{}")]) == []
+    assert worker.take([(1, subject, encode_batch(payments[:3])), (worker.seq, subject, b"{}")]) == []
     assert worker.summary.replayed == 2 and worker.summary.refused == 0
 
 
@@ -139,26 +146,30 @@ def test_payments_published_late_are_skipped_counted_and_kept(
     store, (_, payments, reference) = sqlite_settings_store, month
     scheme = _scheme(stream_name[1], 1)
 
-    async def publish_twice() -> tuple[PublishSummary, PublishSummary]:
+    async def publish_twice() -> tuple[int, PublishSummary]:
         connection = await nats.connect(NATS_URL)
         js = connection.jetstream()
         await ensure_stream(js, stream_name[0], scheme, duplicate_window=0.2)
-        first = await publish(connection, scheme, payments)
+        first = await publish(connection, scheme, payments, per_message=PER_MESSAGE)
         await asyncio.sleep(0.3)  # past the duplicate window: the stream keeps the second copies
         broken = await js.publish(f"{stream_name[1]}.payer_id.0", b"not json")
-        second = await publish(connection, scheme, payments[:100])
+        second = await publish(connection, scheme, payments[:100], per_message=PER_MESSAGE)
         await connection.close()
         assert broken.seq == first.last_seq + 1
-        return first, second
+        return broken.seq, second
 
-    _, second = asyncio.run(publish_twice())
+    broken, second = asyncio.run(publish_twice())
     assert second.duplicates == 0
     (summary,) = _drain(store, stream_name, 1)
     assert stored_alerts(store) == reference
-    assert summary.late == second.messages and summary.refused == 1
+    assert summary.late == second.routed and summary.refused == 1
     kept = [json.loads(line) for line in Path(summary.rejected_file).read_text(encoding="utf-8").splitlines()]
-    assert [row["reason"] for row in kept].count("late") == second.messages
-    assert kept[0]["body"] == "not json" and kept[0]["reason"].startswith("not a JSON object")
+    assert [row["reason"] for row in kept].count("late") == second.routed
+    assert kept[0]["body"] == "not json" and kept[0]["reason"].startswith("not a msgpack batch of payments")
+    # a late payment is kept as itself: its message, its position in it and its columns
+    late = [(row["seq"], row["position"], json.loads(row["body"])["payment_id"]) for row in kept[1:]]
+    assert {pid for _, _, pid in late} == {p.payment_id for p in payments[:100]}
+    assert len(set(late)) == len(late) and min(seq for seq, _, _ in late) == broken + 1
 
 
 def test_a_background_checkpoint_holds_the_state_at_its_fork(
@@ -177,7 +188,7 @@ def test_a_background_checkpoint_holds_the_state_at_its_fork(
             options=WorkerOptions(stream="CKPT", prefix="ckpt.pay"),
         )
 
-    routed = [(subject, encode(p)) for p in payments for subject, _ in scheme.routes(p)]
+    routed = [(subject, encode_batch([p])) for p in payments for subject in scheme.routes(p)]
     messages = [(n, subject, body) for n, (subject, body) in enumerate(routed, 1)]
     third = len(messages) // 3
     first = worker()
@@ -216,6 +227,59 @@ def test_publishing_where_no_stream_takes_the_subjects_fails_clearly(
         asyncio.run(publish_nowhere())
 
 
+def test_a_message_stays_under_its_byte_bound_and_a_republished_split_batch_is_dropped(
+    month: tuple[Path, list[Payment], AlertState], stream_name: tuple[str, str]
+) -> None:
+    payments, scheme = month[1][:300], _scheme(stream_name[1], 1)
+
+    async def publish_twice() -> tuple[PublishSummary, PublishSummary, list[tuple[str, bytes]]]:
+        connection = await nats.connect(NATS_URL)
+        js = connection.jetstream()
+        await ensure_stream(js, stream_name[0], scheme)
+        first = await publish(connection, scheme, payments, per_message=200, max_bytes=8_000)
+        again = await publish(connection, scheme, payments, per_message=200, max_bytes=8_000)
+        stored = [await js.get_msg(stream_name[0], seq) for seq in range(1, first.last_seq + 1)]
+        await connection.close()
+        return first, again, [(msg.subject or "", msg.data or b"") for msg in stored]
+
+    first, again, stored = asyncio.run(publish_twice())
+    # 200 payments of ~170 bytes would be ~35 KB: cut in halves until under 8 KB, the same cuts both times
+    assert first.messages == len(stored) > first.routed / 200 and all(len(body) <= 8_000 for _, body in stored)
+    assert again.duplicates == again.messages == first.messages and again.routed == first.routed
+    # each subject's messages, read in stream order, give its payments in publish order, each once
+    read: dict[str, list[Payment]] = {}
+    for subject, body in stored:
+        batch, refused = decode_batch(body)
+        assert refused == []
+        read.setdefault(subject, []).extend(batch)
+    routed: dict[str, list[Payment]] = {}
+    for payment in payments:
+        for subject in scheme.routes(payment):
+            routed.setdefault(subject, []).append(payment)
+    assert read == routed and sum(map(len, read.values())) == first.routed
+
+
+def test_a_stream_of_one_json_payment_per_message_is_refused_by_publisher_and_worker(
+    sqlite_settings_store: Store, stream_name: tuple[str, str]
+) -> None:
+    scheme = _scheme(stream_name[1], 1)
+
+    async def make_old_stream() -> None:  # as the versions before batches described their streams
+        connection = await nats.connect(NATS_URL)
+        old = {"cbec": "payments", "partitions": 1, "dims": list(scheme.dims)}
+        config = StreamConfig(name=stream_name[0], description=json.dumps(old), subjects=[f"{stream_name[1]}.>"])
+        await connection.jetstream().add_stream(config)
+        await connection.close()
+
+    asyncio.run(make_old_stream())
+    message = f"stream {stream_name[0]} holds payment-json/1 messages, not payments-msgpack/1"
+    for create in (True, False):
+        with pytest.raises(StreamMismatch, match=message):
+            asyncio.run(publish_to(NATS_URL, stream_name[0], scheme, [], create=create))
+    with pytest.raises(StreamMismatch, match=message):
+        _drain(sqlite_settings_store, stream_name, 1)
+
+
 # The kill rounds start the worker through the service rather than the whole CLI, whose imports take seconds.
 LIGHT_WORKER = """
 import sys
@@ -223,7 +287,7 @@ from cbec.config import Settings
 from cbec.monitoring.streaming.jetstream.service import WorkerOptions, work
 from cbec.storage.store import open_store
 home, stream, prefix, partition = sys.argv[1:5]
-options = WorkerOptions(stream=stream, prefix=prefix, batch=100, checkpoint_every=0)
+options = WorkerOptions(stream=stream, prefix=prefix, batch=4, checkpoint_every=0)
 work(store=open_store(Settings(home=home)), partition=int(partition), partitions=2, options=options)
 """
 
@@ -247,7 +311,7 @@ def _worker(home: Path, stream: tuple[str, str], partition: int, *cli: str) -> s
             "--prefix",
             stream[1],
             "--batch",
-            "200",
+            "8",
             "--checkpoint-every",
             "1",
             *cli,

@@ -34,6 +34,7 @@ FX_CACHE_SIZE = 4_096
 _ONE = Decimal(1)
 Position = tuple[int, str, str]  # (epoch µs, institution_id, payment_id): the contract's order
 Held = tuple[Position, Payment, int]  # a payment of the newest instant, waiting, with its amount in fen
+Priced = dict[int, tuple[Payment, int, int | None]]  # id(payment) -> (payment, epoch µs, amount in fen or None)
 
 
 class StreamingEngine:
@@ -46,8 +47,15 @@ class StreamingEngine:
         *,
         max_keys_per_rule: int | None = None,
         owns: Callable[[Any], bool] | None = None,
+        priced: Priced | None = None,
     ) -> None:
-        """`owns(key)`, when given, limits every rule to the keys it accepts (a partition's share)."""
+        """`owns(key)`, when given, limits every rule to the keys it accepts (a partition's share).
+
+        `priced`, when given, is shared by engines that see the same Payment objects (a JetStream worker's
+        engines, one per dimension): a payment's time and amount in fen are worked out by the first engine
+        that takes it and read by the others. Its owner clears it between micro-batches.
+        """
+        self._priced = priced
         self.ruleset = ruleset
         self.fx = fx
         self.max_keys_per_rule = max_keys_per_rule
@@ -103,8 +111,14 @@ class StreamingEngine:
         A later instant releases the held one first (its firings are appended to `fired`). A payment is late
         when it is not after the last one taken or belongs to an instant before the held one.
         """
-        ts = micros(payment.initiated_at)
-        fen = self._fen(payment.amount, payment.currency, ts)
+        known = self._priced.get(id(payment)) if self._priced is not None else None
+        if known is not None and known[0] is payment:
+            ts, fen = known[1], known[2]
+        else:
+            ts = micros(payment.initiated_at)
+            fen = self._fen(payment.amount, payment.currency, ts)
+            if self._priced is not None:  # the payment is kept with them: its id stays its own meanwhile
+                self._priced[id(payment)] = (payment, ts, fen)
         if fen is None:
             self.unconverted += 1
             return True

@@ -1,7 +1,9 @@
-"""Put payments on a JetStream stream, partitioned by key per dimension (see jetstream_subjects).
+"""Put payments on a JetStream stream, partitioned by key per dimension (see subjects), in micro-batches.
 
-The stream keeps its partition count and dimensions in its description, so publishers and workers that
-disagree with it fail with a clear error instead of splitting a key over two partitions.
+A partition's consecutive payments of one dimension travel as one message of up to `per_message` payments
+and well under the server's max_payload (see body). The stream keeps its partition count, dimensions and
+body format in its description, so publishers and workers that disagree with it fail with a clear error
+instead of splitting a key over two partitions or misreading a body.
 """
 
 from __future__ import annotations
@@ -21,13 +23,17 @@ from nats.js.api import RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
 from cbec.monitoring.engine import Payment
-from cbec.monitoring.streaming.jetstream.subjects import Scheme, encode
+from cbec.monitoring.streaming.jetstream.body import encode_batch
+from cbec.monitoring.streaming.jetstream.subjects import Scheme
 
 DEFAULT_STREAM = "CBEC_PAYMENTS"
 DEFAULT_PREFIX = "cbec.pay"
 DUPLICATE_WINDOW_S = 120.0
 MAX_AGE_S = 35 * 86_400.0  # longer than the longest rule window: a worker without a checkpoint replays it all
-ACK_CHUNK = 5_000  # publishes in flight before their acknowledgements are awaited
+PER_MESSAGE = 500  # payments a message carries at most
+MAX_BODY_BYTES = 256 * 1024  # and bytes, well under NATS's default max_payload of 1 MiB
+ACK_CHUNK = 256  # messages in flight before their acknowledgements are awaited (at most ~64 MiB)
+OLD_BODY = "payment-json/1"  # streams made before batches: one JSON payment per message, no format recorded
 ACK_TIMEOUT_S = 10.0  # no acknowledgement for this long: the publish fails
 MSG_ID = "Nats-Msg-Id"
 
@@ -42,9 +48,13 @@ class NatsUnavailable(RuntimeError):
 
 @dataclass
 class PublishSummary:
-    """What a publish did: payments taken, messages stored, repeats the stream's duplicate window dropped."""
+    """What a publish did: payments taken, messages stored, repeats the stream's duplicate window dropped.
+
+    `routed` counts a payment once per partition and dimension it went to (what workers count as taken).
+    """
 
     payments: int = 0
+    routed: int = 0
     messages: int = 0
     duplicates: int = 0
     last_seq: int = 0
@@ -52,14 +62,17 @@ class PublishSummary:
 
 def describe(scheme: Scheme) -> str:
     """Return the stream description that records a scheme."""
-    return json.dumps({"cbec": "payments", "partitions": scheme.partitions, "dims": list(scheme.dims)})
+    return json.dumps(
+        {"cbec": "payments", "partitions": scheme.partitions, "dims": list(scheme.dims), "body": scheme.body}
+    )
 
 
 def read_scheme(description: str | None, prefix: str, stream: str) -> Scheme:
     """Return the scheme a stream records; raise StreamMismatch when it records none."""
     try:
         data = json.loads(description or "")
-        return Scheme(prefix, int(data["partitions"]), tuple(str(d) for d in data["dims"]))
+        dims = tuple(str(d) for d in data["dims"])
+        return Scheme(prefix, int(data["partitions"]), dims, str(data.get("body", OLD_BODY)))
     except (ValueError, KeyError, TypeError):
         raise StreamMismatch(f"stream {stream} was not made by cbec (no partition scheme in its description)") from None
 
@@ -88,6 +101,7 @@ async def ensure_stream(
         await js.add_stream(config)
         return scheme
     found = read_scheme(info.config.description, scheme.prefix, name)
+    check_body(found, scheme, name)
     if found.partitions != scheme.partitions:
         raise StreamMismatch(
             f"stream {name} has {found.partitions} partitions, not {scheme.partitions}: "
@@ -97,6 +111,15 @@ async def ensure_stream(
     if missing:
         raise StreamMismatch(f"stream {name} does not carry dimension(s) {', '.join(missing)} the rules need")
     return found
+
+
+def check_body(found: Scheme, wanted: Scheme, name: str) -> None:
+    """Refuse a stream whose messages have another body format than the one wanted."""
+    if found.body != wanted.body:
+        raise StreamMismatch(
+            f"stream {name} holds {found.body} messages, not {wanted.body}: let the workers of its version "
+            "drain it, then publish to a new stream"
+        )
 
 
 async def stream_scheme(js: JetStreamContext, name: str, prefix: str = DEFAULT_PREFIX) -> Scheme:
@@ -162,22 +185,47 @@ class _Acks:
 
 
 async def publish(
-    nc: nats.aio.client.Client, scheme: Scheme, payments: Iterable[Payment] | AsyncIterator[Payment]
+    nc: nats.aio.client.Client,
+    scheme: Scheme,
+    payments: Iterable[Payment] | AsyncIterator[Payment],
+    *,
+    per_message: int = PER_MESSAGE,
+    max_bytes: int = MAX_BODY_BYTES,
 ) -> PublishSummary:
     """Publish payments in the order given (time order: a worker skips what arrives late) and wait for every
-    acknowledgement; a refused or unanswered publish raises, and publishing again is safe within the window."""
+    acknowledgement; a refused or unanswered publish raises, and publishing again is safe within the window.
+
+    Each subject's payments wait until a message's worth (`per_message`) has gathered; the call ends by
+    sending every partial message. The same payments published again in the same order make the same
+    messages with the same ids, which the stream's duplicate window drops.
+    """
     summary, acks = PublishSummary(), _Acks()
     inbox = nc.new_inbox()
     subscription = await nc.subscribe(inbox, cb=acks.take)
+    limit = min(max_bytes, nc.max_payload - 4_096) if nc.max_payload else max_bytes
+    waiting: dict[str, list[Payment]] = {}
 
-    async def one(payment: Payment) -> None:
-        body = encode(payment)
-        summary.payments += 1
-        for subject, msg_id in scheme.routes(payment):
-            await nc.publish(subject, body, reply=inbox, headers={MSG_ID: msg_id})
-            acks.sent += 1
+    async def send(subject: str, batch: list[Payment]) -> None:
+        body = encode_batch(batch)
+        if len(body) > limit and len(batch) > 1:  # split where the content says, so a re-publish splits alike
+            half = len(batch) // 2
+            await send(subject, batch[:half])
+            await send(subject, batch[half:])
+            return
+        await nc.publish(subject, body, reply=inbox, headers={MSG_ID: scheme.message_id(subject, batch)})
+        acks.sent += 1
+        summary.routed += len(batch)
         if acks.sent - acks.answered >= ACK_CHUNK:
             await acks.wait(ACK_CHUNK // 2)
+
+    async def one(payment: Payment) -> None:
+        summary.payments += 1
+        for subject in scheme.routes(payment):
+            batch = waiting.setdefault(subject, [])
+            batch.append(payment)
+            if len(batch) >= per_message:
+                del waiting[subject]
+                await send(subject, batch)
 
     try:
         if isinstance(payments, AsyncIterator):
@@ -186,6 +234,8 @@ async def publish(
         else:
             for payment in payments:
                 await one(payment)
+        for subject, batch in waiting.items():
+            await send(subject, batch)
         await nc.flush()
         await acks.wait(0)
     finally:
@@ -195,7 +245,13 @@ async def publish(
 
 
 async def publish_to(
-    url: str, stream: str, scheme: Scheme, payments: Iterable[Payment], *, create: bool = True
+    url: str,
+    stream: str,
+    scheme: Scheme,
+    payments: Iterable[Payment],
+    *,
+    create: bool = True,
+    per_message: int = PER_MESSAGE,
 ) -> PublishSummary:
     """Connect to NATS, make or check the stream, publish the payments and wait for their acknowledgements."""
     connection = await connect(url)
@@ -204,7 +260,9 @@ async def publish_to(
         if create:
             scheme = await ensure_stream(js, stream, scheme)
         else:
-            scheme = await stream_scheme(js, stream, scheme.prefix)
-        return await publish(connection, scheme, payments)
+            found = await stream_scheme(js, stream, scheme.prefix)
+            check_body(found, scheme, stream)
+            scheme = found
+        return await publish(connection, scheme, payments, per_message=per_message)
     finally:
         await connection.close()

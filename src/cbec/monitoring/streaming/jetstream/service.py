@@ -13,6 +13,7 @@ from cbec.monitoring.rules.parser import SHIPPED_RULES, load_ruleset
 from cbec.monitoring.streaming.jetstream.publish import (
     DEFAULT_PREFIX,
     DEFAULT_STREAM,
+    PER_MESSAGE,
     NatsUnavailable,
     PublishSummary,
     StreamMismatch,
@@ -32,6 +33,7 @@ from cbec.storage.store import Store
 __all__ = [
     "DEFAULT_PREFIX",
     "DEFAULT_STREAM",
+    "PER_MESSAGE",
     "BatchReport",
     "NatsUnavailable",
     "PublishSummary",
@@ -51,8 +53,10 @@ def publish(
     rules: Path | None = None,
     stream: str = DEFAULT_STREAM,
     prefix: str = DEFAULT_PREFIX,
+    per_message: int = PER_MESSAGE,
 ) -> tuple[PublishSummary, list[str]]:
-    """Put payments (line, row) on the JetStream stream, once per key dimension the rule set uses.
+    """Put payments (line, row) on the JetStream stream, once per key dimension the rule set uses, in messages
+    of up to `per_message` payments of one partition and dimension.
 
     With `partitions` the stream is made when missing (and must have that many partitions when it exists);
     without, the stream must exist. Rows the payments contract refuses are reported, not published.
@@ -69,7 +73,9 @@ def publish(
 
     import uvloop
 
-    run = publish_to(settings.nats_url, stream, scheme, payments(), create=partitions is not None)
+    run = publish_to(
+        settings.nats_url, stream, scheme, payments(), create=partitions is not None, per_message=per_message
+    )
     return uvloop.run(run), problems
 
 

@@ -1,4 +1,4 @@
-"""The JetStream subject scheme: key dimensions of a rule set, partitions, subjects, message ids, payloads.
+"""The JetStream subject scheme: key dimensions of a rule set, partitions, subjects, message ids.
 
 Rules group payments by different keys, so a payment is published once per *dimension* the rule set uses:
 `<prefix>.<dimension>.<partition>`, where the dimension is a rule's group_by joined by `+` (`payer_id`,
@@ -11,24 +11,19 @@ an account mapping) puts every message exactly where this module does. Pure: no 
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
-from cbec.monitoring.engine import ACCOUNT_DIMENSION, PAYMENT_FIELDS, Payment
+from cbec.monitoring.engine import ACCOUNT_DIMENSION, Payment
 from cbec.monitoring.rules.model import Rule, RuleSet, SequenceRule
+from cbec.monitoring.streaming.jetstream.body import BODY_FORMAT
 
-REQUIRED = ("institution_id", "payment_id", "amount", "currency", "initiated_at")
 _SAFE = re.compile(r"[A-Za-z0-9_-]+")
 _FNV_OFFSET, _FNV_PRIME = 0x811C9DC5, 0x01000193
-_AMOUNT, _INITIATED = PAYMENT_FIELDS.index("amount"), PAYMENT_FIELDS.index("initiated_at")
-_REQUIRED_AT = tuple((name, PAYMENT_FIELDS.index(name)) for name in REQUIRED)  # decode runs per message
 
 
 def dimension(rule: Rule) -> str:
@@ -57,6 +52,8 @@ def _escape(part: str) -> str:
 
 def key_token(parts: tuple[str, ...]) -> str:
     """Return a key as one subject-safe token: unsafe bytes become ~HH, parts are joined by ~~."""
+    if len(parts) == 1:  # most keys (an account, a payer): the join's generator costs more than the escape
+        return _escape(parts[0])
     return "~~".join(_escape(part) for part in parts)
 
 
@@ -101,6 +98,7 @@ class Scheme:
     prefix: str
     partitions: int
     dims: tuple[str, ...]
+    body: str = BODY_FORMAT  # the message body format (see jetstream.body)
 
     def subject(self, dim: str, partition: int) -> str:
         """Return the subject of one dimension's partition."""
@@ -113,6 +111,8 @@ class Scheme:
     def owner(self, partition: int) -> Callable[[Any], bool]:
         """Return owns(key) for the engine of a partition (keys as the engine holds them: str or tuple)."""
         partitions = self.partitions
+        if partitions == 1:
+            return _owns_all
 
         @lru_cache(maxsize=1 << 16)
         def owns(key: Any) -> bool:
@@ -121,60 +121,30 @@ class Scheme:
 
         return owns
 
-    def routes(self, payment: Payment) -> Iterator[tuple[str, str]]:
-        """Yield (subject, message id) for every message a payment becomes; one per partition and dimension.
-
-        The id is the natural key (institution_id, payment_id) qualified by the dimension and partition, so the
-        stream's duplicate window drops a payment published twice.
-        """
-        natural = key_token((payment.institution_id, payment.payment_id))
+    def routes(self, payment: Payment) -> Iterator[str]:
+        """Yield the subject of every partition and dimension a payment goes to."""
         for dim in self.dims:
             seen = {key_partition(parts, self.partitions) for parts in key_parts(payment, dim)}
             for partition in sorted(seen):
-                yield self.subject(dim, partition), f"{dim}.{partition}.{natural}"
+                yield self.subject(dim, partition)
+
+    def message_id(self, subject: str, payments: Sequence[Payment]) -> str:
+        """Return the id of the message that carries these payments on a subject, for the duplicate window.
+
+        It is the dimension and partition, the count and a digest of the payments' natural keys
+        (institution_id, payment_id) in order: publishing the same payments again makes the same messages
+        with the same ids, which the stream's duplicate window drops.
+        """
+        digest = hashlib.blake2b(digest_size=16)
+        for payment in payments:
+            digest.update(f"{payment.institution_id}\x1f{payment.payment_id}\x1e".encode())
+        return f"{subject[len(self.prefix) + 1 :]}.{len(payments)}.{digest.hexdigest()}"
 
     def dim_of(self, subject: str) -> str:
         """Return the dimension of a message's subject."""
         return subject[len(self.prefix) + 1 : subject.rindex(".")]
 
 
-def encode(payment: Payment) -> bytes:
-    """Return a payment as the message body: a JSON object with the payments feed's column names."""
-    row: dict[str, Any] = {name: getattr(payment, name) for name in PAYMENT_FIELDS}
-    row["amount"] = str(payment.amount)
-    row["initiated_at"] = payment.initiated_at.isoformat()
-    return orjson.dumps(row)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    return value if type(value) is str else str(value)
-
-
-def decode(body: bytes) -> Payment:
-    """Read a message body back into a payment, refusing what the payments contract refuses."""
-    try:
-        row = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise ValueError(f"not a JSON object: {exc}") from None
-    if not isinstance(row, dict):
-        raise ValueError("not a JSON object")
-    values: list[Any] = [_text(row.get(name)) for name in PAYMENT_FIELDS]
-    for name, at in _REQUIRED_AT:
-        if values[at] is None:
-            raise ValueError(f"required column {name} is empty")
-    try:
-        amount = Decimal(values[_AMOUNT])
-    except InvalidOperation:
-        raise ValueError(f"amount {row['amount']!r} is not a decimal") from None
-    if not amount.is_finite():
-        raise ValueError(f"amount {row['amount']!r} is not a finite decimal")
-    try:
-        initiated = datetime.fromisoformat(values[_INITIATED])
-    except ValueError:
-        raise ValueError(f"initiated_at {row['initiated_at']!r} is not an ISO 8601 time") from None
-    if initiated.tzinfo is None:
-        raise ValueError(f"initiated_at {row['initiated_at']!r} has no UTC offset")
-    values[_AMOUNT], values[_INITIATED] = amount, initiated
-    return Payment(*values)
+def _owns_all(key: Any) -> bool:
+    """The one partition of a stream owns every key."""
+    return True
