@@ -10,6 +10,8 @@ from cbec.ip import service as ip
 from cbec.quality import service as quality
 from cbec.reports.context import BuildContext
 
+TOP_IP_RISK = 10
+
 
 def build_consumers(ctx: BuildContext) -> dict[str, Any]:
     """Complaints received in the month by category and state, overdue ones, satisfaction; quality cases."""
@@ -35,13 +37,13 @@ def build_consumers(ctx: BuildContext) -> dict[str, Any]:
 
 def build_ip(ctx: BuildContext) -> dict[str, Any]:
     """Listings that hit a registered mark, the enterprises most at IP risk, and takedown cases by state."""
-    risk = ip.enterprise_ip_risk(store=ctx.store, today=last_day(ctx.month))
+    risk = ip.ip_risk_overview(store=ctx.store, today=last_day(ctx.month), top=TOP_IP_RISK)
     states: dict[str, int] = {}
     for case in ip.list_takedowns(store=ctx.store):
         states[case.state] = states.get(case.state, 0) + 1
     return {
-        "findings": sum(r.findings for r in risk),
-        "enterprises": sum(1 for r in risk if r.findings),
-        "top": [r.model_dump() for r in risk[:10]],
+        "findings": risk.findings,
+        "enterprises": risk.enterprises,
+        "top": [r.model_dump() for r in risk.top],
         "takedowns": states,
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cbec.core.months import check_month
-from cbec.feeds.service import read_side
+from cbec.feeds.service import one_read_side
 from cbec.reports import (
     actions,
     build,
@@ -77,17 +77,15 @@ class ReportData:
 
 
 def build_report(*, store: Store, month: str, now: datetime, sections: tuple[Section, ...] = SECTIONS) -> ReportData:
-    """Build every section's data for a month over one read-side connection (no layout here)."""
+    """Build every section's data for a month over one read side of the lake (no layout here)."""
     check_month(month)
-    con = read_side(store=store)
     data = ReportData(month=month, generated_at=now, sections={})
-    try:
+    # One read side for the whole build: the services the sections call take cursors of it, not the lake again.
+    with one_read_side(store=store) as con:
         ctx = BuildContext(store=store, con=con, month=month)
         for section in sections:
             started = time.perf_counter()
             data.sections[section.key] = section.build(ctx)
             data.seconds[section.key] = time.perf_counter() - started
-        data.sections["executive"] = actions.executive_summary(data.sections)  # from the sections, nothing else
-    finally:
-        con.close()
+    data.sections["executive"] = actions.executive_summary(data.sections)  # from the sections, nothing else
     return data
