@@ -24,7 +24,7 @@ from cbec.ip.evidence import (
 )
 from cbec.ip.models import ListingFinding, MarkAlias, MarkLicence
 from cbec.ip.risk import IpRiskInputs, IpRiskScore, score_ip_risk
-from cbec.ip.risk_inputs import gather_inputs
+from cbec.ip.risk_inputs import declared_pairs, gather_inputs
 from cbec.ip.schemas import (
     AliasImport,
     BorderFlagRead,
@@ -247,14 +247,16 @@ def ip_risk_overview(
     enterprise_id: str | None = None,
     today: date | None = None,
     top: int | None = None,
+    declared: list[tuple[str, str]] | None = None,
 ) -> IpRiskOverview:
     """Return the findings against every enterprise seen, how many have any, and the `top` most at risk.
 
     Every enterprise is scored (the ranking needs all scores); only the ones returned are written out with their
-    reasons, which is most of the time when the province has tens of thousands of sellers.
+    reasons, which is most of the time when the province has tens of thousands of sellers. `declared`: the
+    (seller, declarant) pairs (`declared_suppliers`) when the caller keeps them, else they are read from the lake.
     """
     marks, names = load_marks(store=store, today=today), _seller_names(store)
-    inputs = gather_inputs(store=store, marks=marks, names=names, today=today or date.today())
+    inputs = gather_inputs(store=store, marks=marks, names=names, today=today or date.today(), declared=declared)
     scope = principal.scope("enterprise_id")
     wanted = [
         i for e, i in inputs.items() if (scope is None or e == scope) and (enterprise_id is None or e == enterprise_id)
@@ -271,6 +273,14 @@ def ip_risk_overview(
         enterprises=sum(1 for i in wanted if i.findings),
         top=[_risk_read(i, scored, hit) for i, scored in ranked[:top]],
     )
+
+
+def declared_suppliers(*, store: Store) -> list[tuple[str, str]]:
+    """Return (seller, declarant) for every declaration filed for another enterprise's order: its suppliers.
+
+    A join of all declarations with all orders: what grows with the payments in the IP risk score.
+    """
+    return declared_pairs(store)
 
 
 def _risk_read(i: IpRiskInputs, scored: IpRiskScore, hit: dict[str, set[str]]) -> EnterpriseIpRisk:

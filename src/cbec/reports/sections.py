@@ -53,7 +53,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("security", build_supervision.build_security),
     Section("settlement", build_supervision.build_settlement, section_charts.settlement_charts, rollup=True),
     Section("consumers", build_consumers.build_consumers),
-    Section("ip", build_consumers.build_ip),
+    Section("ip", build_consumers.build_ip, rollup=True),
     Section("statistics", build_stats.build_statistics, section_charts.statistics_charts),
     Section("brands", build_agenda.build_brands, section_charts.brands_charts),
     Section("talent", build_agenda.build_talent, section_charts.talent_charts),

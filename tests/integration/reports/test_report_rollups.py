@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
@@ -22,6 +22,7 @@ from cbec.config import Settings
 from cbec.core.clock import SHANGHAI
 from cbec.feeds.catalog import FEEDS
 from cbec.feeds.service import ingest, one_read_side, read_side
+from cbec.ip import service as ip
 from cbec.monitoring import service as monitoring
 from cbec.reports.sections import SECTIONS, build_report, write_rollups
 from cbec.stats import service as stats
@@ -31,7 +32,7 @@ from cbec.synth.service import generate
 
 MONTH = "2026-10"
 NOW = datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
-ROLLED_UP = ("summary", "settlement", "logistics")
+ROLLED_UP = ("summary", "settlement", "ip", "logistics")
 
 
 @pytest.fixture(scope="module")
@@ -65,19 +66,15 @@ def test_the_sections_that_read_raw_payments_are_the_ones_rolled_up() -> None:
 def test_a_build_from_rollups_equals_a_build_from_the_raw_rows(store: Store) -> None:
     shutil.rmtree(_rollups(store), ignore_errors=True)
     assert write_rollups(store=store, month=MONTH) == list(ROLLED_UP)
-    # summary: the month, the one before and the year before (not loaded: no rollup); settlement; logistics
-    assert sorted(p.name.split("-")[0] for p in _rollups(store).glob("*.json")) == [
-        "logistics",
-        "settlement",
-        "summary",
-    ]
+    # summary: the month (the one before and the year before are not loaded: no rollup); settlement; ip; logistics
+    assert sorted(p.name.split("-")[0] for p in _rollups(store).glob("*.json")) == sorted(ROLLED_UP)
     from_rollups = _sections(store)
 
     shutil.rmtree(_rollups(store))
     from_raw_rows = _sections(store)  # reads the raw rows, and writes the rollups again
     assert from_raw_rows == from_rollups
     assert from_rollups["summary"]["total"]["payments"] > 1_000  # type: ignore[index]
-    assert len(list(_rollups(store).glob("*.json"))) == 3
+    assert len(list(_rollups(store).glob("*.json"))) == 4
 
 
 def test_the_rolled_up_sections_agree_with_the_services_over_the_lake(store: Store) -> None:
@@ -91,6 +88,12 @@ def test_the_rolled_up_sections_agree_with_the_services_over_the_lake(store: Sto
     logistics = stats.logistics(store=store, month=MONTH)
     assert data.sections["logistics"]["total"] == logistics.total.model_dump()
     assert data.sections["logistics"]["total"]["parcels"] > 0
+    overview = ip.ip_risk_overview(store=store, today=date(2026, 10, 31), top=10)  # the suppliers read, not kept
+    assert data.sections["ip"]["top"] == [r.model_dump() for r in overview.top]
+    assert (data.sections["ip"]["findings"], data.sections["ip"]["enterprises"]) == (
+        overview.findings,
+        overview.enterprises,
+    )
 
 
 def test_the_report_reads_the_rollup_and_a_changed_input_is_a_new_one(store: Store, tmp_path: Path) -> None:
