@@ -39,6 +39,10 @@ def test_monitor_month_alerts_export_and_backtest(tmp_path: Path) -> None:
     _cbec(home, "ingest-dir", str(month))
     run = _cbec(home, "monitor", "run", "--month", "2026-10")
     assert "match rate" in run and "new" in run
+    # the report's month rollups, written after the run (docs/reports.md): the report reads them, not raw rows
+    assert "report rollups: summary, settlement, ip, logistics" in run
+    rollups = sorted(p.name.split("-")[0] for p in (home / "reports" / ".rollups").glob("*-2026-10-*.json"))
+    assert rollups == ["ip", "logistics", "settlement", "summary"]
 
     rates = _cbec(home, "monitor", "rates", "--month", "2026-10", "--by", "platform_id")
     assert "PF-" in rates and "%" in rates

@@ -20,6 +20,7 @@ from cbec.cli.words import named
 from cbec.core.clock import SHANGHAI, parse_timestamp
 from cbec.core.figures import figure
 from cbec.monitoring import service
+from cbec.reports import service as reports
 
 monitor_app = typer.Typer(help="支付监测 / Payment monitoring.", no_args_is_help=True)
 alerts_app = typer.Typer(help="预警 / Alerts.", no_args_is_help=True)
@@ -78,9 +79,12 @@ def run(
             graph=graph,
             backend=backend,  # type: ignore[arg-type]  # checked above
         )
+        # The report's sections that read the month's raw payments read these instead (reports/rollups.py).
+        rolled = reports.write_rollups(store=store_of(ctx), month=month)
     except (service.RuleSetError, ValueError, FileNotFoundError) as exc:
         raise refused(exc) from exc
     print_summary(f"监测结果 / Monitoring {month}", summary)
+    console.print(f"月报汇总 / report rollups: {', '.join(rolled)}")
 
 
 @monitor_app.command("rates")

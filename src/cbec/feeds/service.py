@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
 from sqlalchemy import func, select
 
 from cbec.audit import service as audit
@@ -257,8 +261,29 @@ def batches(*, store: Store, limit: int = 50) -> list[IngestBatch]:
         return list(session.scalars(select(IngestBatch).order_by(IngestBatch.id.desc()).limit(limit)))
 
 
+@dataclass(frozen=True)
+class _OpenReadSide:
+    store: Store
+    con: duckdb.DuckDBPyConnection
+    settled: pa.Table
+
+
+_SHARED: ContextVar[_OpenReadSide | None] = ContextVar("cbec_shared_read_side", default=None)
+
+
 def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
-    """Open DuckDB over the lake: a view per feed with its current rows, and <feed>_versions with all."""
+    """Open DuckDB over the lake: a view per feed with its current rows, and <feed>_versions with all.
+
+    Inside `one_read_side` for the same store, return a cursor of that block's read side instead (the caller
+    closes it as it would close its own connection).
+    """
+    shared = _SHARED.get()
+    if shared is not None and shared.store is store:
+        return _cursor(shared)
+    return _open(store).con
+
+
+def _open(store: Store) -> _OpenReadSide:
     con = connect(store.settings.timezone)
     for spec, files in lake_feeds_with_files(store.lake):
         keys = ", ".join(f'"{k}"' for k in spec.key)
@@ -279,7 +304,34 @@ def read_side(*, store: Store) -> duckdb.DuckDBPyConnection:
     scores = store.lake.files("payment_scores")
     if scores:
         con.execute(f"CREATE VIEW payment_scores AS SELECT * FROM {read_view_sql(scores)}")
-    return con
+    return _OpenReadSide(store=store, con=con, settled=settled)
+
+
+def _cursor(shared: _OpenReadSide) -> duckdb.DuckDBPyConnection:
+    """Return a cursor of a shared read side: the views are the database's, the time zone and the registered
+    settlements belong to a connection and are set again."""
+    cursor = shared.con.cursor()
+    cursor.execute(f"SET TimeZone = '{shared.store.settings.timezone}'")
+    if shared.settled.num_rows:
+        cursor.register("payment_settlements", shared.settled)
+    return cursor
+
+
+@contextmanager
+def one_read_side(*, store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the read side once for a block of reads, such as a report's build, and yield it.
+
+    Every read_side() of the same store inside the block gets a cursor of it rather than opening the lake again
+    (a view per feed over its files and the settlements: about 0.3 s each, ten times per report). The block reads
+    the lake as it was when it began; what is loaded meanwhile is read by the next block.
+    """
+    shared = _open(store)
+    token = _SHARED.set(shared)
+    try:
+        yield shared.con
+    finally:
+        _SHARED.reset(token)
+        shared.con.close()
 
 
 def load_payment_status(

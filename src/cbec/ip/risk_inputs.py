@@ -23,24 +23,37 @@ WHERE d.enterprise_id <> o.enterprise_id
 """
 
 
-def _lake(store: Store) -> tuple[Counter[str], list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return listings per enterprise, (enterprise, brand) pairs and (seller, declarant) pairs."""
+def declared_pairs(store: Store) -> list[tuple[str, str]]:
+    """Return the (seller, declarant) pairs of every declaration filed for another enterprise's order."""
+    con = read_side(store=store)
+    try:
+        views = lake_views(con)
+        if "declarations" not in views or "orders" not in views:
+            return []
+        return [(str(s), str(d)) for s, d in con.execute(_DECLARANT_SQL).fetchall()]
+    finally:
+        con.close()
+
+
+def _lake(store: Store) -> tuple[Counter[str], list[tuple[str, str]]]:
+    """Return listings per enterprise and (enterprise, brand) pairs."""
     con = read_side(store=store)
     try:
         views = lake_views(con)
         listed: Counter[str] = Counter()
         brands: list[tuple[str, str]] = []
-        if "listings" in views:
-            for e, brand in con.execute("SELECT enterprise_id, brand FROM listings").fetchall():
-                listed[str(e)] += 1
-                if brand:
-                    brands.append((str(e), str(brand)))
-        declared: list[tuple[str, str]] = []
-        if "declarations" in views and "orders" in views:
-            declared = [(str(s), str(d)) for s, d in con.execute(_DECLARANT_SQL).fetchall()]
+        if "listings" in views:  # counted and paired in DuckDB: a Python loop over every listing was most of it
+            for e, n in con.execute("SELECT enterprise_id, count(*) FROM listings GROUP BY ALL").fetchall():
+                listed[str(e)] += int(n)
+            brands = [
+                (str(e), str(b))
+                for e, b in con.execute(
+                    "SELECT DISTINCT enterprise_id, brand FROM listings WHERE brand <> ''"
+                ).fetchall()
+            ]
     finally:
         con.close()
-    return listed, sorted(set(brands)), declared
+    return listed, sorted(set(brands))
 
 
 def _owner_of(marks: list[Mark], names: dict[str, set[str]]) -> dict[str, str]:
@@ -50,10 +63,19 @@ def _owner_of(marks: list[Mark], names: dict[str, set[str]]) -> dict[str, str]:
 
 
 def gather_inputs(
-    *, store: Store, marks: list[Mark], names: dict[str, set[str]], today: date
+    *,
+    store: Store,
+    marks: list[Mark],
+    names: dict[str, set[str]],
+    today: date,
+    declared: list[tuple[str, str]] | None = None,
 ) -> dict[str, IpRiskInputs]:
-    """Return the risk inputs of every enterprise that lists, is found against, or sources from a found party."""
-    listed, brands, declared = _lake(store)
+    """Return the risk inputs of every enterprise that lists, is found against, or sources from a found party.
+
+    `declared` is the (seller, declarant) pairs when the caller has them (a report's rollup), else they are read.
+    """
+    listed, brands = _lake(store)
+    declared = declared_pairs(store) if declared is None else declared
     owner = _owner_of(marks, names)
     by_id = {m.mark_id: m for m in marks}
     own_classes: dict[str, set[str]] = {}

@@ -57,6 +57,14 @@ class EnterpriseIpRisk(BaseModel):
     components: list[IpRiskComponentRead] = []
 
 
+class IpRiskOverview(BaseModel):
+    """The findings against all enterprises, how many enterprises have any, and the ones most at risk."""
+
+    findings: int
+    enterprises: int
+    top: list[EnterpriseIpRisk]
+
+
 class TakedownRead(BaseModel):
     """A takedown case with its state and deadline."""
 

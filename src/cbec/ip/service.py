@@ -23,8 +23,8 @@ from cbec.ip.evidence import (
     takedown_steps,
 )
 from cbec.ip.models import ListingFinding, MarkAlias, MarkLicence
-from cbec.ip.risk import score_ip_risk
-from cbec.ip.risk_inputs import gather_inputs
+from cbec.ip.risk import IpRiskInputs, IpRiskScore, score_ip_risk
+from cbec.ip.risk_inputs import declared_pairs, gather_inputs
 from cbec.ip.schemas import (
     AliasImport,
     BorderFlagRead,
@@ -32,6 +32,7 @@ from cbec.ip.schemas import (
     CopyScan,
     EnterpriseIpRisk,
     IpRiskComponentRead,
+    IpRiskOverview,
     ListingIn,
     ScreenResult,
     TakedownRead,
@@ -225,40 +226,78 @@ def screen_listings(*, store: Store, now: datetime | None = None) -> int:
 
 
 def enterprise_ip_risk(
-    *, store: Store, principal: Principal = SYSTEM, enterprise_id: str | None = None, today: date | None = None
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    enterprise_id: str | None = None,
+    today: date | None = None,
+    limit: int | None = None,
 ) -> list[EnterpriseIpRisk]:
     """Return per enterprise its IP risk score (R&D, sourcing, sales, with reasons), most at risk first.
 
-    An enterprise principal sees only its own; `enterprise_id` narrows to one.
+    An enterprise principal sees only its own; `enterprise_id` narrows to one; `limit` keeps the first ones.
+    """
+    return ip_risk_overview(store=store, principal=principal, enterprise_id=enterprise_id, today=today, top=limit).top
+
+
+def ip_risk_overview(
+    *,
+    store: Store,
+    principal: Principal = SYSTEM,
+    enterprise_id: str | None = None,
+    today: date | None = None,
+    top: int | None = None,
+    declared: list[tuple[str, str]] | None = None,
+) -> IpRiskOverview:
+    """Return the findings against every enterprise seen, how many have any, and the `top` most at risk.
+
+    Every enterprise is scored (the ranking needs all scores); only the ones returned are written out with their
+    reasons, which is most of the time when the province has tens of thousands of sellers. `declared`: the
+    (seller, declarant) pairs (`declared_suppliers`) when the caller keeps them, else they are read from the lake.
     """
     marks, names = load_marks(store=store, today=today), _seller_names(store)
-    inputs = gather_inputs(store=store, marks=marks, names=names, today=today or date.today())
+    inputs = gather_inputs(store=store, marks=marks, names=names, today=today or date.today(), declared=declared)
     scope = principal.scope("enterprise_id")
-    wanted = {e for e in inputs if (scope is None or e == scope) and (enterprise_id is None or e == enterprise_id)}
+    wanted = [
+        i for e, i in inputs.items() if (scope is None or e == scope) and (enterprise_id is None or e == enterprise_id)
+    ]
+    ranked = sorted(
+        ((i, score_ip_risk(i)) for i in wanted), key=lambda p: (-p[1].score, -p[0].findings, p[0].enterprise_id)
+    )
     hit: dict[str, set[str]] = {}
     with store.factory() as session:
         for e, text in session.execute(select(ListingFinding.enterprise_id, ListingFinding.mark_text)):
             hit.setdefault(e, set()).add(text)
-    out = []
-    for e in wanted:
-        i, scored = inputs[e], score_ip_risk(inputs[e])
-        out.append(
-            EnterpriseIpRisk(
-                enterprise_id=e,
-                listings=i.listings,
-                findings=i.findings,
-                marks=sorted(hit.get(e, set())),
-                share=round(i.findings / max(1, i.listings), 4),
-                score=scored.score,
-                components=[
-                    IpRiskComponentRead(
-                        name=c.name, score=c.score, reasons_zh=list(c.reasons_zh), reasons_en=list(c.reasons_en)
-                    )
-                    for c in scored.components
-                ],
+    return IpRiskOverview(
+        findings=sum(i.findings for i in wanted),
+        enterprises=sum(1 for i in wanted if i.findings),
+        top=[_risk_read(i, scored, hit) for i, scored in ranked[:top]],
+    )
+
+
+def declared_suppliers(*, store: Store) -> list[tuple[str, str]]:
+    """Return (seller, declarant) for every declaration filed for another enterprise's order: its suppliers.
+
+    A join of all declarations with all orders: what grows with the payments in the IP risk score.
+    """
+    return declared_pairs(store)
+
+
+def _risk_read(i: IpRiskInputs, scored: IpRiskScore, hit: dict[str, set[str]]) -> EnterpriseIpRisk:
+    return EnterpriseIpRisk(
+        enterprise_id=i.enterprise_id,
+        listings=i.listings,
+        findings=i.findings,
+        marks=sorted(hit.get(i.enterprise_id, set())),
+        share=round(i.findings / max(1, i.listings), 4),
+        score=scored.score,
+        components=[
+            IpRiskComponentRead(
+                name=c.name, score=c.score, reasons_zh=list(c.reasons_zh), reasons_en=list(c.reasons_en)
             )
-        )
-    return sorted(out, key=lambda r: (-r.score, -r.findings, r.enterprise_id))
+            for c in scored.components
+        ],
+    )
 
 
 def list_findings(*, store: Store, enterprise_id: str | None = None) -> list[ListingFinding]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from cbec.core.months import parse_month
+from cbec.reports.build import fx_table
 from cbec.reports.context import BuildContext
+from cbec.reports.rollups import digest, kept
 from cbec.stats import service as stats
 
 TRADE_TOTAL = "cbec_import_export_total"
@@ -87,11 +91,21 @@ def build_statistics(ctx: BuildContext) -> dict[str, Any]:
 
 
 TOP_LOGISTICS_ROWS = 8
+_LOGISTICS = TypeAdapter(stats.LogisticsReport)
 
 
 def build_logistics(ctx: BuildContext) -> dict[str, Any]:
     """Return the month's logistics cost and transit days by mode, carrier and corridor, and the trend."""
-    report = stats.logistics(store=ctx.store, month=ctx.month)
+    reads = stats.logistics_inputs(month=ctx.month)
+    report = kept(
+        ctx,
+        name="logistics",
+        month=ctx.month,
+        reads=reads,
+        inputs=[digest(fx_table(ctx, reads["orders"]))],  # freight is converted at the order's date
+        compute=lambda: stats.logistics(store=ctx.store, month=ctx.month),
+        adapter=_LOGISTICS,
+    )
     by = {d: [g.model_dump() for g in report.groups if g.dimension == d][:TOP_LOGISTICS_ROWS] for d in DIMENSIONS}
     return {
         "total": report.total.model_dump(),

@@ -5,8 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from cbec.reports.context import BuildContext
+from cbec.reports.rollups import kept
 from cbec.supervision import service as supervision
+from cbec.supervision.schemas import SettlementRead
+
+_SETTLEMENT = TypeAdapter(list[SettlementRead])
 
 
 def build_ratings(ctx: BuildContext) -> dict[str, Any]:
@@ -71,7 +77,16 @@ def build_incidents(ctx: BuildContext) -> dict[str, Any]:
 
 def build_settlement(ctx: BuildContext) -> dict[str, Any]:
     """Payment confirmation time per institution against the < 24 h target and the 3-day baseline."""
-    rows = [k.model_dump() for k in supervision.settlement_kpi(store=ctx.store, month=ctx.month) if k.channel is None]
+    kpi = kept(
+        ctx,
+        name="settlement",
+        month=ctx.month,
+        reads={"payments": [ctx.month]},
+        inputs=[_settlements_seen(ctx), str(supervision.rating_rules_version())],  # messages, targets
+        compute=lambda: supervision.settlement_kpi(store=ctx.store, month=ctx.month),
+        adapter=_SETTLEMENT,
+    )
+    rows = [k.model_dump() for k in kpi if k.channel is None]
     confirmed = sum(r["confirmed"] for r in rows)
     within = sum((r["share_within_target"] or 0) * r["payments"] for r in rows)
     payments = sum(r["payments"] for r in rows)
@@ -84,6 +99,16 @@ def build_settlement(ctx: BuildContext) -> dict[str, Any]:
         "target_hours": rows[0]["target_hours"] if rows else 24,
         "baseline_hours": rows[0]["baseline_hours"] if rows else 72,
     }
+
+
+def _settlements_seen(ctx: BuildContext) -> str:
+    """Return what the read side's pacs.002 settlements are (count and latest times): a loaded message changes it."""
+    if not ctx.has_view("payment_settlements"):
+        return "no settlement messages"
+    found = ctx.con.execute(
+        "SELECT count(*), max(settled_at), max(message_created_at) FROM payment_settlements"
+    ).fetchall()
+    return repr(found)
 
 
 def build_security(ctx: BuildContext) -> dict[str, Any]:

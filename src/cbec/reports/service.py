@@ -26,6 +26,7 @@ from cbec.reports.i18n import LANGUAGES
 from cbec.reports.models import ReportRecord as ReportRecord  # what report_records returns
 from cbec.reports.render import print_pdf, render_html
 from cbec.reports.sections import SECTIONS, ReportData, build_report
+from cbec.reports.sections import write_rollups as write_rollups  # monitoring a month writes its report's rollups
 from cbec.stats import service as stats
 from cbec.storage.engine import transaction
 from cbec.storage.files import leftovers as temporary_files

@@ -1,54 +1,53 @@
 """The province summary: a month's payments by channel, direction, city and corridor, with MoM and YoY.
 
-Each month's sums are kept in a cache under $CBEC_HOME/reports/.cache, keyed by the month's lake files (a batch's
-files never change once published), the enterprise-to-city table and the FX rates used, so the months compared
-(the one before, the same month a year before) are read from the lake once, not on every report.
+Each month's sums are its rollup (reports/rollups.py), keyed by the month's lake files, the enterprise-to-city table
+and the FX rates used, so the months compared (the one before, the same month a year before) are read from the
+lake once, not on every report.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+from pydantic import TypeAdapter
 
 from cbec.reports.build import DIMENSIONS, FEN, TOP_CORRIDORS, change_pct, city_table, fx_table
 from cbec.reports.context import BuildContext
+from cbec.reports.rollups import digest, kept, lake_files
 from cbec.reports.summary_spark import month_rows_spark
-from cbec.storage.files import write_text_atomic
 
 Sums = list[tuple[str, str, int, Decimal, int]]  # dimension, key, payments, amount_cny, unconverted
 
 
-def _digest(table: pa.Table) -> str:
-    digest = hashlib.sha256()
-    for column in table.columns:
-        digest.update("\x1f".join("" if v is None else str(v) for v in column.to_pylist()).encode())
-        digest.update(b"\x1e")
-    return digest.hexdigest()
+_SUMS = TypeAdapter(Sums)
 
 
 def _month_sums(ctx: BuildContext, month: str, cities: pa.Table) -> Sums:
-    """Return a month's sums per dimension, from the cache when its lake files, cities and rates are unchanged."""
-    files = sorted(p.name for p in ctx.store.lake.files("payments") if p.parent.name == f"month={month}")
-    if not files:
+    """Return a month's sums per dimension: its rollup, computed from the raw payments when its inputs changed."""
+    if not lake_files(ctx, {"payments": [month]}):
         return []
     fx = fx_table(ctx, [month])
-    key = hashlib.sha256("\n".join([month, *files, _digest(cities), _digest(fx)]).encode()).hexdigest()[:24]
-    cache = ctx.store.settings.reports_dir / ".cache" / f"summary-{month}-{key}.json"
-    if cache.exists():
-        return [(d, k, n, Decimal(a), m) for d, k, n, a, m in json.loads(cache.read_text(encoding="utf-8"))]
-    if ctx.store.settings.batch_backend == "spark":
-        rows = month_rows_spark(store=ctx.store, month=month, fx=fx, cities=cities)
-    else:
-        rows = month_rows(ctx.con, month=month, fx=fx, cities=cities)
-    sums = [(str(d), str(k), int(n), a if a is not None else Decimal(0), int(m)) for d, k, n, a, m in rows]
-    # atomic and flushed: a reader (or the next run after a kill) never sees half a cache file
-    write_text_atomic(cache, json.dumps([[d, k, n, str(a), m] for d, k, n, a, m in sums]))
-    return sums
+
+    def compute() -> Sums:
+        if ctx.store.settings.batch_backend == "spark":
+            rows = month_rows_spark(store=ctx.store, month=month, fx=fx, cities=cities)
+        else:
+            rows = month_rows(ctx.con, month=month, fx=fx, cities=cities)
+        return [(str(d), str(k), int(n), a if a is not None else Decimal(0), int(m)) for d, k, n, a, m in rows]
+
+    reads = {"payments": [month]}
+    return kept(
+        ctx,
+        name="summary",
+        month=month,
+        reads=reads,
+        inputs=[digest(cities), digest(fx)],
+        compute=compute,
+        adapter=_SUMS,
+    )
 
 
 def month_rows(con: duckdb.DuckDBPyConnection, *, month: str, fx: pa.Table, cities: pa.Table) -> list[tuple[Any, ...]]:

@@ -70,6 +70,13 @@ def fx_days(fx: FxTable, months: list[str]) -> pa.Table:
     return pa.table(rows, schema=schema)
 
 
+def logistics_reads(month: str) -> dict[str, list[str]]:
+    """Return the lake feeds and months a month's logistics report reads: the waybills of the trend's months, and
+    the orders of those and the month before them."""
+    window = list(months_back(check_month(month), TREND_MONTHS))
+    return {"waybills": window, "orders": [previous_month(window[0]), *window]}
+
+
 def _group(dimension: str, row: tuple[Any, ...]) -> LogisticsGroup:
     key, parcels, delivered, gone, kg, costed, freight, costed_kg, p50, p90, _unconverted = row
     return LogisticsGroup(

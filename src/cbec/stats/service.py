@@ -13,7 +13,7 @@ from cbec.feeds.schemas import LoadReport
 from cbec.feeds.service import ingest_once, lake_views, read_side, register_rows
 from cbec.stats.brands import brands_report
 from cbec.stats.domain import Figure, GrowthCheck, Target, reconcile
-from cbec.stats.logistics import logistics_report
+from cbec.stats.logistics import logistics_reads, logistics_report
 from cbec.stats.schemas import BrandsReport, LogisticsGroup, LogisticsMonth, LogisticsReport
 from cbec.storage.store import Store
 
@@ -104,6 +104,11 @@ def logistics(*, store: Store, month: str) -> LogisticsReport:
         return logistics_report(con, load_fx_table(store.settings.fx_file), month, lake_views(con))
     finally:
         con.close()
+
+
+def logistics_inputs(*, month: str) -> dict[str, list[str]]:
+    """Return the lake feeds and months `logistics` reads for a month (what a report's rollup of it is keyed by)."""
+    return logistics_reads(month)
 
 
 def brands(*, store: Store) -> BrandsReport:
