@@ -79,9 +79,11 @@ def file_into_cases(session: Session, items: Sequence[NewItem], *, now: datetime
             }
         )
     if rows:
-        opening = insert(ReviewCase).returning(ReviewCase.id, sort_by_parameter_order=True)
-        opened = session.execute(opening, rows).scalars()
-        ids.update(zip([(r["institution_id"], r["month"], r["subject_key"]) for r in rows], opened, strict=True))
+        # Keyed, so one batched RETURNING will do (new cases are the only open ones of their keys).
+        opening = insert(ReviewCase).returning(
+            ReviewCase.institution_id, ReviewCase.month, ReviewCase.subject_key, ReviewCase.id
+        )
+        ids.update({(i, m, s): case_id for i, m, s, case_id in session.execute(opening, rows)})
     return [ids[key] for key in keys]
 
 

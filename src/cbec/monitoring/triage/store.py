@@ -122,8 +122,11 @@ def save_items(
         }
         for i, case_id, (assignee, step) in zip(new, cases, assigned, strict=True)
     ]
-    query = insert(ReviewItem).returning(ReviewItem.id, sort_by_parameter_order=True)
-    ids = list(session.execute(query, rows).scalars())
+    # Each id comes back with its key (a batched RETURNING, not one statement per row as SQLite needs for
+    # sort_by_parameter_order): the payment names its item, whatever order the rows return in.
+    query = insert(ReviewItem).returning(ReviewItem.institution_id, ReviewItem.payment_id, ReviewItem.id)
+    keyed = {(institution, payment): item_id for institution, payment, item_id in session.execute(query, rows)}
+    ids = [keyed[(i.institution_id, i.payment_id)] for i in new]
     taken = [(item_id, due_at, step) for item_id, due_at, (_, step) in zip(ids, opening, assigned, strict=True)]
     casework.record_taken(session, REVIEW_ITEMS, taken)
     return list(zip(ids, new, strict=True))
