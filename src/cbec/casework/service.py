@@ -151,7 +151,7 @@ def record_taken(
     ]
     if kept:
         session.execute(insert(tables.steps), [row for row, _ in kept])
-    audit.record_many(session, [entry for _, entry in kept])
+        audit.record_many(session, [entry for _, entry in kept])
 
 
 def take_step(
