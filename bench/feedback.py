@@ -28,11 +28,12 @@ from cbec.monitoring import service
 from cbec.monitoring.alerts.filter import save_alerts
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.schemas import RunSummary
+from cbec.monitoring.triage.assignment import load_assignment
 from cbec.monitoring.triage.config import SHIPPED_WEIGHTS
-from cbec.monitoring.triage.domain import SIGNALS
+from cbec.monitoring.triage.domain import SIGNALS, NewItem
 from cbec.monitoring.triage.models import ReviewItem
 from cbec.monitoring.triage.shadow import evidence_path
-from cbec.monitoring.triage.store import NewItem, save_items
+from cbec.monitoring.triage.store import save_items
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store, open_store
 
@@ -86,7 +87,7 @@ def _world(store: Store, payments: int, items: int) -> None:
     ranked = _evidence(store, payments, rng)[:items]
     new = [NewItem(MONTH, "PI-1", p, None, 0.9, 0.9, "medium", "bench/with_model", [], "基准", "bench") for p in ranked]
     with transaction(store.factory) as session:
-        save_items(session, new, now=NOW, calendar=store.calendar())
+        save_items(session, new, now=NOW, calendar=store.calendar(), assignment=load_assignment())
     judged = ranked[: items // 2]
     truth = {p: "true_positive" if rng.random() < 0.6 else "false_positive" for p in judged}
     with transaction(store.factory) as session:

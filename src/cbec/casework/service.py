@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cbec.audit import service as audit
@@ -32,6 +32,7 @@ __all__ = [
     "open_item",
     "record",
     "record_steps",
+    "record_taken",
     "require",
     "run_deadline_check",
     "step_visible",
@@ -91,30 +92,37 @@ def open_item(
         )
 
 
-def _move(tables: CaseTables[ItemT, StepT], item: ItemT, step: Step) -> tuple[StepT, dict[str, Any]]:
-    """Move an item to a step's state and deadline; return the step's row and its audit entry, to be kept."""
-    before = {"state": item.state, "due_at": item.due_at}
-    item.state, item.due_at, item.updated_at = step.to_state, step.due_at, step.at
-    row = tables.steps(
-        **{tables.link: item.id},
-        action=step.action,
-        from_state=step.from_state,
-        to_state=step.to_state,
-        actor=step.actor,
-        at=step.at,
-        reason=step.reason,
-        due_at=step.due_at,
-    )
+def _kept(
+    tables: CaseTables[ItemT, StepT], item_id: int, before: dict[str, Any], step: Step
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the row of a step taken on an item and its audit entry (`before`: the state and deadline it left)."""
+    row = {
+        tables.link: item_id,
+        "action": step.action,
+        "from_state": step.from_state,
+        "to_state": step.to_state,
+        "actor": step.actor,
+        "at": step.at,
+        "reason": step.reason,
+        "due_at": step.due_at,
+    }
     entry = {
         "actor": step.actor,
         "action": f"{tables.entity}.{step.action}",
         "entity": tables.entity,
-        "entity_id": item.id,
+        "entity_id": item_id,
         "before": before,
-        "after": {"state": item.state, "due_at": item.due_at, "reason": step.reason},
+        "after": {"state": step.to_state, "due_at": step.due_at, "reason": step.reason},
         "now": step.at,
     }
     return row, entry
+
+
+def _move(tables: CaseTables[ItemT, StepT], item: ItemT, step: Step) -> tuple[StepT, dict[str, Any]]:
+    """Move an item to a step's state and deadline; return the step's row and its audit entry, to be kept."""
+    row, entry = _kept(tables, item.id, {"state": item.state, "due_at": item.due_at}, step)
+    item.state, item.due_at, item.updated_at = step.to_state, step.due_at, step.at
+    return tables.steps(**row), entry
 
 
 def record(session: Session, tables: CaseTables[ItemT, StepT], item: ItemT, step: Step) -> None:
@@ -127,6 +135,23 @@ def record_steps(session: Session, tables: CaseTables[ItemT, StepT], moves: Sequ
     kept = [_move(tables, item, step) for item, step in moves]
     session.add_all([row for row, _ in kept])
     audit.record_many(session, [entry for _, entry in kept])
+
+
+def record_taken(
+    session: Session, tables: CaseTables[ItemT, StepT], taken: Sequence[tuple[int, datetime | None, Step]]
+) -> None:
+    """Keep and audit steps of items written already in the steps' states: (item id, deadline before, step).
+
+    For items a service decides before it inserts them (triage opens its items assigned): the same step rows and
+    audit entries as `record_steps`, each written in one executemany, with no UPDATE of the items.
+    """
+    kept = [
+        _kept(tables, item_id, {"state": step.from_state, "due_at": due_before}, step)
+        for item_id, due_before, step in taken
+    ]
+    if kept:
+        session.execute(insert(tables.steps), [row for row, _ in kept])
+        audit.record_many(session, [entry for _, entry in kept])
 
 
 def take_step(

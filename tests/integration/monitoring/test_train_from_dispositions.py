@@ -19,7 +19,9 @@ from cbec.auth.domain import Principal
 from cbec.cli import context
 from cbec.cli.main import app
 from cbec.monitoring import service
-from cbec.monitoring.triage.store import NewItem, save_items
+from cbec.monitoring.triage.assignment import load_assignment
+from cbec.monitoring.triage.domain import NewItem
+from cbec.monitoring.triage.store import save_items
 from cbec.storage.engine import transaction
 from cbec.storage.store import Store
 
@@ -50,7 +52,9 @@ def judged(sqlite_settings_store: Store, tmp_path: Path) -> Iterator[tuple[Store
     verdicts |= {p: "false_positive" for p in ordinary}
     assert len(verdicts) == 48 and not set(ordinary) & set(laundering)
     with transaction(store.factory) as session:
-        save_items(session, [_item(p) for p in verdicts], now=NOW, calendar=store.calendar())
+        save_items(
+            session, [_item(p) for p in verdicts], now=NOW, calendar=store.calendar(), assignment=load_assignment()
+        )
     for item in service.list_items(store=store, limit=None):
         item_id = int(item["id"])
         service.assign_item(store=store, item_id=item_id, assignee="wang", principal=ANALYST)

@@ -4,11 +4,12 @@ Rules are data, read into strict types with every problem named and reported at 
 conditions all hold (severity, institution, typology: the item's leading evidence) names the team, else the
 default team. Within a team, items go to its members in turn, continuing from the items the team's members
 already hold, so a run that opens 7 items for 3 people hands out 3, 2, 2. Applied when triage opens items:
-each assignment is a lifecycle step by `system`, audited like a person's.
+each item is stored assigned, and its assignment is a lifecycle step by `system`, audited like a person's.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,14 +20,13 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cbec.casework import service as casework
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.severity import SEVERITIES
 from cbec.core.workflow import Step, advance
 from cbec.monitoring.triage.config import TriageConfigError
-from cbec.monitoring.triage.domain import SIGNALS
+from cbec.monitoring.triage.domain import SIGNALS, NewItem
 from cbec.monitoring.triage.lifecycle import REVIEW_ITEM
-from cbec.monitoring.triage.models import REVIEW_ITEMS, ReviewItem
+from cbec.monitoring.triage.models import ReviewItem
 
 SHIPPED_ASSIGNMENT = Path(__file__).with_name("assignment.yaml")
 CONDITIONS = ("severity", "institution", "typology")
@@ -167,42 +167,42 @@ def _held(session: Session, members: Sequence[str]) -> int:
 
 def auto_assign(
     session: Session,
-    items: Sequence[ReviewItem],
+    items: Sequence[NewItem],
+    deadlines: Sequence[datetime],
     *,
     config: AssignmentConfig,
     now: datetime,
     calendar: WorkingCalendar,
-) -> dict[int, str]:
-    """Assign each new item by the rules, round-robin within its team; return item id -> assignee.
+) -> list[tuple[str, Step]]:
+    """Decide each new item's assignee by the rules, round-robin within its team; return (assignee, step) per item.
 
-    Each assignment is a step by `system` with its audit entry, recorded together (casework.record_steps).
+    Decided before the items are written (given their opening deadlines), so each is inserted already assigned;
+    the step, by `system` from the initial state, is kept and audited as it is (triage/store.py).
     """
     turns: dict[str, int] = {}
-    done: dict[int, str] = {}
-    moves: list[tuple[ReviewItem, Step]] = []
-    for item in items:
+    given: Counter[str] = Counter()  # this run's items per person, not yet in the table
+    decided: list[tuple[str, Step]] = []
+    for item, due_at in zip(items, deadlines, strict=True):
         team, rule_id = config.team_for(
             severity=item.severity, institution=item.institution_id, typology=typology_of(item.contributions)
         )
         if team.members and team.name not in turns:
-            turns[team.name] = _held(session, team.members)
+            turns[team.name] = _held(session, team.members) + sum(given[m] for m in team.members)
         assignee = team.name
         if team.members:
             assignee = team.members[turns[team.name] % len(team.members)]
             turns[team.name] += 1
+            given[assignee] += 1
         reason = f"自动分派 / auto-assigned: {team.name} → {assignee} (rule {rule_id}, v{config.version})"
         step = advance(
             REVIEW_ITEM,
-            state=item.state,
+            state=REVIEW_ITEM.initial,
             action="assign",
             actor="system",
             reason=reason,
             now=now,
             calendar=calendar,
-            due_at=item.due_at,
+            due_at=due_at,
         )
-        moves.append((item, step))
-        item.assignee = assignee
-        done[item.id] = assignee
-    casework.record_steps(session, REVIEW_ITEMS, moves)
-    return done
+        decided.append((assignee, step))
+    return decided

@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from cbec.auth.domain import SYSTEM, NotVisible, Principal
+from cbec.monitoring.triage.domain import NewItem
 from cbec.monitoring.triage.models import ReviewCase, ReviewItem
 from cbec.monitoring.triage.read import item_view
 from cbec.storage.store import Store
 
 CASE_STATES = ("open", "closed")
+CaseKey = tuple[str, str, str]  # institution, month, subject
 
 
 def subject_key(account_id: str | None, contributions: Sequence[dict[str, Any]]) -> str:
@@ -31,48 +33,58 @@ def subject_key(account_id: str | None, contributions: Sequence[dict[str, Any]])
     return f"pattern:{lead}"
 
 
-def file_into_cases(session: Session, items: Sequence[ReviewItem], *, now: datetime) -> list[ReviewCase]:
-    """Put each new item in the open case of its subject (opening cases as needed); return the cases touched.
+def file_into_cases(session: Session, items: Sequence[NewItem], *, now: datetime) -> list[int]:
+    """Put each new item in the open case of its subject (opening cases as needed); return each item's case id.
 
-    The open cases of the items' months are read in one query and the new ones written in one flush.
+    Called before the items are written, so they are inserted with their case. The open cases of the items'
+    months are read in one query, grown in place, and the new ones inserted as rows in one executemany.
     """
     months = sorted({item.month for item in items})
-    open_cases: dict[tuple[str, str, str], ReviewCase] = {}
+    open_cases: dict[CaseKey, ReviewCase] = {}
     if months:
         query = select(ReviewCase).where(ReviewCase.month.in_(months), ReviewCase.state == "open")
-        for case in session.scalars(query.order_by(ReviewCase.id.desc())):
-            open_cases[(case.institution_id, case.month, case.subject_key)] = case  # the oldest open case wins
-    touched: dict[tuple[str, str, str], ReviewCase] = {}
-    members: list[tuple[ReviewItem, ReviewCase]] = []
+        for found in session.scalars(query.order_by(ReviewCase.id.desc())):
+            open_cases[(found.institution_id, found.month, found.subject_key)] = found  # the oldest open case wins
+    keys: list[CaseKey] = []
+    tally: dict[CaseKey, tuple[float, float, int]] = {}  # score, combined score, item count
+    accounts: dict[CaseKey, str | None] = {}
     for item in items:
         key = (item.institution_id, item.month, subject_key(item.account_id, item.contributions))
-        found = touched.get(key) or open_cases.get(key)
-        if found is not None:
-            case = found
-        else:
-            case = ReviewCase(
-                institution_id=key[0],
-                month=key[1],
-                subject_key=key[2],
-                account_id=item.account_id,
-                state="open",
-                score=0.0,
-                combined_score=0.0,
-                item_count=0,
-                opened_at=now,
-                updated_at=now,
-            )
-            session.add(case)
-        touched[key] = case
-        members.append((item, case))
-        case.score = max(case.score, item.score)
-        case.combined_score = round(1.0 - (1.0 - case.combined_score) * (1.0 - item.score), 6)
-        case.item_count += 1
-        case.updated_at = now
-    session.flush()
-    for item, case in members:
-        item.case_id = case.id
-    return list(touched.values())
+        keys.append(key)
+        held = open_cases.get(key)
+        start = (held.score, held.combined_score, held.item_count) if held is not None else (0.0, 0.0, 0)
+        score, combined, count = tally.get(key, start)
+        tally[key] = (max(score, item.score), round(1.0 - (1.0 - combined) * (1.0 - item.score), 6), count + 1)
+        accounts.setdefault(key, item.account_id)
+    ids: dict[CaseKey, int] = {}
+    rows: list[dict[str, Any]] = []
+    for key, (score, combined, count) in tally.items():
+        if (case := open_cases.get(key)) is not None:
+            case.score, case.combined_score, case.item_count, case.updated_at = score, combined, count, now
+            ids[key] = case.id
+            continue
+        institution, month, subject = key
+        rows.append(
+            {
+                "institution_id": institution,
+                "month": month,
+                "subject_key": subject,
+                "account_id": accounts[key],
+                "state": "open",
+                "score": score,
+                "combined_score": combined,
+                "item_count": count,
+                "opened_at": now,
+                "updated_at": now,
+            }
+        )
+    if rows:
+        # Keyed, so one batched RETURNING will do (new cases are the only open ones of their keys).
+        opening = insert(ReviewCase).returning(
+            ReviewCase.institution_id, ReviewCase.month, ReviewCase.subject_key, ReviewCase.id
+        )
+        ids.update({(i, m, s): case_id for i, m, s, case_id in session.execute(opening, rows)})
+    return [ids[key] for key in keys]
 
 
 def settle_case(session: Session, case_id: int | None, *, now: datetime) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from cbec.core.jsontypes import JsonObject
+
 Floats = npt.NDArray[np.float64]
 
 # The evidence a payment can carry, in the order of the signal matrix's columns.
@@ -148,3 +150,20 @@ def reasons(row_signals: Floats, row_contributions: Floats, texts: Mapping[str, 
             )
         )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """A payment that passed the threshold, as the queue will hold it."""
+
+    month: str
+    institution_id: str
+    payment_id: str
+    account_id: str | None
+    score: float
+    account_score: float
+    severity: str
+    config_version: str
+    contributions: list[JsonObject]
+    reason_zh: str
+    reason_en: str

@@ -21,10 +21,18 @@ from cbec.core.money import FxTable
 from cbec.feeds.service import read_side
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.triage import store as triage_store
-from cbec.monitoring.triage.assignment import auto_assign, load_assignment
-from cbec.monitoring.triage.cases import file_into_cases
+from cbec.monitoring.triage.assignment import load_assignment
 from cbec.monitoring.triage.config import load_config
-from cbec.monitoring.triage.domain import SIGNALS, Floats, TriageConfig, account_rollup, combine, reasons, severity_of
+from cbec.monitoring.triage.domain import (
+    SIGNALS,
+    Floats,
+    NewItem,
+    TriageConfig,
+    account_rollup,
+    combine,
+    reasons,
+    severity_of,
+)
 from cbec.monitoring.triage.large_value import reports_due
 from cbec.monitoring.triage.signals import PaymentSignals, evidence_table, gather, history_table
 from cbec.storage.engine import transaction
@@ -47,7 +55,7 @@ class TriageSummary:
 
 def score_items(
     found: PaymentSignals, config: TriageConfig, *, month: str, with_model: bool
-) -> tuple[list[triage_store.NewItem], Floats]:
+) -> tuple[list[NewItem], Floats]:
     """Return the rows of `found` that pass the profile's threshold, as review items that say why, and every score."""
     profile = config.profile(with_model)
     scores, contributions = combine(found.signals, profile)
@@ -57,7 +65,7 @@ def score_items(
     for row, (institution, payment, account) in zip(passing, found.rows(passing), strict=True):
         why = reasons(found.signals[row], contributions[row], config.texts)
         items.append(
-            triage_store.NewItem(
+            NewItem(
                 month=month,
                 institution_id=institution,
                 payment_id=payment,
@@ -127,9 +135,7 @@ def triage_month(
     summary.passed = len(items)
     with transaction(store.factory) as session:
         added, changed = triage_store.save_reports(session, due, month=month, now=now)
-        new = triage_store.save_items(session, items, now=now, calendar=store.calendar())
-        file_into_cases(session, new, now=now)
-        auto_assign(session, new, config=assignment, now=now, calendar=store.calendar())
+        new = triage_store.save_items(session, items, now=now, calendar=store.calendar(), assignment=assignment)
         summary.reports_added, summary.items_new = added, len(new)
         if added or changed or new:
             audit.record(
@@ -142,7 +148,7 @@ def triage_month(
                     "reports_added": added,
                     "reports_changed": changed,
                     "items_new": len(new),
-                    "items": [f"{i.institution_id}/{i.payment_id}" for i in new][:200],
+                    "items": [f"{i.institution_id}/{i.payment_id}" for _, i in new][:200],
                     "threshold": profile.threshold,
                 },
             )

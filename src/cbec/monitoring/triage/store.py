@@ -3,37 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from cbec.casework import service as casework
 from cbec.core.calendar import WorkingCalendar
 from cbec.core.clock import SHANGHAI
-from cbec.core.jsontypes import JsonObject
+from cbec.monitoring.triage.assignment import AssignmentConfig, auto_assign
+from cbec.monitoring.triage.cases import file_into_cases
+from cbec.monitoring.triage.domain import NewItem
 from cbec.monitoring.triage.large_value import ReportDue
 from cbec.monitoring.triage.lifecycle import DUE_WORKING_DAYS
-from cbec.monitoring.triage.models import LargeValueReport, ReviewItem
+from cbec.monitoring.triage.models import REVIEW_ITEMS, LargeValueReport, ReviewItem
 
 CHUNK = 500  # keys per IN (...) lookup
-
-
-@dataclass(frozen=True, slots=True)
-class NewItem:
-    """A payment that passed the threshold, as the queue will hold it."""
-
-    month: str
-    institution_id: str
-    payment_id: str
-    account_id: str | None
-    score: float
-    account_score: float
-    severity: str
-    config_version: str
-    contributions: list[JsonObject]
-    reason_zh: str
-    reason_en: str
 
 
 def save_reports(session: Session, reports: Sequence[ReportDue], *, month: str, now: datetime) -> tuple[int, int]:
@@ -91,31 +76,57 @@ def existing_items(session: Session, keys: Sequence[tuple[str, str]]) -> set[tup
 
 
 def save_items(
-    session: Session, items: Sequence[NewItem], *, now: datetime, calendar: WorkingCalendar
-) -> list[ReviewItem]:
-    """Open a review item for each payment that has none (an item once opened is the analyst's); return the new."""
+    session: Session,
+    items: Sequence[NewItem],
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+    assignment: AssignmentConfig,
+) -> list[tuple[int, NewItem]]:
+    """Open a review item for each payment that has none (an item once opened is the analyst's); return the new.
+
+    Each new item's case and assignee are settled first, so it is inserted once, already `assigned` in its case;
+    its `assign` step and that step's audit entry follow. One executemany each for the cases opened, the items,
+    the steps and the audit entries: no ORM object and no UPDATE per item.
+    """
     have = existing_items(session, [(i.institution_id, i.payment_id) for i in items])
-    new = [
-        ReviewItem(
-            month=i.month,
-            institution_id=i.institution_id,
-            payment_id=i.payment_id,
-            account_id=i.account_id,
-            score=i.score,
-            account_score=i.account_score,
-            severity=i.severity,
-            config_version=i.config_version,
-            contributions=i.contributions,
-            reason_zh=i.reason_zh,
-            reason_en=i.reason_en,
-            state="new",
-            due_at=calendar.add_working_days(now.astimezone(SHANGHAI), DUE_WORKING_DAYS.get(i.severity, 5)),
-            updated_at=now,
-            created_at=now,
-        )
-        for i in items
-        if (i.institution_id, i.payment_id) not in have
+    new = [i for i in items if (i.institution_id, i.payment_id) not in have]
+    if not new:
+        return []
+    local_now = now.astimezone(SHANGHAI)
+    by_severity = {
+        s: calendar.add_working_days(local_now, DUE_WORKING_DAYS.get(s, 5)) for s in {i.severity for i in new}
+    }
+    opening = [by_severity[i.severity] for i in new]
+    cases = file_into_cases(session, new, now=now)
+    assigned = auto_assign(session, new, opening, config=assignment, now=now, calendar=calendar)
+    rows = [
+        {
+            "month": i.month,
+            "institution_id": i.institution_id,
+            "payment_id": i.payment_id,
+            "account_id": i.account_id,
+            "score": i.score,
+            "account_score": i.account_score,
+            "severity": i.severity,
+            "config_version": i.config_version,
+            "contributions": i.contributions,
+            "reason_zh": i.reason_zh,
+            "reason_en": i.reason_en,
+            "state": step.to_state,
+            "assignee": assignee,
+            "due_at": step.due_at,
+            "updated_at": step.at,
+            "created_at": now,
+            "case_id": case_id,
+        }
+        for i, case_id, (assignee, step) in zip(new, cases, assigned, strict=True)
     ]
-    session.add_all(new)
-    session.flush()
-    return new
+    # Each id comes back with its key (a batched RETURNING, not one statement per row as SQLite needs for
+    # sort_by_parameter_order): the payment names its item, whatever order the rows return in.
+    query = insert(ReviewItem).returning(ReviewItem.institution_id, ReviewItem.payment_id, ReviewItem.id)
+    keyed = {(institution, payment): item_id for institution, payment, item_id in session.execute(query, rows)}
+    ids = [keyed[(i.institution_id, i.payment_id)] for i in new]
+    taken = [(item_id, due_at, step) for item_id, due_at, (_, step) in zip(ids, opening, assigned, strict=True)]
+    casework.record_taken(session, REVIEW_ITEMS, taken)
+    return list(zip(ids, new, strict=True))
