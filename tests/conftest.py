@@ -1,22 +1,27 @@
 """Fixtures shared by the suite: settings under a temporary home, stores on SQLite and PostgreSQL.
 
-Migrating a store from nothing costs about a second on SQLite and three on PostgreSQL, and most tests start from
-a fresh home. So each test process migrates one store of each kind once, for real, and every fresh store after
-that starts as a copy of it: a fresh SQLite file is the migrated file copied, a fresh PostgreSQL store a database
-made with CREATE DATABASE ... TEMPLATE. `open_store` still runs the migrations on the copy (there is nothing left
-to do at head); `cbec db upgrade`, other processes and the migration tests migrate as in production.
+Migrating a store from nothing costs about a second on SQLite and three on PostgreSQL (mostly the server's DDL,
+one statement at a time), and most tests start from a fresh home. So each test process migrates one store of each
+kind once, for real, and a fresh store after that starts as a copy: a fresh SQLite file is the migrated file
+copied, a fresh PostgreSQL schema gets the SQL that migrated the template schema, sent in one go. `open_store` then
+runs the migrations on it (nothing is left to do at head). Everything else migrates as in production: `cbec db
+upgrade`, other processes, and the migration tests, which take a store down to nothing and up again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -27,7 +32,7 @@ from cbec.storage.engine import make_engine
 from cbec.storage.store import Store, open_store
 
 POSTGRES_ADMIN_URL = os.environ.get("CBEC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-# `CBEC_TEST_STORE=postgresql`: every home that would get a SQLite file gets a PostgreSQL database instead, so the
+# `CBEC_TEST_STORE=postgresql`: every home that would get a SQLite file gets a PostgreSQL schema instead, so the
 # tests that build their own settings (CLI, API, web, sqlite_settings) run on PostgreSQL too. The tests that take
 # the `settings` fixture run on both stores in every pass, so that pass leaves them out.
 TEST_STORE = os.environ.get("CBEC_TEST_STORE", "sqlite")
@@ -35,15 +40,34 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 class Templates:
-    """The stores this test process migrated once, and the copies it made of them."""
+    """This test process's PostgreSQL database and the stores it migrated once, made on first use."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.prefix = f"cbec_test_{uuid.uuid4().hex[:10]}"
+        self.name = f"cbec_test_{uuid.uuid4().hex[:10]}"
         self.admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self._database: str | None = None
         self._sqlite: Path | None = None
-        self._postgres: str | None = None
-        self.databases: list[str] = []
+        self._script: str | None = None
+        self._schemas = count()
+
+    def database(self) -> str:
+        """Return the URL of a throw-away PostgreSQL database (dropped at the end)."""
+        if self._database is None:
+            with self.admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+            self._database = make_url(POSTGRES_ADMIN_URL).set(database=self.name).render_as_string(hide_password=False)
+        return self._database
+
+    def schema(self, name: str | None = None) -> str:
+        """Create an empty schema in the database (a new one unless named) and return a URL that works in it."""
+        name = name or f"test_{next(self._schemas)}"
+        url = make_url(self.database())
+        engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
+        engine.dispose()
+        return url.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
 
     def sqlite(self) -> Path:
         """Return the migrated SQLite file, migrating it on first use."""
@@ -55,59 +79,62 @@ class Templates:
             self._sqlite = path
         return self._sqlite
 
-    def postgres_url(self, database: str) -> str:
-        """Return the URL of a database on the test server."""
-        return make_url(POSTGRES_ADMIN_URL).set(database=database).render_as_string(hide_password=False)
+    def postgres_script(self) -> str:
+        """Return the SQL the migrations ran on an empty schema (names unqualified), migrating one on first use."""
+        if self._script is None:
+            engine = create_engine(self.schema("template"), poolclass=NullPool)
+            sent: list[str] = []
 
-    def postgres(self) -> str:
-        """Return a new PostgreSQL database, a copy of the one migrated on first use; it is dropped at the end."""
-        if self._postgres is None:
-            name = self._create(f"{self.prefix}_template", None)
-            engine = create_engine(self.postgres_url(name), poolclass=NullPool)
+            @event.listens_for(engine, "before_cursor_execute")
+            def record(_c: Any, cursor: Any, statement: str, parameters: Any, _x: Any, many: bool) -> None:
+                if not statement.lstrip().upper().startswith("SELECT"):  # Alembic's look at the catalog
+                    writer = psycopg.ClientCursor(cursor.connection)
+                    sent.extend(writer.mogrify(statement, p) for p in (parameters if many else [parameters]))
+
             migrate.upgrade(engine)
-            engine.dispose()  # CREATE DATABASE ... TEMPLATE needs the template without connections
-            self._postgres = name
-        return self.postgres_url(self._create(f"{self.prefix}_{len(self.databases)}", self._postgres))
+            engine.dispose()
+            self._script = ";\n".join(sent)
+        return self._script
 
-    def _create(self, name: str, template: str | None) -> str:
-        # WAL_LOG (PostgreSQL 15's default) copies a small template in a fraction of a second; FILE_COPY
-        # would force a checkpoint on every copy.
-        copy = f' TEMPLATE "{template}" STRATEGY WAL_LOG' if template else ""
-        with self.admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
-        self.databases.append(name)
-        return name
-
-    def drop_all(self) -> None:
-        """Drop the databases, the template last.
-
-        Once, at the end: each DROP DATABASE forces a checkpoint, and the dropped databases' pages are then
-        thrown away instead of written, so dropping them all at the end costs far less than one by one.
-        """
-        with self.admin.connect() as connection:
-            for name in reversed(self.databases):
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.databases.clear()
+    def drop(self) -> None:
+        """Drop the database."""
+        if self._database is not None:
+            with self.admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self.admin.dispose()
+
+
+def _empty_schema(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        query = "SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = current_schema()::regnamespace)"
+        return bool(connection.execute(text(query)).scalar_one())
 
 
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
-    """The migrated stores of this test process."""
+    """This test process's PostgreSQL database and migrated stores."""
     made = Templates(tmp_path_factory.mktemp("templates"))
     yield made
-    made.drop_all()
+    made.drop()
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fresh_sqlite_files_from_the_template(templates: Templates) -> Iterator[None]:
-    """Start every SQLite file that `open_store` creates as a copy of the migrated template."""
+def fresh_stores_from_the_templates(templates: Templates) -> Iterator[None]:
+    """Start every store that `open_store` migrates from nothing as a copy of the migrated template."""
     upgrade = migrate.upgrade
 
     def copy_then_upgrade(engine: Engine, revision: str = "head") -> None:
-        path = engine.url.database
-        if engine.url.get_backend_name() == "sqlite" and revision == "head" and path and not Path(path).exists():
-            shutil.copyfile(templates.sqlite(), path)
+        if revision == "head" and engine.dialect.name == "sqlite":
+            path = engine.url.database
+            if path and not Path(path).exists():
+                shutil.copyfile(templates.sqlite(), path)
+        elif revision == "head" and engine.dialect.name == "postgresql" and _empty_schema(engine):
+            raw = engine.raw_connection()
+            try:
+                raw.cursor().execute(templates.postgres_script())
+                raw.commit()
+            finally:
+                raw.close()
         upgrade(engine, revision)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -117,13 +144,13 @@ def fresh_sqlite_files_from_the_template(templates: Templates) -> Iterator[None]
 
 @pytest.fixture(scope="session")
 def postgres_database(templates: Templates) -> str:
-    """Return a throw-away, migrated PostgreSQL database of this test process (dropped at the end)."""
-    return templates.postgres()
+    """Return the URL of this test process's throw-away PostgreSQL database (dropped at the end)."""
+    return templates.database()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def home_stores_on_postgresql(templates: Templates) -> Iterator[None]:
-    """Under CBEC_TEST_STORE=postgresql, give each home without a database URL its own migrated database."""
+    """Under CBEC_TEST_STORE=postgresql, give each home without a database URL its own PostgreSQL schema."""
     if TEST_STORE != "postgresql":
         yield
         return
@@ -133,13 +160,34 @@ def home_stores_on_postgresql(templates: Templates) -> Iterator[None]:
         if self.database_url:
             return self.database_url
         if self.home_dir not in made:
-            made[self.home_dir] = templates.postgres()
+            made[self.home_dir] = templates.schema("home_" + hashlib.sha1(str(self.home_dir).encode()).hexdigest()[:16])
         self.home_dir.mkdir(parents=True, exist_ok=True)
         return made[self.home_dir]
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Settings, "sqlalchemy_url", property(url_of))
         yield
+
+
+# The packages whose tests share one package-scoped world (a monitored month behind the API, the web or the security
+# findings): their tests go to one worker together, so the world is built once, not once per worker.
+PACKAGE_WORLDS = ("tests/e2e/api/", "tests/e2e/security/", "tests/e2e/web/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Under xdist, hand out a module's tests together (a package's, for the PACKAGE_WORLDS), largest first.
+
+    With the default `--dist load` the tests of one module are spread over both workers, so each worker builds
+    the module's and the package's shared fixtures again; one unit per module keeps them built once.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((p for p in PACKAGE_WORLDS if nodeid.startswith(p)), nodeid.split("::", 1)[0])
+
+    return SharedFixtureScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -158,10 +206,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings with a fresh home, on each relational store in turn (PostgreSQL: a fresh, migrated database)."""
+    """Settings with a fresh home, on each relational store in turn (PostgreSQL: a new, empty schema)."""
     if request.param == "postgresql":
         templates: Templates = request.getfixturevalue("templates")
-        return Settings(home=tmp_path / "home", database_url=templates.postgres())
+        return Settings(home=tmp_path / "home", database_url=templates.schema())
     return Settings(home=tmp_path / "home")
 
 
