@@ -176,12 +176,16 @@ PACKAGE_WORLDS = ("tests/e2e/api/", "tests/e2e/security/", "tests/e2e/web/")
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """Under xdist, hand out a module's tests together (a package's, for the PACKAGE_WORLDS), largest first.
+    """Under xdist, hand out a module's tests together (a package's, for the PACKAGE_WORLDS), in collection order.
 
     With the default `--dist load` the tests of one module are spread over both workers, so each worker builds
-    the module's and the package's shared fixtures again; one unit per module keeps them built once.
+    the module's and the package's shared fixtures again; one unit per module keeps them built once. Collection
+    order puts the slow units first (tests/e2e, tests/integration) and the many quick unit tests last, so the
+    workers finish together; ordering by test count instead would leave a one-test module of minutes for the end.
     """
     from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False
 
     class SharedFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
