@@ -88,7 +88,7 @@ pytest: $(STAMP)
 	$(MAKE) --no-print-directory pytest-postgresql
 
 pytest-postgresql: $(STAMP)
-	CBEC_TEST_STORE=postgresql $(BIN)/pytest -n 2 -q tests/integration tests/e2e
+	CBEC_TEST_STORE=postgresql $(BIN)/pytest -n 2 -q tests/e2e tests/integration
 
 test: install lint typecheck pytest
 

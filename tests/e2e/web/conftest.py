@@ -1,4 +1,4 @@
-"""The prepared month (built once for the package) and a logged-in TestClient per user."""
+"""The prepared month, a live server on it and Chromium (each started once for the package), a TestClient per test."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def login(client: TestClient) -> Callable[[str], TestClient]:
     return as_user
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def base_url(world: World) -> Iterator[str]:
     port = free_port()
     server = uvicorn.Server(
@@ -64,7 +64,7 @@ def base_url(world: World) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 

@@ -53,7 +53,7 @@ def test_no_plaintext_personal_data_is_stored_anywhere_in_the_database(store: St
             r[0]
             for r in connection.execute(
                 text(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
                     if store.engine.dialect.name == "postgresql"
                     else "SELECT name FROM sqlite_master WHERE type = 'table'"
                 )

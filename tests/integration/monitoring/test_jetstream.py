@@ -294,7 +294,7 @@ work(store=open_store(Settings(home=home)), partition=int(partition), partitions
 
 def _worker(home: Path, stream: tuple[str, str], partition: int, *cli: str) -> subprocess.Popen[str]:
     """Start partition N of 2 in its own process: through the CLI when given CLI options, else the service."""
-    # The worker uses the store this process opens for the home (a PostgreSQL schema under CBEC_TEST_STORE).
+    # The worker uses the store this process opens for the home (a PostgreSQL database under CBEC_TEST_STORE).
     url = Settings(home=home).sqlalchemy_url
     env = os.environ | {"CBEC_HOME": str(home), "CBEC_DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
     args = ["-c", LIGHT_WORKER, str(home), stream[0], stream[1], str(partition)]
