@@ -52,10 +52,32 @@ def review_queue(
     assignee: Annotated[str, Query(max_length=80)] = "",
     page_no: PageNo = 1,
     sort: Sort = "score",
+    bulk: Literal["", "assign", "close"] = "",
+    ids: Annotated[str, Query(max_length=12 * monitoring.MAX_BULK)] = "",
 ) -> Response:
-    """List the review items the user may see, filtered and sorted; an htmx request gets only the table back."""
+    """List the review items the user may see, filtered and sorted; an htmx request gets only the table back.
+
+    After a bulk action (`bulk` and the `ids` it took, from the redirect that follows the POST) the page says what
+    was done, read from the store: the items as they stand now, so a link cannot make it say anything else.
+    """
     filters = {"month": month, "status": status, "severity": severity, "assignee": assignee}
-    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort, **BULK_FORM)
+    notice = _done(store, visitor, bulk, ids) if bulk else None
+    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort, **BULK_FORM, bulk_done=notice)
+
+
+def _done(store: StoreDep, visitor: Visitor, action: str, ids: str) -> dict[str, Any] | None:
+    """Return the notice of a bulk action: the listed items the user may see, their assignee, those awaiting a check."""
+    wanted = [int(i) for i in ids.split(",")[: monitoring.MAX_BULK] if i.isdigit() and 0 < int(i) < 2**31]
+    found = [monitoring.get_item(store=store, item_id=i, principal=visitor.principal) for i in wanted]
+    items = [item for item in found if item is not None]
+    if not items:
+        return None
+    return {
+        "action": action,
+        "items": [i["id"] for i in items],
+        "assignee": items[0]["assignee"] or "",
+        "pending": [i["id"] for i in items if i["status"] == "pending_check"],
+    }
 
 
 @router.post("/review/bulk")
@@ -72,7 +94,8 @@ def bulk(
 ) -> Response:
     """Assign the ticked items, or close them with one disposition, all or none (the API's bulk service).
 
-    The queue comes back with a notice of what was done, or, refused, the refusal naming the item (nothing done).
+    Done, it redirects to the queue with the items taken (post, redirect, get: a reload does not post again) and
+    the queue says what was done; refused, the queue comes back with the refusal naming the item (nothing done).
     """
     check_csrf(request, visitor, csrf)
     who, chosen = visitor.principal, item or []
@@ -86,13 +109,12 @@ def bulk(
     except (Forbidden, NotVisible, TransitionError, ValueError) as exc:
         status = 403 if isinstance(exc, Forbidden) else 404 if isinstance(exc, NotVisible) else 409
         return _queue(request, store, visitor, status, bulk_refused=str(exc))
-    notice = {"action": action, "items": [i["id"] for i in done], "assignee": assignee}
-    notice["pending"] = [i["id"] for i in done if i["status"] == "pending_check"]
-    return _queue(request, store, visitor, 200, bulk_done=notice)
+    taken = ",".join(str(i["id"]) for i in done)
+    return RedirectResponse(f"/review?bulk={action}&ids={taken}", status_code=303)
 
 
 def _queue(request: Request, store: StoreDep, visitor: Visitor, status: int, **notice: Any) -> Response:
-    """Render the whole queue's first page with a bulk action's notice."""
+    """Render the whole queue's first page with a bulk action's refusal."""
     filters = {"month": "", "status": "", "severity": "", "assignee": ""}
     return queue_page(request, visitor, store, REVIEW_ITEMS, filters, 1, "score", status, **BULK_FORM, **notice)
 

@@ -107,7 +107,7 @@ def _open(store: Store, severities: tuple[str, ...], count: int) -> list[int]:
 
 
 def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
-    login: Callable[[str], TestClient], store: Store
+    login: Callable[[str], TestClient], store: Store, world: World
 ) -> None:
     analyst = login("analyst")
     queue = analyst.get("/review").text
@@ -120,6 +120,9 @@ def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
     assigned = analyst.post(
         "/review/bulk", data={"csrf": token, "action": "assign", "item": [first, second], "assignee": "团队-x"}
     )
+    # post, redirect, get: the queue after the redirect says what was done, read from the store
+    assert (assigned.status_code, assigned.headers["location"]) == (303, f"/review?bulk=assign&ids={first},{second}")
+    assigned = analyst.get(assigned.headers["location"])
     assert assigned.status_code == 200
     assert f'已分派事项：2 → 团队-x · <a href="/review/{first}">#{first}</a>, <a href="/review/{second}">' in (
         assigned.text
@@ -133,6 +136,8 @@ def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
         data={"csrf": token, "action": "close", "item": [second], "disposition": "no_action"},
         cookies={"cbec_lang": "en"},
     )
+    assert (closed.status_code, closed.headers["location"]) == (303, f"/review?bulk=close&ids={second}")
+    closed = analyst.get(closed.headers["location"], cookies={"cbec_lang": "en"})
     assert closed.status_code == 200
     assert f'Items closed: 1 · <a href="/review/{second}">#{second}</a></p>' in closed.text
     # all or none: the closed item refuses, so the open one before it is not closed either
@@ -153,6 +158,11 @@ def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
     forged = analyst.post("/review/bulk", data={"csrf": "forged", "action": "assign", "item": [third], "assignee": "x"})
     assert forged.status_code == 403
     assert monitoring.get_item(store=store, item_id=third)["assignee"] != "x"  # type: ignore[index]
+    # the notice is what the store says of items the user may see: a made-up link shows nothing or the truth
+    assert 'data-testid="bulk-notice"' not in analyst.get("/review?bulk=assign&ids=2147483000,x").text
+    owner = monitoring.get_item(store=store, item_id=first)["institution_id"]  # type: ignore[index]
+    outsider = "pi-b" if owner == world.mine else "pi-a"
+    assert 'data-testid="bulk-notice"' not in login(outsider).get(f"/review?bulk=assign&ids={first}").text
 
 
 def test_a_bulk_false_positive_of_a_high_item_waits_for_its_checker(
@@ -163,7 +173,8 @@ def test_a_bulk_false_positive_of_a_high_item_waits_for_its_checker(
     token = _csrf(analyst.get("/review").text)
     data = {"csrf": token, "action": "close", "item": [high], "disposition": "false_positive", "reason": "学费"}
     done = analyst.post("/review/bulk", data=data)
-    assert done.status_code == 200 and f"待第二人复核：#{high}" in done.text
+    assert done.status_code == 303
+    assert f"待第二人复核：#{high}" in analyst.get(done.headers["location"]).text
     assert monitoring.get_item(store=store, item_id=high)["status"] == "pending_check"  # type: ignore[index]
 
 
