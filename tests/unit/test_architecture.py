@@ -138,8 +138,8 @@ def test_entry_points_may_use_only_the_store_and_the_service_of_storage() -> Non
 
 def test_the_graph_sees_imports_made_inside_functions() -> None:
     graph = _graph()
-    # feeds.service imports the Spark views only when a Spark backend asks for them.
-    assert graph.direct_import_exists(importer="cbec.feeds.service", imported="cbec.feeds.spark_views")
+    # feeds.read_side imports the Spark views only when a Spark backend asks for them.
+    assert graph.direct_import_exists(importer="cbec.feeds.read_side", imported="cbec.feeds.spark_views")
     # the classifier imports its scikit-learn pipeline on first use.
     assert graph.direct_import_exists(importer="cbec.complaints.classifier", imported="cbec.complaints.pipeline")
     assert "cbec.feeds.loader" in graph.modules and "cbec.storage.lake" in graph.modules
