@@ -15,6 +15,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -161,3 +162,18 @@ def _payment(row: list[Any]) -> Payment:
         raise ValueError(f"initiated_at {values[_INITIATED]!r} has no UTC offset")
     values[_AMOUNT], values[_INITIATED] = amount, initiated
     return Payment(*values)
+
+
+def rejected_line(seq: int, subject: str, text: str, reason: str, position: int | None = None) -> dict[str, Any]:
+    """Return the rejected file's line: the message's sequence and subject, the payment's position in it (when
+    one payment is refused), the reason and the payment (or the whole body) as text."""
+    row: dict[str, Any] = {"seq": seq, "subject": subject, "reason": reason, "body": text}
+    if position is not None:
+        row["position"] = position
+    return row
+
+
+def late_line(starts: list[tuple[int, int, str, bytes]], number: int) -> dict[str, Any]:
+    """Return the rejected file's line of the `number`th payment of a dimension's batch, found late."""
+    first, seq, subject, body = starts[bisect.bisect_right(starts, number, key=lambda start: start[0]) - 1]
+    return rejected_line(seq, subject, row_text(body, number - first), "late", number - first)

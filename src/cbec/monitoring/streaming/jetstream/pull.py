@@ -19,6 +19,9 @@ from dataclasses import dataclass
 import nats.aio.client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 
 STATUS = "Status"
 HEARTBEAT = "100"
@@ -102,3 +105,25 @@ class BatchPull:
         if self._sub is not None:
             await self._sub.unsubscribe()
             self._sub = None
+
+
+async def anchor_consumer(
+    js: JetStreamContext, stream: str, name: str, *, filter_subject: str, ack_wait: float, batch: int, covered: int
+) -> None:
+    """(Re)create a durable pull consumer at the first stream sequence after `covered` (all, when 0).
+
+    Re-anchoring, rather than resuming the consumer's own ack floor, keeps the stream order after a crash:
+    the messages a dead worker held are delivered first, not after newer ones.
+    """
+    with contextlib.suppress(NotFoundError):
+        await js.delete_consumer(stream, name)
+    config = ConsumerConfig(
+        durable_name=name,
+        filter_subject=filter_subject,
+        ack_policy=AckPolicy.ALL,  # one explicit ack per micro-batch, after its alerts are stored
+        ack_wait=ack_wait,
+        max_ack_pending=max(4 * batch, 10_000),
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE if covered else DeliverPolicy.ALL,
+        opt_start_seq=covered + 1 if covered else None,
+    )
+    await js.add_consumer(stream, config)

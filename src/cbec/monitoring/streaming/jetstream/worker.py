@@ -12,7 +12,6 @@ at-least-once delivery plus an idempotent alert store gives each alert once.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import contextlib
 import json
 import os
@@ -26,8 +25,6 @@ from typing import Any
 
 import nats.aio.client
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import NotFoundError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cbec.core.money import FxTable
@@ -36,7 +33,7 @@ from cbec.monitoring.engine import ACCOUNT_DIMENSION, Alert, Payment
 from cbec.monitoring.rules.model import RuleSet
 from cbec.monitoring.schemas import RunSummary
 from cbec.monitoring.streaming.driver import Priced, StreamingEngine, write_atomically
-from cbec.monitoring.streaming.jetstream.body import BadBody, decode_batch, row_text
+from cbec.monitoring.streaming.jetstream.body import BadBody, decode_batch, late_line, rejected_line, row_text
 from cbec.monitoring.streaming.jetstream.publish import (
     DEFAULT_PREFIX,
     DEFAULT_STREAM,
@@ -45,7 +42,7 @@ from cbec.monitoring.streaming.jetstream.publish import (
     connect,
     stream_scheme,
 )
-from cbec.monitoring.streaming.jetstream.pull import BatchPull
+from cbec.monitoring.streaming.jetstream.pull import BatchPull, anchor_consumer
 from cbec.monitoring.streaming.jetstream.subjects import Scheme, dimensions, rules_of
 from cbec.storage.store import Store
 
@@ -239,10 +236,10 @@ class PartitionWorker:
                 payments, refused = decode_batch(body, self._known)
             except BadBody as exc:
                 self.summary.refused += 1
-                rejected.append(_rejected(seq, subject, body.decode("utf-8", "replace"), str(exc)))
+                rejected.append(rejected_line(seq, subject, body.decode("utf-8", "replace"), str(exc)))
                 continue
             self.summary.refused += len(refused)
-            rejected += (_rejected(seq, subject, row_text(body, at), reason, at) for at, reason in refused)
+            rejected += (rejected_line(seq, subject, row_text(body, at), reason, at) for at, reason in refused)
             starts[dim].append((len(batches[dim]), seq, subject, body))
             batches[dim] += payments
         alerts: list[Alert] = []
@@ -255,7 +252,7 @@ class PartitionWorker:
                 alerts += engine.process_many(payments, late=late)
                 self.summary.unconverted += engine.unconverted - before
                 self.summary.late += len(late)
-                rejected += (_late(starts[dim], number) for number in late)
+                rejected += (late_line(starts[dim], number) for number in late)
                 self.summary.per_dim[dim] = self.summary.per_dim.get(dim, 0) + len(payments) - len(late)
                 self.summary.alerts.payments += len(payments) - len(late)  # payment messages: one per dimension
         self._priced.clear()
@@ -288,9 +285,20 @@ class PartitionWorker:
         js = nc.jetstream()
         await self._check_stream(js)
         covered = self.restore()
-        await self._anchor(js, covered)
-        pull = await BatchPull(nc, self.options.stream, consumer_name(self.partition, self.scheme.partitions)).start()
-        options, summary = self.options, self.summary
+        consumer = consumer_name(self.partition, self.scheme.partitions)
+        partition = self.scheme.partition_filter(self.partition)
+        options = self.options
+        await anchor_consumer(
+            js,
+            options.stream,
+            consumer,
+            filter_subject=partition,
+            ack_wait=options.ack_wait,
+            batch=options.batch,
+            covered=covered,
+        )
+        pull = await BatchPull(nc, options.stream, consumer).start()
+        summary = self.summary
         last_checkpoint, idle_since = time.monotonic(), time.monotonic()
         dirty = False
         try:  # an error leaves the checkpoint as it was: the state may hold a batch whose alerts were not stored
@@ -358,26 +366,6 @@ class PartitionWorker:
         if missing:
             raise StreamMismatch(f"stream {self.options.stream} does not carry dimension(s) {', '.join(missing)}")
 
-    async def _anchor(self, js: JetStreamContext, covered: int) -> None:
-        """(Re)create the partition's durable consumer at the first sequence the checkpoint does not cover.
-
-        Re-anchoring, rather than resuming the consumer's own ack floor, keeps the stream order after a
-        crash: the messages a dead worker held are delivered first, not after newer ones.
-        """
-        name = consumer_name(self.partition, self.scheme.partitions)
-        with contextlib.suppress(NotFoundError):
-            await js.delete_consumer(self.options.stream, name)
-        config = ConsumerConfig(
-            durable_name=name,
-            filter_subject=self.scheme.partition_filter(self.partition),
-            ack_policy=AckPolicy.ALL,  # one explicit ack per micro-batch, after its alerts are stored
-            ack_wait=self.options.ack_wait,
-            max_ack_pending=max(4 * self.options.batch, 10_000),
-            deliver_policy=DeliverPolicy.BY_START_SEQUENCE if covered else DeliverPolicy.ALL,
-            opt_start_seq=covered + 1 if covered else None,
-        )
-        await js.add_consumer(self.options.stream, config)
-
 
 async def work_on(
     url: str,
@@ -397,18 +385,3 @@ async def work_on(
         return await worker.run(connection, stop=stop, on_batch=on_batch)
     finally:
         await connection.close()
-
-
-def _rejected(seq: int, subject: str, text: str, reason: str, position: int | None = None) -> dict[str, Any]:
-    """Return the rejected file's line: the message's sequence and subject, the payment's position in it (when
-    one payment is refused), the reason and the payment (or the whole body) as text."""
-    row: dict[str, Any] = {"seq": seq, "subject": subject, "reason": reason, "body": text}
-    if position is not None:
-        row["position"] = position
-    return row
-
-
-def _late(starts: list[tuple[int, int, str, bytes]], number: int) -> dict[str, Any]:
-    """Return the rejected file's line of the `number`th payment of a dimension's batch, found late."""
-    first, seq, subject, body = starts[bisect.bisect_right(starts, number, key=lambda start: start[0]) - 1]
-    return _rejected(seq, subject, row_text(body, number - first), "late", number - first)
