@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium openjdk-17-jre-headless
+BENCH_APT_PACKAGES := wrk
 # The dashboard's browser-side libraries, fetched once from the npm registry (never from a CDN at run time).
 VENDOR := src/cbec/web/static/vendor
 ECHARTS_VERSION := 5.6.0
@@ -13,7 +14,7 @@ SWAGGER_UI_VERSION := 5.36.0
 CBEC_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export CBEC_TEST_POSTGRES_URL
 
-.PHONY: install system-deps vendor demo test lint typecheck pytest pytest-postgresql bench audit-deps messages clean
+.PHONY: install system-deps bench-deps vendor demo test lint typecheck pytest pytest-postgresql bench audit-deps messages clean
 
 install: $(STAMP) system-deps vendor
 
@@ -27,13 +28,19 @@ $(STAMP): pyproject.toml
 # PDFs: fontTools takes ~20 s per report on Noto CJK), Chromium for the browser tests, Java 17 for
 # Spark (the Spark batch backend and its tests); installed when missing
 # and apt is at hand.
-system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+APT_INSTALL = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "warning: please install$$missing (apt) for reports and browser tests"; fi; \
+	  else echo "warning: please install$$missing (apt) $(2)"; fi; \
 	fi
+
+system-deps:
+	@$(call APT_INSTALL,$(APT_PACKAGES),for reports and browser tests)
+
+# The benchmarks' own tools: wrk loads the API from a second process (bench/api.py, bench/targets.py).
+bench-deps:
+	@$(call APT_INSTALL,$(BENCH_APT_PACKAGES),for the API benchmarks)
 
 vendor: $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js $(VENDOR)/swagger-ui/swagger-ui-bundle.js
 
@@ -92,7 +99,7 @@ pytest-postgresql: $(STAMP)
 
 test: install lint typecheck pytest
 
-bench: install
+bench: install bench-deps
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/monitor.py

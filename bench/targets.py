@@ -7,8 +7,8 @@ sizes are the issue's (10M-payment report, 1M alerts on PostgreSQL, ...); with -
 so that the whole run ends in about 20 minutes on a 2-core machine, and a target stated for a size (the report's
 12 s at 10M payments) is scaled linearly to the size measured, which the line says. `make test` (the commands of
 its lint, typecheck and pytest steps, nothing installed) runs in the full run only; --quick prints it skipped.
-Wall-clock figures depend on the machine's load: the benches print CPU seconds beside them, and the load average
-is printed here first.
+The API row needs wrk (`make bench-deps`). Wall-clock figures depend on the machine's load: the benches print CPU
+seconds beside them, and the load average is printed here first.
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ says why, in the page's language and the service's two-language message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
-from urllib.parse import quote
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from pydantic import Field
@@ -17,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import ROLES, Forbidden, NotVisible
+from cbec.core.months import MONTH_SHAPE
 from cbec.core.workflow import TransitionError
 from cbec.monitoring import service as monitoring
 from cbec.web.render import MonthFilter, PageNo, Queue, SeverityFilter, not_found, page, queue_page, registers
@@ -65,6 +67,27 @@ def review_queue(
     return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort, **BULK_FORM, bulk_done=notice)
 
 
+# The queue's view a bulk form was sent from (its filters, sort and page, in the form's `back` field): each value
+# checked as the queue's own parameters are, anything else dropped, so the redirect can only lead back to /review.
+_VIEW_CHECKS: dict[str, Callable[[str], bool]] = {
+    "month": lambda v: re.fullmatch(MONTH_SHAPE, v) is not None,
+    "status": lambda v: v in get_args(Status),
+    "severity": lambda v: v in get_args(SeverityFilter),
+    "assignee": lambda v: len(v) <= 80,
+    "sort": lambda v: v in get_args(Sort),
+    "page": lambda v: v.isdigit() and 1 <= int(v) <= 100_000,
+}
+
+
+def _view(back: str) -> dict[str, str]:
+    """Return the queue view named by a bulk form's `back` field: only known, valid parameters, non-empty."""
+    try:
+        found = dict(parse_qsl(back, max_num_fields=len(_VIEW_CHECKS) * 2))
+    except ValueError:  # more fields than a view has: not the queue's own form
+        return {}
+    return {k: found[k] for k, valid in _VIEW_CHECKS.items() if found.get(k) and valid(found[k])}
+
+
 def _done(store: StoreDep, visitor: Visitor, action: str, ids: str) -> dict[str, Any] | None:
     """Return the notice of a bulk action: the listed items the user may see, their assignee, those awaiting a check."""
     wanted = [int(i) for i in ids.split(",")[: monitoring.MAX_BULK] if i.isdigit() and 0 < int(i) < 2**31]
@@ -91,14 +114,16 @@ def bulk(
     assignee: Annotated[str, Form(max_length=80)] = "",
     disposition: Annotated[str, Form(max_length=20)] = "",
     reason: Reason = "",
+    back: Annotated[str, Form(max_length=400)] = "",  # the view the form was sent from: filters, sort, page
 ) -> Response:
     """Assign the ticked items, or close them with one disposition, all or none (the API's bulk service).
 
     Done, it redirects to the queue with the items taken (post, redirect, get: a reload does not post again) and
     the queue says what was done; refused, the queue comes back with the refusal naming the item (nothing done).
+    Either way the queue keeps the filters, sort and page it was sent from.
     """
     check_csrf(request, visitor, csrf)
-    who, chosen = visitor.principal, item or []
+    who, chosen, view = visitor.principal, item or [], _view(back)
     try:
         if action == "assign":
             done = monitoring.bulk_assign(store=store, item_ids=chosen, assignee=assignee, reason=reason, principal=who)
@@ -108,15 +133,18 @@ def bulk(
             )
     except (Forbidden, NotVisible, TransitionError, ValueError) as exc:
         status = 403 if isinstance(exc, Forbidden) else 404 if isinstance(exc, NotVisible) else 409
-        return _queue(request, store, visitor, status, bulk_refused=str(exc))
+        return _queue(request, store, visitor, status, view, bulk_refused=str(exc))
     taken = ",".join(str(i["id"]) for i in done)
-    return RedirectResponse(f"/review?bulk={action}&ids={taken}", status_code=303)
+    return RedirectResponse(f"/review?{urlencode({**view, 'bulk': action, 'ids': taken})}", status_code=303)
 
 
-def _queue(request: Request, store: StoreDep, visitor: Visitor, status: int, **notice: Any) -> Response:
-    """Render the whole queue's first page with a bulk action's refusal."""
-    filters = {"month": "", "status": "", "severity": "", "assignee": ""}
-    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, 1, "score", status, **BULK_FORM, **notice)
+def _queue(
+    request: Request, store: StoreDep, visitor: Visitor, status: int, view: dict[str, str], **notice: Any
+) -> Response:
+    """Render the queue's view the bulk form was sent from, with a bulk action's refusal."""
+    filters = {k: view.get(k, "") for k in ("month", "status", "severity", "assignee")}
+    page_no, sort = int(view.get("page", 1)), view.get("sort", "score")
+    return queue_page(request, visitor, store, REVIEW_ITEMS, filters, page_no, sort, status, **BULK_FORM, **notice)
 
 
 @router.get("/review/{item_id}")

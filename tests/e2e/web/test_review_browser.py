@@ -121,5 +121,30 @@ def test_two_items_ticked_in_the_queue_are_assigned_in_one_step(base_url: str, b
     for item_id in chosen:
         item = monitoring.get_item(store=store, item_id=item_id)
         assert item is not None and (item["status"], item["assignee"]) == ("assigned", "团队-b")
+    # the queue comes back filtered as it was
+    assert "status=assigned" in page.url
+    assert page.locator("[data-testid=review-filters] select[name=status]").input_value() == "assigned"
+    context.close()
+    assert errors == []
+
+
+def test_choose_all_ticks_every_item_on_the_page_and_assigns_them(base_url: str, browser: object, store: Store) -> None:
+    context, page, errors = logged_in_page(browser, base_url, "analyst")
+    page.goto(f"{base_url}/review?status=assigned&sort=id")
+    ticks = page.locator("[data-testid=bulk-item]")
+    page.check("[data-testid=bulk-all]")
+    values = [int(ticks.nth(n).get_attribute("value") or 0) for n in range(ticks.count())]
+    assert len(values) >= 2 and all(ticks.nth(n).is_checked() for n in range(len(values)))
+    page.uncheck("[data-testid=bulk-all]")
+    assert not any(ticks.nth(n).is_checked() for n in range(len(values)))
+    page.check("[data-testid=bulk-all]")
+    page.fill("[data-testid=bulk-form] input[name=assignee]", "团队-c")
+    page.click("[data-testid=bulk-assign]")
+    page.wait_for_selector("[data-testid=bulk-notice]")
+    assert page.inner_text("[data-testid=bulk-notice]").startswith(f"已分派事项：{len(values)} → 团队-c")
+    for item_id in values:
+        item = monitoring.get_item(store=store, item_id=item_id)
+        assert item is not None and item["assignee"] == "团队-c"
+    assert "sort=id" in page.url
     context.close()
     assert errors == []

@@ -131,20 +131,36 @@ def test_the_queue_assigns_and_closes_ticked_items_all_or_none(
         item = monitoring.get_item(store=store, item_id=item_id)
         assert item is not None and (item["status"], item["assignee"]) == ("assigned", "团队-x")
 
+    # the queue keeps the view the form was sent from: valid filters, sort and page only, never another path
+    back = "status=assigned&severity=&sort=id&page=1&month=bad&assignee=%E5%9B%A2&next=//evil.example&page=2"
     closed = analyst.post(
         "/review/bulk",
-        data={"csrf": token, "action": "close", "item": [second], "disposition": "no_action"},
+        data={"csrf": token, "action": "close", "item": [second], "disposition": "no_action", "back": back},
         cookies={"cbec_lang": "en"},
     )
-    assert (closed.status_code, closed.headers["location"]) == (303, f"/review?bulk=close&ids={second}")
+    assert (closed.status_code, closed.headers["location"]) == (
+        303,
+        f"/review?status=assigned&assignee=%E5%9B%A2&sort=id&page=2&bulk=close&ids={second}",
+    )
     closed = analyst.get(closed.headers["location"], cookies={"cbec_lang": "en"})
     assert closed.status_code == 200
     assert f'Items closed: 1 · <a href="/review/{second}">#{second}</a></p>' in closed.text
     # all or none: the closed item refuses, so the open one before it is not closed either
     refused = analyst.post(
-        "/review/bulk", data={"csrf": token, "action": "close", "item": [first, second], "disposition": "no_action"}
+        "/review/bulk",
+        data={
+            "csrf": token,
+            "action": "close",
+            "item": [first, second],
+            "disposition": "no_action",
+            "back": "status=closed&sort=id",
+        },
     )
     assert refused.status_code == 409
+    # refused, the queue comes back as it was filtered: closed items only, the filter still chosen
+    shown = re.findall(r'<tr class="sev-\w+" data-status="(\w+)">', refused.text)
+    assert shown and set(shown) == {"closed"}
+    assert '<option value="closed" selected>' in refused.text
     said = re.search(r'data-testid="bulk-refused">([^<]+)<', refused.text)
     assert said is not None and said.group(1).startswith(f"批量操作被拒，未执行任何一项：#{second}: ")
     assert "nothing in this call was done" in said.group(1)
