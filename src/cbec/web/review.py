@@ -135,7 +135,7 @@ def bulk(
         status = 403 if isinstance(exc, Forbidden) else 404 if isinstance(exc, NotVisible) else 409
         return _queue(request, store, visitor, status, view, bulk_refused=str(exc))
     taken = ",".join(str(i["id"]) for i in done)
-    return RedirectResponse(f"/review?{urlencode({**view, 'bulk': action, 'ids': taken})}", status_code=303)
+    return RedirectResponse(f"/review?{urlencode({**view, 'bulk': action, 'ids': taken}, safe=',')}", status_code=303)
 
 
 def _queue(
