@@ -46,6 +46,19 @@ class Store:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """Yield a session for reads that need no snapshot across their statements (a list page and its total).
+
+        Its connection is in autocommit: no BEGIN before the first statement and no ROLLBACK after the last, two
+        of a short read's few round trips to PostgreSQL. Nothing written through it is held back for a commit.
+        """
+        with (
+            self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+            self.factory(bind=connection) as session,
+        ):
+            yield session
+
     def calendar(self) -> WorkingCalendar:
         """Return the working-day calendar with the settings' holiday file, read anew so an edit counts at once."""
         return WorkingCalendar.from_file(self.settings.holiday_file)

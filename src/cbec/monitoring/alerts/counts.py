@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -54,6 +54,11 @@ def add_counts(session: Session, keys: Iterable[CountKey]) -> None:
 
 def rollup_count(session: Session, filters: QueueFilters) -> int:
     """Return the number of alerts with these filters, summed from the rollup."""
+    return int(session.scalar(rollup_total(filters)) or 0)
+
+
+def rollup_total(filters: QueueFilters) -> Select[Any]:
+    """Return the query that sums the rollup's alerts with these filters."""
     query = select(func.coalesce(func.sum(AlertCount.alerts), 0))
     if month := filters.get("month"):
         query = query.where(AlertCount.month == month)
@@ -63,4 +68,4 @@ def rollup_count(session: Session, filters: QueueFilters) -> int:
         query = query.where(AlertCount.severity == severity)
     if institution_id := filters.get("institution_id"):
         query = query.where(AlertCount.institution_id == institution_id)
-    return int(session.scalar(query) or 0)
+    return query
