@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from cbec.monitoring.alerts import store as alert_store
 from cbec.monitoring.alerts.pages import KEYSET_SORTS, encode_cursor
+from cbec.monitoring.alerts.store import AlertFilters
 from cbec.monitoring.engine import Alert
 from cbec.monitoring.models import AlertCount, AlertRecord
 from cbec.storage.engine import transaction
@@ -129,3 +130,27 @@ def test_writing_the_same_episodes_again_counts_nothing_twice(filled: Store) -> 
     with transaction(filled.factory) as session:
         assert session.scalar(select(func.sum(AlertCount.alerts))) == 37
         assert alert_store.count_alerts(session) == 37
+
+
+@pytest.mark.parametrize(
+    "given",
+    [{}, {"month": "2026-10"}, {"institution_id": "PI-1", "severity": "low"}, {"key_contains": "payer_id=AC3"}],
+    ids=["all", "month", "institution-severity", "key-contains"],
+)
+def test_a_list_page_and_its_total_read_in_one_go_match_the_queue(filled: Store, given: AlertFilters) -> None:
+    columns = ("id", "rule_id", "severity", "first_at")
+    with transaction(filled.factory) as session:
+        whole = alert_store.query_alerts(session, limit=None, **given)
+        counted = alert_store.count_alerts(session, **given)
+    assert counted == len(whole) > 0
+    with filled.reading() as session:
+        first, total = alert_store.query_page(session, columns, limit=3, **given)
+        cursor = encode_cursor("severity", first[-1])
+        rest, rest_total = alert_store.query_page(session, columns, limit=100, after=cursor, **given)
+        past, past_total = alert_store.query_page(session, columns, limit=5, offset=100, **given)
+    assert total == rest_total == past_total == counted
+    assert [row.id for row in first + rest] == [r.id for r in whole]
+    assert [tuple(row)[: len(columns)] for row in first] == [
+        (r.id, r.rule_id, r.severity, r.first_at) for r in whole[:3]
+    ]
+    assert past == []

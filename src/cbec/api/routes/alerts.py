@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
 
 from cbec.api.deps import CursorPage, Limit, Offset, PrincipalDep, RowId, StoreDep, visible
 from cbec.api.problems import PROBLEM_RESPONSES
@@ -16,8 +18,13 @@ router = APIRouter(prefix="/alerts", tags=["alerts"], responses=PROBLEM_RESPONSE
 Sort = Literal["severity", "-first_at", "first_at", "-id", "id", "rule_id", "institution_id"]
 
 
+# The list's body, serialized where the page is read: FastAPI would validate the page again, then serialize it
+# on the event loop after a second hop to the thread pool (together a third of a list request's time).
+PAGE_JSON = TypeAdapter(CursorPage[AlertRead])
+
+
 @router.get("", response_model=CursorPage[AlertRead])
-def list_alerts(
+async def list_alerts(
     store: StoreDep,
     principal: PrincipalDep,
     limit: Limit = 50,
@@ -30,17 +37,22 @@ def list_alerts(
     rule_id: Annotated[str | None, Query(max_length=80)] = None,
     severity: Literal["critical", "high", "medium", "low"] | None = None,
     institution_id: Annotated[str | None, Query(max_length=64)] = None,
-) -> CursorPage[AlertRead]:
+) -> Response:
     """List the alerts you may see: most severe and newest first unless `sort` says otherwise.
 
     Page with `offset`, or by keyset: pass the `next_cursor` of a page as `after` to get the next one (every sort
     but institution_id), which reads just that page however deep it is.
     """
     filters = {"month": month, "rule_id": rule_id, "severity": severity, "institution_id": institution_id}
-    items, total, cursor = monitoring.page_alerts(
-        store=store, principal=principal, limit=limit, offset=offset, sort=sort, after=after, **filters
-    )
-    return CursorPage[AlertRead](items=items, total=total, limit=limit, offset=offset, next_cursor=cursor)
+
+    def body() -> bytes:
+        items, total, cursor = monitoring.page_alerts(
+            store=store, principal=principal, limit=limit, offset=offset, sort=sort, after=after, **filters
+        )
+        page = CursorPage[AlertRead](items=items, total=total, limit=limit, offset=offset, next_cursor=cursor)
+        return PAGE_JSON.dump_json(page)
+
+    return Response(await run_in_threadpool(body), media_type="application/json")
 
 
 @router.get("/{alert_id}", response_model=AlertRead)

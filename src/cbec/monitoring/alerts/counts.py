@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,7 +59,7 @@ def rollup_count(session: Session, filters: QueueFilters) -> int:
 
 def rollup_total(filters: QueueFilters) -> Select[Any]:
     """Return the query that sums the rollup's alerts with these filters."""
-    query = select(func.coalesce(func.sum(AlertCount.alerts), 0))
+    query = select(func.coalesce(func.sum(AlertCount.alerts), literal_column("0")))  # no parameter: see _fixed
     if month := filters.get("month"):
         query = query.where(AlertCount.month == month)
     if rule_id := filters.get("rule_id"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Unpack
 
-from sqlalchemy import Engine, Row, RowMapping, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, Row, Select, func, literal_column, select
 from sqlalchemy.orm import Session, defer
 
 from cbec.core.clock import month_key
@@ -218,8 +218,9 @@ def query_page(
     sort: str = "severity",
     after: str | None = None,
     **filters: Unpack[AlertFilters],
-) -> tuple[list[RowMapping], int]:
-    """Return one page of query_alerts as rows of the named columns, and the total count_alerts gives.
+) -> tuple[list[Row[Any]], int]:
+    """Return one page of query_alerts as rows of the named columns (in that order; the total may follow them),
+    and the total count_alerts gives.
 
     Plain rows, not records: a list page has no use for the ORM's identity map and change tracking, which were
     a third of its time. The rollup's sum rides on the page's rows as an uncorrelated scalar subquery that
@@ -227,19 +228,20 @@ def query_page(
     page (past the end), and filters the rollup cannot answer, count on their own.
     """
     query = select(*(AlertRecord.__table__.c[name] for name in columns))
+    core = session.connection()  # plain columns need none of the ORM's execution (a fifth of the page's time)
     if filters.get("key_contains") is not None:
-        rows = _page_rows(session, _filtered(query, filters), limit=limit, offset=offset, sort=sort, after=after)
-        return [row._mapping for row in rows], count_alerts(session, **filters)
+        rows = _page_rows(core, _filtered(query, filters), limit=limit, offset=offset, sort=sort, after=after)
+        return rows, count_alerts(session, **filters)
     total = rollup_total(filters).scalar_subquery().label("total_alerts")
     query = _filtered(query.add_columns(total), filters)
-    rows = _page_rows(session, query, limit=limit, offset=offset, sort=sort, after=after)
+    rows = _page_rows(core, query, limit=limit, offset=offset, sort=sort, after=after)
     if not rows:
         return [], rollup_count(session, filters)
-    return [row._mapping for row in rows], int(rows[0].total_alerts)
+    return rows, int(rows[0].total_alerts)
 
 
 def _page_rows(
-    session: Session, query: Select[Any], *, limit: int | None, offset: int, sort: str, after: str | None
+    session: Session | Connection, query: Select[Any], *, limit: int | None, offset: int, sort: str, after: str | None
 ) -> list[Row[Any]]:
     """Run a select of alerts (records or columns) as one page in `sort` order, by offset or after a cursor."""
     if sort not in SORTS:
@@ -249,15 +251,22 @@ def _page_rows(
     # The severity order is the ix_alerts_*_queue indexes' order, so a page is read from an index, not sorted.
     query = query.order_by(*order_by(sort))
     if after is None:
-        query = query.offset(offset)
-        return list(session.execute(query.limit(limit) if limit else query))
+        query = query.offset(offset) if offset else query
+        return list(session.execute(query.limit(_fixed(limit)) if limit else query))
     found: list[Row[Any]] = []
     for step in after_steps(sort, decode_cursor(sort, after)):
         stepped = query.where(step)
-        found += session.execute(stepped.limit(limit - len(found)) if limit else stepped)
+        found += session.execute(stepped.limit(_fixed(limit - len(found))) if limit else stepped)
         if limit and len(found) >= limit:
             break
     return found
+
+
+def _fixed(limit: int) -> ColumnElement[int]:
+    """Return a page size written into the SQL rather than bound: the first page of an unfiltered list then has no
+    parameters at all, so PostgreSQL plans its prepared statement once, where with parameters it planned it anew
+    over every alert partition on each request (half the statement's time). A page size is one of a few values."""
+    return literal_column(str(int(limit)), Integer)
 
 
 def count_alerts(session: Session, **filters: Unpack[AlertFilters]) -> int:
