@@ -52,10 +52,10 @@ class TokenCache:
 
     def resolve(self, store: Store, token: str) -> Principal:
         """Return the token's principal, from the cache while it is fresh."""
+        cached = self.fresh(token)
+        if cached is not None:
+            return cached
         now = datetime.now(UTC)
-        hit = self._seen.get(token)
-        if hit is not None and hit[1] > now:
-            return hit[0]
         principal, expires_at = auth.resolve_token_until(store=store, token=token, now=now)
         if len(self._seen) >= self.size:
             self._seen.clear()

@@ -59,7 +59,7 @@ def rollup_count(session: Session, filters: QueueFilters) -> int:
 
 def rollup_total(filters: QueueFilters) -> Select[Any]:
     """Return the query that sums the rollup's alerts with these filters."""
-    query = select(func.coalesce(func.sum(AlertCount.alerts), literal_column("0")))  # no parameter: see _fixed
+    query = select(func.coalesce(func.sum(AlertCount.alerts), literal_column("0")))  # no bound parameter (store._fixed)
     if month := filters.get("month"):
         query = query.where(AlertCount.month == month)
     if rule_id := filters.get("rule_id"):
