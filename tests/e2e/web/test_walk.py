@@ -21,7 +21,9 @@ from .browsing import browser_login, needs_chromium
 from .languages import problems as language_problems
 from .languages import typed
 
-pytestmark = needs_chromium
+# What the browser draws does not depend on the store; every page of every role is fetched on PostgreSQL in that
+# pass by test_languages.py, so the walk runs in the ordinary pass only.
+pytestmark = [needs_chromium, pytest.mark.store_blind]
 
 USERS = {"regulator": "analyst", "institution": "pi-a", "platform": "shop", "enterprise": "firm"}
 LANGS = ("zh", "en")

@@ -3,10 +3,11 @@
 The reference of each month is the DuckDB batch driver (`cbec monitor run`), which reads the whole month sorted.
 The streaming driver (`cbec monitor stream`, micro-batches of 1, 200 and 1,000 payments), JetStream workers
 (`cbec monitor publish --partitions M` + M × `cbec monitor worker`; M = 1, 2, 3 with micro-batches of 1, 200 and
-1,000: a Latin square over the seeds, so every (M, batch) pair runs once) and the Spark batch driver take the file as
-generated: in time order, ties in the generator's order. One month keeps the generator's second clock, two are cut
-to the minute so that many payments share an instant. The months hold a few thousand payments to fit the suite's
-time; `bench/driver_pairs.py` runs the whole matrix (every M x batch on every month, Spark too) on bigger months.
+1,000: a Latin square over the seeds, so every (M, batch) pair runs once) take the file as generated: in time
+order, ties in the generator's order. One month keeps the generator's second clock, two are cut to the minute so
+that many payments share an instant. The months hold a few thousand payments to fit the suite's time;
+`bench/driver_pairs.py` runs the whole matrix (every M x batch on every month, Spark too) on bigger months. The
+Spark batch driver's pairs are checked in test_spark_backend.py, on that module's Spark session.
 """
 
 from __future__ import annotations
@@ -59,12 +60,4 @@ def test_jetstream_workers_export_the_batch_drivers_pairs(
 ) -> None:
     path, reference = months[seed]
     pairs = worker_pairs(tmp_path, path, partitions, batch)
-    assert (len(pairs), sorted(pairs - reference), sorted(reference - pairs)) == (len(reference), [], [])
-
-
-def test_the_spark_batch_driver_exports_the_duckdb_pairs(months: dict[int, tuple[Path, Pairs]], tmp_path: Path) -> None:
-    # One month (the one with the most ties): a Spark session costs the suite a JVM, and the batch drivers sort the
-    # month, so arrival cannot matter to them; bench/driver_pairs.py runs Spark on every month.
-    path, reference = months[11]
-    pairs = batch_pairs(tmp_path, path, "spark")
     assert (len(pairs), sorted(pairs - reference), sorted(reference - pairs)) == (len(reference), [], [])
