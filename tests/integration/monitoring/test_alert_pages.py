@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cbec.monitoring.alerts import store as alert_store
+from cbec.monitoring.alerts.overview import available_months
 from cbec.monitoring.alerts.pages import KEYSET_SORTS, encode_cursor
 from cbec.monitoring.alerts.store import AlertFilters
 from cbec.monitoring.engine import Alert
@@ -50,13 +51,26 @@ def _alerts() -> list[Alert]:
     return found
 
 
-@pytest.fixture
-def filled(store: Store) -> Store:
+def _write(store: Store) -> Store:
     alerts = _alerts()
     alert_store.prepare_partitions(store.engine, alerts)
     with transaction(store.factory) as session:
         assert alert_store.write_alerts(session, alerts, ruleset_version="t", source="batch", now=NOW) == 37
     return store
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    return _write(store)
+
+
+def test_the_months_that_have_alerts_are_read_from_the_rollup_newest_first(store: Store) -> None:
+    assert available_months(store=store) == []
+    _write(store)
+    with store.factory() as session:
+        months = sorted(session.scalars(select(AlertRecord.month).distinct()), reverse=True)
+    assert months == ["2026-11", "2026-10"]
+    assert available_months(store=store) == months
 
 
 @pytest.mark.parametrize("sort", sorted(KEYSET_SORTS))
