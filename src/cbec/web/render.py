@@ -123,7 +123,8 @@ Registers = dict[str, dict[str, tuple[str, str]]]
 
 def registers(store: Store) -> Registers:
     """Return the names of institutions, enterprises and platforms by code, to show beside the codes."""
-    return {kind: feeds.register_names(store=store, feed=feed) for kind, feed in NAMED_REGISTERS.items()}
+    names = feeds.registers_names(store=store, feeds=NAMED_REGISTERS.values())
+    return {kind: names[feed] for kind, feed in NAMED_REGISTERS.items()}
 
 
 def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
