@@ -5,6 +5,7 @@ Usage: python bench/api.py [--seconds 15] [--connections 32] [--payments 20000] 
 - POST /api/v1/payments/score (the streaming engine's verdict on one payment, full shipped rule set):
   requests/s, p50 and p99 (issue 7 target: >= 1,000 scores/s at p99 <= 20 ms, uvicorn, this machine).
 - GET /api/v1/alerts?limit=50 (the alert queue's first page, as a regulator): requests/s, p50 and p99.
+- GET /alerts (the web page of the alert list, its first page, in a regulator's logged-in session): the same.
 Needs Debian's `wrk` (apt install wrk). The server runs as `cbec serve --workers W` in its own process, on a fresh
 SQLite home or a throw-away PostgreSQL database (CBEC_TEST_POSTGRES_URL) with --alerts more synthetic alerts filled
 in SQL (as bench/pg_queries.py does: 6 months, 40 institutions) behind the alert list.
@@ -113,6 +114,19 @@ def _wrk(script: str, url: str, seconds: int, connections: int, env: dict[str, s
     return rate, p50, p99
 
 
+def _web_session(base: str, username: str, password: str) -> str:
+    """Log in to the web as a user and return the session's Cookie header, once checked on the alert page."""
+    with httpx.Client(base_url=base, headers={"Origin": base}) as web:
+        login = web.post("/login", data={"username": username, "password": password})
+        if login.status_code != 303:
+            raise RuntimeError(f"web login failed: {login.status_code}")
+        cookie = "; ".join(f"{name}={value}" for name, value in web.cookies.items())
+        page = httpx.get(f"{base}/alerts", headers={"Cookie": cookie})
+        if page.status_code != 200 or "<table" not in page.text:
+            raise RuntimeError(f"the alert page did not answer with its table: {page.status_code}")
+    return cookie
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15)
@@ -121,7 +135,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="cbec serve --workers")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--alerts", type=int, default=0, help="more synthetic alerts (PostgreSQL only)")
-    parser.add_argument("--skip", choices=("score", "alerts"), help="leave one of the two runs out")
+    parser.add_argument("--skip", choices=("score", "alerts", "page"), help="leave one of the three runs out")
     parser.add_argument("--json", type=Path, help="also write the figures to this file (for bench/targets.py)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -198,6 +212,15 @@ def run(args: argparse.Namespace, url: str | None) -> None:
                 f"{_cpu_s(server.pid) - cpu:.1f} s in {args.seconds} s"
             )
             figures["alerts_page"] = {"rate": rate, "p50_ms": p50, "p99_ms": p99}
+        if args.skip != "page":
+            cookie = _web_session(base, "bench-reg", "bench password 1")
+            cpu = _cpu_s(server.pid)
+            rate, p50, p99 = _wrk("alerts_page.lua", base, args.seconds, args.connections, {"CBEC_COOKIE": cookie})
+            print(
+                f"GET /alerts (web page): {rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, server CPU "
+                f"{_cpu_s(server.pid) - cpu:.1f} s in {args.seconds} s"
+            )
+            figures["alerts_web"] = {"rate": rate, "p50_ms": p50, "p99_ms": p99}
         if args.json:
             args.json.write_text(json.dumps(figures))
     finally:

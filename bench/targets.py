@@ -78,6 +78,16 @@ def _api(figures: Figures, quick: bool) -> list[Verdict]:
                 page["rate"] >= 500 and page["p99_ms"] <= 50,
             )
         )
+    web = figures.get("alerts_web")
+    if web:
+        verdicts.append(
+            Verdict(
+                f"alert list page GET /alerts ({figures['database']})",
+                f"{web['rate']:,.0f} req/s, p99 {web['p99_ms']:.1f} ms, {figures['alerts']:,} alerts",
+                ">= 500 req/s, p99 <= 50 ms (1M alerts)",
+                web["rate"] >= 500 and web["p99_ms"] <= 50,
+            )
+        )
     score = figures.get("score")
     if score:
         verdicts.append(
