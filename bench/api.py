@@ -114,6 +114,19 @@ def _wrk(script: str, url: str, seconds: int, connections: int, env: dict[str, s
     return rate, p50, p99
 
 
+def _load(
+    pid: int, base: str, args: argparse.Namespace, label: str, script: str, env: dict[str, str], target: str = ""
+) -> dict[str, float]:
+    """Load the server with one wrk script; print and return its rate, p50 and p99 (and the server's CPU)."""
+    cpu = _cpu_s(pid)
+    rate, p50, p99 = _wrk(script, base, args.seconds, args.connections, env)
+    print(
+        f"{label}: {rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, server CPU "
+        f"{_cpu_s(pid) - cpu:.1f} s in {args.seconds} s{target}"
+    )
+    return {"rate": rate, "p50_ms": p50, "p99_ms": p99}
+
+
 def _web_session(base: str, username: str, password: str) -> str:
     """Log in to the web as a user and return the session's Cookie header, once checked on the alert page."""
     with httpx.Client(base_url=base, headers={"Origin": base}) as web:
@@ -197,30 +210,14 @@ def run(args: argparse.Namespace, url: str | None) -> None:
         )
         if args.skip != "score":
             env = {"CBEC_TOKEN": pi_token, "CBEC_INSTITUTION": institution}
-            cpu = _cpu_s(server.pid)
-            rate, p50, p99 = _wrk("score.lua", base, args.seconds, args.connections, env)
-            print(
-                f"POST /payments/score: {rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, server CPU "
-                f"{_cpu_s(server.pid) - cpu:.1f} s in {args.seconds} s (target >= 2,000/s at p99 <= 20 ms, 2 workers)"
-            )
-            figures["score"] = {"rate": rate, "p50_ms": p50, "p99_ms": p99}
+            target = " (target >= 2,000/s at p99 <= 20 ms, 2 workers)"
+            figures["score"] = _load(server.pid, base, args, "POST /payments/score", "score.lua", env, target)
         if args.skip != "alerts":
-            cpu = _cpu_s(server.pid)
-            rate, p50, p99 = _wrk("alerts.lua", base, args.seconds, args.connections, {"CBEC_TOKEN": reg_token})
-            print(
-                f"GET /alerts?limit=50: {rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, server CPU "
-                f"{_cpu_s(server.pid) - cpu:.1f} s in {args.seconds} s"
-            )
-            figures["alerts_page"] = {"rate": rate, "p50_ms": p50, "p99_ms": p99}
+            env = {"CBEC_TOKEN": reg_token}
+            figures["alerts_page"] = _load(server.pid, base, args, "GET /alerts?limit=50", "alerts.lua", env)
         if args.skip != "page":
-            cookie = _web_session(base, "bench-reg", "bench password 1")
-            cpu = _cpu_s(server.pid)
-            rate, p50, p99 = _wrk("alerts_page.lua", base, args.seconds, args.connections, {"CBEC_COOKIE": cookie})
-            print(
-                f"GET /alerts (web page): {rate:,.0f} requests/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, server CPU "
-                f"{_cpu_s(server.pid) - cpu:.1f} s in {args.seconds} s"
-            )
-            figures["alerts_web"] = {"rate": rate, "p50_ms": p50, "p99_ms": p99}
+            env = {"CBEC_COOKIE": _web_session(base, "bench-reg", "bench password 1")}
+            figures["alerts_web"] = _load(server.pid, base, args, "GET /alerts (web page)", "alerts_page.lua", env)
         if args.json:
             args.json.write_text(json.dumps(figures))
     finally:
