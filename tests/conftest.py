@@ -101,8 +101,8 @@ class Templates:
     def drop(self) -> None:
         """Drop the database from a process of its own that the run does not wait for.
 
-        Dropping a database that hundreds of test schemas filled takes the server 4-18 s (a checkpoint, and the
-        unlinking of every relation's files): at the end of a worker that was the last thing the run waited on.
+        Dropping a database that hundreds of test schemas filled took the server up to 18 s here (the files of every
+        relation to unlink): at the end of a worker that was the last thing the run waited on.
         """
         self.admin.dispose()
         if self._database is None:
