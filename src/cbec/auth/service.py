@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cbec.audit import service as audit
 from cbec.auth.domain import ROLES, Principal, token_hours_cap
@@ -108,6 +108,15 @@ def issue_token(
         return TokenIssued(token=secret, token_id=token.id, expires_at=token.expires_at)
 
 
+# A token's state and its user, by the token's hash: every API request and page asks, so the statement is built
+# once and read as plain columns on an autocommit connection (no ORM objects, no BEGIN and ROLLBACK around it).
+TOKEN_OWNER = (
+    select(ApiToken.revoked_at, ApiToken.expires_at, User.active, User.username, User.role, User.tenant_id)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_token(*, store: Store, token: str, now: datetime | None = None) -> Principal:
     """Return the principal of a live token, else raise AuthError (unknown, expired or revoked)."""
     return resolve_token_until(store=store, token=token, now=now)[0]
@@ -116,16 +125,14 @@ def resolve_token(*, store: Store, token: str, now: datetime | None = None) -> P
 def resolve_token_until(*, store: Store, token: str, now: datetime | None = None) -> tuple[Principal, datetime]:
     """Return the principal of a live token and when the token expires, else raise AuthError."""
     now = now or datetime.now(UTC)
-    with store.factory() as session:
-        row = session.execute(
-            select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == _digest(token))
-        ).first()
+    with store.reading() as session:
+        row = session.connection().execute(TOKEN_OWNER, {"token_hash": _digest(token)}).first()
     if row is None:
         raise AuthError("令牌无效 / invalid token")
-    found, user = row
-    if found.revoked_at is not None or found.expires_at <= now or not user.active:
+    revoked_at, expires_at, active, username, role, tenant_id = row
+    if revoked_at is not None or expires_at <= now or not active:
         raise AuthError("令牌已过期或已撤销 / token expired or revoked")
-    return Principal(username=user.username, role=user.role, tenant_id=user.tenant_id), found.expires_at
+    return Principal(username=username, role=role, tenant_id=tenant_id), expires_at
 
 
 def revoke_token(*, store: Store, token: str, actor: str, now: datetime | None = None) -> bool:
