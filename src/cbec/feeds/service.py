@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, literal, select, union_all
 
 from cbec.audit import service as audit
 from cbec.config import Settings
@@ -178,18 +177,29 @@ def register_names(*, store: Store, feed: str) -> dict[str, tuple[str, str]]:
 
 
 def registers_names(*, store: Store, feeds: Iterable[str]) -> dict[str, dict[str, tuple[str, str]]]:
-    """Return register_names of each feed, read on one autocommit connection (a page asks for three registers:
-    one connection, no BEGIN and no ROLLBACK, instead of a session and its round trips for each)."""
+    """Return register_names of each feed, read in one statement (a page asks for three registers: one round trip
+    on an autocommit connection, instead of a session, its BEGIN and ROLLBACK, and a statement for each)."""
+    names: dict[str, dict[str, tuple[str, str]]] = {feed: {} for feed in feeds}
+    if not names:
+        return names
     with store.reading() as session:
-        return {feed: _names(session, feed) for feed in feeds}
+        rows = session.connection().execute(union_all(*(_names(feed) for feed in names)))
+        for feed, key, zh, en in rows:
+            names[feed][str(key)] = (str(zh), str(en or zh))
+    return names
 
 
-def _names(session: Session, feed: str) -> dict[str, tuple[str, str]]:
+def _names(feed: str) -> Select[Any]:
+    """Select a register's current rows as (feed, key, Chinese name, English name or the one name)."""
     spec = get_feed(feed)
     table = REGISTER_TABLES[spec.name]
     english = table.c["name_en"] if "name_en" in table.c else table.c["name"]
-    query = select(table.c[spec.key[0]], table.c["name"], english).where(table.c.is_current)
-    return {str(key): (str(zh), str(en or zh)) for key, zh, en in session.execute(query)}
+    return select(
+        literal(feed).label("feed"),
+        table.c[spec.key[0]].label("key"),
+        table.c["name"].label("name"),
+        english.label("name_en"),
+    ).where(table.c.is_current)
 
 
 def list_quarantine(
