@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,6 +18,9 @@ from cbec.storage.engine import Role, make_engine, make_session_factory
 from cbec.storage.lake import Lake
 from cbec.storage.migrate import upgrade
 from cbec.storage.partitions import ensure_alert_partitions, months_ahead
+
+# The reading session open in this context (thread or task) and its store: reads nested in it share its connection.
+_READING: ContextVar[tuple[Store, Session] | None] = ContextVar("cbec_reading", default=None)
 
 
 @dataclass
@@ -52,12 +56,22 @@ class Store:
 
         Its connection is in autocommit: no BEGIN before the first statement and no ROLLBACK after the last, two
         of a short read's few round trips to PostgreSQL. Nothing written through it is held back for a commit.
+        Reading inside a reading (a page's rows, its months and its registers) gets the outer one's session: one
+        pool checkout and its ping for the page, not one for each read.
         """
+        current = _READING.get()
+        if current is not None and current[0] is self:
+            yield current[1]
+            return
         with (
             self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
             self.factory(bind=connection) as session,
         ):
-            yield session
+            token = _READING.set((self, session))
+            try:
+                yield session
+            finally:
+                _READING.reset(token)
 
     def calendar(self) -> WorkingCalendar:
         """Return the working-day calendar with the settings' holiday file, read anew so an edit counts at once."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from cbec.api.deps import RowId, StoreDep
 from cbec.auth.domain import REGULATORS, ROLES
 from cbec.monitoring import service as monitoring
+from cbec.monitoring.schemas import AlertRead
 from cbec.supervision import service as supervision
 from cbec.web.render import MonthFilter, PageNo, Queue, SeverityFilter, not_found, page, queue_page, registers
 from cbec.web.session import Visitor, check_csrf, needs
@@ -18,9 +19,16 @@ from cbec.web.session import Visitor, check_csrf, needs
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Regulator = Annotated[Visitor, Depends(needs(*sorted(REGULATORS)))]
+
+
+def _alert_page(**read: Any) -> tuple[list[AlertRead], int]:
+    """Return one page of alerts and their total, read in one statement as the API's list reads them."""
+    rows, total, _cursor = monitoring.page_alerts(**read)
+    return rows, total
+
+
 ALERTS = Queue(
-    monitoring.count_alerts,
-    monitoring.list_alerts,
+    _alert_page,
     monitoring.available_months,
     ("alerts.html.j2", "alert_rows.html.j2"),
 )

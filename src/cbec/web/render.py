@@ -222,15 +222,16 @@ PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 @dataclass(frozen=True, slots=True)
 class Queue:
-    """A filtered, sorted queue page: the service's count and rows reads, and the page's and the table's templates.
+    """A filtered, sorted queue page: the service's read of one page and its total, and the page's and the table's
+    templates.
 
-    `count` and `rows` are called with the store, the principal and the filters (blank: None); `rows` also with
-    limit, offset and sort. `months` lists the months to filter by. With `cap`, `count` is also given the cap and
-    the page says "cap+" beyond it (pages deeper than the cap are reached by filtering, not paging).
+    `read` is called with the store, the principal, limit, offset, sort and the filters (blank: None), and returns
+    the page's rows and the total they are paged from: one call, so a service can read both in one statement.
+    `months` lists the months to filter by. With `cap`, `read` is also given the cap and the page says "cap+"
+    beyond it (pages deeper than the cap are reached by filtering, not paging).
     """
 
-    count: Callable[..., int]
-    rows: Callable[..., list[Any]]
+    read: Callable[..., tuple[list[Any], int]]
     months: Callable[..., list[str]]
     templates: tuple[str, str]
     page_size: int = 25
@@ -254,13 +255,21 @@ def queue_page(
     """
     chosen = {k: v or None for k, v in filters.items()}
     capped = {} if queue.cap is None else {"cap": queue.cap}
-    total = queue.count(store=store, principal=visitor.principal, **capped, **chosen)
+    offset = (page_no - 1) * queue.page_size
+    with store.reading():  # the reads below that read on an autocommit connection share this one
+        found, total = queue.read(
+            store=store,
+            principal=visitor.principal,
+            limit=queue.page_size,
+            offset=offset,
+            sort=sort,
+            **capped,
+            **chosen,
+        )
+        months = queue.months(store=store)
+        names = registers(store)
     more = queue.cap is not None and total > queue.cap
     total = min(total, queue.cap) if queue.cap is not None else total
-    offset = (page_no - 1) * queue.page_size
-    found = queue.rows(
-        store=store, principal=visitor.principal, limit=queue.page_size, offset=offset, sort=sort, **chosen
-    )
     context: dict[str, Any] = {
         "rows": found,
         "total": total,
@@ -268,9 +277,9 @@ def queue_page(
         "page_no": page_no,
         "pages": max(1, -(-total // queue.page_size)),
         "filters": filters,
-        "months": queue.months(store=store),
+        "months": months,
         "sort": sort,
-        "registers": registers(store),
+        "registers": names,
     }
     whole, table = queue.templates
     template = table if request.headers.get("hx-request") else whole

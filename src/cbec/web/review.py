@@ -28,9 +28,16 @@ router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Visitor, Depends(needs(*ROLES))]
 Csrf = Annotated[str, Form(max_length=100)]
 Reason = Annotated[str, Form(max_length=4000)]
+
+
+def _item_page(*, cap: int, limit: int, offset: int, sort: str, **read: Any) -> tuple[list[dict[str, Any]], int]:
+    """Return one page of review items and how many there are, counted up to one past the cap."""
+    rows = monitoring.list_items(limit=limit, offset=offset, sort=sort, **read)
+    return rows, monitoring.count_items(cap=cap, **read)
+
+
 REVIEW_ITEMS = Queue(
-    monitoring.count_items,
-    monitoring.list_items,
+    _item_page,
     monitoring.available_months,
     ("review.html.j2", "review_rows.html.j2"),
     cap=10_000,
