@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 from cbec.core.clock import SHANGHAI
 
@@ -22,6 +22,8 @@ MILLION = Decimal(1_000_000)
 BILLION = Decimal(1_000_000_000)
 
 Number = Decimal | int | float
+# "#,##0" and "#,##0.00"-style patterns by places, parsed once (Babel parses a pattern string on every call).
+PATTERNS: dict[int, NumberPattern] = {}
 
 
 def locale_of(lang: str) -> Locale:
@@ -33,8 +35,10 @@ def number(value: Number | None, lang: str, places: int = 0) -> str:
     """Return a number with the language's grouping and a fixed number of places, or — ."""
     if value is None:
         return NONE
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(Decimal(str(value)), format=pattern, locale=locale_of(lang), decimal_quantization=True)
+    pattern = PATTERNS.get(places)
+    if pattern is None:
+        pattern = PATTERNS.setdefault(places, parse_pattern("#,##0" + ("." + "0" * places if places else "")))
+    return pattern.apply(Decimal(str(value)), locale_of(lang), decimal_quantization=True)
 
 
 def percent(value: Number | None, lang: str, places: int = 2, signed: bool = False) -> str:
