@@ -34,7 +34,10 @@ def test_the_three_registers_names_come_in_one_statement_with_english_where_the_
     names = registers_names(store=store, feeds=("institutions", "enterprises", "platforms"))
     assert names == {
         # institutions have one name: it stands for both languages
-        "institutions": {"PI-LIANLIAN": ("连连银通电子支付有限公司", "连连银通电子支付有限公司"), "PI-2": ("新名称", "新名称")},
+        "institutions": {
+            "PI-LIANLIAN": ("连连银通电子支付有限公司", "连连银通电子支付有限公司"),
+            "PI-2": ("新名称", "新名称"),
+        },
         "enterprises": {ENTERPRISE: ("杭州示例跨境贸易有限公司", "Hangzhou Example Trading")},
         "platforms": {},
     }

@@ -38,7 +38,7 @@ def number(value: Number | None, lang: str, places: int = 0) -> str:
     pattern = PATTERNS.get(places)
     if pattern is None:
         pattern = PATTERNS.setdefault(places, parse_pattern("#,##0" + ("." + "0" * places if places else "")))
-    return pattern.apply(Decimal(str(value)), locale_of(lang), decimal_quantization=True)
+    return str(pattern.apply(Decimal(str(value)), locale_of(lang), decimal_quantization=True))
 
 
 def percent(value: Number | None, lang: str, places: int = 2, signed: bool = False) -> str:
