@@ -83,7 +83,7 @@ def list_items(
     query = _filtered(select(ReviewItem), principal, filters).order_by(*ITEM_SORTS[sort]).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    with store.factory() as session:
+    with store.reading() as session:  # on the page's connection when the queue page holds one
         return [item_view(r) for r in session.scalars(query)]
 
 
@@ -96,7 +96,7 @@ def count_items(*, store: Store, principal: Principal = SYSTEM, cap: int | None 
     matching = _filtered(select(ReviewItem.id), principal, filters)
     if cap is not None:
         matching = matching.limit(cap + 1)
-    with store.factory() as session:
+    with store.reading() as session:
         return int(session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
 
 
