@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -22,8 +23,6 @@ MILLION = Decimal(1_000_000)
 BILLION = Decimal(1_000_000_000)
 
 Number = Decimal | int | float
-# "#,##0" and "#,##0.00"-style patterns by places, parsed once (Babel parses a pattern string on every call).
-PATTERNS: dict[int, NumberPattern] = {}
 
 
 def locale_of(lang: str) -> Locale:
@@ -31,14 +30,17 @@ def locale_of(lang: str) -> Locale:
     return LOCALES[lang]
 
 
+@cache
+def _pattern(places: int) -> NumberPattern:
+    """Return the "#,##0" pattern with `places` decimals, parsed once (Babel parses a pattern string on each call)."""
+    return parse_pattern("#,##0" + ("." + "0" * places if places else ""))
+
+
 def number(value: Number | None, lang: str, places: int = 0) -> str:
     """Return a number with the language's grouping and a fixed number of places, or — ."""
     if value is None:
         return NONE
-    pattern = PATTERNS.get(places)
-    if pattern is None:
-        pattern = PATTERNS.setdefault(places, parse_pattern("#,##0" + ("." + "0" * places if places else "")))
-    return str(pattern.apply(Decimal(str(value)), locale_of(lang), decimal_quantization=True))
+    return str(_pattern(places).apply(Decimal(str(value)), locale_of(lang), decimal_quantization=True))
 
 
 def percent(value: Number | None, lang: str, places: int = 2, signed: bool = False) -> str:
