@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -28,9 +29,14 @@ from cbec.storage.store import Store
 
 log = logging.getLogger(__name__)
 HASHER = PasswordHasher()
-_DUMMY = HASHER.hash("cbec-timing-equaliser")
 WRONG = "用户名或密码错误 / wrong user name or password"
 Action = Literal["complaint", "report_build"]
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to verify against when the user does not exist, so both cases take the same time."""
+    return HASHER.hash("cbec-timing-equaliser")
 
 
 class AuthError(PermissionError):
@@ -67,12 +73,13 @@ def authenticate(
     settings, throttle = store.settings, throttle_of(store.settings)
     account, address = _keys(settings, username, client)
     _refuse_if_throttled(throttle, settings, account, address)
+    dummy = _dummy_hash()  # before the lookup: a process's first login pays for it whether or not the user exists
     with store.factory() as session:
         user = session.scalar(select(User).where(User.username == username))
     if user is not None and user.locked_until is not None and user.locked_until > now:
         raise Throttled(int((user.locked_until - now).total_seconds()) + 1)
     try:
-        HASHER.verify(user.password_hash if user else _DUMMY, password)
+        HASHER.verify(user.password_hash if user else dummy, password)
     except (VerificationError, InvalidHashError):
         throttle.hit(Windows.parse(settings.login_account_limits), *account)
         throttle.hit(Windows.parse(settings.login_address_limits), *address)

@@ -15,8 +15,10 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:  # datasketch (and the SciPy it imports) loads when a text is first indexed: 0.3 s
+    from datasketch import MinHash, MinHashLSH
 
 SHINGLE = 3  # characters per shingle: short enough for two-character Chinese words, long enough to be rare
 PERMUTATIONS = 128
@@ -47,6 +49,8 @@ def _hash(value: bytes) -> int:
 
 def signature(grams: frozenset[str]) -> MinHash:
     """Return the MinHash signature of a shingle set (stable across processes: blake2b, fixed seed)."""
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=PERMUTATIONS, seed=1, hashfunc=_hash)
     minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
     return minhash
@@ -63,12 +67,18 @@ class TextMatch:
     how: str  # similar (Jaccard) or contained (the registered text inside a longer description)
 
 
+def _lsh() -> MinHashLSH:
+    from datasketch import MinHashLSH
+
+    return MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS)
+
+
 @dataclass
 class TextIndex:
     """Registered texts (rights holders' product descriptions) for near-duplicate search."""
 
     grams: dict[str, frozenset[str]] = field(default_factory=dict)
-    lsh: MinHashLSH = field(default_factory=lambda: MinHashLSH(threshold=CANDIDATE_JACCARD, num_perm=PERMUTATIONS))
+    lsh: MinHashLSH = field(default_factory=_lsh)
 
     def add(self, key: str, text: str) -> bool:
         """Register a text under a key; return False (not indexed) when it is too short to judge copies by."""
