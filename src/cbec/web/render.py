@@ -127,6 +127,21 @@ def registers(store: Store) -> Registers:
     return {kind: names[feed] for kind, feed in NAMED_REGISTERS.items()}
 
 
+def named(lang: str, names: Registers, kind: str, code: str | None, href: str | None = None) -> Markup:
+    """Return a code with its register's name beside it (`named('institution', code, href)` in a template): the
+    name, a link when `href` is given, then the code; the code alone when the register has no name; – for none.
+
+    A Python function, not a Jinja macro: a macro imported with the page's context is run anew on every render,
+    and a long table calls it on every row.
+    """
+    if not code:
+        return Markup("–")
+    name = pick(lang, names.get(kind, {}).get(code), "")
+    shown = Markup("{}").format(name or code)
+    linked = Markup('<a href="{}">{}</a>').format(href, shown) if href else shown
+    return linked + Markup(' <span class="code">{}</span>').format(code) if name else linked
+
+
 def nav(lang: str, visitor: Visitor) -> list[tuple[str, str]]:
     """Return the navigation (path, label) the user's role may open."""
     if visitor.principal.role in PROVINCE_ROLES:
@@ -207,6 +222,7 @@ def page(
     names: Registers = context.pop("registers", None) or {}
     # name_of("enterprise", code): the register's name in the page's language, "" when the register has none.
     base["name_of"] = lambda kind, code: pick(lang, names.get(kind, {}).get(code or ""), "")
+    base["named"] = partial(named, lang, names)
     if visitor is not None:
         base["nav"] = nav(lang, visitor)
         base["role_title"] = labels.label("role", visitor.principal.role, lang)

@@ -112,21 +112,23 @@ def _walk_one(
     return visits
 
 
+# A test per kind of user (not one for all): the walk is the suite's longest test, and four parts let two
+# workers share it instead of one walking alone at the end of the run.
+@pytest.mark.parametrize("who", list(USERS))
 def test_every_navigation_link_for_every_kind_of_user(
-    browser: object, base_url: str, store: Store, tmp_path_factory: pytest.TempPathFactory
+    who: str, browser: object, base_url: str, store: Store, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe, shots, started, said = Axe(), _shots(tmp_path_factory), time.monotonic(), typed(store)
     visits = [
         visit
-        for who in USERS
         for lang in LANGS
         for width in WIDTHS
         for visit in _walk_one(browser, base_url, who, lang, width, shots, axe, said)
     ]
     problems = [p for visit in visits for p in visit.problems()]
-    print(f"walk: {len(visits)} pages in {time.monotonic() - started:.1f} s, screenshots in {shots}")
+    print(f"walk of the {who}: {len(visits)} pages in {time.monotonic() - started:.1f} s, screenshots in {shots}")
     errors, wide = sum(len(v.errors) for v in visits), sum(v.overflow > 0 for v in visits)
     serious = sum(len(v.violations) for v in visits)
     raw = sum(len(v.language) for v in visits if v.lang == "zh")
@@ -136,6 +138,6 @@ def test_every_navigation_link_for_every_kind_of_user(
     )
     for problem in problems:
         print(problem)
-    # Every kind of user reaches pages, in both languages and both widths.
-    assert {(v.who, v.lang, v.width) for v in visits} == {(u, la, w) for u in USERS for la in LANGS for w in WIDTHS}
+    # The user reaches pages, in both languages and both widths.
+    assert {(v.who, v.lang, v.width) for v in visits} == {(who, la, w) for la in LANGS for w in WIDTHS}
     assert problems == []
