@@ -127,6 +127,11 @@ def registers(store: Store) -> Registers:
     return {kind: names[feed] for kind, feed in NAMED_REGISTERS.items()}
 
 
+def name_of(lang: str, names: Registers, kind: str, code: str | None) -> str:
+    """Return a code's name in its register, in the page's language; "" when the register has none."""
+    return pick(lang, names.get(kind, {}).get(code or ""), "")
+
+
 def named(lang: str, names: Registers, kind: str, code: str | None, href: str | None = None) -> Markup:
     """Return a code with its register's name beside it (`named('institution', code, href)` in a template): the
     name, a link when `href` is given, then the code; the code alone when the register has no name; – for none.
@@ -136,7 +141,7 @@ def named(lang: str, names: Registers, kind: str, code: str | None, href: str | 
     """
     if not code:
         return Markup("–")
-    name = pick(lang, names.get(kind, {}).get(code), "")
+    name = name_of(lang, names, kind, code)
     shown = Markup("{}").format(name or code)
     linked = Markup('<a href="{}">{}</a>').format(href, shown) if href else shown
     return linked + Markup(' <span class="code">{}</span>').format(code) if name else linked
@@ -220,8 +225,7 @@ def page(
         "city_name": partial(city_name, lang),
     }
     names: Registers = context.pop("registers", None) or {}
-    # name_of("enterprise", code): the register's name in the page's language, "" when the register has none.
-    base["name_of"] = lambda kind, code: pick(lang, names.get(kind, {}).get(code or ""), "")
+    base["name_of"] = partial(name_of, lang, names)  # name_of("enterprise", code), named("enterprise", code, href)
     base["named"] = partial(named, lang, names)
     if visitor is not None:
         base["nav"] = nav(lang, visitor)
