@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 
 from cbec.config import Settings
 from cbec.core.clock import SHANGHAI
+from cbec.core.memory import give_back_freed_memory
 from cbec.core.money import FxTable, load_fx_table
 from cbec.feeds.service import ingest, read_side
 from cbec.monitoring.batch.driver import run_batch
@@ -189,6 +190,7 @@ def main() -> None:
             f"rule set {rules.id}@{rules.version}: {len(rules.rules)} rules; month {MONTH}: {args.payments:,} payments"
         )
 
+        give_back_freed_memory()  # what generating and ingesting the month freed is not the run's
         peak_from_here = _reset_peak_rss()  # the synthetic data was generated in this process
         start, cpu = time.perf_counter(), time.process_time()
         alerts = run_batch(con, ruleset=rules, fx=fx, month=MONTH)

@@ -19,8 +19,8 @@ from dataclasses import replace
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
+from cbec.core.memory import give_back_freed_memory
 from cbec.core.money import FxTable
 from cbec.core.months import month_bounds
 from cbec.monitoring.batch.load import MonthData, Part, load_month, workers
@@ -81,9 +81,16 @@ def run_rules(
 ) -> list[Alert]:
     """Read the month (or one part of it) into memory and run every rule of the set over it."""
     data = load_month(con, ruleset=ruleset, fx=fx, month=month, source=source, part=part)
+    give_back_freed_memory()  # the scan's and the sorts' temporaries, before the rules allocate theirs
+
+    def run(rule: Rule) -> list[Alert]:
+        alerts = _rule_alerts(rule, data, streams)
+        give_back_freed_memory()  # else the heap keeps each rule's peak for the next rule on top of its own
+        return alerts
+
     streams = Streams(data)
     with ThreadPoolExecutor(max_workers=workers(con)) as pool:  # numpy releases the GIL
-        found = list(pool.map(lambda rule: _rule_alerts(rule, data, streams), ruleset.rules))
+        found = list(pool.map(run, ruleset.rules))
     return [alert for alerts in found for alert in alerts]
 
 
@@ -107,7 +114,7 @@ def iter_planned(
         subset = replace(ruleset, rules=dimension.rules)
         for n, part in enumerate(dimension.parts, 1):
             found = run_rules(con, ruleset=subset, fx=fx, month=month, source=source, part=part)
-            pa.default_memory_pool().release_unused()  # give the partition's Arrow buffers back
+            give_back_freed_memory()  # the partition's arrays, before the next one is read
             done += len(found)
             if progress:
                 progress(f"{dimension.name} partition {n}/{len(dimension.parts)}: {done:,} alerts so far")

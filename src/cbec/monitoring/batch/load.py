@@ -99,17 +99,16 @@ class MonthData:
     ts: Ints
     fen: Ints
     in_month: Bools
-    order: Ints  # row i of the month is row order[i] of `ids` and `conditions`
-    ids: pa.Table  # institution_id, payment_id
+    order: Ints  # row i of the month is row order[i] of `ids`
+    ids: pa.Table  # institution_id, payment_id, as read (a copy: see load_month)
     codes: dict[str, Ints]  # -1 where null
     dictionaries: dict[str, pa.Array]
-    tests: dict[str, pa.ChunkedArray]  # SQL of a condition leaf -> where it holds, by row of `ids`
+    tests: dict[str, Bools]  # SQL of a condition leaf -> where it holds (read-only, shared by every caller)
     time_rank: Ints  # dense rank of ts among the distinct times
     times: Ints  # the distinct times, ascending
     shared_accounts: bool  # payer_id and payee_id codes come from one dictionary
     owned: dict[str, Bools] = field(default_factory=dict)  # key column -> rows whose key this partition runs
     _lows: dict[int, Ints] = field(default_factory=dict)
-    _held: dict[str, Bools] = field(default_factory=dict)
 
     def payment_keys(self, rows: Ints) -> list[tuple[str, str]]:
         """Return (institution_id, payment_id) of rows of the month."""
@@ -131,13 +130,7 @@ class MonthData:
             return np.asarray(combine.reduce(parts), dtype=bool)
         if condition.field == "amount_cny":  # never null once converted
             return self._amount_holds(condition)
-        test = sql_condition(condition)
-        if test not in self._held:  # kept: rules share comparisons (payer_type, direction, ...)
-            column = self.tests[test].to_numpy(zero_copy_only=False)
-            held = np.asarray(column, dtype=bool)[self.order]
-            held.flags.writeable = False  # shared by every caller
-            self._held[test] = held
-        return self._held[test]
+        return self.tests[sql_condition(condition)]
 
     def _amount_holds(self, condition: Compare) -> Bools:
         op, value = condition.op, condition.value
@@ -166,7 +159,7 @@ def workers(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[Ints, pa.Array]:
-    encoded = pa.chunked_array([column.combine_chunks()]).dictionary_encode()
+    encoded = column.dictionary_encode()  # one dictionary for every chunk
     chunks = encoded.chunks
     dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
     indices = pa.chunked_array([c.indices for c in chunks], pa.int32()) if chunks else pa.array([], pa.int32())
@@ -215,51 +208,64 @@ def load_month(
         FROM base{f" WHERE {part.where}" if part else ""}
         """
     ).to_arrow_table()
-    ids = table.select(["institution_id", "payment_id"])
+    rows = table.num_rows
+    read = dict(zip(table.column_names, table.columns, strict=True))
+    del table  # each column is let go once it is used: the peak is the scan plus one step's arrays
+    ids = pa.table({name: read.pop(name) for name in ("institution_id", "payment_id")})
     shared = all(k in keys for k in ACCOUNT_FIELDS)
-    columns = {k: table.column(f"k_{k}") for k in keys if not (shared and k in ACCOUNT_FIELDS)}
+    columns = {k: read.pop(f"k_{k}") for k in keys if not (shared and k in ACCOUNT_FIELDS)}
     if shared:  # one dictionary: an account's code is the same on both sides
-        columns["account"] = pa.chunked_array(
-            table.column("k_payer_id").chunks + table.column("k_payee_id").chunks, pa.string()
-        )
+        sides = [read.pop(f"k_{k}") for k in ACCOUNT_FIELDS]
+        columns["account"] = pa.chunked_array([chunk for side in sides for chunk in side.chunks], pa.string())
+        del sides
     with ThreadPoolExecutor(max_workers=workers(con)) as pool:  # arrow and numpy release the GIL
-        encoding = {name: pool.submit(_codes, column) for name, column in columns.items()}
-        ordering = pool.submit(_total_order, table.column("ts"), ids)
-        raw_ts = table.column("ts").to_numpy().astype(np.int64)
-        currency, currencies = _codes(table.column("currency"))
+        encoding = {name: pool.submit(_codes, columns.pop(name)) for name in list(columns)}
+        ordering = pool.submit(_total_order, read["ts"], ids)
+        raw_ts = read.pop("ts").to_numpy().astype(np.int64)
+        currency, currencies = _codes(read.pop("currency"))
         day, days = local_days(raw_ts)
         rates = rate_table(fx, days, currencies.to_pylist())[day, np.maximum(currency, 0)]
         rates[currency < 0] = -1
+        del day, currency
         order = ordering.result()
         order = order[rates[order] >= 0]  # no FX rate: not monitored, as in streaming
         ts = raw_ts[order]
-        fen = to_fen(micro_units(table.column("amount"))[order], rates[order])
+        del raw_ts
+        fen = to_fen(micro_units(read.pop("amount"))[order], rates[order])
+        del rates
         codes: dict[str, Ints] = {}
         dictionaries: dict[str, pa.Array] = {}
-        for name, job in encoding.items():
-            found_codes, dictionary = job.result()
+        for name in list(encoding):
+            found_codes, dictionary = encoding.pop(name).result()
             if name == "account":
-                rows = table.num_rows
                 codes["payer_id"], codes["payee_id"] = found_codes[:rows][order], found_codes[rows:][order]
                 dictionaries["payer_id"] = dictionaries["payee_id"] = dictionary
             else:
                 codes[name], dictionaries[name] = found_codes[order], dictionary
+            del found_codes
     new_time = np.ones(len(ts), dtype=bool)
     new_time[1:] = ts[1:] != ts[:-1]
+    # Nothing of DuckDB's result is kept: holding one column of it held about a gigabyte more at 10M payments
+    # (its batches' other buffers), so the ids are copied (concatenated, in the order read; taking them in the
+    # month's order costs seconds of random access) and the tests become numpy arrays.
     return MonthData(
         ts=ts,
         fen=fen,
         in_month=np.ones(len(ts), dtype=bool) if month_start is None else ts >= month_start,
         order=order,
-        ids=ids,
+        ids=pa.table({name: ids.column(name).combine_chunks() for name in ids.column_names}),
         codes=codes,
         dictionaries=dictionaries,
-        tests={c: table.column(f"c{i}") for i, c in enumerate(tests)},
+        tests={c: _in_order(read.pop(f"c{i}"), order) for i, c in enumerate(tests)},
         shared_accounts=shared,
-        owned={
-            name: np.asarray(table.column(f"o{i}").to_numpy(zero_copy_only=False), dtype=bool)[order]
-            for i, (name, _) in enumerate(owners)
-        },
+        owned={name: _in_order(read.pop(f"o{i}"), order) for i, (name, _) in enumerate(owners)},
         time_rank=np.cumsum(new_time) - 1,
         times=ts[new_time],
     )
+
+
+def _in_order(column: pa.ChunkedArray, order: Ints) -> Bools:
+    """Return a boolean column as a read-only numpy array in the month's order."""
+    held = np.asarray(column.to_numpy(zero_copy_only=False), dtype=bool)[order]
+    held.flags.writeable = False  # shared by every rule
+    return held
