@@ -41,7 +41,7 @@ class KeyOrder:
 
     def __init__(self, packed: Ints, pos_bits: int) -> None:
         self.packed, self.pos_bits = packed, pos_bits
-        self.pos = ((packed >> 1) & ((1 << pos_bits) - 1)).astype(np.int32 if pos_bits < 31 else np.int64)
+        self.pos = (packed >> 1) & ((1 << pos_bits) - 1)
         self.outbound = (packed & 1).astype(bool)
 
     def cut(self, chosen: Ints | None = None) -> tuple[Ints, Ints, Ints]:
