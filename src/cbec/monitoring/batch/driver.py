@@ -82,13 +82,13 @@ def run_rules(
     """Read the month (or one part of it) into memory and run every rule of the set over it."""
     data = load_month(con, ruleset=ruleset, fx=fx, month=month, source=source, part=part)
     give_back_freed_memory()  # the scan's and the sorts' temporaries, before the rules allocate theirs
+    streams = Streams(data)
 
     def run(rule: Rule) -> list[Alert]:
         alerts = _rule_alerts(rule, data, streams)
         give_back_freed_memory()  # else the heap keeps each rule's peak for the next rule on top of its own
         return alerts
 
-    streams = Streams(data)
     with ThreadPoolExecutor(max_workers=workers(con)) as pool:  # numpy releases the GIL
         found = list(pool.map(run, ruleset.rules))
     return [alert for alerts in found for alert in alerts]
