@@ -28,30 +28,25 @@ TRIM_THRESHOLD = 1024**3  # mallopt takes an int: at most 2 GiB
 
 
 @functools.cache
-def keep_freed_memory() -> bool:
-    """Ask glibc to keep freed blocks up to 32 MiB in the heap (once per process); return whether it took."""
+def _glibc(function: str, argtypes: tuple[type, ...]) -> Callable[..., int] | None:
+    """Return one of glibc's malloc functions, typed, or None without glibc (musl, macOS: nothing to tune)."""
     name = ctypes.util.find_library("c")
-    if name is None:
-        return False
     try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
-        return False
-    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+        found = getattr(ctypes.CDLL(name), function) if name else None
+    except (OSError, AttributeError):
+        return None
+    if found is not None:
+        found.argtypes, found.restype = argtypes, ctypes.c_int
+    return found
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # not glibc: its allocator gives memory back its own way
-        return None
-    if trim is not None:
-        trim.argtypes, trim.restype = (ctypes.c_size_t,), ctypes.c_int
-    return trim
+def keep_freed_memory() -> bool:
+    """Ask glibc to keep freed blocks up to 32 MiB in the heap (once per process); return whether it took."""
+    mallopt = _glibc("mallopt", (ctypes.c_int, ctypes.c_int))
+    if mallopt is None:
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
 
 
 def give_back_freed_memory() -> None:
@@ -62,6 +57,6 @@ def give_back_freed_memory() -> None:
     steps' peaks. Costs a walk of the heaps (milliseconds), so it is called between large steps only.
     """
     pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim", (ctypes.c_size_t,))
     if trim is not None:
         trim(0)
