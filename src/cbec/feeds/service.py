@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import Engine, Select, func, literal, select, union_all
 
 from cbec.audit import service as audit
 from cbec.config import Settings
@@ -168,7 +170,7 @@ def register_rows(*, store: Store, feed: str) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in session.execute(select(*columns).where(table.c.is_current))]
 
 
-def register_names(*, store: Store, feed: str) -> dict[str, tuple[str, str]]:
+def register_names(*, store: Store, feed: str) -> Mapping[str, tuple[str, str]]:
     """Return each current row's key → (Chinese name, English name), for putting names beside codes on pages.
 
     A register without an English name (institutions) gives its one name for both.
@@ -176,17 +178,44 @@ def register_names(*, store: Store, feed: str) -> dict[str, tuple[str, str]]:
     return registers_names(store=store, feeds=(feed,))[feed]
 
 
-def registers_names(*, store: Store, feeds: Iterable[str]) -> dict[str, dict[str, tuple[str, str]]]:
+Names = dict[str, Mapping[str, tuple[str, str]]]
+# engine -> the feeds asked for together -> (the loads' stamp, their names): see registers_names.
+_NAMES: WeakKeyDictionary[Engine, dict[tuple[str, ...], tuple[tuple[Any, ...], Names]]] = WeakKeyDictionary()
+
+
+def registers_names(*, store: Store, feeds: Iterable[str]) -> Names:
     """Return register_names of each feed, read in one statement (a page asks for three registers: one round trip
-    on an autocommit connection, instead of a session, its BEGIN and ROLLBACK, and a statement for each)."""
-    names: dict[str, dict[str, tuple[str, str]]] = {feed: {} for feed in feeds}
-    if not names:
-        return names
+    on an autocommit connection, instead of a session, its BEGIN and ROLLBACK, and a statement for each).
+
+    Every page asks for the names, and a province's registers hold tens of thousands of enterprises, so this
+    process keeps the names it read, per engine, with the stamp of the loads they came from (`_loads_stamp`): a
+    call reads the stamp (one aggregate over those feeds' loads) and reads the names again only when it changed. The
+    mappings returned are that shared copy, read-only.
+    """
+    wanted = tuple(dict.fromkeys(feeds))
+    if not wanted:
+        return {}
     with store.reading() as session:
-        rows = session.connection().execute(union_all(*(_names(feed) for feed in names)))
-        for feed, key, zh, en in rows:
+        connection = session.connection()
+        stamp = tuple(connection.execute(_loads_stamp(wanted)).one())
+        kept = _NAMES.setdefault(store.engine, {}).get(wanted)
+        if kept is not None and kept[0] == stamp:
+            return dict(kept[1])
+        names: dict[str, dict[str, tuple[str, str]]] = {feed: {} for feed in wanted}
+        for feed, key, zh, en in connection.execute(union_all(*(_names(feed) for feed in wanted))):
             names[feed][str(key)] = (str(zh), str(en or zh))
-    return names
+    frozen: Names = {feed: MappingProxyType(rows) for feed, rows in names.items()}
+    _NAMES[store.engine][wanted] = (stamp, frozen)
+    return dict(frozen)
+
+
+def _loads_stamp(feeds: Sequence[str]) -> Select[int, int, datetime | None]:
+    """Select what changes whenever a register of these feeds can have changed: a register's rows are written only
+    in the transaction that finishes its load (sets finished_at), and loads are never deleted. So the number of
+    finished loads, the newest load and the last finish time together move with every change."""
+    return select(
+        func.count(IngestBatch.finished_at), func.max(IngestBatch.id), func.max(IngestBatch.finished_at)
+    ).where(IngestBatch.feed.in_(feeds))
 
 
 def _names(feed: str) -> Select[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -118,7 +118,7 @@ def _as_json(value: Any) -> Markup:
 
 
 NAMED_REGISTERS = {"institution": "institutions", "enterprise": "enterprises", "platform": "platforms"}
-Registers = dict[str, dict[str, tuple[str, str]]]
+Registers = Mapping[str, Mapping[str, tuple[str, str]]]
 
 
 def registers(store: Store) -> Registers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event
 
 from cbec.feeds.service import ingest, registers_names
@@ -41,4 +42,31 @@ def test_the_three_registers_names_come_in_one_statement_with_english_where_the_
         "enterprises": {ENTERPRISE: ("杭州示例跨境贸易有限公司", "Hangzhou Example Trading")},
         "platforms": {},
     }
-    assert len(statements) == 1 and statements[0].count("UNION ALL") == 2
+    # The loads' stamp, then the names in one statement.
+    assert len(statements) == 2 and statements[1].count("UNION ALL") == 2
+
+
+def test_names_are_read_again_only_after_a_load_of_a_register_finishes(store: Store, tmp_path: Path) -> None:
+    _load(store, tmp_path, "institutions", VALID["institutions"])
+    feeds = ("institutions", "enterprises")
+    first = registers_names(store=store, feeds=feeds)
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    again = registers_names(store=store, feeds=feeds)
+    assert again == first and again["institutions"] is first["institutions"]  # the process's copy, shared
+    assert len(statements) == 1 and "UNION ALL" not in statements[0]  # the stamp alone
+    with pytest.raises(TypeError):
+        again["institutions"]["PI-X"] = ("x", "x")  # type: ignore[index]  # read-only: pages share it
+    # A load of another feed leaves the stamp of these alone.
+    _load(store, tmp_path, "platforms", VALID["platforms"])
+    statements.clear()
+    assert registers_names(store=store, feeds=feeds)["institutions"] is first["institutions"]
+    assert len(statements) == 1
+    # A new name for the institution, and a new enterprise: the next call reads both.
+    _load(store, tmp_path, "institutions", {**VALID["institutions"], "name": "新名称"})
+    _load(store, tmp_path, "enterprises", VALID["enterprises"])
+    names = registers_names(store=store, feeds=feeds)
+    assert names == {
+        "institutions": {"PI-LIANLIAN": ("新名称", "新名称")},
+        "enterprises": {ENTERPRISE: ("杭州示例跨境贸易有限公司", "Hangzhou Example Trading")},
+    }
