@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Select, func, literal, select, union_all
+from sqlalchemy import Connection, Engine, Select, func, literal, select, union_all
 
 from cbec.audit import service as audit
 from cbec.config import Settings
@@ -179,34 +179,60 @@ def register_names(*, store: Store, feed: str) -> Mapping[str, tuple[str, str]]:
 
 
 Names = dict[str, Mapping[str, tuple[str, str]]]
-# engine -> the feeds asked for together -> (the loads' stamp, their names): see registers_names.
-_NAMES: WeakKeyDictionary[Engine, dict[tuple[str, ...], tuple[tuple[Any, ...], Names]]] = WeakKeyDictionary()
+Kept = TypeVar("Kept")
+# engine -> what was read from registers (see _kept) -> (the loads' stamp when it was read, what was read).
+_KEPT: WeakKeyDictionary[Engine, dict[Hashable, tuple[tuple[Any, ...], Any]]] = WeakKeyDictionary()
+
+
+def _kept(store: Store, key: Hashable, feeds: tuple[str, ...], read: Callable[[Connection], Kept]) -> Kept:
+    """Return what `read` reads from these feeds' registers, read again only when one of their loads finished.
+
+    Pages put names beside codes and place enterprises in cities on every request, and a province's registers
+    hold tens of thousands of enterprises. So this process keeps what it read, per engine, with the stamp of the
+    loads it came from (`_loads_stamp`): a call reads the stamp (one aggregate over those feeds' loads) and reads
+    the registers again only when it changed. What is kept is shared: `read` returns it read-only.
+    """
+    with store.reading() as session:
+        connection = session.connection()
+        stamp = tuple(connection.execute(_loads_stamp(feeds)).one())
+        kept = _KEPT.setdefault(store.engine, {}).get(key)
+        if kept is not None and kept[0] == stamp:
+            return cast(Kept, kept[1])
+        value = read(connection)
+    _KEPT[store.engine][key] = (stamp, value)
+    return value
 
 
 def registers_names(*, store: Store, feeds: Iterable[str]) -> Names:
     """Return register_names of each feed, read in one statement (a page asks for three registers: one round trip
-    on an autocommit connection, instead of a session, its BEGIN and ROLLBACK, and a statement for each).
-
-    Every page asks for the names, and a province's registers hold tens of thousands of enterprises, so this
-    process keeps the names it read, per engine, with the stamp of the loads they came from (`_loads_stamp`): a
-    call reads the stamp (one aggregate over those feeds' loads) and reads the names again only when it changed. The
-    mappings returned are that shared copy, read-only.
-    """
+    on an autocommit connection, instead of a session, its BEGIN and ROLLBACK, and a statement for each), and kept
+    until one of their loads finishes (`_kept`). The mappings are shared and read-only."""
     wanted = tuple(dict.fromkeys(feeds))
     if not wanted:
         return {}
-    with store.reading() as session:
-        connection = session.connection()
-        stamp = tuple(connection.execute(_loads_stamp(wanted)).one())
-        kept = _NAMES.setdefault(store.engine, {}).get(wanted)
-        if kept is not None and kept[0] == stamp:
-            return dict(kept[1])
+
+    def read(connection: Connection) -> Names:
         names: dict[str, dict[str, tuple[str, str]]] = {feed: {} for feed in wanted}
         for feed, key, zh, en in connection.execute(union_all(*(_names(feed) for feed in wanted))):
             names[feed][str(key)] = (str(zh), str(en or zh))
-    frozen: Names = {feed: MappingProxyType(rows) for feed, rows in names.items()}
-    _NAMES[store.engine][wanted] = (stamp, frozen)
-    return dict(frozen)
+        return {feed: MappingProxyType(rows) for feed, rows in names.items()}
+
+    return dict(_kept(store, ("names", wanted), wanted, read))
+
+
+def register_column(*, store: Store, feed: str, column: str) -> Mapping[str, Any]:
+    """Return one column of a register's current rows by their key (a one-column key), kept until the register's
+    next load finishes (`_kept`): for example each enterprise's city. The mapping is shared and read-only."""
+    spec = get_feed(feed)
+    if spec.sink != "db" or len(spec.key) != 1:
+        raise ValueError(f"{feed} is not a register with a one-column key")
+    table = REGISTER_TABLES[spec.name]
+
+    def read(connection: Connection) -> Mapping[str, Any]:
+        rows = connection.execute(select(table.c[spec.key[0]], table.c[column]).where(table.c.is_current))
+        return MappingProxyType({str(key): value for key, value in rows})
+
+    return _kept(store, ("column", feed, column), (feed,), read)
 
 
 def _loads_stamp(feeds: Sequence[str]) -> Select[int, int, datetime | None]:

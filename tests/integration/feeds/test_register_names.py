@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from cbec.feeds.service import ingest, registers_names
+from cbec.feeds.service import ingest, register_column, registers_names
 from cbec.storage.store import Store
 
 from .samples import ENTERPRISE, VALID
@@ -70,3 +70,16 @@ def test_names_are_read_again_only_after_a_load_of_a_register_finishes(store: St
         "institutions": {"PI-LIANLIAN": ("新名称", "新名称")},
         "enterprises": {ENTERPRISE: ("杭州示例跨境贸易有限公司", "Hangzhou Example Trading")},
     }
+
+
+def test_a_register_column_by_key_is_kept_until_the_register_is_loaded_again(store: Store, tmp_path: Path) -> None:
+    _load(store, tmp_path, "enterprises", VALID["enterprises"])
+    cities = register_column(store=store, feed="enterprises", column="city")
+    assert dict(cities) == {ENTERPRISE: VALID["enterprises"]["city"]}
+    assert register_column(store=store, feed="enterprises", column="city") is cities  # kept, not read again
+    with pytest.raises(TypeError):
+        cities["X"] = "杭州市"  # type: ignore[index]
+    _load(store, tmp_path, "enterprises", {**VALID["enterprises"], "city": "宁波市"})
+    assert dict(register_column(store=store, feed="enterprises", column="city")) == {ENTERPRISE: "宁波市"}
+    with pytest.raises(ValueError, match="payments is not a register"):
+        register_column(store=store, feed="payments", column="amount")

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
@@ -19,9 +20,9 @@ from sqlalchemy import select
 
 from cbec.auth.domain import SYSTEM, Principal
 from cbec.core.regions import CITIES, find_city
-from cbec.feeds.service import read_side, register_rows
-from cbec.monitoring.alerts import store as alert_store
-from cbec.monitoring.alerts.read import get_alert, list_alerts
+from cbec.core.severity import severity_rank
+from cbec.feeds.service import read_side, register_column
+from cbec.monitoring.alerts.read import alert_column, alert_tally, alerted_payments, get_alert
 from cbec.monitoring.models import AlertCount
 from cbec.storage.store import Store
 
@@ -78,13 +79,11 @@ class EvidenceGraph(BaseModel):
 
 
 def _enterprise_cities(store: Store) -> dict[str, str]:
-    """Return enterprise id -> city region code, from the current rows of the enterprise register."""
-    found: dict[str, str] = {}
-    for row in register_rows(store=store, feed="enterprises"):
-        city = find_city(str(row["city"] or ""))
-        if city is not None:
-            found[str(row["enterprise_id"])] = city.code
-    return found
+    """Return enterprise id -> city region code, from the current rows of the enterprise register (each distinct
+    city text found once: a register of tens of thousands of enterprises names a few dozen)."""
+    towns = register_column(store=store, feed="enterprises", column="city")
+    codes = {text: find_city(str(text or "")) for text in set(towns.values())}
+    return {enterprise: city.code for enterprise, text in towns.items() if (city := codes[text]) is not None}
 
 
 def _payment_scope(principal: Principal) -> tuple[str, list[str]]:
@@ -133,13 +132,6 @@ def available_months(*, store: Store) -> list[str]:
         return sorted(months, reverse=True)
 
 
-def _alert_payment_rows(store: Store, month: str, principal: Principal) -> list[tuple[int, str, str]]:
-    alerts = list_alerts(store=store, principal=principal, month=month, limit=None)
-    with store.factory() as session:
-        payments = alert_store.alert_payments(session, [a.id for a in alerts])
-    return [(alert_id, inst, pay) for alert_id, pairs in payments.items() for inst, pay in pairs]
-
-
 def city_activity(*, store: Store, month: str, principal: Principal = SYSTEM) -> list[CityActivity]:
     """Return per city the month's payments, active enterprises and the alerts touching them."""
     cities = _enterprise_cities(store)
@@ -154,7 +146,7 @@ def city_activity(*, store: Store, month: str, principal: Principal = SYSTEM) ->
                 if code:
                     payments[code] += int(n)
                     enterprises[code] += 1
-            named = _alert_payment_rows(store, month, principal)
+            named = alerted_payments(store=store, principal=principal, month=month)
             if named:
                 con.register(
                     "alerted",
@@ -194,26 +186,21 @@ def daily_trend(*, store: Store, month: str, principal: Principal = SYSTEM) -> l
         if con is not None:
             rows = _month_payments(con, principal, "strftime(initiated_at, '%Y-%m-%d'), count(*)", month, " GROUP BY 1")
             payments = {day: int(n) for day, n in rows}
-    alerts: Counter[str] = Counter()
-    tz = store.settings.timezone
-    for alert in list_alerts(store=store, principal=principal, month=month, limit=None):
-        alerts[_local_day(alert.first_at, tz)] += 1
+    zone = ZoneInfo(store.settings.timezone)
+    first_at = alert_column(store=store, column="first_at", principal=principal, month=month)
+    began = Counter(moment.astimezone(zone).date() for moment in first_at)  # the days the alerts began, local
+    alerts = {day.isoformat(): n for day, n in began.items()}
     days = sorted(set(payments) | set(alerts))
-    return [DayTrend(day=d, payments=payments.get(d, 0), alerts=alerts[d]) for d in days]
-
-
-def _local_day(moment: datetime, timezone: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d")
+    return [DayTrend(day=d, payments=payments.get(d, 0), alerts=alerts.get(d, 0)) for d in days]
 
 
 def alert_breakdown(*, store: Store, month: str, principal: Principal = SYSTEM) -> dict[str, dict[str, int]]:
     """Return the month's alerts the principal may see counted by severity and by typology."""
-    alerts = list_alerts(store=store, principal=principal, month=month, limit=None)
+    severity = alert_tally(store=store, column="severity", principal=principal, month=month)
+    typology = alert_tally(store=store, column="typology", principal=principal, month=month)
     return {
-        "severity": dict(Counter(a.severity for a in alerts)),
-        "typology": dict(Counter(a.typology for a in alerts)),
+        "severity": {s: severity[s] for s in sorted(severity, key=severity_rank)},  # most severe first, as the pie
+        "typology": dict(sorted(typology.items())),
     }
 
 

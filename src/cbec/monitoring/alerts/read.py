@@ -107,6 +107,30 @@ def count_alerts(
         return alert_store.count_alerts(session, **scoped)
 
 
+def alert_tally(
+    *, store: Store, column: str, principal: Principal = SYSTEM, **filters: Unpack[QueueFilters]
+) -> dict[str, int]:
+    """Count the alerts the principal may see by one of their columns' values (severity, typology)."""
+    with store.reading() as session:
+        return alert_store.alert_tally(session, column, **_scoped(principal, filters))
+
+
+def alert_column(
+    *, store: Store, column: str, principal: Principal = SYSTEM, **filters: Unpack[QueueFilters]
+) -> list[Any]:
+    """Return one column of every alert the principal may see, in no order."""
+    with store.reading() as session:
+        return alert_store.alert_column(session, column, **_scoped(principal, filters))
+
+
+def alerted_payments(
+    *, store: Store, principal: Principal = SYSTEM, **filters: Unpack[QueueFilters]
+) -> list[tuple[int, str, str]]:
+    """Return (alert id, institution, payment) for each payment of the alerts the principal may see."""
+    with store.reading() as session:
+        return alert_store.alerted_payments(session, **_scoped(principal, filters))
+
+
 def get_alert(*, store: Store, alert_id: int, principal: Principal = SYSTEM) -> AlertRead | None:
     """Return one alert with the payments it names; None when it does not exist for the principal."""
     with store.factory() as session:

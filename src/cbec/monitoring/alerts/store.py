@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Unpack
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import ColumnElement, Connection, Engine, Integer, Row, Select, func, literal_column, select
 from sqlalchemy.orm import Session, defer
@@ -168,13 +168,16 @@ def add_snooze(session: Session, *, rule_id: str, key: str, until: datetime, rea
 SORTS = set(ORDERS)
 
 
+Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
+
+
 class AlertFilters(QueueFilters, total=False):
     """The queue's filters plus a substring of the key (how an enterprise's own alerts are found)."""
 
     key_contains: str | None
 
 
-def _filtered(query: Select[tuple[AlertRecord]], filters: AlertFilters) -> Select[tuple[AlertRecord]]:
+def _filtered(query: Query, filters: AlertFilters) -> Query:
     if month := filters.get("month"):
         query = query.where(AlertRecord.month == month)
     if rule_id := filters.get("rule_id"):
@@ -272,6 +275,32 @@ def count_alerts(session: Session, **filters: Unpack[AlertFilters]) -> int:
     if filters.get("key_contains") is None:
         return rollup_count(session, filters)
     return int(session.scalar(_filtered(select(func.count(AlertRecord.id)), filters)) or 0)
+
+
+def alert_tally(session: Session, column: str, **filters: Unpack[AlertFilters]) -> dict[str, int]:
+    """Count the alerts the filters select by the values of one of their columns (severity, typology), in the
+    database: a month's charts need the counts, not the month's hundreds of thousands of alerts."""
+    counted = AlertRecord.__table__.c[column]
+    query = _filtered(select(counted, func.count()).group_by(counted), filters)
+    return {str(value): int(n) for value, n in session.connection().execute(query)}
+
+
+def alert_column(session: Session, column: str, **filters: Unpack[AlertFilters]) -> list[Any]:
+    """Return one column of every alert the filters select (in no order), as plain values, not records."""
+    query = _filtered(select(AlertRecord.__table__.c[column]), filters)
+    return list(session.connection().execute(query).scalars())
+
+
+def alerted_payments(session: Session, **filters: Unpack[AlertFilters]) -> list[tuple[int, str, str]]:
+    """Return (alert id, institution, payment) for each payment of the alerts the filters select: one join, where
+    reading the alerts and then their payments 500 alerts at a time took seconds for a month."""
+    joined = select(AlertPayment.alert_id, AlertPayment.institution_id, AlertPayment.payment_id).join(
+        AlertRecord, (AlertRecord.id == AlertPayment.alert_id) & (AlertRecord.month == AlertPayment.alert_month)
+    )
+    if month := filters.get("month"):
+        joined = joined.where(AlertPayment.alert_month == month)  # the payments' own partition
+    query = _filtered(joined, filters)
+    return [(int(a), str(i), str(p)) for a, i, p in session.connection().execute(query)]
 
 
 def alert_payments(session: Session, alert_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
