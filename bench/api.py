@@ -1,11 +1,14 @@
 """Speed of the API under load from a second process (wrk) on localhost, printed.
 
 Usage: python bench/api.py [--seconds 15] [--connections 32] [--payments 20000] [--workers 1]
-                           [--database sqlite|postgresql] [--alerts 0] [--json FILE]
+                           [--database sqlite|postgresql] [--alerts 0] [--enterprises 0] [--json FILE]
 - POST /api/v1/payments/score (the streaming engine's verdict on one payment, full shipped rule set):
   requests/s, p50 and p99 (issue 7 target: >= 1,000 scores/s at p99 <= 20 ms, uvicorn, this machine).
 - GET /api/v1/alerts?limit=50 (the alert queue's first page, as a regulator): requests/s, p50 and p99.
 - GET /alerts (the web page of the alert list, its first page, in a regulator's logged-in session): the same.
+- GET / (the regulator's home: the month's map, trend and breakdown), one request at a time: median and slowest of 5.
+The month's institution, enterprise and platform registers are loaded, and --enterprises more registered
+enterprises (a province has tens of thousands), since pages put registered names beside codes.
 Needs Debian's `wrk` (apt install wrk). The server runs as `cbec serve --workers W` in its own process, on a fresh
 SQLite home or a throw-away PostgreSQL database (CBEC_TEST_POSTGRES_URL) with --alerts more synthetic alerts filled
 in SQL (as bench/pg_queries.py does: 6 months, 40 institutions) behind the alert list.
@@ -14,11 +17,13 @@ in SQL (as bench/pg_queries.py does: 6 months, 40 institutions) behind the alert
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,10 +39,12 @@ from sqlalchemy.engine import make_url
 
 from cbec.auth import service as auth
 from cbec.config import Settings
+from cbec.core.ids import complete_uscc
 from cbec.feeds.service import ingest
 from cbec.monitoring import service as monitoring
 from cbec.storage.store import open_store
 from cbec.synth import generate
+from cbec.synth.registers import org_code
 from pg_queries import _fill, _months  # bench/ is the script's folder
 
 HERE = Path(__file__).resolve().parent
@@ -127,6 +134,51 @@ def _load(
     return {"rate": rate, "p50_ms": p50, "p99_ms": p99}
 
 
+def _more_enterprises(template: Path, out: Path, count: int) -> Path:
+    """Write `count` more enterprises like the synthetic month's own (valid credit codes, numbered names)."""
+    with template.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    taken = {row["enterprise_id"] for row in rows}
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        serial = written = 0
+        while written < count:
+            like = rows[written % len(rows)]
+            code = complete_uscc(like["enterprise_id"][:8] + org_code(f"{serial:08d}"))
+            serial += 1
+            if code in taken:
+                continue
+            taken.add(code)
+            number = f"{written:05d}"
+            writer.writerow(
+                {
+                    **like,
+                    "enterprise_id": code,
+                    "name": f"{like['name']}{number}",
+                    "name_en": f"{like['name_en']} {number}",
+                }
+            )
+            written += 1
+    return out
+
+
+def _home(base: str, cookie: str) -> dict[str, float]:
+    """Time the regulator's home page five times, one request at a time; print and return the median and slowest."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        answer = httpx.get(f"{base}/", headers={"Cookie": cookie}, timeout=300)
+        times.append(time.perf_counter() - start)
+        if answer.status_code != 200:
+            raise RuntimeError(f"the home page answered {answer.status_code}")
+    figures = {"median_s": statistics.median(times), "max_s": max(times)}
+    print(
+        f"GET / (the regulator's home page): median {figures['median_s']:.2f} s, slowest {figures['max_s']:.2f} s of 5"
+    )
+    return figures
+
+
 def _web_session(base: str, username: str, password: str) -> str:
     """Log in to the web as a user and return the session's Cookie header, once checked on the alert page."""
     with httpx.Client(base_url=base, headers={"Origin": base}) as web:
@@ -148,6 +200,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="cbec serve --workers")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--alerts", type=int, default=0, help="more synthetic alerts (PostgreSQL only)")
+    parser.add_argument("--enterprises", type=int, default=0, help="more registered enterprises")
     parser.add_argument("--skip", choices=("score", "alerts", "page"), help="leave one of the three runs out")
     parser.add_argument("--json", type=Path, help="also write the figures to this file (for bench/targets.py)")
     args = parser.parse_args()
@@ -166,13 +219,18 @@ def run(args: argparse.Namespace, url: str | None) -> None:
         settings = Settings(home=work / "home", database_url=url) if url else Settings(home=work / "home")
         synth = generate(out_dir=work / "synth", month=MONTH, payments=args.payments, seed=9)
         store = open_store(settings)
-        ingest(store=store, feed="payments", paths=[synth.files["payments"]])
+        for feed in ("institutions", "enterprises", "platforms", "payments"):
+            ingest(store=store, feed=feed, paths=[synth.files[feed]])
+        if args.enterprises:
+            more = _more_enterprises(synth.files["enterprises"], work / "enterprises-more.csv", args.enterprises)
+            ingest(store=store, feed="enterprises", paths=[more])
         summary = monitoring.run_month(store=store, month=MONTH, matching=False)
         if args.alerts and url:
             _fill(store, alerts=args.alerts, months=_months(6), notices=0)
         with store.engine.connect() as connection:
             alerts = int(connection.execute(text("SELECT count(*) FROM alerts")).scalar_one())
-        figures["alerts"] = alerts
+            enterprises = int(connection.execute(text("SELECT count(*) FROM reg_enterprises")).scalar_one())
+        figures["alerts"], figures["enterprises"] = alerts, enterprises
         institution = "PI-BENCH"
         auth.create_user(
             store=store,
@@ -205,7 +263,7 @@ def run(args: argparse.Namespace, url: str | None) -> None:
         time.sleep(2 if args.workers > 1 else 0)  # the first worker answered: let the others finish starting
         print(
             f"uvicorn ({args.workers} worker(s)) on {base}, {args.database}; month {MONTH}: {summary.payments:,} "
-            f"payments, {summary.new:,} alerts ({alerts:,} in the store); "
+            f"payments, {summary.new:,} alerts ({alerts:,} in the store), {figures['enterprises']:,} enterprises; "
             f"wrk 1 thread, {args.connections} connections, {args.seconds} s each"
         )
         if args.skip != "score":
@@ -218,6 +276,7 @@ def run(args: argparse.Namespace, url: str | None) -> None:
         if args.skip != "page":
             env = {"CBEC_COOKIE": _web_session(base, "bench-reg", "bench password 1")}
             figures["alerts_web"] = _load(server.pid, base, args, "GET /alerts (web page)", "alerts_page.lua", env)
+            figures["home"] = _home(base, env["CBEC_COOKIE"])
         if args.json:
             args.json.write_text(json.dumps(figures))
     finally:
