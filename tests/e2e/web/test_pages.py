@@ -88,6 +88,8 @@ def test_the_regulator_overview_shows_the_month_per_city(store: Store, login: Lo
     assert len(cities) == 11 and "杭州市" in cities
     assert sum(c["payments"] for c in cities.values()) > 0
     assert sum(d["payments"] for d in data["trend"]) == 3_000
+    assert {d["day"][:7] for d in data["trend"]} == {MONTH}  # the days of the month, and the title says so
+    assert "<h2>本月每日支付与预警</h2>" in page.text and "近六个月" not in page.text
     assert sum(data["severity"].values()) == monitoring.count_alerts(store=store, month=MONTH)
     assert 'data-testid="payments">3,000<' in page.text
 
